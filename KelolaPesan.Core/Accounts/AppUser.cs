@@ -1,0 +1,35 @@
+using KelolaPesan.Core.Common;
+
+namespace KelolaPesan.Core.Accounts;
+
+/// <summary>
+/// A tenant user (owner, manager, agent) or an agency owner. Signs in with the licence code of its
+/// tenant or agency plus username and password. Agency owners have an <see cref="AgencyId"/> and no tenant.
+/// </summary>
+public class AppUser : Entity
+{
+    public const int UsernameMaxLength = 50;
+    public const int DisplayNameMaxLength = 100;
+    public const int PhoneMaxLength = 20;
+
+    public Guid? TenantId { get; set; }
+    public Guid? AgencyId { get; set; }
+    public string Username { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public string PasswordHash { get; set; } = "";
+    public UserRole Role { get; set; }
+
+    /// <summary>Owner's WhatsApp number for platform notifications (E.164).</summary>
+    public string? Phone { get; set; }
+
+    public UiLanguage Language { get; set; } = UiLanguage.Indonesian;
+    public UiTheme Theme { get; set; } = UiTheme.Light;
+    public bool IsActive { get; set; } = true;
+    public DateTimeOffset? LastLoginAt { get; set; }
+}
+
+public enum UserRole { Agent = 0, Manager = 1, Owner = 2, AgencyOwner = 3 }
+
+public enum UiLanguage { Indonesian = 0, English = 1 }
+
+public enum UiTheme { Light = 0, Dark = 1 }

@@ -1,0 +1,17 @@
+using KelolaPesan.Core.Common;
+
+namespace KelolaPesan.Core.Broadcasts;
+
+/// <summary>
+/// The per-workspace paced send budget: how many paced messages (broadcasts, sequences, bots) went out
+/// on a day, and when the next one may go. Agent replies never count here.
+/// </summary>
+public class WorkspaceSendBudget : Entity, IWorkspaceOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public DateOnly Day { get; set; }
+    public int SentToday { get; set; }
+    public int SentInBatch { get; set; }
+    public DateTimeOffset? NextSendAt { get; set; }
+}

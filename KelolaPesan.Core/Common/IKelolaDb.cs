@@ -1,0 +1,97 @@
+using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Admin;
+using KelolaPesan.Core.Attachments;
+using KelolaPesan.Core.Audit;
+using KelolaPesan.Core.Automation;
+using KelolaPesan.Core.Broadcasts;
+using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.ExternalApi;
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Instagram;
+using KelolaPesan.Core.Privacy;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Core.Validation;
+using KelolaPesan.Core.Webhooks;
+using KelolaPesan.Core.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace KelolaPesan.Core.Common;
+
+/// <summary>
+/// The database as Core's services see it (the Data project implements it with EF Core).
+/// Tenant-owned sets are already filtered to the tenant the context was created for.
+/// </summary>
+public interface IKelolaDb : IAsyncDisposable
+{
+    DbSet<Licence> Licences { get; }
+    DbSet<Agency> Agencies { get; }
+    DbSet<Tenant> Tenants { get; }
+    DbSet<AppUser> Users { get; }
+    DbSet<AdminUser> AdminUsers { get; }
+    DbSet<Workspace> Workspaces { get; }
+    DbSet<WorkspaceMember> WorkspaceMembers { get; }
+    DbSet<WorkspaceEvent> WorkspaceEvents { get; }
+    DbSet<LidMapping> LidMappings { get; }
+    DbSet<Contact> Contacts { get; }
+    DbSet<ContactList> ContactLists { get; }
+    DbSet<ContactListMember> ContactListMembers { get; }
+    DbSet<CustomFieldDefinition> CustomFields { get; }
+    DbSet<ContactFieldValue> ContactFieldValues { get; }
+    DbSet<Label> Labels { get; }
+    DbSet<ContactLabel> ContactLabels { get; }
+    DbSet<ContactImport> ContactImports { get; }
+    DbSet<ContactImportError> ContactImportErrors { get; }
+    DbSet<Segment> Segments { get; }
+    DbSet<Chat> Chats { get; }
+    DbSet<ChatLabel> ChatLabels { get; }
+    DbSet<Message> Messages { get; }
+    DbSet<QuickReply> QuickReplies { get; }
+    DbSet<Attachment> Attachments { get; }
+    DbSet<Broadcast> Broadcasts { get; }
+    DbSet<BroadcastRecipient> BroadcastRecipients { get; }
+    DbSet<Sequence> Sequences { get; }
+    DbSet<SequenceStep> SequenceSteps { get; }
+    DbSet<SequenceEnrollment> SequenceEnrollments { get; }
+    DbSet<WorkspaceSendBudget> SendBudgets { get; }
+    DbSet<BotRule> BotRules { get; }
+    DbSet<BotKeyword> BotKeywords { get; }
+    DbSet<BotReply> BotReplies { get; }
+    DbSet<BotSettings> BotSettings { get; }
+    DbSet<NumberValidationJob> ValidationJobs { get; }
+    DbSet<NumberValidationEntry> ValidationEntries { get; }
+    DbSet<ApiKey> ApiKeys { get; }
+    DbSet<ApiIdempotencyRecord> ApiIdempotencyRecords { get; }
+    DbSet<WebhookSubscription> WebhookSubscriptions { get; }
+    DbSet<WebhookDelivery> WebhookDeliveries { get; }
+    DbSet<InstagramAccount> InstagramAccounts { get; }
+    DbSet<InstagramMedia> InstagramMedia { get; }
+    DbSet<InstagramComment> InstagramComments { get; }
+    DbSet<CommentAutomation> CommentAutomations { get; }
+    DbSet<CommentReply> CommentReplies { get; }
+    DbSet<PolicySettings> Policies { get; }
+    DbSet<PlatformSettings> PlatformSettings { get; }
+    DbSet<NotificationTemplate> NotificationTemplates { get; }
+    DbSet<NotificationLog> NotificationLogs { get; }
+    DbSet<AuditEntry> AuditEntries { get; }
+    DbSet<InboundWebhookEvent> InboundWebhookEvents { get; }
+    DbSet<DataExport> DataExports { get; }
+    DbSet<DeletionRequest> DeletionRequests { get; }
+
+    DatabaseFacade Database { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Creates short-lived contexts: one per operation, never one per circuit.</summary>
+public interface IKelolaDbFactory
+{
+    /// <summary>A context for the tenant of the current scope (signed-in user, or what a job set).</summary>
+    Task<IKelolaDb> CreateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A context that sees exactly one tenant: for jobs and webhooks acting for a workspace.</summary>
+    IKelolaDb CreateForTenant(Guid tenantId);
+
+    /// <summary>A context that sees every tenant: platform admin and system work only.</summary>
+    IKelolaDb CreateSystem();
+}

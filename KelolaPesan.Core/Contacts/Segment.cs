@@ -1,0 +1,17 @@
+using KelolaPesan.Core.Common;
+
+namespace KelolaPesan.Core.Contacts;
+
+/// <summary>A saved contact filter; segments are broadcast audiences.</summary>
+public class Segment : Entity, IWorkspaceOwned
+{
+    public const int NameMaxLength = 100;
+
+    public Guid TenantId { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public string Name { get; set; } = "";
+
+    /// <summary>The filter definition as JSON (lists, labels, field comparisons, dates, flags).</summary>
+    public string FilterJson { get; set; } = "{}";
+    public int? LastCount { get; set; }
+}

@@ -1,0 +1,44 @@
+using KelolaPesan.Core.Automation;
+using KelolaPesan.Core.Common;
+
+namespace KelolaPesan.Core.Instagram;
+
+/// <summary>Comment-to-DM: on a matching comment, send one private reply and optionally a public reply.</summary>
+public class CommentAutomation : Entity, IWorkspaceOwned, ISoftDeletable
+{
+    public const int NameMaxLength = 100;
+    public const int ReplyMaxLength = 1000;
+
+    public Guid TenantId { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public string Name { get; set; } = "";
+    public bool IsActive { get; set; } = true;
+
+    /// <summary>Comma separated media ids; empty means every post.</summary>
+    public string MediaIds { get; set; } = "";
+
+    /// <summary>Comma separated keywords; empty means every comment.</summary>
+    public string Keywords { get; set; } = "";
+    public KeywordMatchMode MatchMode { get; set; } = KeywordMatchMode.Contains;
+    public string PrivateReplyTemplate { get; set; } = "";
+    public string? PublicReplyTemplate { get; set; }
+    public DateTimeOffset? DeletedAt { get; set; }
+}
+
+/// <summary>The reply of one automation to one comment: unique per (automation, comment), so it happens once.</summary>
+public class CommentReply : Entity, IWorkspaceOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public Guid AutomationId { get; set; }
+    public string CommentId { get; set; } = "";
+    public string PrivateReplyMessage { get; set; } = "";
+    public string? ExternalMessageId { get; set; }
+    public string? PublicReplyText { get; set; }
+    public string? PublicReplyId { get; set; }
+    public CommentReplyStatus Status { get; set; }
+    public string? Error { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+}
+
+public enum CommentReplyStatus { Queued = 0, Sent = 1, Failed = 2, Expired = 3 }

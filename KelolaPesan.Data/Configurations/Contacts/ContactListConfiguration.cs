@@ -1,0 +1,17 @@
+using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace KelolaPesan.Data.Configurations.Contacts;
+
+public class ContactListConfiguration : IEntityTypeConfiguration<ContactList>
+{
+    public void Configure(EntityTypeBuilder<ContactList> b)
+    {
+        b.Property(x => x.Name).HasMaxLength(ContactList.NameMaxLength);
+        b.Property(x => x.Description).HasMaxLength(500);
+        b.HasOne<Workspace>().WithMany().HasForeignKey(x => x.WorkspaceId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.WorkspaceId, x.Name }).IsUnique();
+    }
+}

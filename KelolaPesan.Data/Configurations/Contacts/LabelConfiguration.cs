@@ -1,0 +1,17 @@
+using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace KelolaPesan.Data.Configurations.Contacts;
+
+public class LabelConfiguration : IEntityTypeConfiguration<Label>
+{
+    public void Configure(EntityTypeBuilder<Label> b)
+    {
+        b.Property(x => x.Name).HasMaxLength(Label.NameMaxLength);
+        b.Property(x => x.Color).HasMaxLength(16);
+        b.HasOne<Workspace>().WithMany().HasForeignKey(x => x.WorkspaceId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.WorkspaceId, x.Name }).IsUnique();
+    }
+}

@@ -1,0 +1,31 @@
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Data.Interceptors;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace KelolaPesan.Data;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddDataServices(this IServiceCollection services, IConfiguration config, string contentRoot)
+    {
+        services.AddSingleton(DatabaseSettings.From(config, contentRoot));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TimestampInterceptor>();
+        services.AddSingleton<KelolaDbContextActivator>();
+        services.AddSingleton<DatabaseInitializer>();
+
+        services.AddScoped<TenantContext>();
+        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
+        services.AddScoped<IKelolaDbFactory, KelolaDbFactory>();
+
+        // Data Protection keys live in the database so every web node can decrypt tokens and API keys.
+        services.AddScoped(sp => sp.GetRequiredService<KelolaDbContextActivator>().Create(SystemTenant.Instance));
+        services.AddDataProtection().SetApplicationName("KelolaPesan").PersistKeysToDbContext<KelolaDbContext>();
+        services.AddHealthChecks().AddDbContextCheck<KelolaDbContext>("database");
+        return services;
+    }
+}

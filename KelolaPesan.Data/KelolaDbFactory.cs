@@ -1,0 +1,52 @@
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Data.Interceptors;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Data;
+
+/// <summary>Builds provider-specific contexts from options made once per process.</summary>
+public sealed class KelolaDbContextActivator
+{
+    private readonly DbContextOptions<SqliteKelolaDbContext>? _sqlite;
+    private readonly DbContextOptions<SqlServerKelolaDbContext>? _sqlServer;
+
+    public KelolaDbContextActivator(DatabaseSettings settings, TimestampInterceptor timestamps)
+    {
+        if (settings.Provider == DatabaseProvider.SqlServer)
+            _sqlServer = new DbContextOptionsBuilder<SqlServerKelolaDbContext>()
+                .UseSqlServer(settings.ConnectionString, o => o.EnableRetryOnFailure())
+                .AddInterceptors(timestamps).Options;
+        else
+            _sqlite = new DbContextOptionsBuilder<SqliteKelolaDbContext>()
+                .UseSqlite(settings.ConnectionString)
+                .AddInterceptors(timestamps).Options;
+    }
+
+    public KelolaDbContext Create(ITenantContext tenant) => _sqlServer is not null
+        ? new SqlServerKelolaDbContext(_sqlServer, tenant)
+        : new SqliteKelolaDbContext(_sqlite!, tenant);
+}
+
+public sealed class KelolaDbFactory(KelolaDbContextActivator activator, ITenantContext scopeTenant) : IKelolaDbFactory
+{
+    public Task<IKelolaDb> CreateAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IKelolaDb>(activator.Create(scopeTenant));
+
+    public IKelolaDb CreateForTenant(Guid tenantId)
+    {
+        var tenant = new TenantContext();
+        tenant.SetTenant(tenantId);
+        return activator.Create(tenant);
+    }
+
+    public IKelolaDb CreateSystem() => activator.Create(SystemTenant.Instance);
+}
+
+/// <summary>The context of platform and system work: sees every tenant.</summary>
+public sealed class SystemTenant : ITenantContext
+{
+    public static readonly SystemTenant Instance = new();
+    public Guid? TenantId => null;
+    public bool IsSystem => true;
+}

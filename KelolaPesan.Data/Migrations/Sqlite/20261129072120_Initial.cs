@@ -1,0 +1,2080 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace KelolaPesan.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AdminUsers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastLoginAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Language = table.Column<int>(type: "INTEGER", nullable: false),
+                    Theme = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AdminUsers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApiIdempotencyRecords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ApiKeyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    StatusCode = table.Column<int>(type: "INTEGER", nullable: false),
+                    ResponseJson = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiIdempotencyRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    ActorType = table.Column<int>(type: "INTEGER", nullable: false),
+                    ActorId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    TargetId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Details = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    IpAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Succeeded = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "BotReplies",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InboundMessageId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ChatId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RuleId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RenderedText = table.Column<string>(type: "TEXT", maxLength: 4596, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    DueAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    OutboundMessageId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BotReplies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataExports",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RequestedByUserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProgressPercent = table.Column<int>(type: "INTEGER", nullable: false),
+                    StorageKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    SizeBytes = table.Column<long>(type: "INTEGER", nullable: true),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataExports", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DeletionRequests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ConfirmationCode = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Scope = table.Column<int>(type: "INTEGER", nullable: false),
+                    TargetId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeletionRequests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "InboundWebhookEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Source = table.Column<int>(type: "INTEGER", nullable: false),
+                    EventKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    EventType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProcessedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InboundWebhookEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Licences",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CodePrefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CodeHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Tier = table.Column<int>(type: "INTEGER", nullable: false),
+                    Features = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxWorkspaces = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxTenants = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CodeRegeneratedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    IssuedByAgencyId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Licences", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationLogs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Event = table.Column<int>(type: "INTEGER", nullable: false),
+                    EventKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Recipient = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 2500, nullable: false),
+                    Succeeded = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationLogs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationTemplates",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Event = table.Column<int>(type: "INTEGER", nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DaysBefore = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationTemplates", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PlatformSettings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AdminWorkspaceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    WatermarkEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    WatermarkText = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    WatermarkTiers = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PlatformSettings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Policies",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Tier = table.Column<int>(type: "INTEGER", nullable: true),
+                    MaxWorkspaces = table.Column<int>(type: "INTEGER", nullable: false),
+                    DailyCapPerWorkspace = table.Column<int>(type: "INTEGER", nullable: false),
+                    MinDelaySeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxDelaySeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    BatchSize = table.Column<int>(type: "INTEGER", nullable: false),
+                    BatchRestSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    SendWindowStart = table.Column<TimeOnly>(type: "TEXT", nullable: false),
+                    SendWindowEnd = table.Column<TimeOnly>(type: "TEXT", nullable: false),
+                    MaxAttachmentBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    MaxImportBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    MaxImportRows = table.Column<int>(type: "INTEGER", nullable: false),
+                    AllowedFeatures = table.Column<int>(type: "INTEGER", nullable: false),
+                    AutoRestartFailedSessions = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MaxReconnectsPerDay = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Policies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Users",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AgencyId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Username = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Role = table.Column<int>(type: "INTEGER", nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Language = table.Column<int>(type: "INTEGER", nullable: false),
+                    Theme = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastLoginAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Users", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Agencies",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    LicenceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Agencies", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Agencies_Licences_LicenceId",
+                        column: x => x.LicenceId,
+                        principalTable: "Licences",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Tenants",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    LicenceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgencyId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    TimeZone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PhoneRegion = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
+                    IsPlatform = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastActivityAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Tenants", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Tenants_Agencies_AgencyId",
+                        column: x => x.AgencyId,
+                        principalTable: "Agencies",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Tenants_Licences_LicenceId",
+                        column: x => x.LicenceId,
+                        principalTable: "Licences",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    SecretHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    EncryptedKey = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedByUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ApiKeys_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CustomFields",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Type = table.Column<int>(type: "INTEGER", nullable: false),
+                    Choices = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CustomFields", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CustomFields_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookSubscriptions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    SecretEncrypted = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Events = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookSubscriptions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WebhookSubscriptions_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Workspaces",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    PhoneNumber = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    ConnectionStatus = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExternalSessionId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ConnectedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    StatusChangedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SessionMetadata = table.Column<string>(type: "TEXT", nullable: true),
+                    WebhookSecretEncrypted = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    UnreadChats = table.Column<int>(type: "INTEGER", nullable: false),
+                    UnreadMessages = table.Column<int>(type: "INTEGER", nullable: false),
+                    RestartsToday = table.Column<int>(type: "INTEGER", nullable: false),
+                    RestartsDay = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Workspaces", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Workspaces_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookDeliveries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubscriptionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Event = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    ResponseCode = table.Column<int>(type: "INTEGER", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DeliveredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookDeliveries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WebhookDeliveries_WebhookSubscriptions_SubscriptionId",
+                        column: x => x.SubscriptionId,
+                        principalTable: "WebhookSubscriptions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Attachments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OriginalFileName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    StoredFileName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    MimeType = table.Column<string>(type: "TEXT", maxLength: 127, nullable: false),
+                    SizeBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    StorageKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Attachments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Attachments_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "BotRules",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Trigger = table.Column<int>(type: "INTEGER", nullable: false),
+                    MatchMode = table.Column<int>(type: "INTEGER", nullable: false),
+                    Priority = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReplyTemplate = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    AttachmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DelaySeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    ActiveDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    ActiveFrom = table.Column<TimeOnly>(type: "TEXT", nullable: true),
+                    ActiveTo = table.Column<TimeOnly>(type: "TEXT", nullable: true),
+                    OutsideHoursReply = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: true),
+                    AddLabelId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AddToListId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BotRules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_BotRules_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "BotSettings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    HumanTakeoverMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    CooldownSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxRepliesPerHour = table.Column<int>(type: "INTEGER", nullable: false),
+                    OptOutKeywords = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BotSettings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_BotSettings_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Broadcasts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    MessageTemplate = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    AttachmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AudienceJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    StatusReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ScheduledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    MinDelaySeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxDelaySeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    BatchSize = table.Column<int>(type: "INTEGER", nullable: false),
+                    BatchRestSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    DailyCap = table.Column<int>(type: "INTEGER", nullable: false),
+                    WindowStart = table.Column<TimeOnly>(type: "TEXT", nullable: true),
+                    WindowEnd = table.Column<TimeOnly>(type: "TEXT", nullable: true),
+                    WatermarkFooter = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    IsAdminBroadcast = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedByUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    TotalRecipients = table.Column<int>(type: "INTEGER", nullable: false),
+                    PendingCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    SentCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    DeliveredCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReadCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    FailedCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    SkippedCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    UncertainCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Broadcasts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Broadcasts_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Chats",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExternalChatId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PhoneNumber = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    LastMessagePreview = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    LastMessageAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UnreadCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    AssignedUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    BotPaused = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastAgentReplyAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastInboundAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Chats", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Chats_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CommentAutomations",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MediaIds = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Keywords = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    MatchMode = table.Column<int>(type: "INTEGER", nullable: false),
+                    PrivateReplyTemplate = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    PublicReplyTemplate = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CommentAutomations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CommentAutomations_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContactImports",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Source = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    DuplicateMode = table.Column<int>(type: "INTEGER", nullable: false),
+                    ContactListId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    TotalRows = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProcessedRows = table.Column<int>(type: "INTEGER", nullable: false),
+                    Created = table.Column<int>(type: "INTEGER", nullable: false),
+                    Updated = table.Column<int>(type: "INTEGER", nullable: false),
+                    Skipped = table.Column<int>(type: "INTEGER", nullable: false),
+                    Rejected = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedByUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContactImports", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ContactImports_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContactLists",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContactLists", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ContactLists_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Contacts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    GroupId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    OptedOut = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OptedOutAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastValidationStatus = table.Column<int>(type: "INTEGER", nullable: true),
+                    LastValidatedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastMessageAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ImportId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Contacts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Contacts_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "InstagramAccounts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InstagramUserId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Username = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ProfilePictureUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AccessTokenEncrypted = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    TokenExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    TokenRefreshedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Permissions = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    StatusReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ConnectedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InstagramAccounts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_InstagramAccounts_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "InstagramComments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CommentId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    MediaId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ParentCommentId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    CommenterId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    CommenterUsername = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 2200, nullable: false),
+                    WebhookPayload = table.Column<string>(type: "TEXT", nullable: false),
+                    CommentedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InstagramComments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_InstagramComments_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "InstagramMedia",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MediaId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Caption = table.Column<string>(type: "TEXT", maxLength: 2200, nullable: true),
+                    Permalink = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    MediaType = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    ThumbnailUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CommentsCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    PostedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InstagramMedia", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_InstagramMedia_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Labels",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Color = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Labels", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Labels_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LidMappings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Lid = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PhoneNumber = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LidMappings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_LidMappings_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QuickReplies",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Shortcut = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QuickReplies", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QuickReplies_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Segments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    FilterJson = table.Column<string>(type: "TEXT", nullable: false),
+                    LastCount = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Segments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Segments_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SendBudgets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    SentToday = table.Column<int>(type: "INTEGER", nullable: false),
+                    SentInBatch = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextSendAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SendBudgets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SendBudgets_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Sequences",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    EnrolOnListId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    StopOnReply = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Sequences", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Sequences_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ValidationJobs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Total = table.Column<int>(type: "INTEGER", nullable: false),
+                    Processed = table.Column<int>(type: "INTEGER", nullable: false),
+                    Registered = table.Column<int>(type: "INTEGER", nullable: false),
+                    NotRegistered = table.Column<int>(type: "INTEGER", nullable: false),
+                    InvalidFormat = table.Column<int>(type: "INTEGER", nullable: false),
+                    Unknown = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedByUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Result = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ValidationJobs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ValidationJobs_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkspaceEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Operation = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkspaceEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkspaceEvents_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkspaceMembers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkspaceMembers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkspaceMembers_Users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "Users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_WorkspaceMembers_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "BotKeywords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RuleId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Keyword = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BotKeywords", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_BotKeywords_BotRules_RuleId",
+                        column: x => x.RuleId,
+                        principalTable: "BotRules",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "BroadcastRecipients",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    BroadcastId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    RenderedText = table.Column<string>(type: "TEXT", maxLength: 4596, nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Sequence = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExternalMessageId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    SkipReason = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    SendingAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BroadcastRecipients", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_BroadcastRecipients_Broadcasts_BroadcastId",
+                        column: x => x.BroadcastId,
+                        principalTable: "Broadcasts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Messages",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ChatId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ExternalMessageId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Direction = table.Column<int>(type: "INTEGER", nullable: false),
+                    Origin = table.Column<int>(type: "INTEGER", nullable: false),
+                    SenderName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    SenderNumber = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 65536, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SentByUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AttachmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ReplyToExternalId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Messages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Messages_Chats_ChatId",
+                        column: x => x.ChatId,
+                        principalTable: "Chats",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CommentReplies",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AutomationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CommentId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    PrivateReplyMessage = table.Column<string>(type: "TEXT", maxLength: 1500, nullable: false),
+                    ExternalMessageId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    PublicReplyText = table.Column<string>(type: "TEXT", maxLength: 1500, nullable: true),
+                    PublicReplyId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CommentReplies", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CommentReplies_CommentAutomations_AutomationId",
+                        column: x => x.AutomationId,
+                        principalTable: "CommentAutomations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContactImportErrors",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ImportId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RowNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    RawValues = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContactImportErrors", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ContactImportErrors_ContactImports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "ContactImports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContactFieldValues",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FieldId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContactFieldValues", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ContactFieldValues_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ContactFieldValues_CustomFields_FieldId",
+                        column: x => x.FieldId,
+                        principalTable: "CustomFields",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContactListMembers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactListId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContactListMembers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ContactListMembers_ContactLists_ContactListId",
+                        column: x => x.ContactListId,
+                        principalTable: "ContactLists",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ContactListMembers_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ChatLabels",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ChatId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LabelId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChatLabels", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ChatLabels_Chats_ChatId",
+                        column: x => x.ChatId,
+                        principalTable: "Chats",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ChatLabels_Labels_LabelId",
+                        column: x => x.LabelId,
+                        principalTable: "Labels",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContactLabels",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LabelId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContactLabels", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ContactLabels_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ContactLabels_Labels_LabelId",
+                        column: x => x.LabelId,
+                        principalTable: "Labels",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SequenceEnrollments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SequenceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NextStepOrder = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextRunAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    StopReason = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    EnrolledAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SequenceEnrollments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SequenceEnrollments_Sequences_SequenceId",
+                        column: x => x.SequenceId,
+                        principalTable: "Sequences",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SequenceSteps",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SequenceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Order = table.Column<int>(type: "INTEGER", nullable: false),
+                    DelayDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    DelayMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    TimeOfDay = table.Column<TimeOnly>(type: "TEXT", nullable: true),
+                    MessageTemplate = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    AttachmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SequenceSteps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SequenceSteps_Sequences_SequenceId",
+                        column: x => x.SequenceId,
+                        principalTable: "Sequences",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ValidationEntries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    JobId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<int>(type: "INTEGER", nullable: false),
+                    RawInput = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    NormalizedNumber = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CheckedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ValidationEntries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ValidationEntries_ValidationJobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "ValidationJobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AdminUsers_Email",
+                table: "AdminUsers",
+                column: "Email",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agencies_LicenceId",
+                table: "Agencies",
+                column: "LicenceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiIdempotencyRecords_ApiKeyId_Key",
+                table: "ApiIdempotencyRecords",
+                columns: new[] { "ApiKeyId", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_Prefix",
+                table: "ApiKeys",
+                column: "Prefix",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_TenantId",
+                table: "ApiKeys",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Attachments_StorageKey",
+                table: "Attachments",
+                column: "StorageKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Attachments_WorkspaceId",
+                table: "Attachments",
+                column: "WorkspaceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Action_At",
+                table: "AuditEntries",
+                columns: new[] { "Action", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_TenantId_At",
+                table: "AuditEntries",
+                columns: new[] { "TenantId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BotKeywords_RuleId",
+                table: "BotKeywords",
+                column: "RuleId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BotReplies_ChatId_CreatedAt",
+                table: "BotReplies",
+                columns: new[] { "ChatId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BotReplies_InboundMessageId",
+                table: "BotReplies",
+                column: "InboundMessageId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BotReplies_Status_DueAt",
+                table: "BotReplies",
+                columns: new[] { "Status", "DueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BotRules_WorkspaceId_Priority",
+                table: "BotRules",
+                columns: new[] { "WorkspaceId", "Priority" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BotSettings_WorkspaceId",
+                table: "BotSettings",
+                column: "WorkspaceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_BroadcastId_Phone",
+                table: "BroadcastRecipients",
+                columns: new[] { "BroadcastId", "Phone" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_BroadcastId_Status_Sequence",
+                table: "BroadcastRecipients",
+                columns: new[] { "BroadcastId", "Status", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_IdempotencyKey",
+                table: "BroadcastRecipients",
+                column: "IdempotencyKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_WorkspaceId_ExternalMessageId",
+                table: "BroadcastRecipients",
+                columns: new[] { "WorkspaceId", "ExternalMessageId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Broadcasts_TenantId_CreatedAt",
+                table: "Broadcasts",
+                columns: new[] { "TenantId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Broadcasts_WorkspaceId_Status",
+                table: "Broadcasts",
+                columns: new[] { "WorkspaceId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChatLabels_ChatId_LabelId",
+                table: "ChatLabels",
+                columns: new[] { "ChatId", "LabelId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChatLabels_LabelId",
+                table: "ChatLabels",
+                column: "LabelId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_ContactId",
+                table: "Chats",
+                column: "ContactId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_TenantId_LastMessageAt",
+                table: "Chats",
+                columns: new[] { "TenantId", "LastMessageAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_WorkspaceId_Channel_ExternalChatId",
+                table: "Chats",
+                columns: new[] { "WorkspaceId", "Channel", "ExternalChatId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_WorkspaceId_LastMessageAt",
+                table: "Chats",
+                columns: new[] { "WorkspaceId", "LastMessageAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CommentAutomations_WorkspaceId",
+                table: "CommentAutomations",
+                column: "WorkspaceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CommentReplies_AutomationId_CommentId",
+                table: "CommentReplies",
+                columns: new[] { "AutomationId", "CommentId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CommentReplies_WorkspaceId_Status",
+                table: "CommentReplies",
+                columns: new[] { "WorkspaceId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactFieldValues_ContactId_FieldId",
+                table: "ContactFieldValues",
+                columns: new[] { "ContactId", "FieldId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactFieldValues_FieldId_Value",
+                table: "ContactFieldValues",
+                columns: new[] { "FieldId", "Value" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactImportErrors_ImportId_RowNumber",
+                table: "ContactImportErrors",
+                columns: new[] { "ImportId", "RowNumber" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactImports_WorkspaceId_CreatedAt",
+                table: "ContactImports",
+                columns: new[] { "WorkspaceId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactLabels_ContactId_LabelId",
+                table: "ContactLabels",
+                columns: new[] { "ContactId", "LabelId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactLabels_LabelId",
+                table: "ContactLabels",
+                column: "LabelId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactListMembers_ContactId",
+                table: "ContactListMembers",
+                column: "ContactId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactListMembers_ContactListId_ContactId",
+                table: "ContactListMembers",
+                columns: new[] { "ContactListId", "ContactId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactLists_WorkspaceId_Name",
+                table: "ContactLists",
+                columns: new[] { "WorkspaceId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_TenantId",
+                table: "Contacts",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_WorkspaceId_Name",
+                table: "Contacts",
+                columns: new[] { "WorkspaceId", "Name" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_WorkspaceId_Phone",
+                table: "Contacts",
+                columns: new[] { "WorkspaceId", "Phone" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CustomFields_TenantId_Key",
+                table: "CustomFields",
+                columns: new[] { "TenantId", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataExports_TenantId_CreatedAt",
+                table: "DataExports",
+                columns: new[] { "TenantId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeletionRequests_ConfirmationCode",
+                table: "DeletionRequests",
+                column: "ConfirmationCode",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InboundWebhookEvents_ProcessedAt_ReceivedAt",
+                table: "InboundWebhookEvents",
+                columns: new[] { "ProcessedAt", "ReceivedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InboundWebhookEvents_Source_EventKey",
+                table: "InboundWebhookEvents",
+                columns: new[] { "Source", "EventKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InstagramAccounts_InstagramUserId",
+                table: "InstagramAccounts",
+                column: "InstagramUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InstagramAccounts_WorkspaceId",
+                table: "InstagramAccounts",
+                column: "WorkspaceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InstagramComments_WorkspaceId_CommentId",
+                table: "InstagramComments",
+                columns: new[] { "WorkspaceId", "CommentId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InstagramComments_WorkspaceId_MediaId_CommentedAt",
+                table: "InstagramComments",
+                columns: new[] { "WorkspaceId", "MediaId", "CommentedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InstagramMedia_WorkspaceId_MediaId",
+                table: "InstagramMedia",
+                columns: new[] { "WorkspaceId", "MediaId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Labels_WorkspaceId_Name",
+                table: "Labels",
+                columns: new[] { "WorkspaceId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Licences_CodePrefix",
+                table: "Licences",
+                column: "CodePrefix",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LidMappings_WorkspaceId_Lid",
+                table: "LidMappings",
+                columns: new[] { "WorkspaceId", "Lid" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Messages_ChatId_SentAt_Id",
+                table: "Messages",
+                columns: new[] { "ChatId", "SentAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Messages_WorkspaceId_ExternalMessageId",
+                table: "Messages",
+                columns: new[] { "WorkspaceId", "ExternalMessageId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationLogs_EventKey",
+                table: "NotificationLogs",
+                column: "EventKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationTemplates_Event",
+                table: "NotificationTemplates",
+                column: "Event",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Policies_Tier",
+                table: "Policies",
+                column: "Tier",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QuickReplies_WorkspaceId_Shortcut",
+                table: "QuickReplies",
+                columns: new[] { "WorkspaceId", "Shortcut" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Segments_WorkspaceId_Name",
+                table: "Segments",
+                columns: new[] { "WorkspaceId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SendBudgets_WorkspaceId_Day",
+                table: "SendBudgets",
+                columns: new[] { "WorkspaceId", "Day" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SequenceEnrollments_SequenceId_ContactId",
+                table: "SequenceEnrollments",
+                columns: new[] { "SequenceId", "ContactId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SequenceEnrollments_Status_NextRunAt",
+                table: "SequenceEnrollments",
+                columns: new[] { "Status", "NextRunAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Sequences_WorkspaceId",
+                table: "Sequences",
+                column: "WorkspaceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SequenceSteps_SequenceId_Order",
+                table: "SequenceSteps",
+                columns: new[] { "SequenceId", "Order" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tenants_AgencyId",
+                table: "Tenants",
+                column: "AgencyId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tenants_LicenceId",
+                table: "Tenants",
+                column: "LicenceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Users_AgencyId_Username",
+                table: "Users",
+                columns: new[] { "AgencyId", "Username" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Users_TenantId_Username",
+                table: "Users",
+                columns: new[] { "TenantId", "Username" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ValidationEntries_JobId_Status_Sequence",
+                table: "ValidationEntries",
+                columns: new[] { "JobId", "Status", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ValidationEntries_WorkspaceId_NormalizedNumber",
+                table: "ValidationEntries",
+                columns: new[] { "WorkspaceId", "NormalizedNumber" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ValidationJobs_WorkspaceId_CreatedAt",
+                table: "ValidationJobs",
+                columns: new[] { "WorkspaceId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_Status_NextAttemptAt",
+                table: "WebhookDeliveries",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_SubscriptionId_CreatedAt",
+                table: "WebhookDeliveries",
+                columns: new[] { "SubscriptionId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookSubscriptions_TenantId",
+                table: "WebhookSubscriptions",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkspaceEvents_WorkspaceId_At",
+                table: "WorkspaceEvents",
+                columns: new[] { "WorkspaceId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkspaceMembers_UserId",
+                table: "WorkspaceMembers",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkspaceMembers_WorkspaceId_UserId",
+                table: "WorkspaceMembers",
+                columns: new[] { "WorkspaceId", "UserId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Workspaces_ExternalSessionId",
+                table: "Workspaces",
+                column: "ExternalSessionId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Workspaces_TenantId",
+                table: "Workspaces",
+                column: "TenantId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AdminUsers");
+
+            migrationBuilder.DropTable(
+                name: "ApiIdempotencyRecords");
+
+            migrationBuilder.DropTable(
+                name: "ApiKeys");
+
+            migrationBuilder.DropTable(
+                name: "Attachments");
+
+            migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "BotKeywords");
+
+            migrationBuilder.DropTable(
+                name: "BotReplies");
+
+            migrationBuilder.DropTable(
+                name: "BotSettings");
+
+            migrationBuilder.DropTable(
+                name: "BroadcastRecipients");
+
+            migrationBuilder.DropTable(
+                name: "ChatLabels");
+
+            migrationBuilder.DropTable(
+                name: "CommentReplies");
+
+            migrationBuilder.DropTable(
+                name: "ContactFieldValues");
+
+            migrationBuilder.DropTable(
+                name: "ContactImportErrors");
+
+            migrationBuilder.DropTable(
+                name: "ContactLabels");
+
+            migrationBuilder.DropTable(
+                name: "ContactListMembers");
+
+            migrationBuilder.DropTable(
+                name: "DataExports");
+
+            migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "DeletionRequests");
+
+            migrationBuilder.DropTable(
+                name: "InboundWebhookEvents");
+
+            migrationBuilder.DropTable(
+                name: "InstagramAccounts");
+
+            migrationBuilder.DropTable(
+                name: "InstagramComments");
+
+            migrationBuilder.DropTable(
+                name: "InstagramMedia");
+
+            migrationBuilder.DropTable(
+                name: "LidMappings");
+
+            migrationBuilder.DropTable(
+                name: "Messages");
+
+            migrationBuilder.DropTable(
+                name: "NotificationLogs");
+
+            migrationBuilder.DropTable(
+                name: "NotificationTemplates");
+
+            migrationBuilder.DropTable(
+                name: "PlatformSettings");
+
+            migrationBuilder.DropTable(
+                name: "Policies");
+
+            migrationBuilder.DropTable(
+                name: "QuickReplies");
+
+            migrationBuilder.DropTable(
+                name: "Segments");
+
+            migrationBuilder.DropTable(
+                name: "SendBudgets");
+
+            migrationBuilder.DropTable(
+                name: "SequenceEnrollments");
+
+            migrationBuilder.DropTable(
+                name: "SequenceSteps");
+
+            migrationBuilder.DropTable(
+                name: "ValidationEntries");
+
+            migrationBuilder.DropTable(
+                name: "WebhookDeliveries");
+
+            migrationBuilder.DropTable(
+                name: "WorkspaceEvents");
+
+            migrationBuilder.DropTable(
+                name: "WorkspaceMembers");
+
+            migrationBuilder.DropTable(
+                name: "BotRules");
+
+            migrationBuilder.DropTable(
+                name: "Broadcasts");
+
+            migrationBuilder.DropTable(
+                name: "CommentAutomations");
+
+            migrationBuilder.DropTable(
+                name: "CustomFields");
+
+            migrationBuilder.DropTable(
+                name: "ContactImports");
+
+            migrationBuilder.DropTable(
+                name: "Labels");
+
+            migrationBuilder.DropTable(
+                name: "ContactLists");
+
+            migrationBuilder.DropTable(
+                name: "Contacts");
+
+            migrationBuilder.DropTable(
+                name: "Chats");
+
+            migrationBuilder.DropTable(
+                name: "Sequences");
+
+            migrationBuilder.DropTable(
+                name: "ValidationJobs");
+
+            migrationBuilder.DropTable(
+                name: "WebhookSubscriptions");
+
+            migrationBuilder.DropTable(
+                name: "Users");
+
+            migrationBuilder.DropTable(
+                name: "Workspaces");
+
+            migrationBuilder.DropTable(
+                name: "Tenants");
+
+            migrationBuilder.DropTable(
+                name: "Agencies");
+
+            migrationBuilder.DropTable(
+                name: "Licences");
+        }
+    }
+}
