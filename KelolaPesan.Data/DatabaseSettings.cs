@@ -20,7 +20,8 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         if (provider == DatabaseProvider.SqlServer && string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Kelola is not set.");
 
-        connectionString ??= SqliteConnectionString(Path.Combine(dataDirectory, SqliteFileName));
+        if (string.IsNullOrWhiteSpace(connectionString))
+            connectionString = SqliteConnectionString(Path.Combine(dataDirectory, SqliteFileName));
         return new DatabaseSettings(provider, connectionString, dataDirectory);
     }
 

@@ -1,27 +1,18 @@
-using KelolaPesan.Web.Components;
+using KelolaPesan.Web;
 
-var builder = WebApplication.CreateBuilder(args);
-
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+// `dotnet KelolaPesan.Web.dll create-admin --email a@b.c --name "A" [--password ...]`: the only way to get a
+// first admin outside Development, where nothing with a known password is ever created.
+var command = args.FirstOrDefault() == AdminCommand.Name ? args[0] : null;
+var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
+builder.AddWebServices();
 
 var app = builder.Build();
+await app.InitializeAsync();
+if (command is not null)
+    return await AdminCommand.RunAsync(app, args[1..]);
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
+app.UseWebPipeline();
+await app.RunAsync();
+return 0;
 
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
-
-app.Run();
+public partial class Program;

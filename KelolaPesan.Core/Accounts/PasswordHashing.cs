@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace KelolaPesan.Core.Accounts;
+
+/// <summary>ASP.NET Core's PBKDF2 password hasher, shared by tenant users and admins.</summary>
+public static class PasswordHashing
+{
+    public const int MinLength = 8;
+    private static readonly PasswordHasher<object> Hasher = new();
+    private static readonly object User = new();
+
+    public static string Hash(string password) => Hasher.HashPassword(User, password);
+
+    public static bool Verify(string hash, string password) =>
+        !string.IsNullOrEmpty(hash) && Hasher.VerifyHashedPassword(User, hash, password) != PasswordVerificationResult.Failed;
+}

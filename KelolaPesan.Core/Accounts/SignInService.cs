@@ -1,0 +1,116 @@
+using KelolaPesan.Core.Audit;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Security;
+using KelolaPesan.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Core.Accounts;
+
+/// <summary>
+/// Checks credentials. Tenant users and agency owners: licence code + username + password.
+/// Admins: email + password. Every attempt is audited; failures are throttled per account and per address.
+/// The answer never says which part was wrong, except for a licence that is suspended or expired.
+/// </summary>
+public sealed class SignInService(IKelolaDbFactory dbFactory, SignInThrottle throttle, AuditLog audit, TimeProvider clock)
+{
+    public async Task<SignInResult> SignInWithLicenceAsync(
+        string? licenceCode, string? username, string? password, string? ipAddress, CancellationToken cancellationToken = default)
+    {
+        var code = LicenceCode.TryParse(licenceCode);
+        var accountKey = $"licence:{code?.Prefix ?? licenceCode?.Trim()}:{username?.Trim()}";
+        var result = await CheckLicenceUserAsync(code, username?.Trim() ?? "", password ?? "", accountKey, ipAddress, cancellationToken);
+        await RecordAsync(result, accountKey, ipAddress, username?.Trim() ?? "", cancellationToken);
+        return result;
+    }
+
+    public async Task<SignInResult> SignInAdminAsync(string? email, string? password, string? ipAddress, CancellationToken cancellationToken = default)
+    {
+        var normalised = (email ?? "").Trim().ToLowerInvariant();
+        var accountKey = $"admin:{normalised}";
+        var result = await CheckAdminAsync(normalised, password ?? "", accountKey, ipAddress, cancellationToken);
+        await RecordAsync(result, accountKey, ipAddress, normalised, cancellationToken);
+        return result;
+    }
+
+    private async Task<SignInResult> CheckLicenceUserAsync(
+        LicenceCode? code, string username, string password, string accountKey, string? ipAddress, CancellationToken ct)
+    {
+        if (throttle.RetryAfter(accountKey, IpKey(ipAddress)) is { } wait)
+            return SignInResult.Fail(SignInFailure.TooManyAttempts, wait);
+        if (code is null || username.Length == 0)
+            return SignInResult.Fail(SignInFailure.InvalidCredentials);
+
+        await using var db = dbFactory.CreateSystem();
+        var licence = await db.Licences.AsNoTracking().FirstOrDefaultAsync(l => l.CodePrefix == code.Prefix, ct);
+        if (licence is null || !SecretHash.Matches(code.Code, licence.CodeHash))
+            return SignInResult.Fail(SignInFailure.InvalidCredentials);
+
+        var user = licence.Kind == LicenceKind.Agency
+            ? await AgencyOwnerAsync(db, licence.Id, username, ct)
+            : await TenantUserAsync(db, licence.Id, username, ct);
+        if (user is null || !PasswordHashing.Verify(user.PasswordHash, password))
+            return SignInResult.Fail(SignInFailure.InvalidCredentials);
+
+        // Only now, with every credential right, may the answer say why the licence cannot be used.
+        if (licence.Status == LicenceStatus.Suspended)
+            return SignInResult.Fail(SignInFailure.LicenceSuspended);
+        if (!licence.IsUsableAt(clock.GetUtcNow()))
+            return SignInResult.Fail(SignInFailure.LicenceExpired);
+        if (!user.IsActive)
+            return SignInResult.Fail(SignInFailure.AccountDisabled);
+
+        user.LastLoginAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return SignInResult.Success(new SignedInUser(user.Id, user.DisplayName, user.Role.ToString(), user.TenantId, user.AgencyId, user.Language, user.Theme));
+    }
+
+    private static Task<AppUser?> TenantUserAsync(IKelolaDb db, Guid licenceId, string username, CancellationToken ct) =>
+        (from t in db.Tenants
+         join u in db.Users on t.Id equals u.TenantId
+         where t.LicenceId == licenceId && u.Username == username && u.Role != UserRole.AgencyOwner
+         select u).FirstOrDefaultAsync(ct);
+
+    private static Task<AppUser?> AgencyOwnerAsync(IKelolaDb db, Guid licenceId, string username, CancellationToken ct) =>
+        (from a in db.Agencies
+         join u in db.Users on a.Id equals u.AgencyId
+         where a.LicenceId == licenceId && u.Username == username && u.Role == UserRole.AgencyOwner
+         select u).FirstOrDefaultAsync(ct);
+
+    private async Task<SignInResult> CheckAdminAsync(string email, string password, string accountKey, string? ipAddress, CancellationToken ct)
+    {
+        if (throttle.RetryAfter(accountKey, IpKey(ipAddress)) is { } wait)
+            return SignInResult.Fail(SignInFailure.TooManyAttempts, wait);
+
+        await using var db = dbFactory.CreateSystem();
+        var admin = await db.AdminUsers.FirstOrDefaultAsync(a => a.Email == email, ct);
+        if (admin is null || !PasswordHashing.Verify(admin.PasswordHash, password))
+            return SignInResult.Fail(SignInFailure.InvalidCredentials);
+        if (!admin.IsActive)
+            return SignInResult.Fail(SignInFailure.AccountDisabled);
+
+        admin.LastLoginAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return SignInResult.Success(new SignedInUser(admin.Id, admin.Name, Roles.Admin, null, null, admin.Language, admin.Theme));
+    }
+
+    private async Task RecordAsync(SignInResult result, string accountKey, string? ipAddress, string actorName, CancellationToken ct)
+    {
+        if (result.Succeeded)
+            throttle.RecordSuccess(accountKey);
+        else if (result.Failure != SignInFailure.TooManyAttempts)
+            throttle.RecordFailure(accountKey, IpKey(ipAddress));
+
+        var user = result.User;
+        await audit.WriteAsync(new AuditRecord(
+            result.Succeeded ? AuditActions.SignIn : AuditActions.SignInFailed,
+            user?.Role == Roles.Admin ? AuditActorType.Admin : user is null ? AuditActorType.Anonymous : AuditActorType.User,
+            actorName,
+            ActorId: user?.UserId,
+            TenantId: user?.TenantId,
+            Details: result.Succeeded ? null : result.Failure.ToString(),
+            IpAddress: ipAddress,
+            Succeeded: result.Succeeded), ct);
+    }
+
+    private static string IpKey(string? ipAddress) => $"ip:{ipAddress ?? "unknown"}";
+}

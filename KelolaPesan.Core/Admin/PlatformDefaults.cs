@@ -1,0 +1,37 @@
+using KelolaPesan.Core.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Core.Admin;
+
+/// <summary>
+/// Rows the platform cannot run without, created on every start when missing (in every environment):
+/// the default workspace policy, the platform settings row and the notification templates.
+/// Nothing here has a password.
+/// </summary>
+public sealed class PlatformDefaults(IKelolaDbFactory dbFactory)
+{
+    public async Task EnsureAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        if (!await db.Policies.AnyAsync(p => p.Tier == null, cancellationToken))
+            db.Policies.Add(new PolicySettings());
+        if (!await db.PlatformSettings.AnyAsync(cancellationToken))
+            db.PlatformSettings.Add(new PlatformSettings());
+
+        var existing = await db.NotificationTemplates.Select(t => t.Event).ToListAsync(cancellationToken);
+        foreach (var (evt, body) in DefaultTemplates.Where(t => !existing.Contains(t.Key)))
+            db.NotificationTemplates.Add(new NotificationTemplate { Event = evt, Body = body });
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static readonly Dictionary<NotificationEvent, string> DefaultTemplates = new()
+    {
+        [NotificationEvent.LicenceExpiring] = "Halo {owner}, lisensi {tenant} akan berakhir pada {expiry}. Perpanjang agar layanan tidak terhenti.",
+        [NotificationEvent.LicenceExpired] = "Halo {owner}, lisensi {tenant} telah berakhir pada {expiry}.",
+        [NotificationEvent.WorkspaceDisconnected] = "Halo {owner}, workspace {workspace} terputus dari WhatsApp. Silakan hubungkan kembali.",
+        [NotificationEvent.BroadcastFinished] = "Halo {owner}, broadcast {broadcast} selesai: {sent} terkirim, {failed} gagal.",
+        [NotificationEvent.BroadcastPaused] = "Halo {owner}, broadcast {broadcast} dijeda: {reason}.",
+        [NotificationEvent.DailyCapReached] = "Halo {owner}, workspace {workspace} mencapai batas harian pengiriman.",
+    };
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+
+namespace KelolaPesan.Web.Accounts;
+
+/// <summary>Fills <see cref="CurrentUser"/> for every HTTP request (prerendering, endpoints).</summary>
+public sealed class CurrentUserMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context, CurrentUser currentUser)
+    {
+        currentUser.Set(context.User);
+        return next(context);
+    }
+}
+
+/// <summary>
+/// A circuit has its own DI scope: fill <see cref="CurrentUser"/> from the circuit's authentication state
+/// before any component renders (handlers run before the root components are added).
+/// </summary>
+public sealed class CurrentUserCircuitHandler(AuthenticationStateProvider authState, CurrentUser currentUser) : CircuitHandler
+{
+    public override async Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        var state = await authState.GetAuthenticationStateAsync();
+        currentUser.Set(state.User);
+    }
+}

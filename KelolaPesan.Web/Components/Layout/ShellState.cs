@@ -1,0 +1,92 @@
+using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Workspaces;
+using KelolaPesan.Web.Accounts;
+
+namespace KelolaPesan.Web.Components.Layout;
+
+/// <summary>
+/// Per-circuit shell state: the user's workspaces with their stored unread counters, the selected
+/// workspace and the UI preferences. Refreshed from realtime events, coalesced so a burst of inbound
+/// messages causes one reload at a time, not one per event.
+/// </summary>
+public sealed class ShellState(WorkspaceDirectory directory, AccountService accounts, CurrentUser user, IRealtimeBus bus) : IDisposable
+{
+    private IDisposable? _subscription;
+    private int _refreshing;
+    private int _dirty;
+
+    public IReadOnlyList<WorkspaceSummary> Workspaces { get; private set; } = [];
+    public Guid? SelectedWorkspaceId { get; private set; }
+    public WorkspaceSummary? SelectedWorkspace => Workspaces.FirstOrDefault(w => w.Id == SelectedWorkspaceId);
+    public int TotalUnread => Workspaces.Sum(w => w.UnreadMessages);
+    public UiLanguage Language { get; private set; }
+    public UiTheme Theme { get; private set; }
+    public bool IsInitialized { get; private set; }
+
+    /// <summary>Raised after any change; subscribers re-render with InvokeAsync(StateHasChanged).</summary>
+    public event Func<Task>? Changed;
+
+    public async Task InitializeAsync()
+    {
+        if (IsInitialized || !user.IsAuthenticated)
+            return;
+        IsInitialized = true;
+        (Language, Theme) = await accounts.GetPreferencesAsync(user.UserId, user.IsAdmin);
+        if (user.TenantId is { } tenantId && user.TenantRole is { } role and not UserRole.AgencyOwner)
+        {
+            Workspaces = await directory.ListForUserAsync(user.UserId, role);
+            SelectedWorkspaceId = Workspaces.FirstOrDefault()?.Id;
+            _subscription = bus.Subscribe(Topics.Tenant(tenantId), OnEventAsync);
+        }
+    }
+
+    public Task SelectWorkspaceAsync(Guid workspaceId)
+    {
+        if (Workspaces.Any(w => w.Id == workspaceId))
+            SelectedWorkspaceId = workspaceId;
+        return NotifyAsync();
+    }
+
+    public async Task SetThemeAsync(UiTheme theme)
+    {
+        Theme = theme;
+        await accounts.SavePreferencesAsync(user.UserId, user.IsAdmin, Language, Theme);
+        await NotifyAsync();
+    }
+
+    public Task SaveLanguageAsync(UiLanguage language)
+    {
+        Language = language;
+        return accounts.SavePreferencesAsync(user.UserId, user.IsAdmin, Language, Theme);
+    }
+
+    private Task OnEventAsync(RealtimeEvent evt) => evt is UnreadCountsChanged or WorkspaceStatusChanged ? RefreshAsync() : Task.CompletedTask;
+
+    private async Task RefreshAsync()
+    {
+        Interlocked.Exchange(ref _dirty, 1);
+        // Whoever wins the flag reloads until nothing new arrived; the others just leave the dirty mark.
+        while (Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
+        {
+            try
+            {
+                while (Interlocked.Exchange(ref _dirty, 0) == 1)
+                {
+                    Workspaces = await directory.ListForUserAsync(user.UserId, user.TenantRole ?? UserRole.Agent);
+                    await NotifyAsync();
+                }
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _refreshing, 0);
+            }
+            if (Volatile.Read(ref _dirty) == 0)
+                return;
+        }
+    }
+
+    private Task NotifyAsync() => Changed?.Invoke() ?? Task.CompletedTask;
+
+    public void Dispose() => _subscription?.Dispose();
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using KelolaPesan.Core;
+using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Realtime;
+using KelolaPesan.Data;
+using KelolaPesan.Web.Accounts;
+using KelolaPesan.Web.Realtime;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using MudBlazor.Services;
+using Serilog;
+
+namespace KelolaPesan.Web;
+
+public static class DependencyInjection
+{
+    public static readonly CultureInfo[] SupportedCultures = [new("id"), new("en")];
+
+    public static WebApplicationBuilder AddWebServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.AddLogging();
+
+        services.AddCoreServices(builder.Configuration);
+        services.AddDataServices(builder.Configuration, builder.Environment.ContentRootPath);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddHttpContextAccessor();
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "kp.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.LoginPath = "/account/login";
+                o.AccessDeniedPath = "/account/access-denied";
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.SlidingExpiration = true;
+            });
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddCascadingAuthenticationState();
+
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
+        services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
+        services.AddScoped<DemoSeeder>();
+        services.AddScoped<Components.Layout.ShellState>();
+        return builder;
+    }
+
+    private static void AddLogging(this WebApplicationBuilder builder)
+    {
+        var logDirectory = Path.Combine(DatabaseSettings.From(builder.Configuration, builder.Environment.ContentRootPath).DataDirectory, "logs");
+        builder.Services.AddSerilog((services, lc) => lc
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console()
+            .WriteTo.File(Path.Combine(logDirectory, "kelola-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
+    }
+
+    public static WebApplication UseWebPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        // Request logging without query strings or bodies: webhooks and sign-ins carry secrets.
+        app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseRequestLocalization(o =>
+        {
+            o.SetDefaultCulture("id");
+            o.SupportedCultures = SupportedCultures;
+            o.SupportedUICultures = SupportedCultures;
+            // Only the cookie (set from the user's stored preference) and the default: never the browser header.
+            o.RequestCultureProviders = [new Microsoft.AspNetCore.Localization.CookieRequestCultureProvider()];
+        });
+        app.UseAuthentication();
+        app.UseMiddleware<CurrentUserMiddleware>();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

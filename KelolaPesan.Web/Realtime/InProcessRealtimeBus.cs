@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using KelolaPesan.Core.Realtime;
+
+namespace KelolaPesan.Web.Realtime;
+
+/// <summary>
+/// The single-node realtime bus: a singleton handing out disposable subscriptions (like eShop's
+/// order-status notifier). Several nodes would put a Redis backplane behind the same port.
+/// </summary>
+public sealed class InProcessRealtimeBus(ILogger<InProcessRealtimeBus> logger) : IRealtimeBus
+{
+    private readonly ConcurrentDictionary<string, ImmutableList<Func<RealtimeEvent, Task>>> _topics = new();
+
+    public IDisposable Subscribe(string topic, Func<RealtimeEvent, Task> handler)
+    {
+        _topics.AddOrUpdate(topic, _ => [handler], (_, list) => list.Add(handler));
+        return new Subscription(() => _topics.AddOrUpdate(topic, _ => [], (_, list) => list.Remove(handler)));
+    }
+
+    public async Task PublishAsync(string topic, RealtimeEvent evt)
+    {
+        if (!_topics.TryGetValue(topic, out var handlers))
+            return;
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                await handler(evt);
+            }
+            catch (Exception ex)
+            {
+                // A closed circuit's handler may throw; the other subscribers must still hear the event.
+                logger.LogWarning(ex, "Realtime subscriber of {Topic} failed on {Event}", topic, evt.GetType().Name);
+            }
+        }
+    }
+
+    private sealed class Subscription(Action dispose) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                dispose();
+        }
+    }
+}
