@@ -25,3 +25,5 @@ app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 
 app.Run();
+
+public partial class Program; // reachable for WebApplicationFactory<Program> in KelolaPesan.Tests
