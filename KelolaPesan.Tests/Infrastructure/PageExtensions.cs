@@ -1,0 +1,20 @@
+using Microsoft.Playwright;
+
+namespace KelolaPesan.Tests.Infrastructure;
+
+public static class PageExtensions
+{
+    /// <summary>
+    /// Waits until the Blazor circuit is interactive. The app renders
+    /// <c>&lt;span data-testid="circuit-ready" hidden&gt;</c> only then; a click on a
+    /// prerendered button before that is silently lost.
+    /// </summary>
+    public static Task WaitForCircuitAsync(this IPage page) =>
+        page.Locator("[data-testid=circuit-ready]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+
+    /// <summary>Shorthand for the app's <c>data-testid</c> attributes.</summary>
+    public static ILocator ByTestId(this IPage page, string testId) => page.Locator($"[data-testid={testId}]");
+
+    /// <summary>The path of the page's current address, e.g. <c>/account/login</c>.</summary>
+    public static string Path(this IPage page) => new Uri(page.Url).AbsolutePath;
+}
