@@ -40,8 +40,9 @@ public static class DependencyInjection
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
                 o.SlidingExpiration = true;
             });
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        // No fallback policy: static assets and the circuit hub must stay reachable before sign-in.
+        // Every page is [Authorize] through Components/Pages/_Imports.razor; endpoints declare their own.
+        services.AddAuthorization();
         services.AddCascadingAuthenticationState();
 
         services.AddScoped<CurrentUser>();
@@ -87,7 +88,7 @@ public static class DependencyInjection
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/health");
         app.MapAccountEndpoints();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;

@@ -12,7 +12,7 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/logout", SignOutAsync);
-        app.MapGet("/account/culture", SetCulture).AllowAnonymous();
+        app.MapGet("/account/culture", SetCulture);
         return app;
     }
 
