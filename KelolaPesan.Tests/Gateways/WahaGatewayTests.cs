@@ -200,6 +200,21 @@ public sealed class WahaGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Circuit_Opens_AfterRepeatedServerErrors_AndSparesTheGateway()
+    {
+        _waha.AddSession(Session);
+        _waha.FailNext(100);
+        for (var i = 0; i < 10; i++)
+            await Assert.ThrowsAsync<GatewayException>(() => _gateway.SendTextAsync(new GatewayTextMessage(Session, "62812345678", "Halo"), CancellationToken.None));
+
+        var error = await Assert.ThrowsAsync<GatewayException>(() => _gateway.SendTextAsync(new GatewayTextMessage(Session, "62812345678", "Halo"), CancellationToken.None));
+
+        Assert.True(error.IsTransient);
+        Assert.Null(error.StatusCode);
+        Assert.Equal(10, _waha.RequestsTo("POST", "/api/sendText").Count);
+    }
+
+    [Fact]
     public async Task CheckNumber_GivesAThrottledException_WithRetryAfter_On429()
     {
         _waha.AddSession(Session);
