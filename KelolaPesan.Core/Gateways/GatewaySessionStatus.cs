@@ -1,0 +1,10 @@
+namespace KelolaPesan.Core.Gateways;
+
+public enum GatewaySessionStatus
+{
+    Stopped,
+    Starting,
+    ScanQr,
+    Working,
+    Failed,
+}
