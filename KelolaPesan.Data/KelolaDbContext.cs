@@ -98,16 +98,15 @@ public abstract class KelolaDbContext(DbContextOptions options, ITenantContext t
 
     /// <summary>
     /// Tenant-owned rows are visible only to their tenant. Platform rows (licences, policies, admin users,
-    /// raw webhooks...) are visible only to system contexts, so a tenant context can never read them by mistake.
+    /// raw webhooks, Data Protection keys...) are visible only to system contexts, so a tenant context can never read them by mistake.
     /// </summary>
     private void ApplyFilters(ModelBuilder modelBuilder)
     {
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => t.BaseType is null))
         {
+            // Every type gets a filter, including ones that are not our Entity (the Data Protection key ring):
+            // a type left out would be readable by every tenant context.
             var clr = entityType.ClrType;
-            if (!typeof(Entity).IsAssignableFrom(clr))
-                continue;
-
             var filter = clr switch
             {
                 _ when typeof(ITenantOwned).IsAssignableFrom(clr) => Invoke(nameof(TenantOwnedFilter), clr),

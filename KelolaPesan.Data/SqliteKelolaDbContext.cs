@@ -13,6 +13,16 @@ public class SqliteKelolaDbContext(DbContextOptions<SqliteKelolaDbContext> optio
     /// </summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
     }
 }
+
+/// <summary>
+/// Stores a DateTimeOffset as its UTC ticks, so SQL comparisons and ORDER BY follow the instant, exactly
+/// like <see cref="DateTimeOffset"/>'s own comparison, at full precision. EF's DateTimeOffsetToBinaryConverter
+/// encodes the local clock time instead, which sorts 10:00+07:00 after 05:00+00:00. The offset is not kept:
+/// values come back in UTC, which is what the app stores anyway (times come from TimeProvider.GetUtcNow()).
+/// </summary>
+public sealed class DateTimeOffsetToUtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    value => value.UtcTicks,
+    ticks => new DateTimeOffset(ticks, TimeSpan.Zero));

@@ -1,0 +1,316 @@
+using System.Security.Cryptography;
+using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Audit;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Data;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KelolaPesan.Tests.Tenancy;
+
+/// <summary>
+/// Walks the EF model rather than a hand-kept list, so a new tenant-owned entity that the
+/// tenant filter does not cover fails here without anyone remembering to add a test.
+/// </summary>
+public sealed class TenantIsolationTests(TenantIsolationFixture fixture) : IClassFixture<TenantIsolationFixture>
+{
+    // Entities with their own tenant rule (not ITenantOwned): covered by dedicated tests below.
+    private static readonly Type[] SpecialFilterTypes = [typeof(Tenant), typeof(AppUser), typeof(AuditEntry)];
+
+    private static bool IsTenantOwned(Type type) => typeof(ITenantOwned).IsAssignableFrom(type);
+
+    private static bool IsPlatform(Type type) => !IsTenantOwned(type) && !SpecialFilterTypes.Contains(type);
+
+    public static TheoryData<string> TenantOwnedTypes() => AsTheoryData(IsTenantOwned);
+
+    public static TheoryData<string> PlatformTypes() => AsTheoryData(IsPlatform);
+
+    [Fact]
+    public void TheModel_HasTenantOwnedAndPlatformEntities_ForTheTheoriesToWalk()
+    {
+        Assert.True(ModelTypes(IsTenantOwned).Count() >= 41, "fewer tenant-owned entities than the model had when this test was written: was one dropped from the model?");
+        Assert.Contains(typeof(Licence), ModelTypes(IsPlatform));
+    }
+
+    [Theory]
+    [MemberData(nameof(TenantOwnedTypes))]
+    public async Task ATenantContext_SeesExactlyItsOwnRows_OfEveryTenantOwnedType(string typeName)
+    {
+        var type = ModelType(typeName);
+        await using var a = fixture.Database.CreateForTenant(fixture.A.TenantId);
+        await using var b = fixture.Database.CreateForTenant(fixture.B.TenantId);
+
+        Assert.Equal([fixture.A.RowOf(type)], await IdsAsync(a, type));
+        Assert.Equal([fixture.B.RowOf(type)], await IdsAsync(b, type));
+    }
+
+    [Theory]
+    [MemberData(nameof(TenantOwnedTypes))]
+    public async Task AContextWithNoTenant_SeesNoRows_OfAnyTenantOwnedType(string typeName)
+    {
+        await using var db = fixture.Database.CreateWithoutTenant();
+
+        Assert.Empty(await IdsAsync(db, ModelType(typeName)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TenantOwnedTypes))]
+    public async Task ASystemContext_SeesTheRowsOfBothTenants(string typeName)
+    {
+        var type = ModelType(typeName);
+        await using var db = fixture.Database.CreateSystem();
+
+        var ids = await IdsAsync(db, type);
+
+        Assert.Contains(fixture.A.RowOf(type), ids);
+        Assert.Contains(fixture.B.RowOf(type), ids);
+    }
+
+    [Theory]
+    [MemberData(nameof(PlatformTypes))]
+    public async Task PlatformTables_AreInvisibleToATenantContext_AndVisibleToTheSystem(string typeName)
+    {
+        var type = ModelType(typeName);
+        await using var tenant = fixture.Database.CreateForTenant(fixture.A.TenantId);
+        await using var anonymous = fixture.Database.CreateWithoutTenant();
+        await using var system = fixture.Database.CreateSystem();
+
+        Assert.Equal(0, await CountAsync(tenant, type));
+        Assert.Equal(0, await CountAsync(anonymous, type));
+        Assert.True(await CountAsync(system, type) > 0, $"the fixture seeded no {type.Name} row, so this test proves nothing");
+    }
+
+    [Fact]
+    public async Task ATenantContext_SeesOnlyItsOwnTenantRow()
+    {
+        await using var a = fixture.Database.CreateForTenant(fixture.A.TenantId);
+        await using var none = fixture.Database.CreateWithoutTenant();
+        await using var system = fixture.Database.CreateSystem();
+
+        Assert.Equal([fixture.A.TenantId], await a.Tenants.Select(t => t.Id).ToListAsync());
+        Assert.Empty(await none.Tenants.ToListAsync());
+        Assert.Superset(new HashSet<Guid> { fixture.A.TenantId, fixture.B.TenantId }, (await system.Tenants.Select(t => t.Id).ToListAsync()).ToHashSet());
+    }
+
+    [Fact]
+    public async Task ATenantContext_SeesOnlyItsOwnUsers_NeverAgencyOwnersOrOtherTenantsUsers()
+    {
+        await using var a = fixture.Database.CreateForTenant(fixture.A.TenantId);
+        await using var none = fixture.Database.CreateWithoutTenant();
+        await using var system = fixture.Database.CreateSystem();
+
+        Assert.Equal([fixture.A.RowOf(typeof(AppUser))], await a.Users.Select(u => u.Id).ToListAsync());
+        Assert.Empty(await none.Users.ToListAsync());
+        var all = await system.Users.Select(u => u.Id).ToListAsync();
+        Assert.Contains(fixture.AgencyOwnerId, all);
+        Assert.Contains(fixture.B.RowOf(typeof(AppUser)), all);
+    }
+
+    [Fact]
+    public async Task ATenantContext_SeesOnlyItsOwnAuditEntries_NeverPlatformEntries()
+    {
+        await using var a = fixture.Database.CreateForTenant(fixture.A.TenantId);
+        await using var none = fixture.Database.CreateWithoutTenant();
+        await using var system = fixture.Database.CreateSystem();
+
+        Assert.Equal([fixture.A.RowOf(typeof(AuditEntry))], await a.AuditEntries.Select(e => e.Id).ToListAsync());
+        Assert.Empty(await none.AuditEntries.ToListAsync());
+        var all = await system.AuditEntries.Select(e => e.Id).ToListAsync();
+        Assert.Contains(fixture.PlatformAuditEntryId, all);
+        Assert.Contains(fixture.B.RowOf(typeof(AuditEntry)), all);
+    }
+
+    [Fact]
+    public async Task RemovingAContact_MarksItDeletedAndHidesIt_ButIgnoringTheSoftDeleteFilterStillFindsIt()
+    {
+        var contact = new Contact { TenantId = fixture.A.TenantId, WorkspaceId = fixture.A.WorkspaceId, Name = "Siti", Phone = "+6281200000099" };
+        await using (var db = fixture.Database.CreateForTenant(fixture.A.TenantId))
+        {
+            db.Contacts.Add(contact);
+            await db.SaveChangesAsync();
+        }
+        fixture.Clock.Advance(TimeSpan.FromMinutes(5));
+        var deletedAt = fixture.Clock.GetUtcNow();
+
+        await using (var db = fixture.Database.CreateForTenant(fixture.A.TenantId))
+        {
+            db.Contacts.Remove(await db.Contacts.SingleAsync(c => c.Id == contact.Id));
+            await db.SaveChangesAsync();
+        }
+
+        await using var after = fixture.Database.CreateForTenant(fixture.A.TenantId);
+        Assert.False(await after.Contacts.AnyAsync(c => c.Id == contact.Id));
+        var marked = await after.Contacts.IgnoreQueryFilters([KelolaDbContext.SoftDeleteFilter]).SingleAsync(c => c.Id == contact.Id);
+        Assert.Equal(deletedAt, marked.DeletedAt);
+
+        // Ignoring the soft-delete filter must not also drop the tenant filter.
+        await using var otherTenant = fixture.Database.CreateForTenant(fixture.B.TenantId);
+        Assert.False(await otherTenant.Contacts.IgnoreQueryFilters([KelolaDbContext.SoftDeleteFilter]).AnyAsync(c => c.Id == contact.Id));
+    }
+
+    private static readonly IModel Model = ModelOnlyContext().Model;
+
+    private static KelolaDbContext ModelOnlyContext() => new SqliteKelolaDbContext(
+        new DbContextOptionsBuilder<SqliteKelolaDbContext>().UseSqlite("Data Source=model-only.db").Options, SystemTenant.Instance);
+
+    private static IEnumerable<Type> ModelTypes(Func<Type, bool> predicate) =>
+        Model.GetEntityTypes().Select(t => t.ClrType).Where(predicate).OrderBy(t => t.FullName);
+
+    // Full names, not Types: xunit shows and re-runs each case by its serialised argument.
+    private static TheoryData<string> AsTheoryData(Func<Type, bool> predicate)
+    {
+        var data = new TheoryData<string>();
+        foreach (var type in ModelTypes(predicate))
+            data.Add(type.FullName!);
+        return data;
+    }
+
+    private static Type ModelType(string fullName) => Model.GetEntityTypes().Single(t => t.ClrType.FullName == fullName).ClrType;
+
+    private static Task<List<Guid>> IdsAsync(DbContext db, Type type) =>
+        (Task<List<Guid>>)typeof(TenantIsolationTests).GetMethod(nameof(IdsOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(type).Invoke(null, [db])!;
+
+    private static Task<List<Guid>> IdsOf<T>(DbContext db) where T : Entity => db.Set<T>().Select(e => e.Id).ToListAsync();
+
+    private static Task<int> CountAsync(DbContext db, Type type) =>
+        (Task<int>)typeof(TenantIsolationTests).GetMethod(nameof(CountOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(type).Invoke(null, [db])!;
+
+    private static Task<int> CountOf<T>(DbContext db) where T : class => db.Set<T>().CountAsync();
+}
+
+/// <summary>
+/// One database seeded once for the class: two tenants with one row of every tenant-owned type each,
+/// one row of every platform type, an agency owner (no tenant) and a platform audit entry (no tenant).
+/// </summary>
+public sealed class TenantIsolationFixture : IAsyncLifetime
+{
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 6, 5, 3, 0, 0, TimeSpan.Zero));
+    public SqliteTestDatabase Database { get; private set; } = null!;
+    public TenantRows A { get; private set; } = null!;
+    public TenantRows B { get; private set; } = null!;
+    public Guid AgencyOwnerId { get; private set; }
+    public Guid PlatformAuditEntryId { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Database = await SqliteTestDatabase.CreateAsync(Clock);
+        await using var db = Database.CreateSystem();
+        var platform = SeedPlatform(db);
+        A = SeedTenant(db, "a");
+        B = SeedTenant(db, "b");
+
+        var agencyOwner = new AppUser { AgencyId = platform[typeof(Agency)], Username = "agency", DisplayName = "Agency", Role = UserRole.AgencyOwner };
+        var platformAudit = new AuditEntry { ActorName = "admin", Action = "policy.changed", ActorType = AuditActorType.Admin };
+        db.AddRange(agencyOwner, platformAudit);
+        await db.SaveChangesAsync();
+        AgencyOwnerId = agencyOwner.Id;
+        PlatformAuditEntryId = platformAudit.Id;
+    }
+
+    public async Task DisposeAsync() => await Database.DisposeAsync();
+
+    /// <summary>One row of every type that is neither tenant-owned nor specially filtered (licences, policies, keys...).</summary>
+    private static Dictionary<Type, Guid> SeedPlatform(KelolaDbContext db)
+    {
+        var rows = new Dictionary<Type, Guid>();
+        var types = db.Model.GetEntityTypes()
+            .Where(t => !typeof(ITenantOwned).IsAssignableFrom(t.ClrType) && t.ClrType != typeof(Tenant) && t.ClrType != typeof(AppUser) && t.ClrType != typeof(AuditEntry));
+        foreach (var entityType in InDependencyOrder(types))
+        {
+            var row = NewRow(entityType, principal => rows.GetValueOrDefault(principal));
+            db.Add(row);
+            if (row is Entity entity)
+                rows[entityType.ClrType] = entity.Id;
+        }
+        return rows;
+    }
+
+    private static TenantRows SeedTenant(KelolaDbContext db, string tag)
+    {
+        var licence = new Licence { Name = $"licence {tag}", CodePrefix = $"KP{tag}{RandomText(8)}", CodeHash = SHA256.HashData(Guid.NewGuid().ToByteArray()) };
+        var tenant = new Tenant { Name = $"tenant {tag}", LicenceId = licence.Id };
+        var user = new AppUser { TenantId = tenant.Id, Username = $"owner-{tag}", DisplayName = $"Owner {tag}", Role = UserRole.Owner };
+        var audit = new AuditEntry { TenantId = tenant.Id, ActorName = $"owner-{tag}", Action = "user.signed-in", ActorType = AuditActorType.User };
+        db.AddRange(licence, tenant, user, audit);
+
+        var rows = new Dictionary<Type, Guid> { [typeof(Tenant)] = tenant.Id, [typeof(AppUser)] = user.Id, [typeof(AuditEntry)] = audit.Id };
+        var tenantOwned = db.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType));
+        foreach (var entityType in InDependencyOrder(tenantOwned))
+        {
+            var row = (Entity)NewRow(entityType, principal => rows.GetValueOrDefault(principal));
+            ((ITenantOwned)row).TenantId = tenant.Id;
+            if (row is IWorkspaceOwned workspaceOwned)
+                workspaceOwned.WorkspaceId = rows[typeof(Core.Workspaces.Workspace)];
+            db.Add(row);
+            rows[entityType.ClrType] = row.Id;
+        }
+        return new TenantRows(tenant.Id, rows[typeof(Core.Workspaces.Workspace)], rows);
+    }
+
+    /// <summary>
+    /// A valid row built from the model alone: short unique strings within their max length, a few bytes
+    /// for binary columns, and every foreign key pointing at the row already made for its principal type
+    /// (principals come first, see <see cref="InDependencyOrder"/>). Other Guids get fresh values.
+    /// </summary>
+    private static object NewRow(IEntityType entityType, Func<Type, Guid> principalRow)
+    {
+        var row = Activator.CreateInstance(entityType.ClrType)!;
+        foreach (var property in entityType.GetProperties().Where(p => p.PropertyInfo is not null && !p.IsPrimaryKey()))
+        {
+            var info = property.PropertyInfo!;
+            var fk = property.GetContainingForeignKeys().FirstOrDefault();
+            if (fk is not null)
+            {
+                var principal = principalRow(fk.PrincipalEntityType.ClrType);
+                if (principal != Guid.Empty)
+                    info.SetValue(row, principal);
+                else if (!property.IsNullable)
+                    throw new InvalidOperationException($"{entityType.ClrType.Name}.{info.Name} needs a {fk.PrincipalEntityType.ClrType.Name} row first");
+            }
+            else if (info.PropertyType == typeof(string))
+                info.SetValue(row, RandomText(Math.Min(property.GetMaxLength() ?? 12, 12)));
+            else if (info.PropertyType == typeof(byte[]))
+                info.SetValue(row, RandomNumberGenerator.GetBytes(Math.Min(property.GetMaxLength() ?? 16, 16)));
+            else if (info.PropertyType == typeof(Guid))
+                info.SetValue(row, Guid.CreateVersion7());
+        }
+        return row;
+    }
+
+    private static string RandomText(int length) => Convert.ToHexString(RandomNumberGenerator.GetBytes((length + 1) / 2))[..length].ToLowerInvariant();
+
+    // A workspace-owned row needs the workspace even where no foreign key says so (e.g. BotKeyword).
+    private static IEnumerable<Type> DependsOn(IEntityType type) =>
+        type.GetForeignKeys().Select(fk => fk.PrincipalEntityType.ClrType)
+            .Concat(typeof(IWorkspaceOwned).IsAssignableFrom(type.ClrType) ? [typeof(Core.Workspaces.Workspace)] : []);
+
+    /// <summary>Principals before dependents among the given types (Kahn's algorithm over the model's foreign keys).</summary>
+    private static List<IEntityType> InDependencyOrder(IEnumerable<IEntityType> types)
+    {
+        var pending = types.ToList();
+        var ordered = new List<IEntityType>();
+        while (pending.Count > 0)
+        {
+            var ready = pending
+                .Where(t => DependsOn(t).All(principal => principal == t.ClrType || !pending.Any(p => p.ClrType == principal)))
+                .OrderBy(t => t.ClrType.FullName)
+                .ToList();
+            if (ready.Count == 0)
+                throw new InvalidOperationException("Foreign key cycle among: " + string.Join(", ", pending.Select(t => t.ClrType.Name)));
+            ordered.AddRange(ready);
+            pending.RemoveAll(ready.Contains);
+        }
+        return ordered;
+    }
+}
+
+public sealed record TenantRows(Guid TenantId, Guid WorkspaceId, IReadOnlyDictionary<Type, Guid> Rows)
+{
+    public Guid RowOf(Type type) => Rows[type];
+}
