@@ -1,6 +1,7 @@
 using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Audit;
+using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ public static class DependencyInjection
     public static IServiceCollection AddCoreServices(this IServiceCollection services, IConfiguration config)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddGateways(config);
         services.AddSingleton<SignInThrottle>();
         services.AddScoped<AuditLog>();
         services.AddScoped<SignInService>();

@@ -1,6 +1,8 @@
 using System.Globalization;
 using KelolaPesan.Core;
 using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Attachments;
+using KelolaPesan.Web.Jobs;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Data;
 using KelolaPesan.Web.Accounts;
@@ -21,8 +23,12 @@ public static class DependencyInjection
         var services = builder.Services;
         builder.AddLogging();
 
+        var database = DatabaseSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddCoreServices(builder.Configuration);
         services.AddDataServices(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddJobs(database);
+        services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(
+            builder.Configuration["Attachments:Path"] is { Length: > 0 } path ? path : Path.Combine(database.DataDirectory, "attachments")));
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

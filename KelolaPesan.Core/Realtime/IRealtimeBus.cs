@@ -28,3 +28,15 @@ public sealed record UnreadCountsChanged(Guid TenantId, Guid WorkspaceId) : Real
 
 /// <summary>A workspace's connection status changed.</summary>
 public sealed record WorkspaceStatusChanged(Guid TenantId, Guid WorkspaceId, Workspaces.ConnectionStatus Status) : RealtimeEvent;
+
+/// <summary>A message was stored in a chat (inbound, outbound or a note); published on the workspace topic.</summary>
+public sealed record ChatMessageAdded(Guid TenantId, Guid WorkspaceId, Guid ChatId, Guid MessageId, Inbox.MessageDirection Direction) : RealtimeEvent;
+
+/// <summary>An outbound message moved forward on the status scale; published on the workspace topic.</summary>
+public sealed record ChatMessageStatusChanged(Guid TenantId, Guid WorkspaceId, Guid ChatId, Guid MessageId, Inbox.MessageStatus Status) : RealtimeEvent;
+
+/// <summary>A chat changed without a new message (read, assigned, labelled, bot paused); published on the workspace topic.</summary>
+public sealed record ChatChanged(Guid TenantId, Guid WorkspaceId, Guid ChatId) : RealtimeEvent;
+
+/// <summary>A workspace's QR code rotated; the connect dialog re-fetches it.</summary>
+public sealed record WorkspaceQrChanged(Guid TenantId, Guid WorkspaceId) : RealtimeEvent;

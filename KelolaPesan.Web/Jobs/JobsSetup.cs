@@ -1,0 +1,39 @@
+using KelolaPesan.Data;
+using Quartz;
+
+namespace KelolaPesan.Web.Jobs;
+
+/// <summary>
+/// Quartz with a persistent store, so scheduled work (broadcasts, delayed replies, validation batches)
+/// survives a restart. SQLite: its own file next to the app's database, so the scheduler's polling never
+/// waits on the app's write lock. SQL Server: the app's database, clustered for several nodes.
+/// </summary>
+public static class JobsSetup
+{
+    public const string QuartzFileName = "quartz.db";
+
+    public static IServiceCollection AddJobs(this IServiceCollection services, DatabaseSettings database)
+    {
+        services.AddQuartz(q =>
+        {
+            q.UsePersistentStore(store =>
+            {
+                store.UseSystemTextJsonSerializer();
+                if (database.Provider == DatabaseProvider.SqlServer)
+                {
+                    store.UseSqlServer(database.ConnectionString);
+                    store.UseClustering();
+                }
+                else
+                {
+                    store.UseSqlite(DatabaseSettings.SqliteConnectionString(Path.Combine(database.DataDirectory, QuartzFileName)));
+                }
+                // The schema ships inside the Quartz package; create it when missing (start-up validation needs it).
+                store.ProvisionSchema();
+            });
+            q.UseDefaultThreadPool(tp => tp.MaxConcurrency = 4);
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return services;
+    }
+}
