@@ -14,7 +14,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser, KelolaAppFactory 
         await using var session = await browser.NewPageAsync(app.BaseUrl);
         await session.RunAsync(async page =>
         {
-            await SignInTenantAsync(page, DemoAccounts.LicenceCode, DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.SignInAsync(DemoAccounts.LicenceCode, DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
 
             await page.ByTestId("workspace-switcher").WaitForAsync();
             await page.WaitForCircuitAsync();
@@ -29,7 +29,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser, KelolaAppFactory 
         await using var session = await browser.NewPageAsync(app.BaseUrl);
         await session.RunAsync(async page =>
         {
-            await SignInTenantAsync(page, "KPL-BUKANTOKO-AAAAAAAAAAAAAAAA", DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.SignInAsync("KPL-BUKANTOKO-AAAAAAAAAAAAAAAA", DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
 
             await AssertSignInRefusedAsync(page);
             var cookies = await session.Context.CookiesAsync();
@@ -44,7 +44,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser, KelolaAppFactory 
         await using var session = await browser.NewPageAsync(app.BaseUrl);
         await session.RunAsync(async page =>
         {
-            await SignInTenantAsync(page, DemoAccounts.LicenceCode, DemoAccounts.OwnerUserName, "Pemilik123!salah");
+            await page.SignInAsync(DemoAccounts.LicenceCode, DemoAccounts.OwnerUserName, "Pemilik123!salah");
 
             await AssertSignInRefusedAsync(page);
             await AssertAnonymousAsync(page);
@@ -57,7 +57,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser, KelolaAppFactory 
         await using var session = await browser.NewPageAsync(app.BaseUrl);
         await session.RunAsync(async page =>
         {
-            await SignInTenantAsync(page, DemoAccounts.LicenceCode, DemoAccounts.AgentUserName, DemoAccounts.AgentPassword);
+            await page.SignInAsync(DemoAccounts.LicenceCode, DemoAccounts.AgentUserName, DemoAccounts.AgentPassword);
             await page.ByTestId("workspace-switcher").WaitForAsync();
 
             await page.GotoAsync("/admin");
@@ -81,16 +81,6 @@ public sealed class SignInBrowserTests(BrowserFixture browser, KelolaAppFactory 
             await page.ByTestId("admin-home").WaitForAsync();
             Assert.NotEqual("/admin/login", page.Path(), StringComparer.OrdinalIgnoreCase);
         });
-    }
-
-    // The login page is a static server-rendered form: no circuit to wait for before typing.
-    private static async Task SignInTenantAsync(IPage page, string licenceCode, string userName, string password)
-    {
-        await page.GotoAsync(TenantLoginPath);
-        await page.ByTestId("licence-code").FillAsync(licenceCode);
-        await page.ByTestId("username").FillAsync(userName);
-        await page.ByTestId("password").FillAsync(password);
-        await page.ByTestId("sign-in").ClickAsync();
     }
 
     private static async Task AssertSignInRefusedAsync(IPage page)

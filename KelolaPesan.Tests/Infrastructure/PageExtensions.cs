@@ -17,4 +17,22 @@ public static class PageExtensions
 
     /// <summary>The path of the page's current address, e.g. <c>/account/login</c>.</summary>
     public static string Path(this IPage page) => new Uri(page.Url).AbsolutePath;
+
+    /// <summary>Signs in on the tenant sign-in page (a static form: no circuit to wait for before typing).</summary>
+    public static async Task SignInAsync(this IPage page, string licenceCode, string userName, string password)
+    {
+        await page.GotoAsync("/account/login");
+        await page.ByTestId("licence-code").FillAsync(licenceCode);
+        await page.ByTestId("username").FillAsync(userName);
+        await page.ByTestId("password").FillAsync(password);
+        await page.ByTestId("sign-in").ClickAsync();
+    }
+
+    /// <summary>Signs in as a demo tenant user and waits until the shell is interactive.</summary>
+    public static async Task SignInAsDemoAsync(this IPage page, string userName, string password)
+    {
+        await page.SignInAsync(Accounts.DemoAccounts.LicenceCode, userName, password);
+        await page.ByTestId("workspace-switcher").WaitForAsync();
+        await page.WaitForCircuitAsync();
+    }
 }
