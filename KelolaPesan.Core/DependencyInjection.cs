@@ -1,7 +1,10 @@
 using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Audit;
+using FluentValidation;
 using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +23,13 @@ public static class DependencyInjection
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();
         services.AddScoped<WorkspaceDirectory>();
+        services.AddScoped<IValidator<WorkspaceInput>, WorkspaceInputValidator>();
+        services.AddScoped<WorkspaceService>();
+        services.AddScoped<WorkspaceConnectionService>();
+        services.AddScoped<InboundMessageService>();
+        services.AddSingleton<WebhookKeyCache>();
+        services.AddScoped<WhatsAppWebhookIngest>();
+        services.AddScoped<WhatsAppEventProcessor>();
         services.AddScoped<PlatformDefaults>();
         services.AddScoped<AdminOverview>();
         return services;

@@ -1,6 +1,8 @@
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Core.Security;
 using KelolaPesan.Data.Interceptors;
+using KelolaPesan.Data.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +27,7 @@ public static class DependencyInjection
         // Data Protection keys live in the database so every web node can decrypt tokens and API keys.
         services.AddScoped(sp => sp.GetRequiredService<KelolaDbContextActivator>().Create(SystemTenant.Instance));
         services.AddDataProtection().SetApplicationName("KelolaPesan").PersistKeysToDbContext<KelolaDbContext>();
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddHealthChecks().AddDbContextCheck<KelolaDbContext>("database");
         return services;
     }

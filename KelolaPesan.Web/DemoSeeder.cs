@@ -48,8 +48,17 @@ public sealed class DemoSeeder(IKelolaDbFactory dbFactory, TimeProvider clock, I
         var agent2 = NewUser(tenant.Id, "agen2", "Rina (Agen)", UserRole.Agent, AgentPassword);
         db.Users.AddRange(owner, agent, agent2);
 
-        var shop = new Workspace { TenantId = tenant.Id, Name = "Toko Utama", Label = "Penjualan", ExternalSessionId = $"kp-{tenant.Id:N}-1" };
-        var care = new Workspace { TenantId = tenant.Id, Name = "Layanan Pelanggan", Label = "CS", ExternalSessionId = $"kp-{tenant.Id:N}-2" };
+        // Connected through the simulator (re-paired at every start-up), so a newcomer can chat at once.
+        var shop = new Workspace
+        {
+            TenantId = tenant.Id, Name = "Toko Utama", Label = "Penjualan", ExternalSessionId = $"kp-{tenant.Id:N}-1",
+            ConnectionStatus = ConnectionStatus.Connected, PhoneNumber = "+6281100000001", ConnectedAt = now, StatusChangedAt = now,
+        };
+        var care = new Workspace
+        {
+            TenantId = tenant.Id, Name = "Layanan Pelanggan", Label = "CS", ExternalSessionId = $"kp-{tenant.Id:N}-2",
+            ConnectionStatus = ConnectionStatus.Connected, PhoneNumber = "+6281100000002", ConnectedAt = now, StatusChangedAt = now,
+        };
         db.Workspaces.AddRange(shop, care);
         db.WorkspaceMembers.AddRange(
             new WorkspaceMember { TenantId = tenant.Id, WorkspaceId = shop.Id, UserId = agent.Id },

@@ -7,6 +7,10 @@ using KelolaPesan.Core.Realtime;
 using KelolaPesan.Data;
 using KelolaPesan.Web.Accounts;
 using KelolaPesan.Web.Realtime;
+using KelolaPesan.Web.Webhooks;
+using KelolaPesan.Web.Workspaces;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Web.Endpoints;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using MudBlazor.Services;
@@ -27,6 +31,8 @@ public static class DependencyInjection
         services.AddCoreServices(builder.Configuration);
         services.AddDataServices(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddJobs(database);
+        services.AddSessionMonitoring(builder.Configuration);
+        services.AddWhatsAppWebhooks();
         services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(
             builder.Configuration["Attachments:Path"] is { Length: > 0 } path ? path : Path.Combine(database.DataDirectory, "attachments")));
 
@@ -57,6 +63,14 @@ public static class DependencyInjection
         services.AddScoped<DemoSeeder>();
         services.AddScoped<Components.Layout.ShellState>();
         return builder;
+    }
+
+    private static void AddWhatsAppWebhooks(this IServiceCollection services)
+    {
+        services.AddSingleton<WebhookEventQueue>();
+        services.AddHostedService<WebhookEventProcessorService>();
+        services.AddScoped<IGatewayEventSink, StoredGatewayEventSink>();
+        services.AddHostedService<SimulatorSessionRestorer>();
     }
 
     private static void AddLogging(this WebApplicationBuilder builder)
@@ -96,6 +110,7 @@ public static class DependencyInjection
         app.MapStaticAssets();
         app.MapHealthChecks("/health");
         app.MapAccountEndpoints();
+        app.MapWhatsAppWebhooks();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -48,6 +48,28 @@ public sealed class SimulatorGateway(TimeProvider time, IServiceScopeFactory sco
         await RaiseAsync(changed, ct);
     }
 
+    /// <summary>
+    /// Puts a session back as already paired with <paramref name="phone"/> (the simulator forgets its sessions
+    /// on restart; the app re-pairs workspaces that were connected). Raises Working, never a QR.
+    /// </summary>
+    public async Task RestoreConnectedAsync(GatewaySessionSetup setup, string phone, string? pushName, CancellationToken ct = default)
+    {
+        SessionStatusChanged? changed;
+        lock (_lock)
+        {
+            if (!_sessions.TryGetValue(setup.Name, out var session))
+            {
+                session = new SimulatedSession(setup.Name);
+                _sessions.Add(setup.Name, session);
+            }
+            session.Metadata = new Dictionary<string, string>(setup.Metadata);
+            var chatId = ChatIds.FromPhone(phone);
+            session.Me ??= new GatewayAccount(chatId, pushName, ChatIds.ToPhone(chatId));
+            changed = Start(session);
+        }
+        await RaiseAsync(changed, ct);
+    }
+
     public Task<GatewaySessionInfo> GetSessionAsync(string session, CancellationToken ct)
     {
         lock (_lock)

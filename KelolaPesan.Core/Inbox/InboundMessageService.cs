@@ -1,0 +1,291 @@
+using KelolaPesan.Core.Admin;
+using KelolaPesan.Core.Attachments;
+using KelolaPesan.Core.Broadcasts;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Workspaces;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Core.Inbox;
+
+/// <summary>
+/// Messages and acks reported by the gateway, stored in the inbox: the chat is created or updated, the
+/// message stored once, the stored unread counters bumped atomically, and open views told in realtime.
+/// Every step is idempotent: events arrive twice, late and out of order.
+/// </summary>
+public sealed class InboundMessageService(
+    IKelolaDbFactory dbFactory,
+    IWhatsAppGateway gateway,
+    IAttachmentStore attachments,
+    IRealtimeBus bus,
+    TimeProvider clock)
+{
+    /// <summary>The name of the soft-delete query filter (KelolaDbContext.SoftDeleteFilter): a deleted chat comes back on a new message.</summary>
+    private const string SoftDeleteFilter = "SoftDelete";
+
+    /// <summary>How long an outbound message stored before its send returned may be matched to its own echo.</summary>
+    private static readonly TimeSpan EchoWindow = TimeSpan.FromMinutes(2);
+
+    public async Task<InboundOutcome> HandleReceivedAsync(Guid tenantId, Guid workspaceId, string session, GatewayChatMessage received, CancellationToken ct = default)
+    {
+        var counterpart = received.FromMe ? received.To : received.From;
+        // Groups and status broadcasts are not conversations with one customer; the inbox leaves them out.
+        if (ChatIds.IsGroup(counterpart) || counterpart.StartsWith("status@", StringComparison.OrdinalIgnoreCase) || string.IsNullOrWhiteSpace(counterpart))
+            return InboundOutcome.Ignored;
+
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        if (await db.Messages.AnyAsync(m => m.WorkspaceId == workspaceId && m.ExternalMessageId == received.Id, ct))
+            return InboundOutcome.Duplicate;
+
+        var phone = await ResolvePhoneAsync(db, tenantId, workspaceId, session, counterpart, ct);
+        var externalChatId = phone is not null ? ChatIds.FromPhone(phone) : counterpart.Trim();
+        var e164 = phone is not null ? "+" + phone : null;
+        var chat = await FindOrCreateChatAsync(tenantId, workspaceId, externalChatId, e164, received.FromMe ? null : received.PushName, ct);
+
+        if (received.FromMe && await ClaimOwnSendAsync(db, chat.Id, received, ct) is { } own)
+        {
+            await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageStatusChanged(tenantId, workspaceId, chat.Id, own, MessageStatus.Sent));
+            return InboundOutcome.Duplicate;
+        }
+
+        var now = clock.GetUtcNow();
+        var sentAt = received.Timestamp ?? now;
+        var message = new Message
+        {
+            TenantId = tenantId, WorkspaceId = workspaceId, ChatId = chat.Id, ExternalMessageId = received.Id,
+            Direction = received.FromMe ? MessageDirection.Outbound : MessageDirection.Inbound,
+            Origin = received.FromMe ? MessageOrigin.Phone : MessageOrigin.Customer,
+            SenderName = received.FromMe ? received.PushName : received.PushName ?? chat.DisplayName,
+            SenderNumber = received.FromMe ? null : e164,
+            Body = Limit(received.Body ?? "", Message.BodyMaxLength),
+            Status = received.FromMe ? received.Status ?? MessageStatus.Sent : MessageStatus.Delivered,
+            SentAt = sentAt,
+            ReplyToExternalId = received.ReplyTo,
+        };
+        if (received.HasMedia)
+            await AttachMediaAsync(db, message, received.Media, ct);
+
+        var preview = Limit(message.Body.Length > 0 ? message.Body : received.Media?.FileName ?? "📎", Chat.PreviewMaxLength);
+        var inbound = !received.FromMe;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Messages.Add(message);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // The unique (workspace, gateway id) index: the same message was stored meanwhile by a redelivery.
+                return InboundOutcome.Duplicate;
+            }
+
+            await db.Chats.Where(c => c.Id == chat.Id && c.LastMessageAt <= sentAt).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.LastMessagePreview, preview)
+                .SetProperty(c => c.LastMessageAt, sentAt), ct);
+            if (inbound)
+            {
+                // Increments in SQL, never read-modify-write: concurrent messages must not lose a count.
+                var becameUnread = await db.Chats.Where(c => c.Id == chat.Id && c.UnreadCount == 0)
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.UnreadCount, 1).SetProperty(c => c.LastInboundAt, sentAt), ct) == 1;
+                if (!becameUnread)
+                {
+                    await db.Chats.Where(c => c.Id == chat.Id).ExecuteUpdateAsync(s => s
+                        .SetProperty(c => c.UnreadCount, c => c.UnreadCount + 1)
+                        .SetProperty(c => c.LastInboundAt, sentAt), ct);
+                }
+                var newUnreadChats = becameUnread ? 1 : 0;
+                await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s
+                    .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + 1)
+                    .SetProperty(w => w.UnreadChats, w => w.UnreadChats + newUnreadChats), ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+
+        await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, chat.Id, message.Id, message.Direction));
+        if (inbound)
+            await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
+        return InboundOutcome.Stored;
+    }
+
+    /// <summary>
+    /// Moves an outbound message forward on the status scale in one conditional UPDATE, so a late or repeated
+    /// ack (or two racing ones) can never move it back. Returns false when no message or recipient has that id yet.
+    /// </summary>
+    public async Task<bool> HandleAckAsync(Guid tenantId, Guid workspaceId, string messageId, MessageStatus next, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        var target = db.Messages.Where(m => m.WorkspaceId == workspaceId && m.ExternalMessageId == messageId && m.Direction == MessageDirection.Outbound);
+        // The SQL form of MessageStatusRules.CanMove for a known next status.
+        var movable = next == MessageStatus.Failed
+            ? target.Where(m => m.Status < MessageStatus.Delivered)
+            : target.Where(m => m.Status < next);
+        var moved = await movable.ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Status, next)
+            .SetProperty(m => m.Error, m => next == MessageStatus.Failed ? "The gateway reported the message as not delivered." : m.Error), ct);
+
+        var recipients = await MoveRecipientsAsync(db, workspaceId, messageId, next, ct);
+        if (moved > 0 && await target.Select(m => new { m.Id, m.ChatId }).FirstOrDefaultAsync(ct) is { } row)
+            await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageStatusChanged(tenantId, workspaceId, row.ChatId, row.Id, next));
+        return moved > 0 || recipients || await target.AnyAsync(ct);
+    }
+
+    private static async Task<bool> MoveRecipientsAsync(IKelolaDb db, Guid workspaceId, string messageId, MessageStatus next, CancellationToken ct)
+    {
+        RecipientStatus? status = next switch
+        {
+            MessageStatus.Sent => RecipientStatus.Sent,
+            MessageStatus.Delivered => RecipientStatus.Delivered,
+            MessageStatus.Read => RecipientStatus.Read,
+            _ => null,
+        };
+        var recipients = db.BroadcastRecipients.Where(r => r.WorkspaceId == workspaceId && r.ExternalMessageId == messageId);
+        if (status is not { } s)
+            return await recipients.AnyAsync(ct);
+        await recipients
+            .Where(r => r.Status == RecipientStatus.Sending || r.Status == RecipientStatus.Uncertain || (r.Status >= RecipientStatus.Sent && r.Status < s))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, s), ct);
+        return await recipients.AnyAsync(ct);
+    }
+
+    /// <summary>The phone digits of a chat id; a "...@lid" sender through the stored map, else asked of the gateway and remembered.</summary>
+    private async Task<string?> ResolvePhoneAsync(IKelolaDb db, Guid tenantId, Guid workspaceId, string session, string chatId, CancellationToken ct)
+    {
+        if (!ChatIds.IsLid(chatId))
+            return ChatIds.ToPhone(chatId);
+        var lid = chatId.Trim();
+        var known = await db.LidMappings.Where(l => l.WorkspaceId == workspaceId && l.Lid == lid).Select(l => l.PhoneNumber).FirstOrDefaultAsync(ct);
+        if (known is not null)
+            return known;
+        string? phone;
+        try
+        {
+            phone = await gateway.GetPhoneForLidAsync(session, lid, ct);
+        }
+        catch (GatewayException)
+        {
+            return null;
+        }
+        phone = ChatIds.ToPhone(phone is null ? null : ChatIds.Normalize(phone));
+        if (phone is null)
+            return null;
+        await using var write = dbFactory.CreateForTenant(tenantId);
+        write.LidMappings.Add(new LidMapping { TenantId = tenantId, WorkspaceId = workspaceId, Lid = lid, PhoneNumber = phone });
+        try
+        {
+            await write.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Stored meanwhile by a concurrent message from the same sender.
+        }
+        return phone;
+    }
+
+    private async Task<Chat> FindOrCreateChatAsync(Guid tenantId, Guid workspaceId, string externalChatId, string? e164, string? pushName, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var db = dbFactory.CreateForTenant(tenantId);
+            var chat = await db.Chats.IgnoreQueryFilters([SoftDeleteFilter])
+                .FirstOrDefaultAsync(c => c.WorkspaceId == workspaceId && c.Channel == Channel.WhatsApp && c.ExternalChatId == externalChatId, ct);
+            if (chat is not null)
+            {
+                if (chat.DeletedAt is not null || (pushName is { Length: > 0 } && chat.DisplayName == e164))
+                {
+                    chat.DeletedAt = null;
+                    if (pushName is { Length: > 0 } && chat.DisplayName == e164)
+                        chat.DisplayName = Limit(pushName, Chat.DisplayNameMaxLength);
+                    await db.SaveChangesAsync(ct);
+                }
+                return chat;
+            }
+
+            chat = new Chat
+            {
+                TenantId = tenantId, WorkspaceId = workspaceId, Channel = Channel.WhatsApp, ExternalChatId = externalChatId,
+                PhoneNumber = e164, DisplayName = Limit(pushName is { Length: > 0 } ? pushName : e164 ?? externalChatId, Chat.DisplayNameMaxLength),
+                LastMessageAt = DateTimeOffset.MinValue,
+                ContactId = e164 is null ? null : await db.Contacts
+                    .Where(c => c.WorkspaceId == workspaceId && c.Phone == e164).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct),
+            };
+            db.Chats.Add(chat);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return chat;
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another message of the same new customer created the chat first: read theirs.
+            }
+        }
+    }
+
+    /// <summary>
+    /// An echo of a message we sent whose send call has not returned yet: the outbound row stored as Pending
+    /// without a gateway id, same chat and text, moments ago. It takes the id instead of a duplicate row.
+    /// </summary>
+    private async Task<Guid?> ClaimOwnSendAsync(IKelolaDb db, Guid chatId, GatewayChatMessage echo, CancellationToken ct)
+    {
+        var since = clock.GetUtcNow() - EchoWindow;
+        var body = echo.Body ?? "";
+        var candidate = await db.Messages
+            .Where(m => m.ChatId == chatId && m.Direction == MessageDirection.Outbound && m.ExternalMessageId == null && m.Body == body && m.CreatedAt >= since)
+            .OrderBy(m => m.CreatedAt).Select(m => (Guid?)m.Id).FirstOrDefaultAsync(ct);
+        if (candidate is not { } id)
+            return null;
+        var claimed = await db.Messages.Where(m => m.Id == id && m.ExternalMessageId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ExternalMessageId, echo.Id), ct);
+        return claimed == 1 ? id : null;
+    }
+
+    /// <summary>Downloads the media into the attachment store; anything wrong is written on the message, never thrown.</summary>
+    private async Task AttachMediaAsync(IKelolaDb db, Message message, GatewayMedia? media, CancellationToken ct)
+    {
+        if (media?.Url is not { } url)
+        {
+            message.Error = "The gateway did not keep the media of this message.";
+            return;
+        }
+        long maxBytes;
+        await using (var system = dbFactory.CreateSystem())
+            maxBytes = await system.Policies.Where(p => p.Tier == null).Select(p => (long?)p.MaxAttachmentBytes).FirstOrDefaultAsync(ct)
+                ?? new PolicySettings().MaxAttachmentBytes;
+        try
+        {
+            var downloaded = await gateway.DownloadMediaAsync(url, maxBytes, ct);
+            using var content = new MemoryStream(downloaded.Content, writable: false);
+            var stored = await attachments.SaveAsync(content, maxBytes, ct);
+            var mime = Limit(downloaded.MimeType ?? media.MimeType ?? "application/octet-stream", Attachment.MimeTypeMaxLength);
+            var name = Limit(downloaded.FileName ?? media.FileName ?? "media", Attachment.FileNameMaxLength);
+            var attachment = new Attachment
+            {
+                TenantId = message.TenantId, WorkspaceId = message.WorkspaceId, OriginalFileName = name, StoredFileName = stored.StorageKey,
+                MimeType = mime, SizeBytes = stored.SizeBytes, StorageKey = stored.StorageKey, Kind = KindOf(mime),
+            };
+            db.Attachments.Add(attachment);
+            message.AttachmentId = attachment.Id;
+        }
+        catch (Exception ex) when (ex is GatewayException or AttachmentTooLargeException or IOException)
+        {
+            message.Error = Limit(ex is GatewayMediaTooLargeException or AttachmentTooLargeException
+                ? $"The media is larger than the limit of {maxBytes / 1024 / 1024.0:0.#} MB and was not kept."
+                : $"The media could not be downloaded: {ex.Message}", Message.ErrorMaxLength);
+        }
+    }
+
+    private static AttachmentKind KindOf(string mime) => mime.Split('/')[0] switch
+    {
+        "image" => AttachmentKind.Image,
+        "video" => AttachmentKind.Video,
+        "audio" => AttachmentKind.Audio,
+        _ when mime is "application/pdf" || mime.Contains("document", StringComparison.Ordinal) => AttachmentKind.Document,
+        _ => AttachmentKind.File,
+    };
+
+    private static string Limit(string value, int max) => value.Length <= max ? value : value[..max];
+}
+
+public enum InboundOutcome { Stored, Duplicate, Ignored }

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using KelolaPesan.Core.Admin;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace KelolaPesan.Core.Workspaces;
+
+/// <summary>
+/// Applies what the gateway says about a session (webhooks, simulator, the monitoring job) to the stored
+/// workspace, records drops and reconnects, and restarts failed sessions within the connection policy.
+/// Works without a signed-in user: it opens contexts for the workspace's tenant explicitly.
+/// </summary>
+public sealed class WorkspaceConnectionService(
+    IKelolaDbFactory dbFactory,
+    IWhatsAppGateway gateway,
+    IRealtimeBus bus,
+    TimeProvider clock,
+    ILogger<WorkspaceConnectionService> logger)
+{
+    public static ConnectionStatus ToConnectionStatus(GatewaySessionStatus status) => status switch
+    {
+        GatewaySessionStatus.Starting => ConnectionStatus.Starting,
+        GatewaySessionStatus.ScanQr => ConnectionStatus.ScanQr,
+        GatewaySessionStatus.Working => ConnectionStatus.Connected,
+        GatewaySessionStatus.Failed => ConnectionStatus.Failed,
+        _ => ConnectionStatus.Stopped,
+    };
+
+    /// <summary>Stores the session's status on the workspace and tells every open page.</summary>
+    public async Task ApplyStatusAsync(Guid tenantId, Guid workspaceId, GatewaySessionStatus status, GatewayAccount? me, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        if (await db.Workspaces.FirstOrDefaultAsync(w => w.Id == workspaceId, ct) is not { } workspace)
+            return;
+        var changed = Apply(db, workspace, status, me, "SessionStatus");
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(workspace, changed, status);
+    }
+
+    /// <summary>
+    /// The monitoring pass: asks the gateway for every session's status, applies it, and restarts a Failed
+    /// session when the policy allows (a limited number of times a day per workspace).
+    /// </summary>
+    public async Task<int> CheckAllAsync(CancellationToken ct = default)
+    {
+        List<(Guid Id, Guid TenantId)> workspaces;
+        PolicySettings policy;
+        await using (var system = dbFactory.CreateSystem())
+        {
+            workspaces = (await system.Workspaces.AsNoTracking()
+                .Where(w => w.ExternalSessionId != null && w.ConnectionStatus != ConnectionStatus.Disconnected)
+                .Select(w => new { w.Id, w.TenantId })
+                .ToListAsync(ct)).Select(w => (w.Id, w.TenantId)).ToList();
+            policy = await system.Policies.AsNoTracking().FirstOrDefaultAsync(p => p.Tier == null, ct) ?? new PolicySettings();
+        }
+
+        foreach (var (id, tenantId) in workspaces)
+        {
+            try
+            {
+                await CheckOneAsync(tenantId, id, policy, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Session check of workspace {WorkspaceId} failed", id);
+            }
+        }
+        return workspaces.Count;
+    }
+
+    private async Task CheckOneAsync(Guid tenantId, Guid workspaceId, PolicySettings policy, CancellationToken ct)
+    {
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        if (await db.Workspaces.FirstOrDefaultAsync(w => w.Id == workspaceId, ct) is not { ExternalSessionId: { } session } workspace)
+            return;
+
+        GatewaySessionInfo info;
+        try
+        {
+            info = await gateway.GetSessionAsync(session, ct);
+        }
+        catch (GatewayException ex)
+        {
+            WorkspaceEvents.Add(db, workspace, WorkspaceEventKind.Error, "GetSession", ex.Message, clock.GetUtcNow());
+            // The gateway forgot the session (restarted without storage): the workspace is no longer connected.
+            var lost = ex.StatusCode == 404 && Apply(db, workspace, GatewaySessionStatus.Stopped, null, "Monitor");
+            await db.SaveChangesAsync(ct);
+            await PublishAsync(workspace, lost, GatewaySessionStatus.Stopped);
+            return;
+        }
+
+        var changed = Apply(db, workspace, info.Status, info.Me, "Monitor");
+        if (info.Status == GatewaySessionStatus.Failed && policy.AutoRestartFailedSessions)
+            await AutoRestartAsync(db, workspace, session, policy, ct);
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(workspace, changed, info.Status);
+    }
+
+    private async Task AutoRestartAsync(IKelolaDb db, Workspace workspace, string session, PolicySettings policy, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (workspace.RestartsDay != today)
+        {
+            workspace.RestartsDay = today;
+            workspace.RestartsToday = 0;
+        }
+        if (workspace.RestartsToday >= policy.MaxReconnectsPerDay)
+            return;
+        workspace.RestartsToday++;
+        try
+        {
+            await gateway.RestartSessionAsync(session, ct);
+            WorkspaceEvents.Add(db, workspace, WorkspaceEventKind.AutoRestart, "RestartSession",
+                $"Restarted automatically ({workspace.RestartsToday} of {policy.MaxReconnectsPerDay} today).", now);
+        }
+        catch (GatewayException ex)
+        {
+            WorkspaceEvents.Add(db, workspace, WorkspaceEventKind.Error, "RestartSession", ex.Message, now);
+        }
+    }
+
+    /// <summary>Applies a status to the tracked workspace; true when the stored status changed.</summary>
+    private bool Apply(IKelolaDb db, Workspace workspace, GatewaySessionStatus status, GatewayAccount? me, string operation)
+    {
+        var now = clock.GetUtcNow();
+        var previous = workspace.ConnectionStatus;
+        var next = ToConnectionStatus(status);
+        if (next == ConnectionStatus.Connected)
+        {
+            if (me?.Phone is { } phone)
+                workspace.PhoneNumber = "+" + phone;
+            if (previous != ConnectionStatus.Connected || workspace.ConnectedAt is null)
+                workspace.ConnectedAt = now;
+            workspace.SessionMetadata = JsonSerializer.Serialize(new { session = workspace.ExternalSessionId, id = me?.Id, pushName = me?.PushName });
+        }
+        if (previous == next)
+            return false;
+
+        workspace.ConnectionStatus = next;
+        workspace.StatusChangedAt = now;
+        if (previous == ConnectionStatus.Connected)
+            WorkspaceEvents.Add(db, workspace, WorkspaceEventKind.Dropped, operation, $"Connection lost: the session is {next}.", now);
+        else if (next == ConnectionStatus.Connected)
+            WorkspaceEvents.Add(db, workspace, WorkspaceEventKind.Reconnected, operation, $"Connected as {workspace.PhoneNumber}.", now);
+        return true;
+    }
+
+    private async Task PublishAsync(Workspace workspace, bool changed, GatewaySessionStatus status)
+    {
+        if (changed)
+            await bus.PublishAsync(Topics.Tenant(workspace.TenantId), new WorkspaceStatusChanged(workspace.TenantId, workspace.Id, workspace.ConnectionStatus));
+        // Every SCAN_QR_CODE means a new code (it rotates), even when the status stays the same.
+        if (status == GatewaySessionStatus.ScanQr)
+            await bus.PublishAsync(Topics.Tenant(workspace.TenantId), new WorkspaceQrChanged(workspace.TenantId, workspace.Id));
+    }
+}

@@ -1,0 +1,149 @@
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Workspaces;
+using KelolaPesan.Tests.Gateways;
+using KelolaPesan.Tests.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KelolaPesan.Tests.Inbox;
+
+public sealed class InboundMessageServiceTests : IAsyncLifetime
+{
+    private const string Me = "6280000000001@c.us";
+    private CoreServiceHost _host = null!;
+    private Workspace _workspace = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await CoreServiceHost.CreateAsync();
+        _workspace = new Workspace { TenantId = _host.TenantId, Name = "Toko", ExternalSessionId = "kp-test-" + Guid.NewGuid().ToString("N") };
+        await using var db = _host.Database.CreateSystem();
+        db.Workspaces.Add(_workspace);
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private Task<InboundOutcome> ReceiveAsync(GatewayChatMessage message) =>
+        _host.InScopeAsync(sp => sp.GetRequiredService<InboundMessageService>().HandleReceivedAsync(_host.TenantId, _workspace.Id, _workspace.ExternalSessionId!, message));
+
+    private static GatewayChatMessage Inbound(string id, string from, string text, string? pushName = "Andi") =>
+        new(id, DateTimeOffset.UtcNow, from, Me, FromMe: false, text, HasMedia: false, null, null, null, pushName);
+
+    [Fact]
+    public async Task FiftyConcurrentInboundMessages_CountFifty_InTheChatAndTheWorkspace()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            Task.Run(() => ReceiveAsync(Inbound($"m-{i}", "6281234567891@c.us", $"pesan {i}")))));
+
+        Assert.All(results, r => Assert.Equal(InboundOutcome.Stored, r));
+        await using var db = _host.Database.CreateSystem();
+        var chat = await db.Chats.SingleAsync();
+        Assert.Equal(50, chat.UnreadCount);
+        Assert.Equal(50, await db.Messages.CountAsync());
+        var workspace = await db.Workspaces.SingleAsync(w => w.Id == _workspace.Id);
+        Assert.Equal((50, 1), (workspace.UnreadMessages, workspace.UnreadChats));
+    }
+
+    [Fact]
+    public async Task ConcurrentMessagesOfManyCustomers_CountEveryChatOnce()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            Task.Run(() => ReceiveAsync(Inbound($"m-{i}", $"62812345678{i % 4}1@c.us", $"pesan {i}")))));
+
+        await using var db = _host.Database.CreateSystem();
+        Assert.Equal(4, await db.Chats.CountAsync());
+        Assert.All(await db.Chats.ToListAsync(), c => Assert.Equal(10, c.UnreadCount));
+        var workspace = await db.Workspaces.SingleAsync(w => w.Id == _workspace.Id);
+        Assert.Equal((40, 4), (workspace.UnreadMessages, workspace.UnreadChats));
+    }
+
+    [Fact]
+    public async Task ADuplicate_IsANoOp_AndAPhoneSentMessageIsOutboundWithoutUnread()
+    {
+        Assert.Equal(InboundOutcome.Stored, await ReceiveAsync(Inbound("m-1", "6281234567891@c.us", "halo")));
+        Assert.Equal(InboundOutcome.Duplicate, await ReceiveAsync(Inbound("m-1", "6281234567891@c.us", "halo")));
+        var fromPhone = new GatewayChatMessage("m-2", DateTimeOffset.UtcNow.AddSeconds(1), Me, "6281234567891@c.us", FromMe: true, "halo juga", false, null, MessageStatus.Sent, null, "Toko");
+        Assert.Equal(InboundOutcome.Stored, await ReceiveAsync(fromPhone));
+
+        await using var db = _host.Database.CreateSystem();
+        var messages = await db.Messages.OrderBy(m => m.SentAt).ToListAsync();
+        Assert.Equal([(MessageDirection.Inbound, MessageOrigin.Customer), (MessageDirection.Outbound, MessageOrigin.Phone)],
+            messages.Select(m => (m.Direction, m.Origin)));
+        var chat = await db.Chats.SingleAsync();
+        Assert.Equal((1, "halo juga"), (chat.UnreadCount, chat.LastMessagePreview));
+    }
+
+    [Fact]
+    public async Task AnEchoOfOurOwnPendingSend_TakesItsIdInsteadOfADuplicate()
+    {
+        await ReceiveAsync(Inbound("m-1", "6281234567891@c.us", "halo"));
+        Guid pendingId;
+        await using (var db = _host.Database.CreateSystem())
+        {
+            var chat = await db.Chats.SingleAsync();
+            var pending = new Message
+            {
+                TenantId = _host.TenantId, WorkspaceId = _workspace.Id, ChatId = chat.Id, Direction = MessageDirection.Outbound,
+                Origin = MessageOrigin.Agent, Body = "Siap kak", Status = MessageStatus.Pending, SentAt = DateTimeOffset.UtcNow,
+            };
+            db.Messages.Add(pending);
+            await db.SaveChangesAsync();
+            pendingId = pending.Id;
+        }
+        var echo = new GatewayChatMessage("sent-1", DateTimeOffset.UtcNow, Me, "6281234567891@c.us", FromMe: true, "Siap kak", false, null, MessageStatus.Sent, null, null);
+        Assert.Equal(InboundOutcome.Duplicate, await ReceiveAsync(echo));
+
+        await using var check = _host.Database.CreateSystem();
+        Assert.Equal(2, await check.Messages.CountAsync());
+        Assert.Equal("sent-1", (await check.Messages.SingleAsync(m => m.Id == pendingId)).ExternalMessageId);
+    }
+
+    [Fact]
+    public async Task ALidSender_IsResolvedThroughTheGateway_AndTheMapIsKept()
+    {
+        var simulator = _host.Services.GetRequiredService<SimulatorGateway>();
+        var sink = _host.Services.GetRequiredService<RecordingEventSink>();
+        await simulator.EnsureSessionAsync(new GatewaySessionSetup(_workspace.ExternalSessionId!, new Dictionary<string, string>(), "", ""), default);
+        await simulator.ScanAsync(_workspace.ExternalSessionId!, "6280000000001", "Toko");
+        await simulator.SimulateInboundAsync(_workspace.ExternalSessionId!, "6281299990001", "Lid Customer", "halo", viaLid: true);
+        var received = await sink.WaitForAsync<MessageReceived>(_ => true);
+        Assert.True(ChatIds.IsLid(received.Message.From));
+
+        Assert.Equal(InboundOutcome.Stored, await ReceiveAsync(received.Message));
+
+        await using var db = _host.Database.CreateSystem();
+        var chat = await db.Chats.SingleAsync();
+        Assert.Equal(("6281299990001@c.us", "+6281299990001", "Lid Customer"), (chat.ExternalChatId, chat.PhoneNumber, chat.DisplayName));
+        var map = await db.LidMappings.SingleAsync();
+        Assert.Equal((received.Message.From, "6281299990001"), (map.Lid, map.PhoneNumber));
+    }
+
+    [Fact]
+    public async Task TooLargeMedia_IsStoredAsAMessageWithAnError()
+    {
+        var simulator = _host.Services.GetRequiredService<SimulatorGateway>();
+        var sink = _host.Services.GetRequiredService<RecordingEventSink>();
+        await using (var db = _host.Database.CreateSystem())
+        {
+            db.Policies.Add(new KelolaPesan.Core.Admin.PolicySettings { MaxAttachmentBytes = 1000 });
+            await db.SaveChangesAsync();
+        }
+        await simulator.EnsureSessionAsync(new GatewaySessionSetup(_workspace.ExternalSessionId!, new Dictionary<string, string>(), "", ""), default);
+        await simulator.ScanAsync(_workspace.ExternalSessionId!, "6280000000001", "Toko");
+        await simulator.SimulateInboundMediaAsync(_workspace.ExternalSessionId!, "6281299990001", "A", "besar", new byte[5000], "image/png", "big.png");
+        await simulator.SimulateInboundMediaAsync(_workspace.ExternalSessionId!, "6281299990001", "A", "kecil", new byte[500], "image/png", "small.png");
+        await sink.WaitForAsync<MessageReceived>(m => m.Message.Body == "kecil");
+        foreach (var evt in sink.Of<MessageReceived>())
+            Assert.Equal(InboundOutcome.Stored, await ReceiveAsync(evt.Message));
+
+        await using var check = _host.Database.CreateSystem();
+        var big = await check.Messages.SingleAsync(m => m.Body == "besar");
+        Assert.Null(big.AttachmentId);
+        Assert.Contains("limit", big.Error);
+        var small = await check.Messages.SingleAsync(m => m.Body == "kecil");
+        var attachment = await check.Attachments.SingleAsync(a => a.Id == small.AttachmentId);
+        Assert.Equal((500L, KelolaPesan.Core.Attachments.AttachmentKind.Image), (attachment.SizeBytes, attachment.Kind));
+    }
+}

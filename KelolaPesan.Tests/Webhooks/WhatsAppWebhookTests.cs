@@ -1,0 +1,143 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Workspaces;
+using KelolaPesan.Tests.Gateways;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static KelolaPesan.Tests.Webhooks.AppWorkspaces;
+
+namespace KelolaPesan.Tests.Webhooks;
+
+/// <summary>The webhook through the real app host: signature first, store once, process after the answer.</summary>
+public sealed class WhatsAppWebhookTests(KelolaAppFactory app) : IClassFixture<KelolaAppFactory>
+{
+    private const string Customer = "6281234567891@c.us";
+    private const string Me = "6280000000001@c.us";
+
+    [Fact]
+    public async Task BadOrMissingSignature_Answers401_AndStoresNothing()
+    {
+        var ws = await CreateAsync(app);
+        var body = FakeWahaServer.Envelope("message.any", ws.Session, FakeWahaServer.MessagePayload("m-bad-1", Customer, Me, "halo"));
+
+        using var wrongKey = await FakeWahaServer.SendWebhookAsync(ws.WebhookUrl, "not-the-key", body);
+        using var missing = await FakeWahaServer.SendWebhookAsync(ws.WebhookUrl, null, body);
+        var tampered = (byte[])body.Clone();
+        tampered[^3] ^= 1;
+        using var tamperedBody = await PostWithSignatureOfAsync(ws.WebhookUrl, tampered, FakeWahaServer.Sign(body, ws.HmacKey));
+        using var unknownWorkspace = await FakeWahaServer.SendWebhookAsync(new Uri($"{app.BaseUrl}/webhooks/whatsapp?workspace={Guid.NewGuid()}"), ws.HmacKey, body);
+        using var noWorkspace = await FakeWahaServer.SendWebhookAsync(new Uri($"{app.BaseUrl}/webhooks/whatsapp"), ws.HmacKey, body);
+
+        Assert.All([wrongKey, missing, tamperedBody, unknownWorkspace, noWorkspace], r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        await Task.Delay(300);
+        Assert.Equal(0, await QueryAsync(app, db => db.InboundWebhookEvents.CountAsync(e => e.WorkspaceId == ws.WorkspaceId)));
+        Assert.Equal(0, await QueryAsync(app, db => db.Messages.CountAsync(m => m.WorkspaceId == ws.WorkspaceId)));
+
+        // The same body with the right key is accepted: the rejections above were about the signature only.
+        using var good = await FakeWahaServer.SendWebhookAsync(ws.WebhookUrl, ws.HmacKey, body);
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheSameEventThreeTimes_StoresOneMessage_AndCountsItOnce()
+    {
+        var ws = await CreateAsync(app);
+        var body = FakeWahaServer.Envelope("message.any", ws.Session, FakeWahaServer.MessagePayload("m-dup-1", Customer, Me, "Bisa COD?", pushName: "Andi"));
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await FakeWahaServer.SendWebhookAsync(ws.WebhookUrl, ws.HmacKey, body);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        // The same message again under another event id (e.g. "message" and "message.any" both configured).
+        var again = FakeWahaServer.Envelope("message", ws.Session, FakeWahaServer.MessagePayload("m-dup-1", Customer, Me, "Bisa COD?", pushName: "Andi"));
+        using (var response = await FakeWahaServer.SendWebhookAsync(ws.WebhookUrl, ws.HmacKey, again))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        await EventuallyAsync(() => QueryAsync(app, db => db.InboundWebhookEvents.Where(e => e.WorkspaceId == ws.WorkspaceId).AllAsync(e => e.ProcessedAt != null)), "events processed");
+        Assert.Equal(2, await QueryAsync(app, db => db.InboundWebhookEvents.CountAsync(e => e.WorkspaceId == ws.WorkspaceId)));
+        var messages = await QueryAsync(app, db => db.Messages.Where(m => m.WorkspaceId == ws.WorkspaceId).ToListAsync());
+        var message = Assert.Single(messages);
+        Assert.Equal("Bisa COD?", message.Body);
+        Assert.Equal(MessageDirection.Inbound, message.Direction);
+        var chat = await QueryAsync(app, db => db.Chats.SingleAsync(c => c.WorkspaceId == ws.WorkspaceId));
+        Assert.Equal(("Andi", "+6281234567891", Customer, 1, "Bisa COD?"), (chat.DisplayName, chat.PhoneNumber, chat.ExternalChatId, chat.UnreadCount, chat.LastMessagePreview));
+        var workspace = await QueryAsync(app, db => db.Workspaces.SingleAsync(w => w.Id == ws.WorkspaceId));
+        Assert.Equal((1, 1), (workspace.UnreadMessages, workspace.UnreadChats));
+    }
+
+    [Fact]
+    public async Task AcksOutOfOrder_LeaveTheHighestStatus()
+    {
+        var ws = await CreateAsync(app);
+        const string id = "true_6281234567891@c.us_3EB0ACK";
+        // Sent from the phone: stored as outbound with origin Phone, status Sent.
+        await SendAsync(ws, FakeWahaServer.Envelope("message.any", ws.Session, FakeWahaServer.MessagePayload(id, Me, Customer, "Sudah dikirim kak", fromMe: true, ack: 1)));
+        await EventuallyAsync(() => QueryAsync(app, db => db.Messages.AnyAsync(m => m.ExternalMessageId == id)), "outbound message stored");
+
+        foreach (var ack in new[] { 3, 2, 1, 0, 2 })
+            await SendAsync(ws, FakeWahaServer.Envelope("message.ack", ws.Session, Ack(id, ack)));
+
+        await EventuallyAsync(() => QueryAsync(app, db => db.InboundWebhookEvents.Where(e => e.WorkspaceId == ws.WorkspaceId).AllAsync(e => e.ProcessedAt != null)), "acks processed");
+        var message = await QueryAsync(app, db => db.Messages.SingleAsync(m => m.ExternalMessageId == id));
+        Assert.Equal((MessageStatus.Read, MessageDirection.Outbound, MessageOrigin.Phone), (message.Status, message.Direction, message.Origin));
+        // Nothing outbound counts as unread.
+        Assert.Equal(0, (await QueryAsync(app, db => db.Chats.SingleAsync(c => c.WorkspaceId == ws.WorkspaceId))).UnreadCount);
+    }
+
+    [Fact]
+    public async Task SessionStatusWorking_ConnectsTheWorkspace_AndTellsSubscribers()
+    {
+        var ws = await CreateAsync(app);
+        var bus = app.Services.GetRequiredService<IRealtimeBus>();
+        var seen = new TaskCompletionSource<WorkspaceStatusChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = bus.Subscribe(Topics.Tenant(ws.TenantId), evt =>
+        {
+            if (evt is WorkspaceStatusChanged changed && changed.WorkspaceId == ws.WorkspaceId)
+                seen.TrySetResult(changed);
+            return Task.CompletedTask;
+        });
+
+        await SendAsync(ws, FakeWahaServer.Envelope("session.status", ws.Session, new JsonObject { ["status"] = "WORKING" }));
+
+        var evt = await seen.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(ConnectionStatus.Connected, evt.Status);
+        var workspace = await QueryAsync(app, db => db.Workspaces.SingleAsync(w => w.Id == ws.WorkspaceId));
+        Assert.Equal(ConnectionStatus.Connected, workspace.ConnectionStatus);
+        Assert.Equal("+6280000000001", workspace.PhoneNumber);
+        Assert.NotNull(workspace.ConnectedAt);
+        Assert.Contains("Toko Test", workspace.SessionMetadata);
+    }
+
+    [Fact]
+    public async Task ASessionDrop_IsRecordedOnTheWorkspace()
+    {
+        var ws = await CreateAsync(app);
+        await SendAsync(ws, FakeWahaServer.Envelope("session.status", ws.Session, new JsonObject { ["status"] = "WORKING" }));
+        await SendAsync(ws, FakeWahaServer.Envelope("session.status", ws.Session, new JsonObject { ["status"] = "FAILED" }));
+        await EventuallyAsync(() => QueryAsync(app, db => db.WorkspaceEvents.AnyAsync(e => e.WorkspaceId == ws.WorkspaceId && e.Kind == WorkspaceEventKind.Dropped)), "drop recorded");
+        Assert.Equal(ConnectionStatus.Failed, (await QueryAsync(app, db => db.Workspaces.SingleAsync(w => w.Id == ws.WorkspaceId))).ConnectionStatus);
+    }
+
+    private static JsonObject Ack(string id, int ack) => new()
+    {
+        ["id"] = id, ["from"] = Customer, ["fromMe"] = true, ["ack"] = ack,
+    };
+
+    private static async Task SendAsync(TestWorkspace ws, byte[] body)
+    {
+        using var response = await FakeWahaServer.SendWebhookAsync(ws.WebhookUrl, ws.HmacKey, body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> PostWithSignatureOfAsync(Uri url, byte[] body, string signature)
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Headers.Add("X-Webhook-Hmac", signature);
+        request.Headers.Add("X-Webhook-Hmac-Algorithm", "sha512");
+        return await client.SendAsync(request);
+    }
+}

@@ -1,0 +1,78 @@
+using KelolaPesan.Core;
+using KelolaPesan.Core.Attachments;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Security;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Data;
+using KelolaPesan.Data.Security;
+using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Web.Realtime;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KelolaPesan.Tests.Workspaces;
+
+/// <summary>Core's real services over a migrated SQLite test database, with the simulator gateway and a tenant of its own.</summary>
+public sealed class CoreServiceHost : IAsyncDisposable
+{
+    private CoreServiceHost(SqliteTestDatabase database, ServiceProvider services, Guid tenantId)
+    {
+        Database = database;
+        Services = services;
+        TenantId = tenantId;
+    }
+
+    public SqliteTestDatabase Database { get; }
+    public ServiceProvider Services { get; }
+    public Guid TenantId { get; }
+
+    public static async Task<CoreServiceHost> CreateAsync(int maxWorkspaces = 2)
+    {
+        var database = await SqliteTestDatabase.CreateAsync();
+        var licence = new Licence { Name = "Test", CodePrefix = "T" + Guid.NewGuid().ToString("N")[..8], CodeHash = [1], MaxWorkspaces = maxWorkspaces };
+        var tenant = new Tenant { Name = "Test", LicenceId = licence.Id };
+        await using (var db = database.CreateSystem())
+        {
+            db.Licences.Add(licence);
+            db.Tenants.Add(tenant);
+            await db.SaveChangesAsync();
+        }
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:Kind"] = "Simulator",
+            ["Gateway:PublicBaseUrl"] = "http://127.0.0.1:5999",
+        }).Build());
+        services.AddSingleton(database.Activator);
+        services.AddScoped<TenantContext>(_ =>
+        {
+            var context = new TenantContext();
+            context.SetTenant(tenant.Id);
+            return context;
+        });
+        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
+        services.AddScoped<IKelolaDbFactory, KelolaDbFactory>();
+        services.AddSingleton<ISecretProtector>(new DataProtectionSecretProtector(new EphemeralDataProtectionProvider()));
+        services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
+        services.AddSingleton<Gateways.RecordingEventSink>();
+        services.AddSingleton<KelolaPesan.Core.Gateways.IGatewayEventSink>(sp => sp.GetRequiredService<Gateways.RecordingEventSink>());
+        services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(Path.Combine(database.Folder, "attachments")));
+        return new CoreServiceHost(database, services.BuildServiceProvider(), tenant.Id);
+    }
+
+    public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

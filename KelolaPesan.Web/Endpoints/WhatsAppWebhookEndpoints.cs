@@ -1,0 +1,48 @@
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Webhooks;
+using KelolaPesan.Web.Webhooks;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KelolaPesan.Web.Endpoints;
+
+public static class WhatsAppWebhookEndpoints
+{
+    /// <summary>Largest webhook body accepted; media travels by URL, never inline.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapWhatsAppWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/webhooks/whatsapp", ReceiveAsync).AllowAnonymous().DisableAntiforgery();
+        return app;
+    }
+
+    /// <summary>
+    /// Verifies the HMAC on the raw bytes before anything is parsed, stores the raw event, answers at once;
+    /// the processor works from the stored row afterwards.
+    /// </summary>
+    private static async Task<Results<Ok, UnauthorizedHttpResult, BadRequest<string>>> ReceiveAsync(
+        HttpRequest request, Guid? workspace, WhatsAppWebhookIngest ingest, WebhookEventQueue queue, CancellationToken ct)
+    {
+        // Answers go to a gateway, not a browser: no re-executed HTML error page (a POST re-executed into a page fails antiforgery).
+        if (request.HttpContext.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
+            statusPages.Enabled = false;
+        if (workspace is not { } workspaceId)
+            return TypedResults.Unauthorized();
+        if (request.ContentLength > MaxBodyBytes)
+            return TypedResults.BadRequest("The body is too large.");
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length > MaxBodyBytes)
+            return TypedResults.BadRequest("The body is too large.");
+
+        var result = await ingest.VerifyAndStoreAsync(workspaceId, buffer.ToArray(),
+            request.Headers[WebhookSignature.HmacHeader], request.Headers[WebhookSignature.AlgorithmHeader], ct);
+        if (result.Outcome == WebhookIngestOutcome.Rejected)
+            return TypedResults.Unauthorized();
+        if (result is { Outcome: WebhookIngestOutcome.Stored, EventId: { } id })
+            queue.Enqueue(id);
+        return TypedResults.Ok();
+    }
+}

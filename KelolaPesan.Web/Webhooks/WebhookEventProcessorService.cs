@@ -1,0 +1,73 @@
+using KelolaPesan.Core.Webhooks;
+
+namespace KelolaPesan.Web.Webhooks;
+
+/// <summary>
+/// Processes stored WhatsApp events after their webhook was answered: fed by <see cref="WebhookEventQueue"/>,
+/// plus a sweep at start-up and every <see cref="SweepInterval"/> for rows a crash or a failure left unprocessed.
+/// One reader, so the events of a chat are applied in the order they arrived.
+/// </summary>
+public sealed class WebhookEventProcessorService(WebhookEventQueue queue, IServiceScopeFactory scopes, ILogger<WebhookEventProcessorService> logger)
+    : BackgroundService
+{
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await SweepAsync(TimeSpan.Zero, stoppingToken);
+        using var sweep = new PeriodicTimer(SweepInterval);
+        var sweeping = SweepLoopAsync(sweep, stoppingToken);
+        try
+        {
+            await foreach (var id in queue.Reader.ReadAllAsync(stoppingToken))
+                await ProcessAsync(id, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        await sweeping;
+    }
+
+    private async Task ProcessAsync(Guid id, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<WhatsAppEventProcessor>().ProcessAsync(id, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "WhatsApp event {EventId} could not be processed", id);
+        }
+    }
+
+    private async Task SweepLoopAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+                await SweepAsync(SweepInterval, ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Re-queues unprocessed rows older than <paramref name="olderThan"/> (fresh ones are still in the queue).</summary>
+    private async Task SweepAsync(TimeSpan olderThan, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var pending = await scope.ServiceProvider.GetRequiredService<WhatsAppEventProcessor>().PendingAsync(olderThan, 10_000, ct);
+            foreach (var id in pending)
+                queue.Enqueue(id);
+            if (pending.Count > 0)
+                logger.LogInformation("Re-queued {Count} unprocessed WhatsApp events", pending.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Sweeping unprocessed WhatsApp events failed");
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Security;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Core.Webhooks;
+using KelolaPesan.Core.Workspaces;
+using KelolaPesan.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KelolaPesan.Bench.Scenarios;
+
+/// <summary>
+/// The real app in this process on a loopback port: N signed "message" webhooks from C concurrent clients, timed
+/// until every message is stored and visible in the inbox; then the same client against a minimal endpoint of
+/// the same process that only inserts one row, as the floor.
+/// </summary>
+public sealed class WebhookIngestScenario : IScenario
+{
+    public string Name => "webhook-ingest";
+    public string Description => "--events N --clients C: signed webhooks/s fully processed vs a one-row-insert floor (SQLite)";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var events = IntArg(args, "--events", 5000);
+        var clients = IntArg(args, "--clients", 8);
+        var folder = Path.Combine(Path.GetTempPath(), "kelola-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            await using var app = await StartAppAsync(folder);
+            var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var (workspaceId, key) = await CreateWorkspaceAsync(app.Services);
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(baseUrl) };
+
+            Console.WriteLine($"webhook-ingest: {events} events, {clients} clients, SQLite in {folder}");
+            // Warm-up (JIT, connection pool, first chat): not counted.
+            await PostAllAsync(http, $"/webhooks/whatsapp?workspace={workspaceId}", key, 200, clients, "warm");
+            await WaitForMessagesAsync(app.Services, workspaceId, 200);
+
+            var real = Stopwatch.StartNew();
+            await PostAllAsync(http, $"/webhooks/whatsapp?workspace={workspaceId}", key, events, clients, "run");
+            var answered = real.Elapsed;
+            await WaitForMessagesAsync(app.Services, workspaceId, 200 + events);
+            real.Stop();
+            var realRate = events / real.Elapsed.TotalSeconds;
+            Console.WriteLine($"real path: all {events} answered in {answered.TotalSeconds:0.00} s ({events / answered.TotalSeconds:0} req/s), " +
+                              $"all processed in {real.Elapsed.TotalSeconds:0.00} s = {realRate:0} events/s");
+
+            await PostAllAsync(http, "/bench/floor", key, 200, clients, "floorwarm");
+            var floor = Stopwatch.StartNew();
+            await PostAllAsync(http, "/bench/floor", key, events, clients, "floor");
+            floor.Stop();
+            var floorRate = events / floor.Elapsed.TotalSeconds;
+            Console.WriteLine($"floor (one-row insert per request): {floor.Elapsed.TotalSeconds:0.00} s = {floorRate:0} events/s");
+
+            var ratio = realRate / floorRate;
+            Console.WriteLine($"ratio real/floor = {ratio:0.00}; targets: >= 1000 events/s ({(realRate >= 1000 ? "met" : "NOT met")}), >= 0.5 of floor ({(ratio >= 0.5 ? "met" : "NOT met")})");
+            Console.WriteLine(FormattableString.Invariant($"RESULT webhook-ingest events={events} clients={clients} processed_per_s={realRate:0} floor_per_s={floorRate:0} ratio={ratio:0.00}"));
+            await app.StopAsync();
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static async Task<WebApplication> StartAppAsync(string folder)
+    {
+        var webProject = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../KelolaPesan.Web"));
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "KelolaPesan.Web",
+            EnvironmentName = "Production",
+            ContentRootPath = Directory.Exists(webProject) ? webProject : AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["Database:DataDirectory"] = folder,
+            ["Gateway:Kind"] = "Simulator",
+            ["Gateway:PublicBaseUrl"] = "http://127.0.0.1",
+            ["Gateway:MonitorIntervalSeconds"] = "0",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Serilog:MinimumLevel:Override:Microsoft"] = "Warning",
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddWebServices();
+        var app = builder.Build();
+        await app.InitializeAsync();
+        app.UseWebPipeline();
+        // The floor: the same kind of request, doing nothing but insert one row.
+        app.MapPost("/bench/floor", async (HttpRequest request, IKelolaDbFactory dbFactory) =>
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            await using var db = dbFactory.CreateSystem();
+            db.InboundWebhookEvents.Add(new InboundWebhookEvent
+            {
+                Source = WebhookSource.Instagram, EventKey = Guid.NewGuid().ToString("N"), EventType = "floor",
+                Payload = Encoding.UTF8.GetString(buffer.ToArray()), ReceivedAt = DateTimeOffset.UtcNow, ProcessedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+            return Results.Ok();
+        }).AllowAnonymous().DisableAntiforgery();
+        await app.StartAsync();
+        return app;
+    }
+
+    private static async Task<(Guid WorkspaceId, string Key)> CreateWorkspaceAsync(IServiceProvider services)
+    {
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        await using var scope = services.CreateAsyncScope();
+        await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+        var licence = new Licence { Name = "Bench", CodePrefix = "BENCH" + Random.Shared.Next(1000, 9999), CodeHash = [1], MaxWorkspaces = 3 };
+        var tenant = new Tenant { Name = "Bench", LicenceId = licence.Id };
+        var workspace = new Workspace
+        {
+            TenantId = tenant.Id, Name = "Bench", ConnectionStatus = ConnectionStatus.Connected,
+            WebhookSecretEncrypted = scope.ServiceProvider.GetRequiredService<ISecretProtector>().Protect(WorkspaceService.WebhookSecretPurpose, key),
+        };
+        workspace.ExternalSessionId = WorkspaceService.SessionNameFor(workspace.Id);
+        db.Licences.Add(licence);
+        db.Tenants.Add(tenant);
+        db.Workspaces.Add(workspace);
+        await db.SaveChangesAsync();
+        return (workspace.Id, key);
+    }
+
+    /// <summary>Each client posts its share in turn; 50 customers, so chats are both created and updated.</summary>
+    private static async Task PostAllAsync(HttpClient http, string path, string key, int count, int clients, string tag)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                var body = Envelope(tag, i);
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+                request.Headers.Add(WebhookSignature.HmacHeader, WebhookSignature.Compute(body, key));
+                request.Headers.Add(WebhookSignature.AlgorithmHeader, WebhookSignature.Algorithm);
+                using var response = await http.SendAsync(request);
+                if (!response.IsSuccessStatusCode)
+                    throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}");
+            }
+        }));
+    }
+
+    private static byte[] Envelope(string tag, int i)
+    {
+        var payload = new JsonObject
+        {
+            ["id"] = $"false_{tag}_{i}", ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["from"] = $"628123{i % 50:D6}1@c.us", ["to"] = "6280000000001@c.us", ["fromMe"] = false,
+            ["body"] = $"Halo kak, pesan nomor {i}", ["hasMedia"] = false, ["ack"] = 1,
+            ["_data"] = new JsonObject { ["notifyName"] = $"Pelanggan {i % 50}" },
+        };
+        var envelope = new JsonObject
+        {
+            ["id"] = $"evt_{tag}_{i}_{Guid.NewGuid():N}", ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            ["event"] = "message", ["session"] = "bench", ["payload"] = payload,
+        };
+        return Encoding.UTF8.GetBytes(envelope.ToJsonString());
+    }
+
+    private static async Task WaitForMessagesAsync(IServiceProvider services, Guid workspaceId, int expected)
+    {
+        var until = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            await using (var scope = services.CreateAsyncScope())
+            await using (var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem())
+            {
+                if (await db.Messages.CountAsync(m => m.WorkspaceId == workspaceId) >= expected)
+                    return;
+            }
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"Fewer than {expected} messages after 5 minutes.");
+            await Task.Delay(20);
+        }
+    }
+
+    private static int IntArg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}
