@@ -31,7 +31,8 @@ public sealed class LicenceIssueBrowserTests(BrowserFixture browser, KelolaAppFa
             await page.ByTestId("issue-submit").ClickAsync();
 
             var codeText = page.ByTestId("licence-code-value");
-            await codeText.WaitForAsync();
+            await page.Locator("[data-testid=licence-code-value], [data-testid=form-errors]").First.WaitForAsync();
+            Assert.Equal(0, await page.ByTestId("form-errors").CountAsync());
             var code = (await codeText.InnerTextAsync()).Trim();
             Assert.Matches("^KPL-[A-Z0-9]{8}-[A-Z0-9]{16}$", code);
             await page.ByTestId("licence-code-close").ClickAsync();
