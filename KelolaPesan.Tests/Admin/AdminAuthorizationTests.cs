@@ -89,6 +89,31 @@ public sealed class AdminAuthorizationBrowserTests(BrowserFixture browser, Kelol
         });
     }
 
+    [Fact]
+    public async Task AnAdmin_OpensEveryAdminPage_WithoutErrors()
+    {
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.GotoAsync("/admin/login");
+            await page.ByTestId("email").FillAsync(DemoAccounts.AdminEmail);
+            await page.ByTestId("password").FillAsync(DemoAccounts.AdminPassword);
+            await page.ByTestId("sign-in").ClickAsync();
+            await page.ByTestId("admin-home").WaitForAsync();
+
+            foreach (var route in AdminPages.AdminRoutes)
+            {
+                await page.GotoAsync(route);
+                await page.ByTestId(route == "/admin" ? "admin-home" : "admin-" + route.Split('/').Last()).WaitForAsync();
+                await page.WaitForCircuitAsync();
+            }
+            await page.GotoAsync("/admin/audit");
+            // The admin's own sign-in is in the log.
+            await page.ByTestId("audit-grid").GetByText("auth.sign-in").First.WaitForAsync();
+            Assert.Empty(session.ConsoleErrors);
+        });
+    }
+
     private static async Task AssertDeniedEverywhereAsync(Microsoft.Playwright.IPage page)
     {
         foreach (var route in AdminPages.AdminRoutes)
