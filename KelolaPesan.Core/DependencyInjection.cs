@@ -32,6 +32,22 @@ public static class DependencyInjection
         services.AddScoped<WhatsAppEventProcessor>();
         services.AddScoped<PlatformDefaults>();
         services.AddScoped<AdminOverview>();
+        services.AddAdminConsole();
+        return services;
+    }
+
+    /// <summary>The admin console (issue 9): licences, tenants overview, policies, watermark, notifications, audit.</summary>
+    private static IServiceCollection AddAdminConsole(this IServiceCollection services)
+    {
+        services.AddScoped<Tenancy.LicenceService>();
+        services.AddScoped<Tenancy.LicenceQuota>();
+        services.AddScoped<Tenancy.TenantOverview>();
+        services.AddScoped<PolicyService>();
+        services.AddScoped<WatermarkService>();
+        services.AddScoped<NotificationTemplates>();
+        services.AddScoped<AdminConnection>();
+        services.AddScoped<PlatformNotifier>();
+        services.AddScoped<AuditQuery>();
         return services;
     }
 }

@@ -44,7 +44,7 @@ public static class AdminCommand
             Console.WriteLine($"Admin {email.Trim().ToLowerInvariant()} created ({id}).");
             return 0;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FluentValidation.ValidationException)
         {
             Console.Error.WriteLine(ex.Message);
             return 1;

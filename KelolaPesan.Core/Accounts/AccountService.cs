@@ -1,3 +1,4 @@
+using FluentValidation;
 using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Common;
 using Microsoft.EntityFrameworkCore;
@@ -7,23 +8,74 @@ namespace KelolaPesan.Core.Accounts;
 /// <summary>Admin accounts and every user's own preferences.</summary>
 public sealed class AccountService(IKelolaDbFactory dbFactory, AuditLog audit)
 {
-    public async Task<Guid> CreateAdminAsync(string email, string name, string password, CancellationToken cancellationToken = default)
+    private static readonly CreateAdminRequestValidator CreateValidator = new();
+    private static readonly ChangePasswordRequestValidator PasswordValidator = new();
+
+    /// <summary>The create-admin command's entry: bad input is an <see cref="ArgumentException"/> with the validator's message.</summary>
+    public Task<Guid> CreateAdminAsync(string email, string name, string password, CancellationToken cancellationToken = default)
     {
-        var normalised = email.Trim().ToLowerInvariant();
-        if (!normalised.Contains('@') || normalised.Length > AdminUser.EmailMaxLength)
-            throw new ArgumentException("A valid email address is required.", nameof(email));
-        if (password.Length < PasswordHashing.MinLength)
-            throw new ArgumentException($"The password must have at least {PasswordHashing.MinLength} characters.", nameof(password));
+        var request = new CreateAdminRequest { Email = email.Trim(), Name = name, Password = password };
+        var result = CreateValidator.Validate(request);
+        if (!result.IsValid)
+            throw new ArgumentException(string.Join(" ", result.Errors.Select(e => e.ErrorMessage)));
+        return CreateAdminAsync(request, AuditActor.System, cancellationToken);
+    }
+
+    /// <summary>Creates an admin; throws <see cref="ValidationException"/> for bad input and <see cref="InvalidOperationException"/> for a taken email.</summary>
+    public async Task<Guid> CreateAdminAsync(CreateAdminRequest request, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        request.Email = request.Email.Trim();
+        CreateValidator.ValidateAndThrow(request);
+        var normalised = request.Email.Trim().ToLowerInvariant();
 
         await using var db = dbFactory.CreateSystem();
         if (await db.AdminUsers.AnyAsync(a => a.Email == normalised, cancellationToken))
             throw new InvalidOperationException($"An admin with the email {normalised} already exists.");
 
-        var admin = new AdminUser { Email = normalised, Name = name.Trim(), PasswordHash = PasswordHashing.Hash(password) };
+        var admin = new AdminUser { Email = normalised, Name = request.Name.Trim(), PasswordHash = PasswordHashing.Hash(request.Password) };
         db.AdminUsers.Add(admin);
         await db.SaveChangesAsync(cancellationToken);
-        await audit.WriteAsync(new AuditRecord(AuditActions.AdminCreated, AuditActorType.System, "create-admin", TargetType: nameof(AdminUser), TargetId: admin.Id.ToString()), cancellationToken);
+        await audit.WriteAsync(AuditActions.AdminCreated, actor, targetType: nameof(AdminUser), targetId: admin.Id.ToString(), details: normalised, cancellationToken: cancellationToken);
         return admin.Id;
+    }
+
+    public async Task<IReadOnlyList<AdminSummary>> ListAdminsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        return await db.AdminUsers.AsNoTracking().OrderBy(a => a.Email)
+            .Select(a => new AdminSummary(a.Id, a.Email, a.Name, a.LastLoginAt, a.IsActive))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Disables or re-enables an admin. Nobody may disable themself (the platform could be left without an admin).</summary>
+    public async Task<AdminChangeResult> SetAdminActiveAsync(Guid adminId, bool active, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        if (!active && actor.Id == adminId)
+            return AdminChangeResult.CannotDisableSelf;
+        await using var db = dbFactory.CreateSystem();
+        var admin = await db.AdminUsers.FirstOrDefaultAsync(a => a.Id == adminId, cancellationToken);
+        if (admin is null)
+            return AdminChangeResult.NotFound;
+        admin.IsActive = active;
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.WriteAsync(active ? AuditActions.AdminEnabled : AuditActions.AdminDisabled, actor,
+            targetType: nameof(AdminUser), targetId: adminId.ToString(), details: admin.Email, cancellationToken: cancellationToken);
+        return AdminChangeResult.Done;
+    }
+
+    public async Task<AdminChangeResult> ChangeOwnPasswordAsync(Guid adminId, ChangePasswordRequest request, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        PasswordValidator.ValidateAndThrow(request);
+        await using var db = dbFactory.CreateSystem();
+        var admin = await db.AdminUsers.FirstOrDefaultAsync(a => a.Id == adminId, cancellationToken);
+        if (admin is null)
+            return AdminChangeResult.NotFound;
+        if (!PasswordHashing.Verify(admin.PasswordHash, request.CurrentPassword))
+            return AdminChangeResult.WrongCurrentPassword;
+        admin.PasswordHash = PasswordHashing.Hash(request.NewPassword);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.WriteAsync(AuditActions.AdminPasswordChanged, actor, targetType: nameof(AdminUser), targetId: adminId.ToString(), cancellationToken: cancellationToken);
+        return AdminChangeResult.Done;
     }
 
     public async Task<(UiLanguage Language, UiTheme Theme)> GetPreferencesAsync(Guid userId, bool isAdmin, CancellationToken cancellationToken = default)

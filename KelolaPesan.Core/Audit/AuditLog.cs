@@ -25,6 +25,10 @@ public sealed class AuditLog(IKelolaDbFactory dbFactory, TimeProvider clock)
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    public Task WriteAsync(string action, AuditActor actor, Guid? tenantId = null, string? targetType = null, string? targetId = null,
+        string? details = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(new AuditRecord(action, actor.Type, actor.Name, actor.Id, tenantId, targetType, targetId, details, actor.IpAddress), cancellationToken);
+
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }
 
@@ -48,4 +52,29 @@ public static class AuditActions
     public const string SignOut = "auth.sign-out";
     public const string AdminCreated = "admin.created";
     public const string PreferencesChanged = "user.preferences";
+    public const string AdminDisabled = "admin.disabled";
+    public const string AdminEnabled = "admin.enabled";
+    public const string AdminPasswordChanged = "admin.password-changed";
+    public const string LicenceIssued = "licence.issued";
+    public const string LicenceCodeRegenerated = "licence.code-regenerated";
+    public const string LicenceSuspended = "licence.suspended";
+    public const string LicenceReactivated = "licence.reactivated";
+    public const string LicenceExtended = "licence.extended";
+    public const string LicenceUpdated = "licence.updated";
+    public const string AgencyTenantCreated = "agency.tenant-created";
+    public const string PolicyChanged = "policy.changed";
+    public const string WatermarkChanged = "watermark.changed";
+    public const string NotificationTemplateChanged = "notification.template-changed";
+    public const string AdminConnectionChanged = "admin.connection-changed";
+
+    /// <summary>Every action name, for the audit page's filter.</summary>
+    public static IReadOnlyList<string> All { get; } = typeof(AuditActions)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Order().ToList();
+}
+
+/// <summary>Who acts, as the audit log records it; pages build it from the signed-in user.</summary>
+public sealed record AuditActor(AuditActorType Type, Guid? Id, string Name, string? IpAddress = null)
+{
+    public static readonly AuditActor System = new(AuditActorType.System, null, "system");
 }

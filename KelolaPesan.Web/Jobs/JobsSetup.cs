@@ -32,6 +32,7 @@ public static class JobsSetup
                 store.ProvisionSchema();
             });
             q.UseDefaultThreadPool(tp => tp.MaxConcurrency = 4);
+            LicenceNotificationJob.Schedule(q);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

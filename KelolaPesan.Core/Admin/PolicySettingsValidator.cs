@@ -1,0 +1,27 @@
+using FluentValidation;
+using KelolaPesan.Core.Tenancy;
+
+namespace KelolaPesan.Core.Admin;
+
+public sealed class PolicySettingsValidator : AbstractValidator<PolicySettings>
+{
+    public const int MaxDelayLimitSeconds = 3600;
+
+    public PolicySettingsValidator()
+    {
+        RuleFor(x => x.MaxWorkspaces).GreaterThan(0);
+        RuleFor(x => x.DailyCapPerWorkspace).GreaterThan(0);
+        RuleFor(x => x.MinDelaySeconds).GreaterThanOrEqualTo(1)
+            .LessThanOrEqualTo(x => x.MaxDelaySeconds).WithMessage("The minimum delay must not exceed the maximum delay.");
+        RuleFor(x => x.MaxDelaySeconds).LessThanOrEqualTo(MaxDelayLimitSeconds);
+        RuleFor(x => x.BatchSize).GreaterThan(0);
+        RuleFor(x => x.BatchRestSeconds).GreaterThanOrEqualTo(0);
+        // Start after end is allowed: the window runs across midnight (e.g. 20:00 to 06:00). Equal would be empty.
+        RuleFor(x => x.SendWindowEnd).NotEqual(x => x.SendWindowStart).WithMessage("The sending window must not start and end at the same time.");
+        RuleFor(x => x.MaxAttachmentBytes).GreaterThan(0);
+        RuleFor(x => x.MaxImportBytes).GreaterThan(0);
+        RuleFor(x => x.MaxImportRows).GreaterThan(0);
+        RuleFor(x => x.MaxReconnectsPerDay).GreaterThanOrEqualTo(0);
+        RuleFor(x => x.AllowedFeatures).Must(f => (f & ~LicenceFeatures.All) == 0).WithMessage("Unknown feature.");
+    }
+}

@@ -1,0 +1,61 @@
+using KelolaPesan.Tests.Accounts;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace KelolaPesan.Tests.Admin;
+
+[Collection(BrowserCollection.Name)]
+public sealed class LicenceIssueBrowserTests(BrowserFixture browser, KelolaAppFactory app)
+{
+    [Fact]
+    public async Task AnAdminIssuesALicence_ThenTheNewTenantSignsInWithTheCodeFromTheDialog()
+    {
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.GotoAsync("/admin/login");
+            await page.ByTestId("email").FillAsync(DemoAccounts.AdminEmail);
+            await page.ByTestId("password").FillAsync(DemoAccounts.AdminPassword);
+            await page.ByTestId("sign-in").ClickAsync();
+            await page.ByTestId("admin-home").WaitForAsync();
+
+            await page.GotoAsync("/admin/licences");
+            await page.ByTestId("admin-licences").WaitForAsync();
+            await page.WaitForCircuitAsync();
+            await page.ByTestId("issue-tenant").ClickAsync();
+            await page.ByTestId("issue-licence-form").WaitForAsync();
+            await FillAsync(page, "issue-name", "Toko Baru Browser");
+            await FillAsync(page, "issue-username", "dewi");
+            await FillAsync(page, "issue-display-name", "Dewi Pemilik");
+            await FillAsync(page, "issue-password", "Dewi12345!");
+            await page.ByTestId("issue-submit").ClickAsync();
+
+            var codeText = page.ByTestId("licence-code-value");
+            await page.Locator("[data-testid=licence-code-value], [data-testid=form-errors]").First.WaitForAsync();
+            Assert.Equal(0, await page.ByTestId("form-errors").CountAsync());
+            var code = (await codeText.InnerTextAsync()).Trim();
+            Assert.Matches("^KPL-[A-Z0-9]{8}-[A-Z0-9]{16}$", code);
+            await page.ByTestId("licence-code-close").ClickAsync();
+            await codeText.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+            // Afterwards only the prefix is visible, never the whole code.
+            Assert.Contains(code[..12], await page.ByTestId("licence-table").InnerTextAsync());
+            Assert.DoesNotContain(code, await page.ContentAsync());
+
+            await page.ByTestId("sign-out").ClickAsync();
+            await page.WaitForURLAsync("**/admin/login");
+
+            await page.SignInAsync(code, "dewi", "Dewi12345!");
+            await page.ByTestId("user-name").WaitForAsync();
+            Assert.Equal("Dewi Pemilik", (await page.ByTestId("user-name").InnerTextAsync()).Trim());
+            Assert.NotEqual("/account/login", page.Path());
+        });
+    }
+
+    /// <summary>Mud text fields put the test id on a wrapper or on the input itself, depending on the component.</summary>
+    private static async Task FillAsync(IPage page, string testId, string value)
+    {
+        var element = page.ByTestId(testId);
+        var inner = element.Locator("input, textarea");
+        await (await inner.CountAsync() > 0 ? inner.First : element).FillAsync(value);
+    }
+}
