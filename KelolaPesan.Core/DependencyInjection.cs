@@ -2,6 +2,7 @@ using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,9 @@ public static class DependencyInjection
         services.AddScoped<WorkspaceDirectory>();
         services.AddScoped<PlatformDefaults>();
         services.AddScoped<AdminOverview>();
+        services.AddScoped<InboxService>();
+        services.AddScoped<QuickReplyService>();
+        services.AddScoped<MessageStatsService>();
         return services;
     }
 }
