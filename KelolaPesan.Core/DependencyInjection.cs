@@ -32,6 +32,9 @@ public static class DependencyInjection
         services.AddScoped<WhatsAppEventProcessor>();
         services.AddScoped<PlatformDefaults>();
         services.AddScoped<AdminOverview>();
+        services.AddScoped<InboxService>();
+        services.AddScoped<QuickReplyService>();
+        services.AddScoped<MessageStatsService>();
         services.AddAdminConsole();
         return services;
     }

@@ -111,6 +111,7 @@ public static class DependencyInjection
         app.MapHealthChecks("/health");
         app.MapAccountEndpoints();
         app.MapWhatsAppWebhooks();
+        app.MapAttachmentsApi();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,7 +1,7 @@
 using KelolaPesan.Bench;
 using KelolaPesan.Bench.Scenarios;
 
-IScenario[] scenarios = [new SeedScaleScenario(), new WebhookIngestScenario()];
+IScenario[] scenarios = [new SeedScaleScenario(), new WebhookIngestScenario(), new InboxScaleScenario()];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;
 if (scenario is null)

@@ -20,5 +20,7 @@ public class MessageConfiguration : IEntityTypeConfiguration<Message>
         b.HasIndex(x => new { x.WorkspaceId, x.ExternalMessageId }).IsUnique();
         // Conversation history: cursor paging by (time, id) within a chat.
         b.HasIndex(x => new { x.ChatId, x.SentAt, x.Id });
+        // The dashboard's messages per day: a range of one workspace's recent messages.
+        b.HasIndex(x => new { x.WorkspaceId, x.SentAt });
     }
 }

@@ -1717,12 +1717,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasIndex("ContactId");
 
-                    b.HasIndex("TenantId", "LastMessageAt");
-
-                    b.HasIndex("WorkspaceId", "LastMessageAt");
+                    b.HasIndex("TenantId", "LastMessageAt", "Id");
 
                     b.HasIndex("WorkspaceId", "Channel", "ExternalChatId")
                         .IsUnique();
+
+                    b.HasIndex("WorkspaceId", "LastMessageAt", "Id");
 
                     b.ToTable("Chats");
                 });
@@ -1830,6 +1830,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.HasIndex("WorkspaceId", "ExternalMessageId")
                         .IsUnique()
                         .HasFilter("[ExternalMessageId] IS NOT NULL");
+
+                    b.HasIndex("WorkspaceId", "SentAt");
 
                     b.HasIndex("ChatId", "SentAt", "Id");
 

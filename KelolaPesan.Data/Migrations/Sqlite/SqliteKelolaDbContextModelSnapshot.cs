@@ -1710,12 +1710,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasIndex("ContactId");
 
-                    b.HasIndex("TenantId", "LastMessageAt");
-
-                    b.HasIndex("WorkspaceId", "LastMessageAt");
+                    b.HasIndex("TenantId", "LastMessageAt", "Id");
 
                     b.HasIndex("WorkspaceId", "Channel", "ExternalChatId")
                         .IsUnique();
+
+                    b.HasIndex("WorkspaceId", "LastMessageAt", "Id");
 
                     b.ToTable("Chats");
                 });
@@ -1822,6 +1822,8 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasIndex("WorkspaceId", "ExternalMessageId")
                         .IsUnique();
+
+                    b.HasIndex("WorkspaceId", "SentAt");
 
                     b.HasIndex("ChatId", "SentAt", "Id");
 

@@ -178,7 +178,7 @@ public sealed class SeedScaleScenario : IScenario
     /// One prepared INSERT per table in one transaction. Columns and value conversions come from the EF model,
     /// so the rows are stored exactly as EF would store them (UTC ticks, enums as numbers, upper-case Guid text).
     /// </summary>
-    private static async Task<TimeSpan> RawInsertAsync<T>(BenchDatabase database, IEntityType entityType, List<T> rows, DateTimeOffset now) where T : Entity
+    internal static async Task<TimeSpan> RawInsertAsync<T>(BenchDatabase database, IEntityType entityType, IEnumerable<T> rows, DateTimeOffset now) where T : Entity
     {
         var properties = entityType.GetProperties().Where(p => p.PropertyInfo is not null).ToList();
         var table = entityType.GetTableName();

@@ -1,0 +1,279 @@
+using FluentValidation;
+using KelolaPesan.Core.Attachments;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace KelolaPesan.Core.Inbox;
+
+public sealed partial class InboxService
+{
+    private static readonly ReplyTextValidator TextValidator = new();
+    private static readonly CaptionValidator CaptionRules = new();
+
+    /// <summary>
+    /// Opening a chat reads it: its counter goes to 0 and the workspace's stored counters go down by what it held,
+    /// atomically against inbound messages bumping them at the same time. Returns false when nothing was unread.
+    /// </summary>
+    public async Task<bool> MarkReadAsync(InboxViewer viewer, Guid chatId, CancellationToken ct = default)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateAsync(ct);
+            var chat = await VisibleChats(db, viewer).AsNoTracking()
+                .Where(c => c.Id == chatId)
+                .Select(c => new { c.TenantId, c.WorkspaceId, c.UnreadCount, c.ExternalChatId })
+                .FirstOrDefaultAsync(ct) ?? throw new ChatNotFoundException(chatId);
+            if (chat.UnreadCount == 0)
+                return false;
+
+            var unread = chat.UnreadCount;
+            var now = clock.GetUtcNow();
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                // Only if no inbound message bumped the counter since it was read; otherwise read it again.
+                var cleared = await db.Chats.Where(c => c.Id == chatId && c.UnreadCount == unread)
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.UnreadCount, 0).SetProperty(c => c.UpdatedAt, now), ct);
+                if (cleared == 0)
+                {
+                    await tx.RollbackAsync(ct);
+                    if (attempt < 20)
+                        continue;
+                    throw new DbUpdateConcurrencyException($"Chat {chatId} kept changing while being marked read.");
+                }
+                await db.Workspaces.Where(w => w.Id == chat.WorkspaceId)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages > unread ? w.UnreadMessages - unread : 0)
+                        .SetProperty(w => w.UnreadChats, w => w.UnreadChats > 0 ? w.UnreadChats - 1 : 0), ct);
+                await tx.CommitAsync(ct);
+            }
+
+            await MarkReadAtGatewayAsync(db, chat.TenantId, chat.WorkspaceId, chat.ExternalChatId);
+            await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId), new ChatChanged(chat.TenantId, chat.WorkspaceId, chatId));
+            await bus.PublishAsync(Topics.Tenant(chat.TenantId), new UnreadCountsChanged(chat.TenantId, chat.WorkspaceId));
+            return true;
+        }
+    }
+
+    /// <summary>The blue ticks on the customer's phone; a failure is recorded on the workspace, never shown as an error to the agent.</summary>
+    private async Task MarkReadAtGatewayAsync(IKelolaDb db, Guid tenantId, Guid workspaceId, string externalChatId)
+    {
+        var session = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.ExternalSessionId).FirstOrDefaultAsync();
+        if (string.IsNullOrEmpty(session))
+            return;
+        try
+        {
+            await gateway.MarkChatReadAsync(session, externalChatId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Marking chat read at the gateway failed for workspace {WorkspaceId}", workspaceId);
+            db.WorkspaceEvents.Add(new WorkspaceEvent
+            {
+                TenantId = tenantId, WorkspaceId = workspaceId, Kind = WorkspaceEventKind.Error, At = clock.GetUtcNow(),
+                Operation = "MarkChatRead", Message = Truncate(ex.Message, WorkspaceEvent.MessageMaxLength),
+            });
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Sends an agent's reply now (agent replies are never throttled): stored Pending, handed to the gateway,
+    /// then Sent with the gateway's id or Failed with its error. Acks move it further later.
+    /// </summary>
+    public async Task<MessageView> SendTextAsync(InboxViewer viewer, Guid chatId, string text, CancellationToken ct = default)
+    {
+        await TextValidator.ValidateAndThrowAsync(text ?? "", ct);
+        await using var db = await dbFactory.CreateAsync(ct);
+        var chat = await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        var message = await StoreOutboundAsync(db, viewer, chat, text!, null, Preview(text!), ct);
+
+        var session = await SessionOfAsync(db, chat.WorkspaceId);
+        await DeliverAsync(db, chat, message, session is null ? null
+            : () => gateway.SendTextAsync(new GatewayTextMessage(session, chat.ExternalChatId, text!), CancellationToken.None));
+        return View(message, null);
+    }
+
+    /// <summary>
+    /// Sends a file with an optional caption. The size limit is the platform policy's; the type comes from the
+    /// file's bytes, not its name. The file is stored first, so what the customer got can always be shown again.
+    /// </summary>
+    public async Task<MessageView> SendAttachmentAsync(InboxViewer viewer, Guid chatId, OutgoingFile file, string? caption,
+        CancellationToken ct = default)
+    {
+        caption = string.IsNullOrWhiteSpace(caption) ? null : caption;
+        await CaptionRules.ValidateAndThrowAsync(caption ?? "", ct);
+        await using var db = await dbFactory.CreateAsync(ct);
+        var chat = await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+
+        var maxBytes = await MaxAttachmentBytesAsync(ct);
+        var stored = await attachmentStore.SaveAsync(file.Content, maxBytes, ct);
+        byte[] data;
+        try
+        {
+            await using var saved = await attachmentStore.OpenReadAsync(stored.StorageKey, ct)
+                ?? throw new InvalidOperationException("The stored attachment vanished.");
+            using var buffer = new MemoryStream((int)stored.SizeBytes);
+            await saved.CopyToAsync(buffer, ct);
+            data = buffer.ToArray();
+        }
+        catch
+        {
+            await attachmentStore.DeleteAsync(stored.StorageKey, CancellationToken.None);
+            throw;
+        }
+
+        var type = FileTypeSniffer.Detect(new MemoryStream(data, writable: false));
+        var attachment = new Attachment
+        {
+            TenantId = chat.TenantId, WorkspaceId = chat.WorkspaceId,
+            OriginalFileName = SafeFileName(file.FileName, type.Extension),
+            StoredFileName = stored.StorageKey + type.Extension,
+            MimeType = type.MimeType, SizeBytes = stored.SizeBytes, StorageKey = stored.StorageKey, Kind = type.Kind,
+        };
+        db.Attachments.Add(attachment);
+        Message message;
+        try
+        {
+            message = await StoreOutboundAsync(db, viewer, chat, caption ?? "", attachment.Id, Preview("📎 " + (caption ?? attachment.OriginalFileName)), ct);
+        }
+        catch
+        {
+            await attachmentStore.DeleteAsync(stored.StorageKey, CancellationToken.None);
+            throw;
+        }
+
+        var session = await SessionOfAsync(db, chat.WorkspaceId);
+        var media = new GatewayMediaMessage(session ?? "", chat.ExternalChatId,
+            type.Kind == AttachmentKind.Image ? GatewayMediaKind.Image : GatewayMediaKind.File,
+            type.MimeType, attachment.OriginalFileName, caption, Data: data);
+        await DeliverAsync(db, chat, message, session is null ? null : () => gateway.SendMediaAsync(media, CancellationToken.None));
+        return View(message, new AttachmentView(attachment.Id, attachment.OriginalFileName, attachment.MimeType, attachment.SizeBytes, attachment.Kind));
+    }
+
+    /// <summary>An internal note: stored in the conversation for the team, never sent to the customer.</summary>
+    public async Task<MessageView> AddNoteAsync(InboxViewer viewer, Guid chatId, string text, CancellationToken ct = default)
+    {
+        await TextValidator.ValidateAndThrowAsync(text ?? "", ct);
+        await using var db = await dbFactory.CreateAsync(ct);
+        var chat = await VisibleChats(db, viewer).AsNoTracking().FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        var note = new Message
+        {
+            TenantId = chat.TenantId, WorkspaceId = chat.WorkspaceId, ChatId = chat.Id,
+            Direction = MessageDirection.Note, Origin = MessageOrigin.Agent, Status = MessageStatus.Sent,
+            SenderName = await SenderNameAsync(db, viewer, ct), SentByUserId = viewer.UserId, Body = text!, SentAt = clock.GetUtcNow(),
+        };
+        db.Messages.Add(note);
+        await db.SaveChangesAsync(ct);
+        await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId),
+            new ChatMessageAdded(chat.TenantId, chat.WorkspaceId, chat.Id, note.Id, MessageDirection.Note));
+        return View(note, null);
+    }
+
+    /// <summary>The platform default policy's attachment limit (policies are platform rows: read with a system context).</summary>
+    public async Task<long> MaxAttachmentBytesAsync(CancellationToken ct = default)
+    {
+        await using var system = dbFactory.CreateSystem();
+        var configured = await system.Policies.AsNoTracking().Where(p => p.Tier == null)
+            .Select(p => (long?)p.MaxAttachmentBytes).FirstOrDefaultAsync(ct);
+        return configured ?? new Admin.PolicySettings().MaxAttachmentBytes;
+    }
+
+    private async Task<Message> StoreOutboundAsync(IKelolaDb db, InboxViewer viewer, Chat chat, string body, Guid? attachmentId,
+        string preview, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var message = new Message
+        {
+            TenantId = chat.TenantId, WorkspaceId = chat.WorkspaceId, ChatId = chat.Id,
+            Direction = MessageDirection.Outbound, Origin = MessageOrigin.Agent, Status = MessageStatus.Pending,
+            SenderName = await SenderNameAsync(db, viewer, ct), SentByUserId = viewer.UserId,
+            Body = body, AttachmentId = attachmentId, SentAt = now,
+        };
+        db.Messages.Add(message);
+        if (now >= chat.LastMessageAt)
+        {
+            chat.LastMessageAt = now;
+            chat.LastMessagePreview = preview;
+        }
+        chat.LastAgentReplyAt = now;
+        await db.SaveChangesAsync(ct);
+        await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId),
+            new ChatMessageAdded(chat.TenantId, chat.WorkspaceId, chat.Id, message.Id, MessageDirection.Outbound));
+        return message;
+    }
+
+    // Past the Pending row nothing is cancelled: a send the gateway accepted must get its id recorded.
+    private async Task DeliverAsync(IKelolaDb db, Chat chat, Message message, Func<Task<string>>? send)
+    {
+        if (send is null)
+        {
+            message.Status = MessageStatus.Failed;
+            message.Error = "The workspace has no WhatsApp session.";
+        }
+        else
+        {
+            try
+            {
+                message.ExternalMessageId = await send();
+                message.Status = MessageStatus.Sent;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Sending a reply failed in workspace {WorkspaceId}", chat.WorkspaceId);
+                message.Status = MessageStatus.Failed;
+                message.Error = Truncate(ex.Message, Message.ErrorMaxLength);
+            }
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId),
+            new ChatMessageStatusChanged(chat.TenantId, chat.WorkspaceId, chat.Id, message.Id, message.Status));
+    }
+
+    private static Task<string?> SessionOfAsync(IKelolaDb db, Guid workspaceId) =>
+        db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.ExternalSessionId).FirstOrDefaultAsync();
+
+    private static Task<string?> SenderNameAsync(IKelolaDb db, InboxViewer viewer, CancellationToken ct) =>
+        db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+
+    private static MessageView View(Message m, AttachmentView? attachment) =>
+        new(m.Id, m.ChatId, m.Direction, m.Origin, m.SenderName, m.Body, m.Status, m.Error, m.SentAt, attachment);
+
+    internal static string Preview(string text)
+    {
+        var line = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        return Truncate(line, Chat.PreviewMaxLength);
+    }
+
+    /// <summary>Only the last path segment, no control characters, bounded; the stored name is never used as a path.</summary>
+    internal static string SafeFileName(string? name, string extension)
+    {
+        var file = Path.GetFileName((name ?? "").Replace('\\', '/').Split('/').Last());
+        file = new string(file.Where(ch => !char.IsControl(ch) && ch is not ('"' or '<' or '>' or '|' or '*' or '?' or ':')).ToArray()).Trim(' ', '.');
+        if (file.Length == 0)
+            file = "file" + extension;
+        return Truncate(file, Attachment.FileNameMaxLength);
+    }
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}
+
+/// <summary>One rule for a reply or a note, used by the composer and any API.</summary>
+public sealed class ReplyTextValidator : AbstractValidator<string>
+{
+    public ReplyTextValidator()
+    {
+        RuleFor(text => text).NotEmpty().Must(t => !string.IsNullOrWhiteSpace(t)).MaximumLength(Message.BodyMaxLength).OverridePropertyName("Text");
+    }
+}
+
+public sealed class CaptionValidator : AbstractValidator<string>
+{
+    public CaptionValidator()
+    {
+        RuleFor(text => text).MaximumLength(Message.BodyMaxLength).OverridePropertyName("Caption");
+    }
+}

@@ -1,0 +1,77 @@
+using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Realtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Core.Inbox;
+
+public sealed partial class InboxService
+{
+    /// <summary>The people a chat of this workspace may be assigned to: its agents, and the owners and managers.</summary>
+    public async Task<IReadOnlyList<AssignableUser>> ListAssignableUsersAsync(InboxViewer viewer, Guid workspaceId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        if (!await VisibleWorkspaceIds(db, viewer).ContainsAsync(workspaceId, ct))
+            return [];
+        return await AssignableUsers(db, workspaceId).OrderBy(u => u.DisplayName)
+            .Select(u => new AssignableUser(u.Id, u.DisplayName)).ToListAsync(ct);
+    }
+
+    /// <summary>Assigns the chat (null unassigns). An agent who assigns a chat to someone else stops seeing it.</summary>
+    public async Task AssignAsync(InboxViewer viewer, Guid chatId, Guid? userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var chat = await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        if (userId is { } target && !await AssignableUsers(db, chat.WorkspaceId).AnyAsync(u => u.Id == target, ct))
+            throw new ArgumentException("The user cannot work in this workspace.", nameof(userId));
+        chat.AssignedUserId = userId;
+        await db.SaveChangesAsync(ct);
+        await PublishChatChangedAsync(chat);
+    }
+
+    public async Task<IReadOnlyList<LabelView>> ListLabelsAsync(InboxViewer viewer, Guid workspaceId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.Labels.AsNoTracking()
+            .Where(l => l.WorkspaceId == workspaceId && VisibleWorkspaceIds(db, viewer).Contains(l.WorkspaceId))
+            .OrderBy(l => l.Name).Select(l => new LabelView(l.Id, l.Name, l.Color)).ToListAsync(ct);
+    }
+
+    /// <summary>Puts a label on the chat, creating the workspace's label of that name when there is none yet.</summary>
+    public async Task<LabelView> AddLabelAsync(InboxViewer viewer, Guid chatId, string name, CancellationToken ct = default)
+    {
+        name = (name ?? "").Trim();
+        if (name.Length is 0 or > Label.NameMaxLength)
+            throw new ArgumentException($"A label name has 1 to {Label.NameMaxLength} characters.", nameof(name));
+        await using var db = await dbFactory.CreateAsync(ct);
+        var chat = await VisibleChats(db, viewer).AsNoTracking().FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        var lower = name.ToLower();
+        var label = await db.Labels.FirstOrDefaultAsync(l => l.WorkspaceId == chat.WorkspaceId && l.Name.ToLower() == lower, ct);
+        if (label is null)
+        {
+            label = new Label { TenantId = chat.TenantId, WorkspaceId = chat.WorkspaceId, Name = name };
+            db.Labels.Add(label);
+        }
+        if (!await db.ChatLabels.AnyAsync(cl => cl.ChatId == chatId && cl.LabelId == label.Id, ct))
+            db.ChatLabels.Add(new ChatLabel { TenantId = chat.TenantId, WorkspaceId = chat.WorkspaceId, ChatId = chatId, LabelId = label.Id });
+        await db.SaveChangesAsync(ct);
+        await PublishChatChangedAsync(chat);
+        return new LabelView(label.Id, label.Name, label.Color);
+    }
+
+    public async Task RemoveLabelAsync(InboxViewer viewer, Guid chatId, Guid labelId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var chat = await VisibleChats(db, viewer).AsNoTracking().FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        await db.ChatLabels.Where(cl => cl.ChatId == chatId && cl.LabelId == labelId).ExecuteDeleteAsync(ct);
+        await PublishChatChangedAsync(chat);
+    }
+
+    private static IQueryable<AppUser> AssignableUsers(IKelolaDb db, Guid workspaceId) =>
+        db.Users.Where(u => u.IsActive && (u.Role == UserRole.Owner || u.Role == UserRole.Manager
+                                           || db.WorkspaceMembers.Any(m => m.WorkspaceId == workspaceId && m.UserId == u.Id)));
+
+    private Task PublishChatChangedAsync(Chat chat) =>
+        bus.PublishAsync(Topics.Workspace(chat.WorkspaceId), new ChatChanged(chat.TenantId, chat.WorkspaceId, chat.Id));
+}

@@ -1,0 +1,220 @@
+using KelolaPesan.Core.Attachments;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace KelolaPesan.Core.Inbox;
+
+/// <summary>
+/// The live inbox: chat lists, conversation history, replies, read marks and team work. Every method reads
+/// through the scope's tenant-filtered context and the viewer's visibility, so another tenant's (or another
+/// agent's) chat id is simply not found. Lists use keyset paging over the indexed sort keys, never OFFSET.
+/// </summary>
+public sealed partial class InboxService(
+    IKelolaDbFactory dbFactory,
+    IWhatsAppGateway gateway,
+    IAttachmentStore attachmentStore,
+    IRealtimeBus bus,
+    TimeProvider clock,
+    ILogger<InboxService> logger)
+{
+    public const int MessagePageSize = 40;
+    public const int MaxMessagePageSize = 200;
+
+    /// <summary>The workspaces whose inbox the viewer may open.</summary>
+    public async Task<IReadOnlyList<Guid>> ListWorkspaceIdsAsync(InboxViewer viewer, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await VisibleWorkspaceIds(db, viewer).ToListAsync(ct);
+    }
+
+    public async Task<ChatPage> ListChatsAsync(InboxViewer viewer, ChatListQuery query, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var workspaces = await db.Workspaces.AsNoTracking()
+            .Where(w => VisibleWorkspaceIds(db, viewer).Contains(w.Id))
+            .Select(w => new { w.Id, w.TenantId })
+            .ToListAsync(ct);
+        if (query.WorkspaceId is { } only)
+            workspaces = workspaces.Where(w => w.Id == only).ToList();
+        if (workspaces.Count == 0)
+            return new ChatPage([], null);
+
+        IQueryable<Chat> chats;
+        if (workspaces.Count == 1)
+        {
+            var workspaceId = workspaces[0].Id;
+            chats = db.Chats.Where(c => c.WorkspaceId == workspaceId);
+        }
+        else
+        {
+            // The explicit tenant equality lets the planner walk the (TenantId, LastMessageAt, Id) index.
+            var tenantId = workspaces[0].TenantId;
+            var ids = workspaces.Select(w => w.Id).ToList();
+            chats = db.Chats.Where(c => c.TenantId == tenantId);
+            if (!viewer.SeesEverything)
+                chats = chats.Where(c => ids.Contains(c.WorkspaceId));
+        }
+        chats = Filter(db, viewer, chats, query);
+
+        if (query.After is { } after)
+            chats = chats.Where(c => c.LastMessageAt < after.LastMessageAt
+                                     || (c.LastMessageAt == after.LastMessageAt && c.Id.CompareTo(after.Id) < 0));
+
+        var size = Math.Clamp(query.PageSize, 1, ChatListQuery.MaxPageSize);
+        var rows = await chats.AsNoTracking()
+            .OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id)
+            .Take(size + 1)
+            .Select(c => new ChatListItem(c.Id, c.WorkspaceId, c.Channel, c.DisplayName, c.PhoneNumber, c.LastMessagePreview,
+                c.LastMessageAt, c.UnreadCount, c.AssignedUserId))
+            .ToListAsync(ct);
+        return rows.Count > size ? new ChatPage(rows[..size], rows[size - 1].Cursor) : new ChatPage(rows, null);
+    }
+
+    public async Task<ChatDetail?> GetChatAsync(InboxViewer viewer, Guid chatId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var row = await VisibleChats(db, viewer).AsNoTracking()
+            .Where(c => c.Id == chatId)
+            .Select(c => new
+            {
+                Item = new ChatListItem(c.Id, c.WorkspaceId, c.Channel, c.DisplayName, c.PhoneNumber, c.LastMessagePreview,
+                    c.LastMessageAt, c.UnreadCount, c.AssignedUserId),
+                Workspace = db.Workspaces.Where(w => w.Id == c.WorkspaceId).Select(w => w.Name).FirstOrDefault(),
+                Assigned = db.Users.Where(u => u.Id == c.AssignedUserId).Select(u => u.DisplayName).FirstOrDefault(),
+                c.BotPaused,
+            })
+            .FirstOrDefaultAsync(ct);
+        if (row is null)
+            return null;
+
+        var labels = await (from cl in db.ChatLabels
+                            join l in db.Labels on cl.LabelId equals l.Id
+                            where cl.ChatId == chatId
+                            orderby l.Name
+                            select new LabelView(l.Id, l.Name, l.Color)).ToListAsync(ct);
+        return new ChatDetail(row.Item, row.Workspace ?? "", row.Assigned, labels, row.BotPaused);
+    }
+
+    /// <summary>A page of history, newest first in the database (the (ChatId, SentAt, Id) index), returned oldest first.</summary>
+    public async Task<MessagePage> GetMessagesAsync(InboxViewer viewer, Guid chatId, MessageCursor? before = null,
+        int pageSize = MessagePageSize, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        await EnsureVisibleAsync(db, viewer, chatId, ct);
+
+        var messages = db.Messages.Where(m => m.ChatId == chatId);
+        if (before is { } b)
+            messages = messages.Where(m => m.SentAt < b.SentAt || (m.SentAt == b.SentAt && m.Id.CompareTo(b.Id) < 0));
+        var size = Math.Clamp(pageSize, 1, MaxMessagePageSize);
+        var page = messages.OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Id).Take(size + 1);
+        var rows = OldestFirst(await Project(db, page).ToListAsync(ct));
+        return rows.Count > size ? new MessagePage(rows[1..], rows[1].Cursor) : new MessagePage(rows, null);
+    }
+
+    /// <summary>Messages newer than <paramref name="after"/>, oldest first: what an open conversation appends on a realtime event.</summary>
+    public async Task<IReadOnlyList<MessageView>> GetMessagesAfterAsync(InboxViewer viewer, Guid chatId, MessageCursor after,
+        CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        await EnsureVisibleAsync(db, viewer, chatId, ct);
+        var page = db.Messages
+            .Where(m => m.ChatId == chatId && (m.SentAt > after.SentAt || (m.SentAt == after.SentAt && m.Id.CompareTo(after.Id) > 0)))
+            .OrderBy(m => m.SentAt).ThenBy(m => m.Id)
+            .Take(MaxMessagePageSize);
+        return OldestFirst(await Project(db, page).ToListAsync(ct));
+    }
+
+    /// <summary>The current state of some messages of one chat (ticks changed).</summary>
+    public async Task<IReadOnlyList<MessageView>> GetMessagesByIdAsync(InboxViewer viewer, Guid chatId, IReadOnlyCollection<Guid> ids,
+        CancellationToken ct = default)
+    {
+        if (ids.Count == 0)
+            return [];
+        await using var db = await dbFactory.CreateAsync(ct);
+        await EnsureVisibleAsync(db, viewer, chatId, ct);
+        var list = ids.ToList();
+        return await Project(db, db.Messages.Where(m => m.ChatId == chatId && list.Contains(m.Id))).ToListAsync(ct);
+    }
+
+    /// <summary>An attachment the viewer may download (its workspace is one they may see), or null.</summary>
+    public async Task<Attachment?> FindAttachmentAsync(InboxViewer viewer, Guid attachmentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.Attachments.AsNoTracking()
+            .Where(a => a.Id == attachmentId && VisibleWorkspaceIds(db, viewer).Contains(a.WorkspaceId))
+            .FirstOrDefaultAsync(ct);
+    }
+
+    private static IQueryable<Chat> Filter(IKelolaDb db, InboxViewer viewer, IQueryable<Chat> chats, ChatListQuery query)
+    {
+        if (!viewer.SeesEverything)
+            chats = chats.Where(c => c.AssignedUserId == null || c.AssignedUserId == viewer.UserId);
+        if (query.UnreadOnly)
+            chats = chats.Where(c => c.UnreadCount > 0);
+        if (query.AssignedToMe)
+            chats = chats.Where(c => c.AssignedUserId == viewer.UserId);
+        if (query.UnassignedOnly)
+            chats = chats.Where(c => c.AssignedUserId == null);
+        if (query.LabelId is { } labelId)
+            chats = chats.Where(c => db.ChatLabels.Any(l => l.ChatId == c.Id && l.LabelId == labelId));
+
+        var search = query.Search?.Trim();
+        if (string.IsNullOrEmpty(search))
+            return chats;
+        if (search.Length > ChatListQuery.SearchMaxLength)
+            search = search[..ChatListQuery.SearchMaxLength];
+        var pattern = "%" + EscapeLike(search) + "%";
+        var phone = PhonePattern(search);
+        return chats.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikeEscape)
+                                || (phone != null && EF.Functions.Like(c.PhoneNumber!, phone, LikeEscape))
+                                || db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body, pattern, LikeEscape)));
+    }
+
+    private const string LikeEscape = "\\";
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    /// <summary>"0812-3456" and "+62 812 3456" both find +628123456...: numbers are stored in E.164.</summary>
+    internal static string? PhonePattern(string search)
+    {
+        if (!search.All(ch => char.IsAsciiDigit(ch) || ch is ' ' or '+' or '-' or '(' or ')' or '.'))
+            return null;
+        var digits = string.Concat(search.Where(char.IsAsciiDigit));
+        if (digits.Length < 3)
+            return null;
+        if (digits.StartsWith('0'))
+            digits = "62" + digits[1..];
+        return "%" + digits + "%";
+    }
+
+    private static IQueryable<Guid> VisibleWorkspaceIds(IKelolaDb db, InboxViewer viewer) =>
+        viewer.SeesEverything
+            ? db.Workspaces.Select(w => w.Id)
+            : db.WorkspaceMembers.Where(m => m.UserId == viewer.UserId && db.Workspaces.Any(w => w.Id == m.WorkspaceId)).Select(m => m.WorkspaceId);
+
+    private static IQueryable<Chat> VisibleChats(IKelolaDb db, InboxViewer viewer)
+    {
+        var chats = db.Chats.Where(c => VisibleWorkspaceIds(db, viewer).Contains(c.WorkspaceId));
+        return viewer.SeesEverything ? chats : chats.Where(c => c.AssignedUserId == null || c.AssignedUserId == viewer.UserId);
+    }
+
+    private static async Task EnsureVisibleAsync(IKelolaDb db, InboxViewer viewer, Guid chatId, CancellationToken ct)
+    {
+        if (!await VisibleChats(db, viewer).AnyAsync(c => c.Id == chatId, ct))
+            throw new ChatNotFoundException(chatId);
+    }
+
+    private static IQueryable<MessageView> Project(IKelolaDb db, IQueryable<Message> messages) =>
+        from m in messages
+        join a in db.Attachments on m.AttachmentId equals a.Id into attached
+        from a in attached.DefaultIfEmpty()
+        select new MessageView(m.Id, m.ChatId, m.Direction, m.Origin, m.SenderName, m.Body, m.Status, m.Error, m.SentAt,
+            a == null ? null : new AttachmentView(a.Id, a.OriginalFileName, a.MimeType, a.SizeBytes, a.Kind));
+
+    private static List<MessageView> OldestFirst(List<MessageView> rows) =>
+        rows.OrderBy(m => m.SentAt).ThenBy(m => m.Id).ToList();
+}

@@ -1,0 +1,195 @@
+using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Attachments;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Core.Workspaces;
+using KelolaPesan.Tests.Gateways;
+using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Web.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KelolaPesan.Tests.Inbox;
+
+/// <summary>
+/// A real migrated SQLite file with two tenants, the in-process realtime bus, a connected simulator gateway
+/// and a local attachment folder: everything <see cref="InboxService"/> talks to, none of it mocked.
+/// Inbound messages are inserted here the way the webhook path stores them (atomic counter bumps).
+/// </summary>
+public sealed class InboxHarness : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 3, 2, 3, 0, 0, TimeSpan.Zero);
+
+    private readonly ServiceProvider _gatewayServices;
+
+    private InboxHarness(SqliteTestDatabase database, FakeTimeProvider clock)
+    {
+        Database = database;
+        Clock = clock;
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton<IGatewayEventSink>(Sink);
+        services.AddGateways(new ConfigurationBuilder().Build());
+        _gatewayServices = services.BuildServiceProvider();
+        Simulator = _gatewayServices.GetRequiredService<SimulatorGateway>();
+        Attachments = new LocalAttachmentStore(Path.Combine(database.Folder, "attachments"));
+    }
+
+    public SqliteTestDatabase Database { get; }
+    public FakeTimeProvider Clock { get; }
+    public RecordingEventSink Sink { get; } = new();
+    public SimulatorGateway Simulator { get; }
+    public LocalAttachmentStore Attachments { get; }
+    public InProcessRealtimeBus Bus { get; } = new(NullLogger<InProcessRealtimeBus>.Instance);
+
+    public Guid TenantA { get; } = Guid.CreateVersion7();
+    public Guid TenantB { get; } = Guid.CreateVersion7();
+    public Workspace Shop { get; private set; } = null!;
+    public Workspace Care { get; private set; } = null!;
+    public Workspace OtherTenantShop { get; private set; } = null!;
+    public InboxViewer Owner { get; private set; } = null!;
+    /// <summary>Member of Shop and Care.</summary>
+    public InboxViewer Agent { get; private set; } = null!;
+    /// <summary>Member of Shop only.</summary>
+    public InboxViewer Agent2 { get; private set; } = null!;
+    public InboxViewer OtherTenantOwner { get; private set; } = null!;
+
+    public static async Task<InboxHarness> CreateAsync()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var harness = new InboxHarness(await SqliteTestDatabase.CreateAsync(clock), clock);
+        await harness.SeedAsync();
+        return harness;
+    }
+
+    private async Task SeedAsync()
+    {
+        await using var db = Database.CreateSystem();
+        foreach (var (tenantId, name) in new[] { (TenantA, "Toko A"), (TenantB, "Toko B") })
+        {
+            var licence = new Licence { Name = name, CodePrefix = "KP" + tenantId.ToString("N")[^8..], CodeHash = new byte[32], ExpiresAt = Start.AddYears(1) };
+            db.Licences.Add(licence);
+            db.Tenants.Add(new Tenant { Id = tenantId, Name = name, LicenceId = licence.Id });
+        }
+        Shop = new Workspace { TenantId = TenantA, Name = "Toko Utama", ExternalSessionId = "sess-shop" };
+        Care = new Workspace { TenantId = TenantA, Name = "Layanan", ExternalSessionId = "sess-missing" };
+        OtherTenantShop = new Workspace { TenantId = TenantB, Name = "Toko Lain", ExternalSessionId = "sess-other" };
+        db.Workspaces.AddRange(Shop, Care, OtherTenantShop);
+
+        AppUser User(Guid tenantId, string username, UserRole role) => new() { TenantId = tenantId, Username = username, DisplayName = username, Role = role };
+        var owner = User(TenantA, "pemilik", UserRole.Owner);
+        var agent = User(TenantA, "agen", UserRole.Agent);
+        var agent2 = User(TenantA, "agen2", UserRole.Agent);
+        var otherOwner = User(TenantB, "lain", UserRole.Owner);
+        db.Users.AddRange(owner, agent, agent2, otherOwner);
+        db.WorkspaceMembers.AddRange(
+            new WorkspaceMember { TenantId = TenantA, WorkspaceId = Shop.Id, UserId = agent.Id },
+            new WorkspaceMember { TenantId = TenantA, WorkspaceId = Care.Id, UserId = agent.Id },
+            new WorkspaceMember { TenantId = TenantA, WorkspaceId = Shop.Id, UserId = agent2.Id });
+        await db.SaveChangesAsync();
+
+        Owner = new InboxViewer(owner.Id, UserRole.Owner);
+        Agent = new InboxViewer(agent.Id, UserRole.Agent);
+        Agent2 = new InboxViewer(agent2.Id, UserRole.Agent);
+        OtherTenantOwner = new InboxViewer(otherOwner.Id, UserRole.Owner);
+
+        // The shop's WhatsApp session is connected; Care's session is unknown to the gateway.
+        await Simulator.EnsureSessionAsync(new GatewaySessionSetup("sess-shop", new Dictionary<string, string>(), "http://127.0.0.1/none", "key"), CancellationToken.None);
+        await Simulator.ScanAsync("sess-shop", "6281100000001", "Toko Utama");
+    }
+
+    /// <summary>The services as a signed-in user of <paramref name="tenantId"/> gets them.</summary>
+    public InboxService Inbox(Guid tenantId) =>
+        new(Factory(tenantId), Simulator, Attachments, Bus, Clock, NullLogger<InboxService>.Instance);
+
+    public QuickReplyService QuickReplies(Guid tenantId) => new(Factory(tenantId));
+
+    public MessageStatsService Stats(Guid tenantId) => new(Factory(tenantId), Clock);
+
+    public Core.Common.IKelolaDbFactory Factory(Guid tenantId)
+    {
+        var tenant = new TenantContext();
+        tenant.SetTenant(tenantId);
+        return Database.CreateFactory(tenant);
+    }
+
+    public async Task<Chat> AddChatAsync(Workspace workspace, string name, string phone, DateTimeOffset lastMessageAt,
+        Guid? assignedTo = null, Guid? id = null)
+    {
+        await using var db = Database.CreateSystem();
+        var chat = new Chat
+        {
+            Id = id ?? Guid.CreateVersion7(), TenantId = workspace.TenantId, WorkspaceId = workspace.Id, DisplayName = name, PhoneNumber = phone,
+            ExternalChatId = phone.TrimStart('+') + "@c.us", LastMessageAt = lastMessageAt, AssignedUserId = assignedTo,
+            LastMessagePreview = "",
+        };
+        db.Chats.Add(chat);
+        await db.SaveChangesAsync();
+        return chat;
+    }
+
+    /// <summary>
+    /// Stores a customer's message like the webhook path does: message row, then the chat's and the workspace's
+    /// stored counters bumped with SQL increments in one write transaction (never read-modify-write in C#).
+    /// </summary>
+    public async Task<Message> ReceiveAsync(Chat chat, string body, DateTimeOffset? at = null)
+    {
+        await using var db = Database.CreateForTenant(chat.TenantId);
+        var sentAt = at ?? Clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var message = new Message
+        {
+            TenantId = chat.TenantId, WorkspaceId = chat.WorkspaceId, ChatId = chat.Id, ExternalMessageId = "in_" + Guid.NewGuid().ToString("N"),
+            Direction = MessageDirection.Inbound, Origin = MessageOrigin.Customer, SenderName = chat.DisplayName, Body = body,
+            Status = MessageStatus.Delivered, SentAt = sentAt,
+        };
+        db.Messages.Add(message);
+        await db.SaveChangesAsync();
+        var wasRead = await db.Chats.Where(c => c.Id == chat.Id).Select(c => c.UnreadCount == 0).FirstAsync();
+        await db.Chats.Where(c => c.Id == chat.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.UnreadCount, c => c.UnreadCount + 1)
+            .SetProperty(c => c.LastMessagePreview, body)
+            .SetProperty(c => c.LastMessageAt, c => c.LastMessageAt > sentAt ? c.LastMessageAt : sentAt));
+        await db.Workspaces.Where(w => w.Id == chat.WorkspaceId).ExecuteUpdateAsync(s => s
+            .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + 1)
+            .SetProperty(w => w.UnreadChats, w => w.UnreadChats + (wasRead ? 1 : 0)));
+        await tx.CommitAsync();
+        return message;
+    }
+
+    public async Task<Workspace> ReloadAsync(Workspace workspace)
+    {
+        await using var db = Database.CreateSystem();
+        return await db.Workspaces.AsNoTracking().FirstAsync(w => w.Id == workspace.Id);
+    }
+
+    public async Task<Chat> ReloadAsync(Chat chat)
+    {
+        await using var db = Database.CreateSystem();
+        return await db.Chats.AsNoTracking().FirstAsync(c => c.Id == chat.Id);
+    }
+
+    /// <summary>Every event published on a topic from now on.</summary>
+    public List<RealtimeEvent> Record(string topic)
+    {
+        var events = new List<RealtimeEvent>();
+        Bus.Subscribe(topic, e =>
+        {
+            lock (events)
+                events.Add(e);
+            return Task.CompletedTask;
+        });
+        return events;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gatewayServices.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

@@ -1,0 +1,162 @@
+using FluentValidation;
+using KelolaPesan.Core.Attachments;
+using KelolaPesan.Core.Inbox;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Localization;
+using Microsoft.JSInterop;
+
+namespace KelolaPesan.Web.Components.Pages.Inbox;
+
+/// <summary>
+/// Writes replies and notes. Enter sends and Shift+Enter breaks the line: a tiny JS handler prevents the
+/// newline and passes the textarea's value, so no later input event can put the sent text back.
+/// Typing "/" and a shortcut offers the workspace's quick replies.
+/// </summary>
+public partial class Composer : IAsyncDisposable
+{
+    [Parameter, EditorRequired] public Guid ChatId { get; set; }
+    [Parameter, EditorRequired] public Guid WorkspaceId { get; set; }
+    [Parameter, EditorRequired] public InboxViewer Viewer { get; set; } = null!;
+    [Parameter] public EventCallback<MessageView> OnSent { get; set; }
+
+    [Inject] private InboxService Inbox { get; set; } = null!;
+    [Inject] private QuickReplyService QuickReplies { get; set; } = null!;
+    [Inject] private IJSRuntime JS { get; set; } = null!;
+    [Inject] private IStringLocalizer<InboxText> T { get; set; } = null!;
+
+    private string? _text;
+    private string? _error;
+    private bool _busy;
+    private bool _noteMode;
+    private IReadOnlyList<QuickReplyView> _quickReplies = [];
+    private ElementReference _box;
+    private IJSObjectReference? _module;
+    private DotNetObjectReference<Composer>? _self;
+
+    /// <summary>Quick replies whose shortcut starts with what follows the "/" (only while the text is just "/word").</summary>
+    public IReadOnlyList<QuickReplyView> QuickMatches
+    {
+        get
+        {
+            if (_text is not { Length: > 0 } text || text[0] != '/' || text.Any(char.IsWhiteSpace))
+                return [];
+            var typed = text[1..].ToLowerInvariant();
+            return _quickReplies.Where(q => q.Shortcut.StartsWith(typed, StringComparison.Ordinal)).Take(8).ToList();
+        }
+    }
+
+    protected override async Task OnParametersSetAsync() =>
+        _quickReplies = await QuickReplies.ListAsync(Viewer, WorkspaceId);
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender || !RendererInfo.IsInteractive)
+            return;
+        try
+        {
+            _module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Inbox/Composer.razor.js");
+            _self = DotNetObjectReference.Create(this);
+            await _module.InvokeVoidAsync("attach", _box, _self);
+        }
+        catch (JSDisconnectedException)
+        {
+        }
+    }
+
+    /// <summary>Enter without Shift, with the textarea's current value.</summary>
+    [JSInvokable]
+    public async Task SubmitFromKeyboardAsync(string value)
+    {
+        _text = value;
+        if (QuickMatches is [var first, ..])
+        {
+            InsertQuickReply(first);
+            StateHasChanged();
+            return;
+        }
+        await SendTextAsync();
+        StateHasChanged();
+    }
+
+    private void InsertQuickReply(QuickReplyView reply) => _text = reply.Text;
+
+    private async Task SendTextAsync()
+    {
+        var text = _text;
+        if (string.IsNullOrWhiteSpace(text) || _busy)
+            return;
+        _busy = true;
+        _error = null;
+        try
+        {
+            _text = null;
+            var message = _noteMode ? await Inbox.AddNoteAsync(Viewer, ChatId, text) : await Inbox.SendTextAsync(Viewer, ChatId, text);
+            await OnSent.InvokeAsync(message);
+        }
+        catch (ValidationException)
+        {
+            _text = text;
+            _error = T["Composer_TooLong"];
+        }
+        catch (ChatNotFoundException)
+        {
+            _text = text;
+            _error = T["Conversation_NotFound"];
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task SendFileAsync(IBrowserFile? file)
+    {
+        if (file is null || _busy)
+            return;
+        _busy = true;
+        _error = null;
+        try
+        {
+            var max = await Inbox.MaxAttachmentBytesAsync();
+            if (file.Size > max)
+            {
+                _error = T["Composer_FileTooLarge", InboxUi.Size(max)];
+                return;
+            }
+            await using var content = file.OpenReadStream(max);
+            var caption = _noteMode ? null : _text;
+            var message = await Inbox.SendAttachmentAsync(Viewer, ChatId, new OutgoingFile(content, file.Name), caption);
+            if (caption is not null)
+                _text = null;
+            await OnSent.InvokeAsync(message);
+        }
+        catch (AttachmentTooLargeException ex)
+        {
+            _error = T["Composer_FileTooLarge", InboxUi.Size(ex.MaxBytes)];
+        }
+        catch (IOException)
+        {
+            _error = T["Composer_UploadFailed"];
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_module is not null)
+        {
+            try
+            {
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+            }
+        }
+        _self?.Dispose();
+    }
+}

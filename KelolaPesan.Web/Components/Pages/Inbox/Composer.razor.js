@@ -1,0 +1,12 @@
+// Enter sends, Shift+Enter adds a line. The default newline is prevented here, and the value is passed
+// along, so the server never sees a late input event that would restore the sent text.
+export function attach(box, dotnet) {
+    const textarea = box && box.querySelector('textarea, input');
+    if (!textarea) return;
+    textarea.addEventListener('keydown', e => {
+        if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+        e.preventDefault();
+        const value = textarea.value;
+        dotnet.invokeMethodAsync('SubmitFromKeyboardAsync', value).catch(() => { });
+    });
+}

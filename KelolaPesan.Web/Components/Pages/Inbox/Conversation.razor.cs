@@ -1,0 +1,158 @@
+using KelolaPesan.Core.Inbox;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
+using Microsoft.JSInterop;
+
+namespace KelolaPesan.Web.Components.Pages.Inbox;
+
+/// <summary>
+/// One conversation: the newest page first, older pages when the agent scrolls to the top (a small JS
+/// observer calls <see cref="LoadOlderAsync"/>), new messages appended on realtime events.
+/// </summary>
+public partial class Conversation : IAsyncDisposable
+{
+    [Parameter, EditorRequired] public Guid ChatId { get; set; }
+    [Parameter, EditorRequired] public InboxViewer Viewer { get; set; } = null!;
+
+    [Inject] private InboxService Inbox { get; set; } = null!;
+    [Inject] private IJSRuntime JS { get; set; } = null!;
+    [Inject] private IStringLocalizer<InboxText> T { get; set; } = null!;
+
+    private readonly List<MessageView> _messages = [];
+    private ChatDetail? _chat;
+    private MessageCursor? _older;
+    private bool _notFound;
+    private bool _loadingOlder;
+    private bool _scrollToBottom;
+    private ElementReference _scroller;
+    private ElementReference _topSentinel;
+    private IJSObjectReference? _module;
+    private DotNetObjectReference<Conversation>? _self;
+
+    public IReadOnlyList<MessageView> Messages => _messages;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _chat = await Inbox.GetChatAsync(Viewer, ChatId);
+        if (_chat is null)
+        {
+            _notFound = true;
+            return;
+        }
+        var page = await Inbox.GetMessagesAsync(Viewer, ChatId);
+        _messages.AddRange(page.Messages);
+        _older = page.Older;
+        _scrollToBottom = true;
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (_notFound || !RendererInfo.IsInteractive)
+            return;
+        try
+        {
+            if (_module is null)
+            {
+                _module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Inbox/Conversation.razor.js");
+                _self = DotNetObjectReference.Create(this);
+                await _module.InvokeVoidAsync("observeTop", _scroller, _self);
+            }
+            if (_scrollToBottom)
+            {
+                _scrollToBottom = false;
+                await _module.InvokeVoidAsync("scrollToBottom", _scroller);
+            }
+        }
+        catch (JSDisconnectedException)
+        {
+        }
+    }
+
+    /// <summary>Loads the page before the oldest shown message, keeping the agent's place in the history.</summary>
+    [JSInvokable]
+    public async Task LoadOlderAsync()
+    {
+        if (_older is null || _loadingOlder)
+            return;
+        _loadingOlder = true;
+        try
+        {
+            var page = await Inbox.GetMessagesAsync(Viewer, ChatId, _older);
+            _messages.InsertRange(0, page.Messages.Where(m => _messages.All(x => x.Id != m.Id)));
+            _older = page.Older;
+            if (_module is not null)
+                await _module.InvokeVoidAsync("keepPosition", _scroller);
+        }
+        finally
+        {
+            _loadingOlder = false;
+        }
+        StateHasChanged();
+    }
+
+    /// <summary>Appends what arrived after the newest shown message; true when an inbound message was among them.</summary>
+    public async Task<bool> AppendNewAsync()
+    {
+        if (_chat is null)
+            return false;
+        var newer = _messages.Count == 0
+            ? (await Inbox.GetMessagesAsync(Viewer, ChatId)).Messages
+            : await Inbox.GetMessagesAfterAsync(Viewer, ChatId, _messages[^1].Cursor);
+        var added = newer.Where(m => _messages.All(x => x.Id != m.Id)).ToList();
+        if (added.Count == 0)
+            return false;
+        _messages.AddRange(added);
+        _scrollToBottom = true;
+        StateHasChanged();
+        return added.Any(m => m.Direction == MessageDirection.Inbound);
+    }
+
+    /// <summary>Replaces messages whose status moved (ticks).</summary>
+    public async Task RefreshMessagesAsync(IReadOnlyCollection<Guid> ids)
+    {
+        var shown = ids.Where(id => _messages.Any(m => m.Id == id)).ToList();
+        foreach (var fresh in await Inbox.GetMessagesByIdAsync(Viewer, ChatId, shown))
+        {
+            var index = _messages.FindIndex(m => m.Id == fresh.Id);
+            if (index >= 0)
+                _messages[index] = fresh;
+        }
+        StateHasChanged();
+    }
+
+    public async Task ReloadChatAsync()
+    {
+        _chat = await Inbox.GetChatAsync(Viewer, ChatId);
+        _notFound = _chat is null;
+        StateHasChanged();
+    }
+
+    private Task OnSentAsync(MessageView message)
+    {
+        // The realtime event appends it too; whichever comes first wins, the other is a no-op.
+        var index = _messages.FindIndex(m => m.Id == message.Id);
+        if (index >= 0)
+            _messages[index] = message;
+        else
+            _messages.Add(message);
+        _scrollToBottom = true;
+        StateHasChanged();
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_module is not null)
+        {
+            try
+            {
+                await _module.InvokeVoidAsync("dispose", _scroller);
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+            }
+        }
+        _self?.Dispose();
+    }
+}
