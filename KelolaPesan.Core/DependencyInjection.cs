@@ -1,7 +1,10 @@
 using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Audit;
+using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Contacts.Import;
 using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Validation;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +25,12 @@ public static class DependencyInjection
         services.AddScoped<WorkspaceDirectory>();
         services.AddScoped<PlatformDefaults>();
         services.AddScoped<AdminOverview>();
+        services.AddScoped<ContactService>();
+        services.AddScoped<ContactCatalogService>();
+        services.AddScoped<ContactImportService>();
+        services.AddScoped<ContactExportService>();
+        services.AddScoped<SegmentService>();
+        services.AddScoped<NumberValidationService>();
         return services;
     }
 }
