@@ -20,14 +20,15 @@ public static class PhoneNormalizer
         var text = raw.Trim();
         if (text.Length > NumberMaxInputLength)
             return PhoneResult.Fail(PhoneError.TooLong);
-        if (text.Any(char.IsLetter) && !text.Contains("ext", StringComparison.OrdinalIgnoreCase))
-            return PhoneResult.Fail(PhoneError.NotANumber);
 
         // Excel sometimes hands a number back as "8.1234567890E10" or "81234567890.0".
         if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var asNumber)
             && (text.Contains('E') || text.Contains('e') || text.EndsWith(".0", StringComparison.Ordinal))
             && asNumber is > 0 and < 1e16 && asNumber == Math.Floor(asNumber))
             text = ((long)asNumber).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        if (text.Any(char.IsLetter) && !text.Contains("ext", StringComparison.OrdinalIgnoreCase))
+            return PhoneResult.Fail(PhoneError.NotANumber);
 
         var digits = new System.Text.StringBuilder(text.Length);
         foreach (var c in text)
@@ -57,9 +58,10 @@ public static class PhoneNormalizer
         {
             number = Util.Parse(candidate, region);
         }
-        catch (NumberParseException)
+        catch (NumberParseException ex)
         {
-            return PhoneResult.Fail(PhoneError.NotANumber);
+            return PhoneResult.Fail(ex.ErrorType is ErrorType.TOO_LONG or ErrorType.TOO_SHORT_NSN or ErrorType.TOO_SHORT_AFTER_IDD
+                ? PhoneError.WrongLength : PhoneError.NotANumber);
         }
 
         // A national number that lost its trunk 0 (Excel): libphonenumber parses "812..." fine for ID; check validity.

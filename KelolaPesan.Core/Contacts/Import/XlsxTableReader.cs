@@ -10,7 +10,7 @@ namespace KelolaPesan.Core.Contacts.Import;
 /// workbook: ~650 MB for 100k rows). Shared and inline strings, numbers (phones typed as numbers lose their
 /// leading 0; the normaliser puts it back), date-formatted numbers as yyyy-MM-dd, and formulas by their cached value.
 /// </summary>
-public sealed class XlsxTableReader : ITableReader
+public sealed partial class XlsxTableReader : ITableReader
 {
     private readonly string _path;
     private readonly List<(string Name, string RelationshipId)> _sheets;
@@ -102,7 +102,7 @@ public sealed class XlsxTableReader : ITableReader
         var type = cell.DataType?.Value;
         string? text;
         if (type == CellValues.InlineString)
-            text = cell.InlineString?.InnerText;
+            text = cell.InlineString?.InnerText is { } inline ? Unescape(inline) : null;
         else
         {
             // A formula cell's <v> is the value Excel last calculated: use it, never the formula.
@@ -147,7 +147,7 @@ public sealed class XlsxTableReader : ITableReader
             {
                 var item = (SharedStringItem)reader.LoadCurrentElement()!;
                 // Text runs only: phonetic guides (<rPh>) are not part of the value.
-                list.Add(item.Text?.Text ?? string.Concat(item.Elements<Run>().Select(r => r.Text?.Text)));
+                list.Add(Unescape(item.Text?.Text ?? string.Concat(item.Elements<Run>().Select(r => r.Text?.Text))));
             }
         return list;
     }
@@ -179,6 +179,18 @@ public sealed class XlsxTableReader : ITableReader
         var plain = System.Text.RegularExpressions.Regex.Replace(code, "\"[^\"]*\"|\\[[^\\]]*\\]", "");
         return plain.IndexOfAny(['d', 'y', 'D', 'Y']) >= 0 || (plain.Contains('m') && !plain.Contains('0') && !plain.Contains('#'));
     }
+
+    /// <summary>
+    /// OOXML escapes characters XML cannot hold as _xHHHH_ (ClosedXML writes emoji surrogates that way); a literal
+    /// "_x" is itself written _x005F_x. Undo it so an emoji comes back as the emoji.
+    /// </summary>
+    internal static string Unescape(string text) =>
+        text.Contains("_x", StringComparison.Ordinal)
+            ? EscapePattern().Replace(text, m => ((char)Convert.ToUInt16(m.Groups[1].Value, 16)).ToString())
+            : text;
+
+    [System.Text.RegularExpressions.GeneratedRegex("_x([0-9A-Fa-f]{4})_")]
+    private static partial System.Text.RegularExpressions.Regex EscapePattern();
 
     private static int ColumnOf(string reference)
     {
