@@ -120,15 +120,22 @@ public sealed class FieldCondition
                 return contacts.Where(c => !values.Any(v => v.ContactId == c.Id && v.Value.ToLower() == notEqual.ToLower()));
         }
 
-        if (Type == CustomFieldType.Number && decimal.TryParse(value, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        if (Type == CustomFieldType.Number && decimal.TryParse(value, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= 0)
         {
-            // Stored invariant text; SQL casts it to a number so "10" > "9".
-            var n = (double)number;
+            // Values are stored as invariant decimal text without trailing zeros. SQLite cannot cast in EF's
+            // translation, so compare non-negative numbers by the length of their integer part, then as text
+            // ("10" > "9" because it has more integer digits). Negative values are below any non-negative threshold.
+            var n = CustomFieldValues.FormatNumber(number);
+            var intLength = n.Contains('.') ? n.IndexOf('.') : n.Length;
             return Operator switch
             {
-                FieldOperator.GreaterThan => contacts.Where(c => values.Any(v => v.ContactId == c.Id && Convert.ToDouble(v.Value) > n)),
-                FieldOperator.LessThan => contacts.Where(c => values.Any(v => v.ContactId == c.Id && Convert.ToDouble(v.Value) < n)),
-                _ => contacts.Where(c => values.Any(v => v.ContactId == c.Id && Convert.ToDouble(v.Value) == n)),
+                FieldOperator.GreaterThan => contacts.Where(c => values.Any(v => v.ContactId == c.Id && !v.Value.StartsWith("-") &&
+                    ((v.Value.Contains(".") ? v.Value.IndexOf(".") : v.Value.Length) > intLength ||
+                     ((v.Value.Contains(".") ? v.Value.IndexOf(".") : v.Value.Length) == intLength && string.Compare(v.Value, n) > 0)))),
+                FieldOperator.LessThan => contacts.Where(c => values.Any(v => v.ContactId == c.Id && (v.Value.StartsWith("-") ||
+                    (v.Value.Contains(".") ? v.Value.IndexOf(".") : v.Value.Length) < intLength ||
+                    ((v.Value.Contains(".") ? v.Value.IndexOf(".") : v.Value.Length) == intLength && string.Compare(v.Value, n) < 0)))),
+                _ => contacts.Where(c => values.Any(v => v.ContactId == c.Id && v.Value == n)),
             };
         }
 

@@ -72,7 +72,7 @@ public static class CustomFieldValues
                 var normal = text.Replace(" ", "");
                 if (decimal.TryParse(normal, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var n)
                     || decimal.TryParse(normal, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.GetCultureInfo("id"), out n))
-                    return (n.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
+                    return (FormatNumber(n), null);
                 return (null, $"{def.Label}: '{Short(text)}' is not a number.");
             case CustomFieldType.Date:
                 if (ParseDate(text) is { } date)
@@ -85,6 +85,9 @@ public static class CustomFieldValues
                 return (text, null);
         }
     }
+
+    /// <summary>Invariant text without trailing zeros ("10.50" -> "10.5"), so equal numbers are equal text.</summary>
+    public static string FormatNumber(decimal n) => n.ToString("G29", System.Globalization.CultureInfo.InvariantCulture);
 
     public static DateOnly? ParseDate(string text)
     {
