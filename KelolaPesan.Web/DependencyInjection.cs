@@ -55,6 +55,7 @@ public static class DependencyInjection
         services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
         services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
         services.AddScoped<DemoSeeder>();
+        services.AddScoped<ContactJobScheduler>();
         services.AddScoped<Components.Layout.ShellState>();
         return builder;
     }
@@ -96,6 +97,7 @@ public static class DependencyInjection
         app.MapStaticAssets();
         app.MapHealthChecks("/health");
         app.MapAccountEndpoints();
+        app.MapContactsApi();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }
