@@ -1,7 +1,7 @@
 using KelolaPesan.Bench;
 using KelolaPesan.Bench.Scenarios;
 
-IScenario[] scenarios = [new SeedScaleScenario()];
+IScenario[] scenarios = [new SeedScaleScenario(), new ImportXlsxScenario(), new NormalizeScenario()];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;
 if (scenario is null)
