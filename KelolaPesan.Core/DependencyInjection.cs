@@ -1,14 +1,17 @@
+using FluentValidation;
 using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Audit;
-using FluentValidation;
+using KelolaPesan.Core.Contacts.Import;
+using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Validation;
 using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KelolaPesan.Core;
 
@@ -32,6 +35,12 @@ public static class DependencyInjection
         services.AddScoped<WhatsAppEventProcessor>();
         services.AddScoped<PlatformDefaults>();
         services.AddScoped<AdminOverview>();
+        services.AddScoped<ContactService>();
+        services.AddScoped<ContactCatalogService>();
+        services.AddScoped<ContactImportService>();
+        services.AddScoped<ContactExportService>();
+        services.AddScoped<SegmentService>();
+        services.AddScoped<NumberValidationService>();
         services.AddScoped<InboxService>();
         services.AddScoped<QuickReplyService>();
         services.AddScoped<MessageStatsService>();

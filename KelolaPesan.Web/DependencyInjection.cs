@@ -61,6 +61,7 @@ public static class DependencyInjection
         services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
         services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
         services.AddScoped<DemoSeeder>();
+        services.AddScoped<ContactJobScheduler>();
         services.AddScoped<Components.Layout.ShellState>();
         return builder;
     }
@@ -112,6 +113,7 @@ public static class DependencyInjection
         app.MapAccountEndpoints();
         app.MapWhatsAppWebhooks();
         app.MapAttachmentsApi();
+        app.MapContactsApi();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }

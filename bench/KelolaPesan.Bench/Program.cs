@@ -1,7 +1,10 @@
 using KelolaPesan.Bench;
 using KelolaPesan.Bench.Scenarios;
 
-IScenario[] scenarios = [new SeedScaleScenario(), new WebhookIngestScenario(), new InboxScaleScenario()];
+IScenario[] scenarios =
+[
+    new SeedScaleScenario(), new WebhookIngestScenario(), new InboxScaleScenario(), new ImportXlsxScenario(), new NormalizeScenario(),
+];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;
 if (scenario is null)

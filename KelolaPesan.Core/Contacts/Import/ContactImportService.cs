@@ -1,0 +1,433 @@
+using System.Text.Json;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Realtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Core.Contacts.Import;
+
+/// <summary>
+/// Imports contacts from .xlsx / .csv: preview, then a run that validates and normalises every row, handles
+/// duplicates by mode, inserts the good rows in batches and records every rejected row with its reason.
+/// </summary>
+public sealed class ContactImportService(IKelolaDbFactory dbFactory, IRealtimeBus bus, TimeProvider clock)
+{
+    public const int BatchSize = 2000;
+    public const int PreviewRows = 10;
+    private const int HeaderScanRows = 20;
+    private const int RawValueMaxLength = 200;
+
+    public async Task<ImportLimits> GetLimitsAsync(CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        var policy = await db.Policies.AsNoTracking().Where(p => p.Tier == null).FirstOrDefaultAsync(ct) ?? new Admin.PolicySettings();
+        return new ImportLimits(policy.MaxImportBytes, policy.MaxImportRows);
+    }
+
+    /// <summary>Checks the file (size, kind, sheet) and reads the first rows; a problem comes back as a clear message.</summary>
+    public async Task<ImportPreview> PreviewAsync(Guid workspaceId, string path, string? sheet, int? headerRow = null, CancellationToken ct = default)
+    {
+        var limits = await GetLimitsAsync(ct);
+        if (Check(path, limits) is { } problem)
+            return problem;
+        var opened = TableFiles.Open(path);
+        if (opened.Reader is not { } reader)
+            return ImportPreview.Fail(opened.Problem, opened.Message!);
+        if (sheet is not null && !reader.SheetNames.Contains(sheet))
+            return ImportPreview.Fail(ImportProblem.SheetNotFound, $"The sheet '{sheet}' is not in the workbook.");
+        sheet ??= reader.SheetNames[0];
+
+        var top = reader.ReadRows(sheet, ct).Take(HeaderScanRows + PreviewRows).ToList();
+        var header = headerRow ?? DetectHeaderRow(top);
+        var headerCells = top.FirstOrDefault(r => r.RowNumber == header).Cells ?? [];
+        var data = top.Where(r => r.RowNumber > header && !r.IsBlank).Take(PreviewRows).ToList();
+        if (top.All(r => r.IsBlank))
+            return ImportPreview.Fail(ImportProblem.NoRows, "The sheet has no rows.");
+
+        var width = Math.Max(headerCells.Length, data.Count == 0 ? 0 : data.Max(r => r.Cells.Length));
+        // A merged header leaves its other cells empty: name them by column letter so they can still be mapped.
+        var headers = Enumerable.Range(0, width)
+            .Select(i => i < headerCells.Length && !string.IsNullOrWhiteSpace(headerCells[i]) ? headerCells[i]!.Trim() : $"({ColumnName(i)})")
+            .ToList();
+        await using var db = await dbFactory.CreateAsync(ct);
+        var ws = await ContactWorkspace.LoadAsync(db, workspaceId, ct);
+        var mapping = ContactImportMapping.Guess(headers, ws?.Fields ?? []);
+        return new ImportPreview(ImportProblem.None, null, reader is XlsxTableReader ? TableFormat.Xlsx : TableFormat.Csv,
+            reader.SheetNames, sheet, header, headers, data, mapping);
+    }
+
+    private static ImportPreview? Check(string path, ImportLimits limits)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists || info.Length == 0)
+            return ImportPreview.Fail(ImportProblem.EmptyFile, "The file is empty.");
+        if (info.Length > limits.MaxBytes)
+            return ImportPreview.Fail(ImportProblem.TooLarge, $"The file is {info.Length / 1024.0 / 1024.0:0.#} MB; the limit is {limits.MaxBytes / 1024.0 / 1024.0:0.#} MB. Split it into smaller files.");
+        return null;
+    }
+
+    /// <summary>The first of the top rows with the most filled cells: skips a title row above the header, even a merged one.</summary>
+    internal static int DetectHeaderRow(IReadOnlyList<TableRow> top)
+    {
+        var rows = top.Take(HeaderScanRows).Where(r => !r.IsBlank).ToList();
+        if (rows.Count == 0)
+            return 1;
+        var max = rows.Max(Filled);
+        return rows.First(r => Filled(r) == max).RowNumber;
+        static int Filled(TableRow r) => r.Cells.Count(c => !string.IsNullOrWhiteSpace(c));
+    }
+
+    /// <summary>Records a queued import; the run (inline or as a job) fills it.</summary>
+    public async Task<Guid?> CreateAsync(Guid workspaceId, Guid? userId, string fileName, ImportSource source, ImportOptions options, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var ws = await ContactWorkspace.LoadAsync(db, workspaceId, ct);
+        if (ws is null)
+            return null;
+        var import = new ContactImport
+        {
+            TenantId = ws.TenantId, WorkspaceId = workspaceId, FileName = Truncate(Path.GetFileName(fileName), ContactImport.FileNameMaxLength),
+            Source = source, Status = ImportStatus.Queued, DuplicateMode = options.Mode, ContactListId = options.ContactListId, CreatedByUserId = userId,
+        };
+        db.ContactImports.Add(import);
+        await db.SaveChangesAsync(ct);
+        return import.Id;
+    }
+
+    public async Task<ContactImport?> GetAsync(Guid importId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.ContactImports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == importId, ct);
+    }
+
+    public async Task<IReadOnlyList<ContactImport>> RecentAsync(Guid workspaceId, int take = 10, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.ContactImports.AsNoTracking().Where(i => i.WorkspaceId == workspaceId).OrderByDescending(i => i.CreatedAt).Take(take).ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<ContactImportError>> ErrorsAsync(Guid importId, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.ContactImportErrors.AsNoTracking().Where(e => e.ImportId == importId).OrderBy(e => e.RowNumber).Take(take).ToListAsync(ct);
+    }
+
+    /// <summary>Runs a recorded import over the file; for jobs too, so it opens contexts for the import's tenant.</summary>
+    public async Task<ContactImport> RunAsync(Guid tenantId, Guid importId, string path, ImportOptions options, CancellationToken ct = default)
+    {
+        ContactImport import;
+        ContactWorkspace ws;
+        await using (var db = dbFactory.CreateForTenant(tenantId))
+        {
+            import = await db.ContactImports.AsNoTracking().FirstAsync(i => i.Id == importId, ct);
+            ws = (await ContactWorkspace.LoadAsync(db, import.WorkspaceId, ct))!;
+        }
+        var run = new ImportRun(import, ws, options, clock.GetUtcNow());
+        try
+        {
+            var limits = await GetLimitsAsync(ct);
+            if (Check(path, limits) is { } tooBig)
+                return await FinishAsync(run, ImportStatus.Failed, tooBig.Message, ct);
+            var opened = TableFiles.Open(path);
+            if (opened.Reader is not { } reader)
+                return await FinishAsync(run, ImportStatus.Failed, opened.Message, ct);
+            if (!options.Mapping.HasPhone)
+                return await FinishAsync(run, ImportStatus.Failed, "Map a column to the phone number.", ct);
+            var sheet = options.Sheet is { } s && reader.SheetNames.Contains(s) ? s : reader.SheetNames[0];
+
+            var total = reader.DeclaredRowCount(sheet) is { } declared && declared - options.HeaderRow <= limits.MaxRows
+                ? declared - options.HeaderRow
+                : reader.ReadRows(sheet, ct).Count(r => r.RowNumber > options.HeaderRow && !r.IsBlank);
+            if (total > limits.MaxRows)
+                return await FinishAsync(run, ImportStatus.Failed, $"The file has {total:N0} rows; the limit is {limits.MaxRows:N0}. Split it into smaller files.", ct);
+            import.TotalRows = total;
+            import.Status = ImportStatus.Running;
+            await SaveImportAsync(run, ct);
+
+            await LoadExistingAsync(run, ct);
+            var batch = new List<TableRow>(BatchSize);
+            foreach (var row in reader.ReadRows(sheet, ct))
+            {
+                if (row.RowNumber <= options.HeaderRow || row.IsBlank)
+                    continue;
+                batch.Add(row);
+                if (batch.Count == BatchSize)
+                {
+                    await ProcessBatchAsync(run, batch, ct);
+                    batch.Clear();
+                }
+            }
+            await ProcessBatchAsync(run, batch, ct);
+            return await FinishAsync(run, ImportStatus.Completed, null, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return await FinishAsync(run, ImportStatus.Failed, "The import was stopped before the end; the rows counted as processed were imported.", CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or System.Xml.XmlException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException)
+        {
+            return await FinishAsync(run, ImportStatus.Failed, $"The file could not be read to the end: {ex.Message}", CancellationToken.None);
+        }
+    }
+
+    private async Task LoadExistingAsync(ImportRun run, CancellationToken ct)
+    {
+        await using var db = dbFactory.CreateForTenant(run.Workspace.TenantId);
+        var rows = await db.Contacts.IgnoreQueryFilters([ContactService.SoftDeleteFilter]).AsNoTracking()
+            .Where(c => c.WorkspaceId == run.Workspace.WorkspaceId && c.TenantId == run.Workspace.TenantId)
+            .Select(c => new { c.Phone, c.Id, Deleted = c.DeletedAt != null })
+            .ToListAsync(ct);
+        foreach (var row in rows)
+            run.Existing[row.Phone] = (row.Id, row.Deleted);
+    }
+
+    private async Task ProcessBatchAsync(ImportRun run, List<TableRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+            return;
+        var ws = run.Workspace;
+        var import = run.Import;
+        var now = clock.GetUtcNow();
+        await using var db = dbFactory.CreateForTenant(ws.TenantId);
+        var created = new Dictionary<string, Contact>();
+        var updates = new Dictionary<Guid, (ContactInput Input, string Phone)>();
+
+        foreach (var row in rows)
+        {
+            import.ProcessedRows++;
+            var input = ToInput(row, run.Options.Mapping);
+            var result = ws.Validator.Validate(input);
+            if (!result.IsValid)
+            {
+                Reject(db, run, row, string.Join(" ", result.Errors.Select(e => e.ErrorMessage).Distinct()));
+                continue;
+            }
+            var phone = PhoneNormalizer.Normalize(input.Phone, ws.Region).E164!;
+            if (run.SeenInFile.TryGetValue(phone, out var firstRow))
+            {
+                if (run.Options.Mode == ImportDuplicateMode.Skip)
+                {
+                    import.Skipped++;
+                    continue;
+                }
+                // Update mode: a later row wins over an earlier one of the same number.
+                if (created.TryGetValue(phone, out var pending))
+                {
+                    ContactService.Apply(pending, input, phone, now);
+                    run.PendingFields[pending.Id] = input.Fields;
+                    import.Updated++;
+                    continue;
+                }
+            }
+            run.SeenInFile[phone] = row.RowNumber;
+
+            if (run.Existing.TryGetValue(phone, out var existing) && !existing.Deleted)
+            {
+                if (run.Options.Mode == ImportDuplicateMode.Skip && firstRow == 0)
+                {
+                    import.Skipped++;
+                    continue;
+                }
+                updates[existing.Id] = (input, phone);
+                import.Updated++;
+                continue;
+            }
+            if (existing.Id != Guid.Empty)
+            {
+                // A deleted contact with this number comes back (the number's unique slot is still taken by it).
+                updates[existing.Id] = (input, phone);
+                run.Revive.Add(existing.Id);
+                run.Existing[phone] = (existing.Id, false);
+                import.Created++;
+                continue;
+            }
+            var contact = new Contact { TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, ImportId = import.Id };
+            ContactService.Apply(contact, input, phone, now);
+            created[phone] = contact;
+            run.PendingFields[contact.Id] = input.Fields;
+            run.Existing[phone] = (contact.Id, false);
+            import.Created++;
+        }
+
+        db.Contacts.AddRange(created.Values);
+        foreach (var contact in created.Values)
+        {
+            AddFields(db, ws, contact.Id, run.PendingFields[contact.Id]);
+            AddMembership(db, run, contact.Id);
+        }
+        if (updates.Count > 0)
+        {
+            var ids = updates.Keys.ToList();
+            var contacts = await db.Contacts.IgnoreQueryFilters([ContactService.SoftDeleteFilter]).Where(c => ids.Contains(c.Id) && c.TenantId == ws.TenantId).ToListAsync(ct);
+            var listed = run.Options.ContactListId is { } listId
+                ? (await db.ContactListMembers.Where(m => m.ContactListId == listId && ids.Contains(m.ContactId)).Select(m => m.ContactId).ToListAsync(ct)).ToHashSet()
+                : [];
+            var labelled = run.Options.LabelId is { } labelId
+                ? (await db.ContactLabels.Where(m => m.LabelId == labelId && ids.Contains(m.ContactId)).Select(m => m.ContactId).ToListAsync(ct)).ToHashSet()
+                : [];
+            foreach (var contact in contacts)
+            {
+                var (input, phone) = updates[contact.Id];
+                ContactService.Apply(contact, input, phone, now);
+                // Import updates keep what the file leaves blank (OptedOut only moves to true from a file).
+                if (!input.OptedOut && !run.Options.Mapping.Columns.ContainsValue(ContactImportMapping.OptOut))
+                    contact.OptedOut = contact.OptedOutAt is not null;
+                if (run.Revive.Remove(contact.Id))
+                    contact.DeletedAt = null;
+                await ContactService.ApplyFieldsAsync(db, ws, contact, input.Fields, replaceAll: false, isNew: false, ct);
+                AddMembership(db, run, contact.Id, skipList: listed.Contains(contact.Id), skipLabel: labelled.Contains(contact.Id));
+            }
+        }
+        run.PendingFields.Clear();
+        db.ContactImports.Update(import);
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(import);
+    }
+
+    private static ContactInput ToInput(TableRow row, ContactImportMapping mapping)
+    {
+        var input = new ContactInput();
+        foreach (var (column, target) in mapping.Columns)
+        {
+            var value = row[column]?.Trim();
+            switch (target)
+            {
+                case ContactImportMapping.Name: input.Name = value ?? ""; break;
+                case ContactImportMapping.Phone: input.Phone = value ?? ""; break;
+                case ContactImportMapping.Email: input.Email = value; break;
+                case ContactImportMapping.Group: input.GroupId = value; break;
+                case ContactImportMapping.OptOut: input.OptedOut = value?.ToLowerInvariant() is "1" or "true" or "ya" or "yes" or "y"; break;
+                default:
+                    if (target.StartsWith(ContactImportMapping.FieldPrefix, StringComparison.Ordinal) && !string.IsNullOrEmpty(value))
+                        input.Fields[target[ContactImportMapping.FieldPrefix.Length..]] = value;
+                    break;
+            }
+        }
+        // A row with a number but no name still imports: the number stands in for the name.
+        if (string.IsNullOrWhiteSpace(input.Name) && !string.IsNullOrWhiteSpace(input.Phone))
+            input.Name = input.Phone;
+        return input;
+    }
+
+    private static void AddFields(IKelolaDb db, ContactWorkspace ws, Guid contactId, IReadOnlyDictionary<string, string?> fields)
+    {
+        foreach (var (key, raw) in fields)
+        {
+            var def = ws.Fields.FirstOrDefault(f => string.Equals(f.Key, key, StringComparison.OrdinalIgnoreCase));
+            if (def is not null && CustomFieldValues.Parse(def, raw).Value is { } value)
+                db.ContactFieldValues.Add(new ContactFieldValue { TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, ContactId = contactId, FieldId = def.Id, Value = value });
+        }
+    }
+
+    private static void AddMembership(IKelolaDb db, ImportRun run, Guid contactId, bool skipList = false, bool skipLabel = false)
+    {
+        var ws = run.Workspace;
+        if (run.Options.ContactListId is { } listId && !skipList)
+            db.ContactListMembers.Add(new ContactListMember { TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, ContactId = contactId, ContactListId = listId });
+        if (run.Options.LabelId is { } labelId && !skipLabel)
+            db.ContactLabels.Add(new ContactLabel { TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, ContactId = contactId, LabelId = labelId });
+    }
+
+    private static void Reject(IKelolaDb db, ImportRun run, TableRow row, string reason)
+    {
+        run.Import.Rejected++;
+        var raw = JsonSerializer.Serialize(row.Cells.Select(c => c is null ? null : Truncate(c, RawValueMaxLength)));
+        db.ContactImportErrors.Add(new ContactImportError
+        {
+            TenantId = run.Workspace.TenantId, WorkspaceId = run.Workspace.WorkspaceId, ImportId = run.Import.Id,
+            RowNumber = row.RowNumber, Reason = Truncate(reason, ContactImportError.ReasonMaxLength), RawValues = Truncate(raw, 4000),
+        });
+    }
+
+    private async Task<ContactImport> FinishAsync(ImportRun run, ImportStatus status, string? error, CancellationToken ct)
+    {
+        run.Import.Status = status;
+        run.Import.Error = error is null ? null : Truncate(error, 2000);
+        run.Import.FinishedAt = clock.GetUtcNow();
+        await SaveImportAsync(run, ct);
+        await PublishAsync(run.Import);
+        return run.Import;
+    }
+
+    private async Task SaveImportAsync(ImportRun run, CancellationToken ct)
+    {
+        await using var db = dbFactory.CreateForTenant(run.Workspace.TenantId);
+        db.ContactImports.Update(run.Import);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private Task PublishAsync(ContactImport i) =>
+        bus.PublishAsync(Topics.Workspace(i.WorkspaceId), new ContactImportProgress(i.TenantId, i.WorkspaceId, i.Id, i.Status,
+            i.ProcessedRows, i.TotalRows, i.Created, i.Updated, i.Skipped, i.Rejected));
+
+    /// <summary>Creates contacts from the workspace's WhatsApp chats that have none, and links the chats (to existing contacts too).</summary>
+    public async Task<ContactImport?> ImportFromChatsAsync(Guid workspaceId, Guid? userId, CancellationToken ct = default)
+    {
+        var importId = await CreateAsync(workspaceId, userId, "WhatsApp chats", ImportSource.Chats, new ImportOptions(), ct);
+        if (importId is null)
+            return null;
+        await using var db = await dbFactory.CreateAsync(ct);
+        var ws = (await ContactWorkspace.LoadAsync(db, workspaceId, ct))!;
+        var import = await db.ContactImports.FirstAsync(i => i.Id == importId, ct);
+        var chats = await db.Chats.Where(c => c.WorkspaceId == workspaceId && c.ContactId == null && c.Channel == Channel.WhatsApp).ToListAsync(ct);
+        var byPhone = await db.Contacts.IgnoreQueryFilters([ContactService.SoftDeleteFilter])
+            .Where(c => c.WorkspaceId == workspaceId && c.TenantId == ws.TenantId).ToDictionaryAsync(c => c.Phone, ct);
+        var row = 0;
+        foreach (var chat in chats)
+        {
+            row++;
+            import.ProcessedRows++;
+            var chatPhone = ChatIds.ToPhone(chat.ExternalChatId);
+            var phone = PhoneNormalizer.Normalize(chat.PhoneNumber ?? (chatPhone is null ? null : "+" + chatPhone), ws.Region);
+            if (!phone.IsValid)
+            {
+                import.Rejected++;
+                db.ContactImportErrors.Add(new ContactImportError { TenantId = ws.TenantId, WorkspaceId = workspaceId, ImportId = import.Id, RowNumber = row,
+                    Reason = $"{chat.DisplayName}: {phone.Reason}", RawValues = JsonSerializer.Serialize(new[] { chat.DisplayName, chat.ExternalChatId }) });
+                continue;
+            }
+            if (byPhone.TryGetValue(phone.E164!, out var contact))
+            {
+                contact.DeletedAt = null;
+                import.Updated++;
+            }
+            else
+            {
+                contact = db.Contacts.Add(new Contact { TenantId = ws.TenantId, WorkspaceId = workspaceId, Phone = phone.E164!, ImportId = import.Id,
+                    Name = Truncate(string.IsNullOrWhiteSpace(chat.DisplayName) ? phone.E164! : chat.DisplayName, Contact.NameMaxLength), LastMessageAt = chat.LastMessageAt }).Entity;
+                byPhone[contact.Phone] = contact;
+                import.Created++;
+            }
+            chat.ContactId = contact.Id;
+        }
+        import.TotalRows = chats.Count;
+        import.Status = ImportStatus.Completed;
+        import.FinishedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(import);
+        return import;
+    }
+
+    internal static string ColumnName(int index)
+    {
+        var name = "";
+        for (var n = index + 1; n > 0; n = (n - 1) / 26)
+            name = (char)('A' + (n - 1) % 26) + name;
+        return name;
+    }
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+
+    private sealed class ImportRun(ContactImport import, ContactWorkspace workspace, ImportOptions options, DateTimeOffset started)
+    {
+        public ContactImport Import { get; } = import;
+        public ContactWorkspace Workspace { get; } = workspace;
+        public ImportOptions Options { get; } = options;
+        public DateTimeOffset Started { get; } = started;
+        public Dictionary<string, (Guid Id, bool Deleted)> Existing { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, int> SeenInFile { get; } = new(StringComparer.Ordinal);
+        public Dictionary<Guid, Dictionary<string, string?>> PendingFields { get; } = [];
+        public HashSet<Guid> Revive { get; } = [];
+    }
+}

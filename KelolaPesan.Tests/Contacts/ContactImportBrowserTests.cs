@@ -1,0 +1,70 @@
+using ClosedXML.Excel;
+using KelolaPesan.Tests.Accounts;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace KelolaPesan.Tests.Contacts;
+
+[Collection(BrowserCollection.Name)]
+public sealed class ContactImportBrowserTests(BrowserFixture browser, KelolaAppFactory app)
+{
+    [Fact]
+    public async Task Owner_ImportsASmallXlsx_MapsColumns_AndSeesCountsAndRejectedRows()
+    {
+        var path = Path.Combine(app.DataDirectory, $"pelanggan-{Guid.NewGuid():N}.xlsx");
+        using (var wb = new XLWorkbook())
+        {
+            var ws = wb.AddWorksheet("Pelanggan");
+            ws.Cell(1, 1).Value = "Kolom A";   // not guessable: the test maps it by hand
+            ws.Cell(1, 2).Value = "No HP";
+            ws.Cell(2, 1).Value = "Pembeli Impor Satu";
+            ws.Cell(2, 2).Value = 81377712345;  // number, leading 0 lost
+            ws.Cell(3, 1).Value = "Pembeli Impor Dua";
+            ws.Cell(3, 2).SetValue("0813-7771-2346");
+            ws.Cell(4, 1).Value = "Salah Nomor";
+            ws.Cell(4, 2).SetValue("nomor?");
+            wb.SaveAs(path);
+        }
+
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.GotoAsync("/account/login");
+            await page.ByTestId("licence-code").FillAsync(DemoAccounts.LicenceCode);
+            await page.ByTestId("username").FillAsync(DemoAccounts.OwnerUserName);
+            await page.ByTestId("password").FillAsync(DemoAccounts.OwnerPassword);
+            await page.ByTestId("sign-in").ClickAsync();
+            await page.ByTestId("workspace-switcher").WaitForAsync();
+
+            await page.GotoAsync("/contacts");
+            await page.WaitForCircuitAsync();
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Impor" }).ClickAsync();
+            await page.ByTestId("import-file").SetInputFilesAsync(path);
+
+            await page.ByTestId("import-mapping").WaitForAsync();
+            Assert.Equal("phone", await page.ByTestId("map-1").InputValueAsync());
+            await page.ByTestId("map-0").SelectOptionAsync("name");
+            await page.ByTestId("import-run").ClickAsync();
+
+            var counts = page.ByTestId("import-counts");
+            await Assertions.Expect(counts).ToContainTextAsync("2 dibuat", new() { Timeout = 30_000 });
+            await Assertions.Expect(counts).ToContainTextAsync("1 ditolak");
+            var rejected = page.ByTestId("import-rejected");
+            await Assertions.Expect(rejected).ToContainTextAsync("4");
+            await Assertions.Expect(rejected).ToContainTextAsync("not a number");
+            await Assertions.Expect(page.ByTestId("import-download-rejected")).ToBeVisibleAsync();
+
+            // The rejected-rows report downloads as .xlsx through the authorised endpoint.
+            var href = await page.ByTestId("import-download-rejected").GetAttributeAsync("href");
+            var response = await page.APIRequest.GetAsync(href!);
+            Assert.Equal(200, response.Status);
+            using var book = new XLWorkbook(new MemoryStream(await response.BodyAsync()));
+            Assert.Equal("4", book.Worksheet(1).Cell(2, 1).GetString());
+
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Kontak" }).First.ClickAsync();
+            await page.ByTestId("contact-search").FillAsync("Pembeli Impor");
+            await Assertions.Expect(page.ByTestId("contact-grid")).ToContainTextAsync("+6281377712345");
+            Assert.Empty(session.ConsoleErrors);
+        });
+    }
+}

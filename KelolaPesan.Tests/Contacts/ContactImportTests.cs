@@ -1,0 +1,224 @@
+using System.Text;
+using ClosedXML.Excel;
+using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Contacts.Import;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Tests.Contacts;
+
+public sealed class ContactImportTests : IAsyncLifetime
+{
+    private ContactsWorld _world = null!;
+
+    public async Task InitializeAsync() => _world = await ContactsWorld.CreateAsync();
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public async Task CleanXlsx_ImportsEveryRow_Normalised_AndRecordsTheImport()
+    {
+        var path = _world.PathFor("bersih.xlsx");
+        using (var wb = new XLWorkbook())
+        {
+            var ws = wb.AddWorksheet("Pelanggan");
+            ws.Cell(1, 1).Value = "Nama";
+            ws.Cell(1, 2).Value = "No HP";
+            ws.Cell(1, 3).Value = "Email";
+            ws.Cell(2, 1).Value = "Budi";
+            ws.Cell(2, 2).SetValue("0812-3456-7891");
+            ws.Cell(2, 3).Value = "budi@example.com";
+            ws.Cell(3, 1).Value = "Sari";
+            ws.Cell(3, 2).SetValue("+62 813 1111 2222");
+            wb.SaveAs(path);
+        }
+
+        var (preview, import) = await _world.ImportAsync(path);
+
+        Assert.True(preview.IsOk, preview.Message);
+        Assert.Equal(["Pelanggan"], preview.Sheets);
+        Assert.Equal(2, preview.Rows.Count);
+        Assert.Equal(ImportStatus.Completed, import!.Status);
+        Assert.Equal((2, 2, 0, 0), (import.TotalRows, import.Created, import.Skipped, import.Rejected));
+        await using var db = _world.Database.CreateForTenant(_world.TenantId);
+        var phones = await db.Contacts.OrderBy(c => c.Name).Select(c => c.Phone + "|" + c.Name + "|" + c.Email).ToListAsync();
+        Assert.Equal(["+6281234567891|Budi|budi@example.com", "+6281311112222|Sari|"], phones);
+        Assert.Contains(_world.Bus.Events, e => e is ContactImportProgress { Status: ImportStatus.Completed, Created: 2 });
+    }
+
+    [Fact]
+    public async Task MessyXlsx_GoodRowsImport_AndEveryBadRowHasItsRowNumberAndReason()
+    {
+        var city = await _world.Catalog.SaveFieldAsync(_world.TenantId, null, "kota", "Kota", CustomFieldType.Text, null);
+        var birthday = await _world.Catalog.SaveFieldAsync(_world.TenantId, null, "lahir", "Lahir", CustomFieldType.Date, null);
+        Assert.True(city.Succeeded && birthday.Succeeded);
+        var path = _world.PathFor("berantakan.xlsx");
+        using (var wb = new XLWorkbook())
+        {
+            var ws = wb.AddWorksheet("Data");
+            // A merged title row above the header, and a header cell merged over two columns.
+            ws.Cell(1, 1).Value = "DAFTAR PELANGGAN 2024";
+            ws.Range(1, 1, 1, 5).Merge();
+            ws.Cell(2, 1).Value = "Nama";
+            ws.Cell(2, 2).Value = "Telepon";
+            ws.Cell(2, 4).Value = "Kota";
+            ws.Cell(2, 5).Value = "Lahir";
+            ws.Range(2, 2, 2, 3).Merge();
+            ws.Cell(3, 1).Value = "Andi 😀";           // emoji kept
+            ws.Cell(3, 2).Value = 81234567890;          // stored as a number: the leading 0 is gone
+            ws.Cell(3, 4).Value = "Bandung";
+            ws.Cell(3, 5).Value = new DateTime(1990, 5, 17); // a date cell (OADate serial)
+            // row 4 blank
+            ws.Cell(5, 1).FormulaA1 = "=\"Citra\"&\" Dewi\"";   // formula: the cached value is used
+            ws.Cell(5, 2).SetValue("6281298765432");
+            ws.Cell(6, 1).Value = "Dedi";
+            ws.Cell(6, 2).SetValue("12345");            // invalid number
+            ws.Cell(7, 1).Value = "Eka";
+            ws.Cell(7, 2).SetValue("0812 9999 0001");
+            ws.Cell(7, 4).Value = new string('x', 5000); // 5,000-character cell
+            ws.Cell(8, 1).Value = "Andi lagi";
+            ws.Cell(8, 2).SetValue("0812-3456-7890");   // duplicate of row 3
+            ws.Cell(9, 1).Value = "Fajar";
+            ws.Cell(9, 2).SetValue("bukan nomor");
+            ws.Cell(10, 1).Value = "Gita";
+            ws.Cell(10, 2).SetValue("0813 2222 3333");
+            ws.Cell(10, 5).Value = "kemarin";            // not a date
+            wb.SaveAs(path);
+        }
+        // ClosedXML 0.95 saves formulas without the value Excel would cache next to them: add it as Excel does.
+        SetCachedFormulaValue(path, "A5", "Citra Dewi");
+
+        var (preview, import) = await _world.ImportAsync(path);
+
+        Assert.True(preview.IsOk, preview.Message);
+        Assert.Equal(2, preview.HeaderRow);
+        Assert.Contains(1, preview.Mapping.Columns.Keys);
+        Assert.Equal(ContactImportMapping.Phone, preview.Mapping.Columns[1]);
+        Assert.Equal("(C)", preview.Headers[2]);
+        Assert.Equal(ImportStatus.Completed, import!.Status);
+        Assert.Equal(2, import.Created);
+        Assert.Equal(1, import.Skipped);
+        Assert.Equal(4, import.Rejected);
+
+        await using var db = _world.Database.CreateForTenant(_world.TenantId);
+        var contacts = await db.Contacts.Include(c => c.FieldValues).OrderBy(c => c.Phone).ToListAsync();
+        Assert.Equal(["+6281234567890", "+6281298765432"], contacts.Select(c => c.Phone));
+        Assert.Equal("Andi 😀", contacts[0].Name);
+        Assert.Equal("Citra Dewi", contacts[1].Name);
+        Assert.Contains(contacts[0].FieldValues, v => v.Value == "1990-05-17");
+        Assert.Contains(contacts[0].FieldValues, v => v.Value == "Bandung");
+
+        var errors = await _world.Imports.ErrorsAsync(import.Id, 100);
+        Assert.Equal([6, 7, 9, 10], errors.Select(e => e.RowNumber));
+        Assert.Contains("not a valid number", errors[0].Reason);
+        Assert.Contains("1000 characters", errors[1].Reason);
+        Assert.Contains("not a number", errors[2].Reason);
+        Assert.Contains("not a date", errors[3].Reason);
+
+        // The rejected rows download as .xlsx with their row numbers and reasons.
+        using var report = new MemoryStream();
+        Assert.True(await _world.Export.WriteImportErrorsAsync(import.Id, report));
+        report.Position = 0;
+        using var book = new XLWorkbook(report);
+        var sheet = book.Worksheet(1);
+        Assert.Equal("Row", sheet.Cell(1, 1).GetString());
+        Assert.Equal("6", sheet.Cell(2, 1).GetString());
+        Assert.Equal("Dedi", sheet.Cell(2, 3).GetString());
+    }
+
+    [Fact]
+    public async Task Csv_SemicolonWithBom_Imports_AndUpdateModeUpdatesExistingContacts()
+    {
+        var existing = await _world.Contacts.CreateAsync(_world.WorkspaceId, new ContactInput { Name = "Lama", Phone = "081234567890" });
+        Assert.True(existing.Succeeded);
+        var path = _world.PathFor("kontak.csv");
+        await File.WriteAllTextAsync(path, "nama;telepon;email\r\nBaru;081234567890;baru@example.com\r\n\"Sinta; S.\";+62 815 5555 6666;\r\n", new UTF8Encoding(true));
+
+        var (preview, import) = await _world.ImportAsync(path, ImportDuplicateMode.Update);
+
+        Assert.Equal(TableFormat.Csv, preview.Format);
+        Assert.Equal((1, 1, 0), (import!.Created, import.Updated, import.Rejected));
+        await using var db = _world.Database.CreateForTenant(_world.TenantId);
+        Assert.Equal(2, await db.Contacts.CountAsync());
+        Assert.Equal("Baru", (await db.Contacts.SingleAsync(c => c.Phone == "+6281234567890")).Name);
+        Assert.True(await db.Contacts.AnyAsync(c => c.Name == "Sinta; S." && c.Phone == "+6281555556666"));
+    }
+
+    [Fact]
+    public async Task Csv_SkipMode_LeavesExistingContactsAlone()
+    {
+        await _world.Contacts.CreateAsync(_world.WorkspaceId, new ContactInput { Name = "Lama", Phone = "081234567890" });
+        var path = _world.PathFor("kontak.csv");
+        await File.WriteAllTextAsync(path, "name,phone\nBaru,6281234567890\n");
+
+        var (_, import) = await _world.ImportAsync(path, ImportDuplicateMode.Skip);
+
+        Assert.Equal((0, 1), (import!.Created, import.Skipped));
+        await using var db = _world.Database.CreateForTenant(_world.TenantId);
+        Assert.Equal("Lama", (await db.Contacts.SingleAsync()).Name);
+    }
+
+    [Fact]
+    public async Task NotASpreadsheet_EmptyFile_AndTooLarge_EachGiveAClearResult()
+    {
+        var png = _world.PathFor("foto.xlsx");
+        await File.WriteAllBytesAsync(png, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+        var zip = _world.PathFor("arsip.xlsx");
+        using (var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Create))
+            using (var w = new StreamWriter(archive.CreateEntry("readme.txt").Open()))
+                w.Write("not a workbook");
+        var empty = _world.PathFor("kosong.csv");
+        await File.WriteAllBytesAsync(empty, []);
+        var big = _world.PathFor("besar.csv");
+        await File.WriteAllTextAsync(big, "name,phone\n" + string.Concat(Enumerable.Range(0, 200).Select(i => $"Orang {i},08123456{i:0000}\n")));
+        var manyRows = _world.PathFor("banyak.csv");
+        await File.WriteAllTextAsync(manyRows, "name,phone\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"Orang {i},08123456{i:0000}\n")));
+        await _world.SetImportLimitsAsync(maxBytes: 4096, maxRows: 20);
+
+        var (pngPreview, _) = await _world.ImportAsync(png);
+        var (zipPreview, _) = await _world.ImportAsync(zip);
+        var (emptyPreview, _) = await _world.ImportAsync(empty);
+        var (bigPreview, _) = await _world.ImportAsync(big);
+        var (_, tooMany) = await _world.ImportAsync(manyRows);
+
+        Assert.Equal(ImportProblem.NotASpreadsheet, pngPreview.Problem);
+        Assert.Contains("not a spreadsheet", pngPreview.Message);
+        Assert.Equal(ImportProblem.NotASpreadsheet, zipPreview.Problem);
+        Assert.Equal(ImportProblem.EmptyFile, emptyPreview.Problem);
+        Assert.Equal(ImportProblem.TooLarge, bigPreview.Problem);
+        Assert.Contains("limit", bigPreview.Message);
+        Assert.Equal(ImportStatus.Failed, tooMany!.Status);
+        Assert.Contains("the limit is 20", tooMany.Error);
+        await using var db = _world.Database.CreateForTenant(_world.TenantId);
+        Assert.Equal(0, await db.Contacts.CountAsync());
+    }
+
+    [Fact]
+    public async Task ImportFromChats_CreatesContacts_AndLinksTheChats()
+    {
+        await using (var db = _world.Database.CreateForTenant(_world.TenantId))
+        {
+            db.Chats.Add(new Core.Inbox.Chat { TenantId = _world.TenantId, WorkspaceId = _world.WorkspaceId, ExternalChatId = "6281211112222@c.us", DisplayName = "Pembeli" });
+            db.Chats.Add(new Core.Inbox.Chat { TenantId = _world.TenantId, WorkspaceId = _world.WorkspaceId, ExternalChatId = "1203630@g.us", DisplayName = "Grup" });
+            await db.SaveChangesAsync();
+        }
+
+        var import = await _world.Imports.ImportFromChatsAsync(_world.WorkspaceId, null);
+
+        Assert.Equal((1, 1), (import!.Created, import.Rejected));
+        await using var check = _world.Database.CreateForTenant(_world.TenantId);
+        var contact = await check.Contacts.SingleAsync();
+        Assert.Equal(("+6281211112222", "Pembeli"), (contact.Phone, contact.Name));
+        Assert.Equal(contact.Id, (await check.Chats.SingleAsync(c => c.DisplayName == "Pembeli")).ContactId);
+    }
+
+    private static void SetCachedFormulaValue(string path, string reference, string value)
+    {
+        using var doc = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(path, true);
+        var part = doc.WorkbookPart!.WorksheetParts.First();
+        var cell = part.Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Cell>().Single(c => c.CellReference == reference);
+        Assert.NotNull(cell.CellFormula);
+        cell.DataType = DocumentFormat.OpenXml.Spreadsheet.CellValues.String;
+        cell.CellValue = new DocumentFormat.OpenXml.Spreadsheet.CellValue(value);
+        part.Worksheet.Save();
+    }
+}

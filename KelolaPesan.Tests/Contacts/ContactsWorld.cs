@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Contacts.Import;
+using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Core.Workspaces;
+using KelolaPesan.Tests.Infrastructure;
+
+namespace KelolaPesan.Tests.Contacts;
+
+/// <summary>A migrated SQLite file with one tenant (region ID) and one workspace, and the contact services over it.</summary>
+public sealed class ContactsWorld : IAsyncDisposable
+{
+    private ContactsWorld(SqliteTestDatabase database, Guid tenantId, Guid workspaceId)
+    {
+        Database = database;
+        TenantId = tenantId;
+        WorkspaceId = workspaceId;
+        var scope = new TenantContext();
+        scope.SetTenant(tenantId);
+        Factory = database.CreateFactory(scope);
+        Contacts = new ContactService(Factory, TimeProvider.System);
+        Catalog = new ContactCatalogService(Factory);
+        Imports = new ContactImportService(Factory, Bus, TimeProvider.System);
+        Segments = new SegmentService(Factory);
+        Export = new ContactExportService(Factory);
+    }
+
+    public SqliteTestDatabase Database { get; }
+    public Guid TenantId { get; }
+    public Guid WorkspaceId { get; }
+    public IKelolaDbFactory Factory { get; }
+    public RecordingBus Bus { get; } = new();
+    public ContactService Contacts { get; }
+    public ContactCatalogService Catalog { get; }
+    public ContactImportService Imports { get; }
+    public SegmentService Segments { get; }
+    public ContactExportService Export { get; }
+    public string Folder => Database.Folder;
+
+    public static async Task<ContactsWorld> CreateAsync()
+    {
+        var database = await SqliteTestDatabase.CreateAsync();
+        await using var db = database.CreateSystem();
+        var (tenantId, workspaceId) = AddTenant(db, "a");
+        await db.SaveChangesAsync();
+        return new ContactsWorld(database, tenantId, workspaceId);
+    }
+
+    public static (Guid TenantId, Guid WorkspaceId) AddTenant(IKelolaDb db, string tag)
+    {
+        var licence = new Licence { Name = $"licence {tag}", CodePrefix = $"KP{tag}{Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}", CodeHash = SHA256.HashData(Guid.NewGuid().ToByteArray()) };
+        var tenant = new Tenant { Name = $"tenant {tag}", LicenceId = licence.Id };
+        var workspace = new Workspace { TenantId = tenant.Id, Name = $"ws {tag}", ExternalSessionId = $"ws-{tag}-{Guid.NewGuid():N}" };
+        db.Licences.Add(licence);
+        db.Tenants.Add(tenant);
+        db.Workspaces.Add(workspace);
+        return (tenant.Id, workspace.Id);
+    }
+
+    public async Task SetImportLimitsAsync(long maxBytes, int maxRows)
+    {
+        await using var db = Database.CreateSystem();
+        var policy = db.Policies.FirstOrDefault(p => p.Tier == null);
+        if (policy is null)
+            db.Policies.Add(policy = new Core.Admin.PolicySettings());
+        policy.MaxImportBytes = maxBytes;
+        policy.MaxImportRows = maxRows;
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Preview, then run with the guessed mapping (the wizard's defaults).</summary>
+    public async Task<(ImportPreview Preview, ContactImport? Import)> ImportAsync(string path, ImportDuplicateMode mode = ImportDuplicateMode.Skip, Action<ImportOptions>? adjust = null)
+    {
+        var preview = await Imports.PreviewAsync(WorkspaceId, path, null);
+        if (!preview.IsOk)
+            return (preview, null);
+        var options = new ImportOptions { Sheet = preview.Sheet, HeaderRow = preview.HeaderRow, Mapping = preview.Mapping, Mode = mode };
+        adjust?.Invoke(options);
+        var id = await Imports.CreateAsync(WorkspaceId, null, Path.GetFileName(path), path.EndsWith(".csv") ? ImportSource.Csv : ImportSource.Xlsx, options);
+        return (preview, await Imports.RunAsync(TenantId, id!.Value, path, options));
+    }
+
+    public string PathFor(string name) => Path.Combine(Folder, name);
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+}
+
+public sealed class RecordingBus : IRealtimeBus
+{
+    private readonly List<RealtimeEvent> _events = [];
+
+    public IReadOnlyList<RealtimeEvent> Events
+    {
+        get { lock (_events) return [.. _events]; }
+    }
+
+    public IDisposable Subscribe(string topic, Func<RealtimeEvent, Task> handler) => new Nothing();
+
+    public Task PublishAsync(string topic, RealtimeEvent evt)
+    {
+        lock (_events)
+            _events.Add(evt);
+        return Task.CompletedTask;
+    }
+
+    private sealed class Nothing : IDisposable
+    {
+        public void Dispose() { }
+    }
+}
