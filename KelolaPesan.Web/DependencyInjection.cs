@@ -84,6 +84,10 @@ public static class DependencyInjection
             .WriteTo.File(Path.Combine(logDirectory, "kelola-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
     }
 
+    public static bool IsMachineEndpoint(PathString path) =>
+        path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/api") || path.StartsWithSegments("/meta")
+        || path.StartsWithSegments("/health") || path.StartsWithSegments("/attachments");
+
     public static WebApplication UseWebPipeline(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
@@ -94,7 +98,10 @@ public static class DependencyInjection
 
         // Request logging without query strings or bodies: webhooks and sign-ins carry secrets.
         app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // HTML status pages are for browsers only: webhooks and the API answer machines, and a POST re-executed
+        // into a page would fail antiforgery and turn a 401 into a 400.
+        app.UseWhen(context => !IsMachineEndpoint(context.Request.Path),
+            browser => browser.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseRequestLocalization(o =>
         {
             o.SetDefaultCulture("id");

@@ -1,7 +1,6 @@
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Web.Webhooks;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KelolaPesan.Web.Endpoints;
@@ -24,9 +23,6 @@ public static class WhatsAppWebhookEndpoints
     private static async Task<Results<Ok, UnauthorizedHttpResult, BadRequest<string>>> ReceiveAsync(
         HttpRequest request, Guid? workspace, WhatsAppWebhookIngest ingest, WebhookEventQueue queue, CancellationToken ct)
     {
-        // Answers go to a gateway, not a browser: no re-executed HTML error page (a POST re-executed into a page fails antiforgery).
-        if (request.HttpContext.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
-            statusPages.Enabled = false;
         if (workspace is not { } workspaceId)
             return TypedResults.Unauthorized();
         if (request.ContentLength > MaxBodyBytes)
