@@ -172,6 +172,24 @@ public sealed class DataDeletionService(IKelolaDbFactory dbFactory, DataEraser e
             .SetProperty(r => r.Status, status).SetProperty(r => r.Error, error).SetProperty(r => r.CompletedAt, completed), ct);
     }
 
+    /// <summary>
+    /// The contact or chat of a number in a workspace of the current tenant (the owner names a number, not an id);
+    /// the number is normalised with the tenant's region first. Null when there is none.
+    /// </summary>
+    public async Task<Guid?> FindByPhoneAsync(DeletionScope scope, Guid workspaceId, string? phone, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var region = await db.Tenants.Select(t => t.PhoneRegion).FirstOrDefaultAsync(ct) ?? Tenancy.Tenant.DefaultRegion;
+        if (Contacts.PhoneNormalizer.Normalize(phone, region).E164 is not { } e164)
+            return null;
+        return scope switch
+        {
+            DeletionScope.Contact => await db.Contacts.Where(c => c.WorkspaceId == workspaceId && c.Phone == e164).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct),
+            DeletionScope.Chat => await db.Chats.Where(c => c.WorkspaceId == workspaceId && c.PhoneNumber == e164).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct),
+            _ => null,
+        };
+    }
+
     /// <summary>The public status by confirmation code (case-insensitive, spaces ignored); null when unknown.</summary>
     public async Task<DeletionStatusView?> LookupAsync(string? code, CancellationToken ct = default)
     {
