@@ -37,7 +37,8 @@ public sealed class DataEraser(IAttachmentStore attachments)
                 .Select(c => c.Id).ToListAsync(ct);
             await EraseChatsAsync(db, chatIds, ct);
             await db.BroadcastRecipients.Where(r => r.ContactId == contact.Id || (r.WorkspaceId == contact.WorkspaceId && r.Phone == contact.Phone))
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Phone, "").SetProperty(r => r.Name, (string?)null)
+                // (BroadcastId, Phone) is unique: the blanked phone becomes "#<sequence>", which names nobody.
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Phone, r => AnonymisedPhonePrefix + r.Sequence.ToString()).SetProperty(r => r.Name, (string?)null)
                     .SetProperty(r => r.RenderedText, "").SetProperty(r => r.ContactId, (Guid?)null).SetProperty(r => r.Error, (string?)null), ct);
             await db.ValidationEntries.Where(e => e.WorkspaceId == contact.WorkspaceId && e.NormalizedNumber == contact.Phone)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.RawInput, "").SetProperty(e => e.NormalizedNumber, (string?)null), ct);
@@ -164,6 +165,7 @@ public sealed class DataEraser(IAttachmentStore attachments)
     }
 
     public const string AnonymisedName = "(dihapus)";
+    public const string AnonymisedPhonePrefix = "#";
 
     /// <summary>Export files and rows.</summary>
     public async Task<int> EraseExportsAsync(IKelolaDb db, IReadOnlyCollection<Guid> exportIds, CancellationToken ct)
