@@ -20,6 +20,8 @@ public sealed class DataExportWriter(IKelolaDbFactory dbFactory, IAttachmentStor
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
+        // A file for the owner, never embedded in HTML: keep "+62..." and non-ASCII names readable instead of \u escapes.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private delegate Task Step(ZipArchive zip, IKelolaDb db, CancellationToken ct);

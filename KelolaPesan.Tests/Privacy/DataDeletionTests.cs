@@ -54,7 +54,7 @@ public sealed class DataDeletionTests
 
         await using var audit = host.Database.CreateSystem();
         var actions = await audit.AuditEntries.Where(a => a.TargetId == alpha.ContactId.ToString()).Select(a => a.Action).ToListAsync();
-        Assert.Equal([PrivacyAuditActions.DeletionRequested, PrivacyAuditActions.DeletionCompleted], actions.Order());
+        Assert.Equal(new[] { PrivacyAuditActions.DeletionRequested, PrivacyAuditActions.DeletionCompleted }.Order(), actions.Order());
     }
 
     [Fact]
