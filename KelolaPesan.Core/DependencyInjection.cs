@@ -45,6 +45,19 @@ public static class DependencyInjection
         services.AddScoped<QuickReplyService>();
         services.AddScoped<MessageStatsService>();
         services.AddAdminConsole();
+        services.AddPrivacy(config);
+        return services;
+    }
+
+    /// <summary>Privacy and data rights (issue 11): export, deletion, retention, corrections.</summary>
+    private static IServiceCollection AddPrivacy(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddOptions<Privacy.PrivacyOptions>().Bind(config.GetSection(Privacy.PrivacyOptions.Section));
+        services.AddScoped<Privacy.DataEraser>();
+        services.AddScoped<Privacy.DataExportService>();
+        services.AddScoped<Privacy.DataDeletionService>();
+        services.AddScoped<Privacy.RetentionService>();
+        services.AddScoped<Privacy.CorrectionService>();
         return services;
     }
 

@@ -62,6 +62,7 @@ public static class DependencyInjection
         services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactJobScheduler>();
+        services.AddScoped<PrivacyJobScheduler>();
         services.AddScoped<Components.Layout.ShellState>();
         return builder;
     }
@@ -121,6 +122,7 @@ public static class DependencyInjection
         app.MapWhatsAppWebhooks();
         app.MapAttachmentsApi();
         app.MapContactsApi();
+        app.MapPrivacyApi();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }
