@@ -34,8 +34,19 @@ public sealed class KeywordMatcherTests
         var plain = Rule("plain", 2, KeywordMatchMode.Contains, "aaa");
         var text = new string('a', 40) + "!";
 
-        Assert.False(KeywordMatcher.IsMatch(KeywordMatchMode.Regex, "^(a+)+$", text));
-        Assert.Equal("plain", KeywordMatcher.Select([evil, plain], text, false, Noonish)?.Rule.Name);
+        var log = new ListLogger();
+        Assert.False(KeywordMatcher.IsMatch(KeywordMatchMode.Regex, "^(a+)+$", text, log));
+        Assert.Contains(log.Lines, l => l.Contains("timed out", StringComparison.Ordinal));
+        Assert.Equal("plain", KeywordMatcher.Select([evil, plain], text, false, Noonish, log)?.Rule.Name);
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<string> Lines { get; } = [];
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter) => Lines.Add(formatter(state, exception));
     }
 
     [Fact]
