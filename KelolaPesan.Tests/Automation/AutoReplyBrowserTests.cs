@@ -42,7 +42,10 @@ public sealed class AutoReplyBrowserTests(BrowserFixture browser, KelolaAppFacto
             await page.WaitForCircuitAsync();
             await page.Locator("[data-testid=sim-customer-phone] input, input[data-testid=sim-customer-phone]").FillAsync(phone);
             await page.Locator("[data-testid=sim-customer-name] input, input[data-testid=sim-customer-name]").FillAsync("Sari");
-            await page.Locator("[data-testid=sim-message] textarea, textarea[data-testid=sim-message]").FillAsync("Kak, ada " + keyword + "?");
+            var message = page.Locator("[data-testid=sim-message] textarea, textarea[data-testid=sim-message]");
+            await message.FillAsync("Kak, ada " + keyword + "?");
+            // The field binds on change: leave it so the send button sees the text.
+            await message.PressAsync("Tab");
             await page.ByTestId("sim-send").ClickAsync();
             await page.ByTestId("sim-notice").WaitForAsync();
 
