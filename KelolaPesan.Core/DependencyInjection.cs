@@ -44,6 +44,8 @@ public static class DependencyInjection
         services.AddScoped<InboxService>();
         services.AddScoped<QuickReplyService>();
         services.AddScoped<MessageStatsService>();
+        services.AddScoped<Automation.AutomationService>();
+        services.AddScoped<Automation.IInboundAutomation>(sp => sp.GetRequiredService<Automation.AutomationService>());
         services.AddAdminConsole();
         services.AddPrivacy(config);
         return services;

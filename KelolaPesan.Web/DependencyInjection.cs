@@ -32,6 +32,7 @@ public static class DependencyInjection
         services.AddDataServices(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddJobs(database);
         services.AddSessionMonitoring(builder.Configuration);
+        services.AddBotReplies(builder.Configuration);
         services.AddWhatsAppWebhooks();
         services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(
             builder.Configuration["Attachments:Path"] is { Length: > 0 } path ? path : Path.Combine(database.DataDirectory, "attachments")));

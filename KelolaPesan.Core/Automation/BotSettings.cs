@@ -5,6 +5,8 @@ namespace KelolaPesan.Core.Automation;
 /// <summary>Per-workspace bot behaviour: human takeover, cooldown and cap, opt-out keywords.</summary>
 public class BotSettings : Entity, IWorkspaceOwned
 {
+    public const int OptOutMaxLength = 500;
+
     public Guid TenantId { get; set; }
     public Guid WorkspaceId { get; set; }
     public bool Enabled { get; set; } = true;

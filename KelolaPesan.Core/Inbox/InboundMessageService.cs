@@ -1,5 +1,6 @@
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Attachments;
+using KelolaPesan.Core.Automation;
 using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Gateways;
@@ -19,7 +20,8 @@ public sealed class InboundMessageService(
     IWhatsAppGateway gateway,
     IAttachmentStore attachments,
     IRealtimeBus bus,
-    TimeProvider clock)
+    TimeProvider clock,
+    IInboundAutomation automation)
 {
     /// <summary>The name of the soft-delete query filter (KelolaDbContext.SoftDeleteFilter): a deleted chat comes back on a new message.</summary>
     private const string SoftDeleteFilter = "SoftDelete";
@@ -106,6 +108,7 @@ public sealed class InboundMessageService(
         await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, chat.Id, message.Id, message.Direction));
         if (inbound)
             await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
+        await automation.OnInboundAsync(tenantId, workspaceId, chat.Id, message.Id, ct);
         return InboundOutcome.Stored;
     }
 

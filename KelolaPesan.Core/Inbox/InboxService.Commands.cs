@@ -89,11 +89,27 @@ public sealed partial class InboxService
         await TextValidator.ValidateAndThrowAsync(text ?? "", ct);
         await using var db = await dbFactory.CreateAsync(ct);
         var chat = await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
-        var message = await StoreOutboundAsync(db, viewer, chat, text!, null, Preview(text!), ct);
+        var message = await StoreOutboundAsync(db, chat, text!, null, Preview(text!), MessageOrigin.Agent, await SenderNameAsync(db, viewer, ct), viewer.UserId, ct);
 
         var session = await SessionOfAsync(db, chat.WorkspaceId);
         await DeliverAsync(db, chat, message, session is null ? null
             : () => gateway.SendTextAsync(new GatewayTextMessage(session, chat.ExternalChatId, text!), CancellationToken.None));
+        return View(message, null);
+    }
+
+    /// <summary>
+    /// Sends a message the app wrote itself (a bot reply): the same store-then-deliver path as an agent's reply,
+    /// marked with its origin, and it does not count as a human reply for the bot's takeover rule.
+    /// </summary>
+    public async Task<MessageView> SendAutomatedTextAsync(Guid tenantId, Guid chatId, string text, MessageOrigin origin, string? senderName,
+        CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        var chat = await db.Chats.FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        var message = await StoreOutboundAsync(db, chat, text, null, Preview(text), origin, senderName, null, ct);
+        var session = await SessionOfAsync(db, chat.WorkspaceId);
+        await DeliverAsync(db, chat, message, session is null ? null
+            : () => gateway.SendTextAsync(new GatewayTextMessage(session, chat.ExternalChatId, text), CancellationToken.None));
         return View(message, null);
     }
 
@@ -138,7 +154,8 @@ public sealed partial class InboxService
         Message message;
         try
         {
-            message = await StoreOutboundAsync(db, viewer, chat, caption ?? "", attachment.Id, Preview("📎 " + (caption ?? attachment.OriginalFileName)), ct);
+            message = await StoreOutboundAsync(db, chat, caption ?? "", attachment.Id, Preview("📎 " + (caption ?? attachment.OriginalFileName)),
+                MessageOrigin.Agent, await SenderNameAsync(db, viewer, ct), viewer.UserId, ct);
         }
         catch
         {
@@ -182,15 +199,15 @@ public sealed partial class InboxService
         return configured ?? new Admin.PolicySettings().MaxAttachmentBytes;
     }
 
-    private async Task<Message> StoreOutboundAsync(IKelolaDb db, InboxViewer viewer, Chat chat, string body, Guid? attachmentId,
-        string preview, CancellationToken ct)
+    private async Task<Message> StoreOutboundAsync(IKelolaDb db, Chat chat, string body, Guid? attachmentId,
+        string preview, MessageOrigin origin, string? senderName, Guid? userId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var message = new Message
         {
             TenantId = chat.TenantId, WorkspaceId = chat.WorkspaceId, ChatId = chat.Id,
-            Direction = MessageDirection.Outbound, Origin = MessageOrigin.Agent, Status = MessageStatus.Pending,
-            SenderName = await SenderNameAsync(db, viewer, ct), SentByUserId = viewer.UserId,
+            Direction = MessageDirection.Outbound, Origin = origin, Status = MessageStatus.Pending,
+            SenderName = senderName, SentByUserId = userId,
             Body = body, AttachmentId = attachmentId, SentAt = now,
         };
         db.Messages.Add(message);
@@ -199,7 +216,8 @@ public sealed partial class InboxService
             chat.LastMessageAt = now;
             chat.LastMessagePreview = preview;
         }
-        chat.LastAgentReplyAt = now;
+        if (origin == MessageOrigin.Agent)
+            chat.LastAgentReplyAt = now;
         await db.SaveChangesAsync(ct);
         await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId),
             new ChatMessageAdded(chat.TenantId, chat.WorkspaceId, chat.Id, message.Id, MessageDirection.Outbound));

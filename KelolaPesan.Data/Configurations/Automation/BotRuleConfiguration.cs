@@ -44,7 +44,7 @@ public class BotSettingsConfiguration : IEntityTypeConfiguration<BotSettings>
 {
     public void Configure(EntityTypeBuilder<BotSettings> b)
     {
-        b.Property(x => x.OptOutKeywords).HasMaxLength(500);
+        b.Property(x => x.OptOutKeywords).HasMaxLength(BotSettings.OptOutMaxLength);
         b.HasOne<Workspace>().WithMany().HasForeignKey(x => x.WorkspaceId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => x.WorkspaceId).IsUnique();
     }

@@ -1,0 +1,65 @@
+using FluentValidation;
+
+namespace KelolaPesan.Core.Automation;
+
+/// <summary>What the rule dialog edits; one validator for the page and any API.</summary>
+public sealed class BotRuleInput
+{
+    public const int MaxKeywords = 50;
+    public const int MaxDelaySeconds = 86_400;
+
+    public Guid? Id { get; set; }
+    public string Name { get; set; } = "";
+    public BotTrigger Trigger { get; set; }
+    public KeywordMatchMode MatchMode { get; set; } = KeywordMatchMode.Contains;
+    public List<string> Keywords { get; set; } = [];
+    public bool IsActive { get; set; } = true;
+    public string ReplyTemplate { get; set; } = "";
+    public int DelaySeconds { get; set; }
+    public ActiveDays ActiveDays { get; set; } = ActiveDays.All;
+    public TimeOnly? ActiveFrom { get; set; }
+    public TimeOnly? ActiveTo { get; set; }
+    public string? OutsideHoursReply { get; set; }
+    public Guid? AddLabelId { get; set; }
+    public Guid? AddToListId { get; set; }
+
+    public static BotRuleInput From(BotRule r) => new()
+    {
+        Id = r.Id, Name = r.Name, Trigger = r.Trigger, MatchMode = r.MatchMode, Keywords = r.Keywords.Select(k => k.Keyword).ToList(),
+        IsActive = r.IsActive, ReplyTemplate = r.ReplyTemplate, DelaySeconds = r.DelaySeconds, ActiveDays = r.ActiveDays,
+        ActiveFrom = r.ActiveFrom, ActiveTo = r.ActiveTo, OutsideHoursReply = r.OutsideHoursReply, AddLabelId = r.AddLabelId, AddToListId = r.AddToListId,
+    };
+}
+
+public sealed class BotRuleInputValidator : AbstractValidator<BotRuleInput>
+{
+    public BotRuleInputValidator()
+    {
+        RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Name is required.").MaximumLength(BotRule.NameMaxLength);
+        RuleFor(x => x.ReplyTemplate).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Reply is required.").MaximumLength(BotRule.ReplyMaxLength);
+        RuleFor(x => x.OutsideHoursReply).MaximumLength(BotRule.ReplyMaxLength);
+        RuleFor(x => x.DelaySeconds).InclusiveBetween(0, BotRuleInput.MaxDelaySeconds);
+        RuleFor(x => x.ActiveDays).Must(d => d != ActiveDays.None).WithMessage("Pick at least one day.");
+        RuleFor(x => x.ActiveTo).NotNull().When(x => x.ActiveFrom is not null).WithMessage("Give both the start and the end of the hours.");
+        RuleFor(x => x.ActiveFrom).NotNull().When(x => x.ActiveTo is not null).WithMessage("Give both the start and the end of the hours.");
+        RuleFor(x => x.Keywords).Must(k => k.Any(w => !string.IsNullOrWhiteSpace(w))).When(x => x.Trigger == BotTrigger.Keyword)
+            .WithMessage("A keyword rule needs at least one keyword.");
+        RuleFor(x => x.Keywords).Must(k => k.Count <= BotRuleInput.MaxKeywords).WithMessage($"At most {BotRuleInput.MaxKeywords} keywords.");
+        RuleForEach(x => x.Keywords).MaximumLength(BotKeyword.KeywordMaxLength);
+        RuleForEach(x => x.Keywords).Must(KeywordMatcher.IsValidRegex).When(x => x.MatchMode == KeywordMatchMode.Regex)
+            .WithMessage("'{PropertyValue}' is not a valid regular expression.");
+    }
+}
+
+public sealed class BotSettingsValidator : AbstractValidator<BotSettings>
+{
+    public const int MaxTakeoverMinutes = 7 * 24 * 60;
+
+    public BotSettingsValidator()
+    {
+        RuleFor(x => x.HumanTakeoverMinutes).InclusiveBetween(0, MaxTakeoverMinutes);
+        RuleFor(x => x.CooldownSeconds).InclusiveBetween(0, 86_400);
+        RuleFor(x => x.MaxRepliesPerHour).InclusiveBetween(1, 1000);
+        RuleFor(x => x.OptOutKeywords).MaximumLength(BotSettings.OptOutMaxLength);
+    }
+}

@@ -1,0 +1,7 @@
+namespace KelolaPesan.Core.Automation;
+
+/// <summary>Called by the inbox after a message from the gateway is stored (once per message).</summary>
+public interface IInboundAutomation
+{
+    Task OnInboundAsync(Guid tenantId, Guid workspaceId, Guid chatId, Guid messageId, CancellationToken ct = default);
+}
