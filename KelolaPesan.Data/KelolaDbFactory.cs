@@ -20,7 +20,7 @@ public sealed class KelolaDbContextActivator
         else
             _sqlite = new DbContextOptionsBuilder<SqliteKelolaDbContext>()
                 .UseSqlite(settings.ConnectionString)
-                .AddInterceptors(timestamps).Options;
+                .AddInterceptors(timestamps, new SqlitePragmaInterceptor()).Options;
     }
 
     public KelolaDbContext Create(ITenantContext tenant) => _sqlServer is not null
