@@ -45,6 +45,26 @@ public static class DependencyInjection
         services.AddScoped<QuickReplyService>();
         services.AddScoped<MessageStatsService>();
         services.AddAdminConsole();
+        services.AddExternalApiCore(config);
+        return services;
+    }
+
+    /// <summary>The external REST API and outgoing webhooks (issue 10).</summary>
+    private static IServiceCollection AddExternalApiCore(this IServiceCollection services, IConfiguration config)
+    {
+        var webhooks = new ExternalApi.OutgoingWebhookOptions();
+        if (double.TryParse(config["Webhooks:Outgoing:RetryBaseSeconds"], System.Globalization.CultureInfo.InvariantCulture, out var retry))
+            webhooks.RetryBase = TimeSpan.FromSeconds(retry);
+        if (double.TryParse(config["Webhooks:Outgoing:SweepSeconds"], System.Globalization.CultureInfo.InvariantCulture, out var sweep))
+            webhooks.SweepInterval = TimeSpan.FromSeconds(sweep);
+        services.AddSingleton(webhooks);
+        services.AddHttpClient(ExternalApi.OutgoingWebhookService.HttpClientName);
+        services.AddSingleton<ExternalApi.ApiKeyUsageThrottle>();
+        services.AddScoped<ExternalApi.ApiKeyService>();
+        services.AddScoped<ExternalApi.ApiMessageService>();
+        services.AddScoped<ExternalApi.WebhookSubscriptionService>();
+        services.AddScoped<ExternalApi.OutgoingWebhookService>();
+        services.AddScoped<ExternalApi.WebhookEventTranslator>();
         return services;
     }
 
