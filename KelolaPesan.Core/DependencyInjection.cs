@@ -65,6 +65,7 @@ public static class DependencyInjection
         services.AddScoped<ExternalApi.WebhookSubscriptionService>();
         services.AddScoped<ExternalApi.OutgoingWebhookService>();
         services.AddScoped<ExternalApi.WebhookEventTranslator>();
+        services.AddScoped<ExternalApi.ApiDirectory>();
         return services;
     }
 

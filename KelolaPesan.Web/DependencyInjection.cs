@@ -63,6 +63,7 @@ public static class DependencyInjection
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactJobScheduler>();
         services.AddScoped<Components.Layout.ShellState>();
+        services.AddExternalApi(builder.Configuration);
         return builder;
     }
 
@@ -113,6 +114,7 @@ public static class DependencyInjection
         app.UseAuthentication();
         app.UseMiddleware<CurrentUserMiddleware>();
         app.UseAuthorization();
+        app.UseExternalApi();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -121,6 +123,7 @@ public static class DependencyInjection
         app.MapWhatsAppWebhooks();
         app.MapAttachmentsApi();
         app.MapContactsApi();
+        app.MapExternalApi();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }
