@@ -81,7 +81,7 @@ public sealed class ApiMessagesTests(ExternalApiHost host)
     {
         var (_, key) = await host.CreateKeyAsync();
         using var client = host.Client(key);
-        if (!json.Contains("workspaceId"))
+        if (field != "workspaceId")
             json = json.Replace("{", $$"""{"workspaceId":"{{host.ShopId}}",""");
         using var response = await client.PostAsync("/api/v1/messages", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 

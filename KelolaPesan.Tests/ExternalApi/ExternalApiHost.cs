@@ -47,11 +47,15 @@ public sealed class ExternalApiHost : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _scope?.Dispose();
         await App.DisposeAsync();
         await Waha.DisposeAsync();
     }
 
-    public IKelolaDb System() => App.Services.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+    // The factory is scoped: one long-lived scope of the host hands out system contexts.
+    public IKelolaDb System() => (_scope ??= App.Services.CreateScope()).ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+
+    private IServiceScope? _scope;
 
     public async Task<T> AsTenantAsync<T>(Guid tenantId, Func<IServiceProvider, Task<T>> action)
     {
