@@ -48,6 +48,7 @@ public static class DependencyInjection
         services.AddScoped<Automation.IInboundAutomation>(sp => sp.GetRequiredService<Automation.AutomationService>());
         services.AddAdminConsole();
         services.AddPrivacy(config);
+        services.AddExternalApiCore(config);
         return services;
     }
 
@@ -60,6 +61,26 @@ public static class DependencyInjection
         services.AddScoped<Privacy.DataDeletionService>();
         services.AddScoped<Privacy.RetentionService>();
         services.AddScoped<Privacy.CorrectionService>();
+        return services;
+    }
+
+    /// <summary>The external REST API and outgoing webhooks (issue 10).</summary>
+    private static IServiceCollection AddExternalApiCore(this IServiceCollection services, IConfiguration config)
+    {
+        var webhooks = new ExternalApi.OutgoingWebhookOptions();
+        if (double.TryParse(config["Webhooks:Outgoing:RetryBaseSeconds"], System.Globalization.CultureInfo.InvariantCulture, out var retry))
+            webhooks.RetryBase = TimeSpan.FromSeconds(retry);
+        if (double.TryParse(config["Webhooks:Outgoing:SweepSeconds"], System.Globalization.CultureInfo.InvariantCulture, out var sweep))
+            webhooks.SweepInterval = TimeSpan.FromSeconds(sweep);
+        services.AddSingleton(webhooks);
+        services.AddHttpClient(ExternalApi.OutgoingWebhookService.HttpClientName);
+        services.AddSingleton<ExternalApi.ApiKeyUsageThrottle>();
+        services.AddScoped<ExternalApi.ApiKeyService>();
+        services.AddScoped<ExternalApi.ApiMessageService>();
+        services.AddScoped<ExternalApi.WebhookSubscriptionService>();
+        services.AddScoped<ExternalApi.OutgoingWebhookService>();
+        services.AddScoped<ExternalApi.WebhookEventTranslator>();
+        services.AddScoped<ExternalApi.ApiDirectory>();
         return services;
     }
 

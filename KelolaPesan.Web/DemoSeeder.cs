@@ -13,7 +13,8 @@ namespace KelolaPesan.Web;
 /// Development only: a demo platform a newcomer can sign in to at once (credentials in the README).
 /// Runs once per database; never outside Development, where no account has a known password.
 /// </summary>
-public sealed class DemoSeeder(IKelolaDbFactory dbFactory, TimeProvider clock, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(IKelolaDbFactory dbFactory, TimeProvider clock, ILogger<DemoSeeder> logger,
+    KelolaPesan.Core.Security.ISecretProtector secrets)
 {
     public const string AdminEmail = "admin@kelolapesan.local";
     public const string AdminPassword = "Admin123!demo";
@@ -22,6 +23,9 @@ public sealed class DemoSeeder(IKelolaDbFactory dbFactory, TimeProvider clock, I
     public const string OwnerUsername = "pemilik";
     public const string OwnerPassword = "Pemilik123!";
     public const string AgentPassword = "Agen123!";
+
+    /// <summary>A known REST API key of the demo tenant (Development only), used by the README's curl example.</summary>
+    public const string DemoApiKey = "kp_demo0001_kelolapesandemokey2026abcdefgh";
 
     public async Task SeedAsync(CancellationToken cancellationToken = default)
     {
@@ -60,6 +64,12 @@ public sealed class DemoSeeder(IKelolaDbFactory dbFactory, TimeProvider clock, I
             ConnectionStatus = ConnectionStatus.Connected, PhoneNumber = "+6281100000002", ConnectedAt = now, StatusChangedAt = now,
         };
         db.Workspaces.AddRange(shop, care);
+        db.ApiKeys.Add(new KelolaPesan.Core.ExternalApi.ApiKey
+        {
+            TenantId = tenant.Id, Name = "Demo API", Prefix = "demo0001", Status = KelolaPesan.Core.ExternalApi.ApiKeyStatus.Active,
+            SecretHash = KelolaPesan.Core.Security.SecretHash.Compute(DemoApiKey.Split('_')[2]),
+            EncryptedKey = secrets.Protect(KelolaPesan.Core.ExternalApi.ApiKeyService.KeyPurpose, DemoApiKey), CreatedByUserId = owner.Id,
+        });
         db.WorkspaceMembers.AddRange(
             new WorkspaceMember { TenantId = tenant.Id, WorkspaceId = shop.Id, UserId = agent.Id },
             new WorkspaceMember { TenantId = tenant.Id, WorkspaceId = shop.Id, UserId = agent2.Id },

@@ -65,6 +65,7 @@ public static class DependencyInjection
         services.AddScoped<ContactJobScheduler>();
         services.AddScoped<PrivacyJobScheduler>();
         services.AddScoped<Components.Layout.ShellState>();
+        services.AddExternalApi(builder.Configuration);
         return builder;
     }
 
@@ -115,6 +116,7 @@ public static class DependencyInjection
         app.UseAuthentication();
         app.UseMiddleware<CurrentUserMiddleware>();
         app.UseAuthorization();
+        app.UseExternalApi();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -124,6 +126,7 @@ public static class DependencyInjection
         app.MapAttachmentsApi();
         app.MapContactsApi();
         app.MapPrivacyApi();
+        app.MapExternalApi();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }

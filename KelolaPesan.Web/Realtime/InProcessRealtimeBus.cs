@@ -20,6 +20,9 @@ public sealed class InProcessRealtimeBus(ILogger<InProcessRealtimeBus> logger) :
 
     public async Task PublishAsync(string topic, RealtimeEvent evt)
     {
+        // Platform subscribers (outgoing webhooks) hear every tenant's events without one subscription per workspace.
+        if (topic != Topics.Platform)
+            await PublishAsync(Topics.Platform, evt);
         if (!_topics.TryGetValue(topic, out var handlers))
             return;
         foreach (var handler in handlers)

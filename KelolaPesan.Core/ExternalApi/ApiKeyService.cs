@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Security;
+using KelolaPesan.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Core.ExternalApi;
+
+/// <summary>
+/// API keys of the scope's tenant: create (the full key returned once), list, revoke, reveal again after the
+/// user's password, and authenticate a bearer key (system lookup by prefix, constant-time hash compare).
+/// </summary>
+public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantContext tenant, ISecretProtector secrets,
+    ApiKeyUsageThrottle usage, TimeProvider clock)
+{
+    public const string KeyPurpose = "ExternalApi.ApiKey";
+    public const int SecretLength = 32; // 32 base32 characters = 160 bits
+
+    [GeneratedRegex("^kp_([0-9a-z]{8})_([0-9a-z]{26,64})$")]
+    private static partial Regex KeyFormat();
+
+    /// <summary>Splits a presented key; null when it is not shaped like one.</summary>
+    public static (string Prefix, string Secret)? Parse(string? key)
+    {
+        var match = key is null ? null : KeyFormat().Match(key);
+        return match is { Success: true } ? (match.Groups[1].Value, match.Groups[2].Value) : null;
+    }
+
+    public static string Compose(string prefix, string secret) => $"kp_{prefix}_{secret}";
+
+    public async Task<ApiKeyCreateResult> CreateAsync(string name, Guid? workspaceId, Guid? userId, CancellationToken ct = default)
+    {
+        name = (name ?? "").Trim();
+        if (name.Length == 0)
+            return ApiKeyCreateResult.Fail("Name", "Name is required.");
+        if (name.Length > ApiKey.NameMaxLength)
+            return ApiKeyCreateResult.Fail("Name", $"Name is longer than {ApiKey.NameMaxLength} characters.");
+        if (tenant.TenantId is not { } tenantId)
+            return ApiKeyCreateResult.Fail("", "No tenant.");
+        await using var db = await dbFactory.CreateAsync(ct);
+        if (workspaceId is { } ws && !await db.Workspaces.AnyAsync(w => w.Id == ws, ct))
+            return ApiKeyCreateResult.Fail("WorkspaceId", "The workspace was not found.");
+
+        var prefix = RandomCode.Create(ApiKey.PrefixLength).ToLowerInvariant();
+        var secret = RandomCode.Create(SecretLength).ToLowerInvariant();
+        var key = Add(db, tenantId, workspaceId, name, prefix, secret, userId);
+        await db.SaveChangesAsync(ct);
+        return new ApiKeyCreateResult(key.Id, Compose(prefix, secret), null, null);
+    }
+
+    /// <summary>Adds a key with a given prefix and secret (the demo seeder's known key); the caller saves.</summary>
+    public ApiKey Add(IKelolaDb db, Guid tenantId, Guid? workspaceId, string name, string prefix, string secret, Guid? userId)
+    {
+        var key = new ApiKey
+        {
+            TenantId = tenantId, WorkspaceId = workspaceId, Name = name, Prefix = prefix,
+            SecretHash = SecretHash.Compute(secret), EncryptedKey = secrets.Protect(KeyPurpose, Compose(prefix, secret)),
+            Status = ApiKeyStatus.Active, CreatedByUserId = userId,
+        };
+        db.ApiKeys.Add(key);
+        return key;
+    }
+
+    public async Task<IReadOnlyList<ApiKeyView>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.ApiKeys.AsNoTracking()
+            .OrderByDescending(k => k.CreatedAt)
+            .Select(k => new ApiKeyView(k.Id, k.Name, k.Prefix, k.WorkspaceId,
+                db.Workspaces.Where(w => w.Id == k.WorkspaceId).Select(w => w.Name).FirstOrDefault(),
+                k.Status, k.CreatedAt, k.LastUsedAt))
+            .ToListAsync(ct);
+    }
+
+    public async Task<bool> RevokeAsync(Guid keyId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var now = clock.GetUtcNow();
+        return await db.ApiKeys.Where(k => k.Id == keyId && k.Status == ApiKeyStatus.Active)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.Status, ApiKeyStatus.Revoked).SetProperty(k => k.RevokedAt, now)
+                .SetProperty(k => k.UpdatedAt, now), ct) > 0;
+    }
+
+    /// <summary>The full key again, only when <paramref name="password"/> is the user's own; null otherwise.</summary>
+    public async Task<string?> RevealAsync(Guid keyId, Guid userId, string password, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var hash = await db.Users.IgnoreQueryFilters().Where(u => u.Id == userId).Select(u => u.PasswordHash).FirstOrDefaultAsync(ct);
+        if (hash is null || !PasswordHashing.Verify(hash, password ?? ""))
+            return null;
+        var encrypted = await db.ApiKeys.Where(k => k.Id == keyId && k.Status == ApiKeyStatus.Active).Select(k => k.EncryptedKey).FirstOrDefaultAsync(ct);
+        return encrypted is null ? null : secrets.Unprotect(KeyPurpose, encrypted);
+    }
+
+    /// <summary>The caller a presented key stands for, or why it is refused.</summary>
+    public async Task<ApiKeyAuthResult> AuthenticateAsync(string? presented, CancellationToken ct = default)
+    {
+        if (Parse(presented) is not { } parts)
+            return ApiKeyAuthResult.Fail("The API key is malformed: expected kp_<prefix>_<secret>.");
+        await using var db = dbFactory.CreateSystem();
+        var row = await db.ApiKeys.AsNoTracking().Where(k => k.Prefix == parts.Prefix)
+            .Select(k => new
+            {
+                k.Id, k.TenantId, k.WorkspaceId, k.SecretHash, k.Status, k.Name,
+                Licence = db.Tenants.Where(t => t.Id == k.TenantId).Join(db.Licences, t => t.LicenceId, l => l.Id, (t, l) => l).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(ct);
+        // The hash is compared even for a revoked key so timing says nothing about which keys exist.
+        if (row is null || !SecretHash.Matches(parts.Secret, row.SecretHash))
+            return ApiKeyAuthResult.Fail("The API key is not known.");
+        if (row.Status != ApiKeyStatus.Active)
+            return ApiKeyAuthResult.Fail("The API key was revoked.");
+        var now = clock.GetUtcNow();
+        var allowed = row.Licence is { } licence && licence.IsUsableAt(now) && licence.Features.HasFlag(LicenceFeatures.RestApi);
+        await TouchAsync(row.Id, now);
+        return new ApiKeyAuthResult(new ApiCaller(row.Id, row.TenantId, row.WorkspaceId, row.Name, allowed), null);
+    }
+
+    // At most one write a minute per key: the in-memory throttle skips most, the conditional update the rest (other nodes).
+    private async Task TouchAsync(Guid keyId, DateTimeOffset now)
+    {
+        if (!usage.ShouldWrite(keyId, now))
+            return;
+        var before = now - ApiKeyUsageThrottle.Interval;
+        await using var db = dbFactory.CreateSystem();
+        await db.ApiKeys.Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt < before))
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), CancellationToken.None);
+    }
+}
+
+/// <summary>Remembers when each key's LastUsedAt was last written (singleton).</summary>
+public sealed class ApiKeyUsageThrottle
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _written = new();
+
+    public bool ShouldWrite(Guid keyId, DateTimeOffset now)
+    {
+        while (true)
+        {
+            if (!_written.TryGetValue(keyId, out var last))
+            {
+                if (_written.TryAdd(keyId, now))
+                    return true;
+                continue;
+            }
+            if (now - last < Interval)
+                return false;
+            if (_written.TryUpdate(keyId, now, last))
+                return true;
+        }
+    }
+}
+
+/// <summary>Who calls the API: the key, its tenant, its optional workspace scope and whether the licence allows the API.</summary>
+public sealed record ApiCaller(Guid KeyId, Guid TenantId, Guid? WorkspaceId, string Name, bool LicenceAllowsApi)
+{
+    /// <summary>A workspace-scoped key sees only its workspace; any other answers not found.</summary>
+    public bool MaySee(Guid workspaceId) => WorkspaceId is null || WorkspaceId == workspaceId;
+}
+
+public sealed record ApiKeyAuthResult(ApiCaller? Caller, string? Error)
+{
+    public static ApiKeyAuthResult Fail(string error) => new(null, error);
+}
+
+public sealed record ApiKeyCreateResult(Guid? Id, string? FullKey, string? ErrorField, string? Error)
+{
+    public bool Succeeded => FullKey is not null;
+    public static ApiKeyCreateResult Fail(string field, string error) => new(null, null, field, error);
+}
+
+public sealed record ApiKeyView(Guid Id, string Name, string Prefix, Guid? WorkspaceId, string? WorkspaceName,
+    ApiKeyStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);

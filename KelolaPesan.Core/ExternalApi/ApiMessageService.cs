@@ -1,0 +1,230 @@
+using System.Text.Json;
+using FluentValidation;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace KelolaPesan.Core.ExternalApi;
+
+/// <summary>
+/// Sends a text or media-by-URL message for an API caller to a phone number: the chat is found or created,
+/// the message stored Pending (origin Api), handed to the gateway, then Sent or Failed, with the inbox's realtime events.
+/// An <c>Idempotency-Key</c> is recorded BEFORE the send (unique per key), so a repeat, even a concurrent one, sends nothing.
+/// </summary>
+public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGateway gateway, IRealtimeBus bus, TimeProvider clock,
+    ILogger<ApiMessageService> logger)
+{
+    private const string SoftDeleteFilter = "SoftDelete";
+    private static readonly SendMessageRequestValidator Validator = new();
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<ApiSendOutcome> SendAsync(ApiCaller caller, SendMessageRequest request, string? idempotencyKey, CancellationToken ct = default)
+    {
+        var validation = await Validator.ValidateAsync(request, ct);
+        if (!validation.IsValid)
+            return ApiSendOutcome.Invalid(validation.ToDictionary());
+        if (idempotencyKey is { Length: > ApiIdempotencyRecord.KeyMaxLength })
+            return ApiSendOutcome.Invalid(new Dictionary<string, string[]> { ["Idempotency-Key"] = [$"At most {ApiIdempotencyRecord.KeyMaxLength} characters."] });
+        if (!caller.MaySee(request.WorkspaceId))
+            return ApiSendOutcome.NotFound;
+
+        await using var db = dbFactory.CreateForTenant(caller.TenantId);
+        var workspace = await db.Workspaces.AsNoTracking().Where(w => w.Id == request.WorkspaceId)
+            .Select(w => new { w.Id, w.ExternalSessionId, Region = db.Tenants.Where(t => t.Id == w.TenantId).Select(t => t.PhoneRegion).FirstOrDefault() })
+            .FirstOrDefaultAsync(ct);
+        if (workspace is null)
+            return ApiSendOutcome.NotFound;
+        var phone = PhoneNormalizer.Normalize(request.To, workspace.Region ?? Tenancy.Tenant.DefaultRegion);
+        if (!phone.IsValid)
+            return ApiSendOutcome.Invalid(new Dictionary<string, string[]> { ["to"] = [phone.Reason] });
+
+        ApiIdempotencyRecord? record = null;
+        if (!string.IsNullOrEmpty(idempotencyKey))
+        {
+            record = new ApiIdempotencyRecord { TenantId = caller.TenantId, ApiKeyId = caller.KeyId, Key = idempotencyKey };
+            db.ApiIdempotencyRecords.Add(record);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // The unique (key, Idempotency-Key) index: this is a repeat. Answer the first result, send nothing.
+                await using var check = dbFactory.CreateForTenant(caller.TenantId);
+                var first = await check.ApiIdempotencyRecords.AsNoTracking()
+                    .FirstOrDefaultAsync(r => r.ApiKeyId == caller.KeyId && r.Key == idempotencyKey, CancellationToken.None);
+                if (first is null)
+                    throw;
+                return first.StatusCode == 0 ? ApiSendOutcome.InProgress
+                    : ApiSendOutcome.Repeat(first.StatusCode, JsonSerializer.Deserialize<ApiMessageView>(first.ResponseJson, Json)!);
+            }
+        }
+
+        var chat = await FindOrCreateChatAsync(caller.TenantId, workspace.Id, phone.E164!, ct);
+        var media = request.Media;
+        var preview = media is null ? request.Text! : "📎 " + (request.Text ?? media.FileName ?? media.Url);
+        var now = clock.GetUtcNow();
+        var message = new Message
+        {
+            TenantId = caller.TenantId, WorkspaceId = workspace.Id, ChatId = chat.Id,
+            Direction = MessageDirection.Outbound, Origin = MessageOrigin.Api, Status = MessageStatus.Pending,
+            SenderName = "API: " + caller.Name, Body = media is null ? request.Text! : (request.Text ?? media.Url), SentAt = now,
+        };
+        db.Messages.Add(message);
+        await db.Chats.Where(c => c.Id == chat.Id && c.LastMessageAt <= now).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.LastMessageAt, now).SetProperty(c => c.LastMessagePreview, InboxService.Preview(preview)), ct);
+        await db.SaveChangesAsync(ct);
+        await bus.PublishAsync(Topics.Workspace(workspace.Id), new ChatMessageAdded(caller.TenantId, workspace.Id, chat.Id, message.Id, MessageDirection.Outbound));
+
+        // Past the Pending row nothing is cancelled: a send the gateway accepted must get its id recorded.
+        if (workspace.ExternalSessionId is not { } session)
+        {
+            message.Status = MessageStatus.Failed;
+            message.Error = "The workspace has no WhatsApp session.";
+        }
+        else
+        {
+            try
+            {
+                message.ExternalMessageId = media is null
+                    ? await gateway.SendTextAsync(new GatewayTextMessage(session, chat.ExternalChatId, request.Text!), CancellationToken.None)
+                    : await gateway.SendMediaAsync(new GatewayMediaMessage(session, chat.ExternalChatId,
+                        media.IsImage ? GatewayMediaKind.Image : GatewayMediaKind.File, media.MimeType ?? GuessMime(media.Url),
+                        media.FileName, request.Text, Url: media.Url), CancellationToken.None);
+                message.Status = MessageStatus.Sent;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "An API send failed in workspace {WorkspaceId}", workspace.Id);
+                message.Status = MessageStatus.Failed;
+                message.Error = ex.Message.Length > Message.ErrorMaxLength ? ex.Message[..Message.ErrorMaxLength] : ex.Message;
+            }
+        }
+        var view = View(message, chat.PhoneNumber);
+        if (record is not null)
+        {
+            record.StatusCode = 202;
+            record.ResponseJson = JsonSerializer.Serialize(view, Json);
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        await bus.PublishAsync(Topics.Workspace(workspace.Id), new ChatMessageStatusChanged(caller.TenantId, workspace.Id, chat.Id, message.Id, message.Status));
+        return ApiSendOutcome.Sent(view);
+    }
+
+    public async Task<ApiMessageView?> GetAsync(ApiCaller caller, Guid messageId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(caller.TenantId);
+        var row = await db.Messages.AsNoTracking().Where(m => m.Id == messageId && m.Direction != MessageDirection.Note)
+            .Select(m => new { Message = m, Phone = db.Chats.Where(c => c.Id == m.ChatId).Select(c => c.PhoneNumber).FirstOrDefault() })
+            .FirstOrDefaultAsync(ct);
+        return row is null || !caller.MaySee(row.Message.WorkspaceId) ? null : View(row.Message, row.Phone);
+    }
+
+    private static ApiMessageView View(Message m, string? phone) =>
+        new(m.Id, m.WorkspaceId, m.ChatId, phone, m.Direction.ToString(), m.Status.ToString(), m.Error, m.SentAt);
+
+    private async Task<Chat> FindOrCreateChatAsync(Guid tenantId, Guid workspaceId, string e164, CancellationToken ct)
+    {
+        var externalChatId = ChatIds.FromPhone(e164);
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var db = dbFactory.CreateForTenant(tenantId);
+            var chat = await db.Chats.IgnoreQueryFilters([SoftDeleteFilter])
+                .FirstOrDefaultAsync(c => c.WorkspaceId == workspaceId && c.Channel == Channel.WhatsApp && c.ExternalChatId == externalChatId, ct);
+            if (chat is not null)
+            {
+                if (chat.DeletedAt is not null)
+                {
+                    chat.DeletedAt = null;
+                    await db.SaveChangesAsync(ct);
+                }
+                return chat;
+            }
+            var contact = await db.Contacts.Where(c => c.WorkspaceId == workspaceId && c.Phone == e164)
+                .Select(c => new { c.Id, c.Name }).FirstOrDefaultAsync(ct);
+            chat = new Chat
+            {
+                TenantId = tenantId, WorkspaceId = workspaceId, Channel = Channel.WhatsApp, ExternalChatId = externalChatId,
+                PhoneNumber = e164, DisplayName = contact?.Name ?? e164, ContactId = contact?.Id, LastMessageAt = DateTimeOffset.MinValue,
+            };
+            db.Chats.Add(chat);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return chat;
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // A concurrent message to the same new number created the chat first: read theirs.
+            }
+        }
+    }
+
+    private static string GuessMime(string url)
+    {
+        var path = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : url;
+        return Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".jpg" or ".jpeg" => "image/jpeg",
+            ".png" => "image/png",
+            ".webp" => "image/webp",
+            ".gif" => "image/gif",
+            ".pdf" => "application/pdf",
+            ".mp4" => "video/mp4",
+            _ => "application/octet-stream",
+        };
+    }
+}
+
+/// <summary>POST /api/v1/messages: a text, or media by URL with an optional caption in <see cref="Text"/>.</summary>
+public sealed class SendMessageRequest
+{
+    public Guid WorkspaceId { get; set; }
+
+    /// <summary>The recipient's phone number, in any common format (normalised with the tenant's region).</summary>
+    public string To { get; set; } = "";
+    public string? Text { get; set; }
+    public SendMediaRequest? Media { get; set; }
+}
+
+public sealed class SendMediaRequest
+{
+    public const int UrlMaxLength = 2000;
+    public string Url { get; set; } = "";
+    public string? MimeType { get; set; }
+    public string? FileName { get; set; }
+    public bool IsImage => (MimeType ?? "").StartsWith("image/", StringComparison.OrdinalIgnoreCase)
+        || Path.GetExtension(FileName ?? Url).ToLowerInvariant() is ".jpg" or ".jpeg" or ".png" or ".webp" or ".gif";
+}
+
+public sealed class SendMessageRequestValidator : AbstractValidator<SendMessageRequest>
+{
+    public SendMessageRequestValidator()
+    {
+        RuleFor(x => x.WorkspaceId).NotEmpty().WithMessage("workspaceId is required.").OverridePropertyName("workspaceId");
+        RuleFor(x => x.To).NotEmpty().WithMessage("to is required.").MaximumLength(PhoneNormalizer.NumberMaxInputLength).OverridePropertyName("to");
+        RuleFor(x => x.Text).NotEmpty().WithMessage("text is required when no media is given.").When(x => x.Media is null).OverridePropertyName("text");
+        RuleFor(x => x.Text).MaximumLength(Message.BodyMaxLength).OverridePropertyName("text");
+        RuleFor(x => x.Media!.Url).NotEmpty().MaximumLength(SendMediaRequest.UrlMaxLength)
+            .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            .WithMessage("media.url must be an absolute http(s) URL.")
+            .When(x => x.Media is not null).OverridePropertyName("media.url");
+    }
+}
+
+public sealed record ApiMessageView(Guid Id, Guid WorkspaceId, Guid ChatId, string? To, string Direction, string Status, string? Error, DateTimeOffset SentAt);
+
+public sealed record ApiSendOutcome(ApiSendKind Kind, ApiMessageView? Message = null, IDictionary<string, string[]>? Errors = null, int StatusCode = 202)
+{
+    public static readonly ApiSendOutcome NotFound = new(ApiSendKind.NotFound);
+    public static readonly ApiSendOutcome InProgress = new(ApiSendKind.InProgress);
+    public static ApiSendOutcome Invalid(IDictionary<string, string[]> errors) => new(ApiSendKind.Invalid, Errors: errors);
+    public static ApiSendOutcome Sent(ApiMessageView m) => new(ApiSendKind.Sent, m);
+    public static ApiSendOutcome Repeat(int status, ApiMessageView m) => new(ApiSendKind.Repeat, m, StatusCode: status);
+}
+
+public enum ApiSendKind { Sent, Repeat, InProgress, NotFound, Invalid }

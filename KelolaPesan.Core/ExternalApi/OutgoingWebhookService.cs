@@ -1,0 +1,219 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Security;
+using KelolaPesan.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Core.ExternalApi;
+
+/// <summary>The outgoing webhook event names a subscription can take.</summary>
+public static class WebhookEvents
+{
+    public const string MessageReceived = "message.received";
+    public const string MessageStatus = "message.status";
+    public const string BroadcastFinished = "broadcast.finished";
+    public const string SessionStatus = "session.status";
+    public static readonly IReadOnlyList<string> All = [MessageReceived, MessageStatus, BroadcastFinished, SessionStatus];
+}
+
+/// <summary>The tenant's outgoing webhook (one per tenant) and its delivery log, for the settings page.</summary>
+public sealed class WebhookSubscriptionService(IKelolaDbFactory dbFactory, ITenantContext tenant, ISecretProtector secrets)
+{
+    public const string SecretPurpose = "ExternalApi.WebhookSecret";
+    public const int DeliveryLogSize = 50;
+
+    public async Task<WebhookSubscriptionView?> GetAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.WebhookSubscriptions.AsNoTracking().OrderBy(s => s.CreatedAt)
+            .Select(s => new WebhookSubscriptionView(s.Id, s.Url, s.Events, s.IsActive)).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>Sets the URL and events; returns the new signing secret when one was created (shown once).</summary>
+    public async Task<WebhookSaveResult> SaveAsync(string url, IReadOnlyCollection<string> events, bool rotateSecret = false, CancellationToken ct = default)
+    {
+        url = (url ?? "").Trim();
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || url.Length > WebhookSubscription.UrlMaxLength)
+            return new WebhookSaveResult(null, "Url", "The URL must be an absolute http(s) address.");
+        var chosen = events.Where(WebhookEvents.All.Contains).Distinct().ToList();
+        if (chosen.Count == 0)
+            return new WebhookSaveResult(null, "Events", "Choose at least one event.");
+        if (tenant.TenantId is not { } tenantId)
+            return new WebhookSaveResult(null, "", "No tenant.");
+        await using var db = await dbFactory.CreateAsync(ct);
+        var row = await db.WebhookSubscriptions.OrderBy(s => s.CreatedAt).FirstOrDefaultAsync(ct);
+        string? secret = null;
+        if (row is null)
+        {
+            row = new WebhookSubscription { TenantId = tenantId };
+            db.WebhookSubscriptions.Add(row);
+            rotateSecret = true;
+        }
+        if (rotateSecret)
+        {
+            secret = "whsec_" + RandomCode.Create(40).ToLowerInvariant();
+            row.SecretEncrypted = secrets.Protect(SecretPurpose, secret);
+        }
+        row.Url = url;
+        row.Events = string.Join(',', chosen);
+        row.IsActive = true;
+        await db.SaveChangesAsync(ct);
+        return new WebhookSaveResult(secret, null, null);
+    }
+
+    public async Task<bool> DeleteAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.WebhookSubscriptions.ExecuteDeleteAsync(ct) > 0;
+    }
+
+    public async Task<IReadOnlyList<WebhookDeliveryView>> DeliveriesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.WebhookDeliveries.AsNoTracking().OrderByDescending(d => d.CreatedAt).Take(DeliveryLogSize)
+            .Select(d => new WebhookDeliveryView(d.Id, d.Event, d.Status, d.Attempts, d.ResponseCode, d.Error, d.CreatedAt, d.NextAttemptAt, d.DeliveredAt))
+            .ToListAsync(ct);
+    }
+}
+
+/// <summary>
+/// Queues events for each subscribed tenant (one delivery row per subscription) and delivers due rows with an
+/// HMAC-SHA256 signature over "&lt;timestamp&gt;.&lt;body&gt;", retrying failures with exponential backoff.
+/// </summary>
+public sealed class OutgoingWebhookService(IKelolaDbFactory dbFactory, ISecretProtector secrets, IHttpClientFactory http,
+    OutgoingWebhookOptions options, TimeProvider clock)
+{
+    public const string HttpClientName = "outgoing-webhooks";
+    public const string SignatureHeader = "X-Kelola-Signature";
+    public const string TimestampHeader = "X-Kelola-Timestamp";
+    public const string EventHeader = "X-Kelola-Event";
+    public const string DeliveryHeader = "X-Kelola-Delivery";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Stores a delivery for every active subscription of the tenant taking this event; returns how many.</summary>
+    public async Task<int> EnqueueAsync(Guid tenantId, string eventName, object data, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.IsActive)
+            .Select(s => new { s.Id, s.Events }).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var count = 0;
+        foreach (var s in subscriptions.Where(s => s.Events.Split(',').Contains(eventName)))
+        {
+            var delivery = new WebhookDelivery
+            {
+                TenantId = tenantId, SubscriptionId = s.Id, Event = eventName, Status = WebhookDeliveryStatus.Pending, NextAttemptAt = now,
+            };
+            delivery.Payload = JsonSerializer.Serialize(new { id = delivery.Id, type = eventName, createdAt = now, data }, Json);
+            db.WebhookDeliveries.Add(delivery);
+            count++;
+        }
+        if (count > 0)
+            await db.SaveChangesAsync(ct);
+        return count;
+    }
+
+    /// <summary>Delivers every due delivery (all tenants); returns how many were attempted.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        List<Guid> due;
+        await using (var db = dbFactory.CreateSystem())
+        {
+            due = await db.WebhookDeliveries.AsNoTracking()
+                .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
+                .OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(100).ToListAsync(ct);
+        }
+        foreach (var id in due)
+            await DeliverAsync(id, ct);
+        return due.Count;
+    }
+
+    public async Task DeliverAsync(Guid deliveryId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        var delivery = await db.WebhookDeliveries.FirstOrDefaultAsync(d => d.Id == deliveryId && d.Status == WebhookDeliveryStatus.Pending, ct);
+        if (delivery is null)
+            return;
+        var subscription = await db.WebhookSubscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == delivery.SubscriptionId, ct);
+        var secret = subscription is null ? null : secrets.Unprotect(WebhookSubscriptionService.SecretPurpose, subscription.SecretEncrypted);
+        delivery.Attempts++;
+        string? error = null;
+        if (subscription is null || secret is null)
+            error = "The subscription or its secret is gone.";
+        else
+        {
+            var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url)
+            {
+                Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add(SignatureHeader, "sha256=" + Sign(secret, timestamp, delivery.Payload));
+            request.Headers.Add(TimestampHeader, timestamp);
+            request.Headers.Add(EventHeader, delivery.Event);
+            request.Headers.Add(DeliveryHeader, delivery.Id.ToString());
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(options.Timeout);
+                using var response = await http.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
+                delivery.ResponseCode = (int)response.StatusCode;
+                if (!response.IsSuccessStatusCode)
+                    error = $"HTTP {(int)response.StatusCode}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                error = ex.Message;
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        if (error is null)
+        {
+            delivery.Status = WebhookDeliveryStatus.Delivered;
+            delivery.DeliveredAt = now;
+            delivery.NextAttemptAt = null;
+            delivery.Error = null;
+        }
+        else
+        {
+            delivery.Error = error.Length > 1000 ? error[..1000] : error;
+            if (delivery.Attempts >= options.MaxAttempts)
+            {
+                delivery.Status = WebhookDeliveryStatus.Failed;
+                delivery.NextAttemptAt = null;
+            }
+            else
+                delivery.NextAttemptAt = now + BackoffAfter(delivery.Attempts);
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>Exponential: base, 2x, 4x ... capped at an hour.</summary>
+    public TimeSpan BackoffAfter(int attempts) =>
+        TimeSpan.FromTicks(Math.Min(options.RetryBase.Ticks * (1L << Math.Min(attempts - 1, 20)), TimeSpan.FromHours(1).Ticks));
+
+    /// <summary>Hex HMAC-SHA256 of "&lt;timestamp&gt;.&lt;body&gt;" with the subscription's secret; what a receiver recomputes.</summary>
+    public static string Sign(string secret, string timestamp, string body) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+}
+
+public sealed class OutgoingWebhookOptions
+{
+    public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(30);
+    public int MaxAttempts { get; set; } = 8;
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+public sealed record WebhookSubscriptionView(Guid Id, string Url, string Events, bool IsActive);
+
+public sealed record WebhookSaveResult(string? NewSecret, string? ErrorField, string? Error)
+{
+    public bool Succeeded => Error is null;
+}
+
+public sealed record WebhookDeliveryView(Guid Id, string Event, WebhookDeliveryStatus Status, int Attempts, int? ResponseCode, string? Error,
+    DateTimeOffset CreatedAt, DateTimeOffset? NextAttemptAt, DateTimeOffset? DeliveredAt);

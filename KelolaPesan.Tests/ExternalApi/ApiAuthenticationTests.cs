@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KelolaPesan.Core.ExternalApi;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KelolaPesan.Tests.ExternalApi;
+
+[Collection(ExternalApiCollection.Name)]
+public sealed class ApiAuthenticationTests(ExternalApiHost host)
+{
+    [Theory]
+    [InlineData(null, "required")]
+    [InlineData("Basic dXNlcjpwYXNz", "malformed")]
+    [InlineData("Bearer not-a-key", "malformed")]
+    [InlineData("Bearer kp_zzzzzzzz_abcdefghijklmnopqrstuvwxyz012345", "not known")]
+    public async Task AMissingMalformedOrUnknownKey_Answers401ProblemDetails(string? authorization, string reason)
+    {
+        using var client = host.Client(null);
+        if (authorization is not null)
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+        using var response = await client.GetAsync("/api/v1/workspaces");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(401, problem.GetProperty("status").GetInt32());
+        Assert.Contains(reason, problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task ARightSecretWithAnotherKeysPrefix_IsRefused()
+    {
+        var (_, key) = await host.CreateKeyAsync();
+        var (_, other) = await host.CreateKeyAsync();
+        var forged = $"kp_{ApiKeyService.Parse(other)!.Value.Prefix}_{ApiKeyService.Parse(key)!.Value.Secret}";
+        using var response = await host.Client(forged).GetAsync("/api/v1/workspaces");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ARevokedKey_Answers401_AndAnActiveOneWorks()
+    {
+        var (id, key) = await host.CreateKeyAsync();
+        using var client = host.Client(key);
+        using (var ok = await client.GetAsync("/api/v1/workspaces"))
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+
+        Assert.True(await host.AsTenantAsync(host.TenantId, sp => sp.GetRequiredService<ApiKeyService>().RevokeAsync(id)));
+        using var refused = await client.GetAsync("/api/v1/workspaces");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("revoked", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AnotherTenantsIds_Answer404()
+    {
+        var other = await host.CreateOtherTenantAsync();
+        var (_, key) = await host.CreateKeyAsync();
+        using var client = host.Client(key);
+
+        var workspaces = await client.GetFromJsonAsync<JsonElement>("/api/v1/workspaces");
+        Assert.DoesNotContain(workspaces.EnumerateArray(), w => w.GetProperty("id").GetGuid() == other.WorkspaceId);
+        await AssertNotFoundAsync(client.GetAsync($"/api/v1/workspaces/{other.WorkspaceId}/contacts"));
+        await AssertNotFoundAsync(client.GetAsync($"/api/v1/workspaces/{host.ShopId}/contacts/{other.ContactId}"));
+        await AssertNotFoundAsync(client.DeleteAsync($"/api/v1/workspaces/{host.ShopId}/contacts/{other.ContactId}"));
+        await AssertNotFoundAsync(client.GetAsync($"/api/v1/messages/{other.MessageId}"));
+        await AssertNotFoundAsync(client.PostAsJsonAsync("/api/v1/messages", new { workspaceId = other.WorkspaceId, to = "081234567891", text = "hi" }));
+
+        // The other tenant's contact is untouched.
+        await using var db = host.System();
+        Assert.Null((await db.Contacts.FindAsync(other.ContactId))!.DeletedAt);
+    }
+
+    [Fact]
+    public async Task AWorkspaceScopedKey_SeesOnlyItsWorkspace()
+    {
+        var (_, key) = await host.CreateKeyAsync(host.ShopId);
+        using var client = host.Client(key);
+
+        var workspaces = await client.GetFromJsonAsync<JsonElement>("/api/v1/workspaces");
+        Assert.Equal([host.ShopId], workspaces.EnumerateArray().Select(w => w.GetProperty("id").GetGuid()));
+        using (var own = await client.GetAsync($"/api/v1/workspaces/{host.ShopId}/contacts"))
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        await AssertNotFoundAsync(client.GetAsync($"/api/v1/workspaces/{host.CareId}/contacts"));
+        await AssertNotFoundAsync(client.PostAsJsonAsync("/api/v1/messages", new { workspaceId = host.CareId, to = "081234567891", text = "hi" }));
+        await AssertNotFoundAsync(client.PostAsJsonAsync($"/api/v1/workspaces/{host.CareId}/numbers/validate", new { numbers = new[] { "081234567891" } }));
+    }
+
+    [Fact]
+    public async Task ALicenceWithoutTheRestApi_Answers403()
+    {
+        var other = await host.CreateOtherTenantAsync(restApi: false);
+        var (_, key) = await host.CreateKeyAsync(tenantId: other.TenantId);
+        using var response = await host.Client(key).GetAsync("/api/v1/workspaces");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task TheDemoKey_Works_AsTheReadmeShows()
+    {
+        using var response = await host.Client(Web.DemoSeeder.DemoApiKey).GetAsync("/api/v1/workspaces");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var names = (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(w => w.GetProperty("name").GetString());
+        Assert.Contains("Toko Utama", names);
+    }
+
+    private static async Task AssertNotFoundAsync(Task<HttpResponseMessage> request)
+    {
+        using var response = await request;
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}

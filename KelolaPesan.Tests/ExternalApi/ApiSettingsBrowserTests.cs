@@ -1,0 +1,41 @@
+using System.Net;
+using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Web;
+using Microsoft.Playwright;
+
+namespace KelolaPesan.Tests.ExternalApi;
+
+[Collection(BrowserCollection.Name)]
+public sealed class ApiSettingsBrowserTests(BrowserFixture browser, KelolaAppFactory app)
+{
+    [Fact]
+    public async Task AnOwnerCreatesAKey_SeesItOnce_AndTheKeyWorksAgainstTheApi()
+    {
+        await using var owner = await browser.NewPageAsync(app.BaseUrl);
+        string fullKey = "";
+        await owner.RunAsync(async page =>
+        {
+            await page.SignInAsDemoAsync(DemoSeeder.OwnerUsername, DemoSeeder.OwnerPassword);
+            await page.GotoAsync("/settings/api");
+            await page.WaitForCircuitAsync();
+            var name = "Toko online " + Guid.NewGuid().ToString("N")[..6];
+            await page.Locator("[data-testid=api-key-name] input, input[data-testid=api-key-name]").FillAsync(name);
+            await page.ByTestId("api-key-create").ClickAsync();
+            fullKey = await page.ByTestId("api-key-full").InnerTextAsync();
+            Assert.Matches("^kp_[0-9a-z]{8}_[0-9a-z]{32}$", fullKey);
+            await Assertions.Expect(page.ByTestId("api-key-table")).ToContainTextAsync(name);
+            await Assertions.Expect(page.ByTestId("api-key-table")).ToContainTextAsync($"kp_{fullKey[3..11]}_");
+
+            // Shown once: a reload lists the key by its prefix only.
+            await page.ReloadAsync();
+            await page.WaitForCircuitAsync();
+            await Assertions.Expect(page.ByTestId("api-key-full")).ToHaveCountAsync(0);
+            Assert.DoesNotContain(fullKey, await page.ContentAsync());
+        });
+
+        using var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", fullKey);
+        using var response = await client.GetAsync("/api/v1/workspaces");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

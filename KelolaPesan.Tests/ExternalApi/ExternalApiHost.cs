@@ -1,0 +1,113 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.ExternalApi;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Core.Workspaces;
+using KelolaPesan.Tests.Gateways;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KelolaPesan.Tests.ExternalApi;
+
+/// <summary>The real app in WAHA mode against the fake WAHA server, with helpers to make keys and a second tenant.</summary>
+public sealed class ExternalApiHost : IAsyncLifetime
+{
+    public const int PermitsPerMinute = 40;
+    public FakeWahaServer Waha { get; private set; } = null!;
+    public KelolaAppFactory App { get; private set; } = null!;
+    public Guid TenantId { get; private set; }
+    public Guid ShopId { get; private set; }
+    public Guid CareId { get; private set; }
+    public string ShopSession { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        Waha = await FakeWahaServer.StartAsync();
+        App = new KelolaAppFactory()
+            .WithSetting("Gateway:Kind", "Waha")
+            .WithSetting("Gateway:Waha:BaseUrl", Waha.BaseAddress.ToString())
+            .WithSetting("Gateway:Waha:ApiKey", FakeWahaServer.DefaultApiKey)
+            .WithSetting("Gateway:PublicBaseUrl", "http://kelola.example")
+            .WithSetting("Gateway:MonitorIntervalSeconds", "0")
+            .WithSetting("Api:RateLimit:PermitsPerMinute", PermitsPerMinute.ToString())
+            .WithSetting("Webhooks:Outgoing:RetryBaseSeconds", "0.3")
+            .WithSetting("Webhooks:Outgoing:SweepSeconds", "0.2");
+        await App.StartAsync();
+        await using var db = System();
+        var ws = await db.Workspaces.Where(w => w.Name == "Toko Utama" || w.Name == "Layanan Pelanggan").ToListAsync();
+        TenantId = ws[0].TenantId;
+        ShopId = ws.Single(w => w.Name == "Toko Utama").Id;
+        CareId = ws.Single(w => w.Name == "Layanan Pelanggan").Id;
+        ShopSession = ws.Single(w => w.Name == "Toko Utama").ExternalSessionId!;
+        Waha.AddSession(ShopSession);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _scope?.Dispose();
+        await App.DisposeAsync();
+        await Waha.DisposeAsync();
+    }
+
+    // The factory is scoped: one long-lived scope of the host hands out system contexts.
+    public IKelolaDb System() => (_scope ??= App.Services.CreateScope()).ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+
+    private IServiceScope? _scope;
+
+    public async Task<T> AsTenantAsync<T>(Guid tenantId, Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetTenant(tenantId);
+        return await action(scope.ServiceProvider);
+    }
+
+    public async Task<(Guid Id, string Key)> CreateKeyAsync(Guid? workspaceId = null, Guid? tenantId = null)
+    {
+        var result = await AsTenantAsync(tenantId ?? TenantId, sp => sp.GetRequiredService<ApiKeyService>().CreateAsync("test " + Guid.NewGuid().ToString("N")[..6], workspaceId, null));
+        Assert.True(result.Succeeded, result.Error);
+        return (result.Id!.Value, result.FullKey!);
+    }
+
+    public HttpClient Client(string? key)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(App.BaseUrl) };
+        if (key is not null)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Another tenant with a workspace, a contact and a message; its licence has the REST API only when asked.</summary>
+    public async Task<OtherTenant> CreateOtherTenantAsync(bool restApi = true)
+    {
+        await using var db = System();
+        var licence = new Licence
+        {
+            Name = "other", CodePrefix = "KPO" + RandomNumberGenerator.GetHexString(8), CodeHash = SHA256.HashData(Guid.NewGuid().ToByteArray()),
+            Features = restApi ? LicenceFeatures.All : LicenceFeatures.None,
+        };
+        var tenant = new Tenant { Name = "Other " + Guid.NewGuid().ToString("N")[..6], LicenceId = licence.Id };
+        var workspace = new Workspace { TenantId = tenant.Id, Name = "Other shop" };
+        var contact = new Contact { TenantId = tenant.Id, WorkspaceId = workspace.Id, Name = "Secret customer", Phone = "+6281299990000" };
+        var chat = new Core.Inbox.Chat { TenantId = tenant.Id, WorkspaceId = workspace.Id, ExternalChatId = "6281299990000@c.us", DisplayName = "x" };
+        var message = new Core.Inbox.Message { TenantId = tenant.Id, WorkspaceId = workspace.Id, ChatId = chat.Id, Body = "private", Direction = Core.Inbox.MessageDirection.Outbound };
+        db.Licences.Add(licence);
+        db.Tenants.Add(tenant);
+        db.Workspaces.Add(workspace);
+        db.Contacts.Add(contact);
+        db.Chats.Add(chat);
+        db.Messages.Add(message);
+        await db.SaveChangesAsync();
+        return new OtherTenant(tenant.Id, workspace.Id, contact.Id, message.Id);
+    }
+
+    public sealed record OtherTenant(Guid TenantId, Guid WorkspaceId, Guid ContactId, Guid MessageId);
+}
+
+[CollectionDefinition(Name)]
+public sealed class ExternalApiCollection : ICollectionFixture<ExternalApiHost>
+{
+    public const string Name = "external-api";
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using KelolaPesan.Web.Endpoints;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Scalar.AspNetCore;
+
+namespace KelolaPesan.Web;
+
+/// <summary>The external REST API (issue 10): API-key scheme, per-key rate limit, body size limit, OpenAPI + Scalar.</summary>
+public static class ExternalApiSetup
+{
+    public const string RateLimitPolicy = "api-key";
+    public const long MaxRequestBytes = 1_000_000;
+    private const string DocumentRoute = "/api/openapi/{documentName}.json";
+
+    public static IServiceCollection AddExternalApi(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddProblemDetails();
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(ApiKeyAuthenticationHandler.Policy, p => p
+            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireClaim(ApiKeyAuthenticationHandler.RestApiClaim, "true"));
+
+        var permits = config.GetValue("Api:RateLimit:PermitsPerMinute", 120);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                var response = context.HttpContext.Response;
+                response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await response.WriteAsJsonAsync(new ProblemDetails
+                {
+                    Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests",
+                    Detail = $"The API key made more than {permits} requests a minute; try again in {seconds} s.",
+                }, options: null, contentType: "application/problem+json", cancellationToken: ct);
+            };
+            // One bucket per key: one noisy integration cannot starve the tenant's others.
+            o.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value ?? "anonymous",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+
+        services.AddOpenApi("v1", o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1", StringComparison.OrdinalIgnoreCase) == true;
+            o.AddDocumentTransformer<ApiDocumentTransformer>();
+        });
+        services.AddHostedService<OutgoingWebhookWorker>();
+        return services;
+    }
+
+    /// <summary>After UseAuthorization: the rate limiter partitions by the key the API scheme authenticated.</summary>
+    public static WebApplication UseExternalApi(this WebApplication app)
+    {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/v1"), api => api.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > MaxRequestBytes)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await context.Response.WriteAsJsonAsync(new ProblemDetails
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge, Title = "Request too large",
+                    Detail = $"A request body may hold at most {MaxRequestBytes:N0} bytes.",
+                }, options: null, contentType: "application/problem+json");
+                return;
+            }
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                limit.MaxRequestBodySize = MaxRequestBytes;
+            await next();
+        }));
+        app.UseRateLimiter();
+        return app;
+    }
+
+    public static WebApplication MapExternalApi(this WebApplication app)
+    {
+        var v1 = app.MapGroup("/api/v1")
+            .RequireAuthorization(ApiKeyAuthenticationHandler.Policy)
+            .RequireRateLimiting(RateLimitPolicy)
+            .DisableAntiforgery()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        v1.MapWorkspacesApi();
+        v1.MapMessagesApi();
+        v1.MapContactsRestApi();
+        v1.MapNumberValidationApi();
+
+        app.MapOpenApi(DocumentRoute);
+        app.MapScalarApiReference("/api/docs", o => o
+            .WithTitle("Kelola Pesan API")
+            .WithOpenApiRoutePattern(DocumentRoute));
+        return app;
+    }
+}

@@ -1,0 +1,54 @@
+using KelolaPesan.Core.ExternalApi;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KelolaPesan.Web.Endpoints;
+
+public static class MessagesApi
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static RouteGroupBuilder MapMessagesApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/messages").WithTags("Messages");
+        group.MapPost("/", SendAsync).WithName("SendMessage")
+            .WithSummary("Send a text, or media by URL, to a phone number")
+            .WithDescription("""
+                Example: `{"workspaceId":"<id>","to":"0812 3456 7890","text":"Pesanan Anda sudah dikirim."}` or
+                `{"workspaceId":"<id>","to":"+6281234567890","text":"Katalog","media":{"url":"https://example.com/katalog.pdf","fileName":"katalog.pdf"}}`.
+                With an `Idempotency-Key` header a repeat returns the first result (header `Idempotent-Replayed: true`) and sends nothing.
+                """);
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetMessage").WithSummary("A message's status (Pending, Sent, Delivered, Read, Failed)");
+        return api;
+    }
+
+    private static async Task<Results<Accepted<ApiMessageView>, ValidationProblem, ProblemHttpResult>> SendAsync(
+        HttpContext http, ApiMessageService messages, SendMessageRequest request,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, CancellationToken ct)
+    {
+        var outcome = await messages.SendAsync(http.ApiCaller(), request, idempotencyKey, ct);
+        switch (outcome.Kind)
+        {
+            case ApiSendKind.Invalid:
+                return TypedResults.ValidationProblem(outcome.Errors!);
+            case ApiSendKind.NotFound:
+                return ApiProblems.NotFound("workspace");
+            case ApiSendKind.InProgress:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "In progress",
+                    detail: "A request with this Idempotency-Key is still being processed.");
+            case ApiSendKind.Repeat:
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                break;
+        }
+        return TypedResults.Accepted($"/api/v1/messages/{outcome.Message!.Id}", outcome.Message);
+    }
+
+    private static async Task<Results<Ok<ApiMessageView>, ProblemHttpResult>> GetAsync(HttpContext http, ApiMessageService messages, Guid id, CancellationToken ct) =>
+        await messages.GetAsync(http.ApiCaller(), id, ct) is { } view ? TypedResults.Ok(view) : ApiProblems.NotFound("message");
+}
+
+public static class ApiProblems
+{
+    public static ProblemHttpResult NotFound(string what) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"The {what} was not found.");
+}

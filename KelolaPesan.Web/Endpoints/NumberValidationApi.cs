@@ -1,0 +1,49 @@
+using KelolaPesan.Core.ExternalApi;
+using KelolaPesan.Core.Validation;
+using KelolaPesan.Web.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KelolaPesan.Web.Endpoints;
+
+public static class NumberValidationApi
+{
+    public static RouteGroupBuilder MapNumberValidationApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("").WithTags("Number validation");
+        group.MapPost("/workspaces/{workspaceId:guid}/numbers/validate", ValidateAsync).WithName("ValidateNumbers")
+            .WithSummary($"Check which numbers are on WhatsApp: up to {ApiDirectory.MaxSyncNumbers} answered at once, more as a job")
+            .WithDescription("""Example: `{"numbers":["081234567890","+62 812 0000 0000"]}`. Beyond 50 numbers the answer is 202 with the job; poll GET /api/v1/validation-jobs/{id}.""");
+        group.MapGet("/validation-jobs/{jobId:guid}", JobAsync).WithName("GetValidationJob").WithSummary("A validation job's progress and counts");
+        return api;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ApiNumberCheck>>, Accepted<ApiValidationJobView>, ValidationProblem, ProblemHttpResult>> ValidateAsync(
+        HttpContext http, ApiDirectory directory, NumberValidationService validation, ContactJobScheduler scheduler,
+        Guid workspaceId, ValidateNumbersRequest request, CancellationToken ct)
+    {
+        var numbers = request.Numbers ?? [];
+        if (numbers.Count == 0 || numbers.Count > NumberValidationService.MaxNumbersPerJob)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["numbers"] = [$"Give between 1 and {NumberValidationService.MaxNumbersPerJob:N0} numbers."],
+            });
+        var caller = http.ApiCaller();
+        if (!await directory.SeesWorkspaceAsync(caller, workspaceId, ct))
+            return ApiProblems.NotFound("workspace");
+        if (numbers.Count <= ApiDirectory.MaxSyncNumbers)
+            return await directory.CheckNowAsync(caller, workspaceId, numbers, ct) is { } results
+                ? TypedResults.Ok(results) : ApiProblems.NotFound("workspace");
+
+        var created = await validation.CreateJobAsync(workspaceId, null, request.Name ?? "API", numbers, ct);
+        if (created.JobId is not { } jobId)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["numbers"] = [created.Error ?? "Not accepted."] });
+        await scheduler.ScheduleValidationAsync(caller.TenantId, jobId, ct);
+        var job = await directory.JobAsync(caller, jobId, ct);
+        return TypedResults.Accepted($"/api/v1/validation-jobs/{jobId}", job!);
+    }
+
+    private static async Task<Results<Ok<ApiValidationJobView>, ProblemHttpResult>> JobAsync(HttpContext http, ApiDirectory directory, Guid jobId, CancellationToken ct) =>
+        await directory.JobAsync(http.ApiCaller(), jobId, ct) is { } job ? TypedResults.Ok(job) : ApiProblems.NotFound("validation job");
+}
+
+public sealed record ValidateNumbersRequest(List<string>? Numbers, string? Name);
