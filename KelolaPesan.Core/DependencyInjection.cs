@@ -45,6 +45,20 @@ public static class DependencyInjection
         services.AddScoped<QuickReplyService>();
         services.AddScoped<MessageStatsService>();
         services.AddAdminConsole();
+        services.AddBroadcasts();
+        return services;
+    }
+
+    /// <summary>Broadcasts and sequences (issue 6): the Web project replaces the scheduler with its Quartz one.</summary>
+    private static IServiceCollection AddBroadcasts(this IServiceCollection services)
+    {
+        services.TryAddSingleton<Broadcasts.IBroadcastScheduler, Broadcasts.NoBroadcastScheduler>();
+        services.AddSingleton<Broadcasts.DispatchRecoveryState>();
+        services.AddScoped<Broadcasts.BroadcastService>();
+        services.AddScoped<Broadcasts.BroadcastDispatcher>();
+        services.AddScoped<Broadcasts.SequenceService>();
+        services.AddScoped<Broadcasts.AudienceReplies>();
+        services.AddScoped<Broadcasts.BroadcastReport>();
         return services;
     }
 

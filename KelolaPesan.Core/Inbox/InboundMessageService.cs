@@ -19,7 +19,8 @@ public sealed class InboundMessageService(
     IWhatsAppGateway gateway,
     IAttachmentStore attachments,
     IRealtimeBus bus,
-    TimeProvider clock)
+    TimeProvider clock,
+    AudienceReplies audienceReplies)
 {
     /// <summary>The name of the soft-delete query filter (KelolaDbContext.SoftDeleteFilter): a deleted chat comes back on a new message.</summary>
     private const string SoftDeleteFilter = "SoftDelete";
@@ -106,6 +107,7 @@ public sealed class InboundMessageService(
         await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, chat.Id, message.Id, message.Direction));
         if (inbound)
             await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
+        if (inbound) await audienceReplies.HandleInboundAsync(tenantId, workspaceId, e164, message.Body, ct);
         return InboundOutcome.Stored;
     }
 
