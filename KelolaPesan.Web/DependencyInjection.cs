@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Globalization;
 using KelolaPesan.Core;
 using KelolaPesan.Core.Accounts;
@@ -62,6 +63,8 @@ public static class DependencyInjection
         services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactJobScheduler>();
+        services.Replace(ServiceDescriptor.Singleton<KelolaPesan.Core.Broadcasts.IBroadcastScheduler, QuartzBroadcastScheduler>());
+        services.AddHostedService<BroadcastStartup>();
         services.AddScoped<Components.Layout.ShellState>();
         return builder;
     }
@@ -121,6 +124,7 @@ public static class DependencyInjection
         app.MapWhatsAppWebhooks();
         app.MapAttachmentsApi();
         app.MapContactsApi();
+        app.MapBroadcastsApi();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }
