@@ -49,6 +49,7 @@ public static class DependencyInjection
         services.AddAdminConsole();
         services.AddPrivacy(config);
         services.AddExternalApiCore(config);
+        services.AddBroadcasts();
         return services;
     }
 
@@ -81,6 +82,19 @@ public static class DependencyInjection
         services.AddScoped<ExternalApi.OutgoingWebhookService>();
         services.AddScoped<ExternalApi.WebhookEventTranslator>();
         services.AddScoped<ExternalApi.ApiDirectory>();
+        return services;
+    }
+
+    /// <summary>Broadcasts and sequences (issue 6): the Web project replaces the scheduler with its Quartz one.</summary>
+    private static IServiceCollection AddBroadcasts(this IServiceCollection services)
+    {
+        services.TryAddSingleton<Broadcasts.IBroadcastScheduler, Broadcasts.NoBroadcastScheduler>();
+        services.AddSingleton<Broadcasts.DispatchRecoveryState>();
+        services.AddScoped<Broadcasts.BroadcastService>();
+        services.AddScoped<Broadcasts.BroadcastDispatcher>();
+        services.AddScoped<Broadcasts.SequenceService>();
+        services.AddScoped<Broadcasts.AudienceReplies>();
+        services.AddScoped<Broadcasts.BroadcastReport>();
         return services;
     }
 

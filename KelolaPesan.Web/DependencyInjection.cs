@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Globalization;
 using KelolaPesan.Core;
 using KelolaPesan.Core.Accounts;
@@ -64,6 +65,8 @@ public static class DependencyInjection
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactJobScheduler>();
         services.AddScoped<PrivacyJobScheduler>();
+        services.Replace(ServiceDescriptor.Singleton<KelolaPesan.Core.Broadcasts.IBroadcastScheduler, QuartzBroadcastScheduler>());
+        services.AddHostedService<BroadcastStartup>();
         services.AddScoped<Components.Layout.ShellState>();
         services.AddExternalApi(builder.Configuration);
         return builder;
@@ -127,6 +130,7 @@ public static class DependencyInjection
         app.MapContactsApi();
         app.MapPrivacyApi();
         app.MapExternalApi();
+        app.MapBroadcastsApi();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }

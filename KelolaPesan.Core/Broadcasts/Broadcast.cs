@@ -37,6 +37,9 @@ public class Broadcast : Entity, IWorkspaceOwned, ISoftDeletable
     public bool IsAdminBroadcast { get; set; }
     public Guid? CreatedByUserId { get; set; }
 
+    /// <summary>Set on the carrier broadcast of one sequence step: its recipients go through the same paced queue; it never completes.</summary>
+    public Guid? SequenceStepId { get; set; }
+
     // Stored progress counters, so the live view never counts recipients on each frame.
     public int TotalRecipients { get; set; }
     public int PendingCount { get; set; }

@@ -14,4 +14,10 @@ public class WorkspaceSendBudget : Entity, IWorkspaceOwned
     public int SentToday { get; set; }
     public int SentInBatch { get; set; }
     public DateTimeOffset? NextSendAt { get; set; }
+
+    /// <summary>Set on resume: the dispatcher first turns recipients left Sending into Uncertain and reconciles them.</summary>
+    public bool NeedsRecovery { get; set; }
+
+    /// <summary>Consecutive transient gateway failures, for the back-off.</summary>
+    public int FailureStreak { get; set; }
 }

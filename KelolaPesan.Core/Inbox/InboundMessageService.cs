@@ -21,7 +21,8 @@ public sealed class InboundMessageService(
     IAttachmentStore attachments,
     IRealtimeBus bus,
     TimeProvider clock,
-    IInboundAutomation automation)
+    IInboundAutomation automation,
+    AudienceReplies audienceReplies)
 {
     /// <summary>The name of the soft-delete query filter (KelolaDbContext.SoftDeleteFilter): a deleted chat comes back on a new message.</summary>
     private const string SoftDeleteFilter = "SoftDelete";
@@ -108,6 +109,7 @@ public sealed class InboundMessageService(
         await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, chat.Id, message.Id, message.Direction));
         if (inbound)
             await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
+        if (inbound) await audienceReplies.HandleInboundAsync(tenantId, workspaceId, e164, message.Body, ct);
         await automation.OnInboundAsync(tenantId, workspaceId, chat.Id, message.Id, ct);
         return InboundOutcome.Stored;
     }

@@ -709,6 +709,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<int>("SentCount")
                         .HasColumnType("int");
 
+                    b.Property<Guid?>("SequenceStepId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<int>("SkippedCount")
                         .HasColumnType("int");
 
@@ -993,6 +996,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date");
+
+                    b.Property<int>("FailureStreak")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("NeedsRecovery")
+                        .HasColumnType("bit");
 
                     b.Property<DateTimeOffset?>("NextSendAt")
                         .HasColumnType("datetimeoffset");

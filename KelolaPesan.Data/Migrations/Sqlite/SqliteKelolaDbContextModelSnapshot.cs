@@ -702,6 +702,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<int>("SentCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("SequenceStepId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("SkippedCount")
                         .HasColumnType("INTEGER");
 
@@ -986,6 +989,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("FailureStreak")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("NeedsRecovery")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("NextSendAt")
                         .HasColumnType("INTEGER");

@@ -1,0 +1,113 @@
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Contacts;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Core.Broadcasts;
+
+/// <summary>One resolved audience member: a contact or a pasted number, with the values its placeholders use.</summary>
+public sealed record AudienceMember(Guid? ContactId, string Phone, string? Name, string? SkipReason, IReadOnlyDictionary<string, string?> Values);
+
+/// <summary>The audience of a request: lists, segments, labels and pasted numbers, deduplicated by normalised number.</summary>
+public sealed record ResolvedAudience(IReadOnlyList<AudienceMember> Members, int DuplicatesRemoved, IReadOnlySet<string> KnownKeys);
+
+public static class BroadcastAudience
+{
+    public const string ReasonOptedOut = "Opted out";
+    public const string ReasonNotRegistered = "Not on WhatsApp";
+    public const string ReasonInvalidPrefix = "Invalid number: ";
+
+    public static async Task<ResolvedAudience> ResolveAsync(IKelolaDb db, Guid tenantId, Guid workspaceId, string region, CreateBroadcastRequest request, CancellationToken ct)
+    {
+        var ids = new HashSet<Guid>();
+        if (request.ListIds.Count > 0)
+            ids.UnionWith(await db.ContactListMembers.Where(m => m.WorkspaceId == workspaceId && request.ListIds.Contains(m.ContactListId)).Select(m => m.ContactId).ToListAsync(ct));
+        if (request.LabelIds.Count > 0)
+            ids.UnionWith(await db.ContactLabels.Where(m => m.WorkspaceId == workspaceId && request.LabelIds.Contains(m.LabelId)).Select(m => m.ContactId).ToListAsync(ct));
+        foreach (var segmentId in request.SegmentIds)
+        {
+            var segment = await db.Segments.AsNoTracking().FirstOrDefaultAsync(s => s.Id == segmentId && s.WorkspaceId == workspaceId, ct);
+            if (segment is not null)
+                ids.UnionWith(await (await SegmentService.QueryContacts(db, segment, ct)).Select(c => c.Id).ToListAsync(ct));
+        }
+
+        var fields = await db.CustomFields.AsNoTracking().Select(f => new { f.Id, f.Key }).ToListAsync(ct);
+        var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { MessageTemplate.NameKey, MessageTemplate.PhoneKey };
+        known.UnionWith(fields.Select(f => f.Key));
+        var keyById = fields.ToDictionary(f => f.Id, f => f.Key);
+
+        var pasted = SplitNumbers(request.PastedNumbers).Select(raw => (Raw: raw, Result: PhoneNormalizer.Normalize(raw, region))).ToList();
+        var pastedPhones = pasted.Where(p => p.Result.IsValid).Select(p => p.Result.E164!).Distinct().ToList();
+
+        // Contacts of the workspace: everyone chosen, plus those a pasted number belongs to (their opt-out holds).
+        var contacts = new List<ContactRow>();
+        foreach (var chunk in ids.Chunk(5_000))
+            contacts.AddRange(await db.Contacts.AsNoTracking().Where(c => c.WorkspaceId == workspaceId && chunk.Contains(c.Id))
+                .Select(c => new ContactRow(c.Id, c.Name, c.Phone, c.OptedOut, c.LastValidationStatus, c.CreatedAt)).ToListAsync(ct));
+        var byPhone = new Dictionary<string, ContactRow>();
+        foreach (var chunk in pastedPhones.Chunk(5_000))
+            foreach (var c in await db.Contacts.AsNoTracking().Where(c => c.WorkspaceId == workspaceId && chunk.Contains(c.Phone))
+                         .Select(c => new ContactRow(c.Id, c.Name, c.Phone, c.OptedOut, c.LastValidationStatus, c.CreatedAt)).ToListAsync(ct))
+                byPhone.TryAdd(c.Phone, c);
+
+        var contactIds = contacts.Select(c => c.Id).Concat(byPhone.Values.Select(c => c.Id)).ToHashSet();
+        var values = new Dictionary<Guid, Dictionary<string, string?>>();
+        if (keyById.Count > 0 && contactIds.Count > 0)
+        {
+            var fieldValues = contactIds.Count > 5_000
+                ? (await db.ContactFieldValues.AsNoTracking().Where(v => v.WorkspaceId == workspaceId).Select(v => new { v.ContactId, v.FieldId, v.Value }).ToListAsync(ct))
+                    .Where(v => contactIds.Contains(v.ContactId)).ToList()
+                : await db.ContactFieldValues.AsNoTracking().Where(v => contactIds.Contains(v.ContactId)).Select(v => new { v.ContactId, v.FieldId, v.Value }).ToListAsync(ct);
+            foreach (var v in fieldValues)
+                if (keyById.TryGetValue(v.FieldId, out var key))
+                    (values.TryGetValue(v.ContactId, out var d) ? d : values[v.ContactId] = new(StringComparer.OrdinalIgnoreCase))[key] = v.Value;
+        }
+
+        var members = new List<AudienceMember>(contacts.Count + pasted.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var duplicates = 0;
+        // Contacts in the order they were added (stable across retries of the same request), then pasted numbers in typed order.
+        foreach (var c in contacts.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id))
+        {
+            if (!seen.Add(c.Phone)) { duplicates++; continue; }
+            members.Add(Member(c, values, keyById.Values));
+        }
+        foreach (var (raw, result) in pasted)
+        {
+            var phone = result.E164 ?? Limit(raw, BroadcastRecipient.PhoneMaxLength);
+            if (!seen.Add(phone)) { duplicates++; continue; }
+            if (!result.IsValid)
+                members.Add(new AudienceMember(null, phone, null, ReasonInvalidPrefix + result.Reason, Values(null, phone, null, keyById.Values)));
+            else if (byPhone.TryGetValue(phone, out var c))
+                members.Add(Member(c, values, keyById.Values));
+            else
+                members.Add(new AudienceMember(null, phone, null, null, Values(null, phone, null, keyById.Values)));
+        }
+        return new ResolvedAudience(members, duplicates, known);
+    }
+
+    public static IEnumerable<string> SplitNumbers(string? pasted) =>
+        string.IsNullOrWhiteSpace(pasted) ? [] : pasted.Split(['\n', '\r', ',', ';', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static AudienceMember Member(ContactRow c, Dictionary<Guid, Dictionary<string, string?>> values, IEnumerable<string> keys)
+    {
+        var reason = c.OptedOut ? ReasonOptedOut
+            : c.Validation == ValidationStatus.NotRegistered ? ReasonNotRegistered
+            : c.Validation == ValidationStatus.InvalidFormat ? ReasonInvalidPrefix + "format"
+            : null;
+        return new AudienceMember(c.Id, c.Phone, c.Name, reason, Values(c.Name, c.Phone, values.GetValueOrDefault(c.Id), keys));
+    }
+
+    private static Dictionary<string, string?> Values(string? name, string phone, Dictionary<string, string?>? fields, IEnumerable<string> keys)
+    {
+        var d = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in keys)
+            d[key] = fields?.GetValueOrDefault(key);
+        d[MessageTemplate.NameKey] = name;
+        d[MessageTemplate.PhoneKey] = phone;
+        return d;
+    }
+
+    private static string Limit(string value, int max) => value.Length <= max ? value : value[..max];
+
+    private sealed record ContactRow(Guid Id, string Name, string Phone, bool OptedOut, ValidationStatus? Validation, DateTimeOffset CreatedAt);
+}

@@ -1,0 +1,26 @@
+using KelolaPesan.Core.Realtime;
+
+namespace KelolaPesan.Core.Broadcasts;
+
+/// <summary>Topics of the broadcast feature beside <see cref="Topics.Broadcast"/>.</summary>
+public static class BroadcastTopics
+{
+    /// <summary>Every broadcast of a tenant: the broadcasts list listens here.</summary>
+    public static string List(Guid tenantId) => $"broadcasts/{tenantId}";
+}
+
+/// <summary>A broadcast's stored counters or status changed; subscribers re-read (coalesced).</summary>
+public sealed record BroadcastProgressChanged(Guid TenantId, Guid WorkspaceId, Guid BroadcastId) : RealtimeEvent;
+
+/// <summary>The Web side schedules the dispatcher of a workspace (Quartz); tests drive the dispatcher directly.</summary>
+public interface IBroadcastScheduler
+{
+    /// <summary>Makes sure the workspace's dispatcher runs at <paramref name="at"/> (or earlier if already due).</summary>
+    Task WakeAsync(Guid tenantId, Guid workspaceId, DateTimeOffset at, CancellationToken ct = default);
+}
+
+/// <summary>Used where no scheduler is wired (tests, bench): nothing runs by itself.</summary>
+public sealed class NoBroadcastScheduler : IBroadcastScheduler
+{
+    public Task WakeAsync(Guid tenantId, Guid workspaceId, DateTimeOffset at, CancellationToken ct = default) => Task.CompletedTask;
+}

@@ -1,0 +1,307 @@
+using FluentValidation;
+using KelolaPesan.Core.Admin;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Core.Broadcasts;
+
+public sealed record BroadcastCreated(Guid? BroadcastId, IReadOnlyList<string> Errors, int Recipients = 0, int Skipped = 0, int DuplicatesRemoved = 0)
+{
+    public bool Succeeded => BroadcastId is not null;
+    public static BroadcastCreated Fail(params string[] errors) => new(null, errors);
+}
+
+public sealed record PreviewSample(string Phone, string? Name, string Text, string? SkipReason);
+
+public sealed record BroadcastPreview(IReadOnlyList<PreviewSample> Samples, int Recipients, int Skipped, int DuplicatesRemoved, IReadOnlyList<string> UnknownPlaceholders);
+
+/// <summary>
+/// Creates broadcasts (audience resolved, pacing clamped by policy, watermark fixed, recipients materialised with their
+/// rendered text and idempotency key) and the manager's actions on them. Sending is <see cref="BroadcastDispatcher"/>'s.
+/// </summary>
+public sealed class BroadcastService(
+    IKelolaDbFactory dbFactory,
+    PolicyService policies,
+    WatermarkService watermark,
+    IBroadcastScheduler scheduler,
+    IRealtimeBus bus,
+    TimeProvider clock)
+{
+    private const int InsertChunk = 5_000;
+    private static readonly CreateBroadcastRequestValidator Validator = new();
+
+    public async Task<BroadcastPreview?> PreviewAsync(CreateBroadcastRequest request, int samples = 3, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var ws = await db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Id == request.WorkspaceId, ct);
+        if (ws is null)
+            return null;
+        var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == ws.TenantId, ct);
+        var audience = await BroadcastAudience.ResolveAsync(db, ws.TenantId, ws.Id, tenant.PhoneRegion, request, ct);
+        var footer = await FooterAsync(db, tenant, ct);
+        var list = audience.Members.Where(m => m.SkipReason is null).Take(samples)
+            .Concat(audience.Members.Where(m => m.SkipReason is not null).Take(samples))
+            .Select(m => new PreviewSample(m.Phone, m.Name, WatermarkService.Append(MessageTemplate.Render(request.MessageTemplate, m.Values, Random.Shared), footer), m.SkipReason))
+            .ToList();
+        var skipped = audience.Members.Count(m => m.SkipReason is not null);
+        return new BroadcastPreview(list, audience.Members.Count - skipped, skipped, audience.DuplicatesRemoved,
+            MessageTemplate.UnknownPlaceholders(request.MessageTemplate, audience.KnownKeys));
+    }
+
+    public async Task<BroadcastCreated> CreateAsync(CreateBroadcastRequest request, Guid? userId, CancellationToken ct = default)
+    {
+        var validation = await Validator.ValidateAsync(request, ct);
+        if (!validation.IsValid)
+            return new BroadcastCreated(null, validation.Errors.Select(e => e.ErrorMessage).ToList());
+
+        await using var db = await dbFactory.CreateAsync(ct);
+        var ws = await db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Id == request.WorkspaceId, ct);
+        if (ws is null)
+            return BroadcastCreated.Fail("Not found.");
+        var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == ws.TenantId, ct);
+        if (request.AttachmentId is { } attachmentId && !await db.Attachments.AnyAsync(a => a.Id == attachmentId && a.WorkspaceId == ws.Id, ct))
+            return BroadcastCreated.Fail("The attachment was not found.");
+
+        var now = clock.GetUtcNow();
+        DateTimeOffset? scheduledAt = null;
+        if (request.ScheduledLocal is { } local)
+        {
+            scheduledAt = BroadcastClock.ToUtc(local, tenant.TimeZone);
+            if (scheduledAt < now.AddMinutes(-1))
+                return BroadcastCreated.Fail("The scheduled time has already passed.");
+        }
+
+        var policy = await policies.GetEffectiveAsync(ws.TenantId, ct);
+        var pacing = PolicyService.ClampPacing(new BroadcastPacing(request.MinDelaySeconds, request.MaxDelaySeconds, request.BatchSize, request.BatchRestSeconds, request.DailyCap), policy);
+        var audience = await BroadcastAudience.ResolveAsync(db, ws.TenantId, ws.Id, tenant.PhoneRegion, request, ct);
+        if (audience.Members.Count == 0)
+            return BroadcastCreated.Fail("The audience has no numbers.");
+
+        var broadcast = new Broadcast
+        {
+            TenantId = ws.TenantId, WorkspaceId = ws.Id, Name = request.Name.Trim(), MessageTemplate = request.MessageTemplate,
+            AttachmentId = request.AttachmentId, AudienceJson = System.Text.Json.JsonSerializer.Serialize(new { request.ListIds, request.SegmentIds, request.LabelIds, Pasted = BroadcastAudience.SplitNumbers(request.PastedNumbers).Count() }),
+            Status = scheduledAt is null ? BroadcastStatus.Running : BroadcastStatus.Scheduled,
+            ScheduledAt = scheduledAt ?? now, StartedAt = scheduledAt is null ? now : null,
+            MinDelaySeconds = pacing.MinDelaySeconds, MaxDelaySeconds = pacing.MaxDelaySeconds, BatchSize = pacing.BatchSize,
+            BatchRestSeconds = pacing.BatchRestSeconds, DailyCap = pacing.DailyCap,
+            // The window is the tenant's when it lies inside the policy's, else the policy's; the dispatcher checks both anyway.
+            WindowStart = request.WindowStart ?? policy.SendWindowStart, WindowEnd = request.WindowEnd ?? policy.SendWindowEnd,
+            WatermarkFooter = await FooterAsync(db, tenant, ct),
+            CreatedByUserId = userId,
+        };
+        db.Broadcasts.Add(broadcast);
+        await db.SaveChangesAsync(ct);
+
+        var (total, skipped) = await MaterialiseAsync(broadcast, audience.Members, ct);
+        await scheduler.WakeAsync(broadcast.TenantId, broadcast.WorkspaceId, broadcast.ScheduledAt ?? now, ct);
+        await PublishAsync(broadcast.TenantId, broadcast.WorkspaceId, broadcast.Id);
+        return new BroadcastCreated(broadcast.Id, [], total - skipped, skipped, audience.DuplicatesRemoved);
+    }
+
+    /// <summary>
+    /// One recipient row per member with its rendered text and idempotency key, in chunks on fresh contexts with change
+    /// tracking off (the insert cost, not EF's bookkeeping, is what remains). The counters are set once at the end.
+    /// </summary>
+    internal async Task<(int Total, int Skipped)> MaterialiseAsync(Broadcast broadcast, IReadOnlyList<AudienceMember> members, CancellationToken ct)
+    {
+        var skipped = 0;
+        var sequence = 0;
+        foreach (var chunk in members.Chunk(InsertChunk))
+        {
+            await using var db = dbFactory.CreateForTenant(broadcast.TenantId);
+            var rows = new List<BroadcastRecipient>(chunk.Length);
+            foreach (var m in chunk)
+            {
+                var id = Guid.CreateVersion7();
+                var key = $"b:{broadcast.Id}:{id}";
+                var random = new Random(StableSeed(key));
+                var text = WatermarkService.Append(MessageTemplate.Render(broadcast.MessageTemplate, m.Values, random), broadcast.WatermarkFooter);
+                if (m.SkipReason is not null)
+                    skipped++;
+                rows.Add(new BroadcastRecipient
+                {
+                    Id = id, TenantId = broadcast.TenantId, WorkspaceId = broadcast.WorkspaceId, BroadcastId = broadcast.Id, ContactId = m.ContactId,
+                    Phone = m.Phone, Name = m.Name is { Length: > BroadcastRecipient.NameMaxLength } n ? n[..BroadcastRecipient.NameMaxLength] : m.Name,
+                    RenderedText = text, IdempotencyKey = key, Sequence = sequence++,
+                    Status = m.SkipReason is null ? RecipientStatus.Pending : RecipientStatus.Skipped, SkipReason = m.SkipReason,
+                });
+            }
+            db.BroadcastRecipients.AddRange(rows);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        await using (var db = dbFactory.CreateForTenant(broadcast.TenantId))
+        {
+            var total = members.Count;
+            var pending = total - skipped;
+            await db.Broadcasts.Where(b => b.Id == broadcast.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(b => b.TotalRecipients, b => b.TotalRecipients + total)
+                .SetProperty(b => b.PendingCount, b => b.PendingCount + pending)
+                .SetProperty(b => b.SkippedCount, b => b.SkippedCount + skipped), ct);
+        }
+        return (members.Count, skipped);
+    }
+
+    public async Task<IReadOnlyList<BroadcastSummary>> ListAsync(Guid? workspaceId = null, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var rows = await db.Broadcasts.AsNoTracking().Where(b => b.SequenceStepId == null && (workspaceId == null || b.WorkspaceId == workspaceId))
+            .Join(db.Workspaces, b => b.WorkspaceId, w => w.Id, (b, w) => new { b, w.Name }).ToListAsync(ct);
+        return rows.OrderByDescending(r => r.b.CreatedAt).Select(r => BroadcastSummary.From(r.b, r.Name)).ToList();
+    }
+
+    public async Task<Broadcast?> GetAsync(Guid broadcastId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.Broadcasts.AsNoTracking().FirstOrDefaultAsync(b => b.Id == broadcastId, ct);
+    }
+
+    /// <summary>Counts per state straight from the rows (delivered and read move by acks, outside the dispatcher).</summary>
+    public async Task<IReadOnlyDictionary<RecipientStatus, int>> CountByStatusAsync(Guid broadcastId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.BroadcastRecipients.Where(r => r.BroadcastId == broadcastId).GroupBy(r => r.Status)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+    }
+
+    public async Task<IReadOnlyList<BroadcastRecipient>> RecipientsAsync(Guid broadcastId, RecipientStatus? status, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.BroadcastRecipients.AsNoTracking().Where(r => r.BroadcastId == broadcastId && (status == null || r.Status == status))
+            .OrderBy(r => r.Sequence).Skip(skip).Take(take).ToListAsync(ct);
+    }
+
+    /// <summary>The latest failures, newest first, for the broadcast page.</summary>
+    public async Task<IReadOnlyList<BroadcastRecipient>> LatestErrorsAsync(Guid broadcastId, int take = 5, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.BroadcastRecipients.AsNoTracking().Where(r => r.BroadcastId == broadcastId && (r.Status == RecipientStatus.Failed || r.Status == RecipientStatus.Uncertain))
+            .OrderByDescending(r => r.Sequence).Take(take).ToListAsync(ct);
+    }
+
+    public Task<bool> PauseAsync(Guid broadcastId, CancellationToken ct = default) =>
+        MoveAsync(broadcastId, [BroadcastStatus.Running, BroadcastStatus.Scheduled], BroadcastStatus.Paused, "Paused by a manager.", ct);
+
+    public async Task<bool> ResumeAsync(Guid broadcastId, CancellationToken ct = default)
+    {
+        var moved = await MoveAsync(broadcastId, [BroadcastStatus.Paused], BroadcastStatus.Running, null, ct);
+        if (moved)
+            await WakeAsync(broadcastId, recover: true, ct);
+        return moved;
+    }
+
+    public async Task<bool> CancelAsync(Guid broadcastId, CancellationToken ct = default)
+    {
+        if (!await MoveAsync(broadcastId, [BroadcastStatus.Running, BroadcastStatus.Scheduled, BroadcastStatus.Paused, BroadcastStatus.Draft], BroadcastStatus.Cancelled, "Cancelled by a manager.", ct))
+            return false;
+        await using var db = await dbFactory.CreateAsync(ct);
+        var skipped = await db.BroadcastRecipients.Where(r => r.BroadcastId == broadcastId && r.Status == RecipientStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Skipped).SetProperty(r => r.SkipReason, "Cancelled"), ct);
+        await db.Broadcasts.Where(b => b.Id == broadcastId).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.PendingCount, b => b.PendingCount - skipped).SetProperty(b => b.SkippedCount, b => b.SkippedCount + skipped)
+            .SetProperty(b => b.FinishedAt, clock.GetUtcNow()), ct);
+        await PublishAsync(broadcastId, ct);
+        return true;
+    }
+
+    /// <summary>Failed recipients go back to Pending and the broadcast runs again.</summary>
+    public Task<int> RetryFailedAsync(Guid broadcastId, CancellationToken ct = default) =>
+        RequeueAsync(broadcastId, RecipientStatus.Failed, ct);
+
+    /// <summary>The manager's "resend anyway" for recipients the reconciliation could not settle: they may receive it twice.</summary>
+    public Task<int> ResendUncertainAsync(Guid broadcastId, CancellationToken ct = default) =>
+        RequeueAsync(broadcastId, RecipientStatus.Uncertain, ct);
+
+    private async Task<int> RequeueAsync(Guid broadcastId, RecipientStatus from, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var broadcast = await db.Broadcasts.FirstOrDefaultAsync(b => b.Id == broadcastId, ct);
+        if (broadcast is null || broadcast.Status == BroadcastStatus.Cancelled)
+            return 0;
+        var moved = await db.BroadcastRecipients.Where(r => r.BroadcastId == broadcastId && r.Status == from)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Pending).SetProperty(r => r.Error, (string?)null), ct);
+        if (moved == 0)
+            return 0;
+        var failed = from == RecipientStatus.Failed ? moved : 0;
+        var uncertain = from == RecipientStatus.Uncertain ? moved : 0;
+        await db.Broadcasts.Where(b => b.Id == broadcastId).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.PendingCount, b => b.PendingCount + moved)
+            .SetProperty(b => b.FailedCount, b => b.FailedCount - failed)
+            .SetProperty(b => b.UncertainCount, b => b.UncertainCount - uncertain)
+            .SetProperty(b => b.Status, b => b.Status == BroadcastStatus.Completed ? BroadcastStatus.Running : b.Status)
+            .SetProperty(b => b.FinishedAt, (DateTimeOffset?)null), ct);
+        await WakeAsync(broadcastId, recover: false, ct);
+        return moved;
+    }
+
+    private async Task<bool> MoveAsync(Guid broadcastId, BroadcastStatus[] from, BroadcastStatus to, string? reason, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var now = clock.GetUtcNow();
+        var moved = await db.Broadcasts.Where(b => b.Id == broadcastId && from.Contains(b.Status)).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.Status, to).SetProperty(b => b.StatusReason, reason)
+            .SetProperty(b => b.StartedAt, b => to == BroadcastStatus.Running && b.StartedAt == null ? now : b.StartedAt), ct) == 1;
+        if (moved)
+            await PublishAsync(broadcastId, ct);
+        return moved;
+    }
+
+    private async Task WakeAsync(Guid broadcastId, bool recover, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var b = await db.Broadcasts.AsNoTracking().Select(b => new { b.Id, b.TenantId, b.WorkspaceId }).FirstOrDefaultAsync(b => b.Id == broadcastId, ct);
+        if (b is null)
+            return;
+        if (recover)
+            await db.SendBudgets.Where(x => x.WorkspaceId == b.WorkspaceId).ExecuteUpdateAsync(s => s.SetProperty(x => x.NeedsRecovery, true), ct);
+        await scheduler.WakeAsync(b.TenantId, b.WorkspaceId, clock.GetUtcNow(), ct);
+        await PublishAsync(b.TenantId, b.WorkspaceId, b.Id);
+    }
+
+    private async Task PublishAsync(Guid broadcastId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        if (await db.Broadcasts.AsNoTracking().Where(b => b.Id == broadcastId).Select(b => new { b.TenantId, b.WorkspaceId }).FirstOrDefaultAsync(ct) is { } b)
+            await PublishAsync(b.TenantId, b.WorkspaceId, broadcastId);
+    }
+
+    private async Task PublishAsync(Guid tenantId, Guid workspaceId, Guid broadcastId)
+    {
+        var evt = new BroadcastProgressChanged(tenantId, workspaceId, broadcastId);
+        await bus.PublishAsync(Topics.Broadcast(broadcastId), evt);
+        await bus.PublishAsync(BroadcastTopics.List(tenantId), evt);
+    }
+
+    private async Task<string?> FooterAsync(IKelolaDb db, Tenant tenant, CancellationToken ct)
+    {
+        var tier = await db.Licences.AsNoTracking().IgnoreQueryFilters().Where(l => l.Id == tenant.LicenceId).Select(l => (PolicyTier?)l.Tier).FirstOrDefaultAsync(ct);
+        return await watermark.FooterForAsync(tier ?? PolicyTier.Basic, ct);
+    }
+
+    /// <summary>A seed that is the same on every run and machine (string.GetHashCode is randomised per process).</summary>
+    internal static int StableSeed(string key)
+    {
+        unchecked
+        {
+            var hash = (int)2166136261;
+            foreach (var c in key)
+                hash = (hash ^ c) * 16777619;
+            return hash;
+        }
+    }
+}
+
+public sealed record BroadcastSummary(Guid Id, string Name, Guid WorkspaceId, string WorkspaceName, BroadcastStatus Status, string? StatusReason,
+    DateTimeOffset? ScheduledAt, int Total, int Pending, int Sent, int Failed, int Skipped, int Uncertain, DateTimeOffset CreatedAt)
+{
+    public int Done => Total - Pending;
+    public double Percent => Total == 0 ? 100 : 100.0 * Done / Total;
+
+    public static BroadcastSummary From(Broadcast b, string workspaceName) =>
+        new(b.Id, b.Name, b.WorkspaceId, workspaceName, b.Status, b.StatusReason, b.ScheduledAt, b.TotalRecipients, b.PendingCount,
+            b.SentCount + b.DeliveredCount + b.ReadCount, b.FailedCount, b.SkippedCount, b.UncertainCount, b.CreatedAt);
+}

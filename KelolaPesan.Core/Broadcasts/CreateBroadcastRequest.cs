@@ -1,0 +1,54 @@
+using FluentValidation;
+
+namespace KelolaPesan.Core.Broadcasts;
+
+/// <summary>What the composer (and the API) asks for; pacing is clamped by the workspace policy on creation.</summary>
+public sealed class CreateBroadcastRequest
+{
+    public const int PastedNumbersMaxLength = 200_000;
+
+    public string Name { get; set; } = "";
+    public Guid WorkspaceId { get; set; }
+    public List<Guid> ListIds { get; set; } = [];
+    public List<Guid> SegmentIds { get; set; } = [];
+    public List<Guid> LabelIds { get; set; } = [];
+
+    /// <summary>Numbers separated by new lines, commas or semicolons, in any format the normaliser reads.</summary>
+    public string? PastedNumbers { get; set; }
+    public string MessageTemplate { get; set; } = "";
+    public Guid? AttachmentId { get; set; }
+
+    /// <summary>Null: start now. Otherwise the local time in the tenant's time zone.</summary>
+    public DateTime? ScheduledLocal { get; set; }
+    public int MinDelaySeconds { get; set; } = 30;
+    public int MaxDelaySeconds { get; set; } = 60;
+    public int BatchSize { get; set; } = 50;
+    public int BatchRestSeconds { get; set; } = 600;
+    public int DailyCap { get; set; } = 1000;
+    public TimeOnly? WindowStart { get; set; }
+    public TimeOnly? WindowEnd { get; set; }
+
+    public bool HasAudience => ListIds.Count > 0 || SegmentIds.Count > 0 || LabelIds.Count > 0 || !string.IsNullOrWhiteSpace(PastedNumbers);
+}
+
+public sealed class CreateBroadcastRequestValidator : AbstractValidator<CreateBroadcastRequest>
+{
+    public CreateBroadcastRequestValidator()
+    {
+        RuleFor(x => x.Name).NotEmpty().WithMessage("Give the broadcast a name.")
+            .MaximumLength(Broadcast.NameMaxLength);
+        RuleFor(x => x.WorkspaceId).NotEmpty().WithMessage("Choose a workspace.");
+        RuleFor(x => x.MessageTemplate).NotEmpty().WithMessage("Write the message.")
+            .MaximumLength(Broadcast.MessageMaxLength)
+            .Must(Broadcasts.MessageTemplate.HasBalancedBraces).WithMessage("Every { needs its closing }.");
+        RuleFor(x => x.PastedNumbers).MaximumLength(CreateBroadcastRequest.PastedNumbersMaxLength);
+        RuleFor(x => x).Must(x => x.HasAudience).WithName("Audience").WithMessage("Choose at least one list, segment, label or paste numbers.");
+        RuleFor(x => x.MinDelaySeconds).GreaterThanOrEqualTo(0);
+        RuleFor(x => x.MaxDelaySeconds).GreaterThanOrEqualTo(x => x.MinDelaySeconds).WithMessage("The longest delay cannot be shorter than the shortest.");
+        RuleFor(x => x.BatchSize).GreaterThan(0);
+        RuleFor(x => x.BatchRestSeconds).GreaterThanOrEqualTo(0);
+        RuleFor(x => x.DailyCap).GreaterThan(0);
+        RuleFor(x => x.WindowEnd).NotNull().When(x => x.WindowStart is not null).WithMessage("Give both ends of the sending window.");
+        RuleFor(x => x.WindowStart).NotNull().When(x => x.WindowEnd is not null).WithMessage("Give both ends of the sending window.");
+    }
+}

@@ -1,0 +1,82 @@
+using KelolaPesan.Core.Admin;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Tests.Accounts;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace KelolaPesan.Tests.Broadcasts;
+
+[Collection(BrowserCollection.Name)]
+public sealed class BroadcastBrowserTests(BrowserFixture browser, KelolaAppFactory app)
+{
+    [Fact]
+    public async Task CreateAndStartOnTheSimulator_ProgressReaches100WithoutReload()
+    {
+        // Zero pacing is allowed only because the policy says so: the demo licence's tier gets an override for this test.
+        var restore = await AllowZeroPacingAsync();
+        try
+        {
+            await using var owner = await browser.NewPageAsync(app.BaseUrl);
+            await owner.RunAsync(async page =>
+            {
+                await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+                await page.GotoAsync("/broadcasts/new");
+                await page.WaitForCircuitAsync();
+                var name = "Promo-" + Guid.NewGuid().ToString("N")[..6];
+                await page.Locator("[data-testid=broadcast-name] input, input[data-testid=broadcast-name]").FillAsync(name);
+                await page.Locator("[data-testid=audience-numbers] textarea, textarea[data-testid=audience-numbers]").FillAsync(
+                    string.Join("\n", Enumerable.Range(0, 12).Select(i => $"0813{Random.Shared.Next(1000000, 9999999)}")));
+                await page.Locator("[data-testid=broadcast-message] textarea, textarea[data-testid=broadcast-message]").FillAsync("{Halo|Hai} {name|Kak}, promo hari ini!");
+                await page.Locator("[data-testid=pacing-min] input, input[data-testid=pacing-min]").FillAsync("0");
+                await page.Locator("[data-testid=pacing-max] input, input[data-testid=pacing-max]").FillAsync("0");
+                await page.ByTestId("broadcast-preview").ClickAsync();
+                await Assertions.Expect(page.ByTestId("broadcast-preview-panel")).ToContainTextAsync("12");
+                await page.ByTestId("broadcast-create").ClickAsync();
+
+                await page.WaitForURLAsync("**/broadcasts/*-*");
+                await Assertions.Expect(page.ByTestId("broadcast-progress")).ToHaveAttributeAsync("data-percent", "100", new() { Timeout = 30_000 });
+                await Assertions.Expect(page.ByTestId("broadcast-status")).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 15_000 });
+                await Assertions.Expect(page.ByTestId("count-Skipped")).ToContainTextAsync("0");
+
+                await page.GotoAsync("/broadcasts");
+                await page.WaitForCircuitAsync();
+                await Assertions.Expect(page.Locator("tr", new() { HasText = name })).ToContainTextAsync("12 / 12");
+                Assert.Empty(owner.ConsoleErrors);
+            });
+        }
+        finally
+        {
+            await restore();
+        }
+    }
+
+    private async Task<Func<Task>> AllowZeroPacingAsync()
+    {
+        var scope = app.Services.CreateScope();
+        var factory = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>();
+        await using var db = factory.CreateSystem();
+        var tier = await db.Licences.Where(l => l.CodePrefix != null && db.Tenants.Any(t => t.LicenceId == l.Id && t.Name == "Toko Demo")).Select(l => l.Tier).FirstAsync();
+        var existing = await db.Policies.AsNoTracking().FirstOrDefaultAsync(p => p.Tier == tier);
+        await db.Policies.Where(p => p.Tier == tier).ExecuteDeleteAsync();
+        db.Policies.Add(new PolicySettings
+        {
+            Tier = tier, MinDelaySeconds = 0, MaxDelaySeconds = 0, BatchSize = 1000, BatchRestSeconds = 0, DailyCapPerWorkspace = 100_000,
+            SendWindowStart = new TimeOnly(0, 0), SendWindowEnd = new TimeOnly(0, 0),
+        });
+        await db.SaveChangesAsync();
+        return async () =>
+        {
+            await using var restore = factory.CreateSystem();
+            await restore.Policies.Where(p => p.Tier == tier).ExecuteDeleteAsync();
+            if (existing is not null)
+            {
+                existing.Id = Guid.CreateVersion7();
+                restore.Policies.Add(existing);
+                await restore.SaveChangesAsync();
+            }
+            scope.Dispose();
+        };
+    }
+}

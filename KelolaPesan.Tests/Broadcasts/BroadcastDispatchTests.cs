@@ -1,0 +1,257 @@
+using KelolaPesan.Core.Admin;
+using KelolaPesan.Core.Broadcasts;
+using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Workspaces;
+using KelolaPesan.Tests.Gateways;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KelolaPesan.Tests.Broadcasts;
+
+public class BroadcastDispatchTests
+{
+    private static PolicySettings Fast() => new()
+    {
+        MinDelaySeconds = 0, MaxDelaySeconds = 0, BatchSize = 1000, BatchRestSeconds = 0, DailyCapPerWorkspace = 100_000,
+        SendWindowStart = new TimeOnly(0, 0), SendWindowEnd = new TimeOnly(0, 0),
+    };
+
+    private static string Numbers(int count, int from = 0) =>
+        string.Join("\n", Enumerable.Range(from, count).Select(i => $"0812{3000000 + i}"));
+
+    [Fact]
+    public async Task Create_SkipsOptedOutInvalidAndNotRegistered_WithReasons_AndDropsDuplicates()
+    {
+        await using var host = await BroadcastHost.CreateAsync(Fast());
+        await host.AddContactAsync("+6281230000001", "Ani", optedOut: true);
+        await host.AddContactAsync("+6281230000002", "Budi", validation: ValidationStatus.NotRegistered);
+        var created = await host.CreateAsync(host.Request("081230000001\n081230000002\n081230000003\n+62 812-3000-0003\nabc\n081230000004"));
+
+        Assert.True(created.Succeeded, string.Join(", ", created.Errors));
+        Assert.Equal(1, created.DuplicatesRemoved);
+        var rows = await host.RecipientsAsync(created.BroadcastId!.Value);
+        Assert.Equal(5, rows.Count);
+        Assert.Equal(BroadcastAudience.ReasonOptedOut, rows.Single(r => r.Phone == "+6281230000001").SkipReason);
+        Assert.Equal(BroadcastAudience.ReasonNotRegistered, rows.Single(r => r.Phone == "+6281230000002").SkipReason);
+        Assert.StartsWith(BroadcastAudience.ReasonInvalidPrefix, rows.Single(r => r.Phone == "abc").SkipReason);
+        Assert.All(rows.Where(r => r.SkipReason is not null), r => Assert.Equal(RecipientStatus.Skipped, r.Status));
+        var footer = (await host.BroadcastAsync(created.BroadcastId!.Value)).WatermarkFooter;
+        Assert.Equal(WatermarkService.Append("Halo Budi", footer), rows.Single(r => r.Phone == "+6281230000002").RenderedText);
+        Assert.Equal(WatermarkService.Append("Halo Kak", footer), rows.Single(r => r.Phone == "+6281230000003").RenderedText);
+        Assert.All(rows, r => Assert.Equal($"b:{r.BroadcastId}:{r.Id}", r.IdempotencyKey));
+        var b = await host.BroadcastAsync(created.BroadcastId.Value);
+        Assert.Equal((5, 2, 3), (b.TotalRecipients, b.PendingCount, b.SkippedCount));
+
+        await host.RunToEndAsync();
+        Assert.Equal(1, await host.SimulatorSendsToAsync("+6281230000003"));
+        Assert.Equal(0, await host.SimulatorSendsToAsync("+6281230000001"));
+        b = await host.BroadcastAsync(created.BroadcastId.Value);
+        Assert.Equal((BroadcastStatus.Completed, 0, 2), (b.Status, b.PendingCount, b.SentCount));
+    }
+
+    [Fact]
+    public async Task Create_ClampsPacingToThePolicy_AndAppendsTheWatermark()
+    {
+        await using var host = await BroadcastHost.CreateAsync(new PolicySettings { MinDelaySeconds = 30, MaxDelaySeconds = 60, BatchSize = 50, BatchRestSeconds = 600, DailyCapPerWorkspace = 500 });
+        await host.InScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<WatermarkService>().SaveAsync(new WatermarkSettings { Enabled = true, Text = "Dikirim dengan Kelola Pesan", Tiers = PolicyTierSet.Basic },
+                KelolaPesan.Core.Audit.AuditActor.System);
+            return 0;
+        });
+        var request = host.Request("081230000001");
+        (request.MinDelaySeconds, request.MaxDelaySeconds, request.BatchSize, request.BatchRestSeconds, request.DailyCap) = (1, 2, 500, 5, 9999);
+        var created = await host.CreateAsync(request);
+        var b = await host.BroadcastAsync(created.BroadcastId!.Value);
+        Assert.Equal((30, 60, 50, 600, 500), (b.MinDelaySeconds, b.MaxDelaySeconds, b.BatchSize, b.BatchRestSeconds, b.DailyCap));
+        Assert.Equal("Dikirim dengan Kelola Pesan", b.WatermarkFooter);
+        Assert.Equal("Halo Kak\n\nDikirim dengan Kelola Pesan", (await host.RecipientsAsync(b.Id)).Single().RenderedText);
+    }
+
+    [Fact]
+    public async Task Pacing_DelaysStayInTheRange_AndEveryBatchIsFollowedByTheRest()
+    {
+        var policy = Fast();
+        (policy.MinDelaySeconds, policy.MaxDelaySeconds, policy.BatchSize, policy.BatchRestSeconds) = (5, 10, 3, 120);
+        await using var host = await BroadcastHost.CreateAsync(policy);
+        var request = host.Request(Numbers(8));
+        (request.MinDelaySeconds, request.MaxDelaySeconds, request.BatchSize, request.BatchRestSeconds) = (5, 10, 3, 120);
+        var created = await host.CreateAsync(request);
+
+        await host.RunToEndAsync();
+        var sent = (await host.RecipientsAsync(created.BroadcastId!.Value)).Select(r => r.SentAt!.Value).ToList();
+        Assert.Equal(8, sent.Count);
+        var gaps = sent.Zip(sent.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+        for (var i = 0; i < gaps.Count; i++)
+        {
+            if ((i + 1) % 3 == 0)
+                Assert.Equal(120, gaps[i]);
+            else
+                Assert.InRange(gaps[i], 5, 10);
+        }
+    }
+
+    [Fact]
+    public async Task DailyCapAndWindow_HoldAcrossTwoBroadcastsOfOneWorkspace()
+    {
+        var policy = Fast();
+        (policy.DailyCapPerWorkspace, policy.SendWindowStart, policy.SendWindowEnd) = (4, new TimeOnly(8, 0), new TimeOnly(20, 0));
+        await using var host = await BroadcastHost.CreateAsync(policy);
+        var first = await host.CreateAsync(host.Request(Numbers(3), "A"));
+        var second = await host.CreateAsync(host.Request(Numbers(3, 100), "B"));
+
+        await host.RunToEndAsync();
+        var rows = (await host.RecipientsAsync(first.BroadcastId!.Value)).Concat(await host.RecipientsAsync(second.BroadcastId!.Value)).ToList();
+        Assert.All(rows, r => Assert.Equal(RecipientStatus.Sent, r.Status));
+        var jakarta = BroadcastClock.Zone("Asia/Jakarta");
+        var byDay = rows.GroupBy(r => DateOnly.FromDateTime(BroadcastClock.ToLocal(r.SentAt!.Value, jakarta).DateTime)).ToList();
+        Assert.Equal([4, 2], byDay.OrderBy(g => g.Key).Select(g => g.Count()));
+        Assert.All(rows, r => Assert.InRange(BroadcastClock.ToLocal(r.SentAt!.Value, jakarta).TimeOfDay, TimeSpan.FromHours(8), TimeSpan.FromHours(20)));
+        // The first broadcast goes first, then the second continues on the next morning at 08:00.
+        Assert.Equal(new TimeSpan(8, 0, 0), BroadcastClock.ToLocal(rows.Max(r => r.SentAt!.Value), jakarta).TimeOfDay);
+    }
+
+    [Fact]
+    public async Task Restart_RecipientLeftSending_IsReconciledFromHistory_OrLeftUncertain_NeverSentTwice()
+    {
+        await using var host = await BroadcastHost.CreateAsync(Fast());
+        var created = await host.CreateAsync(host.Request(Numbers(4)));
+        var id = created.BroadcastId!.Value;
+        var rows = await host.RecipientsAsync(id);
+        // The crash: two recipients were claimed; the first one's send reached the gateway, the second's did not.
+        var simulator = host.Services.GetRequiredService<SimulatorGateway>();
+        await simulator.SendTextAsync(new GatewayTextMessage(BroadcastHost.Session, rows[0].Phone.TrimStart('+'), rows[0].RenderedText), CancellationToken.None);
+        await using (var db = host.Database.CreateForTenant(host.TenantId))
+        {
+            await db.BroadcastRecipients.Where(r => r.Id == rows[0].Id || r.Id == rows[1].Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Sending).SetProperty(r => r.SendingAt, host.Clock.GetUtcNow().AddSeconds(-1)));
+            await db.Broadcasts.Where(b => b.Id == id).ExecuteUpdateAsync(s => s.SetProperty(b => b.PendingCount, 2));
+        }
+
+        await host.RunToEndAsync();
+
+        rows = await host.RecipientsAsync(id);
+        Assert.Equal(RecipientStatus.Sent, rows[0].Status);
+        Assert.NotNull(rows[0].ExternalMessageId);
+        Assert.Equal(RecipientStatus.Uncertain, rows[1].Status);
+        var counts = await Task.WhenAll(rows.Select(r => host.SimulatorSendsToAsync(r.Phone)));
+        Assert.Equal([1, 0, 1, 1], counts);
+        var b = await host.BroadcastAsync(id);
+        Assert.Equal((BroadcastStatus.Completed, 3, 1, 0), (b.Status, b.SentCount, b.UncertainCount, b.PendingCount));
+
+        // The manager's "resend anyway" is the only way it goes out.
+        Assert.Equal(1, await host.InScopeAsync(sp => sp.GetRequiredService<BroadcastService>().ResendUncertainAsync(id)));
+        await host.RunToEndAsync();
+        Assert.Equal(1, await host.SimulatorSendsToAsync(rows[1].Phone));
+        Assert.Equal((4, 0), ((await host.BroadcastAsync(id)).SentCount, (await host.BroadcastAsync(id)).UncertainCount));
+    }
+
+    [Fact]
+    public async Task LostAnswer_TheSendIsFoundInTheHistory_NotSentAgain()
+    {
+        LosingGateway? losing = null;
+        var lost = 0;
+        await using var host = await BroadcastHost.CreateAsync(Fast(), wrap: inner => losing = new LosingGateway(inner, m => m.To.EndsWith("3000001", StringComparison.Ordinal) && Interlocked.Increment(ref lost) == 1));
+        var created = await host.CreateAsync(host.Request(Numbers(3)));
+        await host.RunToEndAsync();
+        var rows = await host.RecipientsAsync(created.BroadcastId!.Value);
+        Assert.All(rows, r => Assert.Equal(RecipientStatus.Sent, r.Status));
+        var counts = await Task.WhenAll(rows.Select(r => host.SimulatorSendsToAsync(r.Phone)));
+        Assert.Equal([1, 1, 1], counts);
+        Assert.Equal(3, losing!.SendCalls);
+    }
+
+    [Fact]
+    public async Task Outage_FakeWahaAnswers500AndThrottles_BacksOffAndSendsEveryNumberExactlyOnce()
+    {
+        await using var waha = await FakeWahaServer.StartAsync();
+        waha.AddSession(BroadcastHost.Session);
+        await using var host = await BroadcastHost.CreateAsync(Fast(), waha.BaseAddress);
+        var created = await host.CreateAsync(host.Request(Numbers(6)));
+        var id = created.BroadcastId!.Value;
+
+        var first = await host.RunOnceAsync(); // sends 0..5 until the outage starts below
+        Assert.Null(first.NextRunAt);
+        var retry = await host.CreateAsync(host.Request(Numbers(6, 50), "Kedua"));
+        waha.FailNext(4);
+        waha.ThrottleNext(1, TimeSpan.FromSeconds(30));
+        var backoffs = new List<TimeSpan>();
+        var before = host.Clock.GetUtcNow();
+        await host.RunToEndAsync(each: run => { if (run.NextRunAt > host.Clock.GetUtcNow()) backoffs.Add(run.NextRunAt.Value - host.Clock.GetUtcNow()); });
+
+        Assert.True(backoffs.Count >= 5, $"backed off {backoffs.Count} times");
+        Assert.Contains(TimeSpan.FromSeconds(30), backoffs);
+        var rows = (await host.RecipientsAsync(id)).Concat(await host.RecipientsAsync(retry.BroadcastId!.Value)).ToList();
+        Assert.All(rows, r => Assert.Equal(RecipientStatus.Sent, r.Status));
+        var delivered = waha.Requests.Where(r => r.Method == "POST" && r.Path == "/api/sendText").Select(r => r.Json!["chatId"]!.GetValue<string>()).ToList();
+        var history = rows.Select(r => r.Phone.TrimStart('+') + "@c.us").ToDictionary(c => c, c => 0);
+        var messages = await host.InScopeAsync(async sp =>
+        {
+            var gateway = sp.GetRequiredService<IWhatsAppGateway>();
+            foreach (var chat in history.Keys.ToList())
+                history[chat] = (await gateway.GetChatMessagesAsync(BroadcastHost.Session, chat, 100, true, CancellationToken.None)).Count;
+            return history;
+        });
+        Assert.All(messages, m => Assert.Equal(1, m.Value));
+        Assert.Equal(12 + 5, delivered.Count); // every number once, plus the five refused attempts
+        Assert.True(host.Clock.GetUtcNow() > before);
+    }
+
+    [Fact]
+    public async Task Disconnected_PausesTheBroadcastWithTheReason_ResumeContinues()
+    {
+        await using var host = await BroadcastHost.CreateAsync(Fast());
+        var created = await host.CreateAsync(host.Request(Numbers(2)));
+        var id = created.BroadcastId!.Value;
+        await using (var db = host.Database.CreateForTenant(host.TenantId))
+            await db.Workspaces.ExecuteUpdateAsync(s => s.SetProperty(w => w.ConnectionStatus, ConnectionStatus.Disconnected));
+        await host.RunToEndAsync();
+        var b = await host.BroadcastAsync(id);
+        Assert.Equal((BroadcastStatus.Paused, BroadcastDispatcher.DisconnectedReason, 2), (b.Status, b.StatusReason, b.PendingCount));
+
+        await using (var db = host.Database.CreateForTenant(host.TenantId))
+            await db.Workspaces.ExecuteUpdateAsync(s => s.SetProperty(w => w.ConnectionStatus, ConnectionStatus.Connected));
+        Assert.True(await host.InScopeAsync(sp => sp.GetRequiredService<BroadcastService>().ResumeAsync(id)));
+        await host.RunToEndAsync();
+        Assert.Equal((BroadcastStatus.Completed, 2), ((await host.BroadcastAsync(id)).Status, (await host.BroadcastAsync(id)).SentCount));
+    }
+
+    [Fact]
+    public async Task OptOutKeyword_SetsTheFlag_AndLaterClaimsSkipTheContact()
+    {
+        await using var host = await BroadcastHost.CreateAsync(Fast());
+        var ani = await host.AddContactAsync("+628123000000", "Ani");
+        var created = await host.CreateAsync(host.Request(Numbers(2)));
+        await host.InScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<AudienceReplies>().HandleInboundAsync(host.TenantId, host.WorkspaceId, ani.Phone, "  berhenti ");
+            await sp.GetRequiredService<AudienceReplies>().HandleInboundAsync(host.TenantId, host.WorkspaceId, "+628123000001", "stop please");
+            return 0;
+        });
+        await host.RunToEndAsync();
+        var rows = await host.RecipientsAsync(created.BroadcastId!.Value);
+        Assert.Equal((RecipientStatus.Skipped, BroadcastAudience.ReasonOptedOut), (rows[0].Status, rows[0].SkipReason));
+        Assert.Equal(RecipientStatus.Sent, rows[1].Status);
+        Assert.Equal(0, await host.SimulatorSendsToAsync(ani.Phone));
+        Assert.False(AudienceReplies.IsOptOut("stop please", null));
+        Assert.True(AudienceReplies.IsOptOut("Unsub", "UNSUB, STOP"));
+    }
+
+    [Fact]
+    public async Task PauseCancelAndRetryFailed()
+    {
+        await using var host = await BroadcastHost.CreateAsync(Fast());
+        var created = await host.CreateAsync(host.Request(Numbers(3)));
+        var id = created.BroadcastId!.Value;
+        var service = (Func<BroadcastService>)(() => host.Services.CreateScope().ServiceProvider.GetRequiredService<BroadcastService>());
+        Assert.True(await service().PauseAsync(id));
+        await host.RunToEndAsync();
+        Assert.Equal(3, (await host.BroadcastAsync(id)).PendingCount);
+        Assert.True(await service().CancelAsync(id));
+        var b = await host.BroadcastAsync(id);
+        Assert.Equal((BroadcastStatus.Cancelled, 0, 3), (b.Status, b.PendingCount, b.SkippedCount));
+        Assert.False(await service().ResumeAsync(id));
+        Assert.Equal(0, await service().RetryFailedAsync(id));
+    }
+}

@@ -1,0 +1,37 @@
+using KelolaPesan.Core.Gateways;
+
+namespace KelolaPesan.Tests.Broadcasts;
+
+/// <summary>
+/// A real gateway whose answer to chosen sends is lost: the message goes out through the inner gateway, then the call
+/// fails like a timeout (no status code, transient). The dispatcher must find it in the history instead of resending.
+/// </summary>
+public sealed class LosingGateway(IWhatsAppGateway inner, Func<GatewayTextMessage, bool> loseAnswer) : IWhatsAppGateway
+{
+    public int SendCalls;
+
+    public async Task<string> SendTextAsync(GatewayTextMessage message, CancellationToken ct)
+    {
+        Interlocked.Increment(ref SendCalls);
+        var id = await inner.SendTextAsync(message, ct);
+        if (loseAnswer(message))
+            throw new GatewayException("SendText", "timed out", null, isTransient: true);
+        return id;
+    }
+
+    public Task EnsureSessionAsync(GatewaySessionSetup setup, CancellationToken ct) => inner.EnsureSessionAsync(setup, ct);
+    public Task<GatewaySessionInfo> GetSessionAsync(string session, CancellationToken ct) => inner.GetSessionAsync(session, ct);
+    public Task StartSessionAsync(string session, CancellationToken ct) => inner.StartSessionAsync(session, ct);
+    public Task StopSessionAsync(string session, CancellationToken ct) => inner.StopSessionAsync(session, ct);
+    public Task RestartSessionAsync(string session, CancellationToken ct) => inner.RestartSessionAsync(session, ct);
+    public Task LogoutSessionAsync(string session, CancellationToken ct) => inner.LogoutSessionAsync(session, ct);
+    public Task DeleteSessionAsync(string session, CancellationToken ct) => inner.DeleteSessionAsync(session, ct);
+    public Task<GatewayQrCode?> GetQrCodeAsync(string session, CancellationToken ct) => inner.GetQrCodeAsync(session, ct);
+    public Task<string> SendMediaAsync(GatewayMediaMessage message, CancellationToken ct) => inner.SendMediaAsync(message, ct);
+    public Task MarkChatReadAsync(string session, string chatId, CancellationToken ct) => inner.MarkChatReadAsync(session, chatId, ct);
+    public Task<GatewayNumberCheck> CheckNumberAsync(string session, string phone, CancellationToken ct) => inner.CheckNumberAsync(session, phone, ct);
+    public Task<IReadOnlyList<GatewayChatMessage>> GetChatMessagesAsync(string session, string chatId, int limit, bool? fromMe, CancellationToken ct) =>
+        inner.GetChatMessagesAsync(session, chatId, limit, fromMe, ct);
+    public Task<string?> GetPhoneForLidAsync(string session, string lid, CancellationToken ct) => inner.GetPhoneForLidAsync(session, lid, ct);
+    public Task<GatewayDownloadedMedia> DownloadMediaAsync(string url, long maxBytes, CancellationToken ct) => inner.DownloadMediaAsync(url, maxBytes, ct);
+}

@@ -1,0 +1,93 @@
+using KelolaPesan.Core.Broadcasts;
+using KelolaPesan.Core.Common;
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+
+namespace KelolaPesan.Web.Jobs;
+
+/// <summary>
+/// The send queue of one workspace: one durable job per workspace, never concurrent, re-triggered at the time the
+/// dispatcher asks for next. Triggers live in the persistent store, so scheduled broadcasts survive restarts, and
+/// recovery re-runs a job a crash interrupted (the dispatcher then reconciles what was left Sending).
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadcastScheduler scheduler, ILogger<BroadcastDispatchJob> logger) : IJob
+{
+    public const string Group = "broadcasts";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var tenantId = Guid.Parse(context.MergedJobDataMap.GetString("tenantId")!);
+        var workspaceId = Guid.Parse(context.MergedJobDataMap.GetString("workspaceId")!);
+        var run = await dispatcher.RunAsync(tenantId, workspaceId, maxSends: 500, maxDuration: TimeSpan.FromSeconds(10), ct: cancellationToken);
+        if (run.Sent + run.Failed + run.Skipped > 0)
+            logger.LogDebug("Workspace {WorkspaceId}: {Sent} sent, {Failed} failed, {Skipped} skipped; next {Next}", workspaceId, run.Sent, run.Failed, run.Skipped, run.NextRunAt);
+        if (run.NextRunAt is { } next)
+            await scheduler.WakeAsync(tenantId, workspaceId, next, cancellationToken);
+    }
+}
+
+/// <summary>Quartz form of <see cref="IBroadcastScheduler"/>: one trigger per workspace, moved earlier, never later, by a wake.</summary>
+public sealed class QuartzBroadcastScheduler(ISchedulerFactory schedulers) : IBroadcastScheduler
+{
+    public static JobKey JobKeyFor(Guid workspaceId) => new($"dispatch-{workspaceId}", BroadcastDispatchJob.Group);
+    public static TriggerKey TriggerKeyFor(Guid workspaceId) => new($"dispatch-{workspaceId}", BroadcastDispatchJob.Group);
+
+    public async Task WakeAsync(Guid tenantId, Guid workspaceId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        var jobKey = JobKeyFor(workspaceId);
+        if (!await scheduler.Exists(jobKey, ct))
+        {
+            var job = JobBuilder.Create<BroadcastDispatchJob>().WithIdentity(jobKey).StoreDurably().RequestRecovery()
+                .UsingJobData("tenantId", tenantId.ToString()).UsingJobData("workspaceId", workspaceId.ToString()).Build();
+            await scheduler.AddJob(job, AddJobOptions.Replacing, ct);
+        }
+        var triggerKey = TriggerKeyFor(workspaceId);
+        var trigger = TriggerBuilder.Create().WithIdentity(triggerKey).ForJob(jobKey).StartAt(at)
+.Build();
+        var existing = await scheduler.GetTrigger(triggerKey, ct);
+        if (existing is null)
+        {
+            try
+            {
+                await scheduler.ScheduleJob(trigger, cancellationToken: ct);
+                return;
+            }
+            catch (ObjectAlreadyExistsException)
+            {
+                existing = await scheduler.GetTrigger(triggerKey, ct);
+            }
+        }
+        // A trigger already due earlier stays; a later one (or one that already fired) moves to this time.
+        if (existing?.NextFireTimeUtc is { } fires && fires <= at)
+            return;
+        await scheduler.RescheduleJob(triggerKey, trigger, ct);
+    }
+}
+
+/// <summary>At start-up: every workspace with running or scheduled broadcasts, or active sequences, gets its queue woken (the first run recovers).</summary>
+public sealed class BroadcastStartup(IServiceProvider services, ILogger<BroadcastStartup> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var factory = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>();
+            var scheduler = scope.ServiceProvider.GetRequiredService<IBroadcastScheduler>();
+            await using var db = factory.CreateSystem();
+            var workspaces = await db.Broadcasts.AsNoTracking()
+                .Where(b => b.Status == BroadcastStatus.Running || b.Status == BroadcastStatus.Scheduled)
+                .Select(b => new { b.TenantId, b.WorkspaceId })
+                .Union(db.Sequences.AsNoTracking().Where(s => s.IsActive).Select(s => new { s.TenantId, s.WorkspaceId }))
+                .Distinct().ToListAsync(stoppingToken);
+            foreach (var w in workspaces)
+                await scheduler.WakeAsync(w.TenantId, w.WorkspaceId, DateTimeOffset.UtcNow, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Waking the broadcast queues at start-up failed");
+        }
+    }
+}
