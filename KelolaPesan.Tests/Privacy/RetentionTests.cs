@@ -57,7 +57,7 @@ public sealed class RetentionTests
             Assert.False(await db.Chats.IgnoreQueryFilters().AnyAsync(c => c.Id == old.ChatId));
             Assert.True(await db.Contacts.IgnoreQueryFilters().AnyAsync(c => c.Id == recent.ContactId));
             Assert.True(await db.Chats.AnyAsync(c => c.Id == recent.ChatId));
-            Assert.Equal([freshPayload, unprocessed], (await db.InboundWebhookEvents.Select(e => e.Id).ToListAsync()).Order());
+            Assert.Equal(new[] { freshPayload, unprocessed }.Order(), (await db.InboundWebhookEvents.Select(e => e.Id).ToListAsync()).Order());
             Assert.Equal([freshError], await db.WorkspaceEvents.Select(e => e.Id).ToListAsync());
             Assert.Equal([liveExport], await db.DataExports.Select(e => e.Id).ToListAsync());
         }
