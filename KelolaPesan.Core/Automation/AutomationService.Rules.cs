@@ -1,4 +1,5 @@
 using FluentValidation;
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Inbox;
 using Microsoft.EntityFrameworkCore;
 
@@ -128,7 +129,7 @@ public sealed partial class AutomationService
         var match = KeywordMatcher.Select(rules, text, firstMessage, localTime, logger);
         if (match is null)
             return new BotTestResult(null, null, null, false, null);
-        var reply = MessageTemplate.Render(match.Template, MessageTemplate.Values("Budi", "+6281234567890"));
+        var reply = MessageTemplate.Render(match.Template, MessageTemplate.Values("Budi", "+6281234567890"), Random.Shared);
         return new BotTestResult(match.Rule.Id, match.Rule.Name, match.Rule.Trigger, match.OutsideHours, reply);
     }
 

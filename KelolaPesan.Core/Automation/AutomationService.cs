@@ -79,7 +79,7 @@ public sealed partial class AutomationService(
         if (await counted.CountAsync(r => r.CreatedAt > now.AddHours(-1), ct) >= settings.MaxRepliesPerHour)
             return await ClaimAsync(db, reply, suppressed: "hourly cap", ct);
 
-        var text = MessageTemplate.Render(match.Template, MessageTemplate.Values(chat.DisplayName, chat.PhoneNumber));
+        var text = MessageTemplate.Render(match.Template, MessageTemplate.Values(chat.DisplayName, chat.PhoneNumber), Random.Shared);
         reply.RenderedText = Limit(WatermarkService.Append(text, await FooterAsync(tenantId, ct)), BotRule.ReplyMaxLength + 500);
         reply.Status = BotReplyStatus.Scheduled;
         var delayed = match.Rule.DelaySeconds > 0 && !match.OutsideHours;

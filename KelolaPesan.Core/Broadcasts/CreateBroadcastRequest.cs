@@ -1,4 +1,5 @@
 using FluentValidation;
+using KelolaPesan.Core.Common;
 
 namespace KelolaPesan.Core.Broadcasts;
 
@@ -40,7 +41,7 @@ public sealed class CreateBroadcastRequestValidator : AbstractValidator<CreateBr
         RuleFor(x => x.WorkspaceId).NotEmpty().WithMessage("Choose a workspace.");
         RuleFor(x => x.MessageTemplate).NotEmpty().WithMessage("Write the message.")
             .MaximumLength(Broadcast.MessageMaxLength)
-            .Must(Broadcasts.MessageTemplate.HasBalancedBraces).WithMessage("Every { needs its closing }.");
+            .Must(MessageTemplate.HasBalancedBraces).WithMessage("Every { needs its closing }.");
         RuleFor(x => x.PastedNumbers).MaximumLength(CreateBroadcastRequest.PastedNumbersMaxLength);
         RuleFor(x => x).Must(x => x.HasAudience).WithName("Audience").WithMessage("Choose at least one list, segment, label or paste numbers.");
         RuleFor(x => x.MinDelaySeconds).GreaterThanOrEqualTo(0);

@@ -1,4 +1,4 @@
-using KelolaPesan.Core.Automation;
+using KelolaPesan.Core.Common;
 
 namespace KelolaPesan.Tests.Automation;
 
@@ -14,7 +14,7 @@ public sealed class MessageTemplateTests
     [InlineData("kurung { terbuka", "kurung { terbuka")]
     [InlineData("{Halo}", "{Halo}")]
     public void Placeholders_KnownNamesReplaced_OthersKept(string template, string expected) =>
-        Assert.Equal(expected, MessageTemplate.Render(template, Values));
+        Assert.Equal(expected, MessageTemplate.Render(template, Values, Random.Shared));
 
     [Fact]
     public void Spintax_PicksOneChoice_NestedAndWithPlaceholders()

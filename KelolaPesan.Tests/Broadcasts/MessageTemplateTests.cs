@@ -1,4 +1,5 @@
 using KelolaPesan.Core.Broadcasts;
+using KelolaPesan.Core.Common;
 
 namespace KelolaPesan.Tests.Broadcasts;
 

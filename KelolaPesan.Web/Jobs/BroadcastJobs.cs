@@ -14,12 +14,24 @@ namespace KelolaPesan.Web.Jobs;
 public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadcastScheduler scheduler, ILogger<BroadcastDispatchJob> logger) : IJob
 {
     public const string Group = "broadcasts";
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var tenantId = Guid.Parse(context.MergedJobDataMap.GetString("tenantId")!);
         var workspaceId = Guid.Parse(context.MergedJobDataMap.GetString("workspaceId")!);
-        var run = await dispatcher.RunAsync(tenantId, workspaceId, maxSends: 500, maxDuration: TimeSpan.FromSeconds(10), ct: cancellationToken);
+        DispatchRun run;
+        try
+        {
+            run = await dispatcher.RunAsync(tenantId, workspaceId, maxSends: 500, maxDuration: TimeSpan.FromSeconds(10), ct: cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A failed run (a locked database, a gateway fault) must not stop the queue: nothing else would wake it.
+            logger.LogError(ex, "Dispatching for workspace {WorkspaceId} failed; trying again in {Delay}", workspaceId, RetryDelay);
+            await scheduler.WakeAsync(tenantId, workspaceId, DateTimeOffset.UtcNow + RetryDelay, cancellationToken);
+            return;
+        }
         if (run.Sent + run.Failed + run.Skipped > 0)
             logger.LogDebug("Workspace {WorkspaceId}: {Sent} sent, {Failed} failed, {Skipped} skipped; next {Next}", workspaceId, run.Sent, run.Failed, run.Skipped, run.NextRunAt);
         if (run.NextRunAt is { } next)

@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace KelolaPesan.Core.Broadcasts;
+namespace KelolaPesan.Core.Common;
 
 /// <summary>
-/// Renders a message template for one recipient: placeholders <c>{name}</c>, <c>{phone}</c> and custom fields by key,
+/// Renders a message template (broadcasts, sequences and bot replies) for one recipient: placeholders <c>{name}</c>, <c>{phone}</c> and custom fields by key,
 /// with a fallback after a bar (<c>{name|Kak}</c>), and spintax (<c>{Halo|Hai|Selamat pagi}</c>, nested allowed).
 /// A brace group whose first part is a known key is a placeholder; otherwise a group with bars is spintax;
 /// anything else (an unknown <c>{word}</c>, an unclosed brace) stays as typed.
@@ -12,6 +12,15 @@ public static class MessageTemplate
 {
     public const string NameKey = "name";
     public const string PhoneKey = "phone";
+
+    /// <summary>The values every sender knows: name and phone, also under their Indonesian names.</summary>
+    public static Dictionary<string, string?> Values(string? name, string? phone) => new(StringComparer.OrdinalIgnoreCase)
+    {
+        [NameKey] = name,
+        ["nama"] = name,
+        [PhoneKey] = phone,
+        ["telepon"] = phone,
+    };
 
     /// <param name="values">Every known key (case-insensitive) with the recipient's value; an empty or null value uses the fallback.</param>
     public static string Render(string template, IReadOnlyDictionary<string, string?> values, Random random)
