@@ -90,6 +90,7 @@ public static class DependencyInjection
     {
         services.TryAddSingleton<Broadcasts.IBroadcastScheduler, Broadcasts.NoBroadcastScheduler>();
         services.AddSingleton<Broadcasts.DispatchRecoveryState>();
+        services.TryAddSingleton<Broadcasts.IBulkInserter, Broadcasts.EfBulkInserter>();
         services.AddScoped<Broadcasts.BroadcastService>();
         services.AddScoped<Broadcasts.BroadcastDispatcher>();
         services.AddScoped<Broadcasts.SequenceService>();

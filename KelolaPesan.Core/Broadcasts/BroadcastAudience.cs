@@ -18,16 +18,19 @@ public static class BroadcastAudience
 
     public static async Task<ResolvedAudience> ResolveAsync(IKelolaDb db, Guid tenantId, Guid workspaceId, string region, CreateBroadcastRequest request, CancellationToken ct)
     {
-        var ids = new HashSet<Guid>();
-        if (request.ListIds.Count > 0)
-            ids.UnionWith(await db.ContactListMembers.Where(m => m.WorkspaceId == workspaceId && request.ListIds.Contains(m.ContactListId)).Select(m => m.ContactId).ToListAsync(ct));
-        if (request.LabelIds.Count > 0)
-            ids.UnionWith(await db.ContactLabels.Where(m => m.WorkspaceId == workspaceId && request.LabelIds.Contains(m.LabelId)).Select(m => m.ContactId).ToListAsync(ct));
+        // Each source is one query joined in SQL (no id lists sent back and forth); a contact in several sources comes once.
+        var sources = new List<IQueryable<Contact>>();
+        var listIds = request.ListIds;
+        var labelIds = request.LabelIds;
+        if (listIds.Count > 0)
+            sources.Add(db.Contacts.Where(c => c.WorkspaceId == workspaceId && db.ContactListMembers.Any(m => m.ContactId == c.Id && listIds.Contains(m.ContactListId))));
+        if (labelIds.Count > 0)
+            sources.Add(db.Contacts.Where(c => c.WorkspaceId == workspaceId && db.ContactLabels.Any(m => m.ContactId == c.Id && labelIds.Contains(m.LabelId))));
         foreach (var segmentId in request.SegmentIds)
         {
             var segment = await db.Segments.AsNoTracking().FirstOrDefaultAsync(s => s.Id == segmentId && s.WorkspaceId == workspaceId, ct);
             if (segment is not null)
-                ids.UnionWith(await (await SegmentService.QueryContacts(db, segment, ct)).Select(c => c.Id).ToListAsync(ct));
+                sources.Add(await SegmentService.QueryContacts(db, segment, ct));
         }
 
         var fields = await db.CustomFields.AsNoTracking().Select(f => new { f.Id, f.Key }).ToListAsync(ct);
@@ -40,9 +43,11 @@ public static class BroadcastAudience
 
         // Contacts of the workspace: everyone chosen, plus those a pasted number belongs to (their opt-out holds).
         var contacts = new List<ContactRow>();
-        foreach (var chunk in ids.Chunk(5_000))
-            contacts.AddRange(await db.Contacts.AsNoTracking().Where(c => c.WorkspaceId == workspaceId && chunk.Contains(c.Id))
-                .Select(c => new ContactRow(c.Id, c.Name, c.Phone, c.OptedOut, c.LastValidationStatus, c.CreatedAt)).ToListAsync(ct));
+        var seenIds = new HashSet<Guid>();
+        foreach (var source in sources)
+            foreach (var c in await source.AsNoTracking().Select(c => new ContactRow(c.Id, c.Name, c.Phone, c.OptedOut, c.LastValidationStatus, c.CreatedAt)).ToListAsync(ct))
+                if (seenIds.Add(c.Id))
+                    contacts.Add(c);
         var byPhone = new Dictionary<string, ContactRow>();
         foreach (var chunk in pastedPhones.Chunk(5_000))
             foreach (var c in await db.Contacts.AsNoTracking().Where(c => c.WorkspaceId == workspaceId && chunk.Contains(c.Phone))

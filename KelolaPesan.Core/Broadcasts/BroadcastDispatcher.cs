@@ -66,6 +66,8 @@ public sealed class BroadcastDispatcher(
 
         var sequenceDue = await sequences.MaterialiseDueAsync(tenantId, workspaceId, ct);
         int sent = 0, failed = 0, skipped = 0;
+        var first = true;
+        var state = new RunState();
         var touched = new HashSet<Guid>();
         var lastPublish = 0L;
         try
@@ -75,7 +77,8 @@ public sealed class BroadcastDispatcher(
                 // A new local day: a fresh budget row, keeping the pacing position.
                 if (budget.Day != DateOnly.FromDateTime(BroadcastClock.ToLocal(clock.GetUtcNow(), context.Zone).DateTime))
                     budget = await BudgetAsync(db, context, ct);
-                var step = await StepAsync(db, context, budget, touched, ct);
+                var step = await StepAsync(db, context, budget, touched, first, state, ct);
+                first = false;
                 sent += step.Sent ? 1 : 0;
                 failed += step.Failed ? 1 : 0;
                 skipped += step.Skipped ? 1 : 0;
@@ -102,23 +105,55 @@ public sealed class BroadcastDispatcher(
 
     private sealed record StepResult(DateTimeOffset? NextRunAt, bool Sent = false, bool Failed = false, bool Skipped = false);
 
-    private async Task<StepResult> StepAsync(IKelolaDb db, DispatchContext context, WorkspaceSendBudget budget, HashSet<Guid> touched, CancellationToken ct)
+    /// <summary>
+    /// What a run re-reads at most every <see cref="StateTtl"/> rather than per send (running broadcasts, connection),
+    /// and the next pending rows per broadcast, read in pages. A pause or cancel is seen within that time; the claim
+    /// itself is always a conditional UPDATE that also re-checks opt-out, so nothing stale is ever sent.
+    /// </summary>
+    private sealed class RunState
+    {
+        public List<RunningBroadcast>? Running;
+        public long ReadAt;
+        public bool Connected;
+        public readonly Dictionary<Guid, Queue<Candidate>> Next = new();
+
+        public void Invalidate()
+        {
+            Running = null;
+            Next.Clear();
+        }
+    }
+
+    private static readonly TimeSpan StateTtl = TimeSpan.FromMilliseconds(250);
+    private const int PrefetchSize = 100;
+
+    private async Task<StepResult> StepAsync(IKelolaDb db, DispatchContext context, WorkspaceSendBudget budget, HashSet<Guid> touched, bool firstStep, RunState state, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var local = BroadcastClock.ToLocal(now, context.Zone);
         var today = DateOnly.FromDateTime(local.DateTime);
 
-        // Scheduled broadcasts whose time has come start now.
-        await db.Broadcasts.Where(b => b.WorkspaceId == context.WorkspaceId && b.Status == BroadcastStatus.Scheduled && b.ScheduledAt <= now)
+        // Scheduled broadcasts whose time has come start now (checked once per run: the run returns at the next scheduled time).
+        if (firstStep)
+            await db.Broadcasts.Where(b => b.WorkspaceId == context.WorkspaceId && b.Status == BroadcastStatus.Scheduled && b.ScheduledAt <= now)
             .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BroadcastStatus.Running).SetProperty(b => b.StartedAt, now), ct);
 
-        var running = await db.Broadcasts.AsNoTracking().Where(b => b.WorkspaceId == context.WorkspaceId && b.Status == BroadcastStatus.Running)
-            .Select(b => new RunningBroadcast(b.Id, b.Name, b.AttachmentId, b.PendingCount, b.MinDelaySeconds, b.MaxDelaySeconds, b.BatchSize,
-                b.BatchRestSeconds, b.DailyCap, b.WindowStart, b.WindowEnd, b.SequenceStepId, b.StartedAt, b.SentCount, b.FailedCount))
-            .ToListAsync(ct);
-        running = running.OrderBy(b => b.SequenceStepId is null ? 1 : 0).ThenBy(b => b.StartedAt).ThenBy(b => b.Id).ToList();
+        if (state.Running is null || clock.GetElapsedTime(state.ReadAt) > StateTtl)
+        {
+            var rows = await db.Broadcasts.AsNoTracking().Where(b => b.WorkspaceId == context.WorkspaceId && b.Status == BroadcastStatus.Running)
+                .Select(b => new RunningBroadcast(b.Id, b.Name, b.AttachmentId, b.PendingCount, b.MinDelaySeconds, b.MaxDelaySeconds, b.BatchSize,
+                    b.BatchRestSeconds, b.DailyCap, b.WindowStart, b.WindowEnd, b.SequenceStepId, b.StartedAt, b.SentCount, b.FailedCount))
+                .ToListAsync(ct);
+            state.Running = rows.OrderBy(b => b.SequenceStepId is null ? 1 : 0).ThenBy(b => b.StartedAt).ThenBy(b => b.Id).ToList();
+            state.Connected = await IsConnectedAsync(db, context, ct);
+            state.ReadAt = clock.GetTimestamp();
+            foreach (var gone in state.Next.Keys.Where(id => state.Running.All(b => b.Id != id)).ToList())
+                state.Next.Remove(gone);
+        }
+        var running = state.Running;
 
-        if (await CheckAwaitingAsync(db, context, budget, touched, ct) is { } wait)
+        // Sends left awaiting a history check come only from a timeout, which ends the run: checked once per run.
+        if (firstStep && await CheckAwaitingAsync(db, context, budget, touched, ct) is { } wait)
             return new StepResult(wait);
 
         var withWork = running.Where(b => b.PendingCount > 0).ToList();
@@ -127,7 +162,7 @@ public sealed class BroadcastDispatcher(
         if (withWork.Count == 0)
             return new StepResult(await NextScheduledAsync(db, context, ct));
 
-        if (!await IsConnectedAsync(db, context, ct))
+        if (!state.Connected)
         {
             await PauseAllAsync(db, context, DisconnectedReason, touched, ct);
             return new StepResult(null);
@@ -152,26 +187,33 @@ public sealed class BroadcastDispatcher(
             return new StepResult(BroadcastClock.NextLocal(now, context.Zone, TimeOnly.MinValue));
         }
 
-        var claim = await ClaimAsync(db, candidate.Id, now, ct);
+        var claim = await ClaimAsync(db, candidate.Id, now, state, ct);
         touched.Add(candidate.Id);
         if (claim is null)
+        {
+            state.Invalidate();
             return new StepResult(now);
+        }
         if (claim.OptedOut)
         {
-            await db.BroadcastRecipients.Where(r => r.Id == claim.Id && r.Status == RecipientStatus.Sending)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Skipped).SetProperty(r => r.SkipReason, BroadcastAudience.ReasonOptedOut), ct);
-            await CountAsync(db, candidate.Id, skipped: 1, ct: ct);
+            if (await db.BroadcastRecipients.Where(r => r.Id == claim.Id && r.Status == RecipientStatus.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Skipped).SetProperty(r => r.SkipReason, BroadcastAudience.ReasonOptedOut), ct) == 1)
+                await CountAsync(db, candidate.Id, pending: -1, skipped: 1, ct: ct);
             return new StepResult(now, Skipped: true);
         }
 
         try
         {
             var externalId = await SendAsync(context, candidate, claim, ct);
+            // The result, the counters and the budget commit together: one write per send after the claim's.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.BroadcastRecipients.Where(r => r.Id == claim.Id && r.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, RecipientStatus.Sent).SetProperty(r => r.ExternalMessageId, externalId)
                 .SetProperty(r => r.SentAt, now).SetProperty(r => r.Error, (string?)null), ct);
-            await CountAsync(db, candidate.Id, sent: 1, ct: ct);
-            return new StepResult(await SpendAsync(db, budget, candidate, now, ct), Sent: true);
+            await CountAsync(db, candidate.Id, pending: -1, sent: 1, ct: ct);
+            var nextSend = await SpendAsync(db, budget, candidate, now, ct);
+            await tx.CommitAsync(ct);
+            return new StepResult(nextSend, Sent: true);
         }
         catch (GatewayException ex) when (IsSessionDown(ex))
         {
@@ -196,7 +238,7 @@ public sealed class BroadcastDispatcher(
         {
             await db.BroadcastRecipients.Where(r => r.Id == claim.Id && r.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, RecipientStatus.Failed).SetProperty(r => r.Error, Limit(ex.Message, 1000)), ct);
-            await CountAsync(db, candidate.Id, failed: 1, ct: ct);
+            await CountAsync(db, candidate.Id, pending: -1, failed: 1, ct: ct);
             return new StepResult(now, Failed: true);
         }
     }
@@ -216,7 +258,7 @@ public sealed class BroadcastDispatcher(
             var moved = await db.BroadcastRecipients.Where(r => r.BroadcastId == group.Key && r.Status == RecipientStatus.Sending && (r.Error == null || r.Error != AwaitingCheck))
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Uncertain)
                     .SetProperty(r => r.Error, "The app stopped during this send; looking for it in the chat history."), ct);
-            await CountAsync(db, group.Key, uncertain: moved, ct: ct);
+            await CountAsync(db, group.Key, pending: -moved, uncertain: moved, ct: ct);
         }
 
         var session = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.ExternalSessionId).FirstOrDefaultAsync(ct);
@@ -282,7 +324,7 @@ public sealed class BroadcastDispatcher(
             else if (await db.BroadcastRecipients.Where(x => x.Id == r.Id && x.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
                          .SetProperty(x => x.Status, RecipientStatus.Sent).SetProperty(x => x.ExternalMessageId, match.Id)
                          .SetProperty(x => x.SentAt, match.Timestamp ?? now).SetProperty(x => x.Error, (string?)null), ct) == 1)
-                await CountAsync(db, r.BroadcastId, sent: 1, ct: ct);
+                await CountAsync(db, r.BroadcastId, pending: -1, sent: 1, ct: ct);
         }
         return null;
     }
@@ -297,31 +339,42 @@ public sealed class BroadcastDispatcher(
 
     private sealed record Claimed(Guid Id, string Phone, string Text, bool OptedOut);
 
-    private async Task<Claimed?> ClaimAsync(IKelolaDb db, Guid broadcastId, DateTimeOffset now, CancellationToken ct)
+    private sealed record Candidate(Guid Id, string Phone, string Text);
+
+    /// <summary>
+    /// The next pending recipient of the broadcast, moved to Sending by a conditional UPDATE that only succeeds while it
+    /// is still Pending and its contact has not opted out; a row whose contact opted out comes back marked so.
+    /// </summary>
+    private async Task<Claimed?> ClaimAsync(IKelolaDb db, Guid broadcastId, DateTimeOffset now, RunState state, CancellationToken ct)
     {
-        for (var attempt = 0; attempt < 5; attempt++)
+        while (true)
         {
-            var next = await db.BroadcastRecipients.AsNoTracking().Where(r => r.BroadcastId == broadcastId && r.Status == RecipientStatus.Pending)
-                .OrderBy(r => r.Sequence)
-                .Select(r => new { r.Id, r.Phone, r.RenderedText, OptedOut = r.ContactId != null && db.Contacts.Any(c => c.Id == r.ContactId && c.OptedOut) })
-                .FirstOrDefaultAsync(ct);
-            if (next is null)
+            if (!state.Next.TryGetValue(broadcastId, out var queue) || queue.Count == 0)
             {
-                // The stored counter said there was work; it was cancelled or claimed meanwhile. Re-align it.
-                var pending = await db.BroadcastRecipients.CountAsync(r => r.BroadcastId == broadcastId && r.Status == RecipientStatus.Pending, ct);
-                await db.Broadcasts.Where(b => b.Id == broadcastId).ExecuteUpdateAsync(s => s.SetProperty(b => b.PendingCount, pending), ct);
-                return null;
+                var page = await db.BroadcastRecipients.AsNoTracking().Where(r => r.BroadcastId == broadcastId && r.Status == RecipientStatus.Pending)
+                    .OrderBy(r => r.Sequence).Take(PrefetchSize).Select(r => new Candidate(r.Id, r.Phone, r.RenderedText)).ToListAsync(ct);
+                if (page.Count == 0)
+                {
+                    // The stored counter said there was work; it was cancelled or claimed meanwhile. Re-align it.
+                    var pending = await db.BroadcastRecipients.CountAsync(r => r.BroadcastId == broadcastId && (r.Status == RecipientStatus.Pending || r.Status == RecipientStatus.Sending), ct);
+                    await db.Broadcasts.Where(b => b.Id == broadcastId).ExecuteUpdateAsync(s => s.SetProperty(b => b.PendingCount, pending), ct);
+                    return null;
+                }
+                state.Next[broadcastId] = queue = new Queue<Candidate>(page);
             }
-            // Conditional: only the runner that moves it from Pending owns it.
-            var won = await db.BroadcastRecipients.Where(r => r.Id == next.Id && r.Status == RecipientStatus.Pending).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Status, RecipientStatus.Sending).SetProperty(r => r.SendingAt, now).SetProperty(r => r.Attempts, r => r.Attempts + 1), ct) == 1;
+            var next = queue.Dequeue();
+            // Conditional: only the runner that moves it from Pending owns it; an opted-out contact is never claimed.
+            var won = await db.BroadcastRecipients
+                .Where(r => r.Id == next.Id && r.Status == RecipientStatus.Pending && (r.ContactId == null || !db.Contacts.Any(c => c.Id == r.ContactId && c.OptedOut)))
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Sending).SetProperty(r => r.SendingAt, now).SetProperty(r => r.Attempts, r => r.Attempts + 1), ct) == 1;
             if (won)
-            {
-                await CountAsync(db, broadcastId, pending: -1, ct: ct);
-                return new Claimed(next.Id, next.Phone, next.RenderedText, next.OptedOut);
-            }
+                return new Claimed(next.Id, next.Phone, next.Text, false);
+            var row = await db.BroadcastRecipients.AsNoTracking().Where(r => r.Id == next.Id)
+                .Select(r => new { r.Status, OptedOut = r.ContactId != null && db.Contacts.Any(c => c.Id == r.ContactId && c.OptedOut) }).FirstOrDefaultAsync(ct);
+            if (row is { Status: RecipientStatus.Pending, OptedOut: true })
+                return new Claimed(next.Id, next.Phone, next.Text, true);
+            // Taken, cancelled or skipped meanwhile: the next one.
         }
-        return null;
     }
 
     private async Task<string> SendAsync(DispatchContext context, RunningBroadcast broadcast, Claimed claim, CancellationToken ct)
@@ -372,9 +425,9 @@ public sealed class BroadcastDispatcher(
 
     private async Task BackToPendingAsync(IKelolaDb db, Guid recipientId, Guid broadcastId, string error, CancellationToken ct)
     {
-        if (await db.BroadcastRecipients.Where(r => r.Id == recipientId && r.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Status, RecipientStatus.Pending).SetProperty(r => r.Error, Limit(error, 1000)), ct) == 1)
-            await CountAsync(db, broadcastId, pending: 1, ct: ct);
+        // The stored pending count includes a recipient being sent, so going back changes no counter.
+        await db.BroadcastRecipients.Where(r => r.Id == recipientId && r.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, RecipientStatus.Pending).SetProperty(r => r.Error, Limit(error, 1000)), ct);
     }
 
     private static Task CountAsync(IKelolaDb db, Guid broadcastId, int pending = 0, int sent = 0, int failed = 0, int skipped = 0, int uncertain = 0, CancellationToken ct = default) =>

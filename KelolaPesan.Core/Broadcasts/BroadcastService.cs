@@ -26,10 +26,10 @@ public sealed class BroadcastService(
     PolicyService policies,
     WatermarkService watermark,
     IBroadcastScheduler scheduler,
+    IBulkInserter inserter,
     IRealtimeBus bus,
     TimeProvider clock)
 {
-    private const int InsertChunk = 5_000;
     private static readonly CreateBroadcastRequestValidator Validator = new();
 
     public async Task<BroadcastPreview?> PreviewAsync(CreateBroadcastRequest request, int samples = 3, CancellationToken ct = default)
@@ -102,38 +102,32 @@ public sealed class BroadcastService(
     }
 
     /// <summary>
-    /// One recipient row per member with its rendered text and idempotency key, in chunks on fresh contexts with change
-    /// tracking off (the insert cost, not EF's bookkeeping, is what remains). The counters are set once at the end.
+    /// One recipient row per member with its rendered text and idempotency key, written by the bulk inserter in one
+    /// transaction (no change tracking). The counters are set once at the end.
     /// </summary>
     internal async Task<(int Total, int Skipped)> MaterialiseAsync(Broadcast broadcast, IReadOnlyList<AudienceMember> members, CancellationToken ct)
     {
         var skipped = 0;
-        var sequence = 0;
-        foreach (var chunk in members.Chunk(InsertChunk))
+        var now = clock.GetUtcNow();
+        var rows = new List<BroadcastRecipient>(members.Count);
+        for (var i = 0; i < members.Count; i++)
         {
-            await using var db = dbFactory.CreateForTenant(broadcast.TenantId);
-            var rows = new List<BroadcastRecipient>(chunk.Length);
-            foreach (var m in chunk)
+            var m = members[i];
+            var id = Guid.CreateVersion7();
+            var key = $"b:{broadcast.Id}:{id}";
+            var text = WatermarkService.Append(MessageTemplate.Render(broadcast.MessageTemplate, m.Values, new Random(StableSeed(key))), broadcast.WatermarkFooter);
+            if (m.SkipReason is not null)
+                skipped++;
+            rows.Add(new BroadcastRecipient
             {
-                var id = Guid.CreateVersion7();
-                var key = $"b:{broadcast.Id}:{id}";
-                var random = new Random(StableSeed(key));
-                var text = WatermarkService.Append(MessageTemplate.Render(broadcast.MessageTemplate, m.Values, random), broadcast.WatermarkFooter);
-                if (m.SkipReason is not null)
-                    skipped++;
-                rows.Add(new BroadcastRecipient
-                {
-                    Id = id, TenantId = broadcast.TenantId, WorkspaceId = broadcast.WorkspaceId, BroadcastId = broadcast.Id, ContactId = m.ContactId,
-                    Phone = m.Phone, Name = m.Name is { Length: > BroadcastRecipient.NameMaxLength } n ? n[..BroadcastRecipient.NameMaxLength] : m.Name,
-                    RenderedText = text, IdempotencyKey = key, Sequence = sequence++,
-                    Status = m.SkipReason is null ? RecipientStatus.Pending : RecipientStatus.Skipped, SkipReason = m.SkipReason,
-                });
-            }
-            db.BroadcastRecipients.AddRange(rows);
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+                Id = id, TenantId = broadcast.TenantId, WorkspaceId = broadcast.WorkspaceId, BroadcastId = broadcast.Id, ContactId = m.ContactId,
+                Phone = m.Phone, Name = m.Name is { Length: > BroadcastRecipient.NameMaxLength } n ? n[..BroadcastRecipient.NameMaxLength] : m.Name,
+                RenderedText = text, IdempotencyKey = key, Sequence = i, CreatedAt = now, UpdatedAt = now,
+                Status = m.SkipReason is null ? RecipientStatus.Pending : RecipientStatus.Skipped, SkipReason = m.SkipReason,
+            });
         }
+        await using (var db = dbFactory.CreateForTenant(broadcast.TenantId))
+            await inserter.InsertAsync(db, rows, ct);
         await using (var db = dbFactory.CreateForTenant(broadcast.TenantId))
         {
             var total = members.Count;
