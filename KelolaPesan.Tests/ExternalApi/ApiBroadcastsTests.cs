@@ -80,7 +80,7 @@ public sealed class ApiBroadcastsTests(ExternalApiHost host)
     {
         var (_, key) = await host.CreateKeyAsync();
         using var client = host.Client(key);
-        json = json.Replace("{", $$"""{"workspaceId":"{{host.ShopId}}",""");
+        json = $$"""{"workspaceId":"{{host.ShopId}}",""" + json[1..];
         var before = await CountBroadcastsAsync();
 
         using var response = await client.PostAsync("/api/v1/broadcasts", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
@@ -140,7 +140,7 @@ public sealed class ApiBroadcastsTests(ExternalApiHost host)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var saved = await host.AsTenantAsync(host.TenantId, sp => sp.GetRequiredService<WebhookSubscriptionService>()
-            .SaveAsync(receiver.Url, [WebhookEvents.BroadcastFinished]));
+            .SaveAsync(receiver.Url, [WebhookEvents.BroadcastFinished], rotateSecret: true));
         Assert.True(saved.Succeeded, saved.Error);
         var restore = await AllowZeroPacingAsync();
         try
