@@ -73,8 +73,17 @@ public static class DependencyInjection
             webhooks.RetryBase = TimeSpan.FromSeconds(retry);
         if (double.TryParse(config["Webhooks:Outgoing:SweepSeconds"], System.Globalization.CultureInfo.InvariantCulture, out var sweep))
             webhooks.SweepInterval = TimeSpan.FromSeconds(sweep);
+        webhooks.AllowPrivateAddresses = bool.TryParse(config["Webhooks:Outgoing:AllowPrivateAddresses"], out var allowPrivate) && allowPrivate;
         services.AddSingleton(webhooks);
-        services.AddHttpClient(ExternalApi.OutgoingWebhookService.HttpClientName);
+        services.AddSingleton<ExternalApi.WebhookUrlScreen>();
+        // The screen connects (after its own DNS lookup) and no proxy or redirect may take a delivery elsewhere.
+        services.AddHttpClient(ExternalApi.OutgoingWebhookService.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => new System.Net.Http.SocketsHttpHandler
+            {
+                ConnectCallback = sp.GetRequiredService<ExternalApi.WebhookUrlScreen>().ConnectAsync,
+                UseProxy = false,
+                AllowAutoRedirect = false,
+            });
         services.AddSingleton<ExternalApi.ApiKeyUsageThrottle>();
         services.AddScoped<ExternalApi.ApiKeyService>();
         services.AddScoped<ExternalApi.ApiMessageService>();

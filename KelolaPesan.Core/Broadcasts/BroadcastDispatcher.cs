@@ -449,6 +449,7 @@ public sealed class BroadcastDispatcher(
             touched.Add(b.Id);
             var counts = await db.Broadcasts.AsNoTracking().Where(x => x.Id == b.Id).Select(x => new { Sent = x.SentCount + x.DeliveredCount + x.ReadCount, x.FailedCount }).FirstAsync(ct);
             await SafelyAsync(() => notifier.NotifyBroadcastFinishedAsync(context.TenantId, b.Id, b.Name, counts.Sent, counts.FailedCount, ct));
+            await bus.PublishAsync(Topics.Broadcast(b.Id), new BroadcastFinished(context.TenantId, context.WorkspaceId, b.Id));
         }
     }
 

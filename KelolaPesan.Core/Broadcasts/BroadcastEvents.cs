@@ -12,6 +12,9 @@ public static class BroadcastTopics
 /// <summary>A broadcast's stored counters or status changed; subscribers re-read (coalesced).</summary>
 public sealed record BroadcastProgressChanged(Guid TenantId, Guid WorkspaceId, Guid BroadcastId) : RealtimeEvent;
 
+/// <summary>A broadcast completed (no recipient left pending); published once, on the broadcast's topic (outgoing webhooks hear it).</summary>
+public sealed record BroadcastFinished(Guid TenantId, Guid WorkspaceId, Guid BroadcastId) : RealtimeEvent;
+
 /// <summary>The Web side schedules the dispatcher of a workspace (Quartz); tests drive the dispatcher directly.</summary>
 public interface IBroadcastScheduler
 {

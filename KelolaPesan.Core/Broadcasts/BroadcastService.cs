@@ -10,7 +10,17 @@ namespace KelolaPesan.Core.Broadcasts;
 public sealed record BroadcastCreated(Guid? BroadcastId, IReadOnlyList<string> Errors, int Recipients = 0, int Skipped = 0, int DuplicatesRemoved = 0)
 {
     public bool Succeeded => BroadcastId is not null;
+
+    /// <summary>The same errors keyed by the request property they concern (the API's problem details name the field).</summary>
+    public IReadOnlyDictionary<string, string[]> ErrorsByField { get; init; } = new Dictionary<string, string[]>();
+
+    /// <summary>The workspace is not the tenant's (the API answers 404).</summary>
+    public bool IsNotFound { get; init; }
+
     public static BroadcastCreated Fail(params string[] errors) => new(null, errors);
+
+    public static BroadcastCreated FailOn(string field, string error) =>
+        new(null, [error]) { ErrorsByField = new Dictionary<string, string[]> { [field] = [error] } };
 }
 
 public sealed record PreviewSample(string Phone, string? Name, string Text, string? SkipReason);
@@ -54,15 +64,15 @@ public sealed class BroadcastService(
     {
         var validation = await Validator.ValidateAsync(request, ct);
         if (!validation.IsValid)
-            return new BroadcastCreated(null, validation.Errors.Select(e => e.ErrorMessage).ToList());
+            return new BroadcastCreated(null, validation.Errors.Select(e => e.ErrorMessage).ToList()) { ErrorsByField = validation.ToDictionary().AsReadOnly() };
 
         await using var db = await dbFactory.CreateAsync(ct);
         var ws = await db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Id == request.WorkspaceId, ct);
         if (ws is null)
-            return BroadcastCreated.Fail("Not found.");
+            return BroadcastCreated.Fail("Not found.") with { IsNotFound = true };
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == ws.TenantId, ct);
         if (request.AttachmentId is { } attachmentId && !await db.Attachments.AnyAsync(a => a.Id == attachmentId && a.WorkspaceId == ws.Id, ct))
-            return BroadcastCreated.Fail("The attachment was not found.");
+            return BroadcastCreated.FailOn(nameof(request.AttachmentId), "The attachment was not found.");
 
         var now = clock.GetUtcNow();
         DateTimeOffset? scheduledAt = null;
@@ -70,14 +80,14 @@ public sealed class BroadcastService(
         {
             scheduledAt = BroadcastClock.ToUtc(local, tenant.TimeZone);
             if (scheduledAt < now.AddMinutes(-1))
-                return BroadcastCreated.Fail("The scheduled time has already passed.");
+                return BroadcastCreated.FailOn(nameof(request.ScheduledLocal), "The scheduled time has already passed.");
         }
 
         var policy = await policies.GetEffectiveAsync(ws.TenantId, ct);
         var pacing = PolicyService.ClampPacing(new BroadcastPacing(request.MinDelaySeconds, request.MaxDelaySeconds, request.BatchSize, request.BatchRestSeconds, request.DailyCap), policy);
         var audience = await BroadcastAudience.ResolveAsync(db, ws.TenantId, ws.Id, tenant.PhoneRegion, request, ct);
         if (audience.Members.Count == 0)
-            return BroadcastCreated.Fail("The audience has no numbers.");
+            return BroadcastCreated.FailOn(CreateBroadcastRequestValidator.AudienceField, "The audience has no numbers.");
 
         var broadcast = new Broadcast
         {
@@ -175,6 +185,21 @@ public sealed class BroadcastService(
         await using var db = await dbFactory.CreateAsync(ct);
         return await db.BroadcastRecipients.AsNoTracking().Where(r => r.BroadcastId == broadcastId && (r.Status == RecipientStatus.Failed || r.Status == RecipientStatus.Uncertain))
             .OrderByDescending(r => r.Sequence).Take(take).ToListAsync(ct);
+    }
+
+    /// <summary>Starts now: a scheduled broadcast runs at once, a paused one resumes. False when it is in neither state.</summary>
+    public async Task<bool> StartAsync(Guid broadcastId, CancellationToken ct = default)
+    {
+        if (await ResumeAsync(broadcastId, ct))
+            return true;
+        await using var db = await dbFactory.CreateAsync(ct);
+        var now = clock.GetUtcNow();
+        if (await db.Broadcasts.Where(b => b.Id == broadcastId && b.Status == BroadcastStatus.Scheduled)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BroadcastStatus.Running).SetProperty(b => b.ScheduledAt, now)
+                    .SetProperty(b => b.StartedAt, now).SetProperty(b => b.StatusReason, (string?)null), ct) == 0)
+            return false;
+        await WakeAsync(broadcastId, recover: false, ct);
+        return true;
     }
 
     public Task<bool> PauseAsync(Guid broadcastId, CancellationToken ct = default) =>

@@ -34,6 +34,9 @@ public sealed class CreateBroadcastRequest
 
 public sealed class CreateBroadcastRequestValidator : AbstractValidator<CreateBroadcastRequest>
 {
+    /// <summary>The error key of the whole-audience rule (no single property holds the audience).</summary>
+    public const string AudienceField = "Audience";
+
     public CreateBroadcastRequestValidator()
     {
         RuleFor(x => x.Name).NotEmpty().WithMessage("Give the broadcast a name.")
@@ -43,7 +46,7 @@ public sealed class CreateBroadcastRequestValidator : AbstractValidator<CreateBr
             .MaximumLength(Broadcast.MessageMaxLength)
             .Must(MessageTemplate.HasBalancedBraces).WithMessage("Every { needs its closing }.");
         RuleFor(x => x.PastedNumbers).MaximumLength(CreateBroadcastRequest.PastedNumbersMaxLength);
-        RuleFor(x => x).Must(x => x.HasAudience).WithName("Audience").WithMessage("Choose at least one list, segment, label or paste numbers.");
+        RuleFor(x => x).Must(x => x.HasAudience).OverridePropertyName(AudienceField).WithMessage("Choose at least one list, segment, label or paste numbers.");
         RuleFor(x => x.MinDelaySeconds).GreaterThanOrEqualTo(0);
         RuleFor(x => x.MaxDelaySeconds).GreaterThanOrEqualTo(x => x.MinDelaySeconds).WithMessage("The longest delay cannot be shorter than the shortest.");
         RuleFor(x => x.BatchSize).GreaterThan(0);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Security;
 using KelolaPesan.Core.Tenancy;
@@ -13,7 +14,7 @@ namespace KelolaPesan.Core.ExternalApi;
 /// user's password, and authenticate a bearer key (system lookup by prefix, constant-time hash compare).
 /// </summary>
 public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantContext tenant, ISecretProtector secrets,
-    ApiKeyUsageThrottle usage, TimeProvider clock)
+    ApiKeyUsageThrottle usage, AuditLog audit, TimeProvider clock)
 {
     public const string KeyPurpose = "ExternalApi.ApiKey";
     public const int SecretLength = 32; // 32 base32 characters = 160 bits
@@ -30,7 +31,8 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
 
     public static string Compose(string prefix, string secret) => $"kp_{prefix}_{secret}";
 
-    public async Task<ApiKeyCreateResult> CreateAsync(string name, Guid? workspaceId, Guid? userId, CancellationToken ct = default)
+    /// <summary>Creates a key; <paramref name="actor"/> (the signed-in user) is recorded as its creator and in the audit log.</summary>
+    public async Task<ApiKeyCreateResult> CreateAsync(string name, Guid? workspaceId, AuditActor actor, CancellationToken ct = default)
     {
         name = (name ?? "").Trim();
         if (name.Length == 0)
@@ -45,8 +47,10 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
 
         var prefix = RandomCode.Create(ApiKey.PrefixLength).ToLowerInvariant();
         var secret = RandomCode.Create(SecretLength).ToLowerInvariant();
-        var key = Add(db, tenantId, workspaceId, name, prefix, secret, userId);
+        var key = Add(db, tenantId, workspaceId, name, prefix, secret, actor.Id);
         await db.SaveChangesAsync(ct);
+        await audit.WriteAsync(ApiAuditActions.KeyCreated, actor, tenantId, nameof(ApiKey), key.Id.ToString(),
+            $"name={name}; prefix={prefix}; workspace={workspaceId?.ToString() ?? "all"}", CancellationToken.None);
         return new ApiKeyCreateResult(key.Id, Compose(prefix, secret), null, null);
     }
 
@@ -74,13 +78,19 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
             .ToListAsync(ct);
     }
 
-    public async Task<bool> RevokeAsync(Guid keyId, CancellationToken ct = default)
+    public async Task<bool> RevokeAsync(Guid keyId, AuditActor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var now = clock.GetUtcNow();
-        return await db.ApiKeys.Where(k => k.Id == keyId && k.Status == ApiKeyStatus.Active)
+        var revoked = await db.ApiKeys.Where(k => k.Id == keyId && k.Status == ApiKeyStatus.Active)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.Status, ApiKeyStatus.Revoked).SetProperty(k => k.RevokedAt, now)
                 .SetProperty(k => k.UpdatedAt, now), ct) > 0;
+        if (revoked)
+        {
+            var prefix = await db.ApiKeys.Where(k => k.Id == keyId).Select(k => k.Prefix).FirstOrDefaultAsync(CancellationToken.None);
+            await audit.WriteAsync(ApiAuditActions.KeyRevoked, actor, tenant.TenantId, nameof(ApiKey), keyId.ToString(), $"prefix={prefix}", CancellationToken.None);
+        }
+        return revoked;
     }
 
     /// <summary>The full key again, only when <paramref name="password"/> is the user's own; null otherwise.</summary>
@@ -103,7 +113,7 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
         var row = await db.ApiKeys.AsNoTracking().Where(k => k.Prefix == parts.Prefix)
             .Select(k => new
             {
-                k.Id, k.TenantId, k.WorkspaceId, k.SecretHash, k.Status, k.Name,
+                k.Id, k.TenantId, k.WorkspaceId, k.SecretHash, k.Status, k.Name, k.Prefix,
                 Licence = db.Tenants.Where(t => t.Id == k.TenantId).Join(db.Licences, t => t.LicenceId, l => l.Id, (t, l) => l).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(ct);
@@ -115,7 +125,7 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
         var now = clock.GetUtcNow();
         var allowed = row.Licence is { } licence && licence.IsUsableAt(now) && licence.Features.HasFlag(LicenceFeatures.RestApi);
         await TouchAsync(row.Id, now);
-        return new ApiKeyAuthResult(new ApiCaller(row.Id, row.TenantId, row.WorkspaceId, row.Name, allowed), null);
+        return new ApiKeyAuthResult(new ApiCaller(row.Id, row.TenantId, row.WorkspaceId, row.Name, row.Prefix, allowed), null);
     }
 
     // At most one write a minute per key: the in-memory throttle skips most, the conditional update the rest (other nodes).
@@ -155,8 +165,11 @@ public sealed class ApiKeyUsageThrottle
 }
 
 /// <summary>Who calls the API: the key, its tenant, its optional workspace scope and whether the licence allows the API.</summary>
-public sealed record ApiCaller(Guid KeyId, Guid TenantId, Guid? WorkspaceId, string Name, bool LicenceAllowsApi)
+public sealed record ApiCaller(Guid KeyId, Guid TenantId, Guid? WorkspaceId, string Name, string Prefix, bool LicenceAllowsApi)
 {
+    /// <summary>The key as the audit log names it: its name and public prefix, never the secret.</summary>
+    public AuditActor AuditActor(string? ipAddress = null) => new(AuditActorType.ApiKey, KeyId, $"{Name} (kp_{Prefix}_…)", ipAddress);
+
     /// <summary>A workspace-scoped key sees only its workspace; any other answers not found.</summary>
     public bool MaySee(Guid workspaceId) => WorkspaceId is null || WorkspaceId == workspaceId;
 }

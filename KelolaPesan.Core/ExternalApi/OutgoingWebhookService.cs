@@ -19,7 +19,7 @@ public static class WebhookEvents
 }
 
 /// <summary>The tenant's outgoing webhook (one per tenant) and its delivery log, for the settings page.</summary>
-public sealed class WebhookSubscriptionService(IKelolaDbFactory dbFactory, ITenantContext tenant, ISecretProtector secrets)
+public sealed class WebhookSubscriptionService(IKelolaDbFactory dbFactory, ITenantContext tenant, ISecretProtector secrets, WebhookUrlScreen screen)
 {
     public const string SecretPurpose = "ExternalApi.WebhookSecret";
     public const int DeliveryLogSize = 50;
@@ -35,11 +35,10 @@ public sealed class WebhookSubscriptionService(IKelolaDbFactory dbFactory, ITena
     public async Task<WebhookSaveResult> SaveAsync(string url, IReadOnlyCollection<string> events, bool rotateSecret = false, CancellationToken ct = default)
     {
         url = (url ?? "").Trim();
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || url.Length > WebhookSubscription.UrlMaxLength)
-            return new WebhookSaveResult(null, "Url", "The URL must be an absolute http(s) address.");
+        var validation = await new WebhookSubscriptionValidator(screen).ValidateAsync(new WebhookSubscriptionInput(url, events), ct);
+        if (validation.Errors.FirstOrDefault() is { } failure)
+            return new WebhookSaveResult(null, failure.PropertyName, failure.ErrorMessage);
         var chosen = events.Where(WebhookEvents.All.Contains).Distinct().ToList();
-        if (chosen.Count == 0)
-            return new WebhookSaveResult(null, "Events", "Choose at least one event.");
         if (tenant.TenantId is not { } tenantId)
             return new WebhookSaveResult(null, "", "No tenant.");
         await using var db = await dbFactory.CreateAsync(ct);
@@ -206,6 +205,9 @@ public sealed class OutgoingWebhookOptions
     public int MaxAttempts { get; set; } = 8;
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Lets webhooks reach loopback and private addresses: tests and a developer's local receiver only (docs/adr/0005).</summary>
+    public bool AllowPrivateAddresses { get; set; }
 }
 
 public sealed record WebhookSubscriptionView(Guid Id, string Url, string Events, bool IsActive);

@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Realtime;
@@ -10,7 +11,7 @@ public sealed class WebhookEventTranslator(IKelolaDbFactory dbFactory, OutgoingW
 {
     /// <summary>True when the event is one a webhook can carry (cheap check before queueing work).</summary>
     public static bool Carries(RealtimeEvent evt) =>
-        evt is ChatMessageAdded { Direction: MessageDirection.Inbound } or ChatMessageStatusChanged or WorkspaceStatusChanged;
+        evt is ChatMessageAdded { Direction: MessageDirection.Inbound } or ChatMessageStatusChanged or WorkspaceStatusChanged or BroadcastFinished;
 
     public async Task<int> HandleAsync(RealtimeEvent evt, CancellationToken ct = default)
     {
@@ -27,9 +28,22 @@ public sealed class WebhookEventTranslator(IKelolaDbFactory dbFactory, OutgoingW
             case WorkspaceStatusChanged status:
                 return await webhooks.EnqueueAsync(status.TenantId, WebhookEvents.SessionStatus,
                     new { workspaceId = status.WorkspaceId, status = status.Status.ToString() }, ct);
+            case BroadcastFinished finished:
+                if (await BroadcastAsync(finished.TenantId, finished.BroadcastId, ct) is not { } broadcast)
+                    return 0;
+                return await webhooks.EnqueueAsync(finished.TenantId, WebhookEvents.BroadcastFinished, broadcast, ct);
             default:
                 return 0;
         }
+    }
+
+    private async Task<WebhookBroadcast?> BroadcastAsync(Guid tenantId, Guid broadcastId, CancellationToken ct)
+    {
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        return await db.Broadcasts.AsNoTracking().Where(b => b.Id == broadcastId)
+            .Select(b => new WebhookBroadcast(b.Id, b.WorkspaceId, b.Name, b.Status.ToString(), b.TotalRecipients,
+                b.SentCount + b.DeliveredCount + b.ReadCount, b.FailedCount, b.SkippedCount, b.UncertainCount, b.StartedAt, b.FinishedAt))
+            .FirstOrDefaultAsync(ct);
     }
 
     private async Task<WebhookMessage?> MessageAsync(Guid tenantId, Guid messageId, CancellationToken ct)
@@ -45,3 +59,7 @@ public sealed class WebhookEventTranslator(IKelolaDbFactory dbFactory, OutgoingW
 
 public sealed record WebhookMessage(Guid Id, Guid WorkspaceId, Guid ChatId, string? Phone, string Direction, string Status, string Body,
     string? SenderName, DateTimeOffset SentAt);
+
+/// <summary>The <c>broadcast.finished</c> payload: sent counts delivered and read too.</summary>
+public sealed record WebhookBroadcast(Guid Id, Guid WorkspaceId, string Name, string Status, int Total, int Sent, int Failed, int Skipped,
+    int Uncertain, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);

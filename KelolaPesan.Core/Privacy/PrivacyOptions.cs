@@ -21,6 +21,9 @@ public sealed class RetentionOptions
 
     /// <summary>Workspace error records (WorkspaceEvent).</summary>
     public int ErrorLogDays { get; set; } = 90;
+
+    /// <summary>Stored first results of REST API calls made with an Idempotency-Key; a repeat after this is a new call.</summary>
+    public int IdempotencyRecordHours { get; set; } = 24;
 }
 
 /// <summary>Audit action names of this feature (kept here so the shared AuditActions list merges cleanly).</summary>

@@ -6,15 +6,15 @@ using Microsoft.Extensions.Options;
 namespace KelolaPesan.Core.Privacy;
 
 public sealed record RetentionResult(int Tenants, int Workspaces, int Contacts, int Chats, int Attachments, int Broadcasts, int Sequences,
-    int BotRules, int CommentAutomations, int WebhookPayloads, int ErrorLogs, int Exports)
+    int BotRules, int CommentAutomations, int WebhookPayloads, int ErrorLogs, int Exports, int IdempotencyRecords)
 {
     public int Total => Tenants + Workspaces + Contacts + Chats + Attachments + Broadcasts + Sequences + BotRules + CommentAutomations
-        + WebhookPayloads + ErrorLogs + Exports;
+        + WebhookPayloads + ErrorLogs + Exports + IdempotencyRecords;
 }
 
 /// <summary>
 /// Purges, across every tenant, what is past its retention period (<see cref="RetentionOptions"/>): rows marked
-/// deleted, processed raw webhook payloads, workspace error records and expired exports (file and row).
+/// deleted, processed raw webhook payloads, workspace error records, expired exports (file and row) and API idempotency records.
 /// Children go with their parents through <see cref="DataEraser"/>, exactly as an owner's deletion does.
 /// </summary>
 public sealed class RetentionService(IKelolaDbFactory dbFactory, DataEraser eraser, AuditLog audit, TimeProvider clock, IOptions<PrivacyOptions> options)
@@ -63,9 +63,11 @@ public sealed class RetentionService(IKelolaDbFactory dbFactory, DataEraser eras
         var errors = await db.WorkspaceEvents.Where(e => e.At < errorsBefore).ExecuteDeleteAsync(ct);
         var exports = await eraser.EraseExportsAsync(db,
             await db.DataExports.Where(e => e.ExpiresAt != null && e.ExpiresAt <= now).Select(e => e.Id).ToListAsync(ct), ct);
+        var idempotencyBefore = now.AddHours(-retention.IdempotencyRecordHours);
+        var idempotency = await db.ApiIdempotencyRecords.Where(r => r.CreatedAt < idempotencyBefore).ExecuteDeleteAsync(ct);
 
         var result = new RetentionResult(tenants.Count, workspaces.Count, contacts, chats, attachments, broadcasts, sequences, rules, automations,
-            payloads, errors, exports);
+            payloads, errors, exports, idempotency);
         if (result.Total > 0)
             await audit.WriteAsync(PrivacyAuditActions.RetentionPurged, AuditActor.System, details: result.ToString(), cancellationToken: ct);
         return result;

@@ -46,7 +46,7 @@ public sealed class ApiAuthenticationTests(ExternalApiHost host)
         using (var ok = await client.GetAsync("/api/v1/workspaces"))
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
 
-        Assert.True(await host.AsTenantAsync(host.TenantId, sp => sp.GetRequiredService<ApiKeyService>().RevokeAsync(id)));
+        Assert.True(await host.AsTenantAsync(host.TenantId, sp => sp.GetRequiredService<ApiKeyService>().RevokeAsync(id, Core.Audit.AuditActor.System)));
         using var refused = await client.GetAsync("/api/v1/workspaces");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Contains("revoked", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());

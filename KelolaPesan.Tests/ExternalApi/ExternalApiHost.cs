@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.ExternalApi;
@@ -34,7 +35,9 @@ public sealed class ExternalApiHost : IAsyncLifetime
             .WithSetting("Gateway:MonitorIntervalSeconds", "0")
             .WithSetting("Api:RateLimit:PermitsPerMinute", PermitsPerMinute.ToString())
             .WithSetting("Webhooks:Outgoing:RetryBaseSeconds", "0.3")
-            .WithSetting("Webhooks:Outgoing:SweepSeconds", "0.2");
+            .WithSetting("Webhooks:Outgoing:SweepSeconds", "0.2")
+            // Receivers in these tests listen on loopback; WebhookSsrfTests runs a host with the screen on.
+            .WithSetting("Webhooks:Outgoing:AllowPrivateAddresses", "true");
         await App.StartAsync();
         await using var db = System();
         var ws = await db.Workspaces.Where(w => w.Name == "Toko Utama" || w.Name == "Layanan Pelanggan").ToListAsync();
@@ -66,7 +69,7 @@ public sealed class ExternalApiHost : IAsyncLifetime
 
     public async Task<(Guid Id, string Key)> CreateKeyAsync(Guid? workspaceId = null, Guid? tenantId = null)
     {
-        var result = await AsTenantAsync(tenantId ?? TenantId, sp => sp.GetRequiredService<ApiKeyService>().CreateAsync("test " + Guid.NewGuid().ToString("N")[..6], workspaceId, null));
+        var result = await AsTenantAsync(tenantId ?? TenantId, sp => sp.GetRequiredService<ApiKeyService>().CreateAsync("test " + Guid.NewGuid().ToString("N")[..6], workspaceId, AuditActor.System));
         Assert.True(result.Succeeded, result.Error);
         return (result.Id!.Value, result.FullKey!);
     }

@@ -1,14 +1,8 @@
-using System.Collections.Concurrent;
 using KelolaPesan.Core.ExternalApi;
 using KelolaPesan.Tests.Gateways;
 using KelolaPesan.Tests.Webhooks;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KelolaPesan.Tests.ExternalApi;
 
@@ -18,7 +12,7 @@ public sealed class OutgoingWebhookTests(ExternalApiHost host)
     [Fact]
     public async Task AReceivedMessage_IsPostedSigned_AndRetriedAfterTheReceiverFails()
     {
-        await using var receiver = await Receiver.StartAsync(failFirst: 1);
+        await using var receiver = await WebhookReceiver.StartAsync(failFirst: 1);
         var ws = await AppWorkspaces.CreateAsync(host.App, "Webhook out " + Guid.NewGuid().ToString("N")[..6]);
         var saved = await host.AsTenantAsync(ws.TenantId, sp => sp.GetRequiredService<WebhookSubscriptionService>()
             .SaveAsync(receiver.Url, [WebhookEvents.MessageReceived, WebhookEvents.MessageStatus]));
@@ -49,40 +43,5 @@ public sealed class OutgoingWebhookTests(ExternalApiHost host)
         Assert.Equal(WebhookDeliveryStatus.Delivered, delivery.Status);
         Assert.Equal(2, delivery.Attempts);
         Assert.Equal(200, delivery.ResponseCode);
-    }
-
-    private sealed record Hit(int Status, string Body, string Signature, string Timestamp, string Event);
-
-    /// <summary>A small Kestrel receiver on loopback that fails its first N requests.</summary>
-    private sealed class Receiver : IAsyncDisposable
-    {
-        private WebApplication _app = null!;
-        private int _failuresLeft;
-        public ConcurrentQueue<Hit> Received { get; } = new();
-        public string Url { get; private set; } = "";
-
-        public static async Task<Receiver> StartAsync(int failFirst)
-        {
-            var receiver = new Receiver { _failuresLeft = failFirst };
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            receiver._app = builder.Build();
-            receiver._app.Urls.Add("http://127.0.0.1:0");
-            receiver._app.MapPost("/hook", async (HttpContext context) =>
-            {
-                using var reader = new StreamReader(context.Request.Body);
-                var body = await reader.ReadToEndAsync();
-                var status = Interlocked.Decrement(ref receiver._failuresLeft) >= 0 ? 500 : 200;
-                receiver.Received.Enqueue(new Hit(status, body, context.Request.Headers["X-Kelola-Signature"].ToString(),
-                    context.Request.Headers["X-Kelola-Timestamp"].ToString(), context.Request.Headers["X-Kelola-Event"].ToString()));
-                return Results.StatusCode(status);
-            });
-            await receiver._app.StartAsync();
-            var address = receiver._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            receiver.Url = address.TrimEnd('/') + "/hook";
-            return receiver;
-        }
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 }

@@ -1,3 +1,4 @@
+using KelolaPesan.Core.ExternalApi;
 using KelolaPesan.Core.Privacy;
 using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
@@ -71,5 +72,32 @@ public sealed class RetentionTests
         var second = await host.Run<RetentionService, RetentionResult>(s => s.PurgeAsync());
         Assert.Equal(1, second.Contacts);
         Assert.Equal(1, second.Exports);
+    }
+
+    [Fact]
+    public async Task ThePurge_RemovesIdempotencyRecordsPastTheirHours_AndKeepsYoungerOnes()
+    {
+        await using var host = await PrivacyHost.CreateAsync(new() { ["Privacy:Retention:IdempotencyRecordHours"] = "24" });
+        var now = host.Clock.GetUtcNow();
+        var keyId = Guid.NewGuid();
+        var old = new ApiIdempotencyRecord { TenantId = host.Alpha, ApiKeyId = keyId, Key = "order-1", StatusCode = 202, ResponseJson = "{}" };
+        var young = new ApiIdempotencyRecord { TenantId = host.Bravo, ApiKeyId = keyId, Key = "order-2", StatusCode = 202, ResponseJson = "{}" };
+        await using (var db = host.Database.CreateSystem())
+        {
+            db.ApiIdempotencyRecords.AddRange(old, young);
+            await db.SaveChangesAsync();
+            await db.ApiIdempotencyRecords.Where(r => r.Id == old.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, now.AddHours(-25)));
+            await db.ApiIdempotencyRecords.Where(r => r.Id == young.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, now.AddHours(-23)));
+        }
+
+        var result = await host.Run<RetentionService, RetentionResult>(s => s.PurgeAsync());
+
+        Assert.Equal(1, result.IdempotencyRecords);
+        await using (var db = host.Database.CreateSystem())
+            Assert.Equal([young.Id], await db.ApiIdempotencyRecords.Select(r => r.Id).ToListAsync());
+
+        // Two hours on, the younger one is past 24 h as well.
+        host.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(1, (await host.Run<RetentionService, RetentionResult>(s => s.PurgeAsync())).IdempotencyRecords);
     }
 }

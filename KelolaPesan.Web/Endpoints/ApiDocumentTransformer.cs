@@ -12,7 +12,7 @@ public sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         {
             Title = "Kelola Pesan API",
             Version = "v1",
-            Description = "Send WhatsApp messages, manage contacts and validate numbers for your workspaces. "
+            Description = "Send WhatsApp messages and broadcasts, manage contacts and validate numbers for your workspaces. "
                 + "Authenticate with `Authorization: Bearer kp_<prefix>_<secret>` (create keys in Settings > API). "
                 + "Errors are RFC 7807 problem details. POST /api/v1/messages honours an `Idempotency-Key` header. "
                 + "Outgoing webhooks are signed: `X-Kelola-Signature: sha256=<hex HMAC-SHA256 of \"<X-Kelola-Timestamp>.<body>\">`.",

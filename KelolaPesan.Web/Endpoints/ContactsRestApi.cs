@@ -52,7 +52,7 @@ public static class ContactsRestApi
     private static async Task<Results<Ok<ApiContact>, ProblemHttpResult>> GetAsync(ContactService contacts, Guid workspaceId, Guid id, CancellationToken ct) =>
         await contacts.GetForEditAsync(workspaceId, id, ct) is { } input ? TypedResults.Ok(ApiContact.From(id, input)) : ApiProblems.NotFound("contact");
 
-    private static async Task<Results<Created<ApiContact>, ValidationProblem, ProblemHttpResult>> CreateAsync(ContactService contacts, Guid workspaceId,
+    private static async Task<Results<Created<ApiContact>, ValidationProblem, ProblemHttpResult>> CreateAsync(HttpContext http, ContactService contacts, Guid workspaceId,
         ContactInput input, CancellationToken ct)
     {
         var result = await contacts.CreateAsync(workspaceId, input, ct);
@@ -60,11 +60,12 @@ public static class ContactsRestApi
             return ApiProblems.NotFound("workspace");
         if (!result.Succeeded)
             return Invalid(result);
+        await http.AuditAsync(ApiAuditActions.ContactCreated, "Contact", result.ContactId!.Value, $"workspace={workspaceId}");
         var saved = await contacts.GetForEditAsync(workspaceId, result.ContactId!.Value, ct);
         return TypedResults.Created($"/api/v1/workspaces/{workspaceId}/contacts/{result.ContactId}", ApiContact.From(result.ContactId.Value, saved!));
     }
 
-    private static async Task<Results<Ok<ApiContact>, ValidationProblem, ProblemHttpResult>> UpdateAsync(ContactService contacts, Guid workspaceId, Guid id,
+    private static async Task<Results<Ok<ApiContact>, ValidationProblem, ProblemHttpResult>> UpdateAsync(HttpContext http, ContactService contacts, Guid workspaceId, Guid id,
         ContactInput input, CancellationToken ct)
     {
         var result = await contacts.UpdateAsync(workspaceId, id, input, ct);
@@ -72,22 +73,28 @@ public static class ContactsRestApi
             return ApiProblems.NotFound("contact");
         if (!result.Succeeded)
             return Invalid(result);
+        await http.AuditAsync(ApiAuditActions.ContactUpdated, "Contact", id, $"workspace={workspaceId}");
         return TypedResults.Ok(ApiContact.From(id, (await contacts.GetForEditAsync(workspaceId, id, ct))!));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(ContactService contacts, Guid workspaceId, Guid id, CancellationToken ct) =>
-        await contacts.DeleteAsync(workspaceId, id, ct) ? TypedResults.NoContent() : ApiProblems.NotFound("contact");
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext http, ContactService contacts, Guid workspaceId, Guid id, CancellationToken ct)
+    {
+        if (!await contacts.DeleteAsync(workspaceId, id, ct))
+            return ApiProblems.NotFound("contact");
+        await http.AuditAsync(ApiAuditActions.ContactDeleted, "Contact", id, $"workspace={workspaceId}");
+        return TypedResults.NoContent();
+    }
 
     private static async Task<Ok<IReadOnlyList<NamedCount>>> ListsAsync(ContactCatalogService catalog, Guid workspaceId, CancellationToken ct) =>
         TypedResults.Ok(await catalog.ListsAsync(workspaceId, ct));
 
-    private static Task<Results<NoContent, ProblemHttpResult>> AddToListAsync(ContactService contacts, ContactCatalogService catalog,
-        Guid workspaceId, Guid listId, Guid id, CancellationToken ct) => ChangeListAsync(contacts, catalog, workspaceId, listId, id, BulkAction.AddToList, ct);
+    private static Task<Results<NoContent, ProblemHttpResult>> AddToListAsync(HttpContext http, ContactService contacts, ContactCatalogService catalog,
+        Guid workspaceId, Guid listId, Guid id, CancellationToken ct) => ChangeListAsync(http, contacts, catalog, workspaceId, listId, id, BulkAction.AddToList, ct);
 
-    private static Task<Results<NoContent, ProblemHttpResult>> RemoveFromListAsync(ContactService contacts, ContactCatalogService catalog,
-        Guid workspaceId, Guid listId, Guid id, CancellationToken ct) => ChangeListAsync(contacts, catalog, workspaceId, listId, id, BulkAction.RemoveFromList, ct);
+    private static Task<Results<NoContent, ProblemHttpResult>> RemoveFromListAsync(HttpContext http, ContactService contacts, ContactCatalogService catalog,
+        Guid workspaceId, Guid listId, Guid id, CancellationToken ct) => ChangeListAsync(http, contacts, catalog, workspaceId, listId, id, BulkAction.RemoveFromList, ct);
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ChangeListAsync(ContactService contacts, ContactCatalogService catalog,
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangeListAsync(HttpContext http, ContactService contacts, ContactCatalogService catalog,
         Guid workspaceId, Guid listId, Guid id, BulkAction action, CancellationToken ct)
     {
         if (!(await catalog.ListsAsync(workspaceId, ct)).Any(l => l.Id == listId))
@@ -95,6 +102,8 @@ public static class ContactsRestApi
         if (await contacts.GetForEditAsync(workspaceId, id, ct) is null)
             return ApiProblems.NotFound("contact");
         await contacts.BulkAsync(workspaceId, ContactSelection.Of([id]), action, listId, ct);
+        await http.AuditAsync(action == BulkAction.AddToList ? ApiAuditActions.ContactAddedToList : ApiAuditActions.ContactRemovedFromList,
+            "Contact", id, $"list={listId}");
         return TypedResults.NoContent();
     }
 

@@ -91,6 +91,7 @@ public static class ExternalApiSetup
         v1.MapMessagesApi();
         v1.MapContactsRestApi();
         v1.MapNumberValidationApi();
+        v1.MapBroadcastsRestApi();
 
         app.MapOpenApi(DocumentRoute);
         app.MapScalarApiReference("/api/docs", o => o

@@ -39,6 +39,9 @@ public static class MessagesApi
             case ApiSendKind.Repeat:
                 http.Response.Headers["Idempotent-Replayed"] = "true";
                 break;
+            case ApiSendKind.Sent:
+                await http.AuditAsync(ApiAuditActions.MessageSent, "Message", outcome.Message!.Id, $"to={outcome.Message.To}; status={outcome.Message.Status}");
+                break;
         }
         return TypedResults.Accepted($"/api/v1/messages/{outcome.Message!.Id}", outcome.Message);
     }

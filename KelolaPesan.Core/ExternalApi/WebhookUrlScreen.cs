@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+using FluentValidation;
+
+namespace KelolaPesan.Core.ExternalApi;
+
+/// <summary>
+/// Where outgoing webhooks may go (SSRF screen, docs/adr/0005): public http(s) addresses only, never loopback, private,
+/// link-local (cloud metadata), shared or reserved ranges. Checked on the URL when it is saved and again on every
+/// address a name resolves to when a delivery connects, because a public-looking name can resolve to a private address.
+/// <see cref="OutgoingWebhookOptions.AllowPrivateAddresses"/> turns the address checks off (tests, local receivers).
+/// </summary>
+public sealed class WebhookUrlScreen(OutgoingWebhookOptions options)
+{
+    private static readonly string[] InternalNames = ["localhost", "metadata", "metadata.google.internal", "instance-data"];
+
+    public bool AllowPrivateAddresses => options.AllowPrivateAddresses;
+
+    /// <summary>Null when the URL may be saved; otherwise why not.</summary>
+    public string? Check(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            return "The URL must be an absolute http(s) address.";
+        if (url.Trim().Length > WebhookSubscription.UrlMaxLength)
+            return $"The URL is longer than {WebhookSubscription.UrlMaxLength} characters.";
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+            return "The URL must not carry a user name or password.";
+        if (options.AllowPrivateAddresses)
+            return null;
+        var host = uri.IdnHost.TrimEnd('.').ToLowerInvariant();
+        if (InternalNames.Contains(host) || host.EndsWith(".localhost", StringComparison.Ordinal) || host.EndsWith(".internal", StringComparison.Ordinal)
+            || host.EndsWith(".local", StringComparison.Ordinal))
+            return "The URL points to an internal host name.";
+        if (IPAddress.TryParse(uri.HostNameType == UriHostNameType.IPv6 ? host.Trim('[', ']') : host, out var address) && !IsPublic(address))
+            return "The URL points to a loopback, private, link-local or reserved address.";
+        // Hosts like "2130706433" or "0x7f.1" are parsed as IPv4 by Uri: it normalises them into dotted form above.
+        return null;
+    }
+
+    /// <summary>
+    /// The <see cref="SocketsHttpHandler.ConnectCallback"/> of the webhook client: resolves the host itself and connects only
+    /// to public addresses, so the address checked is the address used (no second lookup an attacker's DNS could answer differently).
+    /// </summary>
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+    {
+        var endpoint = context.DnsEndPoint;
+        var resolved = IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endpoint.Host, ct);
+        var allowed = options.AllowPrivateAddresses ? resolved : resolved.Where(IsPublic).ToArray();
+        if (allowed.Length == 0)
+            throw new HttpRequestException($"Refused: {endpoint.Host} resolves only to loopback, private, link-local or reserved addresses.");
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, endpoint.Port, ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>True for a globally routable unicast address.</summary>
+    public static bool IsPublic(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+            address = address.MapToIPv4();
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            var b = address.GetAddressBytes();
+            return !(b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224 // this network, private, loopback, multicast and reserved
+                || (b[0] == 100 && b[1] >= 64 && b[1] <= 127) // shared address space (carrier-grade NAT)
+                || (b[0] == 169 && b[1] == 254) // link-local, where cloud metadata services answer
+                || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
+                || (b[0] == 192 && b[1] == 168)
+                || (b[0] == 192 && b[1] == 0 && b[2] == 0) // IETF protocol assignments
+                || (b[0] == 198 && (b[1] == 18 || b[1] == 19))); // benchmarking
+        }
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+            return false;
+        var v6 = address.GetAddressBytes();
+        return !(IPAddress.IPv6Loopback.Equals(address) || IPAddress.IPv6None.Equals(address)
+            || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal
+            || (v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0x0d && v6[3] == 0xb8) // documentation
+            || (v6[0] == 0 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b && !IsPublic(new IPAddress(v6[12..]))));  // NAT64 of a private IPv4
+    }
+}
+
+/// <summary>What a tenant saves as its outgoing webhook (the settings page; any API for it would use the same validator).</summary>
+public sealed record WebhookSubscriptionInput(string Url, IReadOnlyCollection<string> Events);
+
+/// <summary>The one validator of a webhook subscription: the URL passes <see cref="WebhookUrlScreen"/>, at least one known event.</summary>
+public sealed class WebhookSubscriptionValidator : AbstractValidator<WebhookSubscriptionInput>
+{
+    public WebhookSubscriptionValidator(WebhookUrlScreen screen)
+    {
+        RuleFor(x => x.Url).Custom((url, context) =>
+        {
+            if (screen.Check(url) is { } error)
+                context.AddFailure(nameof(WebhookSubscriptionInput.Url), error);
+        });
+        RuleFor(x => x.Events).Must(e => e.Any(WebhookEvents.All.Contains)).WithMessage("Choose at least one event.");
+    }
+}

@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KelolaPesan.Core.Admin;
+using KelolaPesan.Core.Audit;
+using KelolaPesan.Core.Broadcasts;
+using KelolaPesan.Core.ExternalApi;
+using KelolaPesan.Tests.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KelolaPesan.Tests.ExternalApi;
+
+[Collection(ExternalApiCollection.Name)]
+public sealed class ApiBroadcastsTests(ExternalApiHost host)
+{
+    private static DateTime InTwoDays => DateTime.SpecifyKind(DateTime.UtcNow.AddDays(2), DateTimeKind.Unspecified);
+
+    [Fact]
+    public async Task AScheduledBroadcast_IsCreatedPausedAndStarted_WithItsCountsPerState_AndEachWriteIsAudited()
+    {
+        var (keyId, key) = await host.CreateKeyAsync();
+        using var client = host.Client(key);
+        var name = "API promo " + Guid.NewGuid().ToString("N")[..6];
+
+        using var created = await client.PostAsJsonAsync("/api/v1/broadcasts", new
+        {
+            name, workspaceId = host.ShopId, pastedNumbers = "081234567001\n081234567002\n081234567001\n12",
+            messageTemplate = "Halo {name|Kak}, promo!", scheduledLocal = InTwoDays,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var view = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = view.GetProperty("id").GetGuid();
+        Assert.Equal($"/api/v1/broadcasts/{id}", created.Headers.Location!.ToString());
+        Assert.Equal("Scheduled", view.GetProperty("status").GetString());
+        Assert.Equal(name, view.GetProperty("name").GetString());
+        // The duplicate is removed; the malformed number stays as a skipped recipient (as the composer does).
+        var counts = view.GetProperty("counts");
+        Assert.Equal(2, counts.GetProperty("Pending").GetInt32());
+        Assert.Equal(view.GetProperty("total").GetInt32(), counts.EnumerateObject().Sum(c => c.Value.GetInt32()));
+
+        using (var paused = await client.PostAsync($"/api/v1/broadcasts/{id}/pause", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+            Assert.Equal("Paused", (await paused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        }
+        using (var again = await client.PostAsync($"/api/v1/broadcasts/{id}/pause", null))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+            Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+        }
+        using (var started = await client.PostAsync($"/api/v1/broadcasts/{id}/start", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+            Assert.Equal("Running", (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        }
+        using (await client.PostAsync($"/api/v1/broadcasts/{id}/pause", null))
+        {
+        }
+        var got = await client.GetFromJsonAsync<JsonElement>($"/api/v1/broadcasts/{id}");
+        Assert.Equal("Paused", got.GetProperty("status").GetString());
+
+        await using var db = host.System();
+        var audit = await db.AuditEntries.Where(a => a.TargetId == id.ToString()).OrderBy(a => a.At).ThenBy(a => a.Id).ToListAsync();
+        Assert.Equal([ApiAuditActions.BroadcastCreated, ApiAuditActions.BroadcastPaused, ApiAuditActions.BroadcastStarted, ApiAuditActions.BroadcastPaused],
+            audit.Select(a => a.Action));
+        Assert.All(audit, a => Assert.Equal((AuditActorType.ApiKey, keyId, host.TenantId), (a.ActorType, a.ActorId!.Value, a.TenantId!.Value)));
+        var prefix = key.Split('_')[1];
+        Assert.All(audit, a => Assert.Contains($"kp_{prefix}_", a.ActorName));
+        Assert.DoesNotContain(audit, a => a.ActorName.Contains(key, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"messageTemplate":"Halo","pastedNumbers":"081234567001"}""", "name")]
+    [InlineData("""{"name":"x","pastedNumbers":"081234567001"}""", "messageTemplate")]
+    [InlineData("""{"name":"x","messageTemplate":"Halo {name","pastedNumbers":"081234567001"}""", "messageTemplate")]
+    [InlineData("""{"name":"x","messageTemplate":"Halo"}""", "audience")]
+    [InlineData("""{"name":"x","messageTemplate":"Halo","pastedNumbers":"081234567001","minDelaySeconds":50,"maxDelaySeconds":10}""", "maxDelaySeconds")]
+    public async Task AnInvalidBroadcast_AnswersAValidationProblemNamingTheField(string json, string field)
+    {
+        var (_, key) = await host.CreateKeyAsync();
+        using var client = host.Client(key);
+        json = $$"""{"workspaceId":"{{host.ShopId}}",""" + json[1..];
+        var before = await CountBroadcastsAsync();
+
+        using var response = await client.PostAsync("/api/v1/broadcasts", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.Equal(before, await CountBroadcastsAsync());
+    }
+
+    [Fact]
+    public async Task AnotherTenantsBroadcast_AndOneOutsideTheKeysWorkspace_AnswerNotFound()
+    {
+        var other = await host.CreateOtherTenantAsync();
+        Guid foreign;
+        await using (var db = host.System())
+        {
+            var b = new Broadcast { TenantId = other.TenantId, WorkspaceId = other.WorkspaceId, Name = "theirs", MessageTemplate = "x", Status = BroadcastStatus.Paused };
+            db.Broadcasts.Add(b);
+            await db.SaveChangesAsync();
+            foreign = b.Id;
+        }
+        var (_, key) = await host.CreateKeyAsync();
+        using var client = host.Client(key);
+        foreach (var (method, path) in new[] { ("GET", ""), ("POST", "/start"), ("POST", "/pause") })
+        {
+            using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/api/v1/broadcasts/{foreign}{path}"));
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+        await using (var db = host.System())
+            Assert.Equal(BroadcastStatus.Paused, (await db.Broadcasts.IgnoreQueryFilters().FirstAsync(b => b.Id == foreign)).Status);
+
+        using (var inTheirs = await client.PostAsJsonAsync("/api/v1/broadcasts",
+                   new { name = "x", workspaceId = other.WorkspaceId, messageTemplate = "Halo", pastedNumbers = "081234567001" }))
+            Assert.Equal(HttpStatusCode.NotFound, inTheirs.StatusCode);
+
+        // A key scoped to "Layanan Pelanggan" neither sees nor creates broadcasts of "Toko Utama".
+        using var full = host.Client(key);
+        using var mine = await full.PostAsJsonAsync("/api/v1/broadcasts",
+            new { name = "scoped", workspaceId = host.ShopId, messageTemplate = "Halo", pastedNumbers = "081234567003", scheduledLocal = InTwoDays });
+        var shopBroadcast = (await mine.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var (_, scopedKey) = await host.CreateKeyAsync(host.CareId);
+        using var scoped = host.Client(scopedKey);
+        using (var get = await scoped.GetAsync($"/api/v1/broadcasts/{shopBroadcast}"))
+            Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        using (var create = await scoped.PostAsJsonAsync("/api/v1/broadcasts",
+                   new { name = "x", workspaceId = host.ShopId, messageTemplate = "Halo", pastedNumbers = "081234567001" }))
+            Assert.Equal(HttpStatusCode.NotFound, create.StatusCode);
+        using (await full.PostAsync($"/api/v1/broadcasts/{shopBroadcast}/pause", null))
+        {
+        }
+    }
+
+    [Fact]
+    public async Task ACompletedBroadcast_PostsOneSignedBroadcastFinishedWebhook()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var saved = await host.AsTenantAsync(host.TenantId, sp => sp.GetRequiredService<WebhookSubscriptionService>()
+            .SaveAsync(receiver.Url, [WebhookEvents.BroadcastFinished], rotateSecret: true));
+        Assert.True(saved.Succeeded, saved.Error);
+        var restore = await AllowZeroPacingAsync();
+        try
+        {
+            var (_, key) = await host.CreateKeyAsync();
+            using var client = host.Client(key);
+            var text = "Selesai " + Guid.NewGuid().ToString("N")[..8];
+            using var created = await client.PostAsJsonAsync("/api/v1/broadcasts", new
+            {
+                name = "API finished", workspaceId = host.ShopId, pastedNumbers = "081234567011\n081234567012",
+                messageTemplate = text, minDelaySeconds = 0, maxDelaySeconds = 0,
+            });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+            await AppWorkspaces.EventuallyAsync(() => Task.FromResult(receiver.Received.Any(h => h.Event == WebhookEvents.BroadcastFinished && h.Body.Contains(id.ToString()))),
+                "a broadcast.finished webhook", 40);
+            await Task.Delay(1000); // a second POST for the same completion would arrive by now
+            var hit = Assert.Single(receiver.Received, h => h.Body.Contains(id.ToString()));
+            Assert.Equal("sha256=" + OutgoingWebhookService.Sign(saved.NewSecret!, hit.Timestamp, hit.Body), hit.Signature);
+            var data = JsonDocument.Parse(hit.Body).RootElement.GetProperty("data");
+            Assert.Equal("Completed", data.GetProperty("status").GetString());
+            Assert.Equal(2, data.GetProperty("sent").GetInt32());
+            Assert.Equal(2, host.Waha.RequestsTo("POST", "/api/sendText").Count(r => r.Body.Contains(text)));
+        }
+        finally
+        {
+            await restore();
+            await host.AsTenantAsync(host.TenantId, sp => sp.GetRequiredService<WebhookSubscriptionService>().DeleteAsync());
+        }
+    }
+
+    private async Task<int> CountBroadcastsAsync()
+    {
+        await using var db = host.System();
+        return await db.Broadcasts.CountAsync();
+    }
+
+    /// <summary>Zero pacing and an all-day window for the demo licence's tier, undone afterwards.</summary>
+    private async Task<Func<Task>> AllowZeroPacingAsync()
+    {
+        await using var db = host.System();
+        var tier = await db.Tenants.Where(t => t.Id == host.TenantId).Join(db.Licences, t => t.LicenceId, l => l.Id, (t, l) => l.Tier).FirstAsync();
+        var existing = await db.Policies.AsNoTracking().FirstOrDefaultAsync(p => p.Tier == tier);
+        await db.Policies.Where(p => p.Tier == tier).ExecuteDeleteAsync();
+        db.Policies.Add(new PolicySettings
+        {
+            Tier = tier, MinDelaySeconds = 0, MaxDelaySeconds = 0, BatchSize = 1000, BatchRestSeconds = 0, DailyCapPerWorkspace = 100_000,
+            SendWindowStart = new TimeOnly(0, 0), SendWindowEnd = new TimeOnly(0, 0),
+        });
+        await db.SaveChangesAsync();
+        return async () =>
+        {
+            await using var restore = host.System();
+            await restore.Policies.Where(p => p.Tier == tier).ExecuteDeleteAsync();
+            if (existing is not null)
+            {
+                existing.Id = Guid.CreateVersion7();
+                restore.Policies.Add(existing);
+                await restore.SaveChangesAsync();
+            }
+        };
+    }
+}
