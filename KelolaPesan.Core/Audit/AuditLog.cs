@@ -67,9 +67,9 @@ public static class AuditActions
     public const string NotificationTemplateChanged = "notification.template-changed";
     public const string AdminConnectionChanged = "admin.connection-changed";
 
-    /// <summary>Every action name, for the audit page's filter.</summary>
-    public static IReadOnlyList<string> All { get; } = typeof(AuditActions)
-        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+    /// <summary>Every action name, for the audit page's filter: these and the ones features define next to their code.</summary>
+    public static IReadOnlyList<string> All { get; } = new[] { typeof(AuditActions), typeof(ExternalApi.ApiAuditActions), typeof(Privacy.PrivacyAuditActions) }
+        .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
         .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Order().ToList();
 }
 
