@@ -65,8 +65,10 @@ public sealed partial class AutomationService
         var keywords = input.Trigger == BotTrigger.Keyword
             ? input.Keywords.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)
             : [];
+        // Added through the set: a new child with its Guid already set, found only through an existing rule's
+        // collection, would be taken for an existing row and updated (0 rows affected) when editing a rule.
         foreach (var keyword in keywords)
-            rule.Keywords.Add(new BotKeyword { TenantId = workspace.TenantId, WorkspaceId = workspaceId, RuleId = rule.Id, Keyword = keyword });
+            db.BotKeywords.Add(new BotKeyword { TenantId = workspace.TenantId, WorkspaceId = workspaceId, RuleId = rule.Id, Keyword = keyword });
         await db.SaveChangesAsync(ct);
         return rule;
     }

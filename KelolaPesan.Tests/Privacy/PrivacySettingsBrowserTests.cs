@@ -46,7 +46,7 @@ public sealed class PrivacySettingsBrowserTests(BrowserFixture browser, KelolaAp
             var zip = await response.BodyAsync();
             Assert.True(zip.Length > 4 && zip[0] == (byte)'P' && zip[1] == (byte)'K', "the download is a zip");
             using (var archive = new System.IO.Compression.ZipArchive(new MemoryStream(zip)))
-                Assert.Contains(archive.Entries, e => e.FullName.StartsWith("contacts", StringComparison.Ordinal));
+                Assert.Contains(archive.Entries, e => e.FullName == "json/contacts.json");
 
             // Deletion of one contact by its number: a confirmation code at once, and the status as the job finishes.
             await page.Locator("[data-testid=delete-phone] input, input[data-testid=delete-phone]").FillAsync(phone);
