@@ -62,6 +62,7 @@ public static class DependencyInjection
         services.AddScoped<Privacy.DataDeletionService>();
         services.AddScoped<Privacy.RetentionService>();
         services.AddScoped<Privacy.CorrectionService>();
+        services.AddScoped<Privacy.AdminAccessAudit>();
         return services;
     }
 

@@ -48,6 +48,14 @@ public sealed partial class AutomationService
         rule.MatchMode = input.MatchMode;
         rule.IsActive = input.IsActive;
         rule.ReplyTemplate = input.ReplyTemplate.Trim();
+        if (input.AttachmentId is { } attachmentId && !await db.Attachments.AnyAsync(a => a.Id == attachmentId && a.WorkspaceId == workspaceId, ct))
+            throw new ValidationException("The attachment was not found; pick the file again.");
+        if (rule.AttachmentId is { } previous && previous != input.AttachmentId)
+        {
+            // The replaced file is marked deleted; the retention job removes it with its bytes.
+            await db.Attachments.Where(a => a.Id == previous).ExecuteUpdateAsync(s => s.SetProperty(a => a.DeletedAt, clock.GetUtcNow()), ct);
+        }
+        rule.AttachmentId = input.AttachmentId;
         rule.DelaySeconds = input.DelaySeconds;
         rule.ActiveDays = input.ActiveDays;
         (rule.ActiveFrom, rule.ActiveTo) = (input.ActiveFrom, input.ActiveTo);
@@ -57,8 +65,10 @@ public sealed partial class AutomationService
         var keywords = input.Trigger == BotTrigger.Keyword
             ? input.Keywords.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)
             : [];
+        // Added through the set: a new child with its Guid already set, found only through an existing rule's
+        // collection, would be taken for an existing row and updated (0 rows affected) when editing a rule.
         foreach (var keyword in keywords)
-            rule.Keywords.Add(new BotKeyword { TenantId = workspace.TenantId, WorkspaceId = workspaceId, RuleId = rule.Id, Keyword = keyword });
+            db.BotKeywords.Add(new BotKeyword { TenantId = workspace.TenantId, WorkspaceId = workspaceId, RuleId = rule.Id, Keyword = keyword });
         await db.SaveChangesAsync(ct);
         return rule;
     }

@@ -1,6 +1,7 @@
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Contacts.Import;
 using KelolaPesan.Core.Inbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,7 @@ namespace KelolaPesan.Core.Automation;
 public sealed partial class AutomationService(
     IKelolaDbFactory dbFactory,
     InboxService inbox,
+    ContactImportService contactImports,
     WatermarkService watermark,
     TimeProvider clock,
     ILogger<AutomationService> logger) : IInboundAutomation
@@ -81,6 +83,7 @@ public sealed partial class AutomationService(
 
         var text = MessageTemplate.Render(match.Template, MessageTemplate.Values(chat.DisplayName, chat.PhoneNumber), Random.Shared);
         reply.RenderedText = Limit(WatermarkService.Append(text, await FooterAsync(tenantId, ct)), BotRule.ReplyMaxLength + 500);
+        reply.AttachmentId = match.OutsideHours ? null : match.Rule.AttachmentId;
         reply.Status = BotReplyStatus.Scheduled;
         var delayed = match.Rule.DelaySeconds > 0 && !match.OutsideHours;
         // DueAt null on a Scheduled row means "being sent now"; the sweep only takes rows with a due time.
@@ -144,11 +147,16 @@ public sealed partial class AutomationService(
         return tier is { } t ? await watermark.FooterForAsync(t, ct) : null;
     }
 
-    /// <summary>The rule's optional label on the chat and list membership for the chat's contact (skipped without a contact).</summary>
+    /// <summary>
+    /// The rule's optional label on the chat and list membership for the chat's contact. A chat without a contact
+    /// gets one first, made from the chat's name and number the way "import from chats" makes it.
+    /// </summary>
     private async Task ApplyActionsAsync(Guid tenantId, Guid workspaceId, Guid chatId, Guid? contactId, BotRule rule, CancellationToken ct)
     {
         if (rule.AddLabelId is null && rule.AddToListId is null)
             return;
+        if (rule.AddToListId is not null && contactId is null)
+            contactId = await contactImports.EnsureContactForChatAsync(tenantId, chatId, ct);
         await using var db = dbFactory.CreateForTenant(tenantId);
         if (rule.AddLabelId is { } labelId && await db.Labels.AnyAsync(l => l.Id == labelId, ct)
             && !await db.ChatLabels.AnyAsync(l => l.ChatId == chatId && l.LabelId == labelId, ct))
@@ -179,7 +187,9 @@ public sealed partial class AutomationService(
             await db.SaveChangesAsync(CancellationToken.None);
             return;
         }
-        var sent = await inbox.SendAutomatedTextAsync(tenantId, reply.ChatId, reply.RenderedText, MessageOrigin.Bot, BotSenderName, ct);
+        var sent = reply.AttachmentId is { } attachmentId
+            ? await inbox.SendAutomatedAttachmentAsync(tenantId, reply.ChatId, attachmentId, reply.RenderedText, MessageOrigin.Bot, BotSenderName, ct)
+            : await inbox.SendAutomatedTextAsync(tenantId, reply.ChatId, reply.RenderedText, MessageOrigin.Bot, BotSenderName, ct);
         reply.OutboundMessageId = sent.Id;
         reply.Status = sent.Status == MessageStatus.Failed ? BotReplyStatus.Failed : BotReplyStatus.Sent;
         reply.Error = sent.Error is null ? null : Limit(sent.Error, 1000);

@@ -14,6 +14,9 @@ public class BotReply : Entity, IWorkspaceOwned
     public Guid ChatId { get; set; }
     public Guid? RuleId { get; set; }
     public string RenderedText { get; set; } = "";
+
+    /// <summary>The rule's attachment at the time of the decision, sent with the text as its caption (none for an outside-hours reply).</summary>
+    public Guid? AttachmentId { get; set; }
     public BotReplyStatus Status { get; set; }
     public DateTimeOffset? DueAt { get; set; }
     public Guid? OutboundMessageId { get; set; }

@@ -15,6 +15,9 @@ public sealed class BotRuleInput
     public List<string> Keywords { get; set; } = [];
     public bool IsActive { get; set; } = true;
     public string ReplyTemplate { get; set; } = "";
+
+    /// <summary>A file stored with <c>InboxService.UploadAttachmentAsync</c>; sent with the reply as its caption.</summary>
+    public Guid? AttachmentId { get; set; }
     public int DelaySeconds { get; set; }
     public ActiveDays ActiveDays { get; set; } = ActiveDays.All;
     public TimeOnly? ActiveFrom { get; set; }
@@ -26,7 +29,7 @@ public sealed class BotRuleInput
     public static BotRuleInput From(BotRule r) => new()
     {
         Id = r.Id, Name = r.Name, Trigger = r.Trigger, MatchMode = r.MatchMode, Keywords = r.Keywords.Select(k => k.Keyword).ToList(),
-        IsActive = r.IsActive, ReplyTemplate = r.ReplyTemplate, DelaySeconds = r.DelaySeconds, ActiveDays = r.ActiveDays,
+        IsActive = r.IsActive, ReplyTemplate = r.ReplyTemplate, AttachmentId = r.AttachmentId, DelaySeconds = r.DelaySeconds, ActiveDays = r.ActiveDays,
         ActiveFrom = r.ActiveFrom, ActiveTo = r.ActiveTo, OutsideHoursReply = r.OutsideHoursReply, AddLabelId = r.AddLabelId, AddToListId = r.AddToListId,
     };
 }

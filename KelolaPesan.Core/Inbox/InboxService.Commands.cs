@@ -125,32 +125,8 @@ public sealed partial class InboxService
         await using var db = await dbFactory.CreateAsync(ct);
         var chat = await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
 
-        var maxBytes = await MaxAttachmentBytesAsync(ct);
-        var stored = await attachmentStore.SaveAsync(file.Content, maxBytes, ct);
-        byte[] data;
-        try
-        {
-            await using var saved = await attachmentStore.OpenReadAsync(stored.StorageKey, ct)
-                ?? throw new InvalidOperationException("The stored attachment vanished.");
-            using var buffer = new MemoryStream((int)stored.SizeBytes);
-            await saved.CopyToAsync(buffer, ct);
-            data = buffer.ToArray();
-        }
-        catch
-        {
-            await attachmentStore.DeleteAsync(stored.StorageKey, CancellationToken.None);
-            throw;
-        }
-
-        var type = FileTypeSniffer.Detect(new MemoryStream(data, writable: false));
-        var attachment = new Attachment
-        {
-            TenantId = chat.TenantId, WorkspaceId = chat.WorkspaceId,
-            OriginalFileName = SafeFileName(file.FileName, type.Extension),
-            StoredFileName = stored.StorageKey + type.Extension,
-            MimeType = type.MimeType, SizeBytes = stored.SizeBytes, StorageKey = stored.StorageKey, Kind = type.Kind,
-        };
-        db.Attachments.Add(attachment);
+        var (attachment, data) = await StoreAttachmentAsync(db, chat.TenantId, chat.WorkspaceId, file.Content, file.FileName,
+            await MaxAttachmentBytesAsync(ct), ct);
         Message message;
         try
         {
@@ -159,16 +135,11 @@ public sealed partial class InboxService
         }
         catch
         {
-            await attachmentStore.DeleteAsync(stored.StorageKey, CancellationToken.None);
+            await attachmentStore.DeleteAsync(attachment.StorageKey, CancellationToken.None);
             throw;
         }
-
-        var session = await SessionOfAsync(db, chat.WorkspaceId);
-        var media = new GatewayMediaMessage(session ?? "", chat.ExternalChatId,
-            type.Kind == AttachmentKind.Image ? GatewayMediaKind.Image : GatewayMediaKind.File,
-            type.MimeType, attachment.OriginalFileName, caption, Data: data);
-        await DeliverAsync(db, chat, message, session is null ? null : () => gateway.SendMediaAsync(media, CancellationToken.None));
-        return View(message, new AttachmentView(attachment.Id, attachment.OriginalFileName, attachment.MimeType, attachment.SizeBytes, attachment.Kind));
+        await DeliverMediaAsync(db, chat, message, attachment, data, caption);
+        return View(message, AttachmentViewOf(attachment));
     }
 
     /// <summary>An internal note: stored in the conversation for the team, never sent to the customer.</summary>

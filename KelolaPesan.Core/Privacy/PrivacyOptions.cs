@@ -37,4 +37,5 @@ public static class PrivacyAuditActions
     public const string DeletionFailed = "privacy.deletion-failed";
     public const string RetentionPurged = "privacy.retention-purged";
     public const string ChatRenamed = "privacy.chat-renamed";
+    public const string AdminViewedTenantData = "privacy.admin-viewed-tenant-data";
 }

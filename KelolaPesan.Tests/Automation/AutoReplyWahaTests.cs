@@ -150,6 +150,85 @@ public sealed class AutoReplyWahaTests : IAsyncLifetime
         await EventuallyAsync(() => QueryAsync(_app, db => db.BotReplies.AnyAsync(r => r.Id == reply.Id && r.Status == BotReplyStatus.Sent)), "reply marked sent");
     }
 
+    [Fact]
+    public async Task ARuleWithAnAttachment_SendsOneMediaMessageWithTheReplyAsCaption_ShownInTheInboxAsTheBots()
+    {
+        var ws = await WorkspaceWithRuleAsync(cooldownSeconds: 0, cap: 10);
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 1, 2, 3, 4];
+        // Stored the way the rule editor stores it: the inbox's upload path (policy limit, type from the bytes).
+        var upload = await InTenantAsync(ws, sp => sp.GetRequiredService<InboxService>()
+            .UploadAttachmentAsync(ws.WorkspaceId, new OutgoingFile(new MemoryStream(png), "katalog.bin")));
+        Assert.Equal("image/png", upload.MimeType);
+        await InTenantAsync(ws, async sp =>
+        {
+            var automation = sp.GetRequiredService<AutomationService>();
+            var input = BotRuleInput.From((await automation.ListRulesAsync(ws.WorkspaceId)).Single());
+            input.AttachmentId = upload.Id;
+            return await automation.SaveRuleAsync(ws.WorkspaceId, input);
+        });
+
+        const string customer = "6281212121212@c.us";
+        var body = FakeWahaServer.Envelope("message.any", ws.Session, FakeWahaServer.MessagePayload("m-1", customer, Me, "harga?", pushName: "Andi"));
+        for (var i = 0; i < 3; i++)
+            await SendAsync(ws, body);
+        List<RecordedRequest> Media() => _waha.RequestsTo("POST", "/api/sendImage").Where(r => r.Json?["session"]?.GetValue<string>() == ws.Session).ToList();
+        await EventuallyAsync(async () => Media().Count == 1, "one media reply at WAHA");
+        await Task.Delay(500);
+
+        var sent = Assert.Single(Media());
+        Assert.Equal(customer, sent.Json!["chatId"]!.GetValue<string>());
+        Assert.StartsWith("Halo Andi, harga kaos 80rb", sent.Json["caption"]!.GetValue<string>());
+        Assert.Equal("image/png", sent.Json["file"]!["mimetype"]!.GetValue<string>());
+        Assert.Equal(png, Convert.FromBase64String(sent.Json["file"]!["data"]!.GetValue<string>()));
+        Assert.Empty(Replies(ws));
+
+        // In the inbox: one outbound message from the bot carrying the file (its own copy, not the rule's).
+        var reply = await QueryAsync(_app, db => db.BotReplies.SingleAsync(r => r.WorkspaceId == ws.WorkspaceId));
+        Assert.Equal(BotReplyStatus.Sent, reply.Status);
+        var owner = await QueryAsync(_app, db => db.Users.Where(u => u.TenantId == ws.TenantId && u.Role == UserRole.Owner).Select(u => u.Id).FirstAsync());
+        var page = await InTenantAsync(ws, sp => sp.GetRequiredService<InboxService>().GetMessagesAsync(new InboxViewer(owner, UserRole.Owner), reply.ChatId));
+        var shown = Assert.Single(page.Messages, m => m.Direction == MessageDirection.Outbound);
+        Assert.Equal((MessageOrigin.Bot, AutomationService.BotSenderName, MessageStatus.Sent), (shown.Origin, shown.SenderName, shown.Status));
+        Assert.NotNull(shown.Attachment);
+        Assert.NotEqual(upload.Id, shown.Attachment.Id);
+        Assert.Equal(("katalog.bin", "image/png"), (shown.Attachment.FileName, shown.Attachment.MimeType));
+    }
+
+    [Fact]
+    public async Task AddToList_WhenTheChatHasNoContact_CreatesItFromTheChatAndAddsIt()
+    {
+        var ws = await WorkspaceWithRuleAsync(cooldownSeconds: 0, cap: 10);
+        var list = new Core.Contacts.ContactList { TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, Name = "Tanya harga" };
+        await QueryAsync(_app, async db =>
+        {
+            db.ContactLists.Add(list);
+            var rule = await db.BotRules.SingleAsync(r => r.WorkspaceId == ws.WorkspaceId);
+            rule.AddToListId = list.Id;
+            return await db.SaveChangesAsync();
+        });
+
+        await CustomerSaysAsync(ws, "l-1", "6289191919191@c.us", "harga");
+        await EventuallyAsync(async () => Replies(ws).Count == 1, "the reply");
+        var chat = await QueryAsync(_app, db => db.Chats.SingleAsync(c => c.WorkspaceId == ws.WorkspaceId));
+        Assert.NotNull(chat.ContactId);
+        var contact = await QueryAsync(_app, db => db.Contacts.SingleAsync(c => c.WorkspaceId == ws.WorkspaceId));
+        Assert.Equal((chat.ContactId, "+6289191919191", "Andi"), ((Guid?)contact.Id, contact.Phone, contact.Name));
+        Assert.True(await QueryAsync(_app, db => db.ContactListMembers.AnyAsync(m => m.ContactListId == list.Id && m.ContactId == contact.Id)));
+
+        // A second message in the same chat: the same contact, still one membership.
+        await CustomerSaysAsync(ws, "l-2", "6289191919191@c.us", "harga lagi");
+        await EventuallyAsync(async () => Replies(ws).Count == 2, "the second reply");
+        Assert.Equal(1, await QueryAsync(_app, db => db.Contacts.CountAsync(c => c.WorkspaceId == ws.WorkspaceId)));
+        Assert.Equal(1, await QueryAsync(_app, db => db.ContactListMembers.CountAsync(m => m.ContactListId == list.Id)));
+    }
+
+    private async Task<T> InTenantAsync<T>(TestWorkspace ws, Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetTenant(ws.TenantId);
+        return await action(scope.ServiceProvider);
+    }
+
     /// <summary>The bot's sends to WAHA for this workspace (an agent's reply goes the same way and is left out).</summary>
     private List<RecordedRequest> Replies(TestWorkspace ws) =>
         _waha.RequestsTo("POST", "/api/sendText")

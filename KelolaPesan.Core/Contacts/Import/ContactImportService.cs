@@ -378,8 +378,7 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IRealtimeBu
         {
             row++;
             import.ProcessedRows++;
-            var chatPhone = ChatIds.ToPhone(chat.ExternalChatId);
-            var phone = PhoneNormalizer.Normalize(chat.PhoneNumber ?? (chatPhone is null ? null : "+" + chatPhone), ws.Region);
+            var phone = PhoneOfChat(chat, ws.Region);
             if (!phone.IsValid)
             {
                 import.Rejected++;
@@ -387,19 +386,10 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IRealtimeBu
                     Reason = $"{chat.DisplayName}: {phone.Reason}", RawValues = JsonSerializer.Serialize(new[] { chat.DisplayName, chat.ExternalChatId }) });
                 continue;
             }
-            if (byPhone.TryGetValue(phone.E164!, out var contact))
-            {
-                contact.DeletedAt = null;
-                import.Updated++;
-            }
-            else
-            {
-                contact = db.Contacts.Add(new Contact { TenantId = ws.TenantId, WorkspaceId = workspaceId, Phone = phone.E164!, ImportId = import.Id,
-                    Name = Truncate(string.IsNullOrWhiteSpace(chat.DisplayName) ? phone.E164! : chat.DisplayName, Contact.NameMaxLength), LastMessageAt = chat.LastMessageAt }).Entity;
-                byPhone[contact.Phone] = contact;
+            if (LinkContact(db, ws, chat, phone.E164!, byPhone, import.Id))
                 import.Created++;
-            }
-            chat.ContactId = contact.Id;
+            else
+                import.Updated++;
         }
         import.TotalRows = chats.Count;
         import.Status = ImportStatus.Completed;
@@ -407,6 +397,62 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IRealtimeBu
         await db.SaveChangesAsync(ct);
         await PublishAsync(import);
         return import;
+    }
+
+    /// <summary>
+    /// The contact of one chat, made the same way as <see cref="ImportFromChatsAsync"/> (the chat's name and number,
+    /// or the existing contact with that number, revived when deleted). For the bot's "add to a list" action, which
+    /// runs outside a signed-in scope. Null when the chat is not found, not WhatsApp, or its number is not valid.
+    /// </summary>
+    public async Task<Guid?> EnsureContactForChatAsync(Guid tenantId, Guid chatId, CancellationToken ct = default)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var db = dbFactory.CreateForTenant(tenantId);
+            var chat = await db.Chats.FirstOrDefaultAsync(c => c.Id == chatId, ct);
+            if (chat?.ContactId is { } linked)
+                return linked;
+            if (chat is null || chat.Channel != Channel.WhatsApp || await ContactWorkspace.LoadAsync(db, chat.WorkspaceId, ct) is not { } ws)
+                return null;
+            var phone = PhoneOfChat(chat, ws.Region);
+            if (!phone.IsValid)
+                return null;
+            var byPhone = await db.Contacts.IgnoreQueryFilters([ContactService.SoftDeleteFilter])
+                .Where(c => c.WorkspaceId == ws.WorkspaceId && c.TenantId == ws.TenantId && c.Phone == phone.E164).ToDictionaryAsync(c => c.Phone, ct);
+            LinkContact(db, ws, chat, phone.E164!, byPhone, importId: null);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return chat.ContactId;
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                // Someone created the same number meanwhile (unique per workspace): link to theirs on the second pass.
+            }
+        }
+    }
+
+    private static PhoneResult PhoneOfChat(Chat chat, string region)
+    {
+        var chatPhone = ChatIds.ToPhone(chat.ExternalChatId);
+        return PhoneNormalizer.Normalize(chat.PhoneNumber ?? (chatPhone is null ? null : "+" + chatPhone), region);
+    }
+
+    /// <summary>Links the chat to the contact with <paramref name="e164"/>, creating it from the chat; true when created.</summary>
+    private static bool LinkContact(IKelolaDb db, ContactWorkspace ws, Chat chat, string e164, Dictionary<string, Contact> byPhone, Guid? importId)
+    {
+        var created = false;
+        if (byPhone.TryGetValue(e164, out var contact))
+            contact.DeletedAt = null;
+        else
+        {
+            contact = db.Contacts.Add(new Contact { TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, Phone = e164, ImportId = importId,
+                Name = Truncate(string.IsNullOrWhiteSpace(chat.DisplayName) ? e164 : chat.DisplayName, Contact.NameMaxLength), LastMessageAt = chat.LastMessageAt }).Entity;
+            byPhone[contact.Phone] = contact;
+            created = true;
+        }
+        chat.ContactId = contact.Id;
+        return created;
     }
 
     internal static string ColumnName(int index)

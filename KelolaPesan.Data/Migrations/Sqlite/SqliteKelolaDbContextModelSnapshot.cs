@@ -462,6 +462,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AttachmentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("ChatId")
                         .HasColumnType("TEXT");
 

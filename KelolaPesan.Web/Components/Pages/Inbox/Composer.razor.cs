@@ -1,5 +1,4 @@
 using FluentValidation;
-using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Inbox;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
@@ -118,26 +117,14 @@ public partial class Composer : IAsyncDisposable
         _error = null;
         try
         {
-            var max = await Inbox.MaxAttachmentBytesAsync();
-            if (file.Size > max)
-            {
-                _error = T["Composer_FileTooLarge", InboxUi.Size(max)];
-                return;
-            }
-            await using var content = file.OpenReadStream(max);
             var caption = _noteMode ? null : _text;
-            var message = await Inbox.SendAttachmentAsync(Viewer, ChatId, new OutgoingFile(content, file.Name), caption);
-            if (caption is not null)
-                _text = null;
-            await OnSent.InvokeAsync(message);
-        }
-        catch (AttachmentTooLargeException ex)
-        {
-            _error = T["Composer_FileTooLarge", InboxUi.Size(ex.MaxBytes)];
-        }
-        catch (IOException)
-        {
-            _error = T["Composer_UploadFailed"];
+            _error = await BrowserFileUpload.RunAsync(file, Inbox, T, async upload =>
+            {
+                var message = await Inbox.SendAttachmentAsync(Viewer, ChatId, upload, caption);
+                if (caption is not null)
+                    _text = null;
+                await OnSent.InvokeAsync(message);
+            });
         }
         finally
         {

@@ -2,6 +2,8 @@ using KelolaPesan.Core.Inbox;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
 using Microsoft.JSInterop;
+using MudBlazor;
+using KelolaPesan.Web.Accounts;
 
 namespace KelolaPesan.Web.Components.Pages.Inbox;
 
@@ -16,6 +18,8 @@ public partial class Conversation : IAsyncDisposable
 
     [Inject] private InboxService Inbox { get; set; } = null!;
     [Inject] private IJSRuntime JS { get; set; } = null!;
+    [Inject] private IDialogService Dialogs { get; set; } = null!;
+    [Inject] private CurrentUser User { get; set; } = null!;
     [Inject] private IStringLocalizer<InboxText> T { get; set; } = null!;
 
     private readonly List<MessageView> _messages = [];
@@ -125,6 +129,17 @@ public partial class Conversation : IAsyncDisposable
         _chat = await Inbox.GetChatAsync(Viewer, ChatId);
         _notFound = _chat is null;
         StateHasChanged();
+    }
+
+    /// <summary>Owners and managers correct the chat's name; the realtime event refreshes the list (here and in other tabs).</summary>
+    private async Task RenameAsync()
+    {
+        if (_chat is null)
+            return;
+        var parameters = new DialogParameters<RenameChatDialog> { { d => d.ChatId, ChatId }, { d => d.Name, _chat.Chat.DisplayName } };
+        var dialog = await Dialogs.ShowAsync<RenameChatDialog>(T["Rename_Title"], parameters, new DialogOptions { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true });
+        if (await dialog.Result is { Canceled: false })
+            await ReloadChatAsync();
     }
 
     private Task OnSentAsync(MessageView message)

@@ -1,0 +1,128 @@
+using FluentValidation;
+using KelolaPesan.Core.Attachments;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Gateways;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace KelolaPesan.Core.Inbox;
+
+/// <summary>
+/// Attachments, one way in for every sender: the composer, the bot rule editor (a file kept for later replies)
+/// and the bot's replies all store files through <see cref="StoreAttachmentAsync"/> (policy size limit, type
+/// from the bytes) and send them through <see cref="DeliverMediaAsync"/>.
+/// </summary>
+public sealed partial class InboxService
+{
+    /// <summary>
+    /// Stores a file for a workspace without sending it (a bot rule's attachment, picked in the rule editor).
+    /// Same limit and byte-sniffed type as a file sent from the composer.
+    /// </summary>
+    public async Task<AttachmentView> UploadAttachmentAsync(Guid workspaceId, OutgoingFile file, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var tenantId = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => (Guid?)w.TenantId).FirstOrDefaultAsync(ct)
+                       ?? throw new KeyNotFoundException("Workspace not found.");
+        var (attachment, _) = await StoreAttachmentAsync(db, tenantId, workspaceId, file.Content, file.FileName, await MaxAttachmentBytesAsync(ct), ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            await attachmentStore.DeleteAsync(attachment.StorageKey, CancellationToken.None);
+            throw;
+        }
+        return AttachmentViewOf(attachment);
+    }
+
+    /// <summary>A stored attachment of the current tenant's workspace, for showing what a rule will send.</summary>
+    public async Task<AttachmentView?> GetAttachmentAsync(Guid workspaceId, Guid attachmentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var attachment = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attachmentId && a.WorkspaceId == workspaceId, ct);
+        return attachment is null ? null : AttachmentViewOf(attachment);
+    }
+
+    /// <summary>
+    /// Sends a stored file with <paramref name="caption"/> as an automated message (a bot reply with the rule's
+    /// attachment). The message gets its own copy of the file, so erasing this chat later erases only that copy and
+    /// never the rule's file. When the rule's file is gone the text goes out alone rather than nothing.
+    /// </summary>
+    public async Task<MessageView> SendAutomatedAttachmentAsync(Guid tenantId, Guid chatId, Guid attachmentId, string? caption, MessageOrigin origin,
+        string? senderName, CancellationToken ct = default)
+    {
+        caption = string.IsNullOrWhiteSpace(caption) ? null : caption;
+        await CaptionRules.ValidateAndThrowAsync(caption ?? "", ct);
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        var chat = await db.Chats.FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        var source = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attachmentId && a.WorkspaceId == chat.WorkspaceId, ct);
+        await using var content = source is null ? null : await attachmentStore.OpenReadAsync(source.StorageKey, ct);
+        if (source is null || content is null)
+        {
+            logger.LogWarning("Attachment {AttachmentId} of an automated reply is gone; sending the text alone", attachmentId);
+            return caption is null ? throw new FileNotFoundException("The attachment is gone.") : await SendAutomatedTextAsync(tenantId, chatId, caption, origin, senderName, ct);
+        }
+
+        var (attachment, data) = await StoreAttachmentAsync(db, chat.TenantId, chat.WorkspaceId, content, source.OriginalFileName, long.MaxValue, ct);
+        Message message;
+        try
+        {
+            message = await StoreOutboundAsync(db, chat, caption ?? "", attachment.Id, Preview("📎 " + (caption ?? attachment.OriginalFileName)),
+                origin, senderName, null, ct);
+        }
+        catch
+        {
+            await attachmentStore.DeleteAsync(attachment.StorageKey, CancellationToken.None);
+            throw;
+        }
+        await DeliverMediaAsync(db, chat, message, attachment, data, caption);
+        return View(message, AttachmentViewOf(attachment));
+    }
+
+    /// <summary>
+    /// Writes the bytes to the store (refused past <paramref name="maxBytes"/>), reads them back, detects the type from
+    /// them and adds the Attachment row to <paramref name="db"/> unsaved. A failure here leaves no file behind.
+    /// </summary>
+    private async Task<(Attachment Attachment, byte[] Data)> StoreAttachmentAsync(IKelolaDb db, Guid tenantId, Guid workspaceId, Stream content,
+        string? fileName, long maxBytes, CancellationToken ct)
+    {
+        var stored = await attachmentStore.SaveAsync(content, maxBytes, ct);
+        byte[] data;
+        try
+        {
+            await using var saved = await attachmentStore.OpenReadAsync(stored.StorageKey, ct)
+                ?? throw new InvalidOperationException("The stored attachment vanished.");
+            using var buffer = new MemoryStream((int)stored.SizeBytes);
+            await saved.CopyToAsync(buffer, ct);
+            data = buffer.ToArray();
+        }
+        catch
+        {
+            await attachmentStore.DeleteAsync(stored.StorageKey, CancellationToken.None);
+            throw;
+        }
+
+        var type = FileTypeSniffer.Detect(new MemoryStream(data, writable: false));
+        var attachment = new Attachment
+        {
+            TenantId = tenantId, WorkspaceId = workspaceId,
+            OriginalFileName = SafeFileName(fileName, type.Extension),
+            StoredFileName = stored.StorageKey + type.Extension,
+            MimeType = type.MimeType, SizeBytes = stored.SizeBytes, StorageKey = stored.StorageKey, Kind = type.Kind,
+        };
+        db.Attachments.Add(attachment);
+        return (attachment, data);
+    }
+
+    private async Task DeliverMediaAsync(IKelolaDb db, Chat chat, Message message, Attachment attachment, byte[] data, string? caption)
+    {
+        var session = await SessionOfAsync(db, chat.WorkspaceId);
+        var media = new GatewayMediaMessage(session ?? "", chat.ExternalChatId,
+            attachment.Kind == AttachmentKind.Image ? GatewayMediaKind.Image : GatewayMediaKind.File,
+            attachment.MimeType, attachment.OriginalFileName, caption, Data: data);
+        await DeliverAsync(db, chat, message, session is null ? null : () => gateway.SendMediaAsync(media, CancellationToken.None));
+    }
+
+    private static AttachmentView AttachmentViewOf(Attachment a) => new(a.Id, a.OriginalFileName, a.MimeType, a.SizeBytes, a.Kind);
+}

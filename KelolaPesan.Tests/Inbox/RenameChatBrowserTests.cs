@@ -1,0 +1,60 @@
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Privacy;
+using KelolaPesan.Tests.Accounts;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static KelolaPesan.Tests.Webhooks.AppWorkspaces;
+
+namespace KelolaPesan.Tests.Inbox;
+
+/// <summary>Correction of a personal field the team sees: the owner renames a chat from the conversation header.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class RenameChatBrowserTests(BrowserFixture browser, KelolaAppFactory app)
+{
+    [Fact]
+    public async Task TheOwnerRenamesAChat_TheListShowsTheNewNameWithoutAReload()
+    {
+        // A chat of the demo shop of its own, newest in the list, so other tests' demo chats stay as they are.
+        var phone = "+62813" + Random.Shared.Next(10_000_000, 99_999_999);
+        var chat = await QueryAsync(app, async db =>
+        {
+            var ws = await db.Workspaces.FirstAsync(w => w.Name == "Toko Utama");
+            var row = new Chat
+            {
+                TenantId = ws.TenantId, WorkspaceId = ws.Id, ExternalChatId = phone[1..] + "@c.us", PhoneNumber = phone,
+                DisplayName = "Pelanggan Lama", LastMessageAt = DateTimeOffset.UtcNow.AddMinutes(5), LastMessagePreview = "halo",
+            };
+            db.Chats.Add(row);
+            await db.SaveChangesAsync();
+            return row;
+        });
+        var newName = "Ibu Sari " + Guid.NewGuid().ToString("N")[..4];
+
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync($"/inbox/{chat.Id}");
+            await page.WaitForCircuitAsync();
+            await page.Locator("input[data-testid=all-workspaces], [data-testid=all-workspaces] input").First.CheckAsync();
+            var row = page.Locator($"[data-testid=chat-row][data-chat-id='{chat.Id}']");
+            await Assertions.Expect(row.Locator("[data-testid=chat-title]")).ToHaveTextAsync("Pelanggan Lama");
+            await Assertions.Expect(page.ByTestId("conversation-title")).ToHaveTextAsync("Pelanggan Lama");
+            // A marker on the window proves the page was not reloaded on the way.
+            await page.EvaluateAsync("() => window.__noReload = true");
+
+            await page.ByTestId("rename-chat").ClickAsync();
+            var field = page.Locator("[data-testid=rename-chat-name] input, input[data-testid=rename-chat-name]");
+            await field.FillAsync(newName);
+            await page.ByTestId("rename-chat-save").ClickAsync();
+
+            await Assertions.Expect(row.Locator("[data-testid=chat-title]")).ToHaveTextAsync(newName);
+            await Assertions.Expect(page.ByTestId("conversation-title")).ToHaveTextAsync(newName);
+            Assert.True(await page.EvaluateAsync<bool>("() => window.__noReload === true"));
+        });
+
+        Assert.Equal(newName, await QueryAsync(app, db => db.Chats.Where(c => c.Id == chat.Id).Select(c => c.DisplayName).SingleAsync()));
+        Assert.True(await QueryAsync(app, db => db.AuditEntries.AnyAsync(a => a.Action == PrivacyAuditActions.ChatRenamed && a.TargetId == chat.Id.ToString())));
+    }
+}

@@ -1,0 +1,35 @@
+using KelolaPesan.Core.Attachments;
+using KelolaPesan.Core.Inbox;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Localization;
+
+namespace KelolaPesan.Web.Components.Pages.Inbox;
+
+/// <summary>
+/// A file picked in the browser, handed to the inbox's attachment store: the composer and the bot rule editor
+/// share it. The policy's limit is checked before reading (and again by the store), and failures come back as text.
+/// </summary>
+public static class BrowserFileUpload
+{
+    /// <summary>Runs <paramref name="use"/> with the file's stream; returns an error message, or null when it worked.</summary>
+    public static async Task<string?> RunAsync(IBrowserFile file, InboxService inbox, IStringLocalizer<InboxText> text, Func<OutgoingFile, Task> use)
+    {
+        var max = await inbox.MaxAttachmentBytesAsync();
+        if (file.Size > max)
+            return text["Composer_FileTooLarge", InboxUi.Size(max)];
+        try
+        {
+            await using var content = file.OpenReadStream(max);
+            await use(new OutgoingFile(content, file.Name));
+            return null;
+        }
+        catch (AttachmentTooLargeException ex)
+        {
+            return text["Composer_FileTooLarge", InboxUi.Size(ex.MaxBytes)];
+        }
+        catch (IOException)
+        {
+            return text["Composer_UploadFailed"];
+        }
+    }
+}
