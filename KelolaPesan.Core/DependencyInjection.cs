@@ -120,6 +120,7 @@ public static class DependencyInjection
         services.AddScoped<NotificationTemplates>();
         services.AddScoped<AdminConnection>();
         services.AddScoped<PlatformNotifier>();
+        services.AddScoped<AdminBroadcastService>();
         services.AddScoped<AuditQuery>();
         return services;
     }

@@ -89,6 +89,10 @@ public sealed class PlatformNotifier(IKelolaDbFactory dbFactory, IWhatsAppGatewa
         if (await db.NotificationLogs.AnyAsync(n => n.EventKey == eventKey, cancellationToken))
             return NotificationOutcome.AlreadyNotified;
 
+        // The platform's own workspace (the admin connection, its admin broadcasts) has no owner to tell.
+        if (await db.Tenants.AnyAsync(t => t.Id == tenantId && t.IsPlatform, cancellationToken))
+            return NotificationOutcome.NoRecipient;
+
         var template = await db.NotificationTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Event == evt, cancellationToken);
         if (template is null || !template.IsActive)
             return NotificationOutcome.TemplateOff;

@@ -66,6 +66,8 @@ public static class AuditActions
     public const string WatermarkChanged = "watermark.changed";
     public const string NotificationTemplateChanged = "notification.template-changed";
     public const string AdminConnectionChanged = "admin.connection-changed";
+    public const string AdminBroadcastStarted = "admin.broadcast-started";
+    public const string OwnerPhoneChanged = "tenant.owner-phone-changed";
 
     /// <summary>Every action name, for the audit page's filter: these and the ones features define next to their code.</summary>
     public static IReadOnlyList<string> All { get; } = new[] { typeof(AuditActions), typeof(ExternalApi.ApiAuditActions), typeof(Privacy.PrivacyAuditActions) }

@@ -60,13 +60,23 @@ public sealed class BroadcastService(
             MessageTemplate.UnknownPlaceholders(request.MessageTemplate, audience.KnownKeys));
     }
 
-    public async Task<BroadcastCreated> CreateAsync(CreateBroadcastRequest request, Guid? userId, CancellationToken ct = default)
+    public Task<BroadcastCreated> CreateAsync(CreateBroadcastRequest request, Guid? userId, CancellationToken ct = default) =>
+        CreateAsync(request, userId, () => dbFactory.CreateAsync(ct), ct);
+
+    /// <summary>
+    /// Platform work (the admin broadcast): a broadcast in the given tenant's workspace, whoever the scope's user is.
+    /// The caller is trusted to act for that tenant.
+    /// </summary>
+    public Task<BroadcastCreated> CreateInTenantAsync(Guid tenantId, CreateBroadcastRequest request, Guid? userId, CancellationToken ct = default) =>
+        CreateAsync(request, userId, () => Task.FromResult(dbFactory.CreateForTenant(tenantId)), ct);
+
+    private async Task<BroadcastCreated> CreateAsync(CreateBroadcastRequest request, Guid? userId, Func<Task<IKelolaDb>> open, CancellationToken ct)
     {
         var validation = await Validator.ValidateAsync(request, ct);
         if (!validation.IsValid)
             return new BroadcastCreated(null, validation.Errors.Select(e => e.ErrorMessage).ToList()) { ErrorsByField = validation.ToDictionary().AsReadOnly() };
 
-        await using var db = await dbFactory.CreateAsync(ct);
+        await using var db = await open();
         var ws = await db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Id == request.WorkspaceId, ct);
         if (ws is null)
             return BroadcastCreated.Fail("Not found.") with { IsNotFound = true };

@@ -40,6 +40,12 @@ public sealed class TenantOverview(IKelolaDbFactory dbFactory, TimeProvider cloc
                 .ToListAsync(cancellationToken))
             .OrderBy(w => w.Name).ToLookup(w => w.TenantId);
 
+        // The owner notifications go to: the first active owner with a number (as PlatformNotifier picks it).
+        var ownerPhones = (await db.Users.AsNoTracking()
+                .Where(u => u.TenantId != null && ids.Contains(u.TenantId.Value) && u.Role == Accounts.UserRole.Owner && u.IsActive && u.Phone != null && u.Phone != "")
+                .Select(u => new { u.Id, TenantId = u.TenantId!.Value, u.Phone }).ToListAsync(cancellationToken))
+            .OrderBy(u => u.Id).GroupBy(u => u.TenantId).ToDictionary(g => g.Key, g => g.First().Phone);
+
         var since = LocalMidnightUtc(clock.GetUtcNow());
         var sentToday = await db.Messages.Where(m => ids.Contains(m.TenantId) && m.Direction == MessageDirection.Outbound && m.SentAt >= since)
             .GroupBy(m => m.TenantId).Select(g => new { g.Key, Count = g.Count() })
@@ -60,7 +66,7 @@ public sealed class TenantOverview(IKelolaDbFactory dbFactory, TimeProvider cloc
                 .Select(m => (DateTimeOffset?)m.SentAt).FirstOrDefaultAsync(cancellationToken);
             var lastActivity = new[] { r.LastActivityAt, lastMessage }.Max();
             result.Add(new TenantOverviewRow(r.Id, r.Name, r.Agency, r.CodePrefix, r.Tier, state, r.ExpiresAt, lastActivity,
-                sentToday.GetValueOrDefault(r.Id), tenantWorkspaces));
+                sentToday.GetValueOrDefault(r.Id), tenantWorkspaces, ownerPhones.GetValueOrDefault(r.Id)));
         }
         return result;
     }
@@ -81,4 +87,4 @@ public sealed record TenantWorkspace(Guid Id, Guid TenantId, string Name, string
 
 public sealed record TenantOverviewRow(
     Guid TenantId, string Name, string? Agency, string CodePrefix, PolicyTier Tier, LicenceState LicenceState, DateTimeOffset? ExpiresAt,
-    DateTimeOffset? LastActivityAt, int MessagesSentToday, IReadOnlyList<TenantWorkspace> Workspaces);
+    DateTimeOffset? LastActivityAt, int MessagesSentToday, IReadOnlyList<TenantWorkspace> Workspaces, string? OwnerPhone = null);

@@ -17,6 +17,7 @@ public sealed class WorkspaceConnectionService(
     IKelolaDbFactory dbFactory,
     IWhatsAppGateway gateway,
     IRealtimeBus bus,
+    PlatformNotifier notifier,
     TimeProvider clock,
     ILogger<WorkspaceConnectionService> logger)
 {
@@ -35,9 +36,11 @@ public sealed class WorkspaceConnectionService(
         await using var db = dbFactory.CreateForTenant(tenantId);
         if (await db.Workspaces.FirstOrDefaultAsync(w => w.Id == workspaceId, ct) is not { } workspace)
             return;
+        var wasConnected = workspace.ConnectionStatus == ConnectionStatus.Connected;
         var changed = Apply(db, workspace, status, me, "SessionStatus");
         await db.SaveChangesAsync(ct);
         await PublishAsync(workspace, changed, status);
+        await NotifyIfDroppedAsync(workspace, wasConnected, ct);
     }
 
     /// <summary>
@@ -86,17 +89,40 @@ public sealed class WorkspaceConnectionService(
         {
             WorkspaceEvents.Add(db, workspace, WorkspaceEventKind.Error, "GetSession", ex.Message, clock.GetUtcNow());
             // The gateway forgot the session (restarted without storage): the workspace is no longer connected.
+            var wasUp = workspace.ConnectionStatus == ConnectionStatus.Connected;
             var lost = ex.StatusCode == 404 && Apply(db, workspace, GatewaySessionStatus.Stopped, null, "Monitor");
             await db.SaveChangesAsync(ct);
             await PublishAsync(workspace, lost, GatewaySessionStatus.Stopped);
+            await NotifyIfDroppedAsync(workspace, wasUp, ct);
             return;
         }
 
+        var wasConnected = workspace.ConnectionStatus == ConnectionStatus.Connected;
         var changed = Apply(db, workspace, info.Status, info.Me, "Monitor");
         if (info.Status == GatewaySessionStatus.Failed && policy.AutoRestartFailedSessions)
             await AutoRestartAsync(db, workspace, session, policy, ct);
         await db.SaveChangesAsync(ct);
         await PublishAsync(workspace, changed, info.Status);
+        await NotifyIfDroppedAsync(workspace, wasConnected, ct);
+    }
+
+    /// <summary>
+    /// A connected workspace that stopped being connected: its owner hears of it once. The event key is the drop's time,
+    /// so the monitor seeing the same state again sends nothing, and only a new drop (after a reconnect) is new.
+    /// </summary>
+    private async Task NotifyIfDroppedAsync(Workspace workspace, bool wasConnected, CancellationToken ct)
+    {
+        if (!wasConnected || workspace.ConnectionStatus == ConnectionStatus.Connected)
+            return;
+        try
+        {
+            await notifier.NotifyWorkspaceDisconnectedAsync(workspace.TenantId, workspace.Id, workspace.Name, workspace.StatusChangedAt ?? clock.GetUtcNow(), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A notification is a courtesy: the status change stands.
+            logger.LogWarning(ex, "The disconnect notification of workspace {WorkspaceId} failed", workspace.Id);
+        }
     }
 
     private async Task AutoRestartAsync(IKelolaDb db, Workspace workspace, string session, PolicySettings policy, CancellationToken ct)

@@ -40,7 +40,7 @@ public sealed class AdminPageAttributeTests
     [Fact]
     public void TheConsoleHasAllItsPages() =>
         Assert.Superset(
-            new HashSet<string> { "/admin", "/admin/admins", "/admin/licences", "/admin/tenants", "/admin/policies", "/admin/watermark", "/admin/notifications", "/admin/audit" },
+            new HashSet<string> { "/admin", "/admin/admins", "/admin/licences", "/admin/tenants", "/admin/policies", "/admin/watermark", "/admin/notifications", "/admin/audit", "/admin/broadcast" },
             AdminRoutes().ToHashSet());
 
     [Fact]

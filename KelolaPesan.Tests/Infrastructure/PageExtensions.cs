@@ -35,4 +35,15 @@ public static class PageExtensions
         await page.ByTestId("workspace-switcher").WaitForAsync();
         await page.WaitForCircuitAsync();
     }
+
+    /// <summary>Signs in on the admin sign-in page as the demo admin and waits until the console is interactive.</summary>
+    public static async Task SignInAsAdminAsync(this IPage page)
+    {
+        await page.GotoAsync("/admin/login");
+        await page.ByTestId("email").FillAsync(Accounts.DemoAccounts.AdminEmail);
+        await page.ByTestId("password").FillAsync(Accounts.DemoAccounts.AdminPassword);
+        await page.ByTestId("sign-in").ClickAsync();
+        await page.ByTestId("admin-home").WaitForAsync();
+        await page.WaitForCircuitAsync();
+    }
 }
