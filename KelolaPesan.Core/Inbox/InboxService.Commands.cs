@@ -126,30 +126,7 @@ public sealed partial class InboxService
         var chat = await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
 
         var maxBytes = await MaxAttachmentBytesAsync(ct);
-        var stored = await attachmentStore.SaveAsync(file.Content, maxBytes, ct);
-        byte[] data;
-        try
-        {
-            await using var saved = await attachmentStore.OpenReadAsync(stored.StorageKey, ct)
-                ?? throw new InvalidOperationException("The stored attachment vanished.");
-            using var buffer = new MemoryStream((int)stored.SizeBytes);
-            await saved.CopyToAsync(buffer, ct);
-            data = buffer.ToArray();
-        }
-        catch
-        {
-            await attachmentStore.DeleteAsync(stored.StorageKey, CancellationToken.None);
-            throw;
-        }
-
-        var type = FileTypeSniffer.Detect(new MemoryStream(data, writable: false));
-        var attachment = new Attachment
-        {
-            TenantId = chat.TenantId, WorkspaceId = chat.WorkspaceId,
-            OriginalFileName = SafeFileName(file.FileName, type.Extension),
-            StoredFileName = stored.StorageKey + type.Extension,
-            MimeType = type.MimeType, SizeBytes = stored.SizeBytes, StorageKey = stored.StorageKey, Kind = type.Kind,
-        };
+        var (attachment, data) = await AttachmentUploads.StoreAsync(attachmentStore, chat.TenantId, chat.WorkspaceId, file.Content, file.FileName, maxBytes, ct);
         db.Attachments.Add(attachment);
         Message message;
         try
@@ -159,14 +136,14 @@ public sealed partial class InboxService
         }
         catch
         {
-            await attachmentStore.DeleteAsync(stored.StorageKey, CancellationToken.None);
+            await attachmentStore.DeleteAsync(attachment.StorageKey, CancellationToken.None);
             throw;
         }
 
         var session = await SessionOfAsync(db, chat.WorkspaceId);
         var media = new GatewayMediaMessage(session ?? "", chat.ExternalChatId,
-            type.Kind == AttachmentKind.Image ? GatewayMediaKind.Image : GatewayMediaKind.File,
-            type.MimeType, attachment.OriginalFileName, caption, Data: data);
+            attachment.Kind == AttachmentKind.Image ? GatewayMediaKind.Image : GatewayMediaKind.File,
+            attachment.MimeType, attachment.OriginalFileName, caption, Data: data);
         await DeliverAsync(db, chat, message, session is null ? null : () => gateway.SendMediaAsync(media, CancellationToken.None));
         return View(message, new AttachmentView(attachment.Id, attachment.OriginalFileName, attachment.MimeType, attachment.SizeBytes, attachment.Kind));
     }
@@ -190,14 +167,8 @@ public sealed partial class InboxService
         return View(note, null);
     }
 
-    /// <summary>The platform default policy's attachment limit (policies are platform rows: read with a system context).</summary>
-    public async Task<long> MaxAttachmentBytesAsync(CancellationToken ct = default)
-    {
-        await using var system = dbFactory.CreateSystem();
-        var configured = await system.Policies.AsNoTracking().Where(p => p.Tier == null)
-            .Select(p => (long?)p.MaxAttachmentBytes).FirstOrDefaultAsync(ct);
-        return configured ?? new Admin.PolicySettings().MaxAttachmentBytes;
-    }
+    /// <summary>The platform default policy's attachment limit.</summary>
+    public Task<long> MaxAttachmentBytesAsync(CancellationToken ct = default) => AttachmentUploads.MaxBytesAsync(dbFactory, ct);
 
     private async Task<Message> StoreOutboundAsync(IKelolaDb db, Chat chat, string body, Guid? attachmentId,
         string preview, MessageOrigin origin, string? senderName, Guid? userId, CancellationToken ct)
@@ -264,16 +235,6 @@ public sealed partial class InboxService
     {
         var line = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
         return Truncate(line, Chat.PreviewMaxLength);
-    }
-
-    /// <summary>Only the last path segment, no control characters, bounded; the stored name is never used as a path.</summary>
-    internal static string SafeFileName(string? name, string extension)
-    {
-        var file = Path.GetFileName((name ?? "").Replace('\\', '/').Split('/').Last());
-        file = new string(file.Where(ch => !char.IsControl(ch) && ch is not ('"' or '<' or '>' or '|' or '*' or '?' or ':')).ToArray()).Trim(' ', '.');
-        if (file.Length == 0)
-            file = "file" + extension;
-        return Truncate(file, Attachment.FileNameMaxLength);
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
