@@ -3,6 +3,7 @@ using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Tests.Gateways;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
 
 namespace KelolaPesan.Tests.Broadcasts;
 
@@ -10,7 +11,7 @@ namespace KelolaPesan.Tests.Broadcasts;
 /// The restart test, as processes: the real app sends a broadcast to the fake WAHA, is SIGKILLed mid-way and
 /// started again over the same data folder. Nothing may reach a number twice, and nothing may be left unaccounted for.
 /// </summary>
-public class BroadcastRestartProcessTests
+public class BroadcastRestartProcessTests(ITestOutputHelper output)
 {
     private const int Recipients = 300;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
@@ -50,6 +51,7 @@ public class BroadcastRestartProcessTests
             ["Logging:LogLevel:Default"] = "Warning",
         };
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         int sendsAtKill;
         using (var first = WebAppProcess.Start(settings))
         {
@@ -57,6 +59,7 @@ public class BroadcastRestartProcessTests
             first.Kill();
             sendsAtKill = SendCount(waha);
         }
+        output.WriteLine($"killed after {clock.Elapsed.TotalSeconds:0.0} s with {sendsAtKill} sends at the fake WAHA");
         Assert.True(sendsAtKill < Recipients, $"The broadcast finished ({sendsAtKill} sends) before the kill: nothing was tested.");
 
         using (var second = WebAppProcess.Start(settings))
@@ -64,6 +67,7 @@ public class BroadcastRestartProcessTests
             await WaitUntilAsync(async () => (await ReadAsync(host, broadcastId)).Status == BroadcastStatus.Completed, second, "the broadcast to complete after the restart");
             second.Kill();
         }
+        output.WriteLine($"completed after {clock.Elapsed.TotalSeconds:0.0} s with {SendCount(waha)} sends");
         ClearPools(host);
 
         var perChat = waha.RequestsTo("POST", "/api/sendText").GroupBy(r => r.Json!["chatId"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Count());
