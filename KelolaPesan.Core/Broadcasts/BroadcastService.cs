@@ -1,5 +1,6 @@
 using FluentValidation;
 using KelolaPesan.Core.Admin;
+using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Tenancy;
@@ -23,6 +24,8 @@ public sealed record BroadcastCreated(Guid? BroadcastId, IReadOnlyList<string> E
         new(null, [error]) { ErrorsByField = new Dictionary<string, string[]> { [field] = [error] } };
 }
 
+public sealed record BroadcastAttachment(Guid Id, string FileName, string MimeType, long SizeBytes);
+
 public sealed record PreviewSample(string Phone, string? Name, string Text, string? SkipReason);
 
 public sealed record BroadcastPreview(IReadOnlyList<PreviewSample> Samples, int Recipients, int Skipped, int DuplicatesRemoved, IReadOnlyList<string> UnknownPlaceholders);
@@ -37,6 +40,7 @@ public sealed class BroadcastService(
     WatermarkService watermark,
     IBroadcastScheduler scheduler,
     IBulkInserter inserter,
+    IAttachmentStore attachmentStore,
     IRealtimeBus bus,
     TimeProvider clock)
 {
@@ -58,6 +62,32 @@ public sealed class BroadcastService(
         var skipped = audience.Members.Count(m => m.SkipReason is not null);
         return new BroadcastPreview(list, audience.Members.Count - skipped, skipped, audience.DuplicatesRemoved,
             MessageTemplate.UnknownPlaceholders(request.MessageTemplate, audience.KnownKeys));
+    }
+
+    public Task<long> MaxAttachmentBytesAsync(CancellationToken ct = default) => AttachmentUploads.MaxBytesAsync(dbFactory, ct);
+
+    /// <summary>
+    /// Stores a file for a broadcast of the workspace through the inbox's upload path (policy limit, type from the bytes).
+    /// Null when the workspace is not the tenant's; <see cref="AttachmentTooLargeException"/> past the limit.
+    /// </summary>
+    public async Task<BroadcastAttachment?> UploadAttachmentAsync(Guid workspaceId, Stream content, string? fileName, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var ws = await db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Id == workspaceId, ct);
+        if (ws is null)
+            return null;
+        var (attachment, _) = await AttachmentUploads.StoreAsync(attachmentStore, ws.TenantId, ws.Id, content, fileName, await MaxAttachmentBytesAsync(ct), ct);
+        db.Attachments.Add(attachment);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            await attachmentStore.DeleteAsync(attachment.StorageKey, CancellationToken.None);
+            throw;
+        }
+        return new BroadcastAttachment(attachment.Id, attachment.OriginalFileName, attachment.MimeType, attachment.SizeBytes);
     }
 
     public Task<BroadcastCreated> CreateAsync(CreateBroadcastRequest request, Guid? userId, CancellationToken ct = default) =>

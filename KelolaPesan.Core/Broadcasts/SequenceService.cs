@@ -14,7 +14,7 @@ public sealed record SequenceProgress(Guid ContactId, string ContactName, string
 /// Drip sequences. Each step owns a carrier broadcast (never listed, never completing), so a due step becomes one
 /// recipient row there and goes out through the workspace's paced queue with the same claim, crash safety and opt-out.
 /// </summary>
-public sealed class SequenceService(IKelolaDbFactory dbFactory, PolicyService policies, WatermarkService watermark, IBroadcastScheduler scheduler, TimeProvider clock)
+public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicyService policies, WatermarkService watermark, IBroadcastScheduler scheduler, TimeProvider clock)
 {
     public async Task<Guid?> CreateAsync(Guid workspaceId, string name, IReadOnlyList<SequenceStepInput> steps, Guid? enrolOnListId, bool stopOnReply = true, CancellationToken ct = default)
     {
@@ -26,10 +26,7 @@ public sealed class SequenceService(IKelolaDbFactory dbFactory, PolicyService po
         var ws = await db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Id == workspaceId, ct);
         if (ws is null)
             return null;
-        var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == ws.TenantId, ct);
-        var tier = await db.Licences.AsNoTracking().IgnoreQueryFilters().Where(l => l.Id == tenant.LicenceId).Select(l => (PolicyTier?)l.Tier).FirstOrDefaultAsync(ct);
-        var footer = await watermark.FooterForAsync(tier ?? PolicyTier.Basic, ct);
-        var policy = await policies.GetEffectiveAsync(ws.TenantId, ct);
+        var (footer, policy) = await CarrierSettingsAsync(db, ws.TenantId, ct);
         var now = clock.GetUtcNow();
         var sequence = new Sequence { TenantId = ws.TenantId, WorkspaceId = ws.Id, Name = name, IsActive = true, EnrolOnListId = enrolOnListId, StopOnReply = stopOnReply };
         db.Sequences.Add(sequence);
@@ -41,17 +38,28 @@ public sealed class SequenceService(IKelolaDbFactory dbFactory, PolicyService po
                 DelayMinutes = steps[i].DelayMinutes, TimeOfDay = steps[i].TimeOfDay, MessageTemplate = steps[i].MessageTemplate,
             };
             db.SequenceSteps.Add(step);
-            db.Broadcasts.Add(new Broadcast
-            {
-                TenantId = ws.TenantId, WorkspaceId = ws.Id, Name = $"{name} #{i + 1}", MessageTemplate = step.MessageTemplate, Status = BroadcastStatus.Running,
-                StartedAt = now, ScheduledAt = now, SequenceStepId = step.Id, WatermarkFooter = footer,
-                MinDelaySeconds = policy.MinDelaySeconds, MaxDelaySeconds = policy.MaxDelaySeconds, BatchSize = policy.BatchSize,
-                BatchRestSeconds = policy.BatchRestSeconds, DailyCap = policy.DailyCapPerWorkspace, WindowStart = policy.SendWindowStart, WindowEnd = policy.SendWindowEnd,
-            });
+            db.Broadcasts.Add(Carrier(sequence, step, footer, policy, now));
         }
         await db.SaveChangesAsync(ct);
         return sequence.Id;
     }
+
+    /// <summary>The watermark footer (by the licence) and the pacing (by the policy) a new carrier broadcast gets.</summary>
+    private async Task<(string? Footer, PolicySettings Policy)> CarrierSettingsAsync(IKelolaDb db, Guid tenantId, CancellationToken ct)
+    {
+        var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == tenantId, ct);
+        var tier = await db.Licences.AsNoTracking().IgnoreQueryFilters().Where(l => l.Id == tenant.LicenceId).Select(l => (PolicyTier?)l.Tier).FirstOrDefaultAsync(ct);
+        return (await watermark.FooterForAsync(tier ?? PolicyTier.Basic, ct), await policies.GetEffectiveAsync(tenantId, ct));
+    }
+
+    /// <summary>The never-listed broadcast that carries one step's messages through the paced queue.</summary>
+    private static Broadcast Carrier(Sequence sequence, SequenceStep step, string? footer, PolicySettings policy, DateTimeOffset now) => new()
+    {
+        TenantId = sequence.TenantId, WorkspaceId = sequence.WorkspaceId, Name = $"{sequence.Name} #{step.Order + 1}", MessageTemplate = step.MessageTemplate,
+        Status = BroadcastStatus.Running, StartedAt = now, ScheduledAt = now, SequenceStepId = step.Id, WatermarkFooter = footer,
+        MinDelaySeconds = policy.MinDelaySeconds, MaxDelaySeconds = policy.MaxDelaySeconds, BatchSize = policy.BatchSize,
+        BatchRestSeconds = policy.BatchRestSeconds, DailyCap = policy.DailyCapPerWorkspace, WindowStart = policy.SendWindowStart, WindowEnd = policy.SendWindowEnd,
+    };
 
     public async Task<IReadOnlyList<Sequence>> ListAsync(Guid workspaceId, CancellationToken ct = default)
     {

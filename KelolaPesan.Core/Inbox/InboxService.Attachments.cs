@@ -80,37 +80,11 @@ public sealed partial class InboxService
         return View(message, AttachmentViewOf(attachment));
     }
 
-    /// <summary>
-    /// Writes the bytes to the store (refused past <paramref name="maxBytes"/>), reads them back, detects the type from
-    /// them and adds the Attachment row to <paramref name="db"/> unsaved. A failure here leaves no file behind.
-    /// </summary>
+    /// <summary>Stores the file through the one upload path (<see cref="AttachmentUploads"/>) and adds its row to <paramref name="db"/> unsaved.</summary>
     private async Task<(Attachment Attachment, byte[] Data)> StoreAttachmentAsync(IKelolaDb db, Guid tenantId, Guid workspaceId, Stream content,
         string? fileName, long maxBytes, CancellationToken ct)
     {
-        var stored = await attachmentStore.SaveAsync(content, maxBytes, ct);
-        byte[] data;
-        try
-        {
-            await using var saved = await attachmentStore.OpenReadAsync(stored.StorageKey, ct)
-                ?? throw new InvalidOperationException("The stored attachment vanished.");
-            using var buffer = new MemoryStream((int)stored.SizeBytes);
-            await saved.CopyToAsync(buffer, ct);
-            data = buffer.ToArray();
-        }
-        catch
-        {
-            await attachmentStore.DeleteAsync(stored.StorageKey, CancellationToken.None);
-            throw;
-        }
-
-        var type = FileTypeSniffer.Detect(new MemoryStream(data, writable: false));
-        var attachment = new Attachment
-        {
-            TenantId = tenantId, WorkspaceId = workspaceId,
-            OriginalFileName = SafeFileName(fileName, type.Extension),
-            StoredFileName = stored.StorageKey + type.Extension,
-            MimeType = type.MimeType, SizeBytes = stored.SizeBytes, StorageKey = stored.StorageKey, Kind = type.Kind,
-        };
+        var (attachment, data) = await AttachmentUploads.StoreAsync(attachmentStore, tenantId, workspaceId, content, fileName, maxBytes, ct);
         db.Attachments.Add(attachment);
         return (attachment, data);
     }

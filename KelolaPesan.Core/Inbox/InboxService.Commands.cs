@@ -161,14 +161,7 @@ public sealed partial class InboxService
         return View(note, null);
     }
 
-    /// <summary>The platform default policy's attachment limit (policies are platform rows: read with a system context).</summary>
-    public async Task<long> MaxAttachmentBytesAsync(CancellationToken ct = default)
-    {
-        await using var system = dbFactory.CreateSystem();
-        var configured = await system.Policies.AsNoTracking().Where(p => p.Tier == null)
-            .Select(p => (long?)p.MaxAttachmentBytes).FirstOrDefaultAsync(ct);
-        return configured ?? new Admin.PolicySettings().MaxAttachmentBytes;
-    }
+    public Task<long> MaxAttachmentBytesAsync(CancellationToken ct = default) => AttachmentUploads.MaxBytesAsync(dbFactory, ct);
 
     private async Task<Message> StoreOutboundAsync(IKelolaDb db, Chat chat, string body, Guid? attachmentId,
         string preview, MessageOrigin origin, string? senderName, Guid? userId, CancellationToken ct)
@@ -235,16 +228,6 @@ public sealed partial class InboxService
     {
         var line = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
         return Truncate(line, Chat.PreviewMaxLength);
-    }
-
-    /// <summary>Only the last path segment, no control characters, bounded; the stored name is never used as a path.</summary>
-    internal static string SafeFileName(string? name, string extension)
-    {
-        var file = Path.GetFileName((name ?? "").Replace('\\', '/').Split('/').Last());
-        file = new string(file.Where(ch => !char.IsControl(ch) && ch is not ('"' or '<' or '>' or '|' or '*' or '?' or ':')).ToArray()).Trim(' ', '.');
-        if (file.Length == 0)
-            file = "file" + extension;
-        return Truncate(file, Attachment.FileNameMaxLength);
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];

@@ -29,6 +29,12 @@ public sealed class BroadcastBrowserTests(BrowserFixture browser, KelolaAppFacto
                 await page.Locator("[data-testid=audience-numbers] textarea, textarea[data-testid=audience-numbers]").FillAsync(
                     string.Join("\n", Enumerable.Range(0, 12).Select(i => $"0813{Random.Shared.Next(1000000, 9999999)}")));
                 await page.Locator("[data-testid=broadcast-message] textarea, textarea[data-testid=broadcast-message]").FillAsync("{Halo|Hai} {name|Kak}, promo hari ini!");
+                // The optional attachment: stored through the upload path and shown as a chip; every message then carries it.
+                await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+                {
+                    Name = "promo.png", MimeType = "image/png", Buffer = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52],
+                });
+                await Assertions.Expect(page.ByTestId("broadcast-attachment")).ToContainTextAsync("promo.png");
                 await page.Locator("[data-testid=pacing-min] input, input[data-testid=pacing-min]").FillAsync("0");
                 await page.Locator("[data-testid=pacing-max] input, input[data-testid=pacing-max]").FillAsync("0");
                 await page.ByTestId("broadcast-preview").ClickAsync();

@@ -45,9 +45,10 @@ public sealed class BroadcastHost : IAsyncDisposable
     public Guid TenantId { get; }
     public Guid WorkspaceId { get; }
 
-    public static async Task<BroadcastHost> CreateAsync(PolicySettings policy, Uri? waha = null, Func<IWhatsAppGateway, IWhatsAppGateway>? wrap = null)
+    public static async Task<BroadcastHost> CreateAsync(PolicySettings policy, Uri? waha = null, Func<IWhatsAppGateway, IWhatsAppGateway>? wrap = null,
+        DateTimeOffset? start = null)
     {
-        var clock = new FakeTimeProvider(Start);
+        var clock = new FakeTimeProvider(start ?? Start);
         var database = await SqliteTestDatabase.CreateAsync(clock);
         var licence = new Licence { Name = "Test", CodePrefix = "B" + Guid.NewGuid().ToString("N")[..8], CodeHash = [1], MaxWorkspaces = 3 };
         var tenant = new Tenant { Name = "Test", LicenceId = licence.Id };
