@@ -198,6 +198,16 @@ public sealed class BroadcastService(
         return rows.OrderByDescending(r => r.b.CreatedAt).Select(r => BroadcastSummary.From(r.b, r.Name)).ToList();
     }
 
+    /// <summary>One workspace's running broadcasts, oldest first: the dashboard card re-reads them on each progress event.</summary>
+    public async Task<IReadOnlyList<BroadcastSummary>> ListRunningAsync(Guid workspaceId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var rows = await db.Broadcasts.AsNoTracking()
+            .Where(b => b.WorkspaceId == workspaceId && b.SequenceStepId == null && b.Status == BroadcastStatus.Running)
+            .Join(db.Workspaces, b => b.WorkspaceId, w => w.Id, (b, w) => new { b, w.Name }).ToListAsync(ct);
+        return rows.OrderBy(r => r.b.CreatedAt).Select(r => BroadcastSummary.From(r.b, r.Name)).ToList();
+    }
+
     public async Task<Broadcast?> GetAsync(Guid broadcastId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);

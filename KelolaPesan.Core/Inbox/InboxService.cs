@@ -161,34 +161,7 @@ public sealed partial class InboxService(
         if (query.LabelId is { } labelId)
             chats = chats.Where(c => db.ChatLabels.Any(l => l.ChatId == c.Id && l.LabelId == labelId));
 
-        var search = query.Search?.Trim();
-        if (string.IsNullOrEmpty(search))
-            return chats;
-        if (search.Length > ChatListQuery.SearchMaxLength)
-            search = search[..ChatListQuery.SearchMaxLength];
-        var pattern = "%" + EscapeLike(search) + "%";
-        var phone = PhonePattern(search);
-        return chats.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikeEscape)
-                                || (phone != null && EF.Functions.Like(c.PhoneNumber!, phone, LikeEscape))
-                                || db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body, pattern, LikeEscape)));
-    }
-
-    private const string LikeEscape = "\\";
-
-    private static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
-
-    /// <summary>"0812-3456" and "+62 812 3456" both find +628123456...: numbers are stored in E.164.</summary>
-    internal static string? PhonePattern(string search)
-    {
-        if (!search.All(ch => char.IsAsciiDigit(ch) || ch is ' ' or '+' or '-' or '(' or ')' or '.'))
-            return null;
-        var digits = string.Concat(search.Where(char.IsAsciiDigit));
-        if (digits.Length < 3)
-            return null;
-        if (digits.StartsWith('0'))
-            digits = "62" + digits[1..];
-        return "%" + digits + "%";
+        return ChatSearch.Apply(db, chats, query.Search);
     }
 
     private static IQueryable<Guid> VisibleWorkspaceIds(IKelolaDb db, InboxViewer viewer) =>

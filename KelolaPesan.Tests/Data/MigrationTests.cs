@@ -45,6 +45,23 @@ public sealed class MigrationTests
         Assert.DoesNotContain("ef_temp_", script);
         Assert.DoesNotContain(" TEXT NOT NULL", script);
         Assert.DoesNotContain(" INTEGER NOT NULL", script);
+        // Chat search on SQL Server is LIKE (docs/adr/0006-inbox-search.md): the SQLite FTS5 index must not leak in.
+        Assert.DoesNotContain("fts5", script, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("CREATE TRIGGER", script);
+    }
+
+    [Fact]
+    public async Task TheSqliteSearchTriggers_SurviveEveryMigration()
+    {
+        // Rebuilding Chats or Messages in a later migration (EF's ef_temp_ copy) silently drops their triggers,
+        // and search would then miss new messages and keep deleted ones: recreate them in that migration.
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        await using var db = database.CreateSystem();
+
+        var triggers = await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'trigger' ORDER BY name").ToListAsync();
+
+        Assert.Equal(["Chats_Search_Delete", "Chats_Search_Insert", "Chats_Search_Update",
+            "Messages_Search_Delete", "Messages_Search_Insert", "Messages_Search_Update"], triggers);
     }
 
     [Fact]

@@ -71,6 +71,8 @@ public sealed class InboxScaleScenario : IScenario
             await TimeAsync("search_name", runs, () => inbox.ListChatsAsync(viewer, new ChatListQuery(workspace, Search: probeName, PageSize: 50))),
             await TimeAsync("search_number", runs, () => inbox.ListChatsAsync(viewer, new ChatListQuery(workspace, Search: "0812000123", PageSize: 50))),
             await TimeAsync("search_text_rare", runs, () => inbox.ListChatsAsync(viewer, new ChatListQuery(workspace, Search: "zzkata-langka", PageSize: 50))),
+            // A word of the seeded text: matches a large share of all messages (the FTS index's worst case).
+            await TimeAsync("search_text_common", runs, () => inbox.ListChatsAsync(viewer, new ChatListQuery(workspace, Search: "dolor", PageSize: 50))),
             await TimeAsync("open_conversation", runs, () => inbox.GetMessagesAsync(viewer, top.Id)),
             await TimeAsync("older_page", runs, () => inbox.GetMessagesAsync(viewer, top.Id, newest.Older)),
             await TimeAsync("unread_filter", runs, () => inbox.ListChatsAsync(viewer, new ChatListQuery(workspace, UnreadOnly: true, PageSize: 50))),

@@ -1,0 +1,152 @@
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Privacy;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Tests.Inbox;
+
+/// <summary>The chat-list search over the SQLite FTS5 indexes: kept in step with every write, and never wider than the viewer.</summary>
+public sealed class ChatSearchTests : IAsyncLifetime
+{
+    private InboxHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await InboxHarness.CreateAsync();
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    private async Task<List<Guid>> Search(InboxViewer viewer, Guid? workspaceId, string text, Guid? tenant = null) =>
+        (await _h.Inbox(tenant ?? _h.TenantA).ListChatsAsync(viewer, new ChatListQuery(workspaceId, Search: text))).Items.Select(c => c.Id).ToList();
+
+    /// <summary>Rows of the index itself: a hidden orphan would still be a privacy leak even if the join to Chats dropped it.</summary>
+    private async Task<int> IndexHits(string table, string text)
+    {
+        await using var db = _h.Database.CreateSystem();
+        var phrase = ChatSearch.Phrase(text);
+        var hits = table == "ChatSearch"
+            ? db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM \"ChatSearch\" WHERE \"ChatSearch\" MATCH {phrase}")
+            : db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM \"MessageSearch\" WHERE \"MessageSearch\" MATCH {phrase}");
+        return await hits.SingleAsync();
+    }
+
+    [Fact]
+    public async Task Search_IsASubstring_CaseInsensitive_InNamesNumbersAndText_WithQuotesAndOperatorsLiteral()
+    {
+        var andi = await _h.AddChatAsync(_h.Shop, "Andi Wijaya", "+628123456789", InboxHarness.Start);
+        var siti = await _h.AddChatAsync(_h.Shop, "Siti", "+628777000111", InboxHarness.Start.AddMinutes(-1));
+        await _h.ReceiveAsync(siti, "Kirim ke \"Gudang\" OR toko NEAR pasar* ya");
+
+        Assert.Equal([andi.Id], await Search(_h.Owner, _h.Shop.Id, "JAYA"));
+        Assert.Equal([andi.Id], await Search(_h.Owner, _h.Shop.Id, "(0812) 345.67"));
+        Assert.Equal([siti.Id], await Search(_h.Owner, _h.Shop.Id, "\"gudang\" or"));
+        Assert.Equal([siti.Id], await Search(_h.Owner, _h.Shop.Id, "pasar*"));
+        Assert.Empty(await Search(_h.Owner, _h.Shop.Id, "toko pasar"));
+        // Shorter than a trigram: names only.
+        Assert.Equal([andi.Id], await Search(_h.Owner, _h.Shop.Id, "wi"));
+    }
+
+    [Fact]
+    public async Task Search_FollowsRenames_AndEditedText()
+    {
+        var chat = await _h.AddChatAsync(_h.Shop, "Nama Lama", "+628123000001", InboxHarness.Start);
+        var message = await _h.ReceiveAsync(chat, "pesan pertama");
+        await using (var db = _h.Database.CreateSystem())
+        {
+            await db.Chats.Where(c => c.Id == chat.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.DisplayName, "Nama Baru"));
+            await db.Messages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Body, "isi diganti"));
+        }
+
+        Assert.Empty(await Search(_h.Owner, _h.Shop.Id, "lama"));
+        Assert.Empty(await Search(_h.Owner, _h.Shop.Id, "pertama"));
+        Assert.Equal([chat.Id], await Search(_h.Owner, _h.Shop.Id, "baru"));
+        Assert.Equal([chat.Id], await Search(_h.Owner, _h.Shop.Id, "diganti"));
+    }
+
+    [Fact]
+    public async Task ErasedChatsAndDeletedMessages_LeaveNothingInTheIndex()
+    {
+        var erased = await _h.AddChatAsync(_h.Shop, "Pelanggan Hapus", "+628123000002", InboxHarness.Start);
+        await _h.ReceiveAsync(erased, "alamat rumah jalan mawar 12");
+        var kept = await _h.AddChatAsync(_h.Shop, "Pelanggan Tetap", "+628123000003", InboxHarness.Start.AddMinutes(-1));
+        var single = await _h.ReceiveAsync(kept, "nomor kartu 4111 rahasia");
+        await _h.ReceiveAsync(kept, "terima kasih");
+        Assert.Equal(1, await IndexHits("MessageSearch", "jalan mawar"));
+        Assert.Equal(1, await IndexHits("MessageSearch", "4111 rahasia"));
+
+        await using (var db = _h.Database.CreateForTenant(_h.TenantA))
+        {
+            await new DataEraser(_h.Attachments).EraseChatsAsync(db, [erased.Id], CancellationToken.None);
+            await db.Messages.Where(m => m.Id == single.Id).ExecuteDeleteAsync();
+        }
+
+        Assert.Empty(await Search(_h.Owner, _h.Shop.Id, "jalan mawar"));
+        Assert.Empty(await Search(_h.Owner, _h.Shop.Id, "hapus"));
+        Assert.Empty(await Search(_h.Owner, _h.Shop.Id, "4111"));
+        Assert.Equal(0, await IndexHits("MessageSearch", "jalan mawar"));
+        Assert.Equal(0, await IndexHits("ChatSearch", "Hapus"));
+        Assert.Equal(0, await IndexHits("MessageSearch", "4111 rahasia"));
+        Assert.Equal([kept.Id], await Search(_h.Owner, _h.Shop.Id, "terima kasih"));
+    }
+
+    [Fact]
+    public async Task TheRetentionPurge_AndAForeignKeyCascade_AlsoEmptyTheIndex()
+    {
+        var chat = await _h.AddChatAsync(_h.Shop, "Lama Dihapus", "+628123000004", InboxHarness.Start);
+        await _h.ReceiveAsync(chat, "pesanan kadaluarsa xyz");
+        var cascaded = await _h.AddChatAsync(_h.Shop, "Kaskade", "+628123000005", InboxHarness.Start);
+        await _h.ReceiveAsync(cascaded, "ikut terhapus qqq");
+        await using (var db = _h.Database.CreateSystem())
+        {
+            await db.Chats.IgnoreQueryFilters().Where(c => c.Id == chat.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.DeletedAt, InboxHarness.Start.AddYears(-2)));
+            // Messages go by the Chat -> Message cascade, not by a statement of ours.
+            await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM \"Chats\" WHERE \"Id\" = {cascaded.Id}");
+        }
+
+        var purge = new RetentionService(_h.Factory(_h.TenantA), new DataEraser(_h.Attachments),
+            new Core.Audit.AuditLog(_h.Factory(_h.TenantA), _h.Clock), _h.Clock,
+            Microsoft.Extensions.Options.Options.Create(new PrivacyOptions()));
+        await purge.PurgeAsync();
+
+        Assert.Equal(0, await IndexHits("MessageSearch", "kadaluarsa xyz"));
+        Assert.Equal(0, await IndexHits("ChatSearch", "Lama Dihapus"));
+        Assert.Equal(0, await IndexHits("MessageSearch", "terhapus qqq"));
+        Assert.Equal(0, await IndexHits("ChatSearch", "Kaskade"));
+    }
+
+    [Fact]
+    public async Task Search_NeverReturnsAnotherTenantsChats_OrAWorkspaceTheAgentIsNotIn()
+    {
+        var foreign = await _h.AddChatAsync(_h.OtherTenantShop, "Rahasia Tetangga", "+628555000001", InboxHarness.Start);
+        await _h.ReceiveAsync(foreign, "kode voucher tetangga");
+        var care = await _h.AddChatAsync(_h.Care, "Rahasia Layanan", "+628555000002", InboxHarness.Start);
+        await _h.ReceiveAsync(care, "kode voucher layanan");
+        var shop = await _h.AddChatAsync(_h.Shop, "Rahasia Toko", "+628555000003", InboxHarness.Start.AddMinutes(-1));
+        await _h.ReceiveAsync(shop, "kode voucher toko", InboxHarness.Start.AddMinutes(-1));
+
+        Assert.Equal([care.Id, shop.Id], await Search(_h.Owner, null, "kode voucher"));
+        Assert.Equal([care.Id, shop.Id], await Search(_h.Owner, null, "rahasia"));
+        Assert.Equal([care.Id, shop.Id], await Search(_h.Owner, null, "0855"));
+        // Agent2 is a member of the shop only.
+        Assert.Equal([shop.Id], await Search(_h.Agent2, null, "kode voucher"));
+        Assert.Empty(await Search(_h.Agent2, _h.Care.Id, "voucher layanan"));
+        // Even a tenant-wide owner of the other tenant sees only their own.
+        Assert.Equal([foreign.Id], await Search(_h.OtherTenantOwner, null, "kode voucher", _h.TenantB));
+    }
+
+    [Fact]
+    public async Task TheLikeFallback_ForSqlServer_HasTheSameSemantics()
+    {
+        var andi = await _h.AddChatAsync(_h.Shop, "Andi Wijaya", "+628123456789", InboxHarness.Start);
+        var budi = await _h.AddChatAsync(_h.Shop, "Budi", "+628999000222", InboxHarness.Start.AddMinutes(-2));
+        await _h.ReceiveAsync(budi, "diskon 100% ya?");
+        await using var db = _h.Database.CreateForTenant(_h.TenantA);
+
+        List<Guid> Like(string text) => ChatSearch.Apply(db, db.Chats.Where(c => c.WorkspaceId == _h.Shop.Id), text, fullText: false)
+            .Select(c => c.Id).ToList();
+
+        Assert.Equal([andi.Id], Like("wijaya"));
+        Assert.Equal([andi.Id], Like("0812-3456"));
+        Assert.Equal([budi.Id], Like("100%"));
+        Assert.Empty(Like("_ndi"));
+    }
+}
