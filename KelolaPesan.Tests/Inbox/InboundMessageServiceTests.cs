@@ -47,6 +47,31 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BatchesConcurrentWithSingles_CountEveryMessageOnce_AndSkipDuplicates()
+    {
+        Task<IReadOnlyList<InboundOutcome>> BatchAsync(IReadOnlyList<GatewayChatMessage> batch) =>
+            _host.InScopeAsync(sp => sp.GetRequiredService<InboundMessageService>().HandleReceivedBatchAsync(_host.TenantId, _workspace.Id, batch));
+
+        await ReceiveAsync(Inbound("m-0", "6281234567801@c.us", "pesan 0"));
+        // Four batches of 10 over four customers, each batch also repeating m-0, racing 20 single messages.
+        var batches = Enumerable.Range(0, 4).Select(b => Task.Run(() => BatchAsync(
+            [Inbound("m-0", "6281234567801@c.us", "pesan 0"), .. Enumerable.Range(1, 10).Select(i => Inbound($"b{b}-{i}", $"62812345678{i % 4}1@c.us", $"pesan {b}-{i}"))])));
+        var singles = Enumerable.Range(0, 20).Select(i => Task.Run(() => ReceiveAsync(Inbound($"s-{i}", $"62812345678{i % 4}1@c.us", $"satu {i}"))));
+        var outcomes = await Task.WhenAll(batches);
+        await Task.WhenAll(singles);
+
+        Assert.All(outcomes, o => Assert.Equal([InboundOutcome.Duplicate, .. Enumerable.Repeat(InboundOutcome.Stored, 10)], o));
+        await using var db = _host.Database.CreateSystem();
+        Assert.Equal(61, await db.Messages.CountAsync());
+        Assert.Equal(4, await db.Chats.CountAsync());
+        Assert.Equal(61, await db.Chats.SumAsync(c => c.UnreadCount));
+        var workspace = await db.Workspaces.SingleAsync(w => w.Id == _workspace.Id);
+        Assert.Equal((61, 4), (workspace.UnreadMessages, workspace.UnreadChats));
+        var latest = await db.Messages.OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Id).FirstAsync(m => m.ChatId == db.Chats.First().Id);
+        Assert.Equal(latest.SentAt, (await db.Chats.FirstAsync()).LastMessageAt);
+    }
+
+    [Fact]
     public async Task ConcurrentMessagesOfManyCustomers_CountEveryChatOnce()
     {
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
