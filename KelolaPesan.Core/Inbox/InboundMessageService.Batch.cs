@@ -1,3 +1,5 @@
+using KelolaPesan.Core.Automation;
+using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +21,8 @@ public sealed partial class InboundMessageService
     /// duplicates found with one query, the chats with one, every message inserted in one SaveChanges, and each
     /// chat's counters moved once by the sum of its messages (still increments in SQL, never read-modify-write).
     /// Throws when the batch cannot be stored (e.g. a concurrent redelivery hit the unique index): the caller
-    /// then falls back to one by one, which isolates each event.
+    /// then falls back to one by one, which isolates each event. After the commit the opt-out and bot hooks run
+    /// for the stored messages, as they do one by one.
     /// </summary>
     public async Task<IReadOnlyList<InboundOutcome>> HandleReceivedBatchAsync(Guid tenantId, Guid workspaceId, IReadOnlyList<GatewayChatMessage> batch, CancellationToken ct = default)
     {
@@ -104,6 +107,10 @@ public sealed partial class InboundMessageService
             foreach (var (message, _) in stored)
                 await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, message.ChatId, message.Id, message.Direction));
             await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
+
+            // The same hooks as one by one, in the same order: opt-outs and sequence stops first, then the bot.
+            await audienceReplies.HandleInboundAsync(tenantId, workspaceId, stored.Select(s => new InboundReply(s.Message.SenderNumber!, s.Message.Body)).ToList(), ct);
+            await automation.OnInboundAsync(tenantId, workspaceId, stored.Select(s => new StoredInbound(s.Message.ChatId, s.Message.Id)).ToList(), ct);
         }
         return outcomes;
     }
