@@ -31,6 +31,7 @@ public static class DependencyInjection
         services.AddScoped<WorkspaceConnectionService>();
         services.AddScoped<InboundMessageService>();
         services.AddSingleton<WebhookKeyCache>();
+        services.AddSingleton<WebhookEventWriter>();
         services.AddScoped<WhatsAppWebhookIngest>();
         services.AddScoped<WhatsAppEventProcessor>();
         services.AddScoped<PlatformDefaults>();

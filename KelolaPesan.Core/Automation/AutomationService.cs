@@ -38,6 +38,18 @@ public sealed partial class AutomationService(
         }
     }
 
+    /// <summary>A burst of messages: one look at whether the workspace has any active rule (most have none), then each message as above.</summary>
+    public async Task OnInboundAsync(Guid tenantId, Guid workspaceId, IReadOnlyList<StoredInbound> messages, CancellationToken ct = default)
+    {
+        await using (var db = dbFactory.CreateForTenant(tenantId))
+        {
+            if (!await db.BotRules.AnyAsync(r => r.WorkspaceId == workspaceId && r.IsActive, ct))
+                return;
+        }
+        foreach (var message in messages)
+            await OnInboundAsync(tenantId, workspaceId, message.ChatId, message.MessageId, ct);
+    }
+
     /// <summary>Claims the message with a BotReply row; returns the id of a reply to send now, or null.</summary>
     private async Task<Guid?> DecideAsync(Guid tenantId, Guid workspaceId, Guid chatId, Guid messageId, CancellationToken ct)
     {

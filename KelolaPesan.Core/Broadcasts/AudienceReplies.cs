@@ -11,19 +11,29 @@ public sealed class AudienceReplies(IKelolaDbFactory dbFactory, TimeProvider clo
 {
     public static readonly string[] DefaultKeywords = ["STOP", "BERHENTI"];
 
-    public async Task HandleInboundAsync(Guid tenantId, Guid workspaceId, string? e164, string? body, CancellationToken ct = default)
+    public Task HandleInboundAsync(Guid tenantId, Guid workspaceId, string? e164, string? body, CancellationToken ct = default) =>
+        string.IsNullOrEmpty(e164) ? Task.CompletedTask : HandleInboundAsync(tenantId, workspaceId, [new InboundReply(e164, body)], ct);
+
+    /// <summary>Messages of one workspace in their order: one query finds which senders are contacts (in a burst, usually few).</summary>
+    public async Task HandleInboundAsync(Guid tenantId, Guid workspaceId, IReadOnlyList<InboundReply> replies, CancellationToken ct = default)
     {
-        if (string.IsNullOrEmpty(e164))
-            return;
+        var phones = replies.Select(r => r.E164).Distinct().ToList();
         await using var db = dbFactory.CreateForTenant(tenantId);
-        var contactId = await db.Contacts.Where(c => c.WorkspaceId == workspaceId && c.Phone == e164).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct);
-        if (contactId is not { } id)
+        var contacts = await db.Contacts.Where(c => c.WorkspaceId == workspaceId && phones.Contains(c.Phone))
+            .Select(c => new { c.Id, c.Phone }).ToDictionaryAsync(c => c.Phone, c => c.Id, ct);
+        if (contacts.Count == 0)
             return;
-        var now = clock.GetUtcNow();
-        var optOut = IsOptOut(body, await db.BotSettings.Where(s => s.WorkspaceId == workspaceId).Select(s => s.OptOutKeywords).FirstOrDefaultAsync(ct));
-        if (optOut)
-            await db.Contacts.Where(c => c.Id == id && !c.OptedOut).ExecuteUpdateAsync(s => s.SetProperty(c => c.OptedOut, true).SetProperty(c => c.OptedOutAt, now), ct);
-        await SequenceService.StopForContactAsync(db, id, optOut ? "Opted out" : "Replied", stopOnReplyOnly: !optOut, ct);
+        var keywords = await db.BotSettings.Where(s => s.WorkspaceId == workspaceId).Select(s => s.OptOutKeywords).FirstOrDefaultAsync(ct);
+        foreach (var reply in replies)
+        {
+            if (!contacts.TryGetValue(reply.E164, out var id))
+                continue;
+            var now = clock.GetUtcNow();
+            var optOut = IsOptOut(reply.Body, keywords);
+            if (optOut)
+                await db.Contacts.Where(c => c.Id == id && !c.OptedOut).ExecuteUpdateAsync(s => s.SetProperty(c => c.OptedOut, true).SetProperty(c => c.OptedOutAt, now), ct);
+            await SequenceService.StopForContactAsync(db, id, optOut ? "Opted out" : "Replied", stopOnReplyOnly: !optOut, ct);
+        }
     }
 
     public static bool IsOptOut(string? body, string? keywords)
@@ -35,3 +45,6 @@ public sealed class AudienceReplies(IKelolaDbFactory dbFactory, TimeProvider clo
         return list.Any(k => string.Equals(k, text, StringComparison.OrdinalIgnoreCase));
     }
 }
+
+/// <summary>An inbound message as the audience rules see it: the sender's number (E.164) and the text.</summary>
+public sealed record InboundReply(string E164, string? Body);

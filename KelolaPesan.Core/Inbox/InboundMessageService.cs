@@ -15,7 +15,7 @@ namespace KelolaPesan.Core.Inbox;
 /// message stored once, the stored unread counters bumped atomically, and open views told in realtime.
 /// Every step is idempotent: events arrive twice, late and out of order.
 /// </summary>
-public sealed class InboundMessageService(
+public sealed partial class InboundMessageService(
     IKelolaDbFactory dbFactory,
     IWhatsAppGateway gateway,
     IAttachmentStore attachments,

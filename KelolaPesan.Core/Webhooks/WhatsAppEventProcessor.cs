@@ -34,12 +34,92 @@ public sealed class WhatsAppEventProcessor(
             .ToListAsync(ct);
     }
 
+    /// <summary>
+    /// Processes stored events in arrival order with one read and one write of their rows. Runs of plain customer
+    /// messages of a workspace are stored together (<see cref="InboundMessageService.HandleReceivedBatchAsync"/>);
+    /// everything else, and any run whose batch fails, goes one by one as in <see cref="ProcessAsync"/>, so one
+    /// bad event never holds back the others. A crash before the rows are marked leaves them to the sweep, and
+    /// processing again is a no-op (messages are unique by gateway id).
+    /// </summary>
+    public async Task ProcessBatchAsync(IReadOnlyList<Guid> eventIds, CancellationToken ct = default)
+    {
+        if (eventIds.Count == 1)
+        {
+            await ProcessAsync(eventIds[0], ct);
+            return;
+        }
+        await using var db = dbFactory.CreateSystem();
+        var ids = eventIds.Distinct().ToList();
+        var rows = (await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id) && e.ProcessedAt == null).ToListAsync(ct))
+            .OrderBy(e => ids.IndexOf(e.Id)).ToList();
+
+        var run = new List<(InboundWebhookEvent Row, MessageReceived Message)>();
+        foreach (var row in rows)
+        {
+            MessageReceived? message = null;
+            try
+            {
+                message = row is { TenantId: not null, WorkspaceId: not null }
+                    ? WahaWebhookParser.Parse(Encoding.UTF8.GetBytes(row.Payload)) as MessageReceived : null;
+            }
+            catch (WebhookPayloadException)
+            {
+                // Handled (and recorded) by the one-by-one path below.
+            }
+            if (message is not null && InboundMessageService.IsBatchable(message.Message)
+                && (run.Count == 0 || (run[0].Row.TenantId == row.TenantId && run[0].Row.WorkspaceId == row.WorkspaceId)))
+            {
+                run.Add((row, message));
+                continue;
+            }
+            await FlushRunAsync(run, ct);
+            if (message is not null && InboundMessageService.IsBatchable(message.Message))
+                run.Add((row, message));
+            else
+                await ProcessRowAsync(row, ct);
+        }
+        await FlushRunAsync(run, ct);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private async Task FlushRunAsync(List<(InboundWebhookEvent Row, MessageReceived Message)> run, CancellationToken ct)
+    {
+        if (run.Count == 0)
+            return;
+        try
+        {
+            var first = run[0].Row;
+            await inbound.HandleReceivedBatchAsync(first.TenantId!.Value, first.WorkspaceId!.Value, run.Select(r => r.Message.Message).ToList(), ct);
+            var now = clock.GetUtcNow();
+            foreach (var (row, _) in run)
+            {
+                row.Attempts++;
+                row.Error = null;
+                row.ProcessedAt = now;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing of the batch was committed: each event again on its own, with its own error if any.
+            logger.LogInformation(ex, "A batch of {Count} WhatsApp events failed; processing them one by one", run.Count);
+            foreach (var (row, _) in run)
+                await ProcessRowAsync(row, ct);
+        }
+        run.Clear();
+    }
+
     public async Task ProcessAsync(Guid eventId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateSystem();
         if (await db.InboundWebhookEvents.FirstOrDefaultAsync(e => e.Id == eventId, ct) is not { ProcessedAt: null } row)
             return;
+        await ProcessRowAsync(row, ct);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
 
+    /// <summary>Handles one tracked row and records the outcome on it; the caller saves.</summary>
+    private async Task ProcessRowAsync(InboundWebhookEvent row, CancellationToken ct)
+    {
         string? error = null;
         try
         {
@@ -61,7 +141,6 @@ public sealed class WhatsAppEventProcessor(
         row.Error = error is null ? null : (error.Length > 2000 ? error[..2000] : error);
         if (error is null)
             row.ProcessedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     /// <summary>Returns null when done, or why the event must be tried again.</summary>

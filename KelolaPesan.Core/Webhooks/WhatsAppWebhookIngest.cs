@@ -14,7 +14,7 @@ namespace KelolaPesan.Core.Webhooks;
 /// event once (unique by source and event key) so it can be answered at once and processed afterwards.
 /// Simulator events take the same <see cref="StoreAsync"/> path.
 /// </summary>
-public sealed class WhatsAppWebhookIngest(IKelolaDbFactory dbFactory, ISecretProtector secrets, WebhookKeyCache keys, TimeProvider clock)
+public sealed class WhatsAppWebhookIngest(IKelolaDbFactory dbFactory, ISecretProtector secrets, WebhookKeyCache keys, WebhookEventWriter writer, TimeProvider clock)
 {
     /// <summary>Verifies before anything is parsed or stored: an unknown workspace or a bad signature stores nothing.</summary>
     public async Task<WebhookIngestResult> VerifyAndStoreAsync(Guid workspaceId, byte[] body, string? signature, string? algorithm, CancellationToken ct = default)
@@ -26,30 +26,15 @@ public sealed class WhatsAppWebhookIngest(IKelolaDbFactory dbFactory, ISecretPro
     }
 
     /// <summary>Stores a trusted event; a second delivery of the same event stores nothing.</summary>
-    public async Task<WebhookIngestResult> StoreAsync(Guid tenantId, Guid workspaceId, byte[] body, CancellationToken ct = default)
+    public Task<WebhookIngestResult> StoreAsync(Guid tenantId, Guid workspaceId, byte[] body, CancellationToken ct = default)
     {
         var (eventKey, eventType) = KeyOf(workspaceId, body);
-        await using var db = dbFactory.CreateSystem();
-        var row = new InboundWebhookEvent
+        return writer.WriteAsync(new InboundWebhookEvent
         {
             Source = WebhookSource.WhatsApp, EventKey = eventKey, EventType = eventType,
             TenantId = tenantId, WorkspaceId = workspaceId,
             Payload = Encoding.UTF8.GetString(body), ReceivedAt = clock.GetUtcNow(),
-        };
-        db.InboundWebhookEvents.Add(row);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // The unique index caught a redelivery (possibly a concurrent one): it is already stored.
-            await using var check = dbFactory.CreateSystem();
-            if (await check.InboundWebhookEvents.AnyAsync(e => e.Source == WebhookSource.WhatsApp && e.EventKey == eventKey, CancellationToken.None))
-                return WebhookIngestResult.Duplicate;
-            throw;
-        }
-        return WebhookIngestResult.Stored(row.Id);
+        }).WaitAsync(ct);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using KelolaPesan.Core.Automation;
+using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Workspaces;
@@ -44,6 +46,58 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
         Assert.Equal(50, await db.Messages.CountAsync());
         var workspace = await db.Workspaces.SingleAsync(w => w.Id == _workspace.Id);
         Assert.Equal((50, 1), (workspace.UnreadMessages, workspace.UnreadChats));
+    }
+
+    [Fact]
+    public async Task BatchesConcurrentWithSingles_CountEveryMessageOnce_AndSkipDuplicates()
+    {
+        Task<IReadOnlyList<InboundOutcome>> BatchAsync(IReadOnlyList<GatewayChatMessage> batch) =>
+            _host.InScopeAsync(sp => sp.GetRequiredService<InboundMessageService>().HandleReceivedBatchAsync(_host.TenantId, _workspace.Id, batch));
+
+        await ReceiveAsync(Inbound("m-0", "6281234567801@c.us", "pesan 0"));
+        // Four batches of 10 over four customers, each batch also repeating m-0, racing 20 single messages.
+        var batches = Enumerable.Range(0, 4).Select(b => Task.Run(() => BatchAsync(
+            [Inbound("m-0", "6281234567801@c.us", "pesan 0"), .. Enumerable.Range(1, 10).Select(i => Inbound($"b{b}-{i}", $"62812345678{i % 4}1@c.us", $"pesan {b}-{i}"))])));
+        var singles = Enumerable.Range(0, 20).Select(i => Task.Run(() => ReceiveAsync(Inbound($"s-{i}", $"62812345678{i % 4}1@c.us", $"satu {i}"))));
+        var outcomes = await Task.WhenAll(batches);
+        await Task.WhenAll(singles);
+
+        Assert.All(outcomes, o => Assert.Equal([InboundOutcome.Duplicate, .. Enumerable.Repeat(InboundOutcome.Stored, 10)], o));
+        await using var db = _host.Database.CreateSystem();
+        Assert.Equal(61, await db.Messages.CountAsync());
+        Assert.Equal(4, await db.Chats.CountAsync());
+        Assert.Equal(61, await db.Chats.SumAsync(c => c.UnreadCount));
+        var workspace = await db.Workspaces.SingleAsync(w => w.Id == _workspace.Id);
+        Assert.Equal((61, 4), (workspace.UnreadMessages, workspace.UnreadChats));
+        var latest = await db.Messages.OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Id).FirstAsync(m => m.ChatId == db.Chats.First().Id);
+        Assert.Equal(latest.SentAt, (await db.Chats.FirstAsync()).LastMessageAt);
+    }
+
+    [Fact]
+    public async Task Batch_RunsTheOptOutAndBotHooks_AsOneByOneDoes()
+    {
+        await using (var db = _host.Database.CreateSystem())
+        {
+            db.Contacts.Add(new Contact { TenantId = _host.TenantId, WorkspaceId = _workspace.Id, Phone = "+6281234567801", Name = "Andi" });
+            var rule = new BotRule
+            {
+                TenantId = _host.TenantId, WorkspaceId = _workspace.Id, Name = "Harga", Trigger = BotTrigger.Keyword,
+                MatchMode = KeywordMatchMode.Contains, Priority = 1, ReplyTemplate = "Harga kaos 80rb",
+            };
+            rule.Keywords.Add(new BotKeyword { TenantId = _host.TenantId, WorkspaceId = _workspace.Id, RuleId = rule.Id, Keyword = "harga" });
+            db.BotRules.Add(rule);
+            db.BotSettings.Add(new BotSettings { TenantId = _host.TenantId, WorkspaceId = _workspace.Id, Enabled = true });
+            await db.SaveChangesAsync();
+        }
+
+        var outcomes = await _host.InScopeAsync(sp => sp.GetRequiredService<InboundMessageService>().HandleReceivedBatchAsync(_host.TenantId, _workspace.Id,
+            [Inbound("b-1", "6281234567801@c.us", "stop"), Inbound("b-2", "6281234567802@c.us", "berapa harga kaos?"), Inbound("b-3", "6281234567803@c.us", "halo")]));
+
+        Assert.All(outcomes, o => Assert.Equal(InboundOutcome.Stored, o));
+        await using var check = _host.Database.CreateSystem();
+        Assert.True((await check.Contacts.SingleAsync()).OptedOut);
+        var asked = await check.Messages.Where(m => m.ExternalMessageId == "b-2").Select(m => m.Id).SingleAsync();
+        Assert.Equal([asked], await check.BotReplies.Where(r => r.RuleId != null).Select(r => r.InboundMessageId).ToListAsync());
     }
 
     [Fact]

@@ -11,6 +11,7 @@ public sealed class WebhookEventProcessorService(WebhookEventQueue queue, IServi
     : BackgroundService
 {
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
+    public const int MaxBatch = 100;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,8 +20,15 @@ public sealed class WebhookEventProcessorService(WebhookEventQueue queue, IServi
         var sweeping = SweepLoopAsync(sweep, stoppingToken);
         try
         {
-            await foreach (var id in queue.Reader.ReadAllAsync(stoppingToken))
-                await ProcessAsync(id, stoppingToken);
+            // What has queued up while the last batch ran is processed together (one transaction per batch).
+            var batch = new List<Guid>(MaxBatch);
+            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var id))
+                    batch.Add(id);
+                await ProcessAsync(batch, stoppingToken);
+                batch.Clear();
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -28,16 +36,16 @@ public sealed class WebhookEventProcessorService(WebhookEventQueue queue, IServi
         await sweeping;
     }
 
-    private async Task ProcessAsync(Guid id, CancellationToken ct)
+    private async Task ProcessAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<WhatsAppEventProcessor>().ProcessAsync(id, ct);
+            await scope.ServiceProvider.GetRequiredService<WhatsAppEventProcessor>().ProcessBatchAsync(ids, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "WhatsApp event {EventId} could not be processed", id);
+            logger.LogError(ex, "{Count} WhatsApp events could not be processed (first {EventId})", ids.Count, ids[0]);
         }
     }
 

@@ -1,0 +1,117 @@
+using KelolaPesan.Core.Automation;
+using KelolaPesan.Core.Broadcasts;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Realtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Core.Inbox;
+
+public sealed partial class InboundMessageService
+{
+    /// <summary>
+    /// Whether <see cref="HandleReceivedBatchAsync"/> takes this message: plain customer text from a phone-number
+    /// chat. Echoes of our own sends, media, "@lid" senders, groups and status stay on the one-by-one path.
+    /// </summary>
+    public static bool IsBatchable(GatewayChatMessage m) =>
+        !m.FromMe && !m.HasMedia && !ChatIds.IsLid(m.From) && !ChatIds.IsGroup(m.From)
+        && !m.From.StartsWith("status@", StringComparison.OrdinalIgnoreCase) && ChatIds.ToPhone(m.From) is not null;
+
+    /// <summary>
+    /// The same effect as <see cref="HandleReceivedAsync"/> for each message in order, in one transaction: the
+    /// duplicates found with one query, the chats with one, every message inserted in one SaveChanges, and each
+    /// chat's counters moved once by the sum of its messages (still increments in SQL, never read-modify-write).
+    /// Throws when the batch cannot be stored (e.g. a concurrent redelivery hit the unique index): the caller
+    /// then falls back to one by one, which isolates each event. After the commit the opt-out and bot hooks run
+    /// for the stored messages, as they do one by one.
+    /// </summary>
+    public async Task<IReadOnlyList<InboundOutcome>> HandleReceivedBatchAsync(Guid tenantId, Guid workspaceId, IReadOnlyList<GatewayChatMessage> batch, CancellationToken ct = default)
+    {
+        var outcomes = new InboundOutcome[batch.Count];
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        var ids = batch.Select(m => m.Id).Distinct().ToList();
+        var known = (await db.Messages.Where(m => m.WorkspaceId == workspaceId && ids.Contains(m.ExternalMessageId!))
+            .Select(m => m.ExternalMessageId!).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+
+        // Chats: one query for the batch; a new, deleted or unnamed one goes through the single path's find-or-create.
+        var phones = batch.Select(m => ChatIds.ToPhone(m.From)!).ToList();
+        var chatIds = phones.Select(ChatIds.FromPhone).Distinct().ToList();
+        var chats = await db.Chats.IgnoreQueryFilters([SoftDeleteFilter]).AsNoTracking()
+            .Where(c => c.WorkspaceId == workspaceId && c.Channel == Channel.WhatsApp && chatIds.Contains(c.ExternalChatId))
+            .ToDictionaryAsync(c => c.ExternalChatId, StringComparer.Ordinal, ct);
+
+        var now = clock.GetUtcNow();
+        var stored = new List<(Message Message, string Preview)>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var received = batch[i];
+            if (!known.Add(received.Id))
+            {
+                outcomes[i] = InboundOutcome.Duplicate;
+                continue;
+            }
+            var e164 = "+" + phones[i];
+            var externalChatId = ChatIds.FromPhone(phones[i]);
+            if (!chats.TryGetValue(externalChatId, out var chat) || chat.DeletedAt is not null
+                || (received.PushName is { Length: > 0 } && chat.DisplayName == e164))
+            {
+                chat = await FindOrCreateChatAsync(tenantId, workspaceId, externalChatId, e164, received.PushName, ct);
+                chats[externalChatId] = chat;
+            }
+            var message = new Message
+            {
+                TenantId = tenantId, WorkspaceId = workspaceId, ChatId = chat.Id, ExternalMessageId = received.Id,
+                Direction = MessageDirection.Inbound, Origin = MessageOrigin.Customer,
+                SenderName = received.PushName ?? chat.DisplayName, SenderNumber = e164,
+                Body = Limit(received.Body ?? "", Message.BodyMaxLength),
+                Status = MessageStatus.Delivered, SentAt = received.Timestamp ?? now, ReplyToExternalId = received.ReplyTo,
+            };
+            var preview = Limit(message.Body.Length > 0 ? message.Body : received.Media?.FileName ?? "📎", Chat.PreviewMaxLength);
+            stored.Add((message, preview));
+            outcomes[i] = InboundOutcome.Stored;
+        }
+
+        if (stored.Count > 0)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Messages.AddRange(stored.Select(s => s.Message));
+            await db.SaveChangesAsync(ct);
+
+            var newUnreadChats = 0;
+            foreach (var perChat in stored.GroupBy(s => s.Message.ChatId))
+            {
+                var chatId = perChat.Key;
+                // One at a time, each message moved the preview forward if not older; the last one not older wins.
+                var latest = perChat.Aggregate((a, b) => b.Message.SentAt >= a.Message.SentAt ? b : a);
+                var (latestAt, latestPreview) = (latest.Message.SentAt, latest.Preview);
+                await db.Chats.Where(c => c.Id == chatId && c.LastMessageAt <= latestAt).ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.LastMessagePreview, latestPreview)
+                    .SetProperty(c => c.LastMessageAt, latestAt), ct);
+
+                var count = perChat.Count();
+                var lastInboundAt = perChat.Last().Message.SentAt;
+                var becameUnread = await db.Chats.Where(c => c.Id == chatId && c.UnreadCount == 0)
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.UnreadCount, count).SetProperty(c => c.LastInboundAt, lastInboundAt), ct) == 1;
+                if (becameUnread)
+                    newUnreadChats++;
+                else
+                    await db.Chats.Where(c => c.Id == chatId).ExecuteUpdateAsync(s => s
+                        .SetProperty(c => c.UnreadCount, c => c.UnreadCount + count)
+                        .SetProperty(c => c.LastInboundAt, lastInboundAt), ct);
+            }
+            var total = stored.Count;
+            await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + total)
+                .SetProperty(w => w.UnreadChats, w => w.UnreadChats + newUnreadChats), ct);
+            await tx.CommitAsync(ct);
+
+            foreach (var (message, _) in stored)
+                await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, message.ChatId, message.Id, message.Direction));
+            await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
+
+            // The same hooks as one by one, in the same order: opt-outs and sequence stops first, then the bot.
+            await audienceReplies.HandleInboundAsync(tenantId, workspaceId, stored.Select(s => new InboundReply(s.Message.SenderNumber!, s.Message.Body)).ToList(), ct);
+            await automation.OnInboundAsync(tenantId, workspaceId, stored.Select(s => new StoredInbound(s.Message.ChatId, s.Message.Id)).ToList(), ct);
+        }
+        return outcomes;
+    }
+}
