@@ -2,16 +2,17 @@ using FluentValidation;
 using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Audit;
-using KelolaPesan.Core.Contacts.Import;
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Contacts.Import;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Validation;
 using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace KelolaPesan.Core;
 
@@ -101,7 +102,7 @@ public static class DependencyInjection
     {
         services.TryAddSingleton<Broadcasts.IBroadcastScheduler, Broadcasts.NoBroadcastScheduler>();
         services.AddSingleton<Broadcasts.DispatchRecoveryState>();
-        services.TryAddSingleton<Broadcasts.IBulkInserter, Broadcasts.EfBulkInserter>();
+        services.TryAddSingleton<IBulkInserter, EfBulkInserter>();
         services.AddScoped<Broadcasts.BroadcastService>();
         services.AddScoped<Broadcasts.BroadcastDispatcher>();
         services.AddScoped<Broadcasts.SequenceService>();

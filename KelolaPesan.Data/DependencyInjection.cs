@@ -23,7 +23,7 @@ public static class DependencyInjection
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         services.AddScoped<IKelolaDbFactory, KelolaDbFactory>();
-        services.AddSingleton<Core.Broadcasts.IBulkInserter, Broadcasts.RelationalBulkInserter>();
+        services.AddSingleton<Core.Common.IBulkInserter, Common.RelationalBulkInserter>();
 
         // Data Protection keys live in the database so every web node can decrypt tokens and API keys.
         services.AddScoped(sp => sp.GetRequiredService<KelolaDbContextActivator>().Create(SystemTenant.Instance));

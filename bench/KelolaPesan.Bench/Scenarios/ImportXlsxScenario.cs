@@ -46,7 +46,7 @@ public sealed class ImportXlsxScenario : IScenario
         }
         tenant.SetTenant(tenantId);
         var factory = new KelolaDbFactory(database.Activator, tenant);
-        var service = new ContactImportService(factory, new NoBus(), TimeProvider.System);
+        var service = new ContactImportService(factory, new KelolaPesan.Data.Common.RelationalBulkInserter(), new NoBus(), TimeProvider.System);
 
         // Where the time goes: the streamed read alone, and read + validate + normalise without the database.
         var readOnly = Stopwatch.StartNew();

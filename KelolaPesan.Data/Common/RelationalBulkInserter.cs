@@ -1,15 +1,14 @@
 using System.Data.Common;
-using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
-namespace KelolaPesan.Data.Broadcasts;
+namespace KelolaPesan.Data.Common;
 
 /// <summary>
-/// One prepared INSERT, re-bound per row, in one transaction: columns, parameter types and value converters come from the
+/// One prepared INSERT, re-bound per row, in one transaction (the caller's, if it has begun one): columns, parameter types and value converters come from the
 /// EF model, so SQLite (ticks for times, text GUIDs) and SQL Server get exactly what EF itself would write.
 /// </summary>
 public sealed class RelationalBulkInserter : IBulkInserter
@@ -27,7 +26,10 @@ public sealed class RelationalBulkInserter : IBulkInserter
         await context.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var tx = await context.Database.BeginTransactionAsync(ct);
+            // Joins the caller's transaction when there is one (rows written together with other changes), else its own.
+            var own = context.Database.CurrentTransaction is null ? await context.Database.BeginTransactionAsync(ct) : null;
+            await using var ownScope = own;
+            var tx = context.Database.CurrentTransaction!;
             await using var command = context.Database.GetDbConnection().CreateCommand();
             command.Transaction = tx.GetDbTransaction();
             var bindings = new List<(IProperty Property, DbParameter Parameter, Func<object?, object?> Convert)>();
@@ -48,7 +50,8 @@ public sealed class RelationalBulkInserter : IBulkInserter
                     parameter.Value = convert(property.GetGetter().GetClrValue(row)) ?? DBNull.Value;
                 await command.ExecuteNonQueryAsync(ct);
             }
-            await tx.CommitAsync(ct);
+            if (own is not null)
+                await own.CommitAsync(ct);
         }
         finally
         {
