@@ -30,7 +30,7 @@ public sealed class RunningBroadcastsTests : BunitTestBase, IAsyncLifetime
         var factory = _h.Factory(_h.TenantA);
         var audit = new AuditLog(factory, _h.Clock);
         Services.AddSingleton(new BroadcastService(factory, new PolicyService(factory, audit), new WatermarkService(factory, audit),
-            new NoBroadcastScheduler(), new KelolaPesan.Data.Broadcasts.RelationalBulkInserter(), _h.Attachments, _h.Bus, _h.Clock));
+            new NoBroadcastScheduler(), new KelolaPesan.Data.Common.RelationalBulkInserter(), _h.Attachments, _h.Bus, _h.Clock));
         Services.AddSingleton<IRealtimeBus>(_h.Bus);
     }
 
