@@ -22,7 +22,8 @@ public sealed class ContactsWorld : IAsyncDisposable
         Factory = database.CreateFactory(scope);
         Contacts = new ContactService(Factory, TimeProvider.System);
         Catalog = new ContactCatalogService(Factory);
-        Imports = new ContactImportService(Factory, new KelolaPesan.Data.Common.RelationalBulkInserter(), Bus, TimeProvider.System);
+        Imports = new ContactImportService(Factory, new KelolaPesan.Data.Common.RelationalBulkInserter(), Bus, TimeProvider.System,
+            new Core.Admin.PolicyService(Factory, new Core.Audit.AuditLog(Factory, TimeProvider.System)));
         Segments = new SegmentService(Factory);
         Export = new ContactExportService(Factory);
     }
