@@ -60,12 +60,13 @@ public sealed class ContactsWorld : IAsyncDisposable
         return (tenant.Id, workspace.Id);
     }
 
-    public async Task SetImportLimitsAsync(long maxBytes, int maxRows)
+    /// <summary>Sets the limits of the default policy row, or of a tier's override when <paramref name="tier"/> is given.</summary>
+    public async Task SetImportLimitsAsync(long maxBytes, int maxRows, PolicyTier? tier = null)
     {
         await using var db = Database.CreateSystem();
-        var policy = db.Policies.FirstOrDefault(p => p.Tier == null);
+        var policy = db.Policies.FirstOrDefault(p => p.Tier == tier);
         if (policy is null)
-            db.Policies.Add(policy = new Core.Admin.PolicySettings());
+            db.Policies.Add(policy = new Core.Admin.PolicySettings { Tier = tier });
         policy.MaxImportBytes = maxBytes;
         policy.MaxImportRows = maxRows;
         await db.SaveChangesAsync();
