@@ -1,5 +1,4 @@
-using KelolaPesan.Core.Common;
-using Microsoft.EntityFrameworkCore;
+using KelolaPesan.Core.Admin;
 
 namespace KelolaPesan.Core.Attachments;
 
@@ -7,19 +6,17 @@ namespace KelolaPesan.Core.Attachments;
 public sealed record StoredUpload(Attachment Attachment, byte[] Data);
 
 /// <summary>
-/// The one upload path for files we send (inbox replies, broadcasts): the platform policy's size limit, the bytes kept
+/// The one upload path for files we send (inbox replies, broadcasts): the tenant's policy size limit, the bytes kept
 /// in the store under a random key, and the type read from the bytes, never from the name.
 /// </summary>
 public static class AttachmentUploads
 {
-    /// <summary>The platform default policy's attachment limit (policies are platform rows: read with a system context).</summary>
-    public static async Task<long> MaxBytesAsync(IKelolaDbFactory dbFactory, CancellationToken ct = default)
-    {
-        await using var system = dbFactory.CreateSystem();
-        var configured = await system.Policies.AsNoTracking().Where(p => p.Tier == null)
-            .Select(p => (long?)p.MaxAttachmentBytes).FirstOrDefaultAsync(ct);
-        return configured ?? new Admin.PolicySettings().MaxAttachmentBytes;
-    }
+    /// <summary>
+    /// The attachment limit of the tenant's effective policy (its licence tier's override, else the default): the
+    /// tenant is the one of the workspace the file goes to, never assumed from the default row.
+    /// </summary>
+    public static async Task<long> MaxBytesAsync(PolicyService policies, Guid tenantId, CancellationToken ct = default) =>
+        (await policies.GetEffectiveAsync(tenantId, ct)).MaxAttachmentBytes;
 
     /// <summary>Stores the content (throws <see cref="AttachmentTooLargeException"/> past the limit) and builds its unsaved row.</summary>
     public static async Task<StoredUpload> StoreAsync(IAttachmentStore store, Guid tenantId, Guid workspaceId, Stream content, string? fileName,

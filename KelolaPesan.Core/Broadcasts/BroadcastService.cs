@@ -64,7 +64,14 @@ public sealed class BroadcastService(
             MessageTemplate.UnknownPlaceholders(request.MessageTemplate, audience.KnownKeys));
     }
 
-    public Task<long> MaxAttachmentBytesAsync(CancellationToken ct = default) => AttachmentUploads.MaxBytesAsync(dbFactory, ct);
+    /// <summary>The upload limit for the workspace's tenant; null when the workspace is not the current tenant's.</summary>
+    public async Task<long?> MaxAttachmentBytesAsync(Guid workspaceId, CancellationToken ct = default)
+    {
+        Guid? tenantId;
+        await using (var db = await dbFactory.CreateAsync(ct))
+            tenantId = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => (Guid?)w.TenantId).FirstOrDefaultAsync(ct);
+        return tenantId is { } id ? await AttachmentUploads.MaxBytesAsync(policies, id, ct) : null;
+    }
 
     /// <summary>
     /// Stores a file for a broadcast of the workspace through the inbox's upload path (policy limit, type from the bytes).
@@ -76,7 +83,7 @@ public sealed class BroadcastService(
         var ws = await db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Id == workspaceId, ct);
         if (ws is null)
             return null;
-        var (attachment, _) = await AttachmentUploads.StoreAsync(attachmentStore, ws.TenantId, ws.Id, content, fileName, await MaxAttachmentBytesAsync(ct), ct);
+        var (attachment, _) = await AttachmentUploads.StoreAsync(attachmentStore, ws.TenantId, ws.Id, content, fileName, await AttachmentUploads.MaxBytesAsync(policies, ws.TenantId, ct), ct);
         db.Attachments.Add(attachment);
         try
         {

@@ -22,7 +22,8 @@ public sealed partial class InboundMessageService(
     IRealtimeBus bus,
     TimeProvider clock,
     IInboundAutomation automation,
-    AudienceReplies audienceReplies)
+    AudienceReplies audienceReplies,
+    PolicyService policies)
 {
     /// <summary>The name of the soft-delete query filter (KelolaDbContext.SoftDeleteFilter): a deleted chat comes back on a new message.</summary>
     private const string SoftDeleteFilter = "SoftDelete";
@@ -254,10 +255,8 @@ public sealed partial class InboundMessageService(
             message.Error = "The gateway did not keep the media of this message.";
             return;
         }
-        long maxBytes;
-        await using (var system = dbFactory.CreateSystem())
-            maxBytes = await system.Policies.Where(p => p.Tier == null).Select(p => (long?)p.MaxAttachmentBytes).FirstOrDefaultAsync(ct)
-                ?? new PolicySettings().MaxAttachmentBytes;
+        // The limit of the receiving tenant's policy (its licence tier's override, else the default).
+        var maxBytes = await AttachmentUploads.MaxBytesAsync(policies, message.TenantId, ct);
         try
         {
             var downloaded = await gateway.DownloadMediaAsync(url, maxBytes, ct);

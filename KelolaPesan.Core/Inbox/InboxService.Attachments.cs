@@ -23,7 +23,8 @@ public sealed partial class InboxService
         await using var db = await dbFactory.CreateAsync(ct);
         var tenantId = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => (Guid?)w.TenantId).FirstOrDefaultAsync(ct)
                        ?? throw new KeyNotFoundException("Workspace not found.");
-        var (attachment, _) = await StoreAttachmentAsync(db, tenantId, workspaceId, file.Content, file.FileName, await MaxAttachmentBytesAsync(ct), ct);
+        var (attachment, _) = await StoreAttachmentAsync(db, tenantId, workspaceId, file.Content, file.FileName,
+            await AttachmentUploads.MaxBytesAsync(policies, tenantId, ct), ct);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -114,7 +114,7 @@ public sealed partial class InboxService
     }
 
     /// <summary>
-    /// Sends a file with an optional caption. The size limit is the platform policy's; the type comes from the
+    /// Sends a file with an optional caption. The size limit is the tenant's policy's; the type comes from the
     /// file's bytes, not its name. The file is stored first, so what the customer got can always be shown again.
     /// </summary>
     public async Task<MessageView> SendAttachmentAsync(InboxViewer viewer, Guid chatId, OutgoingFile file, string? caption,
@@ -126,7 +126,7 @@ public sealed partial class InboxService
         var chat = await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
 
         var (attachment, data) = await StoreAttachmentAsync(db, chat.TenantId, chat.WorkspaceId, file.Content, file.FileName,
-            await MaxAttachmentBytesAsync(ct), ct);
+            await AttachmentUploads.MaxBytesAsync(policies, chat.TenantId, ct), ct);
         Message message;
         try
         {
@@ -161,7 +161,17 @@ public sealed partial class InboxService
         return View(note, null);
     }
 
-    public Task<long> MaxAttachmentBytesAsync(CancellationToken ct = default) => AttachmentUploads.MaxBytesAsync(dbFactory, ct);
+    /// <summary>
+    /// The upload limit for a workspace of the current tenant: its tenant's effective policy (the licence tier's
+    /// override, else the default). Null when the workspace is not found (another tenant's included).
+    /// </summary>
+    public async Task<long?> MaxAttachmentBytesAsync(Guid workspaceId, CancellationToken ct = default)
+    {
+        Guid? tenantId;
+        await using (var db = await dbFactory.CreateAsync(ct))
+            tenantId = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => (Guid?)w.TenantId).FirstOrDefaultAsync(ct);
+        return tenantId is { } id ? await AttachmentUploads.MaxBytesAsync(policies, id, ct) : null;
+    }
 
     private async Task<Message> StoreOutboundAsync(IKelolaDb db, Chat chat, string body, Guid? attachmentId,
         string preview, MessageOrigin origin, string? senderName, Guid? userId, CancellationToken ct)

@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Gateways;
@@ -18,7 +19,8 @@ public sealed partial class InboxService(
     IAttachmentStore attachmentStore,
     IRealtimeBus bus,
     TimeProvider clock,
-    ILogger<InboxService> logger)
+    ILogger<InboxService> logger,
+    PolicyService policies)
 {
     public const int MessagePageSize = 40;
     public const int MaxMessagePageSize = 200;

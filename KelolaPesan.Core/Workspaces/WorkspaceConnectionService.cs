@@ -18,6 +18,7 @@ public sealed class WorkspaceConnectionService(
     IWhatsAppGateway gateway,
     IRealtimeBus bus,
     PlatformNotifier notifier,
+    PolicyService policies,
     TimeProvider clock,
     ILogger<WorkspaceConnectionService> logger)
 {
@@ -50,20 +51,22 @@ public sealed class WorkspaceConnectionService(
     public async Task<int> CheckAllAsync(CancellationToken ct = default)
     {
         List<(Guid Id, Guid TenantId)> workspaces;
-        PolicySettings policy;
         await using (var system = dbFactory.CreateSystem())
         {
             workspaces = (await system.Workspaces.AsNoTracking()
                 .Where(w => w.ExternalSessionId != null && w.ConnectionStatus != ConnectionStatus.Disconnected)
                 .Select(w => new { w.Id, w.TenantId })
                 .ToListAsync(ct)).Select(w => (w.Id, w.TenantId)).ToList();
-            policy = await system.Policies.AsNoTracking().FirstOrDefaultAsync(p => p.Tier == null, ct) ?? new PolicySettings();
         }
 
+        // Each tenant's connection policy is its licence tier's (else the default); read once per tenant per pass.
+        var policyByTenant = new Dictionary<Guid, PolicySettings>();
         foreach (var (id, tenantId) in workspaces)
         {
             try
             {
+                if (!policyByTenant.TryGetValue(tenantId, out var policy))
+                    policyByTenant[tenantId] = policy = await policies.GetEffectiveAsync(tenantId, ct);
                 await CheckOneAsync(tenantId, id, policy, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

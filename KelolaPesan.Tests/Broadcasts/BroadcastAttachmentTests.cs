@@ -61,4 +61,24 @@ public class BroadcastAttachmentTests
         Assert.Empty(Directory.Exists(Path.Combine(host.Database.Folder, "attachments"))
             ? Directory.GetFiles(Path.Combine(host.Database.Folder, "attachments"), "*", SearchOption.AllDirectories) : []);
     }
+
+    [Fact]
+    public async Task ATierOverride_WithASmallerAttachmentLimit_RefusesAFileTheDefaultWouldAllow()
+    {
+        // The default allows 16 MB; the licence's tier (Basic) is limited to 10 bytes.
+        await using var host = await BroadcastHost.CreateAsync(Fast());
+        await using (var system = host.Database.CreateSystem())
+        {
+            var tierPolicy = Fast(maxAttachmentBytes: 10);
+            tierPolicy.Tier = Core.Tenancy.PolicyTier.Basic;
+            system.Policies.Add(tierPolicy);
+            await system.SaveChangesAsync();
+        }
+
+        Assert.Equal(10, await host.InScopeAsync(sp => sp.GetRequiredService<BroadcastService>().MaxAttachmentBytesAsync(host.WorkspaceId)));
+        await Assert.ThrowsAsync<AttachmentTooLargeException>(() => host.InScopeAsync(sp => sp.GetRequiredService<BroadcastService>()
+            .UploadAttachmentAsync(host.WorkspaceId, new MemoryStream(Png), "besar.png")));
+        await using var db = host.Database.CreateForTenant(host.TenantId);
+        Assert.Equal(0, await db.Attachments.CountAsync());
+    }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using ClosedXML.Excel;
 using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Contacts.Import;
+using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Tests.Contacts;
@@ -190,6 +191,49 @@ public sealed class ContactImportTests : IAsyncLifetime
         Assert.Contains("the limit is 20", tooMany.Error);
         await using var db = _world.Database.CreateForTenant(_world.TenantId);
         Assert.Equal(0, await db.Contacts.CountAsync());
+    }
+
+    [Fact]
+    public async Task ATierOverride_WithSmallerImportLimits_RefusesFilesTheDefaultWouldAllow()
+    {
+        // The default allows 1 MB and 100 000 rows; the tenant's licence tier (Standard) is limited to 4 KB and 20 rows.
+        Guid otherTenant;
+        await using (var db = _world.Database.CreateSystem())
+        {
+            var licenceId = await db.Tenants.Where(t => t.Id == _world.TenantId).Select(t => t.LicenceId).SingleAsync();
+            await db.Licences.Where(l => l.Id == licenceId).ExecuteUpdateAsync(s => s.SetProperty(l => l.Tier, PolicyTier.Standard));
+            (otherTenant, _) = ContactsWorld.AddTenant(db, "premium");
+            await db.SaveChangesAsync();
+            var otherLicence = await db.Tenants.Where(t => t.Id == otherTenant).Select(t => t.LicenceId).SingleAsync();
+            await db.Licences.Where(l => l.Id == otherLicence).ExecuteUpdateAsync(s => s.SetProperty(l => l.Tier, PolicyTier.Premium));
+        }
+        await _world.SetImportLimitsAsync(maxBytes: 1024 * 1024, maxRows: 100_000);
+        await _world.SetImportLimitsAsync(maxBytes: 4096, maxRows: 20, PolicyTier.Standard);
+        var big = _world.PathFor("besar.csv");
+        await File.WriteAllTextAsync(big, "name,phone\n" + string.Concat(Enumerable.Range(0, 200).Select(i => $"Orang {i},08123456{i:0000}\n")));
+        var manyRows = _world.PathFor("banyak.csv");
+        await File.WriteAllTextAsync(manyRows, "name,phone\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"Orang {i},08123456{i:0000}\n")));
+
+        Assert.Equal(new ImportLimits(4096, 20), await _world.Imports.GetLimitsAsync(_world.TenantId));
+        Assert.Equal(new ImportLimits(4096, 20), await _world.Imports.GetLimitsForWorkspaceAsync(_world.WorkspaceId));
+        // A tenant on a tier without an override keeps the default.
+        Assert.Equal(new ImportLimits(1024 * 1024, 100_000), await _world.Imports.GetLimitsAsync(otherTenant));
+
+        var (bigPreview, _) = await _world.ImportAsync(big);
+        var (_, tooMany) = await _world.ImportAsync(manyRows);
+        // The run (the job's path) checks the size again with the tenant's limits, not only the preview.
+        var options = new ImportOptions { Mapping = (await _world.Imports.PreviewAsync(_world.WorkspaceId, manyRows, null)).Mapping };
+        var queued = await _world.Imports.CreateAsync(_world.WorkspaceId, null, "besar.csv", ImportSource.Csv, options);
+        var bigRun = await _world.Imports.RunAsync(_world.TenantId, queued!.Value, big, options);
+
+        Assert.Equal(ImportProblem.TooLarge, bigPreview.Problem);
+        Assert.Contains("limit", bigPreview.Message);
+        Assert.Equal(ImportStatus.Failed, tooMany!.Status);
+        Assert.Contains("the limit is 20", tooMany.Error);
+        Assert.Equal(ImportStatus.Failed, bigRun.Status);
+        Assert.Contains("limit", bigRun.Error);
+        await using var check = _world.Database.CreateForTenant(_world.TenantId);
+        Assert.Equal(0, await check.Contacts.CountAsync());
     }
 
     [Fact]

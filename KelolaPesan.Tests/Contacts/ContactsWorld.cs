@@ -22,7 +22,8 @@ public sealed class ContactsWorld : IAsyncDisposable
         Factory = database.CreateFactory(scope);
         Contacts = new ContactService(Factory, TimeProvider.System);
         Catalog = new ContactCatalogService(Factory);
-        Imports = new ContactImportService(Factory, new KelolaPesan.Data.Common.RelationalBulkInserter(), Bus, TimeProvider.System);
+        Imports = new ContactImportService(Factory, new KelolaPesan.Data.Common.RelationalBulkInserter(), Bus, TimeProvider.System,
+            new Core.Admin.PolicyService(Factory, new Core.Audit.AuditLog(Factory, TimeProvider.System)));
         Segments = new SegmentService(Factory);
         Export = new ContactExportService(Factory);
     }
@@ -59,12 +60,13 @@ public sealed class ContactsWorld : IAsyncDisposable
         return (tenant.Id, workspace.Id);
     }
 
-    public async Task SetImportLimitsAsync(long maxBytes, int maxRows)
+    /// <summary>Sets the limits of the default policy row, or of a tier's override when <paramref name="tier"/> is given.</summary>
+    public async Task SetImportLimitsAsync(long maxBytes, int maxRows, PolicyTier? tier = null)
     {
         await using var db = Database.CreateSystem();
-        var policy = db.Policies.FirstOrDefault(p => p.Tier == null);
+        var policy = db.Policies.FirstOrDefault(p => p.Tier == tier);
         if (policy is null)
-            db.Policies.Add(policy = new Core.Admin.PolicySettings());
+            db.Policies.Add(policy = new Core.Admin.PolicySettings { Tier = tier });
         policy.MaxImportBytes = maxBytes;
         policy.MaxImportRows = maxRows;
         await db.SaveChangesAsync();

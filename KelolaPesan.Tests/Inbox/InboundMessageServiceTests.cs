@@ -200,4 +200,31 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
         var attachment = await check.Attachments.SingleAsync(a => a.Id == small.AttachmentId);
         Assert.Equal((500L, KelolaPesan.Core.Attachments.AttachmentKind.Image), (attachment.SizeBytes, attachment.Kind));
     }
+
+    [Fact]
+    public async Task InboundMedia_OverTheTiersLimit_IsNotKept_EvenWhenTheDefaultWouldAllowIt()
+    {
+        var simulator = _host.Services.GetRequiredService<SimulatorGateway>();
+        var sink = _host.Services.GetRequiredService<RecordingEventSink>();
+        await using (var db = _host.Database.CreateSystem())
+        {
+            // The host's licence is on the Basic tier: its override (1000 bytes) is tighter than the default (100 000).
+            db.Policies.AddRange(
+                new KelolaPesan.Core.Admin.PolicySettings { MaxAttachmentBytes = 100_000 },
+                new KelolaPesan.Core.Admin.PolicySettings { Tier = KelolaPesan.Core.Tenancy.PolicyTier.Basic, MaxAttachmentBytes = 1000 });
+            await db.SaveChangesAsync();
+        }
+        await simulator.EnsureSessionAsync(new GatewaySessionSetup(_workspace.ExternalSessionId!, new Dictionary<string, string>(), "", ""), default);
+        await simulator.ScanAsync(_workspace.ExternalSessionId!, "6280000000001", "Toko");
+        await simulator.SimulateInboundMediaAsync(_workspace.ExternalSessionId!, "6281299990001", "A", "besar", new byte[5000], "image/png", "big.png");
+        await sink.WaitForAsync<MessageReceived>(m => m.Message.Body == "besar");
+        foreach (var evt in sink.Of<MessageReceived>())
+            Assert.Equal(InboundOutcome.Stored, await ReceiveAsync(evt.Message));
+
+        await using var check = _host.Database.CreateSystem();
+        var big = await check.Messages.SingleAsync(m => m.Body == "besar");
+        Assert.Null(big.AttachmentId);
+        Assert.Contains("limit", big.Error);
+        Assert.Equal(0, await check.Attachments.CountAsync());
+    }
 }

@@ -170,6 +170,39 @@ public sealed class InboxCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATierOverride_WithASmallerAttachmentLimit_RefusesUploadsTheDefaultWouldAllow()
+    {
+        // The default allows 10 000 bytes; tenant A's licence tier (Standard) is limited to 1000. Tenant B stays Basic (no override).
+        await using (var system = _h.Database.CreateSystem())
+        {
+            var licenceA = await system.Tenants.Where(t => t.Id == _h.TenantA).Select(t => t.LicenceId).SingleAsync();
+            await system.Licences.Where(l => l.Id == licenceA).ExecuteUpdateAsync(s => s.SetProperty(l => l.Tier, Core.Tenancy.PolicyTier.Standard));
+            system.Policies.AddRange(
+                new PolicySettings { MaxAttachmentBytes = 10_000 },
+                new PolicySettings { Tier = Core.Tenancy.PolicyTier.Standard, MaxAttachmentBytes = 1000 });
+            await system.SaveChangesAsync();
+        }
+        var chat = await _h.AddChatAsync(_h.Shop, "Pembeli", "+628120001", InboxHarness.Start);
+        var file = Png.Concat(new byte[2000 - Png.Length]).ToArray();
+
+        Assert.Equal(1000, await _h.Inbox(_h.TenantA).MaxAttachmentBytesAsync(_h.Shop.Id));
+        Assert.Null(await _h.Inbox(_h.TenantA).MaxAttachmentBytesAsync(_h.OtherTenantShop.Id));
+        Assert.Equal(10_000, await _h.Inbox(_h.TenantB).MaxAttachmentBytesAsync(_h.OtherTenantShop.Id));
+        // The composer's path and the bot rule editor's path both refuse it for tenant A.
+        await Assert.ThrowsAsync<AttachmentTooLargeException>(() =>
+            _h.Inbox(_h.TenantA).SendAttachmentAsync(_h.Owner, chat.Id, new OutgoingFile(new MemoryStream(file), "besar.png"), null));
+        await Assert.ThrowsAsync<AttachmentTooLargeException>(() =>
+            _h.Inbox(_h.TenantA).UploadAttachmentAsync(_h.Shop.Id, new OutgoingFile(new MemoryStream(file), "besar.png")));
+        // The same file is within tenant B's (default) limit.
+        var kept = await _h.Inbox(_h.TenantB).UploadAttachmentAsync(_h.OtherTenantShop.Id, new OutgoingFile(new MemoryStream(file), "besar.png"));
+
+        Assert.Equal(2000, kept.SizeBytes);
+        await using var db = _h.Database.CreateForTenant(_h.TenantA);
+        Assert.Equal(0, await db.Attachments.CountAsync());
+        Assert.Equal(0, await db.Messages.CountAsync());
+    }
+
+    [Fact]
     public async Task AnotherTenantsAttachment_IsNotFound()
     {
         var foreign = await _h.AddChatAsync(_h.OtherTenantShop, "Lain", "+628120001", InboxHarness.Start);

@@ -105,7 +105,8 @@ public sealed class InboxHarness : IAsyncDisposable
 
     /// <summary>The services as a signed-in user of <paramref name="tenantId"/> gets them.</summary>
     public InboxService Inbox(Guid tenantId) =>
-        new(Factory(tenantId), Simulator, Attachments, Bus, Clock, NullLogger<InboxService>.Instance);
+        new(Factory(tenantId), Simulator, Attachments, Bus, Clock, NullLogger<InboxService>.Instance,
+            new Core.Admin.PolicyService(Factory(tenantId), new Core.Audit.AuditLog(Factory(tenantId), Clock)));
 
     public QuickReplyService QuickReplies(Guid tenantId) => new(Factory(tenantId));
 

@@ -28,9 +28,11 @@ public sealed class CoreServiceHost : IAsyncDisposable
     public ServiceProvider Services { get; }
     public Guid TenantId { get; }
 
-    public static async Task<CoreServiceHost> CreateAsync(int maxWorkspaces = 2)
+    /// <param name="settings">Configuration over the simulator defaults (e.g. <c>Gateway:Kind</c> = Waha and its base URL).</param>
+    /// <param name="clock">A clock for the services (a FakeTimeProvider to move days); the system clock otherwise.</param>
+    public static async Task<CoreServiceHost> CreateAsync(int maxWorkspaces = 2, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
-        var database = await SqliteTestDatabase.CreateAsync();
+        var database = await SqliteTestDatabase.CreateAsync(clock);
         var licence = new Licence { Name = "Test", CodePrefix = "T" + Guid.NewGuid().ToString("N")[..8], CodeHash = [1], MaxWorkspaces = maxWorkspaces };
         var tenant = new Tenant { Name = "Test", LicenceId = licence.Id };
         await using (var db = database.CreateSystem())
@@ -42,11 +44,16 @@ public sealed class CoreServiceHost : IAsyncDisposable
 
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        if (clock is not null)
+            services.AddSingleton(clock);
+        var config = new Dictionary<string, string?>
         {
             ["Gateway:Kind"] = "Simulator",
             ["Gateway:PublicBaseUrl"] = "http://127.0.0.1:5999",
-        }).Build());
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            config[key] = value;
+        services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(config).Build());
         services.AddSingleton(database.Activator);
         services.AddScoped<TenantContext>(_ =>
         {

@@ -11,24 +11,38 @@ namespace KelolaPesan.Core.Contacts.Import;
 /// Imports contacts from .xlsx / .csv: preview, then a run that validates and normalises every row, handles
 /// duplicates by mode, inserts the good rows in batches and records every rejected row with its reason.
 /// </summary>
-public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInserter inserter, IRealtimeBus bus, TimeProvider clock)
+public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInserter inserter, IRealtimeBus bus, TimeProvider clock, Admin.PolicyService policies)
 {
     public const int BatchSize = 2000;
     public const int PreviewRows = 10;
     private const int HeaderScanRows = 20;
     private const int RawValueMaxLength = 200;
 
-    public async Task<ImportLimits> GetLimitsAsync(CancellationToken ct = default)
+    /// <summary>The import limits of the tenant's effective policy (its licence tier's override, else the default).</summary>
+    public async Task<ImportLimits> GetLimitsAsync(Guid tenantId, CancellationToken ct = default)
     {
-        await using var db = dbFactory.CreateSystem();
-        var policy = await db.Policies.AsNoTracking().Where(p => p.Tier == null).FirstOrDefaultAsync(ct) ?? new Admin.PolicySettings();
+        var policy = await policies.GetEffectiveAsync(tenantId, ct);
         return new ImportLimits(policy.MaxImportBytes, policy.MaxImportRows);
+    }
+
+    /// <summary>The limits for a workspace of the current scope's tenant; null when the workspace is not found (another tenant's included).</summary>
+    public async Task<ImportLimits?> GetLimitsForWorkspaceAsync(Guid workspaceId, CancellationToken ct = default)
+    {
+        Guid? tenantId;
+        await using (var db = await dbFactory.CreateAsync(ct))
+            tenantId = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => (Guid?)w.TenantId).FirstOrDefaultAsync(ct);
+        return tenantId is { } id ? await GetLimitsAsync(id, ct) : null;
     }
 
     /// <summary>Checks the file (size, kind, sheet) and reads the first rows; a problem comes back as a clear message.</summary>
     public async Task<ImportPreview> PreviewAsync(Guid workspaceId, string path, string? sheet, int? headerRow = null, CancellationToken ct = default)
     {
-        var limits = await GetLimitsAsync(ct);
+        ContactWorkspace? ws;
+        await using (var db = await dbFactory.CreateAsync(ct))
+            ws = await ContactWorkspace.LoadAsync(db, workspaceId, ct);
+        if (ws is null)
+            return ImportPreview.Fail(ImportProblem.WorkspaceNotFound, "The workspace was not found.");
+        var limits = await GetLimitsAsync(ws.TenantId, ct);
         if (Check(path, limits) is { } problem)
             return problem;
         var opened = TableFiles.Open(path);
@@ -50,9 +64,7 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
         var headers = Enumerable.Range(0, width)
             .Select(i => i < headerCells.Length && !string.IsNullOrWhiteSpace(headerCells[i]) ? headerCells[i]!.Trim() : $"({ColumnName(i)})")
             .ToList();
-        await using var db = await dbFactory.CreateAsync(ct);
-        var ws = await ContactWorkspace.LoadAsync(db, workspaceId, ct);
-        var mapping = ContactImportMapping.Guess(headers, ws?.Fields ?? []);
+        var mapping = ContactImportMapping.Guess(headers, ws.Fields);
         return new ImportPreview(ImportProblem.None, null, reader is XlsxTableReader ? TableFormat.Xlsx : TableFormat.Csv,
             reader.SheetNames, sheet, header, headers, data, mapping);
     }
@@ -126,7 +138,7 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
         var run = new ImportRun(import, ws, options, clock.GetUtcNow());
         try
         {
-            var limits = await GetLimitsAsync(ct);
+            var limits = await GetLimitsAsync(tenantId, ct);
             if (Check(path, limits) is { } tooBig)
                 return await FinishAsync(run, ImportStatus.Failed, tooBig.Message, ct);
             var opened = TableFiles.Open(path);

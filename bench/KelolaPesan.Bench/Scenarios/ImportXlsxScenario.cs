@@ -46,7 +46,8 @@ public sealed class ImportXlsxScenario : IScenario
         }
         tenant.SetTenant(tenantId);
         var factory = new KelolaDbFactory(database.Activator, tenant);
-        var service = new ContactImportService(factory, new KelolaPesan.Data.Common.RelationalBulkInserter(), new NoBus(), TimeProvider.System);
+        var service = new ContactImportService(factory, new KelolaPesan.Data.Common.RelationalBulkInserter(), new NoBus(), TimeProvider.System,
+            new Core.Admin.PolicyService(factory, new Core.Audit.AuditLog(factory, TimeProvider.System)));
 
         // Where the time goes: the streamed read alone, and read + validate + normalise without the database.
         var readOnly = Stopwatch.StartNew();

@@ -50,7 +50,7 @@ public sealed class InboxScaleScenario : IScenario
         scope.SetTenant(tenant);
         // Reads only: the gateway, store and bus are never touched by the timed methods.
         var inbox = new InboxService(new KelolaDbFactory(database.Activator, scope), null!, null!, null!, TimeProvider.System,
-            NullLogger<InboxService>.Instance);
+            NullLogger<InboxService>.Instance, null!);
         var viewer = new InboxViewer(owner, UserRole.Owner);
 
         var first = await inbox.ListChatsAsync(viewer, new ChatListQuery(workspace, PageSize: 50));

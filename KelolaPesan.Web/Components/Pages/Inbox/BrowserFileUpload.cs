@@ -11,10 +11,12 @@ namespace KelolaPesan.Web.Components.Pages.Inbox;
 /// </summary>
 public static class BrowserFileUpload
 {
-    /// <summary>Runs <paramref name="use"/> with the file's stream; returns an error message, or null when it worked.</summary>
-    public static async Task<string?> RunAsync(IBrowserFile file, InboxService inbox, IStringLocalizer<InboxText> text, Func<OutgoingFile, Task> use)
+    /// <summary>Runs <paramref name="use"/> with the file's stream for <paramref name="workspaceId"/>; returns an error message, or null when it worked.</summary>
+    public static async Task<string?> RunAsync(IBrowserFile file, Guid workspaceId, InboxService inbox, IStringLocalizer<InboxText> text, Func<OutgoingFile, Task> use)
     {
-        var max = await inbox.MaxAttachmentBytesAsync();
+        // The limit of the tenant of the workspace the file goes to (its licence tier's policy).
+        if (await inbox.MaxAttachmentBytesAsync(workspaceId) is not { } max)
+            return text["Composer_UploadFailed"];
         if (file.Size > max)
             return text["Composer_FileTooLarge", InboxUi.Size(max)];
         try

@@ -118,7 +118,7 @@ public partial class Composer : IAsyncDisposable
         try
         {
             var caption = _noteMode ? null : _text;
-            _error = await BrowserFileUpload.RunAsync(file, Inbox, T, async upload =>
+            _error = await BrowserFileUpload.RunAsync(file, WorkspaceId, Inbox, T, async upload =>
             {
                 var message = await Inbox.SendAttachmentAsync(Viewer, ChatId, upload, caption);
                 if (caption is not null)
