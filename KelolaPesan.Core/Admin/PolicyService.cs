@@ -30,6 +30,16 @@ public sealed class PolicyService(IKelolaDbFactory dbFactory, AuditLog audit)
         return await ForTierAsync(db, tier, cancellationToken);
     }
 
+    /// <summary>Whether a tenant may use a feature: its licence has the switch on and its tier's policy allows it.</summary>
+    public async Task<bool> IsFeatureEnabledAsync(Guid tenantId, LicenceFeatures feature, CancellationToken cancellationToken = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        var licence = await (from t in db.Tenants join l in db.Licences on t.LicenceId equals l.Id where t.Id == tenantId select new { l.Tier, l.Features })
+            .FirstOrDefaultAsync(cancellationToken);
+        return licence is not null && licence.Features.HasFlag(feature)
+               && (await ForTierAsync(db, licence.Tier, cancellationToken)).AllowedFeatures.HasFlag(feature);
+    }
+
     public async Task<PolicySettings> GetForTierAsync(PolicyTier tier, CancellationToken cancellationToken = default)
     {
         await using var db = dbFactory.CreateSystem();

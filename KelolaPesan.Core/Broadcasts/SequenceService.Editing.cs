@@ -1,4 +1,6 @@
+using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Core.Broadcasts;
@@ -14,6 +16,7 @@ public sealed record SequenceSaved(Guid? SequenceId, IReadOnlyList<string> Error
 /// <summary>The sequence editor's operations: list, load, save (create or change) and switch on or off.</summary>
 public sealed partial class SequenceService
 {
+    public const string FeatureOff = "Sequences are not part of this licence.";
     private static readonly SequenceRequestValidator Validator = new();
 
     /// <summary>The tenant's sequences with their enrolment counts by state.</summary>
@@ -59,8 +62,11 @@ public sealed partial class SequenceService
         Sequence? sequence;
         await using (var db = await dbFactory.CreateAsync(ct))
         {
-            if (!await db.Workspaces.AnyAsync(w => w.Id == request.WorkspaceId, ct))
+            var tenantId = await db.Workspaces.Where(w => w.Id == request.WorkspaceId).Select(w => (Guid?)w.TenantId).FirstOrDefaultAsync(ct);
+            if (tenantId is null)
                 return SequenceSaved.Fail("Not found.");
+            if (!await policies.IsFeatureEnabledAsync(tenantId.Value, LicenceFeatures.Sequences, ct))
+                return SequenceSaved.Fail(FeatureOff);
             if (request.EnrolSourceId is { } sourceId && !(request.EnrolSource == SequenceEnrolSource.Segment
                     ? await db.Segments.AnyAsync(s => s.Id == sourceId && s.WorkspaceId == request.WorkspaceId, ct)
                     : await db.ContactLists.AnyAsync(l => l.Id == sourceId && l.WorkspaceId == request.WorkspaceId, ct)))

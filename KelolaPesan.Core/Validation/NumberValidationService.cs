@@ -1,8 +1,10 @@
+using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Contacts.Import;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -17,10 +19,11 @@ public sealed record NumberValidationProgress(Guid TenantId, Guid WorkspaceId, G
 /// known and entries go in <see cref="NumberValidationEntry.Sequence"/> order, so a run stopped anywhere resumes at
 /// the first entry still pending and never checks one twice.
 /// </summary>
-public sealed class NumberValidationService(IKelolaDbFactory dbFactory, IWhatsAppGateway gateway, IRealtimeBus bus, TimeProvider clock,
-    ILogger<NumberValidationService> logger)
+public sealed class NumberValidationService(IKelolaDbFactory dbFactory, IWhatsAppGateway gateway, IRealtimeBus bus, PolicyService policies,
+    TimeProvider clock, ILogger<NumberValidationService> logger)
 {
     public const int MaxNumbersPerJob = 100_000;
+    public const string FeatureOff = "Number validation is not part of this licence.";
     public const int MaxAttemptsPerNumber = 3;
     public static readonly TimeSpan DefaultPause = TimeSpan.FromMilliseconds(300);
     public static readonly TimeSpan DefaultThrottleWait = TimeSpan.FromSeconds(10);
@@ -50,6 +53,8 @@ public sealed class NumberValidationService(IKelolaDbFactory dbFactory, IWhatsAp
         var ws = await ContactWorkspace.LoadAsync(db, workspaceId, ct);
         if (ws is null)
             return new(null, "Not found.");
+        if (!await policies.IsFeatureEnabledAsync(ws.TenantId, LicenceFeatures.NumberValidation, ct))
+            return new(null, FeatureOff);
         var job = new NumberValidationJob
         {
             TenantId = ws.TenantId, WorkspaceId = workspaceId, CreatedByUserId = userId, Status = ValidationJobStatus.Queued,

@@ -50,7 +50,7 @@ public sealed class BroadcastHost : IAsyncDisposable
     {
         var clock = new FakeTimeProvider(start ?? Start);
         var database = await SqliteTestDatabase.CreateAsync(clock);
-        var licence = new Licence { Name = "Test", CodePrefix = "B" + Guid.NewGuid().ToString("N")[..8], CodeHash = [1], MaxWorkspaces = 3 };
+        var licence = new Licence { Name = "Test", CodePrefix = "B" + Guid.NewGuid().ToString("N")[..8], CodeHash = [1], MaxWorkspaces = 3, Features = LicenceFeatures.All };
         var tenant = new Tenant { Name = "Test", LicenceId = licence.Id };
         var workspace = new Workspace { TenantId = tenant.Id, Name = "Toko", ExternalSessionId = Session, ConnectionStatus = ConnectionStatus.Connected };
         await using (var db = database.CreateSystem())

@@ -1,6 +1,7 @@
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,6 +15,26 @@ public class SequenceEditingTests
         MinDelaySeconds = 0, MaxDelaySeconds = 0, BatchSize = 1000, BatchRestSeconds = 0, DailyCapPerWorkspace = 100_000,
         SendWindowStart = new TimeOnly(0, 0), SendWindowEnd = new TimeOnly(0, 0),
     };
+
+    [Fact]
+    public async Task ALicenceWithoutSequences_CannotSaveOne()
+    {
+        await using var host = await BroadcastHost.CreateAsync(Policy());
+        await using (var db = host.Database.CreateSystem())
+        {
+            var licence = await db.Licences.SingleAsync(l => db.Tenants.Any(t => t.Id == host.TenantId && t.LicenceId == l.Id));
+            licence.Features = LicenceFeatures.All & ~LicenceFeatures.Sequences;
+            await db.SaveChangesAsync();
+        }
+        var sequences = host.Services.CreateScope().ServiceProvider.GetRequiredService<SequenceService>();
+        var saved = await sequences.SaveAsync(null, new SequenceRequest
+        {
+            Name = "Sambutan", WorkspaceId = host.WorkspaceId, Steps = [new SequenceStepRequest { MessageTemplate = "Halo {name}" }],
+        });
+        Assert.Equal([SequenceService.FeatureOff], saved.Errors);
+        await using var check = host.Database.CreateSystem();
+        Assert.False(await check.Sequences.AnyAsync());
+    }
 
     [Fact]
     public async Task Save_Validates_EnrolsTheList_AndAnEditChangesStepsForMessagesNotYetQueued()

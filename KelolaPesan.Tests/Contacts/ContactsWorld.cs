@@ -22,13 +22,14 @@ public sealed class ContactsWorld : IAsyncDisposable
         Factory = database.CreateFactory(scope);
         Contacts = new ContactService(Factory, TimeProvider.System);
         Catalog = new ContactCatalogService(Factory);
-        Imports = new ContactImportService(Factory, new KelolaPesan.Data.Common.RelationalBulkInserter(), Bus, TimeProvider.System,
-            new Core.Admin.PolicyService(Factory, new Core.Audit.AuditLog(Factory, TimeProvider.System)));
+        Policies = new Core.Admin.PolicyService(Factory, new Core.Audit.AuditLog(Factory, TimeProvider.System));
+        Imports = new ContactImportService(Factory, new KelolaPesan.Data.Common.RelationalBulkInserter(), Bus, TimeProvider.System, Policies);
         Segments = new SegmentService(Factory);
         Export = new ContactExportService(Factory);
     }
 
     public SqliteTestDatabase Database { get; }
+    public Core.Admin.PolicyService Policies { get; }
     public Guid TenantId { get; }
     public Guid WorkspaceId { get; }
     public IKelolaDbFactory Factory { get; }
@@ -51,7 +52,7 @@ public sealed class ContactsWorld : IAsyncDisposable
 
     public static (Guid TenantId, Guid WorkspaceId) AddTenant(IKelolaDb db, string tag)
     {
-        var licence = new Licence { Name = $"licence {tag}", CodePrefix = $"KP{tag}{Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}", CodeHash = SHA256.HashData(Guid.NewGuid().ToByteArray()) };
+        var licence = new Licence { Name = $"licence {tag}", CodePrefix = $"KP{tag}{Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}", CodeHash = SHA256.HashData(Guid.NewGuid().ToByteArray()), Features = LicenceFeatures.All };
         var tenant = new Tenant { Name = $"tenant {tag}", LicenceId = licence.Id };
         var workspace = new Workspace { TenantId = tenant.Id, Name = $"ws {tag}", ExternalSessionId = $"ws-{tag}-{Guid.NewGuid():N}" };
         db.Licences.Add(licence);

@@ -1,5 +1,7 @@
+using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Core.Validation;
 using KelolaPesan.Tests.Contacts;
 using KelolaPesan.Tests.Gateways;
@@ -34,7 +36,33 @@ public sealed class NumberValidationTests : IAsyncLifetime
     }
 
     private NumberValidationService Service(IWhatsAppGateway gateway) =>
-        new(_world.Factory, gateway, _world.Bus, TimeProvider.System, NullLogger<NumberValidationService>.Instance);
+        new(_world.Factory, gateway, _world.Bus, _world.Policies, TimeProvider.System, NullLogger<NumberValidationService>.Instance);
+
+    [Fact]
+    public async Task ALicenceWithoutNumberValidation_OrATierThatDisallowsIt_CannotStartACheck()
+    {
+        await using (var db = _world.Database.CreateSystem())
+        {
+            var licence = await db.Licences.SingleAsync(l => db.Tenants.Any(t => t.Id == _world.TenantId && t.LicenceId == l.Id));
+            licence.Features = LicenceFeatures.All & ~LicenceFeatures.NumberValidation;
+            await db.SaveChangesAsync();
+        }
+        var refused = await Service(_simulator).CreateJobAsync(_world.WorkspaceId, null, "Tes", ["081234567891"]);
+        Assert.Equal((null, NumberValidationService.FeatureOff), (refused.JobId, refused.Error));
+
+        await using (var db = _world.Database.CreateSystem())
+        {
+            var licence = await db.Licences.SingleAsync(l => db.Tenants.Any(t => t.Id == _world.TenantId && t.LicenceId == l.Id));
+            licence.Features = LicenceFeatures.All;
+            db.Policies.Add(new PolicySettings { Tier = licence.Tier, AllowedFeatures = LicenceFeatures.All & ~LicenceFeatures.NumberValidation });
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal(NumberValidationService.FeatureOff, (await Service(_simulator).CreateJobAsync(_world.WorkspaceId, null, "Tes", ["081234567891"])).Error);
+
+        await using (var db = _world.Database.CreateSystem())
+            await db.Policies.Where(p => p.Tier != null).ExecuteDeleteAsync();
+        Assert.NotNull((await Service(_simulator).CreateJobAsync(_world.WorkspaceId, null, "Tes", ["081234567891"])).JobId);
+    }
 
     [Fact]
     public async Task StoppedRun_ResumesWhereItStopped_NoNumberCheckedTwice_AndContactsGetTheResult()

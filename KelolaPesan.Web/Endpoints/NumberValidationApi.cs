@@ -1,4 +1,6 @@
+using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.ExternalApi;
+using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Core.Validation;
 using KelolaPesan.Web.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +20,7 @@ public static class NumberValidationApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ApiNumberCheck>>, Accepted<ApiValidationJobView>, ValidationProblem, ProblemHttpResult>> ValidateAsync(
-        HttpContext http, ApiDirectory directory, NumberValidationService validation, ContactJobScheduler scheduler,
+        HttpContext http, ApiDirectory directory, NumberValidationService validation, ContactJobScheduler scheduler, PolicyService policies,
         Guid workspaceId, ValidateNumbersRequest request, CancellationToken ct)
     {
         var numbers = request.Numbers ?? [];
@@ -30,6 +32,8 @@ public static class NumberValidationApi
         var caller = http.ApiCaller();
         if (!await directory.SeesWorkspaceAsync(caller, workspaceId, ct))
             return ApiProblems.NotFound("workspace");
+        if (!await policies.IsFeatureEnabledAsync(caller.TenantId, LicenceFeatures.NumberValidation, ct))
+            return TypedResults.Problem(NumberValidationService.FeatureOff, statusCode: StatusCodes.Status403Forbidden);
         if (numbers.Count <= ApiDirectory.MaxSyncNumbers)
             return await directory.CheckNowAsync(caller, workspaceId, numbers, ct) is { } results
                 ? TypedResults.Ok(results) : ApiProblems.NotFound("workspace");
