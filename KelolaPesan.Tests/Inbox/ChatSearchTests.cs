@@ -203,7 +203,8 @@ public sealed class ChatSearchTests : IAsyncLifetime
                     into.AddRange(page);
                     if (page.Count < 2)
                         break;
-                    var last = await db.Chats.SingleAsync(c => c.Id == page[^1]);
+                    var lastId = page[^1];
+                    var last = await db.Chats.SingleAsync(c => c.Id == lastId);
                     after = (last.LastMessageAt, last.Id);
                 }
             }
