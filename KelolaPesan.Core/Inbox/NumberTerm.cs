@@ -36,16 +36,19 @@ internal sealed record NumberTerm((string From, string To) Start, (string From, 
         return new NumberTerm(Prefix("+" + start), national, Prefix(reversed));
     }
 
-    /// <summary>The chats whose number matches, as index ranges on (TenantId, PhoneNumber) and (TenantId, PhoneNumberReversed).</summary>
-    public Expression<Func<Chat, bool>> Matches()
+    /// <summary>The chats whose number matches, one index range each on (TenantId, PhoneNumber) or (TenantId, PhoneNumberReversed).</summary>
+    public IEnumerable<Expression<Func<Chat, bool>>> Ranges()
     {
         var (startFrom, startTo) = Start;
-        var (nationalFrom, nationalTo) = National ?? Start;
+        yield return c => string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0;
+        if (National is { } national)
+        {
+            var (nationalFrom, nationalTo) = national;
+            yield return c => string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0;
+        }
         var (endFrom, endTo) = End;
-        return c => (string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0)
-                    || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
-                    || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
-                        && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0);
+        yield return c => string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
+                          && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0;
     }
 
     /// <summary>

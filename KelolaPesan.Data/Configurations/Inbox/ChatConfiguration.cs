@@ -23,6 +23,10 @@ public class ChatConfiguration : IEntityTypeConfiguration<Chat>
         b.HasIndex(x => new { x.WorkspaceId, x.LastMessageAt, x.Id });
         b.HasIndex(x => new { x.TenantId, x.LastMessageAt, x.Id });
         b.HasIndex(x => x.ContactId);
+        // Number search: one workspace (or a list of them) and a tenant-wide manager's view. The tenant query
+        // filter is an OR with the system flag, so only the list's own explicit WorkspaceId/TenantId can seek.
+        b.HasIndex(x => new { x.WorkspaceId, x.PhoneNumber });
+        b.HasIndex(nameof(Chat.WorkspaceId), Chat.PhoneNumberReversedColumn);
         b.HasIndex(x => new { x.TenantId, x.PhoneNumber });
         b.HasIndex(nameof(Chat.TenantId), Chat.PhoneNumberReversedColumn);
     }

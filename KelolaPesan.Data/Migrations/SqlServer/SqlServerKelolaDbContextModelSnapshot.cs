@@ -1739,6 +1739,10 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasIndex("TenantId", "PhoneNumberReversed");
 
+                    b.HasIndex("WorkspaceId", "PhoneNumber");
+
+                    b.HasIndex("WorkspaceId", "PhoneNumberReversed");
+
                     b.HasIndex("TenantId", "LastMessageAt", "Id");
 
                     b.HasIndex("WorkspaceId", "Channel", "ExternalChatId")

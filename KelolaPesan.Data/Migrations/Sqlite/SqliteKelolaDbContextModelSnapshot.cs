@@ -1732,6 +1732,10 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "PhoneNumberReversed");
 
+                    b.HasIndex("WorkspaceId", "PhoneNumber");
+
+                    b.HasIndex("WorkspaceId", "PhoneNumberReversed");
+
                     b.HasIndex("TenantId", "LastMessageAt", "Id");
 
                     b.HasIndex("WorkspaceId", "Channel", "ExternalChatId")

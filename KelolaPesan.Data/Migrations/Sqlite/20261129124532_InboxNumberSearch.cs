@@ -31,6 +31,16 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 name: "IX_Chats_TenantId_PhoneNumberReversed",
                 table: "Chats",
                 columns: new[] { "TenantId", "PhoneNumberReversed" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_WorkspaceId_PhoneNumber",
+                table: "Chats",
+                columns: new[] { "WorkspaceId", "PhoneNumber" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_WorkspaceId_PhoneNumberReversed",
+                table: "Chats",
+                columns: new[] { "WorkspaceId", "PhoneNumberReversed" });
         }
 
         /// <inheritdoc />
@@ -42,6 +52,14 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
             migrationBuilder.DropIndex(
                 name: "IX_Chats_TenantId_PhoneNumberReversed",
+                table: "Chats");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Chats_WorkspaceId_PhoneNumber",
+                table: "Chats");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Chats_WorkspaceId_PhoneNumberReversed",
                 table: "Chats");
 
             // Not DropColumn: EF would rebuild Chats on SQLite and lose its search triggers (InboxSearchIndex).

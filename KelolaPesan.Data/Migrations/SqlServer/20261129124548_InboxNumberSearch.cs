@@ -28,6 +28,16 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 name: "IX_Chats_TenantId_PhoneNumberReversed",
                 table: "Chats",
                 columns: new[] { "TenantId", "PhoneNumberReversed" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_WorkspaceId_PhoneNumber",
+                table: "Chats",
+                columns: new[] { "WorkspaceId", "PhoneNumber" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_WorkspaceId_PhoneNumberReversed",
+                table: "Chats",
+                columns: new[] { "WorkspaceId", "PhoneNumberReversed" });
         }
 
         /// <inheritdoc />
@@ -39,6 +49,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
             migrationBuilder.DropIndex(
                 name: "IX_Chats_TenantId_PhoneNumberReversed",
+                table: "Chats");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Chats_WorkspaceId_PhoneNumber",
+                table: "Chats");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Chats_WorkspaceId_PhoneNumberReversed",
                 table: "Chats");
 
             migrationBuilder.DropColumn(
