@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -14,6 +15,17 @@ public class SqliteKelolaDbContext(DbContextOptions<SqliteKelolaDbContext> optio
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // SQLite has no reverse(): a phone number is at most PhoneNumberMaxLength characters, so spell it out.
+        // A VIRTUAL generated column can be added by ALTER TABLE (no rebuild of Chats, so its triggers stay) and indexed.
+        // A null number stays null: substr(NULL) is NULL and so is anything concatenated with it.
+        var reversed = string.Join(" || ", Enumerable.Range(1, Chat.PhoneNumberMaxLength).Select(i => $"substr(\"PhoneNumber\", -{i}, 1)"));
+        modelBuilder.Entity<Chat>().Property<string?>(Chat.PhoneNumberReversedColumn)
+            .HasComputedColumnSql(reversed, stored: false);
     }
 }
 

@@ -8,6 +8,13 @@ public class Chat : Entity, IWorkspaceOwned, ISoftDeletable
     public const int ExternalChatIdMaxLength = 100;
     public const int DisplayNameMaxLength = 200;
     public const int PreviewMaxLength = 200;
+    public const int PhoneNumberMaxLength = 20;
+
+    /// <summary>
+    /// Shadow column computed by the database: <see cref="PhoneNumber"/> reversed, indexed so "ends with these
+    /// digits" is an index range like "starts with" (docs/adr/0006-inbox-search.md).
+    /// </summary>
+    public const string PhoneNumberReversedColumn = "PhoneNumberReversed";
 
     public Guid TenantId { get; set; }
     public Guid WorkspaceId { get; set; }

@@ -4,9 +4,10 @@ using Microsoft.EntityFrameworkCore;
 namespace KelolaPesan.Core.Inbox;
 
 /// <summary>
-/// The chat list's search: a case-insensitive substring of the chat's name, of its number (typed in any format) or
-/// of the text of any of its messages. On SQLite it reads the FTS5 trigram indexes the migration keeps in step with
-/// the tables (docs/adr/0006-inbox-search.md); elsewhere, and for terms shorter than a trigram, it falls back to LIKE.
+/// The chat list's search: a case-insensitive substring of the chat's name or of the text of any of its messages,
+/// or a number (typed in any format) that the chat's number starts or ends with. On SQLite, text is looked up in
+/// the FTS5 trigram indexes the migration keeps in step with the tables, numbers in ordinary indexes on the number
+/// and its reversed copy (docs/adr/0006-inbox-search.md); elsewhere, and for terms shorter than a trigram, LIKE.
 /// It only narrows the chats it is given, so tenant, workspace and assignment filters apply as before.
 /// </summary>
 internal static class ChatSearch
@@ -17,60 +18,90 @@ internal static class ChatSearch
     /// <summary>A trigram index cannot answer fewer than three characters.</summary>
     internal const int MinFullTextLength = 3;
 
-    public static IQueryable<Chat> Apply(IKelolaDb db, IQueryable<Chat> chats, string? search) =>
-        Apply(db, chats, search, db.Database.ProviderName == SqliteProvider);
+    /// <summary>
+    /// Up to this many matching chats the hits are collected and the page is sorted from them; a term matching more
+    /// is common enough that walking the chat list in order and testing each chat finds a page sooner than collecting
+    /// every hit (a word in most messages would otherwise materialise most chats of the workspace).
+    /// </summary>
+    internal const int CollectLimit = 1000;
 
-    internal static IQueryable<Chat> Apply(IKelolaDb db, IQueryable<Chat> chats, string? search, bool fullText)
+    public static Task<IQueryable<Chat>> ApplyAsync(IKelolaDb db, IQueryable<Chat> chats, string? search, CancellationToken ct) =>
+        ApplyAsync(db, chats, search, CollectLimit, ct);
+
+    internal static async Task<IQueryable<Chat>> ApplyAsync(IKelolaDb db, IQueryable<Chat> chats, string? search, int collectLimit,
+        CancellationToken ct)
+    {
+        var term = Clean(search);
+        if (term is null)
+            return chats;
+        if (db.Database.ProviderName != SqliteProvider)
+            return Like(db, chats, term, messages: true);
+        if (term.Length < MinFullTextLength)
+            // One or two letters match almost every message; only names and numbers are worth looking at.
+            return Like(db, chats, term, messages: false);
+
+        // Hits are counted within the chats the viewer may list (and past the page cursor), so another tenant's
+        // text can neither leak nor push this search onto the slower path.
+        var nameMatch = $"DisplayName : {Phrase(term)}";
+        var textMatch = Phrase(term);
+        var textHits = await db.Database.SqlQuery<Guid>(
+                $"""
+                 SELECT "ChatId" AS "Value" FROM "ChatSearch" WHERE "ChatSearch" MATCH {nameMatch}
+                 UNION ALL SELECT "ChatId" FROM "MessageSearch" WHERE "MessageSearch" MATCH {textMatch}
+                 """)
+            .Where(id => chats.Any(c => c.Id == id))
+            .Distinct().Take(collectLimit).ToListAsync(ct);
+        var numberHits = new List<Guid>();
+        // One query per range: an OR of them would not be split over the (TenantId, ...) indexes by SQLite.
+        foreach (var range in NumberTerm.Parse(term)?.Ranges() ?? [])
+            numberHits.AddRange(await chats.Where(range).Select(c => c.Id).Take(collectLimit).ToListAsync(ct));
+
+        if (textHits.Count < collectLimit && numberHits.Count < collectLimit)
+        {
+            // The ids come from `chats` itself (tenant, viewer, filters, cursor), so the page is read by primary key
+            // alone: given the workspace or tenant too, SQLite (no statistics) walks that index for the ORDER BY
+            // and tests every chat of the workspace against the list instead of sorting the few hits.
+            var ids = textHits.Union(numberHits).ToList();
+            return db.Chats.IgnoreQueryFilters().Where(c => ids.Contains(c.Id));
+        }
+        // Common term: the caller's ORDER BY ... LIMIT walks the list index and stops at the first page. LIKE folds
+        // ASCII case only, where the trigram index folds all of Unicode; the difference is documented in the ADR.
+        return Like(db, chats, term, messages: true);
+    }
+
+    /// <summary>The search without a full-text index (SQL Server, short terms, common terms): LIKE and number ranges.</summary>
+    internal static IQueryable<Chat> Like(IKelolaDb db, IQueryable<Chat> chats, string search, bool messages)
+    {
+        var term = Clean(search);
+        if (term is null)
+            return chats;
+        var pattern = "%" + EscapeLike(term) + "%";
+        var number = NumberTerm.Parse(term);
+        var isNumber = number is not null;
+        var (startFrom, startTo) = number?.Start ?? ("", "");
+        var (nationalFrom, nationalTo) = number?.National ?? number?.Start ?? ("", "");
+        var (endFrom, endTo) = number?.End ?? ("", "");
+        // Cheap tests first: SQLite stops at the first true branch, so a name or number hit skips the messages.
+        return chats.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikeEscape)
+                                || (isNumber && ((string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0)
+                                                 || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
+                                                 || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
+                                                     && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
+                                || (messages && db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body, pattern, LikeEscape))));
+    }
+
+    private static string? Clean(string? search)
     {
         search = search?.Trim();
         if (string.IsNullOrEmpty(search))
-            return chats;
-        if (search.Length > ChatListQuery.SearchMaxLength)
-            search = search[..ChatListQuery.SearchMaxLength];
-        var digits = PhoneDigits(search);
-
-        if (!fullText)
-            return Like(db, chats, search, digits, messages: true);
-        if (search.Length < MinFullTextLength)
-            // One or two letters match almost every message; only names and numbers are worth looking at.
-            return Like(db, chats, search, digits, messages: false);
-
-        var chatMatch = $"DisplayName : {Phrase(search)}" + (digits is null ? "" : $" OR PhoneNumber : {Phrase(digits)}");
-        var messageMatch = Phrase(search);
-        var hits = db.Database.SqlQuery<Guid>(
-            $"""
-             SELECT "ChatId" AS "Value" FROM "ChatSearch" WHERE "ChatSearch" MATCH {chatMatch}
-             UNION SELECT "ChatId" FROM "MessageSearch" WHERE "MessageSearch" MATCH {messageMatch}
-             """);
-        return chats.Where(c => hits.Contains(c.Id));
-    }
-
-    private static IQueryable<Chat> Like(IKelolaDb db, IQueryable<Chat> chats, string search, string? digits, bool messages)
-    {
-        var pattern = "%" + EscapeLike(search) + "%";
-        var phone = digits is null ? null : "%" + digits + "%";
-        return messages
-            ? chats.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikeEscape)
-                               || (phone != null && EF.Functions.Like(c.PhoneNumber!, phone, LikeEscape))
-                               || db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body, pattern, LikeEscape)))
-            : chats.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikeEscape)
-                               || (phone != null && EF.Functions.Like(c.PhoneNumber!, phone, LikeEscape)));
+            return null;
+        return search.Length > ChatListQuery.SearchMaxLength ? search[..ChatListQuery.SearchMaxLength] : search;
     }
 
     /// <summary>An FTS5 string: every character literal (a trigram phrase is a plain substring), quotes doubled.</summary>
     internal static string Phrase(string value) => "\"" + value.Replace("\"", "\"\"") + "\"";
 
-    private static string EscapeLike(string value) =>
+    internal static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
-    /// <summary>"0812-3456" and "+62 812 3456" both find +628123456...: numbers are stored in E.164.</summary>
-    internal static string? PhoneDigits(string search)
-    {
-        if (!search.All(ch => char.IsAsciiDigit(ch) || ch is ' ' or '+' or '-' or '(' or ')' or '.'))
-            return null;
-        var digits = string.Concat(search.Where(char.IsAsciiDigit));
-        if (digits.Length < 3)
-            return null;
-        return digits.StartsWith('0') ? "62" + digits[1..] : digits;
-    }
 }

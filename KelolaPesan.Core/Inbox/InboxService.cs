@@ -64,6 +64,8 @@ public sealed partial class InboxService(
         if (query.After is { } after)
             chats = chats.Where(c => c.LastMessageAt < after.LastMessageAt
                                      || (c.LastMessageAt == after.LastMessageAt && c.Id.CompareTo(after.Id) < 0));
+        // Last, so the search counts its hits among the chats this page can still show.
+        chats = await ChatSearch.ApplyAsync(db, chats, query.Search, ct);
 
         var size = Math.Clamp(query.PageSize, 1, ChatListQuery.MaxPageSize);
         var rows = await chats.AsNoTracking()
@@ -162,8 +164,7 @@ public sealed partial class InboxService(
             chats = chats.Where(c => c.AssignedUserId == null);
         if (query.LabelId is { } labelId)
             chats = chats.Where(c => db.ChatLabels.Any(l => l.ChatId == c.Id && l.LabelId == labelId));
-
-        return ChatSearch.Apply(db, chats, query.Search);
+        return chats;
     }
 
     private static IQueryable<Guid> VisibleWorkspaceIds(IKelolaDb db, InboxViewer viewer) =>

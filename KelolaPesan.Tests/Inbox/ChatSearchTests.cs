@@ -141,12 +141,80 @@ public sealed class ChatSearchTests : IAsyncLifetime
         await _h.ReceiveAsync(budi, "diskon 100% ya?");
         await using var db = _h.Database.CreateForTenant(_h.TenantA);
 
-        List<Guid> Like(string text) => ChatSearch.Apply(db, db.Chats.Where(c => c.WorkspaceId == _h.Shop.Id), text, fullText: false)
+        List<Guid> Like(string text) => ChatSearch.Like(db, db.Chats.Where(c => c.WorkspaceId == _h.Shop.Id), text, messages: true)
             .Select(c => c.Id).ToList();
 
         Assert.Equal([andi.Id], Like("wijaya"));
         Assert.Equal([andi.Id], Like("0812-3456"));
         Assert.Equal([budi.Id], Like("100%"));
         Assert.Empty(Like("_ndi"));
+    }
+
+    [Fact]
+    public async Task ANumber_MatchesTheStartOrTheEndOfTheStoredNumber_NotTheMiddle()
+    {
+        var andi = await _h.AddChatAsync(_h.Shop, "Andi", "+628123456789", InboxHarness.Start);
+        var budi = await _h.AddChatAsync(_h.Shop, "Budi", "+628777000789", InboxHarness.Start.AddMinutes(-1));
+        var instagram = await _h.AddChatAsync(_h.Shop, "Tanpa Nomor", null, InboxHarness.Start.AddMinutes(-2));
+
+        Assert.Equal([andi.Id], await Search(_h.Owner, _h.Shop.Id, "0812 3456"));
+        Assert.Equal([andi.Id], await Search(_h.Owner, _h.Shop.Id, "+62 812-3456"));
+        Assert.Equal([andi.Id], await Search(_h.Owner, _h.Shop.Id, "812 3456"));
+        Assert.Equal([andi.Id, budi.Id], await Search(_h.Owner, _h.Shop.Id, "789"));
+        Assert.Equal([andi.Id], await Search(_h.Owner, _h.Shop.Id, "6789"));
+        Assert.Equal([budi.Id], await Search(_h.Owner, _h.Shop.Id, "000789"));
+        // From the middle of a number: not a match (the ADR says why).
+        Assert.Empty(await Search(_h.Owner, _h.Shop.Id, "3456"));
+        Assert.DoesNotContain(instagram.Id, await Search(_h.Owner, _h.Shop.Id, "0812"));
+    }
+
+    [Fact]
+    public async Task ACommonTerm_WalkingTheListInOrder_FindsTheSamePagesAsCollectingTheHits()
+    {
+        var chats = new List<Chat>();
+        for (var i = 0; i < 7; i++)
+        {
+            var chat = await _h.AddChatAsync(_h.Shop, $"Pelanggan {i}", $"+62812000{i:D4}", InboxHarness.Start.AddMinutes(-i));
+            if (i % 3 != 1)
+                await _h.ReceiveAsync(chat, $"Barang {i} sudah SAMPAI ya", InboxHarness.Start.AddMinutes(-i));
+            chats.Add(chat);
+        }
+        await using var db = _h.Database.CreateForTenant(_h.TenantA);
+
+        async Task<List<Guid>> Page(string text, int collectLimit, (DateTimeOffset At, Guid Id)? after)
+        {
+            var scope = db.Chats.Where(c => c.WorkspaceId == _h.Shop.Id);
+            if (after is { } a)
+                scope = scope.Where(c => c.LastMessageAt < a.At || (c.LastMessageAt == a.At && c.Id.CompareTo(a.Id) < 0));
+            var found = await ChatSearch.ApplyAsync(db, scope, text, collectLimit, CancellationToken.None);
+            return await found.OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Take(2).Select(c => c.Id).ToListAsync();
+        }
+
+        foreach (var text in new[] { "sampai", "0812000", "00006" })
+        {
+            // collectLimit 1: every term with a hit takes the ordered walk; the default collects them.
+            List<Guid> walked = [], collected = [];
+            foreach (var (limit, into) in new[] { (1, walked), (ChatSearch.CollectLimit, collected) })
+            {
+                (DateTimeOffset, Guid)? after = null;
+                while (true)
+                {
+                    var page = await Page(text, limit, after);
+                    into.AddRange(page);
+                    if (page.Count < 2)
+                        break;
+                    var lastId = page[^1];
+                    var last = await db.Chats.SingleAsync(c => c.Id == lastId);
+                    after = (last.LastMessageAt, last.Id);
+                }
+            }
+            Assert.NotEmpty(collected);
+            Assert.Equal(collected, walked);
+        }
+        Assert.Equal(chats.Where((_, i) => i % 3 != 1).Select(c => c.Id), await CollectAll("sampai"));
+
+        async Task<List<Guid>> CollectAll(string text) =>
+            await (await ChatSearch.ApplyAsync(db, db.Chats.Where(c => c.WorkspaceId == _h.Shop.Id), text, CancellationToken.None))
+                .OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Select(c => c.Id).ToListAsync();
     }
 }

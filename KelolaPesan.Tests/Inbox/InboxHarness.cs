@@ -119,14 +119,14 @@ public sealed class InboxHarness : IAsyncDisposable
         return Database.CreateFactory(tenant);
     }
 
-    public async Task<Chat> AddChatAsync(Workspace workspace, string name, string phone, DateTimeOffset lastMessageAt,
+    public async Task<Chat> AddChatAsync(Workspace workspace, string name, string? phone, DateTimeOffset lastMessageAt,
         Guid? assignedTo = null, Guid? id = null)
     {
         await using var db = Database.CreateSystem();
         var chat = new Chat
         {
             Id = id ?? Guid.CreateVersion7(), TenantId = workspace.TenantId, WorkspaceId = workspace.Id, DisplayName = name, PhoneNumber = phone,
-            ExternalChatId = phone.TrimStart('+') + "@c.us", LastMessageAt = lastMessageAt, AssignedUserId = assignedTo,
+            ExternalChatId = phone is null ? "ig" + Guid.NewGuid().ToString("N") : phone.TrimStart('+') + "@c.us", LastMessageAt = lastMessageAt, AssignedUserId = assignedTo,
             LastMessagePreview = "",
         };
         db.Chats.Add(chat);

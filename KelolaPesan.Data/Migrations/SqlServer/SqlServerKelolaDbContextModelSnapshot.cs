@@ -1713,6 +1713,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<string>("PhoneNumberReversed")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)")
+                        .HasComputedColumnSql("REVERSE([PhoneNumber])", true);
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uniqueidentifier");
 
@@ -1728,6 +1734,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("ContactId");
+
+                    b.HasIndex("TenantId", "PhoneNumber");
+
+                    b.HasIndex("TenantId", "PhoneNumberReversed");
+
+                    b.HasIndex("WorkspaceId", "PhoneNumber");
+
+                    b.HasIndex("WorkspaceId", "PhoneNumberReversed");
 
                     b.HasIndex("TenantId", "LastMessageAt", "Id");
 
