@@ -4,6 +4,7 @@ using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Workspaces;
 using KelolaPesan.Tests.Accounts;
+using KelolaPesan.Tests.Broadcasts;
 using KelolaPesan.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -125,25 +126,13 @@ public sealed class AdminConsoleBrowserTests(BrowserFixture browser, KelolaAppFa
         var previousPhone = owner.Phone;
         owner.Phone = ownerPhone;
         var tier = await system.Licences.Where(l => system.Tenants.Any(t => t.LicenceId == l.Id && t.IsPlatform)).Select(l => l.Tier).FirstAsync();
-        var existing = await system.Policies.AsNoTracking().FirstOrDefaultAsync(p => p.Tier == tier);
-        await system.Policies.Where(p => p.Tier == tier).ExecuteDeleteAsync();
-        system.Policies.Add(new PolicySettings
-        {
-            Tier = tier, MinDelaySeconds = 0, MaxDelaySeconds = 0, BatchSize = 1000, BatchRestSeconds = 0, DailyCapPerWorkspace = 100_000,
-            SendWindowStart = new TimeOnly(0, 0), SendWindowEnd = new TimeOnly(0, 0),
-        });
         await system.SaveChangesAsync();
+        var undoPacing = await ZeroPacing.AllowAsync(factory.CreateSystem, tier);
         return async () =>
         {
             await using var db = factory.CreateSystem();
             await db.Users.Where(u => u.Id == owner.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Phone, previousPhone));
-            await db.Policies.Where(p => p.Tier == tier).ExecuteDeleteAsync();
-            if (existing is not null)
-            {
-                existing.Id = Guid.CreateVersion7();
-                db.Policies.Add(existing);
-                await db.SaveChangesAsync();
-            }
+            await undoPacing();
             scope.Dispose();
         };
     }

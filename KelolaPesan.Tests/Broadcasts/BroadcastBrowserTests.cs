@@ -64,24 +64,10 @@ public sealed class BroadcastBrowserTests(BrowserFixture browser, KelolaAppFacto
         var factory = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>();
         await using var db = factory.CreateSystem();
         var tier = await db.Licences.Where(l => l.CodePrefix != null && db.Tenants.Any(t => t.LicenceId == l.Id && t.Name == "Toko Demo")).Select(l => l.Tier).FirstAsync();
-        var existing = await db.Policies.AsNoTracking().FirstOrDefaultAsync(p => p.Tier == tier);
-        await db.Policies.Where(p => p.Tier == tier).ExecuteDeleteAsync();
-        db.Policies.Add(new PolicySettings
-        {
-            Tier = tier, MinDelaySeconds = 0, MaxDelaySeconds = 0, BatchSize = 1000, BatchRestSeconds = 0, DailyCapPerWorkspace = 100_000,
-            SendWindowStart = new TimeOnly(0, 0), SendWindowEnd = new TimeOnly(0, 0),
-        });
-        await db.SaveChangesAsync();
+        var undo = await ZeroPacing.AllowAsync(factory.CreateSystem, tier);
         return async () =>
         {
-            await using var restore = factory.CreateSystem();
-            await restore.Policies.Where(p => p.Tier == tier).ExecuteDeleteAsync();
-            if (existing is not null)
-            {
-                existing.Id = Guid.CreateVersion7();
-                restore.Policies.Add(existing);
-                await restore.SaveChangesAsync();
-            }
+            await undo();
             scope.Dispose();
         };
     }

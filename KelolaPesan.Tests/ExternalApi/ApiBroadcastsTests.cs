@@ -9,6 +9,8 @@ using KelolaPesan.Tests.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
+using KelolaPesan.Tests.Broadcasts;
+
 namespace KelolaPesan.Tests.ExternalApi;
 
 [Collection(ExternalApiCollection.Name)]
@@ -184,24 +186,6 @@ public sealed class ApiBroadcastsTests(ExternalApiHost host)
     {
         await using var db = host.System();
         var tier = await db.Tenants.Where(t => t.Id == host.TenantId).Join(db.Licences, t => t.LicenceId, l => l.Id, (t, l) => l.Tier).FirstAsync();
-        var existing = await db.Policies.AsNoTracking().FirstOrDefaultAsync(p => p.Tier == tier);
-        await db.Policies.Where(p => p.Tier == tier).ExecuteDeleteAsync();
-        db.Policies.Add(new PolicySettings
-        {
-            Tier = tier, MinDelaySeconds = 0, MaxDelaySeconds = 0, BatchSize = 1000, BatchRestSeconds = 0, DailyCapPerWorkspace = 100_000,
-            SendWindowStart = new TimeOnly(0, 0), SendWindowEnd = new TimeOnly(0, 0),
-        });
-        await db.SaveChangesAsync();
-        return async () =>
-        {
-            await using var restore = host.System();
-            await restore.Policies.Where(p => p.Tier == tier).ExecuteDeleteAsync();
-            if (existing is not null)
-            {
-                existing.Id = Guid.CreateVersion7();
-                restore.Policies.Add(existing);
-                await restore.SaveChangesAsync();
-            }
-        };
+        return await ZeroPacing.AllowAsync(host.System, tier);
     }
 }
