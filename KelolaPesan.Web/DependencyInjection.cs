@@ -11,7 +11,6 @@ using KelolaPesan.Web.Realtime;
 using KelolaPesan.Web.Webhooks;
 using KelolaPesan.Web.Workspaces;
 using KelolaPesan.Core.Gateways;
-using KelolaPesan.Core.Instagram;
 using KelolaPesan.Web.Endpoints;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -36,7 +35,6 @@ public static class DependencyInjection
         services.AddSessionMonitoring(builder.Configuration);
         services.AddBotReplies(builder.Configuration);
         services.AddWhatsAppWebhooks();
-        services.AddInstagramGraph(builder.Configuration);
         services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(
             builder.Configuration["Attachments:Path"] is { Length: > 0 } path ? path : Path.Combine(database.DataDirectory, "attachments")));
 
@@ -67,6 +65,7 @@ public static class DependencyInjection
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactJobScheduler>();
         services.AddScoped<PrivacyJobScheduler>();
+        services.AddSingleton<Instagram.InstagramConnectState>();
         services.Replace(ServiceDescriptor.Singleton<KelolaPesan.Core.Broadcasts.IBroadcastScheduler, QuartzBroadcastScheduler>());
         services.AddHostedService<BroadcastStartup>();
         services.AddScoped<Components.Layout.ShellState>();
@@ -131,6 +130,7 @@ public static class DependencyInjection
         app.MapAttachmentsApi();
         app.MapContactsApi();
         app.MapPrivacyApi();
+        app.MapInstagramEndpoints();
         app.MapExternalApi();
         app.MapBroadcastsApi();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
