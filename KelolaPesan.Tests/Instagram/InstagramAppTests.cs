@@ -134,6 +134,9 @@ public sealed class InstagramAppTests(BrowserFixture browser) : IAsyncLifetime
             await page.WaitForCircuitAsync();
 
             await page.ByTestId("instagram-connect").ClickAsync();
+            // A full round trip (connect -> fake authorize -> callback -> page): wait for the new page's own circuit.
+            await page.WaitForURLAsync("**/instagram?result=connected*");
+            await page.WaitForCircuitAsync();
 
             await Assertions.Expect(page.ByTestId("instagram-result")).ToHaveAttributeAsync("data-result", "connected");
             await Assertions.Expect(page.ByTestId("instagram-username")).ToHaveTextAsync("@" + FakeGraphServer.Username);
@@ -154,7 +157,9 @@ public sealed class InstagramAppTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Contains("scope=instagram_business_basic%2Cinstagram_business_manage_comments%2Cinstagram_business_manage_messages", authorize.Query);
         Assert.True(_graph.Subscribed);
         var account = await QueryAsync(_app, db => db.InstagramAccounts.SingleAsync(a => a.Username == FakeGraphServer.Username));
-        Assert.Equal(await WorkspaceAsync("Toko Utama"), account.WorkspaceId);
+        var ownerTenant = await QueryAsync(_app, db => db.Users.Where(u => u.Username == DemoAccounts.OwnerUserName).Select(u => u.TenantId).SingleAsync());
+        Assert.Equal(ownerTenant, account.TenantId);
+        Assert.Equal(InstagramConnectionStatus.Connected, account.Status);
     }
 
     [Fact]
