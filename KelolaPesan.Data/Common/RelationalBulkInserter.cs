@@ -105,7 +105,7 @@ public sealed class RelationalBulkInserter : IBulkInserter
         public void Bind(object row)
         {
             var clr = getter.GetClrValue(row);
-            if (!_hasLast || !Equals(clr, _lastClr))
+            if (!_hasLast || !Same(clr, _lastClr))
             {
                 _lastProvider = clr is null ? DBNull.Value : converter is null ? clr : converter.ConvertToProvider(clr) ?? DBNull.Value;
                 _lastClr = clr;
@@ -113,5 +113,9 @@ public sealed class RelationalBulkInserter : IBulkInserter
             }
             parameter.Value = _lastProvider;
         }
+
+        // DateTimeOffset.Equals compares instants only: a value with another offset must still be converted (SQL Server keeps the offset).
+        private static bool Same(object? a, object? b) =>
+            a is DateTimeOffset x && b is DateTimeOffset y ? x.EqualsExact(y) : Equals(a, b);
     }
 }
