@@ -1,4 +1,5 @@
 using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Core.Broadcasts;
@@ -7,7 +8,7 @@ namespace KelolaPesan.Core.Broadcasts;
 /// What an inbound message means for paced sending: an opt-out keyword (the whole message, case-insensitive) sets the
 /// contact's opt-out flag, which every later claim honours; any message stops the contact's sequences that stop on reply.
 /// </summary>
-public sealed class AudienceReplies(IKelolaDbFactory dbFactory, TimeProvider clock)
+public sealed class AudienceReplies(IKelolaDbFactory dbFactory, IRealtimeBus bus, TimeProvider clock)
 {
     public static readonly string[] DefaultKeywords = ["STOP", "BERHENTI"];
 
@@ -32,7 +33,8 @@ public sealed class AudienceReplies(IKelolaDbFactory dbFactory, TimeProvider clo
             var optOut = IsOptOut(reply.Body, keywords);
             if (optOut)
                 await db.Contacts.Where(c => c.Id == id && !c.OptedOut).ExecuteUpdateAsync(s => s.SetProperty(c => c.OptedOut, true).SetProperty(c => c.OptedOutAt, now), ct);
-            await SequenceService.StopForContactAsync(db, id, optOut ? "Opted out" : "Replied", stopOnReplyOnly: !optOut, ct);
+            foreach (var sequenceId in await SequenceService.StopForContactAsync(db, id, optOut ? "Opted out" : "Replied", stopOnReplyOnly: !optOut, ct))
+                await bus.PublishAsync(BroadcastTopics.Sequence(sequenceId), new SequenceProgressChanged(tenantId, sequenceId));
         }
     }
 

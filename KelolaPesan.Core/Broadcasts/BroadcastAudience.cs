@@ -36,7 +36,8 @@ public static class BroadcastAudience
         var fields = await db.CustomFields.AsNoTracking().Select(f => new { f.Id, f.Key }).ToListAsync(ct);
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { MessageTemplate.NameKey, MessageTemplate.PhoneKey };
         known.UnionWith(fields.Select(f => f.Key));
-        var keyById = fields.ToDictionary(f => f.Id, f => f.Key);
+        var schema = new AudienceValueKeys(fields.Select(f => f.Key));
+        var fieldIndexById = fields.ToDictionary(f => f.Id, f => schema.IndexOf(f.Key));
 
         var pasted = SplitNumbers(request.PastedNumbers).Select(raw => (Raw: raw, Result: PhoneNormalizer.Normalize(raw, region))).ToList();
         var pastedPhones = pasted.Where(p => p.Result.IsValid).Select(p => p.Result.E164!).Distinct().ToList();
@@ -55,16 +56,17 @@ public static class BroadcastAudience
                 byPhone.TryAdd(c.Phone, c);
 
         var contactIds = contacts.Select(c => c.Id).Concat(byPhone.Values.Select(c => c.Id)).ToHashSet();
-        var values = new Dictionary<Guid, Dictionary<string, string?>>();
-        if (keyById.Count > 0 && contactIds.Count > 0)
+        // Custom field values per contact, by the schema's slot: one small array per contact, not a dictionary.
+        var values = new Dictionary<Guid, string?[]>();
+        if (fieldIndexById.Count > 0 && contactIds.Count > 0)
         {
             var fieldValues = contactIds.Count > 5_000
                 ? (await db.ContactFieldValues.AsNoTracking().Where(v => v.WorkspaceId == workspaceId).Select(v => new { v.ContactId, v.FieldId, v.Value }).ToListAsync(ct))
                     .Where(v => contactIds.Contains(v.ContactId)).ToList()
                 : await db.ContactFieldValues.AsNoTracking().Where(v => contactIds.Contains(v.ContactId)).Select(v => new { v.ContactId, v.FieldId, v.Value }).ToListAsync(ct);
             foreach (var v in fieldValues)
-                if (keyById.TryGetValue(v.FieldId, out var key))
-                    (values.TryGetValue(v.ContactId, out var d) ? d : values[v.ContactId] = new(StringComparer.OrdinalIgnoreCase))[key] = v.Value;
+                if (fieldIndexById.TryGetValue(v.FieldId, out var slot))
+                    (values.TryGetValue(v.ContactId, out var d) ? d : values[v.ContactId] = new string?[schema.Count])[slot] = v.Value;
         }
 
         var members = new List<AudienceMember>(contacts.Count + pasted.Count);
@@ -74,18 +76,18 @@ public static class BroadcastAudience
         foreach (var c in contacts.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id))
         {
             if (!seen.Add(c.Phone)) { duplicates++; continue; }
-            members.Add(Member(c, values, keyById.Values));
+            members.Add(Member(c, values, schema));
         }
         foreach (var (raw, result) in pasted)
         {
             var phone = result.E164 ?? Limit(raw, BroadcastRecipient.PhoneMaxLength);
             if (!seen.Add(phone)) { duplicates++; continue; }
             if (!result.IsValid)
-                members.Add(new AudienceMember(null, phone, null, ReasonInvalidPrefix + result.Reason, Values(null, phone, null, keyById.Values)));
+                members.Add(new AudienceMember(null, phone, null, ReasonInvalidPrefix + result.Reason, schema.For(null, phone, null)));
             else if (byPhone.TryGetValue(phone, out var c))
-                members.Add(Member(c, values, keyById.Values));
+                members.Add(Member(c, values, schema));
             else
-                members.Add(new AudienceMember(null, phone, null, null, Values(null, phone, null, keyById.Values)));
+                members.Add(new AudienceMember(null, phone, null, null, schema.For(null, phone, null)));
         }
         return new ResolvedAudience(members, duplicates, known);
     }
@@ -93,23 +95,13 @@ public static class BroadcastAudience
     public static IEnumerable<string> SplitNumbers(string? pasted) =>
         string.IsNullOrWhiteSpace(pasted) ? [] : pasted.Split(['\n', '\r', ',', ';', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static AudienceMember Member(ContactRow c, Dictionary<Guid, Dictionary<string, string?>> values, IEnumerable<string> keys)
+    private static AudienceMember Member(ContactRow c, Dictionary<Guid, string?[]> values, AudienceValueKeys schema)
     {
         var reason = c.OptedOut ? ReasonOptedOut
             : c.Validation == ValidationStatus.NotRegistered ? ReasonNotRegistered
             : c.Validation == ValidationStatus.InvalidFormat ? ReasonInvalidPrefix + "format"
             : null;
-        return new AudienceMember(c.Id, c.Phone, c.Name, reason, Values(c.Name, c.Phone, values.GetValueOrDefault(c.Id), keys));
-    }
-
-    private static Dictionary<string, string?> Values(string? name, string phone, Dictionary<string, string?>? fields, IEnumerable<string> keys)
-    {
-        var d = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var key in keys)
-            d[key] = fields?.GetValueOrDefault(key);
-        d[MessageTemplate.NameKey] = name;
-        d[MessageTemplate.PhoneKey] = phone;
-        return d;
+        return new AudienceMember(c.Id, c.Phone, c.Name, reason, schema.For(c.Name, c.Phone, values.GetValueOrDefault(c.Id)));
     }
 
     private static string Limit(string value, int max) => value.Length <= max ? value : value[..max];

@@ -7,7 +7,13 @@ public static class BroadcastTopics
 {
     /// <summary>Every broadcast of a tenant: the broadcasts list listens here.</summary>
     public static string List(Guid tenantId) => $"broadcasts/{tenantId}";
+
+    /// <summary>One sequence's enrolments: its progress page listens here.</summary>
+    public static string Sequence(Guid sequenceId) => $"sequences/{sequenceId}";
 }
+
+/// <summary>Enrolments of a sequence were added, moved on a step or stopped; the progress page re-reads (coalesced).</summary>
+public sealed record SequenceProgressChanged(Guid TenantId, Guid SequenceId) : RealtimeEvent;
 
 /// <summary>A broadcast's stored counters or status changed; subscribers re-read (coalesced).</summary>
 public sealed record BroadcastProgressChanged(Guid TenantId, Guid WorkspaceId, Guid BroadcastId) : RealtimeEvent;

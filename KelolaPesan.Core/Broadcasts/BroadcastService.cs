@@ -167,21 +167,37 @@ public sealed class BroadcastService(
         var skipped = 0;
         var now = clock.GetUtcNow();
         var rows = new List<BroadcastRecipient>(members.Count);
+        // The template is parsed once for the audience's keys; a member with other keys (none today) renders as before.
+        var schema = members.Count > 0 && members[0].Values is AudienceValues first ? first.Schema : null;
+        var compiled = schema is null ? null : CompiledTemplate.TryCompile(broadcast.MessageTemplate, schema.KeySet);
+        var buffer = new System.Text.StringBuilder();
+        var keyPrefix = $"b:{broadcast.Id}:";
         for (var i = 0; i < members.Count; i++)
         {
             var m = members[i];
-            var id = Guid.CreateVersion7();
-            var key = $"b:{broadcast.Id}:{id}";
-            var text = WatermarkService.Append(MessageTemplate.Render(broadcast.MessageTemplate, m.Values, new Random(StableSeed(key))), broadcast.WatermarkFooter);
+            // The entity's own time-ordered id (made by its constructor) is the recipient's id and part of its key.
+            var row = new BroadcastRecipient();
+            var key = keyPrefix + row.Id.ToString();
+            var text = compiled is not null && m.Values is AudienceValues values && values.Schema == schema
+                ? compiled.Render(values, compiled.UsesRandom ? new Random(StableSeed(key)) : null, buffer)
+                : MessageTemplate.Render(broadcast.MessageTemplate, m.Values, new Random(StableSeed(key)));
+            text = WatermarkService.Append(text, broadcast.WatermarkFooter);
             if (m.SkipReason is not null)
                 skipped++;
-            rows.Add(new BroadcastRecipient
-            {
-                Id = id, TenantId = broadcast.TenantId, WorkspaceId = broadcast.WorkspaceId, BroadcastId = broadcast.Id, ContactId = m.ContactId,
-                Phone = m.Phone, Name = m.Name is { Length: > BroadcastRecipient.NameMaxLength } n ? n[..BroadcastRecipient.NameMaxLength] : m.Name,
-                RenderedText = text, IdempotencyKey = key, Sequence = i, CreatedAt = now, UpdatedAt = now,
-                Status = m.SkipReason is null ? RecipientStatus.Pending : RecipientStatus.Skipped, SkipReason = m.SkipReason,
-            });
+            row.TenantId = broadcast.TenantId;
+            row.WorkspaceId = broadcast.WorkspaceId;
+            row.BroadcastId = broadcast.Id;
+            row.ContactId = m.ContactId;
+            row.Phone = m.Phone;
+            row.Name = m.Name is { Length: > BroadcastRecipient.NameMaxLength } n ? n[..BroadcastRecipient.NameMaxLength] : m.Name;
+            row.RenderedText = text;
+            row.IdempotencyKey = key;
+            row.Sequence = i;
+            row.CreatedAt = now;
+            row.UpdatedAt = now;
+            row.Status = m.SkipReason is null ? RecipientStatus.Pending : RecipientStatus.Skipped;
+            row.SkipReason = m.SkipReason;
+            rows.Add(row);
         }
         await using (var db = dbFactory.CreateForTenant(broadcast.TenantId))
             await inserter.InsertAsync(db, rows, ct);

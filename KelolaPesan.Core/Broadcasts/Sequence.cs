@@ -14,6 +14,10 @@ public class Sequence : Entity, IWorkspaceOwned, ISoftDeletable
 
     /// <summary>Enrol contacts when they join this list.</summary>
     public Guid? EnrolOnListId { get; set; }
+
+    /// <summary>Where the editor last enrolled from (a list or segment once, or joiners of a list), shown when it is opened again.</summary>
+    public SequenceEnrolSource EnrolSource { get; set; }
+    public Guid? EnrolSourceId { get; set; }
     public bool StopOnReply { get; set; } = true;
     public DateTimeOffset? DeletedAt { get; set; }
 }
@@ -46,6 +50,10 @@ public class SequenceEnrollment : Entity, IWorkspaceOwned
     public EnrollmentStatus Status { get; set; }
     public string? StopReason { get; set; }
     public DateTimeOffset EnrolledAt { get; set; }
+
+    /// <summary>How the contact came in: a list or segment (once), joining a list, or by hand (None); the list or segment's id.</summary>
+    public SequenceEnrolSource Source { get; set; }
+    public Guid? SourceId { get; set; }
 }
 
 public enum EnrollmentStatus { Active = 0, Completed = 1, Stopped = 2 }

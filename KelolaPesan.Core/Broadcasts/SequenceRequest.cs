@@ -31,7 +31,13 @@ public sealed class SequenceStepRequest
     public TimeOnly? TimeOfDay { get; set; }
     public string MessageTemplate { get; set; } = "";
 
-    public SequenceStepInput ToInput() => new(DelayDays, TimeOfDay is null ? DelayMinutes : 0, TimeOfDay, MessageTemplate);
+    /// <summary>A file sent with the step (its text becomes the caption), uploaded through the broadcast upload path.</summary>
+    public Guid? AttachmentId { get; set; }
+
+    /// <summary>For display only: the attached file's name when an existing sequence is opened.</summary>
+    public string? AttachmentName { get; set; }
+
+    public SequenceStepInput ToInput() => new(DelayDays, TimeOfDay is null ? DelayMinutes : 0, TimeOfDay, MessageTemplate, AttachmentId);
 }
 
 public sealed class SequenceRequestValidator : AbstractValidator<SequenceRequest>

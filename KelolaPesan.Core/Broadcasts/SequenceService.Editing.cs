@@ -41,11 +41,20 @@ public sealed partial class SequenceService
         if (sequence is null)
             return null;
         var steps = await db.SequenceSteps.AsNoTracking().Where(s => s.SequenceId == sequenceId).OrderBy(s => s.Order).ToListAsync(ct);
+        var attachmentIds = steps.Where(s => s.AttachmentId != null).Select(s => s.AttachmentId!.Value).ToList();
+        var files = await db.Attachments.AsNoTracking().Where(a => attachmentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.OriginalFileName, ct);
+        // Sequences saved before the source was stored know only the "joins a list" list.
+        var (source, sourceId) = sequence.EnrolSource != SequenceEnrolSource.None ? (sequence.EnrolSource, sequence.EnrolSourceId)
+            : sequence.EnrolOnListId is null ? (SequenceEnrolSource.None, null) : (SequenceEnrolSource.JoinsList, sequence.EnrolOnListId);
         return new SequenceRequest
         {
             Name = sequence.Name, WorkspaceId = sequence.WorkspaceId, StopOnReply = sequence.StopOnReply, IsActive = sequence.IsActive,
-            EnrolSource = sequence.EnrolOnListId is null ? SequenceEnrolSource.None : SequenceEnrolSource.JoinsList, EnrolSourceId = sequence.EnrolOnListId,
-            Steps = steps.Select(s => new SequenceStepRequest { DelayDays = s.DelayDays, DelayMinutes = s.DelayMinutes, TimeOfDay = s.TimeOfDay, MessageTemplate = s.MessageTemplate }).ToList(),
+            EnrolSource = source, EnrolSourceId = sourceId,
+            Steps = steps.Select(s => new SequenceStepRequest
+            {
+                DelayDays = s.DelayDays, DelayMinutes = s.DelayMinutes, TimeOfDay = s.TimeOfDay, MessageTemplate = s.MessageTemplate,
+                AttachmentId = s.AttachmentId, AttachmentName = s.AttachmentId is { } a ? files.GetValueOrDefault(a) : null,
+            }).ToList(),
         };
     }
 
@@ -71,6 +80,9 @@ public sealed partial class SequenceService
                     ? await db.Segments.AnyAsync(s => s.Id == sourceId && s.WorkspaceId == request.WorkspaceId, ct)
                     : await db.ContactLists.AnyAsync(l => l.Id == sourceId && l.WorkspaceId == request.WorkspaceId, ct)))
                 return SequenceSaved.Fail("The list or segment was not found in this workspace.");
+            var attachmentIds = request.Steps.Where(s => s.AttachmentId != null).Select(s => s.AttachmentId!.Value).Distinct().ToList();
+            if (attachmentIds.Count > 0 && await db.Attachments.CountAsync(a => attachmentIds.Contains(a.Id) && a.WorkspaceId == request.WorkspaceId, ct) != attachmentIds.Count)
+                return SequenceSaved.Fail("The attachment was not found.");
         }
 
         var joinsList = request.EnrolSource == SequenceEnrolSource.JoinsList ? request.EnrolSourceId : null;
@@ -92,9 +104,13 @@ public sealed partial class SequenceService
             sequence.StopOnReply = request.StopOnReply;
             sequence.IsActive = request.IsActive;
             sequence.EnrolOnListId = joinsList;
+            sequence.EnrolSource = request.EnrolSource;
+            sequence.EnrolSourceId = request.EnrolSource == SequenceEnrolSource.None ? null : request.EnrolSourceId;
             await ApplyStepsAsync(db, sequence, request.Steps, ct);
             await db.SaveChangesAsync(ct);
         }
+        // Removed steps may have completed enrolments.
+        await PublishAsync(sequence.TenantId, sequence.Id);
 
         var enrolled = request.EnrolSource switch
         {
@@ -140,9 +156,11 @@ public sealed partial class SequenceService
                 settings ??= await CarrierSettingsAsync(db, sequence.TenantId, ct);
                 carriers.Add(db.Broadcasts.Add(Carrier(sequence, step, settings.Value.Footer, settings.Value.Policy, now)).Entity);
             }
-            (step.DelayDays, step.DelayMinutes, step.TimeOfDay, step.MessageTemplate) = (input.DelayDays, input.DelayMinutes, input.TimeOfDay, input.MessageTemplate);
+            (step.DelayDays, step.DelayMinutes, step.TimeOfDay, step.MessageTemplate, step.AttachmentId) =
+                (input.DelayDays, input.DelayMinutes, input.TimeOfDay, input.MessageTemplate, input.AttachmentId);
+            // The carrier sends the file with every message it sends from now on (queued ones too), the step text as caption.
             foreach (var carrier in carriers.Where(c => c.SequenceStepId == step.Id))
-                (carrier.Name, carrier.MessageTemplate) = ($"{sequence.Name} #{i + 1}", step.MessageTemplate);
+                (carrier.Name, carrier.MessageTemplate, carrier.AttachmentId) = ($"{sequence.Name} #{i + 1}", step.MessageTemplate, step.AttachmentId);
         }
         var removed = steps.Where(s => s.Order >= wanted.Count).ToList();
         db.SequenceSteps.RemoveRange(removed);

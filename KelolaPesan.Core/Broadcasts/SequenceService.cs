@@ -1,20 +1,22 @@
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Core.Broadcasts;
 
-public sealed record SequenceStepInput(int DelayDays, int DelayMinutes, TimeOnly? TimeOfDay, string MessageTemplate);
+public sealed record SequenceStepInput(int DelayDays, int DelayMinutes, TimeOnly? TimeOfDay, string MessageTemplate, Guid? AttachmentId = null);
 
-public sealed record SequenceProgress(Guid ContactId, string ContactName, string Phone, EnrollmentStatus Status, int NextStepOrder, DateTimeOffset? NextRunAt, string? StopReason);
+public sealed record SequenceProgress(Guid ContactId, string ContactName, string Phone, EnrollmentStatus Status, int NextStepOrder, DateTimeOffset? NextRunAt, string? StopReason,
+    SequenceEnrolSource Source = SequenceEnrolSource.None, string? SourceName = null);
 
 /// <summary>
 /// Drip sequences. Each step owns a carrier broadcast (never listed, never completing), so a due step becomes one
 /// recipient row there and goes out through the workspace's paced queue with the same claim, crash safety and opt-out.
 /// </summary>
-public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicyService policies, WatermarkService watermark, IBroadcastScheduler scheduler, TimeProvider clock)
+public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicyService policies, WatermarkService watermark, IBroadcastScheduler scheduler, IRealtimeBus bus, TimeProvider clock)
 {
     public async Task<Guid?> CreateAsync(Guid workspaceId, string name, IReadOnlyList<SequenceStepInput> steps, Guid? enrolOnListId, bool stopOnReply = true, CancellationToken ct = default)
     {
@@ -36,6 +38,7 @@ public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicySe
             {
                 TenantId = ws.TenantId, WorkspaceId = ws.Id, SequenceId = sequence.Id, Order = i, DelayDays = steps[i].DelayDays,
                 DelayMinutes = steps[i].DelayMinutes, TimeOfDay = steps[i].TimeOfDay, MessageTemplate = steps[i].MessageTemplate,
+                AttachmentId = steps[i].AttachmentId,
             };
             db.SequenceSteps.Add(step);
             db.Broadcasts.Add(Carrier(sequence, step, footer, policy, now));
@@ -56,6 +59,7 @@ public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicySe
     private static Broadcast Carrier(Sequence sequence, SequenceStep step, string? footer, PolicySettings policy, DateTimeOffset now) => new()
     {
         TenantId = sequence.TenantId, WorkspaceId = sequence.WorkspaceId, Name = $"{sequence.Name} #{step.Order + 1}", MessageTemplate = step.MessageTemplate,
+        AttachmentId = step.AttachmentId,
         Status = BroadcastStatus.Running, StartedAt = now, ScheduledAt = now, SequenceStepId = step.Id, WatermarkFooter = footer,
         MinDelaySeconds = policy.MinDelaySeconds, MaxDelaySeconds = policy.MaxDelaySeconds, BatchSize = policy.BatchSize,
         BatchRestSeconds = policy.BatchRestSeconds, DailyCap = policy.DailyCapPerWorkspace, WindowStart = policy.SendWindowStart, WindowEnd = policy.SendWindowEnd,
@@ -67,31 +71,38 @@ public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicySe
         return await db.Sequences.AsNoTracking().Where(s => s.WorkspaceId == workspaceId).OrderBy(s => s.Name).ToListAsync(ct);
     }
 
-    /// <summary>Enrols contacts (once each); their first step is due per its delay from now.</summary>
-    public async Task<int> EnrolAsync(Guid sequenceId, IEnumerable<Guid> contactIds, CancellationToken ct = default)
+    /// <summary>Enrols contacts by hand (once each); their first step is due per its delay from now.</summary>
+    public Task<int> EnrolAsync(Guid sequenceId, IEnumerable<Guid> contactIds, CancellationToken ct = default) =>
+        EnrolAsync(sequenceId, contactIds, SequenceEnrolSource.None, null, ct);
+
+    private async Task<int> EnrolAsync(Guid sequenceId, IEnumerable<Guid> contactIds, SequenceEnrolSource source, Guid? sourceId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var sequence = await db.Sequences.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sequenceId, ct);
         if (sequence is null)
             return 0;
-        var added = await EnrolAsync(db, sequence, contactIds.ToList(), ct);
+        var added = await EnrolAsync(db, sequence, contactIds.ToList(), source, sourceId, ct);
         await scheduler.WakeAsync(sequence.TenantId, sequence.WorkspaceId, clock.GetUtcNow(), ct);
         return added;
     }
 
+    /// <summary>Enrols the list's members once; each enrolment remembers the list it came from.</summary>
     public async Task<int> EnrolListAsync(Guid sequenceId, Guid listId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        return await EnrolAsync(sequenceId, await db.ContactListMembers.Where(m => m.ContactListId == listId).Select(m => m.ContactId).ToListAsync(ct), ct);
+        return await EnrolAsync(sequenceId, await db.ContactListMembers.Where(m => m.ContactListId == listId).Select(m => m.ContactId).ToListAsync(ct),
+            SequenceEnrolSource.List, listId, ct);
     }
 
+    /// <summary>Enrols the segment's contacts as of now, once; each enrolment remembers the segment it came from.</summary>
     public async Task<int> EnrolSegmentAsync(Guid sequenceId, Guid segmentId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var segment = await db.Segments.AsNoTracking().FirstOrDefaultAsync(s => s.Id == segmentId, ct);
         if (segment is null)
             return 0;
-        return await EnrolAsync(sequenceId, await (await SegmentService.QueryContacts(db, segment, ct)).Select(c => c.Id).ToListAsync(ct), ct);
+        return await EnrolAsync(sequenceId, await (await SegmentService.QueryContacts(db, segment, ct)).Select(c => c.Id).ToListAsync(ct),
+            SequenceEnrolSource.Segment, segmentId, ct);
     }
 
     public async Task<IReadOnlyList<SequenceProgress>> ProgressAsync(Guid sequenceId, CancellationToken ct = default)
@@ -99,7 +110,11 @@ public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicySe
         await using var db = await dbFactory.CreateAsync(ct);
         var rows = await db.SequenceEnrollments.AsNoTracking().Where(e => e.SequenceId == sequenceId)
             .Join(db.Contacts, e => e.ContactId, c => c.Id, (e, c) => new { e, c.Name, c.Phone }).ToListAsync(ct);
-        return rows.OrderBy(r => r.Name).Select(r => new SequenceProgress(r.e.ContactId, r.Name, r.Phone, r.e.Status, r.e.NextStepOrder, r.e.NextRunAt, r.e.StopReason)).ToList();
+        var sourceIds = rows.Where(r => r.e.SourceId != null).Select(r => r.e.SourceId!.Value).Distinct().ToList();
+        var names = await db.ContactLists.Where(l => sourceIds.Contains(l.Id)).Select(l => new { l.Id, l.Name })
+            .Concat(db.Segments.Where(s => sourceIds.Contains(s.Id)).Select(s => new { s.Id, s.Name })).ToDictionaryAsync(x => x.Id, x => x.Name, ct);
+        return rows.OrderBy(r => r.Name).Select(r => new SequenceProgress(r.e.ContactId, r.Name, r.Phone, r.e.Status, r.e.NextStepOrder, r.e.NextRunAt, r.e.StopReason,
+            r.e.Source, r.e.SourceId is { } id ? names.GetValueOrDefault(id) : null)).ToList();
     }
 
     /// <summary>
@@ -118,13 +133,14 @@ public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicySe
                     && !db.SequenceEnrollments.Any(e => e.SequenceId == s.Id && e.ContactId == m.ContactId))
                 .Select(m => m.ContactId).ToListAsync(ct);
             if (joined.Count > 0)
-                await EnrolAsync(db, s, joined, ct);
+                await EnrolAsync(db, s, joined, SequenceEnrolSource.JoinsList, s.EnrolOnListId, ct);
         }
 
         var now = clock.GetUtcNow();
         var zone = BroadcastClock.Zone(await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.TimeZone).FirstOrDefaultAsync(ct));
         var ids = sequences.Select(s => s.Id).ToList();
         var due = await db.SequenceEnrollments.Where(e => ids.Contains(e.SequenceId) && e.Status == EnrollmentStatus.Active && e.NextRunAt <= now).Take(500).ToListAsync(ct);
+        var moved = due.Select(e => e.SequenceId).ToHashSet();
         foreach (var e in due)
         {
             var steps = await db.SequenceSteps.AsNoTracking().Where(x => x.SequenceId == e.SequenceId).OrderBy(x => x.Order).ToListAsync(ct);
@@ -162,18 +178,21 @@ public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicySe
                 e.Status = EnrollmentStatus.Completed;
         }
         await db.SaveChangesAsync(ct);
+        foreach (var sequenceId in moved)
+            await PublishAsync(tenantId, sequenceId);
         var next = await db.SequenceEnrollments.Where(e => ids.Contains(e.SequenceId) && e.Status == EnrollmentStatus.Active && e.NextRunAt != null)
             .Select(e => e.NextRunAt).ToListAsync(ct);
         return next.Min();
     }
 
     /// <summary>Stops the contact's active enrolments (all of them on opt-out; those that stop on reply otherwise) and skips its queued steps.</summary>
-    public static async Task StopForContactAsync(IKelolaDb db, Guid contactId, string reason, bool stopOnReplyOnly, CancellationToken ct)
+    /// <returns>The sequences whose enrolment stopped (their progress pages are told).</returns>
+    public static async Task<IReadOnlyList<Guid>> StopForContactAsync(IKelolaDb db, Guid contactId, string reason, bool stopOnReplyOnly, CancellationToken ct)
     {
         var enrolments = await db.SequenceEnrollments.Where(e => e.ContactId == contactId && e.Status == EnrollmentStatus.Active
                 && (!stopOnReplyOnly || db.Sequences.Any(s => s.Id == e.SequenceId && s.StopOnReply))).ToListAsync(ct);
         if (enrolments.Count == 0)
-            return;
+            return [];
         foreach (var e in enrolments)
         {
             e.Status = EnrollmentStatus.Stopped;
@@ -192,6 +211,7 @@ public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicySe
                 await db.Broadcasts.Where(b => b.Id == carrier).ExecuteUpdateAsync(s => s
                     .SetProperty(b => b.PendingCount, b => b.PendingCount - skipped).SetProperty(b => b.SkippedCount, b => b.SkippedCount + skipped), ct);
         }
+        return sequenceIds.Distinct().ToList();
     }
 
     /// <summary>Day N at the step's time of day (local), or N days and M minutes after enrolment; never before now.</summary>
@@ -210,7 +230,7 @@ public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicySe
         return due < now ? now : due;
     }
 
-    private async Task<int> EnrolAsync(IKelolaDb db, Sequence sequence, IReadOnlyList<Guid> contactIds, CancellationToken ct)
+    private async Task<int> EnrolAsync(IKelolaDb db, Sequence sequence, IReadOnlyList<Guid> contactIds, SequenceEnrolSource source, Guid? sourceId, CancellationToken ct)
     {
         var already = (await db.SequenceEnrollments.Where(e => e.SequenceId == sequence.Id).Select(e => e.ContactId).ToListAsync(ct)).ToHashSet();
         var first = await db.SequenceSteps.AsNoTracking().Where(s => s.SequenceId == sequence.Id).OrderBy(s => s.Order).FirstOrDefaultAsync(ct);
@@ -225,12 +245,18 @@ public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicySe
             {
                 TenantId = sequence.TenantId, WorkspaceId = sequence.WorkspaceId, SequenceId = sequence.Id, ContactId = id,
                 EnrolledAt = now, NextStepOrder = first.Order, NextRunAt = DueAt(first, now, now, zone), Status = EnrollmentStatus.Active,
+                Source = source, SourceId = sourceId,
             });
             added++;
         }
         await db.SaveChangesAsync(ct);
+        if (added > 0)
+            await PublishAsync(sequence.TenantId, sequence.Id);
         return added;
     }
+
+    private Task PublishAsync(Guid tenantId, Guid sequenceId) =>
+        bus.PublishAsync(BroadcastTopics.Sequence(sequenceId), new SequenceProgressChanged(tenantId, sequenceId));
 
     private static async Task<Dictionary<string, string?>> ValuesAsync(IKelolaDb db, Contact contact, CancellationToken ct)
     {

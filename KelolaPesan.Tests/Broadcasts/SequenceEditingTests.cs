@@ -90,12 +90,11 @@ public class SequenceEditingTests
         // Edit: the second step's text changes, the third goes away; the list again enrols nobody twice.
         var loaded = await sequences.GetAsync(id);
         Assert.NotNull(loaded);
-        Assert.Equal((SequenceEnrolSource.None, 3, new TimeOnly(9, 0)), (loaded!.EnrolSource, loaded.Steps.Count, loaded.Steps[1].TimeOfDay!.Value));
+        // The one-time source is remembered, so saving again re-enrols from the same list (nobody twice).
+        Assert.Equal((SequenceEnrolSource.List, listId, 3, new TimeOnly(9, 0)), (loaded!.EnrolSource, loaded.EnrolSourceId, loaded.Steps.Count, loaded.Steps[1].TimeOfDay!.Value));
         loaded.Name = "Sambutan baru";
         loaded.Steps[1].MessageTemplate = "Hari kedua, {name}!";
         loaded.Steps.RemoveAt(2);
-        loaded.EnrolSource = SequenceEnrolSource.List;
-        loaded.EnrolSourceId = listId;
         var edited = await sequences.SaveAsync(id, loaded);
         Assert.True(edited.Succeeded, string.Join("; ", edited.Errors));
         Assert.Equal(0, edited.Enrolled);

@@ -862,6 +862,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid?>("EnrolOnListId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<int>("EnrolSource")
+                        .HasColumnType("int");
+
+                    b.Property<Guid?>("EnrolSourceId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("bit");
 
@@ -911,6 +917,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("int");
 
                     b.Property<Guid>("SequenceId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("int");
+
+                    b.Property<Guid?>("SourceId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("Status")

@@ -855,6 +855,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<Guid?>("EnrolOnListId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("EnrolSource")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("EnrolSourceId")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");
 
@@ -904,6 +910,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("SequenceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SourceId")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Status")

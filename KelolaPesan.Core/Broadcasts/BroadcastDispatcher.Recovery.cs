@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using KelolaPesan.Core.Admin;
+using KelolaPesan.Core.Attachments;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace KelolaPesan.Core.Broadcasts;
+
+/// <summary>The dispatcher after a crash or a timeout: sends that may have gone out are looked up in the chat history, never resent blindly.</summary>
+public sealed partial class BroadcastDispatcher
+{
+    /// <summary>
+    /// Start-up and resume: every recipient of the workspace left Sending (by a crash, not by a timeout being checked)
+    /// becomes Uncertain, and every Uncertain one is looked up in the chat history: found, it is Sent with that id;
+    /// not found, it stays Uncertain for the manager. Never resent here.
+    /// </summary>
+    public async Task<int> RecoverAsync(Guid tenantId, Guid workspaceId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        var left = await db.BroadcastRecipients.Where(r => r.WorkspaceId == workspaceId && r.Status == RecipientStatus.Sending && (r.Error == null || r.Error != AwaitingCheck))
+            .GroupBy(r => r.BroadcastId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        foreach (var group in left)
+        {
+            var moved = await db.BroadcastRecipients.Where(r => r.BroadcastId == group.Key && r.Status == RecipientStatus.Sending && (r.Error == null || r.Error != AwaitingCheck))
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Uncertain)
+                    .SetProperty(r => r.Error, "The app stopped during this send; looking for it in the chat history."), ct);
+            await CountAsync(db, group.Key, pending: -moved, uncertain: moved, ct: ct);
+        }
+
+        var session = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.ExternalSessionId).FirstOrDefaultAsync(ct);
+        var uncertain = await db.BroadcastRecipients.AsNoTracking()
+            .Where(r => r.WorkspaceId == workspaceId && r.Status == RecipientStatus.Uncertain && r.SendingAt != null && r.ExternalMessageId == null)
+            .Select(r => new { r.Id, r.BroadcastId, r.Phone, r.RenderedText, r.SendingAt }).ToListAsync(ct);
+        var settled = 0;
+        foreach (var r in uncertain)
+        {
+            GatewayChatMessage? match;
+            try
+            {
+                match = await FindInHistoryAsync(session, r.Phone, r.RenderedText, r.SendingAt!.Value, ct);
+            }
+            catch (GatewayException ex)
+            {
+                logger.LogWarning("Reconciling recipient {RecipientId} failed: {Error}", r.Id, ex.Message);
+                continue;
+            }
+            if (match is null)
+            {
+                await db.BroadcastRecipients.Where(x => x.Id == r.Id && x.Status == RecipientStatus.Uncertain).ExecuteUpdateAsync(s => s
+                    .SetProperty(x => x.Error, "Not found in the chat history: it may or may not have been delivered. Resend only if you accept a possible duplicate."), ct);
+                continue;
+            }
+            if (await db.BroadcastRecipients.Where(x => x.Id == r.Id && x.Status == RecipientStatus.Uncertain).ExecuteUpdateAsync(s => s
+                    .SetProperty(x => x.Status, RecipientStatus.Sent).SetProperty(x => x.ExternalMessageId, match.Id)
+                    .SetProperty(x => x.SentAt, match.Timestamp ?? r.SendingAt).SetProperty(x => x.Error, (string?)null), ct) == 1)
+            {
+                await CountAsync(db, r.BroadcastId, uncertain: -1, sent: 1, ct: ct);
+                settled++;
+            }
+        }
+        logger.LogInformation("Recovered workspace {WorkspaceId}: {Left} left sending, {Settled} reconciled as sent", workspaceId, left.Sum(l => l.Count), settled);
+        return settled;
+    }
+
+    /// <summary>Timed-out sends: found in the history, Sent; not there, back to Pending (the gateway says it never went out).</summary>
+    private async Task<DateTimeOffset?> CheckAwaitingAsync(IKelolaDb db, DispatchContext context, WorkspaceSendBudget budget, HashSet<Guid> touched, CancellationToken ct)
+    {
+        var awaiting = await db.BroadcastRecipients.AsNoTracking()
+            .Where(r => r.WorkspaceId == context.WorkspaceId && r.Status == RecipientStatus.Sending && r.Error == AwaitingCheck)
+            .Select(r => new { r.Id, r.BroadcastId, r.Phone, r.RenderedText, r.SendingAt }).Take(50).ToListAsync(ct);
+        if (awaiting.Count == 0)
+            return null;
+        var now = clock.GetUtcNow();
+        if (budget.NextSendAt is { } next && next > now)
+            return next;
+        foreach (var r in awaiting)
+        {
+            touched.Add(r.BroadcastId);
+            GatewayChatMessage? match;
+            try
+            {
+                match = await FindInHistoryAsync(context.Session, r.Phone, r.RenderedText, r.SendingAt ?? now, ct);
+            }
+            catch (GatewayException)
+            {
+                return await BackOffAsync(db, budget, null, now, ct);
+            }
+            if (match is null)
+                await BackToPendingAsync(db, r.Id, r.BroadcastId, "The gateway did not answer in time and the message is not in the chat; sending again.", ct);
+            else if (await db.BroadcastRecipients.Where(x => x.Id == r.Id && x.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
+                         .SetProperty(x => x.Status, RecipientStatus.Sent).SetProperty(x => x.ExternalMessageId, match.Id)
+                         .SetProperty(x => x.SentAt, match.Timestamp ?? now).SetProperty(x => x.Error, (string?)null), ct) == 1)
+                await CountAsync(db, r.BroadcastId, pending: -1, sent: 1, ct: ct);
+        }
+        return null;
+    }
+
+    private async Task<GatewayChatMessage?> FindInHistoryAsync(string? session, string phone, string text, DateTimeOffset sendingAt, CancellationToken ct)
+    {
+        var chatId = ChatIds.FromPhone(phone.TrimStart('+'));
+        var history = await gateway.GetChatMessagesAsync(session ?? "", chatId, HistoryLookup, fromMe: true, ct);
+        return history.FirstOrDefault(m => m.FromMe && string.Equals((m.Body ?? "").TrimEnd(), text.TrimEnd(), StringComparison.Ordinal)
+                                           && (m.Timestamp is null || m.Timestamp >= sendingAt - ClockSkew));
+    }
+}
