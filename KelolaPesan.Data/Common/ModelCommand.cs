@@ -1,0 +1,62 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace KelolaPesan.Data.Common;
+
+/// <summary>
+/// A prepared command over one entity's table whose parameters take their store types and value converters from the
+/// EF model, so SQLite (ticks for times, text GUIDs) and SQL Server get exactly what EF itself would write. For the hot
+/// paths where EF's per-statement cost (change tracking, expression translation) outweighs the database's own work.
+/// </summary>
+internal sealed class ModelCommand<T> : IAsyncDisposable
+{
+    private readonly DbCommand _command;
+    private readonly IEntityType _entity;
+    private readonly StoreObjectIdentifier _table;
+    private readonly ISqlGenerationHelper _sql;
+
+    public ModelCommand(DbContext context)
+    {
+        _entity = context.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
+        _table = StoreObjectIdentifier.Table(_entity.GetTableName()!, _entity.GetSchema());
+        _sql = context.GetService<ISqlGenerationHelper>();
+        _command = context.Database.GetDbConnection().CreateCommand();
+        _command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
+    }
+
+    public string Table => _sql.DelimitIdentifier(_table.Name, _table.Schema);
+
+    public string Column(string property) => _sql.DelimitIdentifier(Property(property).GetColumnName(_table)!);
+
+    /// <summary>The mapped columns, in model order, with their delimited names.</summary>
+    public IReadOnlyList<(IProperty Property, string Column)> Columns() =>
+        _entity.GetProperties().Select(p => (Property: p, Name: p.GetColumnName(_table)))
+            .Where(c => c.Name is not null).Select(c => (c.Property, _sql.DelimitIdentifier(c.Name!))).ToList();
+
+    /// <summary>Adds a parameter typed like <paramref name="property"/>'s column; the returned setter converts a CLR value.</summary>
+    public Action<object?> Parameter(string name, string property) => Parameter(name, Property(property));
+
+    public Action<object?> Parameter(string name, IProperty property)
+    {
+        var mapping = (RelationalTypeMapping)property.GetRelationalTypeMapping();
+        var parameter = mapping.CreateParameter(_command, name, null, property.IsNullable);
+        _command.Parameters.Add(parameter);
+        var converter = mapping.Converter;
+        return value => parameter.Value = (value is null ? null : converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
+    }
+
+    public async Task PrepareAsync(string commandText, CancellationToken ct)
+    {
+        _command.CommandText = commandText;
+        await _command.PrepareAsync(ct);
+    }
+
+    public Task<int> ExecuteAsync(CancellationToken ct) => _command.ExecuteNonQueryAsync(ct);
+
+    public ValueTask DisposeAsync() => _command.DisposeAsync();
+
+    private IProperty Property(string name) => _entity.FindProperty(name) ?? throw new InvalidOperationException($"{typeof(T).Name}.{name} is not mapped.");
+}
