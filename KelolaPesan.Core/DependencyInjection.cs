@@ -34,6 +34,7 @@ public static class DependencyInjection
         services.AddScoped<WorkspaceConnectionService>();
         services.AddScoped<InboundMessageService>();
         services.AddSingleton<WebhookKeyCache>();
+        services.AddSingleton<IngestGate>();
         services.AddSingleton<WebhookEventWriter>();
         services.AddScoped<WhatsAppWebhookIngest>();
         services.AddScoped<WhatsAppEventProcessor>();
@@ -114,7 +115,6 @@ public static class DependencyInjection
     {
         services.TryAddSingleton<Broadcasts.IBroadcastScheduler, Broadcasts.NoBroadcastScheduler>();
         services.AddSingleton<Broadcasts.DispatchRecoveryState>();
-        services.TryAddSingleton<IBulkInserter, EfBulkInserter>();
         services.AddScoped<Broadcasts.BroadcastService>();
         services.AddScoped<Broadcasts.BroadcastDispatcher>();
         services.AddScoped<Broadcasts.SequenceService>();

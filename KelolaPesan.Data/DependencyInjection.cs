@@ -23,13 +23,21 @@ public static class DependencyInjection
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         services.AddScoped<IKelolaDbFactory, KelolaDbFactory>();
-        services.AddSingleton<Core.Common.IBulkInserter, Common.RelationalBulkInserter>();
+        services.AddRelationalWriters();
 
         // Data Protection keys live in the database so every web node can decrypt tokens and API keys.
         services.AddScoped(sp => sp.GetRequiredService<KelolaDbContextActivator>().Create(SystemTenant.Instance));
         services.AddDataProtection().SetApplicationName("KelolaPesan").PersistKeysToDbContext<KelolaDbContext>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddHealthChecks().AddDbContextCheck<KelolaDbContext>("database");
+        return services;
+    }
+
+    /// <summary>The prepared-statement writers of the hot paths (also for hosts that build Core without the rest of Data).</summary>
+    public static IServiceCollection AddRelationalWriters(this IServiceCollection services)
+    {
+        services.AddSingleton<Core.Common.IBulkInserter, Common.RelationalBulkInserter>();
+        services.AddSingleton<Core.Inbox.IChatCounters, Inbox.RelationalChatCounters>();
         return services;
     }
 }

@@ -9,18 +9,3 @@ public interface IBulkInserter
 {
     Task InsertAsync<T>(IKelolaDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class;
 }
-
-/// <summary>The plain EF path, for hosts without the Data project's relational one.</summary>
-public sealed class EfBulkInserter : IBulkInserter
-{
-    public async Task InsertAsync<T>(IKelolaDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class
-    {
-        foreach (var chunk in rows.Chunk(5_000))
-        {
-            var context = (Microsoft.EntityFrameworkCore.DbContext)db;
-            context.Set<T>().AddRange(chunk);
-            await db.SaveChangesAsync(ct);
-            context.ChangeTracker.Clear();
-        }
-    }
-}

@@ -92,6 +92,14 @@ public sealed class OutgoingWebhookService(IKelolaDbFactory dbFactory, ISecretPr
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Stores a delivery for every active subscription of the tenant taking this event; returns how many.</summary>
+    /// <summary>The event names the tenant's active subscriptions want.</summary>
+    public async Task<IReadOnlyList<string>> SubscribedEventsAsync(Guid tenantId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        var lists = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.IsActive).Select(s => s.Events).ToListAsync(ct);
+        return lists.SelectMany(e => e.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct().ToList();
+    }
+
     public async Task<int> EnqueueAsync(Guid tenantId, string eventName, object data, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(tenantId);

@@ -6,15 +6,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Core.ExternalApi;
 
-/// <summary>Turns realtime bus events into outgoing webhook events (read once, queued per subscription).</summary>
+/// <summary>
+/// Turns realtime bus events into outgoing webhook events (read once, queued per subscription). Scoped: each tenant's
+/// subscribed event names are read once per scope (one round of the worker), and an event no subscription wants is
+/// dropped before its message is read, which is the common case: most tenants subscribe to nothing.
+/// </summary>
 public sealed class WebhookEventTranslator(IKelolaDbFactory dbFactory, OutgoingWebhookService webhooks)
 {
+    private readonly Dictionary<Guid, HashSet<string>> _subscribed = [];
+
     /// <summary>True when the event is one a webhook can carry (cheap check before queueing work).</summary>
-    public static bool Carries(RealtimeEvent evt) =>
-        evt is ChatMessageAdded { Direction: MessageDirection.Inbound } or ChatMessageStatusChanged or WorkspaceStatusChanged or BroadcastFinished;
+    public static bool Carries(RealtimeEvent evt) => Addressed(evt) is not null;
 
     public async Task<int> HandleAsync(RealtimeEvent evt, CancellationToken ct = default)
     {
+        if (Addressed(evt) is not { } addressed || !(await SubscribedAsync(addressed.TenantId, ct)).Contains(addressed.Name))
+            return 0;
         switch (evt)
         {
             case ChatMessageAdded { Direction: MessageDirection.Inbound } added:
@@ -35,6 +42,23 @@ public sealed class WebhookEventTranslator(IKelolaDbFactory dbFactory, OutgoingW
             default:
                 return 0;
         }
+    }
+
+    /// <summary>The webhook event name and the tenant of a bus event a webhook carries.</summary>
+    private static (string Name, Guid TenantId)? Addressed(RealtimeEvent evt) => evt switch
+    {
+        ChatMessageAdded { Direction: MessageDirection.Inbound } e => (WebhookEvents.MessageReceived, e.TenantId),
+        ChatMessageStatusChanged e => (WebhookEvents.MessageStatus, e.TenantId),
+        WorkspaceStatusChanged e => (WebhookEvents.SessionStatus, e.TenantId),
+        BroadcastFinished e => (WebhookEvents.BroadcastFinished, e.TenantId),
+        _ => null,
+    };
+
+    private async Task<HashSet<string>> SubscribedAsync(Guid tenantId, CancellationToken ct)
+    {
+        if (!_subscribed.TryGetValue(tenantId, out var names))
+            _subscribed[tenantId] = names = (await webhooks.SubscribedEventsAsync(tenantId, ct)).ToHashSet(StringComparer.Ordinal);
+        return names;
     }
 
     private async Task<WebhookBroadcast?> BroadcastAsync(Guid tenantId, Guid broadcastId, CancellationToken ct)

@@ -1,7 +1,9 @@
 using KelolaPesan.Core.Automation;
 using KelolaPesan.Core.Broadcasts;
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Core.Inbox;
@@ -22,9 +24,11 @@ public sealed partial class InboundMessageService
     /// chat's counters moved once by the sum of its messages (still increments in SQL, never read-modify-write).
     /// Throws when the batch cannot be stored (e.g. a concurrent redelivery hit the unique index): the caller
     /// then falls back to one by one, which isolates each event. After the commit the opt-out and bot hooks run
-    /// for the stored messages, as they do one by one.
+    /// for the stored messages, as they do one by one. <paramref name="webhookEvents"/>, the stored webhook events
+    /// the batch came from, are marked processed in the same transaction: applied and acknowledged together.
     /// </summary>
-    public async Task<IReadOnlyList<InboundOutcome>> HandleReceivedBatchAsync(Guid tenantId, Guid workspaceId, IReadOnlyList<GatewayChatMessage> batch, CancellationToken ct = default)
+    public async Task<IReadOnlyList<InboundOutcome>> HandleReceivedBatchAsync(Guid tenantId, Guid workspaceId, IReadOnlyList<GatewayChatMessage> batch,
+        IReadOnlyList<Guid>? webhookEvents = null, CancellationToken ct = default)
     {
         var outcomes = new InboundOutcome[batch.Count];
         await using var db = dbFactory.CreateForTenant(tenantId);
@@ -64,46 +68,27 @@ public sealed partial class InboundMessageService
                 SenderName = received.PushName ?? chat.DisplayName, SenderNumber = e164,
                 Body = Limit(received.Body ?? "", Message.BodyMaxLength),
                 Status = MessageStatus.Delivered, SentAt = received.Timestamp ?? now, ReplyToExternalId = received.ReplyTo,
+                CreatedAt = now, UpdatedAt = now,
             };
             var preview = Limit(message.Body.Length > 0 ? message.Body : received.Media?.FileName ?? "📎", Chat.PreviewMaxLength);
             stored.Add((message, preview));
             outcomes[i] = InboundOutcome.Stored;
         }
 
+        if (stored.Count > 0 || webhookEvents is { Count: > 0 })
+        {
+            using (await gate.EnterAsync(ct))
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                if (stored.Count > 0)
+                    await StoreAsync(db, workspaceId, stored, ct);
+                if (webhookEvents is { Count: > 0 })
+                    await WhatsAppEventProcessor.MarkProcessedAsync(db, webhookEvents, now, ct);
+                await tx.CommitAsync(ct);
+            }
+        }
         if (stored.Count > 0)
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            db.Messages.AddRange(stored.Select(s => s.Message));
-            await db.SaveChangesAsync(ct);
-
-            var newUnreadChats = 0;
-            foreach (var perChat in stored.GroupBy(s => s.Message.ChatId))
-            {
-                var chatId = perChat.Key;
-                // One at a time, each message moved the preview forward if not older; the last one not older wins.
-                var latest = perChat.Aggregate((a, b) => b.Message.SentAt >= a.Message.SentAt ? b : a);
-                var (latestAt, latestPreview) = (latest.Message.SentAt, latest.Preview);
-                await db.Chats.Where(c => c.Id == chatId && c.LastMessageAt <= latestAt).ExecuteUpdateAsync(s => s
-                    .SetProperty(c => c.LastMessagePreview, latestPreview)
-                    .SetProperty(c => c.LastMessageAt, latestAt), ct);
-
-                var count = perChat.Count();
-                var lastInboundAt = perChat.Last().Message.SentAt;
-                var becameUnread = await db.Chats.Where(c => c.Id == chatId && c.UnreadCount == 0)
-                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.UnreadCount, count).SetProperty(c => c.LastInboundAt, lastInboundAt), ct) == 1;
-                if (becameUnread)
-                    newUnreadChats++;
-                else
-                    await db.Chats.Where(c => c.Id == chatId).ExecuteUpdateAsync(s => s
-                        .SetProperty(c => c.UnreadCount, c => c.UnreadCount + count)
-                        .SetProperty(c => c.LastInboundAt, lastInboundAt), ct);
-            }
-            var total = stored.Count;
-            await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s
-                .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + total)
-                .SetProperty(w => w.UnreadChats, w => w.UnreadChats + newUnreadChats), ct);
-            await tx.CommitAsync(ct);
-
             foreach (var (message, _) in stored)
                 await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, message.ChatId, message.Id, message.Direction));
             await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
@@ -113,5 +98,21 @@ public sealed partial class InboundMessageService
             await automation.OnInboundAsync(tenantId, workspaceId, stored.Select(s => new StoredInbound(s.Message.ChatId, s.Message.Id)).ToList(), ct);
         }
         return outcomes;
+    }
+
+    /// <summary>The messages in one prepared INSERT (EF's change tracking cost more than the insert), then the counters.</summary>
+    private async Task StoreAsync(IKelolaDb db, Guid workspaceId, List<(Message Message, string Preview)> stored, CancellationToken ct)
+    {
+        await bulk.InsertAsync(db, stored.Select(s => s.Message).ToList(), ct);
+        var newUnreadChats = await counters.BumpAsync(db, stored.GroupBy(s => s.Message.ChatId).Select(perChat =>
+        {
+            // One at a time, each message moved the preview forward if not older; the last one not older wins.
+            var latest = perChat.Aggregate((a, b) => b.Message.SentAt >= a.Message.SentAt ? b : a);
+            return new ChatBump(perChat.Key, perChat.Count(), perChat.Last().Message.SentAt, latest.Message.SentAt, latest.Preview);
+        }).ToList(), ct);
+        var total = stored.Count;
+        await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s
+            .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + total)
+            .SetProperty(w => w.UnreadChats, w => w.UnreadChats + newUnreadChats), ct);
     }
 }

@@ -5,6 +5,7 @@ using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,7 +24,10 @@ public sealed partial class InboundMessageService(
     TimeProvider clock,
     IInboundAutomation automation,
     AudienceReplies audienceReplies,
-    PolicyService policies)
+    PolicyService policies,
+    IngestGate gate,
+    IBulkInserter bulk,
+    IChatCounters counters)
 {
     /// <summary>The name of the soft-delete query filter (KelolaDbContext.SoftDeleteFilter): a deleted chat comes back on a new message.</summary>
     private const string SoftDeleteFilter = "SoftDelete";
@@ -72,6 +76,7 @@ public sealed partial class InboundMessageService(
 
         var preview = Limit(message.Body.Length > 0 ? message.Body : received.Media?.FileName ?? "📎", Chat.PreviewMaxLength);
         var inbound = !received.FromMe;
+        using (await gate.EnterAsync(ct))
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             db.Messages.Add(message);
@@ -85,24 +90,18 @@ public sealed partial class InboundMessageService(
                 return InboundOutcome.Duplicate;
             }
 
-            await db.Chats.Where(c => c.Id == chat.Id && c.LastMessageAt <= sentAt).ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.LastMessagePreview, preview)
-                .SetProperty(c => c.LastMessageAt, sentAt), ct);
             if (inbound)
             {
-                // Increments in SQL, never read-modify-write: concurrent messages must not lose a count.
-                var becameUnread = await db.Chats.Where(c => c.Id == chat.Id && c.UnreadCount == 0)
-                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.UnreadCount, 1).SetProperty(c => c.LastInboundAt, sentAt), ct) == 1;
-                if (!becameUnread)
-                {
-                    await db.Chats.Where(c => c.Id == chat.Id).ExecuteUpdateAsync(s => s
-                        .SetProperty(c => c.UnreadCount, c => c.UnreadCount + 1)
-                        .SetProperty(c => c.LastInboundAt, sentAt), ct);
-                }
-                var newUnreadChats = becameUnread ? 1 : 0;
+                var newUnreadChats = await counters.BumpAsync(db, [new ChatBump(chat.Id, 1, sentAt, sentAt, preview)], ct);
                 await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s
                     .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + 1)
                     .SetProperty(w => w.UnreadChats, w => w.UnreadChats + newUnreadChats), ct);
+            }
+            else
+            {
+                await db.Chats.Where(c => c.Id == chat.Id && c.LastMessageAt <= sentAt).ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.LastMessagePreview, preview)
+                    .SetProperty(c => c.LastMessageAt, sentAt), ct);
             }
             await tx.CommitAsync(ct);
         }

@@ -11,7 +11,7 @@ namespace KelolaPesan.Core.Webhooks;
 /// which holds all their rows. Each request still answers only after its row is committed (nothing is acknowledged
 /// that a crash could lose), but a burst costs one commit per batch instead of one per request.
 /// </summary>
-public sealed class WebhookEventWriter(IServiceScopeFactory scopes, ILogger<WebhookEventWriter> logger) : IAsyncDisposable
+public sealed class WebhookEventWriter(IServiceScopeFactory scopes, IngestGate gate, IBulkInserter bulk, TimeProvider clock, ILogger<WebhookEventWriter> logger) : IAsyncDisposable
 {
     public const int MaxBatch = 200;
 
@@ -46,50 +46,37 @@ public sealed class WebhookEventWriter(IServiceScopeFactory scopes, ILogger<Webh
                 batch.Add(next);
             try
             {
-                await WriteBatchAsync(batch);
+                using (await gate.EnterAsync())
+                    await WriteBatchAsync(batch);
             }
             catch (Exception ex)
             {
                 // The batch could not be stored together: each row on its own, so one bad row fails only its request.
-                logger.LogWarning(ex, "Storing {Count} webhook events together failed; storing them one by one", batch.Count);
-                foreach (var pending in batch.Where(p => !p.Result.Task.IsCompleted))
-                    await WriteOneAsync(pending);
+                logger.LogInformation(ex, "Storing {Count} webhook events together failed (a redelivery?); storing them one by one", batch.Count);
+                using (await gate.EnterAsync())
+                {
+                    foreach (var pending in batch.Where(p => !p.Result.Task.IsCompleted))
+                        await WriteOneAsync(pending);
+                }
             }
             batch.Clear();
         }
     }
 
+    /// <summary>
+    /// The batch in one prepared INSERT without a look for duplicates first: a redelivery is rare, and when one is in
+    /// the batch the unique index fails it whole, and <see cref="WriteOneAsync"/> then sorts each row out.
+    /// </summary>
     private async Task WriteBatchAsync(List<Pending> batch)
     {
         await using var scope = scopes.CreateAsyncScope();
         await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
-        var keys = batch.Select(p => p.Row.EventKey).Distinct().ToList();
-        var sources = batch.Select(p => p.Row.Source).Distinct().ToList();
-        var existing = (await db.InboundWebhookEvents.AsNoTracking()
-                .Where(e => sources.Contains(e.Source) && keys.Contains(e.EventKey))
-                .Select(e => new { e.Source, e.EventKey }).ToListAsync())
-            .Select(e => (e.Source, e.EventKey)).ToHashSet();
-
-        var stored = new List<Pending>(batch.Count);
-        var duplicates = new List<Pending>();
+        var now = clock.GetUtcNow();
         foreach (var pending in batch)
-        {
-            if (existing.Add((pending.Row.Source, pending.Row.EventKey)))
-            {
-                db.InboundWebhookEvents.Add(pending.Row);
-                stored.Add(pending);
-            }
-            else
-            {
-                duplicates.Add(pending);
-            }
-        }
-        if (stored.Count > 0)
-            await db.SaveChangesAsync();
-        foreach (var pending in stored)
+            pending.Row.CreatedAt = pending.Row.UpdatedAt = now;
+        await bulk.InsertAsync(db, batch.Select(p => p.Row).ToList(), CancellationToken.None);
+        foreach (var pending in batch)
             pending.Result.TrySetResult(WebhookIngestResult.Stored(pending.Row.Id));
-        foreach (var pending in duplicates)
-            pending.Result.TrySetResult(WebhookIngestResult.Duplicate);
     }
 
     private async Task WriteOneAsync(Pending pending)

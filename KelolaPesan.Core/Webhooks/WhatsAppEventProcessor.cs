@@ -16,6 +16,7 @@ public sealed class WhatsAppEventProcessor(
     IKelolaDbFactory dbFactory,
     InboundMessageService inbound,
     WorkspaceConnectionService connections,
+    IngestGate gate,
     TimeProvider clock,
     ILogger<WhatsAppEventProcessor> logger)
 {
@@ -52,6 +53,7 @@ public sealed class WhatsAppEventProcessor(
         var ids = eventIds.Distinct().ToList();
         var rows = (await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id) && e.ProcessedAt == null).ToListAsync(ct))
             .OrderBy(e => ids.IndexOf(e.Id)).ToList();
+        var attemptsBefore = rows.ToDictionary(r => r.Id, r => r.Attempts);
 
         var run = new List<(InboundWebhookEvent Row, MessageReceived Message)>();
         foreach (var row in rows)
@@ -72,31 +74,30 @@ public sealed class WhatsAppEventProcessor(
                 run.Add((row, message));
                 continue;
             }
-            await FlushRunAsync(run, ct);
+            await FlushRunAsync(db, run, ct);
             if (message is not null && InboundMessageService.IsBatchable(message.Message))
                 run.Add((row, message));
             else
                 await ProcessRowAsync(row, ct);
         }
-        await FlushRunAsync(run, ct);
-        await db.SaveChangesAsync(CancellationToken.None);
+        await FlushRunAsync(db, run, ct);
+        // Rows handled one by one carry their outcome (the batched ones were marked in one statement).
+        if (rows.Any(r => r.Attempts != attemptsBefore[r.Id]))
+        {
+            using (await gate.EnterAsync(CancellationToken.None))
+                await db.SaveChangesAsync(CancellationToken.None);
+        }
     }
 
-    private async Task FlushRunAsync(List<(InboundWebhookEvent Row, MessageReceived Message)> run, CancellationToken ct)
+    private async Task FlushRunAsync(IKelolaDb db, List<(InboundWebhookEvent Row, MessageReceived Message)> run, CancellationToken ct)
     {
         if (run.Count == 0)
             return;
         try
         {
             var first = run[0].Row;
-            await inbound.HandleReceivedBatchAsync(first.TenantId!.Value, first.WorkspaceId!.Value, run.Select(r => r.Message.Message).ToList(), ct);
-            var now = clock.GetUtcNow();
-            foreach (var (row, _) in run)
-            {
-                row.Attempts++;
-                row.Error = null;
-                row.ProcessedAt = now;
-            }
+            await inbound.HandleReceivedBatchAsync(first.TenantId!.Value, first.WorkspaceId!.Value, run.Select(r => r.Message.Message).ToList(),
+                run.Select(r => r.Row.Id).ToList(), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -108,13 +109,21 @@ public sealed class WhatsAppEventProcessor(
         run.Clear();
     }
 
+    /// <summary>Marks events processed in one statement, in the caller's transaction (the one that applied them).</summary>
+    internal static Task<int> MarkProcessedAsync(IKelolaDb db, IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken ct) =>
+        db.InboundWebhookEvents.Where(e => eventIds.Contains(e.Id)).ExecuteUpdateAsync(s => s
+            .SetProperty(e => e.Attempts, e => e.Attempts + 1)
+            .SetProperty(e => e.Error, (string?)null)
+            .SetProperty(e => e.ProcessedAt, now), ct);
+
     public async Task ProcessAsync(Guid eventId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateSystem();
         if (await db.InboundWebhookEvents.FirstOrDefaultAsync(e => e.Id == eventId, ct) is not { ProcessedAt: null } row)
             return;
         await ProcessRowAsync(row, ct);
-        await db.SaveChangesAsync(CancellationToken.None);
+        using (await gate.EnterAsync(CancellationToken.None))
+            await db.SaveChangesAsync(CancellationToken.None);
     }
 
     /// <summary>Handles one tracked row and records the outcome on it; the caller saves.</summary>

@@ -83,7 +83,7 @@ public sealed class BroadcastHost : IAsyncDisposable
             var inner = services.Last(d => d.ServiceType == typeof(IWhatsAppGateway));
             services.AddSingleton(sp => wrap((IWhatsAppGateway)(inner.ImplementationFactory?.Invoke(sp) ?? sp.GetRequiredService(inner.ImplementationType!))));
         }
-        services.AddSingleton<IBulkInserter, KelolaPesan.Data.Common.RelationalBulkInserter>();
+        KelolaPesan.Data.DependencyInjection.AddRelationalWriters(services);
         services.AddSingleton(database.Activator);
         services.AddScoped<TenantContext>(_ =>
         {

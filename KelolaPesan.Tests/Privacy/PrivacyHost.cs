@@ -61,6 +61,7 @@ public sealed class PrivacyHost : IAsyncDisposable
         foreach (var (key, value) in settings ?? [])
             config[key] = value;
         services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(config).Build());
+        KelolaPesan.Data.DependencyInjection.AddRelationalWriters(services);
         services.AddSingleton(host.Database.Activator);
         services.AddScoped<TenantContext>(_ =>
         {

@@ -54,6 +54,7 @@ public sealed class CoreServiceHost : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             config[key] = value;
         services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(config).Build());
+        KelolaPesan.Data.DependencyInjection.AddRelationalWriters(services);
         services.AddSingleton(database.Activator);
         services.AddScoped<TenantContext>(_ =>
         {

@@ -11,6 +11,8 @@ namespace KelolaPesan.Web.Endpoints;
 public sealed class OutgoingWebhookWorker(IRealtimeBus bus, IServiceScopeFactory scopes, OutgoingWebhookOptions options,
     ILogger<OutgoingWebhookWorker> logger) : BackgroundService
 {
+    private const int MaxEventsPerRound = 500;
+
     private readonly Channel<RealtimeEvent?> _events = Channel.CreateUnbounded<RealtimeEvent?>(new UnboundedChannelOptions { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -30,18 +32,32 @@ public sealed class OutgoingWebhookWorker(IRealtimeBus bus, IServiceScopeFactory
 
         try
         {
-            await foreach (var evt in _events.Reader.ReadAllAsync(stoppingToken))
+            // What queued up meanwhile is handled in one scope, then due deliveries are sent once: an inbound burst
+            // (every message is an event) would otherwise cost a scope and a delivery query per message.
+            while (await _events.Reader.WaitToReadAsync(stoppingToken))
             {
+                await using var scope = scopes.CreateAsyncScope();
+                var translator = scope.ServiceProvider.GetRequiredService<WebhookEventTranslator>();
+                for (var handled = 0; handled < MaxEventsPerRound && _events.Reader.TryRead(out var evt); handled++)
+                {
+                    if (evt is null)
+                        continue;
+                    try
+                    {
+                        await translator.HandleAsync(evt, stoppingToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        logger.LogError(ex, "Outgoing webhooks failed on {Event}", evt.GetType().Name);
+                    }
+                }
                 try
                 {
-                    await using var scope = scopes.CreateAsyncScope();
-                    if (evt is not null)
-                        await scope.ServiceProvider.GetRequiredService<WebhookEventTranslator>().HandleAsync(evt, stoppingToken);
                     await scope.ServiceProvider.GetRequiredService<OutgoingWebhookService>().DeliverDueAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogError(ex, "Outgoing webhooks failed on {Event}", evt?.GetType().Name ?? "sweep");
+                    logger.LogError(ex, "Delivering due outgoing webhooks failed");
                 }
             }
         }

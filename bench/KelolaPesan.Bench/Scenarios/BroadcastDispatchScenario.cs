@@ -39,7 +39,7 @@ public sealed class BroadcastDispatchScenario : IScenario
         services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:Kind"] = "Simulator", ["Gateway:PublicBaseUrl"] = "http://127.0.0.1:1" }).Build());
         var gateway = new ZeroLatencyGateway();
         services.AddSingleton<IWhatsAppGateway>(gateway);
-        services.AddSingleton<IBulkInserter, KelolaPesan.Data.Common.RelationalBulkInserter>();
+        KelolaPesan.Data.DependencyInjection.AddRelationalWriters(services);
         services.AddSingleton(database.Activator);
         services.AddScoped(_ => { var t = new TenantContext(); t.SetTenant(tenantId); return t; });
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());

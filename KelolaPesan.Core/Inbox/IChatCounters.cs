@@ -1,0 +1,20 @@
+using KelolaPesan.Core.Common;
+
+namespace KelolaPesan.Core.Inbox;
+
+/// <summary>
+/// Moves chats' stored counters for newly stored inbound messages, inside the caller's transaction: each chat's unread
+/// count grows by its messages (an increment in SQL, never read-modify-write, so no count is lost to a concurrent
+/// write), its last inbound time is set, and its preview moves forward unless the chat already shows a newer message.
+/// Implemented in Data with prepared statements: on the webhook path one EF ExecuteUpdate per chat cost more than
+/// storing the messages did.
+/// </summary>
+public interface IChatCounters
+{
+    /// <summary>Returns how many of the chats went from read to unread (for the workspace's unread-chats counter).</summary>
+    Task<int> BumpAsync(IKelolaDb db, IReadOnlyList<ChatBump> bumps, CancellationToken ct);
+}
+
+/// <param name="Count">Inbound messages stored for the chat.</param>
+/// <param name="LatestAt">Time of the newest of them, with <paramref name="LatestPreview"/> its preview.</param>
+public sealed record ChatBump(Guid ChatId, int Count, DateTimeOffset LastInboundAt, DateTimeOffset LatestAt, string LatestPreview);

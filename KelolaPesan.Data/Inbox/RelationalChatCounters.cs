@@ -1,0 +1,71 @@
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Data.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Data.Inbox;
+
+/// <summary>
+/// <see cref="IChatCounters"/> with two prepared UPDATEs, re-bound per chat: an increment for a chat already unread (the
+/// usual case in a conversation), else setting the count on a read one, which is how a chat is known to have become
+/// unread. Standard SQL, the same on SQLite and SQL Server.
+/// </summary>
+public sealed class RelationalChatCounters : IChatCounters
+{
+    public async Task<int> BumpAsync(IKelolaDb db, IReadOnlyList<ChatBump> bumps, CancellationToken ct)
+    {
+        var context = (DbContext)db;
+        if (bumps.Count == 0)
+            return 0;
+        if (context.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Chat counters move inside the transaction that stores their messages.");
+
+        await using var increment = new ModelCommand<Chat>(context);
+        await using var firstUnread = new ModelCommand<Chat>(context);
+        var bindIncrement = await PrepareAsync(increment, $"{increment.Column(nameof(Chat.UnreadCount))} + @count", "> 0", ct);
+        var bindFirst = await PrepareAsync(firstUnread, "@count", "= 0", ct);
+
+        var becameUnread = 0;
+        foreach (var bump in bumps)
+        {
+            // A mark-read between the two statements (SQL Server lets one in) is caught by the next round.
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                bindIncrement(bump);
+                if (await increment.ExecuteAsync(ct) == 1)
+                    break;
+                bindFirst(bump);
+                if (await firstUnread.ExecuteAsync(ct) == 1)
+                {
+                    becameUnread++;
+                    break;
+                }
+            }
+        }
+        return becameUnread;
+    }
+
+    private static async Task<Action<ChatBump>> PrepareAsync(ModelCommand<Chat> command, string newCount, string unreadCondition, CancellationToken ct)
+    {
+        var id = command.Parameter("@id", nameof(Chat.Id));
+        var count = command.Parameter("@count", nameof(Chat.UnreadCount));
+        var inbound = command.Parameter("@inbound", nameof(Chat.LastInboundAt));
+        var latest = command.Parameter("@latest", nameof(Chat.LastMessageAt));
+        var preview = command.Parameter("@preview", nameof(Chat.LastMessagePreview));
+        string C(string property) => command.Column(property);
+        var newer = $"{C(nameof(Chat.LastMessageAt))} <= @latest";
+        await command.PrepareAsync(
+            $"UPDATE {command.Table} SET {C(nameof(Chat.UnreadCount))} = {newCount}, {C(nameof(Chat.LastInboundAt))} = @inbound, " +
+            $"{C(nameof(Chat.LastMessagePreview))} = CASE WHEN {newer} THEN @preview ELSE {C(nameof(Chat.LastMessagePreview))} END, " +
+            $"{C(nameof(Chat.LastMessageAt))} = CASE WHEN {newer} THEN @latest ELSE {C(nameof(Chat.LastMessageAt))} END " +
+            $"WHERE {C(nameof(Chat.Id))} = @id AND {C(nameof(Chat.UnreadCount))} {unreadCondition}", ct);
+        return bump =>
+        {
+            id(bump.ChatId);
+            count(bump.Count);
+            inbound(bump.LastInboundAt);
+            latest(bump.LatestAt);
+            preview(bump.LatestPreview);
+        };
+    }
+}
