@@ -1964,6 +1964,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
                     b.Property<Guid>("AutomationId")
                         .HasColumnType("uniqueidentifier");
 
@@ -1982,6 +1985,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("ExternalMessageId")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("LastAttemptAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("PrivateReplyMessage")
                         .IsRequired()
@@ -2015,6 +2024,10 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasIndex("AutomationId", "CommentId")
                         .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("WorkspaceId", "LastAttemptAt");
 
                     b.HasIndex("WorkspaceId", "Status");
 
@@ -2149,6 +2162,10 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasIndex("WorkspaceId", "CommentId")
                         .IsUnique();
+
+                    b.HasIndex("WorkspaceId", "CommentedAt");
+
+                    b.HasIndex("WorkspaceId", "CommenterId");
 
                     b.HasIndex("WorkspaceId", "MediaId", "CommentedAt");
 
