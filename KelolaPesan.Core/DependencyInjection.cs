@@ -7,7 +7,6 @@ using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Contacts.Import;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Inbox;
-using KelolaPesan.Core.Instagram;
 using KelolaPesan.Core.Validation;
 using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
@@ -53,7 +52,6 @@ public static class DependencyInjection
         services.AddPrivacy(config);
         services.AddExternalApiCore(config);
         services.AddBroadcasts();
-        services.AddInstagramInbox();
         return services;
     }
 

@@ -11,6 +11,7 @@ using KelolaPesan.Web.Realtime;
 using KelolaPesan.Web.Webhooks;
 using KelolaPesan.Web.Workspaces;
 using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Instagram;
 using KelolaPesan.Web.Endpoints;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -35,6 +36,8 @@ public static class DependencyInjection
         services.AddSessionMonitoring(builder.Configuration);
         services.AddBotReplies(builder.Configuration);
         services.AddWhatsAppWebhooks();
+        services.AddInstagramGraph(builder.Configuration);
+        services.AddInstagramInbox();
         services.AddSingleton<InstagramWebhookQueue>();
         services.AddHostedService<InstagramWebhookWorker>();
         services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(

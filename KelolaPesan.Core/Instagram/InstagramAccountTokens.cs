@@ -19,6 +19,6 @@ public sealed class InstagramAccountTokens(IKelolaDbFactory dbFactory, ISecretPr
             .SetProperty(a => a.UpdatedAt, clock.GetUtcNow()), ct);
     }
 
-    // TODO(merge): part A's purpose constant.
-    private const string TokenPurpose = "Instagram.AccessToken";
+    // The purpose part A encrypts with (InstagramAccountService.TokenPurpose once merged).
+    private const string TokenPurpose = "KelolaPesan.Instagram.Token";
 }
