@@ -20,5 +20,5 @@ public sealed class InstagramAccountTokens(IKelolaDbFactory dbFactory, ISecretPr
     }
 
     // The purpose part A encrypts with (InstagramAccountService.TokenPurpose once merged).
-    private const string TokenPurpose = "KelolaPesan.Instagram.Token";
+    public const string TokenPurpose = "KelolaPesan.Instagram.Token";
 }
