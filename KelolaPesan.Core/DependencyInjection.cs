@@ -7,6 +7,7 @@ using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Contacts.Import;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Instagram;
 using KelolaPesan.Core.Validation;
 using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
@@ -22,6 +23,7 @@ public static class DependencyInjection
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddGateways(config);
+        services.AddInstagram(config);
         services.AddSingleton<SignInThrottle>();
         services.AddScoped<AuditLog>();
         services.AddScoped<SignInService>();
@@ -52,6 +54,17 @@ public static class DependencyInjection
         services.AddPrivacy(config);
         services.AddExternalApiCore(config);
         services.AddBroadcasts();
+        return services;
+    }
+
+    /// <summary>Instagram (issue 8): the Graph client, connect/disconnect, token refresh, media.</summary>
+    private static IServiceCollection AddInstagram(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddInstagramGraph(config);
+        services.AddScoped<Instagram.InstagramAccountService>();
+        services.AddScoped<Instagram.InstagramTokenRefresher>();
+        services.AddScoped<Instagram.InstagramMediaService>();
+        services.AddInstagramInbox();
         return services;
     }
 

@@ -11,7 +11,6 @@ using KelolaPesan.Web.Realtime;
 using KelolaPesan.Web.Webhooks;
 using KelolaPesan.Web.Workspaces;
 using KelolaPesan.Core.Gateways;
-using KelolaPesan.Core.Instagram;
 using KelolaPesan.Web.Endpoints;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -36,8 +35,6 @@ public static class DependencyInjection
         services.AddSessionMonitoring(builder.Configuration);
         services.AddBotReplies(builder.Configuration);
         services.AddWhatsAppWebhooks();
-        services.AddInstagramGraph(builder.Configuration);
-        services.AddInstagramInbox();
         services.AddSingleton<InstagramWebhookQueue>();
         services.AddHostedService<InstagramWebhookWorker>();
         services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(
@@ -70,6 +67,7 @@ public static class DependencyInjection
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactJobScheduler>();
         services.AddScoped<PrivacyJobScheduler>();
+        services.AddSingleton<Instagram.InstagramConnectState>();
         services.Replace(ServiceDescriptor.Singleton<KelolaPesan.Core.Broadcasts.IBroadcastScheduler, QuartzBroadcastScheduler>());
         services.AddHostedService<BroadcastStartup>();
         services.AddScoped<Components.Layout.ShellState>();
@@ -135,6 +133,7 @@ public static class DependencyInjection
         app.MapAttachmentsApi();
         app.MapContactsApi();
         app.MapPrivacyApi();
+        app.MapInstagramEndpoints();
         app.MapExternalApi();
         app.MapBroadcastsApi();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();

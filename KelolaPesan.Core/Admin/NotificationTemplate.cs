@@ -19,6 +19,7 @@ public enum NotificationEvent
 {
     LicenceExpiring = 0, LicenceExpired = 1, WorkspaceDisconnected = 2,
     BroadcastFinished = 3, BroadcastPaused = 4, DailyCapReached = 5,
+    InstagramDisconnected = 6,
 }
 
 /// <summary>One notification sent; unique by <see cref="EventKey"/> so each event is notified once.</summary>

@@ -21,12 +21,13 @@ public sealed partial class NotificationTemplates(IKelolaDbFactory dbFactory, Au
         [NotificationEvent.BroadcastFinished] = [.. Common, "broadcast", "sent", "failed"],
         [NotificationEvent.BroadcastPaused] = [.. Common, "broadcast", "reason"],
         [NotificationEvent.DailyCapReached] = [.. Common, "workspace", "cap"],
+        [NotificationEvent.InstagramDisconnected] = [.. Common, "workspace", "account"],
     };
 
     /// <summary>Values the editor's live preview renders with.</summary>
     public static IReadOnlyDictionary<string, string> SampleValues { get; } = new Dictionary<string, string>
     {
-        ["owner"] = "Sari", ["tenant"] = "Toko Demo", ["expiry"] = "31 Des 2026", ["days"] = "7", ["workspace"] = "Toko Utama",
+        ["owner"] = "Sari", ["tenant"] = "Toko Demo", ["expiry"] = "31 Des 2026", ["days"] = "7", ["workspace"] = "Toko Utama", ["account"] = "tokodemo",
         ["broadcast"] = "Promo Akhir Tahun", ["sent"] = "950", ["failed"] = "12", ["reason"] = "WhatsApp terputus", ["cap"] = "1000",
     };
 

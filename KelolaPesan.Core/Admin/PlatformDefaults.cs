@@ -33,5 +33,6 @@ public sealed class PlatformDefaults(IKelolaDbFactory dbFactory)
         [NotificationEvent.BroadcastFinished] = "Halo {owner}, broadcast {broadcast} selesai: {sent} terkirim, {failed} gagal.",
         [NotificationEvent.BroadcastPaused] = "Halo {owner}, broadcast {broadcast} dijeda: {reason}.",
         [NotificationEvent.DailyCapReached] = "Halo {owner}, workspace {workspace} mencapai batas harian pengiriman.",
+        [NotificationEvent.InstagramDisconnected] = "Halo {owner}, akun Instagram @{account} di workspace {workspace} terputus. Silakan hubungkan kembali.",
     };
 }

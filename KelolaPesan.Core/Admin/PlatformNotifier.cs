@@ -69,6 +69,10 @@ public sealed class PlatformNotifier(IKelolaDbFactory dbFactory, IWhatsAppGatewa
         NotifyAsync(NotificationEvent.WorkspaceDisconnected, $"workspace-disconnected:{workspaceId}:{disconnectedAt.UtcTicks}", tenantId,
             new Dictionary<string, string> { ["workspace"] = workspaceName }, cancellationToken);
 
+    public Task<NotificationOutcome> NotifyInstagramDisconnectedAsync(Guid tenantId, Guid accountId, string workspaceName, string username, DateTimeOffset disconnectedAt, CancellationToken cancellationToken = default) =>
+        NotifyAsync(NotificationEvent.InstagramDisconnected, $"instagram-disconnected:{accountId}:{disconnectedAt.UtcTicks}", tenantId,
+            new Dictionary<string, string> { ["workspace"] = workspaceName, ["account"] = username }, cancellationToken);
+
     public Task<NotificationOutcome> NotifyBroadcastFinishedAsync(Guid tenantId, Guid broadcastId, string broadcastName, int sent, int failed, CancellationToken cancellationToken = default) =>
         NotifyAsync(NotificationEvent.BroadcastFinished, $"broadcast-finished:{broadcastId}", tenantId,
             new Dictionary<string, string> { ["broadcast"] = broadcastName, ["sent"] = sent.ToString(Indonesian), ["failed"] = failed.ToString(Indonesian) }, cancellationToken);

@@ -16,7 +16,7 @@ namespace KelolaPesan.Core.Instagram;
 public sealed class CommentReplyService(
     IKelolaDbFactory dbFactory,
     IInstagramGraph graph,
-    InstagramAccountTokens tokens,
+    InstagramAccountService accounts,
     IRealtimeBus bus,
     TimeProvider clock,
     ILogger<CommentReplyService> logger)
@@ -99,7 +99,7 @@ public sealed class CommentReplyService(
         {
             await using var db = dbFactory.CreateForTenant(tenantId);
             var account = await db.InstagramAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.WorkspaceId == workspaceId, ct);
-            if (account is not { Status: InstagramConnectionStatus.Connected } || tokens.Read(account) is not { } token)
+            if (account is not { Status: InstagramConnectionStatus.Connected } || accounts.ReadToken(account) is not { } token)
                 return 0;
             var now = clock.GetUtcNow();
             var used = await db.CommentReplies.CountAsync(r => r.WorkspaceId == workspaceId && r.LastAttemptAt > now - TimeSpan.FromHours(1), ct);
@@ -165,7 +165,7 @@ public sealed class CommentReplyService(
             var outcome = Apply(reply, ex, now);
             await db.SaveChangesAsync(CancellationToken.None);
             if (ex.Kind == InstagramGraphErrorKind.TokenInvalid)
-                await tokens.MarkDisconnectedAsync(account.TenantId, account.Id, ex.GraphMessage, CancellationToken.None);
+                await accounts.MarkTokenInvalidAsync(account.Id, ex.GraphMessage, CancellationToken.None);
             return outcome;
         }
         await db.SaveChangesAsync(CancellationToken.None);

@@ -9,7 +9,6 @@ public static class InstagramInboxRegistration
     {
         services.AddScoped<InstagramWebhookIngest>();
         services.AddScoped<InstagramEventProcessor>();
-        services.AddScoped<InstagramAccountTokens>();
         services.AddScoped<CommentAutomationService>();
         services.AddScoped<CommentReplyService>();
         services.AddScoped<InstagramCommentFeed>();

@@ -4,14 +4,14 @@ using Microsoft.EntityFrameworkCore;
 namespace KelolaPesan.Core.Instagram;
 
 /// <summary>DMs through the Graph as the workspace's connected account; an invalid token disconnects the account.</summary>
-public sealed class InstagramMessenger(IKelolaDbFactory dbFactory, IInstagramGraph graph, InstagramAccountTokens tokens) : IInstagramMessenger
+public sealed class InstagramMessenger(IKelolaDbFactory dbFactory, IInstagramGraph graph, InstagramAccountService accounts) : IInstagramMessenger
 {
     public async Task<string> SendDirectAsync(Guid tenantId, Guid workspaceId, string recipientId, string text, CancellationToken ct = default)
     {
         InstagramAccount? account;
         await using (var db = dbFactory.CreateForTenant(tenantId))
             account = await db.InstagramAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.WorkspaceId == workspaceId, ct);
-        if (account is not { Status: InstagramConnectionStatus.Connected } || tokens.Read(account) is not { } token)
+        if (account is not { Status: InstagramConnectionStatus.Connected } || accounts.ReadToken(account) is not { } token)
             throw new InvalidOperationException("The workspace has no connected Instagram account.");
         try
         {
@@ -19,7 +19,7 @@ public sealed class InstagramMessenger(IKelolaDbFactory dbFactory, IInstagramGra
         }
         catch (InstagramGraphException ex) when (ex.Kind == InstagramGraphErrorKind.TokenInvalid)
         {
-            await tokens.MarkDisconnectedAsync(tenantId, account.Id, ex.GraphMessage, CancellationToken.None);
+            await accounts.MarkTokenInvalidAsync(account.Id, ex.GraphMessage, CancellationToken.None);
             throw new InvalidOperationException("The Instagram connection expired or was revoked: reconnect the account.", ex);
         }
         catch (InstagramGraphException ex) when (ex.Kind == InstagramGraphErrorKind.OutsideWindow)

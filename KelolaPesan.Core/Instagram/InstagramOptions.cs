@@ -23,6 +23,9 @@ public sealed class InstagramOptions
 
     public string GraphBaseUrl { get; set; } = "https://graph.instagram.com";
 
+    /// <summary>The OAuth redirect URI registered with Meta; empty means this app's own <c>/instagram/callback</c> on the request's host.</summary>
+    public string RedirectUri { get; set; } = "";
+
     public int MediaPageSize { get; set; } = 25;
 
     /// <summary>The budget for one call, retries included.</summary>

@@ -63,6 +63,24 @@ public sealed class DataDeletionService(IKelolaDbFactory dbFactory, DataEraser e
         return request;
     }
 
+    /// <summary>Meta's data deletion callback for an Instagram user: not tied to a tenant; the job erases their comments everywhere.</summary>
+    public async Task<DeletionRequest> RequestInstagramUserAsync(string instagramUserId, AuditActor actor, CancellationToken ct = default)
+    {
+        var request = new DeletionRequest
+        {
+            ConfirmationCode = CodePrefix + RandomCode.Create(12), TenantId = null, Scope = DeletionScope.InstagramUser,
+            TargetId = instagramUserId, Status = DataJobStatus.Queued, RequestedBy = actor.Name,
+        };
+        await using (var system = dbFactory.CreateSystem())
+        {
+            system.DeletionRequests.Add(request);
+            await system.SaveChangesAsync(ct);
+        }
+        await audit.WriteAsync(PrivacyAuditActions.DeletionRequested, actor, null, nameof(DeletionScope.InstagramUser), instagramUserId,
+            $"code={request.ConfirmationCode}", ct);
+        return request;
+    }
+
     /// <summary>The job's work: erase the target for good, then mark the request completed (or failed, to retry).</summary>
     public async Task RunAsync(Guid requestId, CancellationToken ct = default)
     {

@@ -1,4 +1,7 @@
+using KelolaPesan.Core;
+using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Instagram;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Security;
@@ -52,14 +55,17 @@ public sealed class CommentReplyHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(clock);
-        services.AddInstagramGraph(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddInstagramInbox();
+        settings["Gateway:Kind"] = "Simulator";
+        services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddSingleton<IBulkInserter, KelolaPesan.Data.Common.RelationalBulkInserter>();
         services.AddSingleton(database.Activator);
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         services.AddScoped<IKelolaDbFactory, KelolaDbFactory>();
         services.AddSingleton<ISecretProtector>(new DataProtectionSecretProtector(new EphemeralDataProtectionProvider()));
         services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
+        services.AddSingleton<IGatewayEventSink, Gateways.RecordingEventSink>();
+        services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(Path.Combine(database.Folder, "attachments")));
         var harness = new CommentReplyHarness(database, clock, graph, services.BuildServiceProvider());
         await harness.SeedAsync();
         return harness;
@@ -81,7 +87,7 @@ public sealed class CommentReplyHarness : IAsyncDisposable
         var account = new InstagramAccount
         {
             TenantId = TenantId, WorkspaceId = workspace.Id, InstagramUserId = InstagramUserId, Username = FakeGraphServer.Username,
-            AccessTokenEncrypted = protector.Protect(InstagramAccountTokens.TokenPurpose, Graph.IssueToken()), Status = InstagramConnectionStatus.Connected,
+            AccessTokenEncrypted = protector.Protect(InstagramAccountService.TokenPurpose, Graph.IssueToken()), Status = InstagramConnectionStatus.Connected,
             ConnectedAt = Start,
         };
         db.InstagramAccounts.Add(account);

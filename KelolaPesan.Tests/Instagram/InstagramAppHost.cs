@@ -50,7 +50,7 @@ public sealed class InstagramAppHost : IAsyncLifetime
         var account = new InstagramAccount
         {
             TenantId = tenantId, WorkspaceId = workspace.Id, InstagramUserId = userId, Username = "toko" + userId[^4..],
-            AccessTokenEncrypted = protector.Protect(InstagramAccountTokens.TokenPurpose, token), Status = InstagramConnectionStatus.Connected,
+            AccessTokenEncrypted = protector.Protect(InstagramAccountService.TokenPurpose, token), Status = InstagramConnectionStatus.Connected,
             ConnectedAt = DateTimeOffset.UtcNow, TokenExpiresAt = DateTimeOffset.UtcNow.AddDays(60),
         };
         db.Workspaces.Add(workspace);

@@ -75,7 +75,7 @@ public sealed class InstagramWebhookTests(InstagramAppHost host) : IClassFixture
             using var response = await FakeGraphServer.PostWebhookAsync(host.WebhookUrl, body);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
-        await EventuallyAsync(() => host.QueryAsync(db => db.CommentReplies.AnyAsync(r => r.CommentId == "c-twice-1" && r.Status == CommentReplyStatus.Sent)), "reply sent");
+        await EventuallyAsync(() => host.QueryAsync(db => db.CommentReplies.AnyAsync(r => r.CommentId == "c-twice-1" && r.PublicReplyId != null)), "replies sent");
         await EventuallyAsync(() => host.QueryAsync(db => db.InboundWebhookEvents.Where(e => e.Source == WebhookSource.Instagram).AllAsync(e => e.ProcessedAt != null)), "events processed");
 
         Assert.Equal(2, await host.QueryAsync(db => db.InboundWebhookEvents.CountAsync(e => e.Payload.Contains("c-twice-1"))));
@@ -101,7 +101,7 @@ public sealed class InstagramWebhookTests(InstagramAppHost host) : IClassFixture
             Name = "Loop", Keywords = ["info"], PrivateReplyTemplate = "Ini info lengkapnya", PublicReplyTemplate = "Info sudah dikirim lewat DM",
         });
         await PostAsync(FakeGraphServer.CommentWebhook("c-loop-1", "info dong", "9003", "citra", "m-3", account.InstagramUserId));
-        await EventuallyAsync(() => host.QueryAsync(db => db.CommentReplies.AnyAsync(r => r.CommentId == "c-loop-1" && r.Status == CommentReplyStatus.Sent)), "reply sent");
+        await EventuallyAsync(() => host.QueryAsync(db => db.CommentReplies.AnyAsync(r => r.CommentId == "c-loop-1" && r.PublicReplyId != null)), "replies sent");
         var publicReply = Assert.Single(host.Graph.CommentReplies, r => r.CommentId == "c-loop-1");
 
         // Meta delivers our own public reply (it contains "info") as a comment by the account itself.

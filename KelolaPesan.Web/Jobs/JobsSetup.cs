@@ -34,6 +34,7 @@ public static class JobsSetup
             q.UseDefaultThreadPool(tp => tp.MaxConcurrency = 4);
             LicenceNotificationJob.Schedule(q);
             RetentionJob.Schedule(q);
+            InstagramTokenRefreshJob.Schedule(q);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
