@@ -1,4 +1,6 @@
 using KelolaPesan.Core.Instagram;
+using KelolaPesan.Core.Security;
+using Microsoft.Extensions.DependencyInjection;
 using KelolaPesan.Tests.Accounts;
 using KelolaPesan.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -72,5 +74,56 @@ public sealed class CommentAutomationBrowserTests(BrowserFixture browser) : IAsy
         Assert.Equal(("c-browser-1", "Hai sinta, harga kaos 80rb ya"), (sent.CommentId, sent.Text));
         var reply = await QueryAsync(_app, db => db.CommentReplies.SingleAsync());
         Assert.Equal((CommentReplyStatus.Sent, sent.MessageId), (reply.Status, reply.ExternalMessageId));
+    }
+
+    [Fact]
+    public async Task AnInstagramDm_ShowsInTheInbox_AndTheComposerFollowsThe24HourWindow()
+    {
+        const string igUser = "17841400000000555";
+        await SeedAccountAsync("Toko Utama", igUser);
+        using (var response = await FakeGraphServer.PostWebhookAsync(new Uri($"{_app.BaseUrl}/webhooks/instagram"),
+                   FakeGraphServer.MessageWebhook("mid-browser-1", "5559876", "Kak, bisa kirim ke Medan?", igUser)))
+            Assert.True(response.IsSuccessStatusCode);
+        await EventuallyAsync(() => QueryAsync(_app, db => db.Chats.AnyAsync(c => c.ExternalChatId == "5559876")), "Instagram chat created");
+        var chatId = await QueryAsync(_app, db => db.Chats.Where(c => c.ExternalChatId == "5559876").Select(c => c.Id).SingleAsync());
+
+        await using var session = await browser.NewPageAsync(_app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync($"/inbox/{chatId}");
+            await page.WaitForCircuitAsync();
+            await Assertions.Expect(page.ByTestId("conversation-channel")).ToHaveAttributeAsync("data-channel", "Instagram");
+            await Assertions.Expect(page.ByTestId("composer-window-closed")).ToHaveCountAsync(0);
+            var box = page.Locator("[data-testid=composer] textarea").First;
+            await box.FillAsync("Bisa kak, ongkir 20rb");
+            await page.ByTestId("send").ClickAsync();
+            await Assertions.Expect(page.ByTestId("messages")).ToContainTextAsync("Bisa kak, ongkir 20rb");
+
+            // A day later the window is closed: the composer says so and will not send.
+            await QueryAsync(_app, db => db.Chats.Where(c => c.Id == chatId).ExecuteUpdateAsync(s => s.SetProperty(c => c.LastInboundAt, DateTimeOffset.UtcNow.AddHours(-25))));
+            await page.ReloadAsync();
+            await page.WaitForCircuitAsync();
+            await Assertions.Expect(page.ByTestId("composer-window-closed")).ToContainTextAsync("24 jam");
+            await Assertions.Expect(page.ByTestId("send")).ToBeDisabledAsync();
+        });
+
+        var dm = Assert.Single(_graph.DirectMessages);
+        Assert.Equal(("5559876", "Bisa kak, ongkir 20rb", igUser), (dm.RecipientId, dm.Text, dm.IgUserId));
+    }
+
+    private async Task SeedAccountAsync(string workspaceName, string instagramUserId)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var secrets = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
+        await using var db = scope.ServiceProvider.GetRequiredService<Core.Common.IKelolaDbFactory>().CreateSystem();
+        var workspace = await db.Workspaces.Where(w => w.Name == workspaceName).Select(w => new { w.Id, w.TenantId }).FirstAsync();
+        db.InstagramAccounts.Add(new InstagramAccount
+        {
+            TenantId = workspace.TenantId, WorkspaceId = workspace.Id, InstagramUserId = instagramUserId, Username = "seeded",
+            AccessTokenEncrypted = secrets.Protect(InstagramAccountService.TokenPurpose, _graph.IssueToken()),
+            Status = InstagramConnectionStatus.Connected, TokenExpiresAt = DateTimeOffset.UtcNow.AddDays(50),
+        });
+        await db.SaveChangesAsync();
     }
 }
