@@ -58,14 +58,6 @@ public sealed class InstagramAccountService(IKelolaDbFactory dbFactory, IInstagr
         return account is null ? null : View(account);
     }
 
-    /// <summary>The accounts of the current tenant's workspaces, by workspace (for the Workspaces page).</summary>
-    public async Task<IReadOnlyDictionary<Guid, InstagramAccountView>> ListAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateAsync(ct);
-        var accounts = await db.InstagramAccounts.AsNoTracking().ToListAsync(ct);
-        return accounts.ToDictionary(a => a.WorkspaceId, View);
-    }
-
     public async Task<bool> WorkspaceExistsAsync(Guid workspaceId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
