@@ -65,6 +65,7 @@ public static class DependencyInjection
         services.AddScoped<Instagram.InstagramAccountService>();
         services.AddScoped<Instagram.InstagramTokenRefresher>();
         services.AddScoped<Instagram.InstagramMediaService>();
+        services.AddInstagramInbox();
         return services;
     }
 

@@ -35,6 +35,8 @@ public static class DependencyInjection
         services.AddSessionMonitoring(builder.Configuration);
         services.AddBotReplies(builder.Configuration);
         services.AddWhatsAppWebhooks();
+        services.AddSingleton<InstagramWebhookQueue>();
+        services.AddHostedService<InstagramWebhookWorker>();
         services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(
             builder.Configuration["Attachments:Path"] is { Length: > 0 } path ? path : Path.Combine(database.DataDirectory, "attachments")));
 
@@ -127,6 +129,7 @@ public static class DependencyInjection
         app.MapHealthChecks("/health");
         app.MapAccountEndpoints();
         app.MapWhatsAppWebhooks();
+        app.MapInstagramWebhooks();
         app.MapAttachmentsApi();
         app.MapContactsApi();
         app.MapPrivacyApi();

@@ -60,7 +60,11 @@ public sealed record ChatDetail(
     string WorkspaceName,
     string? AssignedUserName,
     IReadOnlyList<LabelView> Labels,
-    bool BotPaused);
+    bool BotPaused)
+{
+    /// <summary>The customer's last message: on Instagram, replies are allowed within 24 hours of it.</summary>
+    public DateTimeOffset? LastInboundAt { get; init; }
+}
 
 public sealed record AttachmentView(Guid Id, string FileName, string MimeType, long SizeBytes, AttachmentKind Kind)
 {

@@ -57,6 +57,9 @@ public sealed partial class InboxService
         await CaptionRules.ValidateAndThrowAsync(caption ?? "", ct);
         await using var db = dbFactory.CreateForTenant(tenantId);
         var chat = await db.Chats.FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        // Instagram DMs here carry text only: the bot's caption goes out alone.
+        if (chat.Channel == Channel.Instagram)
+            return caption is null ? throw new NotSupportedException("Files cannot be sent to Instagram chats.") : await SendAutomatedTextAsync(tenantId, chatId, caption, origin, senderName, ct);
         var source = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attachmentId && a.WorkspaceId == chat.WorkspaceId, ct);
         await using var content = source is null ? null : await attachmentStore.OpenReadAsync(source.StorageKey, ct);
         if (source is null || content is null)

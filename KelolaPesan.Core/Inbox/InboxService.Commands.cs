@@ -13,6 +13,7 @@ public sealed partial class InboxService
 {
     private static readonly ReplyTextValidator TextValidator = new();
     private static readonly CaptionValidator CaptionRules = new();
+    private static readonly Instagram.InstagramDirectTextValidator InstagramText = new();
 
     /// <summary>
     /// Opening a chat reads it: its counter goes to 0 and the workspace's stored counters go down by what it held,
@@ -25,7 +26,7 @@ public sealed partial class InboxService
             await using var db = await dbFactory.CreateAsync(ct);
             var chat = await VisibleChats(db, viewer).AsNoTracking()
                 .Where(c => c.Id == chatId)
-                .Select(c => new { c.TenantId, c.WorkspaceId, c.UnreadCount, c.ExternalChatId })
+                .Select(c => new { c.TenantId, c.WorkspaceId, c.UnreadCount, c.ExternalChatId, c.Channel })
                 .FirstOrDefaultAsync(ct) ?? throw new ChatNotFoundException(chatId);
             if (chat.UnreadCount == 0)
                 return false;
@@ -51,7 +52,9 @@ public sealed partial class InboxService
                 await tx.CommitAsync(ct);
             }
 
-            await MarkReadAtGatewayAsync(db, chat.TenantId, chat.WorkspaceId, chat.ExternalChatId);
+            // Read receipts are WhatsApp's: Instagram chats have no gateway session to tell.
+            if (chat.Channel == Channel.WhatsApp)
+                await MarkReadAtGatewayAsync(db, chat.TenantId, chat.WorkspaceId, chat.ExternalChatId);
             await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId), new ChatChanged(chat.TenantId, chat.WorkspaceId, chatId));
             await bus.PublishAsync(Topics.Tenant(chat.TenantId), new UnreadCountsChanged(chat.TenantId, chat.WorkspaceId));
             return true;
@@ -89,11 +92,11 @@ public sealed partial class InboxService
         await TextValidator.ValidateAndThrowAsync(text ?? "", ct);
         await using var db = await dbFactory.CreateAsync(ct);
         var chat = await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        if (chat.Channel == Channel.Instagram)
+            await EnsureInstagramSendableAsync(chat, text!, ct);
         var message = await StoreOutboundAsync(db, chat, text!, null, Preview(text!), MessageOrigin.Agent, await SenderNameAsync(db, viewer, ct), viewer.UserId, ct);
 
-        var session = await SessionOfAsync(db, chat.WorkspaceId);
-        await DeliverAsync(db, chat, message, session is null ? null
-            : () => gateway.SendTextAsync(new GatewayTextMessage(session, chat.ExternalChatId, text!), CancellationToken.None));
+        await DeliverAsync(db, chat, message, await SenderForAsync(db, chat, text!));
         return View(message, null);
     }
 
@@ -106,10 +109,10 @@ public sealed partial class InboxService
     {
         await using var db = dbFactory.CreateForTenant(tenantId);
         var chat = await db.Chats.FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        if (chat.Channel == Channel.Instagram)
+            await EnsureInstagramSendableAsync(chat, text, ct);
         var message = await StoreOutboundAsync(db, chat, text, null, Preview(text), origin, senderName, null, ct);
-        var session = await SessionOfAsync(db, chat.WorkspaceId);
-        await DeliverAsync(db, chat, message, session is null ? null
-            : () => gateway.SendTextAsync(new GatewayTextMessage(session, chat.ExternalChatId, text), CancellationToken.None));
+        await DeliverAsync(db, chat, message, await SenderForAsync(db, chat, text));
         return View(message, null);
     }
 
@@ -124,6 +127,8 @@ public sealed partial class InboxService
         await CaptionRules.ValidateAndThrowAsync(caption ?? "", ct);
         await using var db = await dbFactory.CreateAsync(ct);
         var chat = await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        if (chat.Channel == Channel.Instagram)
+            throw new ValidationException("Files cannot be sent to Instagram chats; send text instead.");
 
         var (attachment, data) = await StoreAttachmentAsync(db, chat.TenantId, chat.WorkspaceId, file.Content, file.FileName,
             await AttachmentUploads.MaxBytesAsync(policies, chat.TenantId, ct), ct);
@@ -204,7 +209,7 @@ public sealed partial class InboxService
         if (send is null)
         {
             message.Status = MessageStatus.Failed;
-            message.Error = "The workspace has no WhatsApp session.";
+            message.Error = chat.Channel == Channel.Instagram ? "The workspace has no connected Instagram account." : "The workspace has no WhatsApp session.";
         }
         else
         {
@@ -223,6 +228,23 @@ public sealed partial class InboxService
         await db.SaveChangesAsync(CancellationToken.None);
         await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId),
             new ChatMessageStatusChanged(chat.TenantId, chat.WorkspaceId, chat.Id, message.Id, message.Status));
+    }
+
+    /// <summary>How a text reaches the chat's customer: the WhatsApp session, or the workspace's Instagram account; null when neither is there.</summary>
+    private async Task<Func<Task<string>>?> SenderForAsync(IKelolaDb db, Chat chat, string text)
+    {
+        if (chat.Channel == Channel.Instagram)
+            return instagram is null ? null : () => instagram.SendDirectAsync(chat.TenantId, chat.WorkspaceId, chat.ExternalChatId, text, CancellationToken.None);
+        var session = await SessionOfAsync(db, chat.WorkspaceId);
+        return session is null ? null : () => gateway.SendTextAsync(new GatewayTextMessage(session, chat.ExternalChatId, text), CancellationToken.None);
+    }
+
+    /// <summary>Instagram refuses a DM outside the 24-hour window or over 1000 bytes: refused here, before anything is stored.</summary>
+    private async Task EnsureInstagramSendableAsync(Chat chat, string text, CancellationToken ct)
+    {
+        await InstagramText.ValidateAndThrowAsync(text, ct);
+        if (!Instagram.InstagramWindow.IsOpen(chat.LastInboundAt, clock.GetUtcNow()))
+            throw new Instagram.InstagramWindowClosedException();
     }
 
     private static Task<string?> SessionOfAsync(IKelolaDb db, Guid workspaceId) =>

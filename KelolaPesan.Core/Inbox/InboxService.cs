@@ -20,7 +20,8 @@ public sealed partial class InboxService(
     IRealtimeBus bus,
     TimeProvider clock,
     ILogger<InboxService> logger,
-    PolicyService policies)
+    PolicyService policies,
+    Instagram.IInstagramMessenger? instagram = null)
 {
     public const int MessagePageSize = 40;
     public const int MaxMessagePageSize = 200;
@@ -89,6 +90,7 @@ public sealed partial class InboxService(
                 Workspace = db.Workspaces.Where(w => w.Id == c.WorkspaceId).Select(w => w.Name).FirstOrDefault(),
                 Assigned = db.Users.Where(u => u.Id == c.AssignedUserId).Select(u => u.DisplayName).FirstOrDefault(),
                 c.BotPaused,
+                c.LastInboundAt,
             })
             .FirstOrDefaultAsync(ct);
         if (row is null)
@@ -99,7 +101,7 @@ public sealed partial class InboxService(
                             where cl.ChatId == chatId
                             orderby l.Name
                             select new LabelView(l.Id, l.Name, l.Color)).ToListAsync(ct);
-        return new ChatDetail(row.Item, row.Workspace ?? "", row.Assigned, labels, row.BotPaused);
+        return new ChatDetail(row.Item, row.Workspace ?? "", row.Assigned, labels, row.BotPaused) { LastInboundAt = row.LastInboundAt };
     }
 
     /// <summary>A page of history, newest first in the database (the (ChatId, SentAt, Id) index), returned oldest first.</summary>

@@ -8,6 +8,14 @@ public class CommentAutomation : Entity, IWorkspaceOwned, ISoftDeletable
 {
     public const int NameMaxLength = 100;
     public const int ReplyMaxLength = 1000;
+    public const int KeywordsMaxLength = 1000;
+    public const int MediaIdsMaxLength = 4000;
+
+    /// <summary>Instagram accepts a private reply only within this time of the comment.</summary>
+    public static readonly TimeSpan PrivateReplyWindow = TimeSpan.FromDays(7);
+
+    /// <summary>Private replies per hour per account (Meta's limit); past it they wait in the queue.</summary>
+    public const int PrivateRepliesPerHour = 750;
 
     public Guid TenantId { get; set; }
     public Guid WorkspaceId { get; set; }
@@ -39,6 +47,13 @@ public class CommentReply : Entity, IWorkspaceOwned
     public CommentReplyStatus Status { get; set; }
     public string? Error { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>Send attempts so far; a throttled or transient failure waits until <see cref="NextAttemptAt"/>.</summary>
+    public int Attempts { get; set; }
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
+    /// <summary>When the last call to Instagram was made: the hourly limit counts these.</summary>
+    public DateTimeOffset? LastAttemptAt { get; set; }
 }
 
 public enum CommentReplyStatus { Queued = 0, Sent = 1, Failed = 2, Expired = 3 }

@@ -51,6 +51,9 @@ public class InstagramCommentConfiguration : IEntityTypeConfiguration<InstagramC
         // Meta redelivers: the comment id is unique per workspace.
         b.HasIndex(x => new { x.WorkspaceId, x.CommentId }).IsUnique();
         b.HasIndex(x => new { x.WorkspaceId, x.MediaId, x.CommentedAt });
+        // The comments view (latest first) and naming a DM chat after the commenter.
+        b.HasIndex(x => new { x.WorkspaceId, x.CommentedAt });
+        b.HasIndex(x => new { x.WorkspaceId, x.CommenterId });
     }
 }
 
@@ -59,8 +62,8 @@ public class CommentAutomationConfiguration : IEntityTypeConfiguration<CommentAu
     public void Configure(EntityTypeBuilder<CommentAutomation> b)
     {
         b.Property(x => x.Name).HasMaxLength(CommentAutomation.NameMaxLength);
-        b.Property(x => x.MediaIds).HasMaxLength(4000);
-        b.Property(x => x.Keywords).HasMaxLength(1000);
+        b.Property(x => x.MediaIds).HasMaxLength(CommentAutomation.MediaIdsMaxLength);
+        b.Property(x => x.Keywords).HasMaxLength(CommentAutomation.KeywordsMaxLength);
         b.Property(x => x.PrivateReplyTemplate).HasMaxLength(CommentAutomation.ReplyMaxLength);
         b.Property(x => x.PublicReplyTemplate).HasMaxLength(CommentAutomation.ReplyMaxLength);
         b.HasOne<Workspace>().WithMany().HasForeignKey(x => x.WorkspaceId).OnDelete(DeleteBehavior.Restrict);
@@ -82,5 +85,8 @@ public class CommentReplyConfiguration : IEntityTypeConfiguration<CommentReply>
         // One private reply per comment per automation: Meta refuses a second one anyway.
         b.HasIndex(x => new { x.AutomationId, x.CommentId }).IsUnique();
         b.HasIndex(x => new { x.WorkspaceId, x.Status });
+        // The queue sweep (status, due time) and the hourly limit (calls per workspace in the last hour).
+        b.HasIndex(x => new { x.Status, x.NextAttemptAt });
+        b.HasIndex(x => new { x.WorkspaceId, x.LastAttemptAt });
     }
 }

@@ -1976,6 +1976,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
                     b.Property<Guid>("AutomationId")
                         .HasColumnType("uniqueidentifier");
 
@@ -1994,6 +1997,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("ExternalMessageId")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("LastAttemptAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("PrivateReplyMessage")
                         .IsRequired()
@@ -2027,6 +2036,10 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasIndex("AutomationId", "CommentId")
                         .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("WorkspaceId", "LastAttemptAt");
 
                     b.HasIndex("WorkspaceId", "Status");
 
@@ -2161,6 +2174,10 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasIndex("WorkspaceId", "CommentId")
                         .IsUnique();
+
+                    b.HasIndex("WorkspaceId", "CommentedAt");
+
+                    b.HasIndex("WorkspaceId", "CommenterId");
 
                     b.HasIndex("WorkspaceId", "MediaId", "CommentedAt");
 

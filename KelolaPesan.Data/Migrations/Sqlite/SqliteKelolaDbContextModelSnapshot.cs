@@ -1968,6 +1968,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("AutomationId")
                         .HasColumnType("TEXT");
 
@@ -1986,6 +1989,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<string>("ExternalMessageId")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("PrivateReplyMessage")
                         .IsRequired()
@@ -2019,6 +2028,10 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasIndex("AutomationId", "CommentId")
                         .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("WorkspaceId", "LastAttemptAt");
 
                     b.HasIndex("WorkspaceId", "Status");
 
@@ -2153,6 +2166,10 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasIndex("WorkspaceId", "CommentId")
                         .IsUnique();
+
+                    b.HasIndex("WorkspaceId", "CommentedAt");
+
+                    b.HasIndex("WorkspaceId", "CommenterId");
 
                     b.HasIndex("WorkspaceId", "MediaId", "CommentedAt");
 

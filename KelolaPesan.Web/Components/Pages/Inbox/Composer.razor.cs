@@ -1,5 +1,6 @@
 using FluentValidation;
 using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Instagram;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Localization;
@@ -18,11 +19,17 @@ public partial class Composer : IAsyncDisposable
     [Parameter, EditorRequired] public Guid WorkspaceId { get; set; }
     [Parameter, EditorRequired] public InboxViewer Viewer { get; set; } = null!;
     [Parameter] public EventCallback<MessageView> OnSent { get; set; }
+    [Parameter] public Channel Channel { get; set; }
+
+    /// <summary>The customer's last message: Instagram DMs may be answered within 24 hours of it.</summary>
+    [Parameter] public DateTimeOffset? LastInboundAt { get; set; }
 
     [Inject] private InboxService Inbox { get; set; } = null!;
     [Inject] private QuickReplyService QuickReplies { get; set; } = null!;
     [Inject] private IJSRuntime JS { get; set; } = null!;
     [Inject] private IStringLocalizer<InboxText> T { get; set; } = null!;
+    [Inject] private IStringLocalizer<InstagramAutomationText> IG { get; set; } = null!;
+    [Inject] private TimeProvider Clock { get; set; } = null!;
 
     private string? _text;
     private string? _error;
@@ -78,12 +85,17 @@ public partial class Composer : IAsyncDisposable
         StateHasChanged();
     }
 
+    private bool IsInstagram => Channel == Channel.Instagram;
+
+    /// <summary>Instagram refuses replies past 24 hours of the customer's last message; notes are still possible.</summary>
+    private bool WindowClosed => IsInstagram && !_noteMode && !InstagramWindow.IsOpen(LastInboundAt, Clock.GetUtcNow());
+
     private void InsertQuickReply(QuickReplyView reply) => _text = reply.Text;
 
     private async Task SendTextAsync()
     {
         var text = _text;
-        if (string.IsNullOrWhiteSpace(text) || _busy)
+        if (string.IsNullOrWhiteSpace(text) || _busy || WindowClosed)
             return;
         _busy = true;
         _error = null;
@@ -93,10 +105,15 @@ public partial class Composer : IAsyncDisposable
             var message = _noteMode ? await Inbox.AddNoteAsync(Viewer, ChatId, text) : await Inbox.SendTextAsync(Viewer, ChatId, text);
             await OnSent.InvokeAsync(message);
         }
+        catch (InstagramWindowClosedException)
+        {
+            _text = text;
+            _error = IG["Composer_WindowClosed"];
+        }
         catch (ValidationException)
         {
             _text = text;
-            _error = T["Composer_TooLong"];
+            _error = IsInstagram && !_noteMode ? IG["Composer_TooLong", InstagramWindow.MaxTextBytes] : T["Composer_TooLong"];
         }
         catch (ChatNotFoundException)
         {

@@ -107,8 +107,12 @@ public partial class Conversation : IAsyncDisposable
             return false;
         _messages.AddRange(added);
         _scrollToBottom = true;
+        var inbound = added.Any(m => m.Direction == MessageDirection.Inbound);
+        // A customer's Instagram message reopens the 24-hour reply window the composer shows.
+        if (inbound && _chat.Chat.Channel == Channel.Instagram)
+            _chat = await Inbox.GetChatAsync(Viewer, ChatId) ?? _chat;
         StateHasChanged();
-        return added.Any(m => m.Direction == MessageDirection.Inbound);
+        return inbound;
     }
 
     /// <summary>Replaces messages whose status moved (ticks).</summary>

@@ -1,0 +1,67 @@
+using FluentValidation;
+using KelolaPesan.Core.Automation;
+using KelolaPesan.Core.Common;
+
+namespace KelolaPesan.Core.Instagram;
+
+/// <summary>What the automation dialog edits; one validator for the page and any API.</summary>
+public sealed class CommentAutomationInput
+{
+    public const int MaxKeywords = 50;
+    public const int KeywordMaxLength = 100;
+    public const int MaxMedia = 100;
+
+    public string Name { get; set; } = "";
+    public bool IsActive { get; set; } = true;
+
+    /// <summary>Empty: every post and reel of the account.</summary>
+    public List<string> MediaIds { get; set; } = [];
+
+    /// <summary>Empty: every comment.</summary>
+    public List<string> Keywords { get; set; } = [];
+    public KeywordMatchMode MatchMode { get; set; } = KeywordMatchMode.Contains;
+    public string PrivateReplyTemplate { get; set; } = "";
+    public string? PublicReplyTemplate { get; set; }
+
+    public static CommentAutomationInput From(CommentAutomation a) => new()
+    {
+        Name = a.Name, IsActive = a.IsActive, MediaIds = CommentAutomationLists.Split(a.MediaIds).ToList(),
+        Keywords = CommentAutomationLists.Split(a.Keywords).ToList(), MatchMode = a.MatchMode,
+        PrivateReplyTemplate = a.PrivateReplyTemplate, PublicReplyTemplate = a.PublicReplyTemplate,
+    };
+}
+
+public sealed class CommentAutomationInputValidator : AbstractValidator<CommentAutomationInput>
+{
+    public CommentAutomationInputValidator()
+    {
+        RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Name is required.").MaximumLength(CommentAutomation.NameMaxLength);
+        RuleFor(x => x.PrivateReplyTemplate).Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("The private reply is required.")
+            .MaximumLength(CommentAutomation.ReplyMaxLength)
+            .Must(MessageTemplate.HasBalancedBraces).WithMessage("A brace is not closed in the private reply.");
+        RuleFor(x => x.PublicReplyTemplate).MaximumLength(CommentAutomation.ReplyMaxLength)
+            .Must(t => t is null || MessageTemplate.HasBalancedBraces(t)).WithMessage("A brace is not closed in the public reply.");
+        RuleFor(x => x.Keywords).Must(k => k.Count <= CommentAutomationInput.MaxKeywords).WithMessage($"At most {CommentAutomationInput.MaxKeywords} keywords.");
+        RuleForEach(x => x.Keywords).MaximumLength(CommentAutomationInput.KeywordMaxLength)
+            .Must(k => !k.Contains(',')).WithMessage("A keyword cannot contain a comma.");
+        RuleForEach(x => x.Keywords).Must(KeywordMatcher.IsValidRegex).When(x => x.MatchMode == KeywordMatchMode.Regex)
+            .WithMessage("'{PropertyValue}' is not a valid regular expression.");
+        RuleFor(x => x.Keywords).Must(k => CommentAutomationLists.Join(k).Length <= CommentAutomation.KeywordsMaxLength)
+            .WithMessage($"The keywords together can have at most {CommentAutomation.KeywordsMaxLength} characters.");
+        RuleFor(x => x.MediaIds).Must(m => CommentAutomationLists.Join(m).Length <= CommentAutomation.MediaIdsMaxLength)
+            .WithMessage("Too many posts in one automation.");
+        RuleFor(x => x.MediaIds).Must(m => m.Count <= CommentAutomationInput.MaxMedia).WithMessage($"At most {CommentAutomationInput.MaxMedia} posts.");
+        RuleForEach(x => x.MediaIds).Must(id => id.Trim().Length is > 0 and <= InstagramAccount.IdMaxLength && id.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            .WithMessage("'{PropertyValue}' is not a post id.");
+    }
+}
+
+/// <summary>The comma lists stored on <see cref="CommentAutomation"/>.</summary>
+public static class CommentAutomationLists
+{
+    public static IEnumerable<string> Split(string? list) =>
+        (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public static string Join(IEnumerable<string> items) =>
+        string.Join(',', items.Select(i => i.Trim()).Where(i => i.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase));
+}

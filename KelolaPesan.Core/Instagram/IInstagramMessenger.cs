@@ -1,0 +1,8 @@
+namespace KelolaPesan.Core.Instagram;
+
+/// <summary>Sends a DM as a workspace's connected Instagram account (the inbox and the bot use it for Instagram chats).</summary>
+public interface IInstagramMessenger
+{
+    /// <summary>Returns the Graph message id; throws with a message fit for the agent when Instagram refuses.</summary>
+    Task<string> SendDirectAsync(Guid tenantId, Guid workspaceId, string recipientId, string text, CancellationToken ct = default);
+}

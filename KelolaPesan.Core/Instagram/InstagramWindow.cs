@@ -1,0 +1,31 @@
+using System.Text;
+using FluentValidation;
+
+namespace KelolaPesan.Core.Instagram;
+
+/// <summary>Instagram DMs may be answered only within 24 hours of the customer's last message, with text up to 1000 bytes.</summary>
+public static class InstagramWindow
+{
+    public static readonly TimeSpan Length = TimeSpan.FromHours(24);
+    public const int MaxTextBytes = 1000;
+
+    public static bool IsOpen(DateTimeOffset? lastInboundAt, DateTimeOffset now) => lastInboundAt is { } at && now - at < Length;
+
+    /// <summary>When the window closes, or null when it never opened.</summary>
+    public static DateTimeOffset? ClosesAt(DateTimeOffset? lastInboundAt) => lastInboundAt + Length;
+}
+
+/// <summary>The customer's last message is more than 24 hours old: Instagram refuses replies until they write again.</summary>
+public sealed class InstagramWindowClosedException()
+    : ValidationException("The 24-hour window to reply on Instagram is closed: the customer must send a message first.");
+
+public sealed class InstagramDirectTextValidator : AbstractValidator<string>
+{
+    public InstagramDirectTextValidator()
+    {
+        RuleFor(text => text).Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("Write a message.")
+            .Must(t => Encoding.UTF8.GetByteCount(t ?? "") <= InstagramWindow.MaxTextBytes)
+            .WithMessage($"An Instagram message can have at most {InstagramWindow.MaxTextBytes} bytes.")
+            .OverridePropertyName("Text");
+    }
+}

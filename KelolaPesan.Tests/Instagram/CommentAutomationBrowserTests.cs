@@ -1,0 +1,129 @@
+using KelolaPesan.Core.Instagram;
+using KelolaPesan.Core.Security;
+using Microsoft.Extensions.DependencyInjection;
+using KelolaPesan.Tests.Accounts;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static KelolaPesan.Tests.Webhooks.AppWorkspaces;
+
+namespace KelolaPesan.Tests.Instagram;
+
+/// <summary>The owner connects Instagram, creates a comment automation, and watches a comment get its private reply live (Chromium, fake Graph).</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class CommentAutomationBrowserTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private FakeGraphServer _graph = null!;
+    private KelolaAppFactory _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _graph = await FakeGraphServer.StartAsync();
+        _app = new KelolaAppFactory().WithSetting("Gateway:MonitorIntervalSeconds", "0");
+        foreach (var (key, value) in _graph.Settings)
+            _app.WithSetting(key, value);
+        await _app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _graph.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Owner_CreatesAnAutomation_AndSeesTheCommentAndItsSentReply_WithoutReload()
+    {
+        await using var session = await browser.NewPageAsync(_app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync("/instagram");
+            await page.WaitForCircuitAsync();
+            await page.ByTestId("instagram-connect").ClickAsync();
+            await page.WaitForURLAsync("**/instagram?result=connected*");
+            await page.WaitForCircuitAsync();
+
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Otomasi komentar" }).ClickAsync();
+            await page.ByTestId("automation-new").ClickAsync();
+            await page.Locator("[data-testid=automation-name] input, input[data-testid=automation-name]").FillAsync("Tanya harga");
+            var keyword = page.Locator("[data-testid=rule-keyword] input, input[data-testid=rule-keyword]");
+            await keyword.FillAsync("harga");
+            await keyword.PressAsync("Enter");
+            await Assertions.Expect(page.ByTestId("rule-keywords")).ToContainTextAsync("harga");
+            await page.Locator("[data-testid=automation-private] textarea, textarea[data-testid=automation-private]").FillAsync("Hai {username}, harga kaos 80rb ya");
+            await page.ByTestId("automation-save").ClickAsync();
+            await Assertions.Expect(page.ByTestId("automation-row").Filter(new() { HasText = "Tanya harga" })).ToHaveCountAsync(1);
+
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Komentar", Exact = true }).ClickAsync();
+            await Assertions.Expect(page.ByTestId("comments-empty")).ToBeVisibleAsync();
+
+            using (var response = await FakeGraphServer.PostWebhookAsync(new Uri($"{_app.BaseUrl}/webhooks/instagram"),
+                       FakeGraphServer.CommentWebhook("c-browser-1", "Berapa harga kaosnya?", "5551234", "sinta", "17900000000000009")))
+                Assert.True(response.IsSuccessStatusCode);
+
+            var comment = page.Locator("[data-testid=comment][data-comment-id=c-browser-1]");
+            await Assertions.Expect(comment.Locator("[data-testid=comment-text]")).ToHaveTextAsync("Berapa harga kaosnya?");
+            await Assertions.Expect(comment).ToContainTextAsync("@sinta");
+            await Assertions.Expect(comment.Locator("[data-testid=comment-reply]")).ToHaveAttributeAsync("data-status", "Sent");
+            await Assertions.Expect(comment.Locator("[data-testid=reply-status]")).ToHaveTextAsync("Terkirim");
+            await Assertions.Expect(comment).ToContainTextAsync("Hai sinta, harga kaos 80rb ya");
+        });
+
+        var sent = Assert.Single(_graph.PrivateReplies);
+        Assert.Equal(("c-browser-1", "Hai sinta, harga kaos 80rb ya"), (sent.CommentId, sent.Text));
+        var reply = await QueryAsync(_app, db => db.CommentReplies.SingleAsync());
+        Assert.Equal((CommentReplyStatus.Sent, sent.MessageId), (reply.Status, reply.ExternalMessageId));
+    }
+
+    [Fact]
+    public async Task AnInstagramDm_ShowsInTheInbox_AndTheComposerFollowsThe24HourWindow()
+    {
+        const string igUser = "17841400000000555";
+        await SeedAccountAsync("Toko Utama", igUser);
+        using (var response = await FakeGraphServer.PostWebhookAsync(new Uri($"{_app.BaseUrl}/webhooks/instagram"),
+                   FakeGraphServer.MessageWebhook("mid-browser-1", "5559876", "Kak, bisa kirim ke Medan?", igUser)))
+            Assert.True(response.IsSuccessStatusCode);
+        await EventuallyAsync(() => QueryAsync(_app, db => db.Chats.AnyAsync(c => c.ExternalChatId == "5559876")), "Instagram chat created");
+        var chatId = await QueryAsync(_app, db => db.Chats.Where(c => c.ExternalChatId == "5559876").Select(c => c.Id).SingleAsync());
+
+        await using var session = await browser.NewPageAsync(_app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync($"/inbox/{chatId}");
+            await page.WaitForCircuitAsync();
+            await Assertions.Expect(page.ByTestId("conversation-channel")).ToHaveAttributeAsync("data-channel", "Instagram");
+            await Assertions.Expect(page.ByTestId("composer-window-closed")).ToHaveCountAsync(0);
+            var box = page.Locator("[data-testid=composer] textarea").First;
+            await box.FillAsync("Bisa kak, ongkir 20rb");
+            await page.ByTestId("send").ClickAsync();
+            await Assertions.Expect(page.ByTestId("messages")).ToContainTextAsync("Bisa kak, ongkir 20rb");
+
+            // A day later the window is closed: the composer says so and will not send.
+            await QueryAsync(_app, db => db.Chats.Where(c => c.Id == chatId).ExecuteUpdateAsync(s => s.SetProperty(c => c.LastInboundAt, DateTimeOffset.UtcNow.AddHours(-25))));
+            await page.ReloadAsync();
+            await page.WaitForCircuitAsync();
+            await Assertions.Expect(page.ByTestId("composer-window-closed")).ToContainTextAsync("24 jam");
+            await Assertions.Expect(page.ByTestId("send")).ToBeDisabledAsync();
+        });
+
+        var dm = Assert.Single(_graph.DirectMessages);
+        Assert.Equal(("5559876", "Bisa kak, ongkir 20rb", igUser), (dm.RecipientId, dm.Text, dm.IgUserId));
+    }
+
+    private async Task SeedAccountAsync(string workspaceName, string instagramUserId)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var secrets = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
+        await using var db = scope.ServiceProvider.GetRequiredService<Core.Common.IKelolaDbFactory>().CreateSystem();
+        var workspace = await db.Workspaces.Where(w => w.Name == workspaceName).Select(w => new { w.Id, w.TenantId }).FirstAsync();
+        db.InstagramAccounts.Add(new InstagramAccount
+        {
+            TenantId = workspace.TenantId, WorkspaceId = workspace.Id, InstagramUserId = instagramUserId, Username = "seeded",
+            AccessTokenEncrypted = secrets.Protect(InstagramAccountService.TokenPurpose, _graph.IssueToken()),
+            Status = InstagramConnectionStatus.Connected, TokenExpiresAt = DateTimeOffset.UtcNow.AddDays(50),
+        });
+        await db.SaveChangesAsync();
+    }
+}
