@@ -5,7 +5,8 @@ namespace KelolaPesan.Core.Inbox;
 /// <summary>
 /// Moves chats' stored counters for newly stored inbound messages, inside the caller's transaction: each chat's unread
 /// count grows by its messages (an increment in SQL, never read-modify-write, so no count is lost to a concurrent
-/// write), its last inbound time is set, and its preview moves forward unless the chat already shows a newer message.
+/// write), its last inbound time and its preview move forward, never back (a late delivery of an older message
+/// changes neither; Instagram's 24-hour reply window runs from the last inbound time).
 /// Implemented in Data with prepared statements: on the webhook path one EF ExecuteUpdate per chat cost more than
 /// storing the messages did.
 /// </summary>

@@ -28,6 +28,7 @@ public sealed partial class InboundMessageService
             Body = Limit(received.Text, Message.BodyMaxLength), Status = MessageStatus.Delivered, SentAt = sentAt,
         };
         var preview = Limit(InboxService.Preview(message.Body.Length > 0 ? message.Body : "📎"), Chat.PreviewMaxLength);
+        using (await gate.EnterAsync(ct))
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             db.Messages.Add(message);
@@ -39,17 +40,8 @@ public sealed partial class InboundMessageService
             {
                 return InboundOutcome.Duplicate;
             }
-            await db.Chats.Where(c => c.Id == chat.Id && c.LastMessageAt <= sentAt).ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.LastMessagePreview, preview)
-                .SetProperty(c => c.LastMessageAt, sentAt), ct);
-            // The window runs from the customer's latest message: never moved back by a late delivery.
-            await db.Chats.Where(c => c.Id == chat.Id && (c.LastInboundAt == null || c.LastInboundAt < sentAt))
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastInboundAt, sentAt), ct);
-            var becameUnread = await db.Chats.Where(c => c.Id == chat.Id && c.UnreadCount == 0)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.UnreadCount, 1), ct) == 1;
-            if (!becameUnread)
-                await db.Chats.Where(c => c.Id == chat.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.UnreadCount, c => c.UnreadCount + 1), ct);
-            var newUnreadChats = becameUnread ? 1 : 0;
+            // The 24-hour window runs from LastInboundAt, which the counters never move back for a late delivery.
+            var newUnreadChats = await counters.BumpAsync(db, [new ChatBump(chat.Id, 1, sentAt, sentAt, preview)], ct);
             await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s
                 .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + 1)
                 .SetProperty(w => w.UnreadChats, w => w.UnreadChats + newUnreadChats), ct);

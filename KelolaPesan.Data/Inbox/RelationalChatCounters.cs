@@ -55,7 +55,9 @@ public sealed class RelationalChatCounters : IChatCounters
         string C(string property) => command.Column(property);
         var newer = $"{C(nameof(Chat.LastMessageAt))} <= @latest";
         await command.PrepareAsync(
-            $"UPDATE {command.Table} SET {C(nameof(Chat.UnreadCount))} = {newCount}, {C(nameof(Chat.LastInboundAt))} = @inbound, " +
+            $"UPDATE {command.Table} SET {C(nameof(Chat.UnreadCount))} = {newCount}, " +
+            $"{C(nameof(Chat.LastInboundAt))} = CASE WHEN {C(nameof(Chat.LastInboundAt))} IS NULL OR {C(nameof(Chat.LastInboundAt))} < @inbound " +
+            $"THEN @inbound ELSE {C(nameof(Chat.LastInboundAt))} END, " +
             $"{C(nameof(Chat.LastMessagePreview))} = CASE WHEN {newer} THEN @preview ELSE {C(nameof(Chat.LastMessagePreview))} END, " +
             $"{C(nameof(Chat.LastMessageAt))} = CASE WHEN {newer} THEN @latest ELSE {C(nameof(Chat.LastMessageAt))} END " +
             $"WHERE {C(nameof(Chat.Id))} = @id AND {C(nameof(Chat.UnreadCount))} {unreadCondition}", ct);
