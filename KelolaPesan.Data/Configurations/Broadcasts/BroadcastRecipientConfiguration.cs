@@ -21,6 +21,8 @@ public class BroadcastRecipientConfiguration : IEntityTypeConfiguration<Broadcas
         b.HasIndex(x => new { x.BroadcastId, x.Phone }).IsUnique();
         // The dispatcher claims the next pending recipient in order.
         b.HasIndex(x => new { x.BroadcastId, x.Status, x.Sequence });
-        b.HasIndex(x => new { x.WorkspaceId, x.ExternalMessageId });
+        // Acks find a recipient by the gateway's message id, which only a sent recipient has: the index leaves out the
+        // rest, so materialising 100,000 new recipients does not write 100,000 entries that no lookup can match.
+        b.HasIndex(x => new { x.WorkspaceId, x.ExternalMessageId }).HasFilter("\"ExternalMessageId\" IS NOT NULL");
     }
 }

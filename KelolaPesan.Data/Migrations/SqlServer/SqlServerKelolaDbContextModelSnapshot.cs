@@ -840,7 +840,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.HasIndex("BroadcastId", "Phone")
                         .IsUnique();
 
-                    b.HasIndex("WorkspaceId", "ExternalMessageId");
+                    b.HasIndex("WorkspaceId", "ExternalMessageId")
+                        .HasFilter("\"ExternalMessageId\" IS NOT NULL");
 
                     b.HasIndex("BroadcastId", "Status", "Sequence");
 

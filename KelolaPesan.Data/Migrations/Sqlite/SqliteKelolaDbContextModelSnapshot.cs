@@ -833,7 +833,8 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.HasIndex("BroadcastId", "Phone")
                         .IsUnique();
 
-                    b.HasIndex("WorkspaceId", "ExternalMessageId");
+                    b.HasIndex("WorkspaceId", "ExternalMessageId")
+                        .HasFilter("\"ExternalMessageId\" IS NOT NULL");
 
                     b.HasIndex("BroadcastId", "Status", "Sequence");
 
