@@ -129,6 +129,7 @@ public static class DependencyInjection
     {
         services.AddScoped<Tenancy.LicenceService>();
         services.AddScoped<Tenancy.LicenceQuota>();
+        services.AddScoped<Tenancy.TenantSettingsService>();
         services.AddScoped<Tenancy.TenantOverview>();
         services.AddScoped<PolicyService>();
         services.AddScoped<WatermarkService>();

@@ -1,0 +1,61 @@
+using FluentValidation;
+using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Audit;
+using KelolaPesan.Core.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Core.Tenancy;
+
+/// <summary>
+/// The current tenant's own settings. Everyone who may open the page reads them; only the owner changes them,
+/// checked here so no other caller (API, another page) can skip it.
+/// </summary>
+public sealed class TenantSettingsService(IKelolaDbFactory dbFactory, ITenantContext tenantContext, AuditLog audit)
+{
+    private static readonly TenantSettingsValidator Validator = new();
+
+    public async Task<TenantSettingsView?> GetAsync(CancellationToken ct = default)
+    {
+        if (tenantContext.TenantId is not { } tenantId)
+            return null;
+        await using var db = await dbFactory.CreateAsync(ct);
+        var view = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
+            .Select(t => new TenantSettingsView(t.Name, t.TimeZone, t.PhoneRegion,
+                t.Licence!.Name, t.Licence.ExpiresAt, t.Licence.MaxWorkspaces, 0))
+            .FirstOrDefaultAsync(ct);
+        if (view is null)
+            return null;
+        return view with { WorkspaceCount = await db.Workspaces.CountAsync(ct) };
+    }
+
+    /// <summary>Validates and stores the settings; refuses anyone but the tenant's owner.</summary>
+    public async Task<TenantSettingsView> UpdateAsync(TenantSettingsInput input, UserRole? role, AuditActor actor, CancellationToken ct = default)
+    {
+        if (role != UserRole.Owner)
+            throw new UnauthorizedAccessException("Only the owner changes the business settings.");
+        input.Name = input.Name.Trim();
+        input.TimeZone = input.TimeZone.Trim();
+        input.PhoneRegion = input.PhoneRegion.Trim().ToUpperInvariant();
+        await Validator.ValidateAndThrowAsync(input, ct);
+
+        // The scope's tenant only: there is no tenant id parameter a caller could point at someone else.
+        var tenantId = tenantContext.TenantId ?? throw new UnauthorizedAccessException("No tenant is signed in.");
+        await using (var db = await dbFactory.CreateAsync(ct))
+        {
+            var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, ct)
+                         ?? throw new KeyNotFoundException("Tenant not found.");
+            var details = $"name: {tenant.Name} -> {input.Name}; timeZone: {tenant.TimeZone} -> {input.TimeZone}; region: {tenant.PhoneRegion} -> {input.PhoneRegion}";
+            tenant.Name = input.Name;
+            tenant.TimeZone = input.TimeZone;
+            tenant.PhoneRegion = input.PhoneRegion;
+            await db.SaveChangesAsync(ct);
+            await audit.WriteAsync(TenancyAuditActions.SettingsChanged, actor, tenant.Id, nameof(Tenant), tenant.Id.ToString(), details, ct);
+        }
+        return (await GetAsync(ct))!;
+    }
+}
+
+public static class TenancyAuditActions
+{
+    public const string SettingsChanged = "tenant.settings-changed";
+}
