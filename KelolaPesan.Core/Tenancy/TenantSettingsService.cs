@@ -19,13 +19,18 @@ public sealed class TenantSettingsService(IKelolaDbFactory dbFactory, ITenantCon
         if (tenantContext.TenantId is not { } tenantId)
             return null;
         await using var db = await dbFactory.CreateAsync(ct);
-        var view = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
-            .Select(t => new TenantSettingsView(t.Name, t.TimeZone, t.PhoneRegion,
-                t.Licence!.Name, t.Licence.ExpiresAt, t.Licence.MaxWorkspaces, 0))
-            .FirstOrDefaultAsync(ct);
-        if (view is null)
+        var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
+            .Select(t => new { t.Name, t.TimeZone, t.PhoneRegion, t.LicenceId }).FirstOrDefaultAsync(ct);
+        if (tenant is null)
             return null;
-        return view with { WorkspaceCount = await db.Workspaces.CountAsync(ct) };
+        var workspaces = await db.Workspaces.CountAsync(ct);
+
+        // Licences are platform rows a tenant context cannot read; a system context reads only this tenant's own licence.
+        await using var system = dbFactory.CreateSystem();
+        var licence = await system.Licences.AsNoTracking().Where(l => l.Id == tenant.LicenceId)
+            .Select(l => new { l.Name, l.ExpiresAt, l.MaxWorkspaces }).FirstOrDefaultAsync(ct);
+        return new TenantSettingsView(tenant.Name, tenant.TimeZone, tenant.PhoneRegion,
+            licence?.Name ?? "", licence?.ExpiresAt, licence?.MaxWorkspaces ?? 0, workspaces);
     }
 
     /// <summary>Validates and stores the settings; refuses anyone but the tenant's owner.</summary>
