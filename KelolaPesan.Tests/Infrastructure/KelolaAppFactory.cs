@@ -63,15 +63,16 @@ public class KelolaAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return this;
     }
 
-    public Task StartAsync()
+    public async Task StartAsync()
     {
         if (_baseUrl is null)
         {
-            StartServer();
+            // Started on a pool thread, so the host's background services (webhook processor, workers) do not
+            // capture xunit's synchronisation context and queue behind the tests for its few threads.
+            await Task.Run(StartServer);
             var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
             _baseUrl = addresses.First().TrimEnd('/');
         }
-        return Task.CompletedTask;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
