@@ -83,7 +83,7 @@ public sealed partial class InboundMessageService
                 if (stored.Count > 0)
                     await StoreAsync(db, workspaceId, stored, ct);
                 if (webhookEvents is { Count: > 0 })
-                    await WhatsAppEventProcessor.MarkProcessedAsync(db, webhookEvents, now, ct);
+                    await WhatsAppEventProcessor.MarkProcessedAsync(db, tenantId, webhookEvents, now, ct);
                 await tx.CommitAsync(ct);
             }
         }

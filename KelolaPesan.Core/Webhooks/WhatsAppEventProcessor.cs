@@ -109,9 +109,14 @@ public sealed class WhatsAppEventProcessor(
         run.Clear();
     }
 
-    /// <summary>Marks events processed in one statement, in the caller's transaction (the one that applied them).</summary>
-    internal static Task<int> MarkProcessedAsync(IKelolaDb db, IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken ct) =>
-        db.InboundWebhookEvents.Where(e => eventIds.Contains(e.Id)).ExecuteUpdateAsync(s => s
+    /// <summary>
+    /// Marks one tenant's events processed in one statement, in the caller's transaction (the one that applied them).
+    /// That transaction is a tenant context's, to which raw events, platform rows, are hidden by the query filter
+    /// (through it this statement matched nothing and the events were applied again by every sweep); the filter is
+    /// lifted for exactly this tenant's events.
+    /// </summary>
+    internal static Task<int> MarkProcessedAsync(IKelolaDb db, Guid tenantId, IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken ct) =>
+        db.InboundWebhookEvents.IgnoreQueryFilters().Where(e => e.TenantId == tenantId && eventIds.Contains(e.Id)).ExecuteUpdateAsync(s => s
             .SetProperty(e => e.Attempts, e => e.Attempts + 1)
             .SetProperty(e => e.Error, (string?)null)
             .SetProperty(e => e.ProcessedAt, now), ct);
