@@ -8,4 +8,16 @@ namespace KelolaPesan.Core.Common;
 public interface IBulkInserter
 {
     Task InsertAsync<T>(IKelolaDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class;
+
+    /// <summary>
+    /// The same INSERT prepared once on a connection kept open, for a loop that writes batch after batch (the webhook
+    /// writer): opening a connection and preparing the statement cost more than inserting a handful of rows.
+    /// </summary>
+    Task<IPreparedInsert<T>> PrepareAsync<T>(IKelolaDb db, CancellationToken ct) where T : class;
+}
+
+/// <summary>A prepared INSERT on an open connection; each call writes its rows in a transaction of its own.</summary>
+public interface IPreparedInsert<in T> : IAsyncDisposable where T : class
+{
+    Task InsertAsync(IReadOnlyList<T> rows, CancellationToken ct);
 }

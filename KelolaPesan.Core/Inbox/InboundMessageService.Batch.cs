@@ -32,6 +32,8 @@ public sealed partial class InboundMessageService
     {
         var outcomes = new InboundOutcome[batch.Count];
         await using var db = dbFactory.CreateForTenant(tenantId);
+        // Open once for the reads and the write, so the ingest turn below is not spent opening a connection.
+        await db.Database.OpenConnectionAsync(ct);
         var ids = batch.Select(m => m.Id).Distinct().ToList();
         var known = (await db.Messages.Where(m => m.WorkspaceId == workspaceId && ids.Contains(m.ExternalMessageId!))
             .Select(m => m.ExternalMessageId!).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);

@@ -40,19 +40,24 @@ public sealed class WebhookEventWriter(IServiceScopeFactory scopes, IngestGate g
     private async Task LoopAsync()
     {
         var batch = new List<Pending>(MaxBatch);
+        Session? session = null;
         while (await _queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
                 batch.Add(next);
             try
             {
-                using (await gate.EnterAsync())
-                    await WriteBatchAsync(batch);
+                session ??= await Session.OpenAsync(scopes, bulk);
+                await WriteBatchAsync(session, batch);
             }
             catch (Exception ex)
             {
                 // The batch could not be stored together: each row on its own, so one bad row fails only its request.
+                // The session's connection may be what failed: the next batch opens a fresh one.
                 logger.LogInformation(ex, "Storing {Count} webhook events together failed (a redelivery?); storing them one by one", batch.Count);
+                if (session is not null)
+                    await session.DisposeAsync();
+                session = null;
                 using (await gate.EnterAsync())
                 {
                     foreach (var pending in batch.Where(p => !p.Result.Task.IsCompleted))
@@ -61,20 +66,23 @@ public sealed class WebhookEventWriter(IServiceScopeFactory scopes, IngestGate g
             }
             batch.Clear();
         }
+        if (session is not null)
+            await session.DisposeAsync();
     }
 
     /// <summary>
     /// The batch in one prepared INSERT without a look for duplicates first: a redelivery is rare, and when one is in
-    /// the batch the unique index fails it whole, and <see cref="WriteOneAsync"/> then sorts each row out.
+    /// the batch the unique index fails it whole, and <see cref="WriteOneAsync"/> then sorts each row out. Only the
+    /// transaction takes the ingest turn; the connection and the statement were made ready before.
     /// </summary>
-    private async Task WriteBatchAsync(List<Pending> batch)
+    private async Task WriteBatchAsync(Session session, List<Pending> batch)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
         var now = clock.GetUtcNow();
         foreach (var pending in batch)
             pending.Row.CreatedAt = pending.Row.UpdatedAt = now;
-        await bulk.InsertAsync(db, batch.Select(p => p.Row).ToList(), CancellationToken.None);
+        var rows = batch.Select(p => p.Row).ToList();
+        using (await gate.EnterAsync())
+            await session.Insert.InsertAsync(rows, CancellationToken.None);
         foreach (var pending in batch)
             pending.Result.TrySetResult(WebhookIngestResult.Stored(pending.Row.Id));
     }
@@ -115,4 +123,36 @@ public sealed class WebhookEventWriter(IServiceScopeFactory scopes, IngestGate g
     }
 
     private sealed record Pending(InboundWebhookEvent Row, TaskCompletionSource<WebhookIngestResult> Result);
+
+    /// <summary>
+    /// The writer's own context, kept open with the INSERT prepared for as long as writes succeed: opening a pooled
+    /// connection and preparing the statement took longer than inserting a batch (measured: 0.9 ms of 1.5 ms a batch).
+    /// </summary>
+    private sealed class Session(AsyncServiceScope scope, IKelolaDb db, IPreparedInsert<InboundWebhookEvent> insert) : IAsyncDisposable
+    {
+        public IPreparedInsert<InboundWebhookEvent> Insert => insert;
+
+        public static async Task<Session> OpenAsync(IServiceScopeFactory scopes, IBulkInserter bulk)
+        {
+            var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+            try
+            {
+                return new Session(scope, db, await bulk.PrepareAsync<InboundWebhookEvent>(db, CancellationToken.None));
+            }
+            catch
+            {
+                await db.DisposeAsync();
+                await scope.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await insert.DisposeAsync();
+            await db.DisposeAsync();
+            await scope.DisposeAsync();
+        }
+    }
 }

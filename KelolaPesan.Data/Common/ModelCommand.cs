@@ -70,6 +70,9 @@ internal sealed class ModelCommand<T> : IAsyncDisposable
         await _command.PrepareAsync(ct);
     }
 
+    /// <summary>For a command kept across transactions: each run joins the one current on the connection (or none).</summary>
+    public void Enlist(DbTransaction? transaction) => _command.Transaction = transaction;
+
     public Task<int> ExecuteAsync(CancellationToken ct) => _command.ExecuteNonQueryAsync(ct);
 
     public ValueTask DisposeAsync() => _command.DisposeAsync();

@@ -24,7 +24,7 @@ namespace KelolaPesan.Bench.Scenarios;
 
 /// <summary>
 /// The real app in this process on a loopback port: N signed "message" webhooks from C concurrent clients, timed
-/// until every message is stored and visible in the inbox; then the same client against a minimal endpoint of
+/// until every message is stored and visible in the inbox and every event is marked processed; then the same client against a minimal endpoint of
 /// the same process that only inserts one row, as the floor.
 /// </summary>
 public sealed class WebhookIngestScenario : IScenario
@@ -188,7 +188,9 @@ public sealed class WebhookIngestScenario : IScenario
             await using (var scope = services.CreateAsyncScope())
             await using (var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem())
             {
-                if (await db.Messages.CountAsync(m => m.WorkspaceId == workspaceId) >= expected)
+                // Fully processed: the messages are in the inbox and their events are marked (a sweep would apply them again).
+                if (await db.Messages.CountAsync(m => m.WorkspaceId == workspaceId) >= expected
+                    && !await db.InboundWebhookEvents.AnyAsync(e => e.WorkspaceId == workspaceId && e.ProcessedAt == null))
                     return;
             }
             if (DateTime.UtcNow > until)
