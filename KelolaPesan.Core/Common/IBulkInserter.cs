@@ -10,13 +10,15 @@ public interface IBulkInserter
     Task InsertAsync<T>(IKelolaDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class;
 
     /// <summary>
-    /// The same INSERT prepared once on a connection kept open, for a loop that writes batch after batch (the webhook
-    /// writer): opening a connection and preparing the statement cost more than inserting a handful of rows.
+    /// The same INSERT prepared once on a connection kept open, for writes that come in parts: batch after batch (the
+    /// webhook writer: opening a connection and preparing the statement cost more than inserting a handful of rows),
+    /// or chunks of one large insert written while the next is made. <paramref name="expectedRows"/> sizes the
+    /// connection for the whole (SQLite's page cache).
     /// </summary>
-    Task<IPreparedInsert<T>> PrepareAsync<T>(IKelolaDb db, CancellationToken ct) where T : class;
+    Task<IPreparedInsert<T>> PrepareAsync<T>(IKelolaDb db, int expectedRows, CancellationToken ct) where T : class;
 }
 
-/// <summary>A prepared INSERT on an open connection; each call writes its rows in a transaction of its own.</summary>
+/// <summary>A prepared INSERT on an open connection; each call joins the context's transaction, or runs in one of its own.</summary>
 public interface IPreparedInsert<in T> : IAsyncDisposable where T : class
 {
     Task InsertAsync(IReadOnlyList<T> rows, CancellationToken ct);

@@ -138,7 +138,7 @@ public sealed class WebhookEventWriter(IServiceScopeFactory scopes, IngestGate g
             var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
             try
             {
-                return new Session(scope, db, await bulk.PrepareAsync<InboundWebhookEvent>(db, CancellationToken.None));
+                return new Session(scope, db, await bulk.PrepareAsync<InboundWebhookEvent>(db, WebhookEventWriter.MaxBatch, CancellationToken.None));
             }
             catch
             {

@@ -13,12 +13,12 @@ public sealed class RelationalBulkInserter : IBulkInserter
     {
         if (rows.Count == 0)
             return;
-        await using var insert = await PreparedInsert<T>.OpenAsync((DbContext)db, ct);
+        await using var insert = await PreparedInsert<T>.OpenAsync((DbContext)db, rows.Count, ct);
         await insert.InsertAsync(rows, ct);
     }
 
-    public async Task<IPreparedInsert<T>> PrepareAsync<T>(IKelolaDb db, CancellationToken ct) where T : class =>
-        await PreparedInsert<T>.OpenAsync((DbContext)db, ct);
+    public async Task<IPreparedInsert<T>> PrepareAsync<T>(IKelolaDb db, int expectedRows, CancellationToken ct) where T : class =>
+        await PreparedInsert<T>.OpenAsync((DbContext)db, expectedRows, ct);
 
     private sealed class PreparedInsert<T> : IPreparedInsert<T> where T : class
     {
@@ -32,32 +32,41 @@ public sealed class RelationalBulkInserter : IBulkInserter
         private readonly DbContext _context;
         private readonly ModelCommand<T> _command;
         private readonly List<(IClrPropertyGetter Get, Action<object?> Set)> _bindings;
+        private long? _cacheSizeBefore;
 
         private PreparedInsert(DbContext context, ModelCommand<T> command, List<(IClrPropertyGetter, Action<object?>)> bindings) =>
             (_context, _command, _bindings) = (context, command, bindings);
 
         /// <summary>Opens the context's connection (closed again on dispose) and prepares the INSERT on it.</summary>
-        public static async Task<PreparedInsert<T>> OpenAsync(DbContext context, CancellationToken ct)
+        public static async Task<PreparedInsert<T>> OpenAsync(DbContext context, int expectedRows, CancellationToken ct)
         {
             await context.Database.OpenConnectionAsync(ct);
             var command = new ModelCommand<T>(context);
+            var insert = (PreparedInsert<T>?)null;
             try
             {
                 var columns = command.Columns();
                 var bindings = columns.Select((c, i) => (c.Property.GetGetter(), command.Parameter($"@p{i}", c.Property))).ToList();
                 await command.PrepareAsync($"INSERT INTO {command.Table} ({string.Join(", ", columns.Select(c => c.Column))}) " +
                                            $"VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})", ct);
-                return new PreparedInsert<T>(context, command, bindings);
+                insert = new PreparedInsert<T>(context, command, bindings);
+                if (expectedRows >= WideCacheFromRows)
+                    await insert.WidenSqliteCacheAsync(ct);
+                return insert;
             }
             catch
             {
-                await command.DisposeAsync();
-                await context.Database.CloseConnectionAsync();
+                if (insert is not null)
+                    await insert.DisposeAsync();
+                else
+                {
+                    await command.DisposeAsync();
+                    await context.Database.CloseConnectionAsync();
+                }
                 throw;
             }
         }
 
-        /// <summary>Joins the context's transaction when there is one (rows written together with other changes), else its own.</summary>
         public async Task InsertAsync(IReadOnlyList<T> rows, CancellationToken ct)
         {
             if (rows.Count == 0)
@@ -65,41 +74,40 @@ public sealed class RelationalBulkInserter : IBulkInserter
             var own = _context.Database.CurrentTransaction is null ? await _context.Database.BeginTransactionAsync(ct) : null;
             await using var ownScope = own;
             _command.Enlist(_context.Database.CurrentTransaction?.GetDbTransaction());
-            var cacheSize = rows.Count >= WideCacheFromRows ? await WidenSqliteCacheAsync(ct) : null;
-            try
+            foreach (var row in rows)
             {
-                foreach (var row in rows)
-                {
-                    foreach (var (get, set) in _bindings)
-                        set(get.GetClrValue(row));
-                    await _command.ExecuteAsync(ct);
-                }
-                if (own is not null)
-                    await own.CommitAsync(ct);
+                foreach (var (get, set) in _bindings)
+                    set(get.GetClrValue(row));
+                await _command.ExecuteAsync(ct);
             }
-            finally
-            {
-                if (cacheSize is not null)
-                    await SetSqliteCacheAsync(cacheSize.Value, CancellationToken.None);
-            }
+            if (own is not null)
+                await own.CommitAsync(ct);
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _command.DisposeAsync();
-            await _context.Database.CloseConnectionAsync();
+            try
+            {
+                if (_cacheSizeBefore is { } size)
+                    await SetSqliteCacheAsync(size, CancellationToken.None);
+            }
+            finally
+            {
+                await _command.DisposeAsync();
+                await _context.Database.CloseConnectionAsync();
+            }
         }
 
-        private async Task<long?> WidenSqliteCacheAsync(CancellationToken ct)
+        private async Task WidenSqliteCacheAsync(CancellationToken ct)
         {
             if (_context.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) != true)
-                return null;
+                return;
             await using var read = _context.Database.GetDbConnection().CreateCommand();
             read.Transaction = _context.Database.CurrentTransaction?.GetDbTransaction();
             read.CommandText = "PRAGMA cache_size;";
             var current = Convert.ToInt64(await read.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
             await SetSqliteCacheAsync(-BulkCacheKiB, ct);
-            return current;
+            _cacheSizeBefore = current;
         }
 
         private async Task SetSqliteCacheAsync(long size, CancellationToken ct)

@@ -50,6 +50,23 @@ public class BroadcastDispatchTests
         Assert.Equal((BroadcastStatus.Completed, 0, 2), (b.Status, b.PendingCount, b.SentCount));
     }
 
+    // Recipients are rendered on a pool thread and inserted in chunks as they come: several chunks, one transaction.
+    [Fact]
+    public async Task Create_OfSeveralThousand_WritesEveryRecipientOnceInAudienceOrder()
+    {
+        await using var host = await BroadcastHost.CreateAsync(Fast());
+        var created = await host.CreateAsync(host.Request(Numbers(4_500), text: "{Halo|Hai} {name|Kak}"));
+
+        Assert.Equal((4_500, 0), (created.Recipients, created.Skipped));
+        var rows = await host.RecipientsAsync(created.BroadcastId!.Value);
+        Assert.Equal(Enumerable.Range(0, 4_500), rows.Select(r => r.Sequence));
+        Assert.Equal(Enumerable.Range(0, 4_500).Select(i => $"+62812{3000000 + i}"), rows.Select(r => r.Phone));
+        Assert.Equal(4_500, rows.Select(r => r.IdempotencyKey).Distinct().Count());
+        var b = await host.BroadcastAsync(created.BroadcastId.Value);
+        Assert.All(rows, r => Assert.Contains(r.RenderedText, new[] { "Halo Kak", "Hai Kak" }.Select(t => WatermarkService.Append(t, b.WatermarkFooter))));
+        Assert.Equal((4_500, 4_500, 0), (b.TotalRecipients, b.PendingCount, b.SkippedCount));
+    }
+
     [Fact]
     public async Task Create_ClampsPacingToThePolicy_AndAppendsTheWatermark()
     {
