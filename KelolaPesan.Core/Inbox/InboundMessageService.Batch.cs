@@ -106,15 +106,21 @@ public sealed partial class InboundMessageService
     private async Task StoreAsync(IKelolaDb db, Guid workspaceId, List<(Message Message, string Preview)> stored, CancellationToken ct)
     {
         await bulk.InsertAsync(db, stored.Select(s => s.Message).ToList(), ct);
-        var newUnreadChats = await counters.BumpAsync(db, stored.GroupBy(s => s.Message.ChatId).Select(perChat =>
+        await CountInboundAsync(db, workspaceId, stored.GroupBy(s => s.Message.ChatId).Select(perChat =>
         {
             // One at a time, each message moved the preview forward if not older; the last one not older wins.
             var latest = perChat.Aggregate((a, b) => b.Message.SentAt >= a.Message.SentAt ? b : a);
             return new ChatBump(perChat.Key, perChat.Count(), perChat.Last().Message.SentAt, latest.Message.SentAt, latest.Preview);
         }).ToList(), ct);
-        var total = stored.Count;
+    }
+
+    /// <summary>Moves the chats' counters and the workspace's unread counters for newly stored inbound messages (in the caller's transaction).</summary>
+    private async Task CountInboundAsync(IKelolaDb db, Guid workspaceId, IReadOnlyList<ChatBump> bumps, CancellationToken ct)
+    {
+        var newUnreadChats = await counters.BumpAsync(db, bumps, ct);
+        var messages = bumps.Sum(b => b.Count);
         await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s
-            .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + total)
+            .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + messages)
             .SetProperty(w => w.UnreadChats, w => w.UnreadChats + newUnreadChats), ct);
     }
 }

@@ -92,10 +92,7 @@ public sealed partial class InboundMessageService(
 
             if (inbound)
             {
-                var newUnreadChats = await counters.BumpAsync(db, [new ChatBump(chat.Id, 1, sentAt, sentAt, preview)], ct);
-                await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s
-                    .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + 1)
-                    .SetProperty(w => w.UnreadChats, w => w.UnreadChats + newUnreadChats), ct);
+                await CountInboundAsync(db, workspaceId, [new ChatBump(chat.Id, 1, sentAt, sentAt, preview)], ct);
             }
             else
             {
