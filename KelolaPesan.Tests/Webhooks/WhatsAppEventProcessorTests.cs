@@ -18,10 +18,7 @@ public sealed class WhatsAppEventProcessorTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await CoreServiceHost.CreateAsync();
-        _workspace = new Workspace { TenantId = _host.TenantId, Name = "Toko", ExternalSessionId = "kp-test-" + Guid.NewGuid().ToString("N") };
-        await using var db = _host.Database.CreateSystem();
-        db.Workspaces.Add(_workspace);
-        await db.SaveChangesAsync();
+        _workspace = await _host.AddWorkspaceAsync();
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();

@@ -78,6 +78,16 @@ public sealed class CoreServiceHost : IAsyncDisposable
         return await action(scope.ServiceProvider);
     }
 
+    /// <summary>A stored workspace of the host's tenant, with a gateway session name of its own.</summary>
+    public async Task<Core.Workspaces.Workspace> AddWorkspaceAsync(string name = "Toko")
+    {
+        var workspace = new Core.Workspaces.Workspace { TenantId = TenantId, Name = name, ExternalSessionId = "kp-test-" + Guid.NewGuid().ToString("N") };
+        await using var db = Database.CreateSystem();
+        db.Workspaces.Add(workspace);
+        await db.SaveChangesAsync();
+        return workspace;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
