@@ -55,8 +55,7 @@ public sealed class WebhookEventWriter(IServiceScopeFactory scopes, IngestGate g
                 // The batch could not be stored together: each row on its own, so one bad row fails only its request.
                 // The session's connection may be what failed: the next batch opens a fresh one.
                 logger.LogInformation(ex, "Storing {Count} webhook events together failed (a redelivery?); storing them one by one", batch.Count);
-                if (session is not null)
-                    await session.DisposeAsync();
+                await CloseAsync(session);
                 session = null;
                 using (await gate.EnterAsync())
                 {
@@ -66,8 +65,21 @@ public sealed class WebhookEventWriter(IServiceScopeFactory scopes, IngestGate g
             }
             batch.Clear();
         }
-        if (session is not null)
-            await session.DisposeAsync();
+        await CloseAsync(session);
+    }
+
+    /// <summary>A broken connection may fail to close too; that must not end the loop every webhook waits on.</summary>
+    private async Task CloseAsync(Session? session)
+    {
+        try
+        {
+            if (session is not null)
+                await session.DisposeAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Closing the webhook writer's connection failed");
+        }
     }
 
     /// <summary>
