@@ -91,15 +91,17 @@ public sealed class OutgoingWebhookService(IKelolaDbFactory dbFactory, ISecretPr
     public const string DeliveryHeader = "X-Kelola-Delivery";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Stores a delivery for every active subscription of the tenant taking this event; returns how many.</summary>
     /// <summary>The event names the tenant's active subscriptions want.</summary>
     public async Task<IReadOnlyList<string>> SubscribedEventsAsync(Guid tenantId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(tenantId);
         var lists = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.IsActive).Select(s => s.Events).ToListAsync(ct);
-        return lists.SelectMany(e => e.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct().ToList();
+        return lists.SelectMany(EventsOf).Distinct().ToList();
     }
 
+    private static string[] EventsOf(string events) => events.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Stores a delivery for every active subscription of the tenant taking this event; returns how many.</summary>
     public async Task<int> EnqueueAsync(Guid tenantId, string eventName, object data, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(tenantId);
@@ -107,7 +109,7 @@ public sealed class OutgoingWebhookService(IKelolaDbFactory dbFactory, ISecretPr
             .Select(s => new { s.Id, s.Events }).ToListAsync(ct);
         var now = clock.GetUtcNow();
         var count = 0;
-        foreach (var s in subscriptions.Where(s => s.Events.Split(',').Contains(eventName)))
+        foreach (var s in subscriptions.Where(s => EventsOf(s.Events).Contains(eventName)))
         {
             var delivery = new WebhookDelivery
             {

@@ -36,6 +36,9 @@ public class CommentAutomation : Entity, IWorkspaceOwned, ISoftDeletable
 /// <summary>The reply of one automation to one comment: unique per (automation, comment), so it happens once.</summary>
 public class CommentReply : Entity, IWorkspaceOwned
 {
+    /// <summary>A rendered reply: the template's limit plus room for the commenter's name in its placeholders.</summary>
+    public const int MessageMaxLength = CommentAutomation.ReplyMaxLength + 500;
+
     public Guid TenantId { get; set; }
     public Guid WorkspaceId { get; set; }
     public Guid AutomationId { get; set; }

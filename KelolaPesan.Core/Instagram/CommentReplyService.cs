@@ -21,6 +21,10 @@ public sealed class CommentReplyService(
     TimeProvider clock,
     ILogger<CommentReplyService> logger)
 {
+    private const string ExpiredError = "The comment is more than 7 days old; Instagram no longer accepts a private reply.";
+
+    private static bool Expired(DateTimeOffset commentedAt, DateTimeOffset now) => now - commentedAt > CommentAutomation.PrivateReplyWindow;
+
     public const int MaxAttempts = 6;
 
     /// <summary>How long a claimed row is left alone by other senders while its call runs.</summary>
@@ -41,18 +45,18 @@ public sealed class CommentReplyService(
                 return;
             var ids = matching.Select(a => a.Id).ToList();
             var existing = await db.CommentReplies.Where(r => r.CommentId == commentId && ids.Contains(r.AutomationId)).Select(r => r.AutomationId).ToListAsync(ct);
-            var expired = clock.GetUtcNow() - comment.CommentedAt > CommentAutomation.PrivateReplyWindow;
+            var expired = Expired(comment.CommentedAt, clock.GetUtcNow());
             foreach (var automation in matching.Where(a => !existing.Contains(a.Id)))
             {
                 var reply = new CommentReply
                 {
                     TenantId = tenantId, WorkspaceId = workspaceId, AutomationId = automation.Id, CommentId = commentId,
-                    PrivateReplyMessage = Limit(CommentAutomationMatcher.Render(automation.PrivateReplyTemplate, comment.CommenterUsername), CommentAutomation.ReplyMaxLength + 500),
+                    PrivateReplyMessage = Limit(CommentAutomationMatcher.Render(automation.PrivateReplyTemplate, comment.CommenterUsername), CommentReply.MessageMaxLength),
                     // Public replies go under top-level comments only.
                     PublicReplyText = automation.PublicReplyTemplate is { Length: > 0 } pub && comment.ParentCommentId is null
-                        ? Limit(CommentAutomationMatcher.Render(pub, comment.CommenterUsername), CommentAutomation.ReplyMaxLength + 500) : null,
+                        ? Limit(CommentAutomationMatcher.Render(pub, comment.CommenterUsername), CommentReply.MessageMaxLength) : null,
                     Status = expired ? CommentReplyStatus.Expired : CommentReplyStatus.Queued,
-                    Error = expired ? "The comment is more than 7 days old; Instagram no longer accepts a private reply." : null,
+                    Error = expired ? ExpiredError : null,
                 };
                 db.CommentReplies.Add(reply);
                 try
@@ -99,7 +103,7 @@ public sealed class CommentReplyService(
         {
             await using var db = dbFactory.CreateForTenant(tenantId);
             var account = await db.InstagramAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.WorkspaceId == workspaceId, ct);
-            if (account is not { Status: InstagramConnectionStatus.Connected } || accounts.ReadToken(account) is not { } token)
+            if (account is null || accounts.ReadToken(account) is not { } token)
                 return 0;
             var now = clock.GetUtcNow();
             var used = await db.CommentReplies.CountAsync(r => r.WorkspaceId == workspaceId && r.LastAttemptAt > now - TimeSpan.FromHours(1), ct);
@@ -114,11 +118,11 @@ public sealed class CommentReplyService(
                 .Take(budget).ToListAsync(ct);
             foreach (var row in due)
             {
-                if (now - row.CommentedAt > CommentAutomation.PrivateReplyWindow)
+                if (Expired(row.CommentedAt, now))
                 {
                     await db.CommentReplies.Where(r => r.Id == row.Id && r.Status == CommentReplyStatus.Queued).ExecuteUpdateAsync(s => s
                         .SetProperty(r => r.Status, CommentReplyStatus.Expired)
-                        .SetProperty(r => r.Error, "The comment is more than 7 days old; Instagram no longer accepts a private reply."), ct);
+                        .SetProperty(r => r.Error, ExpiredError), ct);
                     changed = true;
                     continue;
                 }

@@ -107,7 +107,7 @@ public sealed class InstagramEventProcessor(
     private async Task HandleCommentAsync(InstagramAccount account, InstagramCommentItem item, CancellationToken ct)
     {
         // Our own comments (public replies included) are never stored or answered: no reply loops.
-        if (item.FromId == item.AccountId || item.FromId == account.InstagramUserId)
+        if (item.FromId == account.InstagramUserId)
             return;
         var stored = false;
         await using (var db = dbFactory.CreateForTenant(account.TenantId))

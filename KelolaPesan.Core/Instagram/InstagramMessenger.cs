@@ -11,7 +11,7 @@ public sealed class InstagramMessenger(IKelolaDbFactory dbFactory, IInstagramGra
         InstagramAccount? account;
         await using (var db = dbFactory.CreateForTenant(tenantId))
             account = await db.InstagramAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.WorkspaceId == workspaceId, ct);
-        if (account is not { Status: InstagramConnectionStatus.Connected } || accounts.ReadToken(account) is not { } token)
+        if (account is null || accounts.ReadToken(account) is not { } token)
             throw new InvalidOperationException("The workspace has no connected Instagram account.");
         try
         {

@@ -9,9 +9,6 @@ public static class InstagramSignature
     public const string Header = "X-Hub-Signature-256";
     private const string Prefix = "sha256=";
 
-    public static string Sign(byte[] body, string appSecret) =>
-        Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), body));
-
     public static bool Verify(byte[] body, string? appSecret, string? header)
     {
         if (string.IsNullOrEmpty(appSecret) || header is null || !header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))

@@ -10,9 +10,6 @@ public static class InstagramWindow
     public const int MaxTextBytes = 1000;
 
     public static bool IsOpen(DateTimeOffset? lastInboundAt, DateTimeOffset now) => lastInboundAt is { } at && now - at < Length;
-
-    /// <summary>When the window closes, or null when it never opened.</summary>
-    public static DateTimeOffset? ClosesAt(DateTimeOffset? lastInboundAt) => lastInboundAt + Length;
 }
 
 /// <summary>The customer's last message is more than 24 hours old: Instagram refuses replies until they write again.</summary>

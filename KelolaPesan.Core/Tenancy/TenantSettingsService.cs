@@ -10,7 +10,7 @@ namespace KelolaPesan.Core.Tenancy;
 /// The current tenant's own settings. Everyone who may open the page reads them; only the owner changes them,
 /// checked here so no other caller (API, another page) can skip it.
 /// </summary>
-public sealed class TenantSettingsService(IKelolaDbFactory dbFactory, ITenantContext tenantContext, AuditLog audit)
+public sealed class TenantSettingsService(IKelolaDbFactory dbFactory, ITenantContext tenantContext, LicenceQuota quota, AuditLog audit)
 {
     private static readonly TenantSettingsValidator Validator = new();
 
@@ -23,14 +23,13 @@ public sealed class TenantSettingsService(IKelolaDbFactory dbFactory, ITenantCon
             .Select(t => new { t.Name, t.TimeZone, t.PhoneRegion, t.LicenceId }).FirstOrDefaultAsync(ct);
         if (tenant is null)
             return null;
-        var workspaces = await db.Workspaces.CountAsync(ct);
+        var (used, max) = await quota.WorkspaceQuotaAsync(tenantId, ct);
 
         // Licences are platform rows a tenant context cannot read; a system context reads only this tenant's own licence.
         await using var system = dbFactory.CreateSystem();
         var licence = await system.Licences.AsNoTracking().Where(l => l.Id == tenant.LicenceId)
-            .Select(l => new { l.Name, l.ExpiresAt, l.MaxWorkspaces }).FirstOrDefaultAsync(ct);
-        return new TenantSettingsView(tenant.Name, tenant.TimeZone, tenant.PhoneRegion,
-            licence?.Name ?? "", licence?.ExpiresAt, licence?.MaxWorkspaces ?? 0, workspaces);
+            .Select(l => new { l.Name, l.ExpiresAt }).FirstOrDefaultAsync(ct);
+        return new TenantSettingsView(tenant.Name, tenant.TimeZone, tenant.PhoneRegion, licence?.Name ?? "", licence?.ExpiresAt, max, used);
     }
 
     /// <summary>Validates and stores the settings; refuses anyone but the tenant's owner.</summary>

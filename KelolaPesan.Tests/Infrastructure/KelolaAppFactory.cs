@@ -63,16 +63,15 @@ public class KelolaAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return this;
     }
 
-    public async Task StartAsync()
+    public Task StartAsync()
     {
         if (_baseUrl is null)
         {
-            // Started on a pool thread, so the host's background services (webhook processor, workers) do not
-            // capture xunit's synchronisation context and queue behind the tests for its few threads.
-            await Task.Run(StartServer);
+            StartServer();
             var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
             _baseUrl = addresses.First().TrimEnd('/');
         }
+        return Task.CompletedTask;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

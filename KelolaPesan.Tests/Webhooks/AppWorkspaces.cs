@@ -39,9 +39,7 @@ public static class AppWorkspaces
     }
 
     /// <summary>Waits for background processing: polls until the condition holds, fails after the timeout.</summary>
-    // Generous: in a full run on 2 busy cores the first webhook of a freshly started app host waited more than 15 s
-    // (no error logged) while the JIT and EF compiled its path; a passing condition returns at once anyway.
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, double seconds = 60)
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, double seconds = 15)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())

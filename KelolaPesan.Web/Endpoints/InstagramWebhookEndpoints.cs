@@ -7,8 +7,6 @@ namespace KelolaPesan.Web.Endpoints;
 
 public static class InstagramWebhookEndpoints
 {
-    public const int MaxBodyBytes = 1024 * 1024;
-
     public static IEndpointRouteBuilder MapInstagramWebhooks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/webhooks/instagram").AllowAnonymous().DisableAntiforgery();
@@ -28,13 +26,9 @@ public static class InstagramWebhookEndpoints
     private static async Task<Results<Ok, UnauthorizedHttpResult, BadRequest<string>>> ReceiveAsync(
         HttpRequest request, InstagramWebhookIngest ingest, InstagramWebhookQueue queue, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        if (await WebhookBody.ReadAsync(request, ct) is not { } body)
             return TypedResults.BadRequest("The body is too large.");
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, ct);
-        if (buffer.Length > MaxBodyBytes)
-            return TypedResults.BadRequest("The body is too large.");
-        var result = await ingest.VerifyAndStoreAsync(buffer.ToArray(), request.Headers[InstagramSignature.Header], ct);
+        var result = await ingest.VerifyAndStoreAsync(body, request.Headers[InstagramSignature.Header], ct);
         if (result.Outcome == WebhookIngestOutcome.Rejected)
             return TypedResults.Unauthorized();
         if (result is { Outcome: WebhookIngestOutcome.Stored, EventId: { } id })

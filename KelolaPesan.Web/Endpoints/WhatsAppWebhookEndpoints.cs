@@ -7,9 +7,6 @@ namespace KelolaPesan.Web.Endpoints;
 
 public static class WhatsAppWebhookEndpoints
 {
-    /// <summary>Largest webhook body accepted; media travels by URL, never inline.</summary>
-    public const int MaxBodyBytes = 1024 * 1024;
-
     public static IEndpointRouteBuilder MapWhatsAppWebhooks(this IEndpointRouteBuilder app)
     {
         app.MapPost("/webhooks/whatsapp", ReceiveAsync).AllowAnonymous().DisableAntiforgery();
@@ -25,15 +22,10 @@ public static class WhatsAppWebhookEndpoints
     {
         if (workspace is not { } workspaceId)
             return TypedResults.Unauthorized();
-        if (request.ContentLength > MaxBodyBytes)
+        if (await WebhookBody.ReadAsync(request, ct) is not { } body)
             return TypedResults.BadRequest("The body is too large.");
 
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, ct);
-        if (buffer.Length > MaxBodyBytes)
-            return TypedResults.BadRequest("The body is too large.");
-
-        var result = await ingest.VerifyAndStoreAsync(workspaceId, buffer.ToArray(),
+        var result = await ingest.VerifyAndStoreAsync(workspaceId, body,
             request.Headers[WebhookSignature.HmacHeader], request.Headers[WebhookSignature.AlgorithmHeader], ct);
         if (result.Outcome == WebhookIngestOutcome.Rejected)
             return TypedResults.Unauthorized();

@@ -1,17 +1,9 @@
-using System.Threading.Channels;
 using KelolaPesan.Core.Instagram;
 
 namespace KelolaPesan.Web.Webhooks;
 
-/// <summary>Ids of stored Instagram events waiting for the worker. Only a hint: the rows are the truth, swept at start-up.</summary>
-public sealed class InstagramWebhookQueue
-{
-    private readonly Channel<Guid> _channel = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
-
-    public void Enqueue(Guid eventId) => _channel.Writer.TryWrite(eventId);
-
-    public ChannelReader<Guid> Reader => _channel.Reader;
-}
+/// <summary>The same queue for stored Instagram events, a service of its own so the two workers each read theirs.</summary>
+public sealed class InstagramWebhookQueue : WebhookEventQueue;
 
 /// <summary>
 /// Processes stored Instagram webhooks after they were answered, one at a time in arrival order, plus a sweep at

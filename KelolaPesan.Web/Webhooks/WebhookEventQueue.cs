@@ -2,8 +2,8 @@ using System.Threading.Channels;
 
 namespace KelolaPesan.Web.Webhooks;
 
-/// <summary>Ids of stored events waiting for the processor. Only a hint: the rows are the truth, swept at start-up.</summary>
-public sealed class WebhookEventQueue
+/// <summary>Ids of stored WhatsApp events waiting for the processor. Only a hint: the rows are the truth, swept at start-up.</summary>
+public class WebhookEventQueue
 {
     private readonly Channel<Guid> _channel = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
 

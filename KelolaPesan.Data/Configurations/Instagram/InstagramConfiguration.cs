@@ -76,9 +76,9 @@ public class CommentReplyConfiguration : IEntityTypeConfiguration<CommentReply>
     public void Configure(EntityTypeBuilder<CommentReply> b)
     {
         b.Property(x => x.CommentId).HasMaxLength(InstagramAccount.IdMaxLength);
-        b.Property(x => x.PrivateReplyMessage).HasMaxLength(CommentAutomation.ReplyMaxLength + 500);
+        b.Property(x => x.PrivateReplyMessage).HasMaxLength(CommentReply.MessageMaxLength);
         b.Property(x => x.ExternalMessageId).HasMaxLength(200);
-        b.Property(x => x.PublicReplyText).HasMaxLength(CommentAutomation.ReplyMaxLength + 500);
+        b.Property(x => x.PublicReplyText).HasMaxLength(CommentReply.MessageMaxLength);
         b.Property(x => x.PublicReplyId).HasMaxLength(InstagramAccount.IdMaxLength);
         b.Property(x => x.Error).HasMaxLength(1000);
         b.HasOne<CommentAutomation>().WithMany().HasForeignKey(x => x.AutomationId).OnDelete(DeleteBehavior.Cascade);
