@@ -15,4 +15,7 @@ public class AdminUser : Entity
     public DateTimeOffset? LastLoginAt { get; set; }
     public UiLanguage Language { get; set; } = UiLanguage.Indonesian;
     public UiTheme Theme { get; set; } = UiTheme.Light;
+
+    /// <inheritdoc cref="AppUser.SecurityStamp"/>
+    public string SecurityStamp { get; set; } = Accounts.SecurityStamp.New();
 }

@@ -26,6 +26,12 @@ public class AppUser : Entity
     public UiTheme Theme { get; set; } = UiTheme.Light;
     public bool IsActive { get; set; } = true;
     public DateTimeOffset? LastLoginAt { get; set; }
+
+    /// <summary>
+    /// Changes whenever this account's access changes (password, deactivation, role, workspaces, sign-out):
+    /// a cookie or an open circuit carrying an older stamp stops working at its next revalidation.
+    /// </summary>
+    public string SecurityStamp { get; set; } = Accounts.SecurityStamp.New();
 }
 
 public enum UserRole { Agent = 0, Manager = 1, Owner = 2, AgencyOwner = 3 }

@@ -11,6 +11,7 @@ public class AdminUserConfiguration : IEntityTypeConfiguration<AdminUser>
         b.Property(x => x.Email).HasMaxLength(AdminUser.EmailMaxLength);
         b.Property(x => x.Name).HasMaxLength(AdminUser.NameMaxLength);
         b.Property(x => x.PasswordHash).HasMaxLength(200);
+        b.Property(x => x.SecurityStamp).HasMaxLength(SecurityStamp.MaxLength);
         b.HasIndex(x => x.Email).IsUnique();
     }
 }

@@ -13,6 +13,7 @@ public class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
         b.Property(x => x.DisplayName).HasMaxLength(AppUser.DisplayNameMaxLength);
         b.Property(x => x.Phone).HasMaxLength(AppUser.PhoneMaxLength);
         b.Property(x => x.PasswordHash).HasMaxLength(200);
+        b.Property(x => x.SecurityStamp).HasMaxLength(SecurityStamp.MaxLength);
         b.HasIndex(x => new { x.TenantId, x.Username }).IsUnique();
         b.HasIndex(x => new { x.AgencyId, x.Username });
     }

@@ -50,6 +50,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Theme")
                         .HasColumnType("INTEGER");
 
@@ -101,6 +106,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.Property<int>("Role")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("TenantId")
                         .HasColumnType("TEXT");
