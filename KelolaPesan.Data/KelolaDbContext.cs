@@ -28,8 +28,8 @@ namespace KelolaPesan.Data;
 public abstract class KelolaDbContext(DbContextOptions options, ITenantContext tenant)
     : DbContext(options), IKelolaDb, IDataProtectionKeyContext
 {
-    public const string TenantFilter = "Tenant";
-    public const string SoftDeleteFilter = "SoftDelete";
+    public const string TenantFilter = QueryFilters.Tenant;
+    public const string SoftDeleteFilter = QueryFilters.SoftDelete;
 
     // Read by the query filters on every query, so each context instance filters by its own tenant.
     internal Guid? CurrentTenantId => tenant.TenantId;
@@ -89,6 +89,39 @@ public abstract class KelolaDbContext(DbContextOptions options, ITenantContext t
     public DbSet<DataExport> DataExports => Set<DataExport>();
     public DbSet<DeletionRequest> DeletionRequests => Set<DeletionRequest>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public Task InTransactionAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(async ct =>
+        {
+            await work(ct);
+            return true;
+        }, cancellationToken);
+
+    /// <remarks>
+    /// Like dotnet/eShop's ResilientTransaction: the strategy owns the retries, so the begin, the work and the commit
+    /// form the unit it repeats. A retry clears the change tracker first: what the failed attempt saved was rolled back
+    /// but marked as saved in memory, and would otherwise not be written again.
+    /// </remarks>
+    public async Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        if (Database.CurrentTransaction is not null)
+            return await work(cancellationToken);
+        var attempt = 0;
+        return await Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            if (attempt++ > 0)
+                ChangeTracker.Clear();
+            await using var transaction = await Database.BeginTransactionAsync(ct);
+            var result = await work(ct);
+            await transaction.CommitAsync(ct);
+            return result;
+        }, cancellationToken);
+    }
+
+    public Task OpenConnectionAsync(CancellationToken cancellationToken = default) => Database.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>None by default; <see cref="SqliteKelolaDbContext"/> has its FTS5 tables.</summary>
+    public virtual IChatTextIndex? ChatTextIndex => null;
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -2,6 +2,7 @@ using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Data.Interceptors;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace KelolaPesan.Data;
 
@@ -11,16 +12,18 @@ public sealed class KelolaDbContextActivator
     private readonly DbContextOptions<SqliteKelolaDbContext>? _sqlite;
     private readonly DbContextOptions<SqlServerKelolaDbContext>? _sqlServer;
 
-    public KelolaDbContextActivator(DatabaseSettings settings, TimestampInterceptor timestamps)
+    /// <param name="extra">Further interceptors (tests inject faults with them).</param>
+    public KelolaDbContextActivator(DatabaseSettings settings, TimestampInterceptor timestamps, IEnumerable<IInterceptor>? extra = null)
     {
+        var interceptors = new IInterceptor[] { timestamps }.Concat(extra ?? []).ToArray();
         if (settings.Provider == DatabaseProvider.SqlServer)
             _sqlServer = new DbContextOptionsBuilder<SqlServerKelolaDbContext>()
                 .UseSqlServer(settings.ConnectionString, o => o.EnableRetryOnFailure())
-                .AddInterceptors(timestamps).Options;
+                .AddInterceptors(interceptors).Options;
         else
             _sqlite = new DbContextOptionsBuilder<SqliteKelolaDbContext>()
-                .UseSqlite(settings.ConnectionString)
-                .AddInterceptors(timestamps, new SqlitePragmaInterceptor()).Options;
+                .UseSqlite(settings.ConnectionString, o => o.ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d)))
+                .AddInterceptors([.. interceptors, new SqlitePragmaInterceptor()]).Options;
     }
 
     public KelolaDbContext Create(ITenantContext tenant) => _sqlServer is not null

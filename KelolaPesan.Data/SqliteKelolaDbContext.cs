@@ -8,6 +8,8 @@ namespace KelolaPesan.Data;
 public class SqliteKelolaDbContext(DbContextOptions<SqliteKelolaDbContext> options, ITenantContext tenant)
     : KelolaDbContext(options, tenant)
 {
+    public override IChatTextIndex ChatTextIndex => new Inbox.SqliteChatTextIndex(this);
+
     /// <summary>
     /// SQLite cannot compare or ORDER BY a DateTimeOffset, and the inbox sorts by time everywhere:
     /// store them as a long that orders by the UTC instant.

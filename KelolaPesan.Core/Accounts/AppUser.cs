@@ -14,7 +14,26 @@ public class AppUser : Entity
 
     public Guid? TenantId { get; set; }
     public Guid? AgencyId { get; set; }
-    public string Username { get; set; } = "";
+    /// <summary>
+    /// Setting the username (object initialisers included) also sets <see cref="NormalizedUsername"/>: the one place
+    /// both are set, so every path that creates or renames a user keeps them in step.
+    /// </summary>
+    public string Username
+    {
+        get => _username;
+        set
+        {
+            _username = value;
+            NormalizedUsername = NormalizeUsername(value);
+        }
+    }
+    private string _username = "";
+
+    /// <summary>Sign-in and the unique index per tenant compare this, never <see cref="Username"/>: case does not matter on any provider.</summary>
+    public string NormalizedUsername { get; private set; } = "";
+
+    /// <summary>How a typed username is looked up: <c>u.NormalizedUsername == AppUser.NormalizeUsername(typed)</c>.</summary>
+    public static string NormalizeUsername(string? username) => NormalizedText.Of(username);
     public string DisplayName { get; set; } = "";
     public string PasswordHash { get; set; } = "";
     public UserRole Role { get; set; }

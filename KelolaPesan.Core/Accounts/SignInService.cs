@@ -17,7 +17,8 @@ public sealed class SignInService(IKelolaDbFactory dbFactory, SignInThrottle thr
         string? licenceCode, string? username, string? password, string? ipAddress, CancellationToken cancellationToken = default)
     {
         var code = LicenceCode.TryParse(licenceCode);
-        var accountKey = $"licence:{code?.Prefix ?? licenceCode?.Trim()}:{username?.Trim()}";
+        // One account whatever the case it is typed in, so the per-account throttle counts "Ani" and "ani" together.
+        var accountKey = $"licence:{code?.Prefix ?? licenceCode?.Trim()}:{AppUser.NormalizeUsername(username)}";
         var result = await CheckLicenceUserAsync(code, username?.Trim() ?? "", password ?? "", accountKey, ipAddress, cancellationToken);
         await RecordAsync(result, accountKey, ipAddress, username?.Trim() ?? "", cancellationToken);
         return result;
@@ -67,13 +68,13 @@ public sealed class SignInService(IKelolaDbFactory dbFactory, SignInThrottle thr
     private static Task<AppUser?> TenantUserAsync(IKelolaDb db, Guid licenceId, string username, CancellationToken ct) =>
         (from t in db.Tenants
          join u in db.Users on t.Id equals u.TenantId
-         where t.LicenceId == licenceId && u.Username == username && u.Role != UserRole.AgencyOwner
+         where t.LicenceId == licenceId && u.NormalizedUsername == AppUser.NormalizeUsername(username) && u.Role != UserRole.AgencyOwner
          select u).FirstOrDefaultAsync(ct);
 
     private static Task<AppUser?> AgencyOwnerAsync(IKelolaDb db, Guid licenceId, string username, CancellationToken ct) =>
         (from a in db.Agencies
          join u in db.Users on a.Id equals u.AgencyId
-         where a.LicenceId == licenceId && u.Username == username && u.Role == UserRole.AgencyOwner
+         where a.LicenceId == licenceId && u.NormalizedUsername == AppUser.NormalizeUsername(username) && u.Role == UserRole.AgencyOwner
          select u).FirstOrDefaultAsync(ct);
 
     private async Task<SignInResult> CheckAdminAsync(string email, string password, string accountKey, string? ipAddress, CancellationToken ct)

@@ -206,13 +206,18 @@ public sealed partial class BroadcastDispatcher(
         {
             var externalId = await SendAsync(context, candidate, claim, ct);
             // The result, the counters and the budget commit together: one write per send after the claim's.
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.BroadcastRecipients.Where(r => r.Id == claim.Id && r.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Status, RecipientStatus.Sent).SetProperty(r => r.ExternalMessageId, externalId)
-                .SetProperty(r => r.SentAt, now).SetProperty(r => r.Error, (string?)null), ct);
-            await CountAsync(db, candidate.Id, pending: -1, sent: 1, ct: ct);
-            var nextSend = await SpendAsync(db, budget, candidate, now, ct);
-            await tx.CommitAsync(ct);
+            var before = (budget.SentToday, budget.SentInBatch, budget.FailureStreak, budget.NextSendAt);
+            var nextSend = await db.InTransactionAsync(async ct =>
+            {
+                // A retried attempt starts from the budget the rolled-back one began with, re-attached in full.
+                (budget.SentToday, budget.SentInBatch, budget.FailureStreak, budget.NextSendAt) = before;
+                db.SendBudgets.Update(budget);
+                await db.BroadcastRecipients.Where(r => r.Id == claim.Id && r.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.Status, RecipientStatus.Sent).SetProperty(r => r.ExternalMessageId, externalId)
+                    .SetProperty(r => r.SentAt, now).SetProperty(r => r.Error, (string?)null), ct);
+                await CountAsync(db, candidate.Id, pending: -1, sent: 1, ct: ct);
+                return await SpendAsync(db, budget, candidate, now, ct);
+            }, ct);
             return new StepResult(nextSend, Sent: true);
         }
         catch (GatewayException ex) when (IsSessionDown(ex))

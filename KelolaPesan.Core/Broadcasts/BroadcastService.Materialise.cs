@@ -15,6 +15,30 @@ public sealed partial class BroadcastService
     /// </summary>
     internal async Task<(int Total, int Skipped)> MaterialiseAsync(Broadcast broadcast, IReadOnlyList<AudienceMember> members, CancellationToken ct)
     {
+        await using (var db = dbFactory.CreateForTenant(broadcast.TenantId))
+        {
+            // Each attempt renders afresh: a retried one cannot read the channel again, and the rows (and ids) of
+            // the rolled-back attempt were never stored.
+            await db.InTransactionAsync(ct => InsertRecipientsAsync(db, broadcast, members, ct), ct);
+        }
+
+        var total = members.Count;
+        var skipped = members.Count(m => m.SkipReason is not null);
+        var pending = total - skipped;
+        await using (var db = dbFactory.CreateForTenant(broadcast.TenantId))
+        {
+            await db.Broadcasts.Where(b => b.Id == broadcast.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(b => b.TotalRecipients, b => b.TotalRecipients + total)
+                .SetProperty(b => b.PendingCount, b => b.PendingCount + pending)
+                .SetProperty(b => b.SkippedCount, b => b.SkippedCount + skipped), ct);
+        }
+        return (total, skipped);
+    }
+
+    private const int MaterialiseChunk = 2_000;
+
+    private async Task InsertRecipientsAsync(IKelolaDb db, Broadcast broadcast, IReadOnlyList<AudienceMember> members, CancellationToken ct)
+    {
         var chunks = Channel.CreateBounded<BroadcastRecipient[]>(4);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var rendering = Task.Run(async () =>
@@ -32,12 +56,9 @@ public sealed partial class BroadcastService
         }, CancellationToken.None);
         try
         {
-            await using var db = dbFactory.CreateForTenant(broadcast.TenantId);
             await using var insert = await inserter.PrepareAsync<BroadcastRecipient>(db, members.Count, ct);
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
                 await insert.InsertAsync(chunk, ct);
-            await tx.CommitAsync(ct);
         }
         finally
         {
@@ -45,21 +66,7 @@ public sealed partial class BroadcastService
             await stop.CancelAsync();
             await rendering;
         }
-
-        var total = members.Count;
-        var skipped = members.Count(m => m.SkipReason is not null);
-        var pending = total - skipped;
-        await using (var db = dbFactory.CreateForTenant(broadcast.TenantId))
-        {
-            await db.Broadcasts.Where(b => b.Id == broadcast.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.TotalRecipients, b => b.TotalRecipients + total)
-                .SetProperty(b => b.PendingCount, b => b.PendingCount + pending)
-                .SetProperty(b => b.SkippedCount, b => b.SkippedCount + skipped), ct);
-        }
-        return (total, skipped);
     }
-
-    private const int MaterialiseChunk = 2_000;
 
     private static IEnumerable<BroadcastRecipient> Recipients(Broadcast broadcast, IReadOnlyList<AudienceMember> members, DateTimeOffset now)
     {

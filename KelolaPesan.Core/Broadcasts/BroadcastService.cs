@@ -315,7 +315,7 @@ public sealed partial class BroadcastService(
 
     private async Task<string?> FooterAsync(IKelolaDb db, Tenant tenant, CancellationToken ct)
     {
-        var tier = await db.Licences.AsNoTracking().IgnoreQueryFilters().Where(l => l.Id == tenant.LicenceId).Select(l => (PolicyTier?)l.Tier).FirstOrDefaultAsync(ct);
+        var tier = await db.Licences.AsNoTracking().IgnoreQueryFilters([QueryFilters.Tenant]).Where(l => l.Id == tenant.LicenceId).Select(l => (PolicyTier?)l.Tier).FirstOrDefaultAsync(ct);
         return await watermark.FooterForAsync(tier ?? PolicyTier.Basic, ct);
     }
 }

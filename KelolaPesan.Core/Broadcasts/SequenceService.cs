@@ -51,7 +51,7 @@ public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicySe
     private async Task<(string? Footer, PolicySettings Policy)> CarrierSettingsAsync(IKelolaDb db, Guid tenantId, CancellationToken ct)
     {
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == tenantId, ct);
-        var tier = await db.Licences.AsNoTracking().IgnoreQueryFilters().Where(l => l.Id == tenant.LicenceId).Select(l => (PolicyTier?)l.Tier).FirstOrDefaultAsync(ct);
+        var tier = await db.Licences.AsNoTracking().IgnoreQueryFilters([QueryFilters.Tenant]).Where(l => l.Id == tenant.LicenceId).Select(l => (PolicyTier?)l.Tier).FirstOrDefaultAsync(ct);
         return (await watermark.FooterForAsync(tier ?? PolicyTier.Basic, ct), await policies.GetEffectiveAsync(tenantId, ct));
     }
 

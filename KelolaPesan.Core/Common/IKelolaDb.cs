@@ -14,7 +14,6 @@ using KelolaPesan.Core.Validation;
 using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace KelolaPesan.Core.Common;
 
@@ -78,9 +77,25 @@ public interface IKelolaDb : IAsyncDisposable
     DbSet<DataExport> DataExports { get; }
     DbSet<DeletionRequest> DeletionRequests { get; }
 
-    DatabaseFacade Database { get; }
-
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The one way to run a transaction: <paramref name="work"/> runs between begin and commit inside the provider's
+    /// execution strategy, which refuses hand-opened transactions and retries the whole unit on a transient fault
+    /// (docs/adr/0009-transactions-and-sql-server.md). The work may therefore run more than once: it adds, re-reads
+    /// or re-attaches inside itself whatever it writes (a retry starts from an empty change tracker) and keeps no
+    /// in-memory effect of a failed attempt. Called inside a running transaction, it joins that one.
+    /// </summary>
+    Task InTransactionAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="InTransactionAsync(Func{CancellationToken, Task}, CancellationToken)"/>
+    Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps the connection open until the context is disposed (several statements in a row without reopening it).</summary>
+    Task OpenConnectionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The provider's full-text index over chat names and message texts, or null where it has none.</summary>
+    IChatTextIndex? ChatTextIndex { get; }
 }
 
 /// <summary>Creates short-lived contexts: one per operation, never one per circuit.</summary>

@@ -33,7 +33,8 @@ public sealed partial class ContactCatalogService(IKelolaDbFactory dbFactory)
         var ws = await ContactWorkspace.LoadAsync(db, workspaceId, ct);
         if (ws is null)
             return CatalogResult.Fail("Not found.");
-        if (await db.ContactLists.AnyAsync(l => l.WorkspaceId == workspaceId && l.Name == name && l.Id != id, ct))
+        var normalized = NormalizedText.Of(name);
+        if (await db.ContactLists.AnyAsync(l => l.WorkspaceId == workspaceId && l.NormalizedName == normalized && l.Id != id, ct))
             return CatalogResult.Fail($"A list named '{name}' already exists.");
         var list = id is null ? db.ContactLists.Add(new ContactList { TenantId = ws.TenantId, WorkspaceId = workspaceId }).Entity
             : await db.ContactLists.FirstOrDefaultAsync(l => l.Id == id && l.WorkspaceId == workspaceId, ct);

@@ -9,7 +9,19 @@ public class ContactList : Entity, IWorkspaceOwned
 
     public Guid TenantId { get; set; }
     public Guid WorkspaceId { get; set; }
-    public string Name { get; set; } = "";
+    /// <summary>Also sets <see cref="NormalizedName"/>, which the unique name index and lookups compare (case-insensitively on every provider).</summary>
+    public string Name
+    {
+        get => _name;
+        set
+        {
+            _name = value;
+            NormalizedName = NormalizedText.Of(value);
+        }
+    }
+    private string _name = "";
+
+    public string NormalizedName { get; private set; } = "";
     public string? Description { get; set; }
 }
 

@@ -29,6 +29,26 @@ public class ContactFieldValue : Entity, IWorkspaceOwned
     public Guid TenantId { get; set; }
     public Guid WorkspaceId { get; set; }
     public Guid ContactId { get; set; }
+    /// <summary>
+    /// The indexed leading part of <see cref="Value"/>: the whole value (up to 1,000 characters) would make the
+    /// (FieldId, Value) key 2,016 bytes on SQL Server, over its 1,700-byte limit for an index key.
+    /// </summary>
+    public const int ValuePrefixLength = 400;
+
     public Guid FieldId { get; set; }
-    public string Value { get; set; } = "";
+
+    /// <summary>Also sets <see cref="ValuePrefix"/>.</summary>
+    public string Value
+    {
+        get => _value;
+        set
+        {
+            _value = value;
+            ValuePrefix = value.Length <= ValuePrefixLength ? value : value[..ValuePrefixLength];
+        }
+    }
+    private string _value = "";
+
+    /// <summary>The first <see cref="ValuePrefixLength"/> characters of <see cref="Value"/>: indexed with the field id.</summary>
+    public string ValuePrefix { get; private set; } = "";
 }

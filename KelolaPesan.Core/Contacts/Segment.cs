@@ -9,7 +9,19 @@ public class Segment : Entity, IWorkspaceOwned
 
     public Guid TenantId { get; set; }
     public Guid WorkspaceId { get; set; }
-    public string Name { get; set; } = "";
+    /// <summary>Also sets <see cref="NormalizedName"/>, which the unique name index and lookups compare (case-insensitively on every provider).</summary>
+    public string Name
+    {
+        get => _name;
+        set
+        {
+            _name = value;
+            NormalizedName = NormalizedText.Of(value);
+        }
+    }
+    private string _name = "";
+
+    public string NormalizedName { get; private set; } = "";
 
     /// <summary>The filter definition as JSON (lists, labels, field comparisons, dates, flags).</summary>
     public string FilterJson { get; set; } = "{}";

@@ -97,7 +97,7 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
     public async Task<string?> RevealAsync(Guid keyId, Guid userId, string password, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var hash = await db.Users.IgnoreQueryFilters().Where(u => u.Id == userId).Select(u => u.PasswordHash).FirstOrDefaultAsync(ct);
+        var hash = await db.Users.IgnoreQueryFilters([QueryFilters.Tenant]).Where(u => u.Id == userId).Select(u => u.PasswordHash).FirstOrDefaultAsync(ct);
         if (hash is null || !PasswordHashing.Verify(hash, password ?? ""))
             return null;
         var encrypted = await db.ApiKeys.Where(k => k.Id == keyId && k.Status == ApiKeyStatus.Active).Select(k => k.EncryptedKey).FirstOrDefaultAsync(ct);

@@ -5,15 +5,13 @@ namespace KelolaPesan.Core.Inbox;
 
 /// <summary>
 /// The chat list's search: a case-insensitive substring of the chat's name or of the text of any of its messages,
-/// or a number (typed in any format) that the chat's number starts or ends with. On SQLite, text is looked up in
-/// the FTS5 trigram indexes the migration keeps in step with the tables, numbers in ordinary indexes on the number
+/// or a number (typed in any format) that the chat's number starts or ends with. Where the provider has a full-text
+/// index (<see cref="IKelolaDb.ChatTextIndex"/>; SQLite's FTS5 trigram tables), text is looked up there, numbers in ordinary indexes on the number
 /// and its reversed copy (docs/adr/0006-inbox-search.md); elsewhere, and for terms shorter than a trigram, LIKE.
 /// It only narrows the chats it is given, so tenant, workspace and assignment filters apply as before.
 /// </summary>
 internal static class ChatSearch
 {
-    private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
-    private const string LikeEscape = "\\";
 
     /// <summary>A trigram index cannot answer fewer than three characters.</summary>
     internal const int MinFullTextLength = 3;
@@ -34,7 +32,7 @@ internal static class ChatSearch
         var term = Clean(search);
         if (term is null)
             return chats;
-        if (db.Database.ProviderName != SqliteProvider)
+        if (db.ChatTextIndex is not { } index)
             return Like(db, chats, term, messages: true);
         if (term.Length < MinFullTextLength)
             // One or two letters match almost every message; only names and numbers are worth looking at.
@@ -42,13 +40,7 @@ internal static class ChatSearch
 
         // Hits are counted within the chats the viewer may list (and past the page cursor), so another tenant's
         // text can neither leak nor push this search onto the slower path.
-        var nameMatch = $"DisplayName : {Phrase(term)}";
-        var textMatch = Phrase(term);
-        var textHits = await db.Database.SqlQuery<Guid>(
-                $"""
-                 SELECT "ChatId" AS "Value" FROM "ChatSearch" WHERE "ChatSearch" MATCH {nameMatch}
-                 UNION ALL SELECT "ChatId" FROM "MessageSearch" WHERE "MessageSearch" MATCH {textMatch}
-                 """)
+        var textHits = await index.ChatsContaining(term)
             .Where(id => chats.Any(c => c.Id == id))
             .Distinct().Take(collectLimit).ToListAsync(ct);
         var numberHits = new List<Guid>();
@@ -62,7 +54,7 @@ internal static class ChatSearch
             // alone: given the workspace or tenant too, SQLite (no statistics) walks that index for the ORDER BY
             // and tests every chat of the workspace against the list instead of sorting the few hits.
             var ids = textHits.Union(numberHits).ToList();
-            return db.Chats.IgnoreQueryFilters().Where(c => ids.Contains(c.Id));
+            return db.Chats.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).Where(c => ids.Contains(c.Id));
         }
         // Common term: the caller's ORDER BY ... LIMIT walks the list index and stops at the first page. LIKE folds
         // ASCII case only, where the trigram index folds all of Unicode; the difference is documented in the ADR.
@@ -75,19 +67,19 @@ internal static class ChatSearch
         var term = Clean(search);
         if (term is null)
             return chats;
-        var pattern = "%" + EscapeLike(term) + "%";
+        var pattern = LikePattern.Contains(term);
         var number = NumberTerm.Parse(term);
         var isNumber = number is not null;
         var (startFrom, startTo) = number?.Start ?? ("", "");
         var (nationalFrom, nationalTo) = number?.National ?? number?.Start ?? ("", "");
         var (endFrom, endTo) = number?.End ?? ("", "");
         // Cheap tests first: SQLite stops at the first true branch, so a name or number hit skips the messages.
-        return chats.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikeEscape)
+        return chats.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikePattern.Escape)
                                 || (isNumber && ((string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0)
                                                  || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
                                                  || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
                                                      && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
-                                || (messages && db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body, pattern, LikeEscape))));
+                                || (messages && db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body, pattern, LikePattern.Escape))));
     }
 
     private static string? Clean(string? search)
@@ -97,11 +89,5 @@ internal static class ChatSearch
             return null;
         return search.Length > ChatListQuery.SearchMaxLength ? search[..ChatListQuery.SearchMaxLength] : search;
     }
-
-    /// <summary>An FTS5 string: every character literal (a trigram phrase is a plain substring), quotes doubled.</summary>
-    internal static string Phrase(string value) => "\"" + value.Replace("\"", "\"\"") + "\"";
-
-    internal static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
 }

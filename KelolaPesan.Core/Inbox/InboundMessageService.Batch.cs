@@ -33,7 +33,7 @@ public sealed partial class InboundMessageService
         var outcomes = new InboundOutcome[batch.Count];
         await using var db = dbFactory.CreateForTenant(tenantId);
         // Open once for the reads and the write, so the ingest turn below is not spent opening a connection.
-        await db.Database.OpenConnectionAsync(ct);
+        await db.OpenConnectionAsync(ct);
         var ids = batch.Select(m => m.Id).Distinct().ToList();
         var known = (await db.Messages.Where(m => m.WorkspaceId == workspaceId && ids.Contains(m.ExternalMessageId!))
             .Select(m => m.ExternalMessageId!).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
@@ -80,13 +80,14 @@ public sealed partial class InboundMessageService
         if (stored.Count > 0 || webhookEvents is { Count: > 0 })
         {
             using (await gate.EnterAsync(ct))
-            await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
-                if (stored.Count > 0)
-                    await StoreAsync(db, workspaceId, stored, ct);
-                if (webhookEvents is { Count: > 0 })
-                    await WhatsAppEventProcessor.MarkProcessedAsync(db, tenantId, webhookEvents, now, ct);
-                await tx.CommitAsync(ct);
+                await db.InTransactionAsync(async ct =>
+                {
+                    if (stored.Count > 0)
+                        await StoreAsync(db, workspaceId, stored, ct);
+                    if (webhookEvents is { Count: > 0 })
+                        await WhatsAppEventProcessor.MarkProcessedAsync(db, tenantId, webhookEvents, now, ct);
+                }, ct);
             }
         }
         if (stored.Count > 0)

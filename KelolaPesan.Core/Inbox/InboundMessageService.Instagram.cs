@@ -29,20 +29,21 @@ public sealed partial class InboundMessageService
         };
         var preview = Limit(InboxService.Preview(message.Body.Length > 0 ? message.Body : "📎"), Chat.PreviewMaxLength);
         using (await gate.EnterAsync(ct))
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            db.Messages.Add(message);
             try
             {
-                await db.SaveChangesAsync(ct);
+                await db.InTransactionAsync(async ct =>
+                {
+                    db.Messages.Add(message);
+                    await db.SaveChangesAsync(ct);
+                    // The 24-hour window runs from LastInboundAt, which the counters never move back for a late delivery.
+                    await CountInboundAsync(db, workspaceId, [new ChatBump(chat.Id, 1, sentAt, sentAt, preview)], ct);
+                }, ct);
             }
             catch (DbUpdateException)
             {
                 return InboundOutcome.Duplicate;
             }
-            // The 24-hour window runs from LastInboundAt, which the counters never move back for a late delivery.
-            await CountInboundAsync(db, workspaceId, [new ChatBump(chat.Id, 1, sentAt, sentAt, preview)], ct);
-            await tx.CommitAsync(ct);
         }
 
         await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, chat.Id, message.Id, message.Direction));

@@ -77,30 +77,30 @@ public sealed partial class InboundMessageService(
         var preview = Limit(message.Body.Length > 0 ? message.Body : received.Media?.FileName ?? "📎", Chat.PreviewMaxLength);
         var inbound = !received.FromMe;
         using (await gate.EnterAsync(ct))
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            db.Messages.Add(message);
             try
             {
-                await db.SaveChangesAsync(ct);
+                await db.InTransactionAsync(async ct =>
+                {
+                    db.Messages.Add(message);
+                    await db.SaveChangesAsync(ct);
+                    if (inbound)
+                    {
+                        await CountInboundAsync(db, workspaceId, [new ChatBump(chat.Id, 1, sentAt, sentAt, preview)], ct);
+                    }
+                    else
+                    {
+                        await db.Chats.Where(c => c.Id == chat.Id && c.LastMessageAt <= sentAt).ExecuteUpdateAsync(s => s
+                            .SetProperty(c => c.LastMessagePreview, preview)
+                            .SetProperty(c => c.LastMessageAt, sentAt), ct);
+                    }
+                }, ct);
             }
             catch (DbUpdateException)
             {
                 // The unique (workspace, gateway id) index: the same message was stored meanwhile by a redelivery.
                 return InboundOutcome.Duplicate;
             }
-
-            if (inbound)
-            {
-                await CountInboundAsync(db, workspaceId, [new ChatBump(chat.Id, 1, sentAt, sentAt, preview)], ct);
-            }
-            else
-            {
-                await db.Chats.Where(c => c.Id == chat.Id && c.LastMessageAt <= sentAt).ExecuteUpdateAsync(s => s
-                    .SetProperty(c => c.LastMessagePreview, preview)
-                    .SetProperty(c => c.LastMessageAt, sentAt), ct);
-            }
-            await tx.CommitAsync(ct);
         }
 
         await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, chat.Id, message.Id, message.Direction));

@@ -33,23 +33,24 @@ public sealed partial class InboxService
 
             var unread = chat.UnreadCount;
             var now = clock.GetUtcNow();
-            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            var cleared = await db.InTransactionAsync(async ct =>
             {
                 // Only if no inbound message bumped the counter since it was read; otherwise read it again.
-                var cleared = await db.Chats.Where(c => c.Id == chatId && c.UnreadCount == unread)
-                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.UnreadCount, 0).SetProperty(c => c.UpdatedAt, now), ct);
-                if (cleared == 0)
-                {
-                    await tx.RollbackAsync(ct);
-                    if (attempt < 20)
-                        continue;
-                    throw new DbUpdateConcurrencyException($"Chat {chatId} kept changing while being marked read.");
-                }
+                if (await db.Chats.Where(c => c.Id == chatId && c.UnreadCount == unread)
+                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.UnreadCount, 0).SetProperty(c => c.UpdatedAt, now), ct) == 0)
+                    return false;
                 await db.Workspaces.Where(w => w.Id == chat.WorkspaceId)
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages > unread ? w.UnreadMessages - unread : 0)
                         .SetProperty(w => w.UnreadChats, w => w.UnreadChats > 0 ? w.UnreadChats - 1 : 0), ct);
-                await tx.CommitAsync(ct);
+                return true;
+            }, ct);
+            if (!cleared)
+            {
+                // Nothing was written: the empty transaction committed.
+                if (attempt < 20)
+                    continue;
+                throw new DbUpdateConcurrencyException($"Chat {chatId} kept changing while being marked read.");
             }
 
             // Read receipts are WhatsApp's: Instagram chats have no gateway session to tell.

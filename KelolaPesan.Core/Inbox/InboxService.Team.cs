@@ -46,8 +46,8 @@ public sealed partial class InboxService
             throw new ArgumentException($"A label name has 1 to {Label.NameMaxLength} characters.", nameof(name));
         await using var db = await dbFactory.CreateAsync(ct);
         var chat = await VisibleChats(db, viewer).AsNoTracking().FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
-        var lower = name.ToLower();
-        var label = await db.Labels.FirstOrDefaultAsync(l => l.WorkspaceId == chat.WorkspaceId && l.Name.ToLower() == lower, ct);
+        var normalized = NormalizedText.Of(name);
+        var label = await db.Labels.FirstOrDefaultAsync(l => l.WorkspaceId == chat.WorkspaceId && l.NormalizedName == normalized, ct);
         if (label is null)
         {
             label = new Label { TenantId = chat.TenantId, WorkspaceId = chat.WorkspaceId, Name = name };

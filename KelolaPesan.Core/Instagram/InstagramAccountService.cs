@@ -204,7 +204,7 @@ public sealed class InstagramAccountService(IKelolaDbFactory dbFactory, IInstagr
 
         await audit.WriteAsync(new AuditRecord(InstagramAuditActions.TokenExpired, AuditActorType.System, "system", null, account.TenantId,
             "Workspace", account.WorkspaceId.ToString(), Clip(reason, 500), Succeeded: false), ct);
-        var workspace = await db.Workspaces.IgnoreQueryFilters().Where(w => w.Id == account.WorkspaceId).Select(w => w.Name).FirstOrDefaultAsync(ct) ?? "";
+        var workspace = await db.Workspaces.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).Where(w => w.Id == account.WorkspaceId).Select(w => w.Name).FirstOrDefaultAsync(ct) ?? "";
         await notifier.NotifyInstagramDisconnectedAsync(account.TenantId, account.Id, workspace, account.Username, now, ct);
     }
 

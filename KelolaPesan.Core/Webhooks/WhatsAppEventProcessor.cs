@@ -116,7 +116,7 @@ public sealed class WhatsAppEventProcessor(
     /// lifted for exactly this tenant's events.
     /// </summary>
     internal static Task<int> MarkProcessedAsync(IKelolaDb db, Guid tenantId, IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken ct) =>
-        db.InboundWebhookEvents.IgnoreQueryFilters().Where(e => e.TenantId == tenantId && eventIds.Contains(e.Id)).ExecuteUpdateAsync(s => s
+        db.InboundWebhookEvents.IgnoreQueryFilters([QueryFilters.Tenant]).Where(e => e.TenantId == tenantId && eventIds.Contains(e.Id)).ExecuteUpdateAsync(s => s
             .SetProperty(e => e.Attempts, e => e.Attempts + 1)
             .SetProperty(e => e.Error, (string?)null)
             .SetProperty(e => e.ProcessedAt, now), ct);

@@ -31,10 +31,28 @@ internal sealed class ModelCommand<T> : IAsyncDisposable
 
     public string Column(string property) => _sql.DelimitIdentifier(Property(property).GetColumnName(_table)!);
 
-    /// <summary>The mapped columns, in model order, with their delimited names.</summary>
+    /// <summary>
+    /// The columns an INSERT writes, in model order, with their delimited names: every mapped column except those the
+    /// database fills itself (computed columns, SQL Server's clustering identity).
+    /// </summary>
     public IReadOnlyList<(IProperty Property, string Column)> Columns() =>
-        _entity.GetProperties().Select(p => (Property: p, Name: p.GetColumnName(_table)))
+        _entity.GetProperties()
+            .Where(p => p.GetBeforeSaveBehavior() != PropertySaveBehavior.Ignore)
+            .Select(p => (Property: p, Name: p.GetColumnName(_table)))
             .Where(c => c.Name is not null).Select(c => (c.Property, _sql.DelimitIdentifier(c.Name!))).ToList();
+
+    /// <summary>The parameters added so far (tests read their types and sizes without a server).</summary>
+    internal DbParameterCollection Parameters => _command.Parameters;
+
+    /// <summary>Adds one parameter per <see cref="Columns"/> entry; returns the INSERT's text and each column's getter and setter.</summary>
+    public (string Sql, List<(IClrPropertyGetter Get, Action<object?> Set)> Bindings) BindInsert()
+    {
+        var columns = Columns();
+        var bindings = columns.Select((c, i) => (c.Property.GetGetter(), Parameter($"@p{i}", c.Property))).ToList();
+        var sql = $"INSERT INTO {Table} ({string.Join(", ", columns.Select(c => c.Column))}) " +
+                  $"VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
+        return (sql, bindings);
+    }
 
     /// <summary>Adds a parameter typed like <paramref name="property"/>'s column; the returned setter converts a CLR value.</summary>
     public Action<object?> Parameter(string name, string property) => Parameter(name, Property(property));
@@ -47,6 +65,7 @@ internal sealed class ModelCommand<T> : IAsyncDisposable
     {
         var mapping = (RelationalTypeMapping)property.GetRelationalTypeMapping();
         var parameter = mapping.CreateParameter(_command, name, null, property.IsNullable);
+        SizeFromColumn(parameter, mapping, property);
         _command.Parameters.Add(parameter);
         var converter = mapping.Converter;
         object? lastClr = null;
@@ -59,6 +78,21 @@ internal sealed class ModelCommand<T> : IAsyncDisposable
             (lastClr, hasLast) = (value, true);
         };
     }
+
+    /// <summary>
+    /// A parameter made once and re-bound per row keeps the size it was made with. Made with a null value, SqlClient's
+    /// would be 4,000 characters even for nvarchar(max), and every longer value would be cut silently; so text and
+    /// binary parameters take the column's size: its length, or -1 (max) when it has none.
+    /// </summary>
+    private static void SizeFromColumn(DbParameter parameter, RelationalTypeMapping mapping, IProperty property)
+    {
+        var stored = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+        if (stored != typeof(string) && stored != typeof(byte[]))
+            return;
+        parameter.Size = property.GetMaxLength() is { } length && length > 0 && !IsMax(mapping.StoreType) ? length : -1;
+    }
+
+    private static bool IsMax(string storeType) => storeType.Contains("(max)", StringComparison.OrdinalIgnoreCase);
 
     // DateTimeOffset.Equals compares instants only: a value with another offset must still be converted (SQL Server keeps the offset).
     private static bool Same(object? a, object? b) =>

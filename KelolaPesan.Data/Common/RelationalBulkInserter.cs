@@ -45,10 +45,8 @@ public sealed class RelationalBulkInserter : IBulkInserter
             var insert = (PreparedInsert<T>?)null;
             try
             {
-                var columns = command.Columns();
-                var bindings = columns.Select((c, i) => (c.Property.GetGetter(), command.Parameter($"@p{i}", c.Property))).ToList();
-                await command.PrepareAsync($"INSERT INTO {command.Table} ({string.Join(", ", columns.Select(c => c.Column))}) " +
-                                           $"VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})", ct);
+                var (sql, bindings) = command.BindInsert();
+                await command.PrepareAsync(sql, ct);
                 insert = new PreparedInsert<T>(context, command, bindings);
                 if (expectedRows >= WideCacheFromRows)
                     await insert.WidenSqliteCacheAsync(ct);
@@ -71,17 +69,17 @@ public sealed class RelationalBulkInserter : IBulkInserter
         {
             if (rows.Count == 0)
                 return;
-            var own = _context.Database.CurrentTransaction is null ? await _context.Database.BeginTransactionAsync(ct) : null;
-            await using var ownScope = own;
-            _command.Enlist(_context.Database.CurrentTransaction?.GetDbTransaction());
-            foreach (var row in rows)
+            // Joins the caller's transaction, or runs in one of its own (re-runnable: nothing is tracked).
+            await ((IKelolaDb)_context).InTransactionAsync(async ct =>
             {
-                foreach (var (get, set) in _bindings)
-                    set(get.GetClrValue(row));
-                await _command.ExecuteAsync(ct);
-            }
-            if (own is not null)
-                await own.CommitAsync(ct);
+                _command.Enlist(_context.Database.CurrentTransaction?.GetDbTransaction());
+                foreach (var row in rows)
+                {
+                    foreach (var (get, set) in _bindings)
+                        set(get.GetClrValue(row));
+                    await _command.ExecuteAsync(ct);
+                }
+            }, ct);
         }
 
         public async ValueTask DisposeAsync()

@@ -57,6 +57,23 @@ public sealed class SignInServiceTests : IAsyncLifetime
         Assert.True((await _signIn.SignInWithLicenceAsync(typed, "ani", Password, null)).Succeeded);
     }
 
+    [Fact]
+    public async Task TheUsername_IsMatchedWhateverItsCase_OnEveryProvider()
+    {
+        // SQLite compares text case-sensitively and SQL Server (by default) does not: the stored normalised form decides.
+        Assert.True((await _signIn.SignInWithLicenceAsync(_code.Code, " ANI ", Password, null)).Succeeded);
+    }
+
+    [Fact]
+    public async Task TwoUsernames_DifferingOnlyInCase_CannotBothExist_InOneTenant()
+    {
+        await using var db = _db.CreateSystem();
+        var tenantId = (await db.Users.SingleAsync()).TenantId;
+        db.Users.Add(new AppUser { TenantId = tenantId, Username = "Ani", DisplayName = "Ani lagi", Role = UserRole.Agent });
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+    }
+
     [Theory]
     [InlineData("code")]
     [InlineData("user")]

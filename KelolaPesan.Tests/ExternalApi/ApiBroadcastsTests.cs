@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -114,7 +115,7 @@ public sealed class ApiBroadcastsTests(ExternalApiHost host)
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
         await using (var db = host.System())
-            Assert.Equal(BroadcastStatus.Paused, (await db.Broadcasts.IgnoreQueryFilters().FirstAsync(b => b.Id == foreign)).Status);
+            Assert.Equal(BroadcastStatus.Paused, (await db.Broadcasts.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).FirstAsync(b => b.Id == foreign)).Status);
 
         using (var inTheirs = await client.PostAsJsonAsync("/api/v1/broadcasts",
                    new { name = "x", workspaceId = other.WorkspaceId, messageTemplate = "Halo", pastedNumbers = "081234567001" }))

@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Privacy;
 using KelolaPesan.Tests.Infrastructure;
@@ -21,7 +22,7 @@ public sealed class ChatSearchTests : IAsyncLifetime
     private async Task<int> IndexHits(string table, string text)
     {
         await using var db = _h.Database.CreateSystem();
-        var phrase = ChatSearch.Phrase(text);
+        var phrase = KelolaPesan.Data.Inbox.SqliteChatTextIndex.Phrase(text);
         var hits = table == "ChatSearch"
             ? db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM \"ChatSearch\" WHERE \"ChatSearch\" MATCH {phrase}")
             : db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM \"MessageSearch\" WHERE \"MessageSearch\" MATCH {phrase}");
@@ -96,7 +97,7 @@ public sealed class ChatSearchTests : IAsyncLifetime
         await _h.ReceiveAsync(cascaded, "ikut terhapus qqq");
         await using (var db = _h.Database.CreateSystem())
         {
-            await db.Chats.IgnoreQueryFilters().Where(c => c.Id == chat.Id)
+            await db.Chats.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).Where(c => c.Id == chat.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.DeletedAt, InboxHarness.Start.AddYears(-2)));
             // Messages go by the Chat -> Message cascade, not by a statement of ours.
             await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM \"Chats\" WHERE \"Id\" = {cascaded.Id}");
@@ -148,6 +149,21 @@ public sealed class ChatSearchTests : IAsyncLifetime
         Assert.Equal([andi.Id], Like("0812-3456"));
         Assert.Equal([budi.Id], Like("100%"));
         Assert.Empty(Like("_ndi"));
+    }
+
+    [Fact]
+    public async Task TheLikeFallback_TakesABracketLiterally_AsSqlServerNeedsItEscaped()
+    {
+        // On SQL Server "[VIP]" unescaped is a character class (one of V, I, P): it would match "Vera" and miss the name.
+        var vip = await _h.AddChatAsync(_h.Shop, "[VIP] Andi", "+628123456789", InboxHarness.Start);
+        await _h.AddChatAsync(_h.Shop, "Vera", "+628999000222", InboxHarness.Start.AddMinutes(-2));
+        await using var db = _h.Database.CreateForTenant(_h.TenantA);
+
+        var found = ChatSearch.Like(db, db.Chats.Where(c => c.WorkspaceId == _h.Shop.Id), "[VIP]", messages: true).Select(c => c.Id).ToList();
+
+        Assert.Equal([vip.Id], found);
+        Assert.Equal(@"%\[VIP]%", LikePattern.Contains("[VIP]"));
+        Assert.Equal(@"%100\%\_\\%", LikePattern.Contains(@"100%_\"));
     }
 
     [Fact]

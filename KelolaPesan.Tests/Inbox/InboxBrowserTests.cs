@@ -120,20 +120,19 @@ public sealed class InboxBrowserTests(BrowserFixture browser, KelolaAppFactory a
             TenantId = tenantId, WorkspaceId = workspaceId, ChatId = chatId, ExternalMessageId = "browser_" + Guid.NewGuid().ToString("N"),
             Direction = MessageDirection.Inbound, Origin = MessageOrigin.Customer, Body = body, Status = MessageStatus.Delivered, SentAt = now,
         };
-        await using (var tx = await db.Database.BeginTransactionAsync())
+        await db.InTransactionAsync(async ct =>
         {
             db.Messages.Add(message);
-            await db.SaveChangesAsync();
-            var wasRead = await db.Chats.Where(c => c.Id == chatId).Select(c => c.UnreadCount == 0).FirstAsync();
+            await db.SaveChangesAsync(ct);
+            var wasRead = await db.Chats.Where(c => c.Id == chatId).Select(c => c.UnreadCount == 0).FirstAsync(ct);
             await db.Chats.Where(c => c.Id == chatId).ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.UnreadCount, c => c.UnreadCount + 1)
                 .SetProperty(c => c.LastMessagePreview, body)
-                .SetProperty(c => c.LastMessageAt, now));
+                .SetProperty(c => c.LastMessageAt, now), ct);
             await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s
                 .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + 1)
-                .SetProperty(w => w.UnreadChats, w => w.UnreadChats + (wasRead ? 1 : 0)));
-            await tx.CommitAsync();
-        }
+                .SetProperty(w => w.UnreadChats, w => w.UnreadChats + (wasRead ? 1 : 0)), ct);
+        });
         var bus = app.Services.GetRequiredService<IRealtimeBus>();
         await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, chatId, message.Id, MessageDirection.Inbound));
         await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));

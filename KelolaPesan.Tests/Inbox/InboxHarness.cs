@@ -59,10 +59,13 @@ public sealed class InboxHarness : IAsyncDisposable
     public InboxViewer Agent2 { get; private set; } = null!;
     public InboxViewer OtherTenantOwner { get; private set; } = null!;
 
-    public static async Task<InboxHarness> CreateAsync()
+    public static Task<InboxHarness> CreateAsync() => CreateAsync([]);
+
+    /// <summary>The same, with further EF interceptors on every context (fault injection).</summary>
+    public static async Task<InboxHarness> CreateAsync(IEnumerable<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> interceptors)
     {
         var clock = new FakeTimeProvider(Start);
-        var harness = new InboxHarness(await SqliteTestDatabase.CreateAsync(clock), clock);
+        var harness = new InboxHarness(await SqliteTestDatabase.CreateAsync(interceptors, clock), clock);
         await harness.SeedAsync();
         return harness;
     }
@@ -142,24 +145,25 @@ public sealed class InboxHarness : IAsyncDisposable
     {
         await using var db = Database.CreateForTenant(chat.TenantId);
         var sentAt = at ?? Clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync();
         var message = new Message
         {
             TenantId = chat.TenantId, WorkspaceId = chat.WorkspaceId, ChatId = chat.Id, ExternalMessageId = "in_" + Guid.NewGuid().ToString("N"),
             Direction = MessageDirection.Inbound, Origin = MessageOrigin.Customer, SenderName = chat.DisplayName, Body = body,
             Status = MessageStatus.Delivered, SentAt = sentAt,
         };
-        db.Messages.Add(message);
-        await db.SaveChangesAsync();
-        var wasRead = await db.Chats.Where(c => c.Id == chat.Id).Select(c => c.UnreadCount == 0).FirstAsync();
-        await db.Chats.Where(c => c.Id == chat.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(c => c.UnreadCount, c => c.UnreadCount + 1)
-            .SetProperty(c => c.LastMessagePreview, body)
-            .SetProperty(c => c.LastMessageAt, c => c.LastMessageAt > sentAt ? c.LastMessageAt : sentAt));
-        await db.Workspaces.Where(w => w.Id == chat.WorkspaceId).ExecuteUpdateAsync(s => s
-            .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + 1)
-            .SetProperty(w => w.UnreadChats, w => w.UnreadChats + (wasRead ? 1 : 0)));
-        await tx.CommitAsync();
+        await db.InTransactionAsync(async ct =>
+        {
+            db.Messages.Add(message);
+            await db.SaveChangesAsync(ct);
+            var wasRead = await db.Chats.Where(c => c.Id == chat.Id).Select(c => c.UnreadCount == 0).FirstAsync(ct);
+            await db.Chats.Where(c => c.Id == chat.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.UnreadCount, c => c.UnreadCount + 1)
+                .SetProperty(c => c.LastMessagePreview, body)
+                .SetProperty(c => c.LastMessageAt, c => c.LastMessageAt > sentAt ? c.LastMessageAt : sentAt), ct);
+            await db.Workspaces.Where(w => w.Id == chat.WorkspaceId).ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + 1)
+                .SetProperty(w => w.UnreadChats, w => w.UnreadChats + (wasRead ? 1 : 0)), ct);
+        });
         return message;
     }
 

@@ -3,6 +3,7 @@ using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Data;
 using KelolaPesan.Data.Interceptors;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KelolaPesan.Tests.Infrastructure;
@@ -14,13 +15,13 @@ namespace KelolaPesan.Tests.Infrastructure;
 /// </summary>
 public sealed class SqliteTestDatabase : IAsyncDisposable
 {
-    private SqliteTestDatabase(string folder, TimeProvider clock)
+    private SqliteTestDatabase(string folder, TimeProvider clock, IEnumerable<IInterceptor>? interceptors = null)
     {
         Folder = folder;
         Clock = clock;
         FilePath = Path.Combine(folder, DatabaseSettings.SqliteFileName);
         Settings = new DatabaseSettings(DatabaseProvider.Sqlite, DatabaseSettings.SqliteConnectionString(FilePath), folder);
-        Activator = new KelolaDbContextActivator(Settings, new TimestampInterceptor(clock));
+        Activator = new KelolaDbContextActivator(Settings, new TimestampInterceptor(clock), interceptors);
     }
 
     public string Folder { get; }
@@ -31,10 +32,14 @@ public sealed class SqliteTestDatabase : IAsyncDisposable
     public string ConnectionString => Settings.ConnectionString;
 
     /// <summary>Creates the folder and migrates a fresh database file through <see cref="DatabaseInitializer"/>.</summary>
-    public static async Task<SqliteTestDatabase> CreateAsync(TimeProvider? clock = null, CancellationToken cancellationToken = default)
+    public static Task<SqliteTestDatabase> CreateAsync(TimeProvider? clock = null, CancellationToken cancellationToken = default) =>
+        CreateAsync([], clock, cancellationToken);
+
+    /// <summary>The same, with further EF interceptors on every context (fault injection).</summary>
+    public static async Task<SqliteTestDatabase> CreateAsync(IEnumerable<IInterceptor> interceptors, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
         var folder = Path.Combine(Path.GetTempPath(), "kelola-tests", Guid.NewGuid().ToString("N"));
-        var database = new SqliteTestDatabase(folder, clock ?? TimeProvider.System);
+        var database = new SqliteTestDatabase(folder, clock ?? TimeProvider.System, interceptors);
         try
         {
             var initializer = new DatabaseInitializer(database.Settings, database.Activator, NullLogger<DatabaseInitializer>.Instance);

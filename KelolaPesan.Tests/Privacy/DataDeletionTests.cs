@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Privacy;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,10 +26,10 @@ public sealed class DataDeletionTests
 
         await using (var db = host.Database.CreateSystem())
         {
-            Assert.False(await db.Contacts.IgnoreQueryFilters().AnyAsync(c => c.Id == alpha.ContactId));
-            Assert.False(await db.Chats.IgnoreQueryFilters().AnyAsync(c => c.Id == alpha.ChatId));
+            Assert.False(await db.Contacts.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(c => c.Id == alpha.ContactId));
+            Assert.False(await db.Chats.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(c => c.Id == alpha.ChatId));
             Assert.False(await db.Messages.AnyAsync(m => m.ChatId == alpha.ChatId));
-            Assert.False(await db.Attachments.IgnoreQueryFilters().AnyAsync(a => a.Id == alpha.AttachmentId));
+            Assert.False(await db.Attachments.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(a => a.Id == alpha.AttachmentId));
             Assert.False(await db.ContactFieldValues.AnyAsync(v => v.ContactId == alpha.ContactId));
             var recipient = await db.BroadcastRecipients.SingleAsync(r => r.Id == alpha.RecipientId);
             Assert.Equal(("#1", null, "", null), (recipient.Phone, recipient.Name, recipient.RenderedText, recipient.ContactId));
@@ -81,7 +82,7 @@ public sealed class DataDeletionTests
         var request = await DeleteAsync(host, DeletionScope.Workspace, gone.WorkspaceId);
 
         await using var db = host.Database.CreateSystem();
-        Assert.False(await db.Workspaces.IgnoreQueryFilters().AnyAsync(w => w.Id == gone.WorkspaceId));
+        Assert.False(await db.Workspaces.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(w => w.Id == gone.WorkspaceId));
         Assert.False(await db.BroadcastRecipients.AnyAsync(r => r.WorkspaceId == gone.WorkspaceId));
         Assert.False(await db.InstagramAccounts.AnyAsync(r => r.WorkspaceId == gone.WorkspaceId));
         Assert.False(await db.ValidationEntries.AnyAsync(r => r.WorkspaceId == gone.WorkspaceId));

@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Contacts;
 using KelolaPesan.Tests.Accounts;
 using KelolaPesan.Tests.Infrastructure;
@@ -59,6 +60,6 @@ public sealed class PrivacySettingsBrowserTests(BrowserFixture browser, KelolaAp
             await Assertions.Expect(row.Locator("[data-testid=deletion-status]")).ToHaveTextAsync("Selesai", new() { Timeout = 30_000 });
         });
 
-        Assert.False(await QueryAsync(app, db => db.Contacts.IgnoreQueryFilters().AnyAsync(c => c.Id == contactId)));
+        Assert.False(await QueryAsync(app, db => db.Contacts.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(c => c.Id == contactId)));
     }
 }

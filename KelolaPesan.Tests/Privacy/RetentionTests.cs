@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.ExternalApi;
 using KelolaPesan.Core.Privacy;
 using KelolaPesan.Core.Webhooks;
@@ -54,9 +55,9 @@ public sealed class RetentionTests
         Assert.Equal((1, 1, 1, 1), (result.Contacts, result.WebhookPayloads, result.ErrorLogs, result.Exports));
         await using (var db = host.Database.CreateSystem())
         {
-            Assert.False(await db.Contacts.IgnoreQueryFilters().AnyAsync(c => c.Id == old.ContactId));
-            Assert.False(await db.Chats.IgnoreQueryFilters().AnyAsync(c => c.Id == old.ChatId));
-            Assert.True(await db.Contacts.IgnoreQueryFilters().AnyAsync(c => c.Id == recent.ContactId));
+            Assert.False(await db.Contacts.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(c => c.Id == old.ContactId));
+            Assert.False(await db.Chats.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(c => c.Id == old.ChatId));
+            Assert.True(await db.Contacts.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(c => c.Id == recent.ContactId));
             Assert.True(await db.Chats.AnyAsync(c => c.Id == recent.ChatId));
             Assert.Equal(new[] { freshPayload, unprocessed }.Order(), (await db.InboundWebhookEvents.Select(e => e.Id).ToListAsync()).Order());
             Assert.Equal([freshError], await db.WorkspaceEvents.Select(e => e.Id).ToListAsync());

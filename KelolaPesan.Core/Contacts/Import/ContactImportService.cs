@@ -272,7 +272,16 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
             AddMembership(run, contact.Id, bulk.Members.Add, bulk.Labels.Add);
         }
         bulk.Stamp(now);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.InTransactionAsync(ct => WriteAsync(db, ws, run, import, bulk, updates, now, ct), ct);
+        run.PendingFields.Clear();
+        run.Revive.ExceptWith(updates.Keys);
+        await PublishAsync(import);
+    }
+
+    /// <summary>The batch's writes, all in the caller's transaction; re-runnable (the updated contacts are read inside).</summary>
+    private async Task WriteAsync(IKelolaDb db, ContactWorkspace ws, ImportRun run, ContactImport import, NewRows bulk,
+        Dictionary<Guid, (ContactInput Input, string Phone)> updates, DateTimeOffset now, CancellationToken ct)
+    {
         await inserter.InsertAsync(db, bulk.Contacts, ct);
         await inserter.InsertAsync(db, bulk.Fields, ct);
         await inserter.InsertAsync(db, bulk.Members, ct);
@@ -294,18 +303,15 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
                 // Import updates keep what the file leaves blank (OptedOut only moves to true from a file).
                 if (!input.OptedOut && !run.Options.Mapping.Columns.ContainsValue(ContactImportMapping.OptOut))
                     contact.OptedOut = contact.OptedOutAt is not null;
-                if (run.Revive.Remove(contact.Id))
+                if (run.Revive.Contains(contact.Id))
                     contact.DeletedAt = null;
                 await ContactService.ApplyFieldsAsync(db, ws, contact, input.Fields, replaceAll: false, isNew: false, ct);
                 AddMembership(run, contact.Id, m => db.ContactListMembers.Add(m), l => db.ContactLabels.Add(l),
                     skipList: listed.Contains(contact.Id), skipLabel: labelled.Contains(contact.Id));
             }
         }
-        run.PendingFields.Clear();
         db.ContactImports.Update(import);
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await PublishAsync(import);
     }
 
     /// <summary>The rows a batch creates, written by the bulk inserter; it bypasses the interceptor, so the times are set here.</summary>

@@ -14,7 +14,9 @@ public class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
         b.Property(x => x.Phone).HasMaxLength(AppUser.PhoneMaxLength);
         b.Property(x => x.PasswordHash).HasMaxLength(200);
         b.Property(x => x.SecurityStamp).HasMaxLength(SecurityStamp.MaxLength);
-        b.HasIndex(x => new { x.TenantId, x.Username }).IsUnique();
-        b.HasIndex(x => new { x.AgencyId, x.Username });
+        b.Property(x => x.NormalizedUsername).HasMaxLength(AppUser.UsernameMaxLength);
+        // Unique and looked up by the normalised form: "Ani" and "ani" are one user on every provider.
+        b.HasIndex(x => new { x.TenantId, x.NormalizedUsername }).IsUnique();
+        b.HasIndex(x => new { x.AgencyId, x.NormalizedUsername });
     }
 }

@@ -12,6 +12,8 @@ public class ContactFieldValueConfiguration : IEntityTypeConfiguration<ContactFi
         // No cascade from the field definition: SQL Server refuses two cascade paths to one table.
         b.HasOne<CustomFieldDefinition>().WithMany().HasForeignKey(x => x.FieldId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.ContactId, x.FieldId }).IsUnique();
-        b.HasIndex(x => new { x.FieldId, x.Value });
+        b.Property(x => x.ValuePrefix).HasMaxLength(ContactFieldValue.ValuePrefixLength);
+        // The value's prefix, not the value: (FieldId, Value nvarchar(1000)) is over SQL Server's 1,700-byte key limit.
+        b.HasIndex(x => new { x.FieldId, x.ValuePrefix });
     }
 }

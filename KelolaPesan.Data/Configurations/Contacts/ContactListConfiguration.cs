@@ -12,6 +12,8 @@ public class ContactListConfiguration : IEntityTypeConfiguration<ContactList>
         b.Property(x => x.Name).HasMaxLength(ContactList.NameMaxLength);
         b.Property(x => x.Description).HasMaxLength(500);
         b.HasOne<Workspace>().WithMany().HasForeignKey(x => x.WorkspaceId).OnDelete(DeleteBehavior.Restrict);
-        b.HasIndex(x => new { x.WorkspaceId, x.Name }).IsUnique();
+        b.Property(x => x.NormalizedName).HasMaxLength(ContactList.NameMaxLength);
+        // Names are unique per workspace whatever their case, on every provider.
+        b.HasIndex(x => new { x.WorkspaceId, x.NormalizedName }).IsUnique();
     }
 }

@@ -12,6 +12,8 @@ public class LabelConfiguration : IEntityTypeConfiguration<Label>
         b.Property(x => x.Name).HasMaxLength(Label.NameMaxLength);
         b.Property(x => x.Color).HasMaxLength(16);
         b.HasOne<Workspace>().WithMany().HasForeignKey(x => x.WorkspaceId).OnDelete(DeleteBehavior.Restrict);
-        b.HasIndex(x => new { x.WorkspaceId, x.Name }).IsUnique();
+        b.Property(x => x.NormalizedName).HasMaxLength(Label.NameMaxLength);
+        // Names are unique per workspace whatever their case, on every provider.
+        b.HasIndex(x => new { x.WorkspaceId, x.NormalizedName }).IsUnique();
     }
 }

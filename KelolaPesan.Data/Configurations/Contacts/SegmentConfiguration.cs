@@ -11,6 +11,8 @@ public class SegmentConfiguration : IEntityTypeConfiguration<Segment>
     {
         b.Property(x => x.Name).HasMaxLength(Segment.NameMaxLength);
         b.HasOne<Workspace>().WithMany().HasForeignKey(x => x.WorkspaceId).OnDelete(DeleteBehavior.Restrict);
-        b.HasIndex(x => new { x.WorkspaceId, x.Name }).IsUnique();
+        b.Property(x => x.NormalizedName).HasMaxLength(Segment.NameMaxLength);
+        // Names are unique per workspace whatever their case, on every provider.
+        b.HasIndex(x => new { x.WorkspaceId, x.NormalizedName }).IsUnique();
     }
 }

@@ -28,6 +28,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -68,6 +74,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("Email")
                         .IsUnique();
 
@@ -82,6 +95,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<Guid?>("AgencyId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -99,6 +118,11 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<DateTimeOffset?>("LastLoginAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("NormalizedUsername")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
@@ -133,9 +157,16 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgencyId", "Username");
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
 
-                    b.HasIndex("TenantId", "Username")
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
+                    b.HasIndex("AgencyId", "NormalizedUsername");
+
+                    b.HasIndex("TenantId", "NormalizedUsername")
                         .IsUnique()
                         .HasFilter("[TenantId] IS NOT NULL");
 
@@ -153,6 +184,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasMaxLength(2500)
                         .HasColumnType("nvarchar(2500)");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -166,7 +203,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("EventKey")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
@@ -183,6 +221,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset");
 
                     b.HasKey("Id");
+
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
 
                     b.HasIndex("EventKey")
                         .IsUnique();
@@ -201,6 +246,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -218,6 +269,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("Event")
                         .IsUnique();
 
@@ -232,6 +290,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<Guid?>("AdminWorkspaceId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -251,6 +315,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("int");
 
                     b.HasKey("Id");
+
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
 
                     b.ToTable("PlatformSettings");
                 });
@@ -272,6 +343,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<int>("BatchSize")
                         .HasColumnType("int");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -314,6 +391,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("Tier")
                         .IsUnique()
                         .HasFilter("[Tier] IS NOT NULL");
@@ -326,6 +410,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -352,7 +442,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("StorageKey")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("StoredFileName")
                         .IsRequired()
@@ -369,6 +460,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
+
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
 
                     b.HasIndex("StorageKey")
                         .IsUnique();
@@ -403,6 +501,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -419,7 +523,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<string>("TargetId")
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
+                        .HasColumnType("nvarchar(100)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("TargetType")
                         .HasMaxLength(100)
@@ -433,6 +538,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("Action", "At");
 
                     b.HasIndex("TenantId", "At");
@@ -445,6 +557,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -468,6 +586,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("RuleId");
 
                     b.ToTable("BotKeywords");
@@ -484,6 +609,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<Guid>("ChatId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -523,6 +654,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("InboundMessageId")
                         .IsUnique();
 
@@ -556,6 +694,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<Guid?>("AttachmentId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -603,6 +747,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId", "Priority");
 
                     b.ToTable("BotRules");
@@ -613,6 +764,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<int>("CooldownSeconds")
                         .HasColumnType("int");
@@ -645,6 +802,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId")
                         .IsUnique();
 
@@ -669,6 +833,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<int>("BatchSize")
                         .HasColumnType("int");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -765,6 +935,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.HasIndex("WorkspaceId", "Status");
@@ -784,6 +961,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("BroadcastId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<Guid?>("ContactId")
                         .HasColumnType("uniqueidentifier");
 
@@ -796,12 +979,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<string>("ExternalMessageId")
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
+                        .HasColumnType("nvarchar(100)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Name")
                         .HasMaxLength(200)
@@ -844,6 +1029,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
@@ -863,6 +1055,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -901,6 +1099,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId");
 
                     b.ToTable("Sequences");
@@ -911,6 +1116,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<Guid>("ContactId")
                         .HasColumnType("uniqueidentifier");
@@ -954,6 +1165,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("SequenceId", "ContactId")
                         .IsUnique();
 
@@ -970,6 +1188,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<Guid?>("AttachmentId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -1005,6 +1229,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("SequenceId", "Order")
                         .IsUnique();
 
@@ -1016,6 +1247,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -1049,6 +1286,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId", "Day")
                         .IsUnique();
 
@@ -1060,6 +1304,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -1073,7 +1323,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<string>("GroupId")
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
+                        .HasColumnType("nvarchar(100)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<Guid?>("ImportId")
                         .HasColumnType("uniqueidentifier");
@@ -1114,6 +1365,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("TenantId");
 
                     b.HasIndex("WorkspaceId", "Name");
@@ -1129,6 +1387,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<Guid>("ContactId")
                         .HasColumnType("uniqueidentifier");
@@ -1150,15 +1414,27 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 
+                    b.Property<string>("ValuePrefix")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("ContactId", "FieldId")
                         .IsUnique();
 
-                    b.HasIndex("FieldId", "Value");
+                    b.HasIndex("FieldId", "ValuePrefix");
 
                     b.ToTable("ContactFieldValues");
                 });
@@ -1168,6 +1444,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<Guid?>("ContactListId")
                         .HasColumnType("uniqueidentifier");
@@ -1228,6 +1510,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId", "CreatedAt");
 
                     b.ToTable("ContactImports");
@@ -1238,6 +1527,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -1267,6 +1562,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("ImportId", "RowNumber");
 
                     b.ToTable("ContactImportErrors");
@@ -1277,6 +1579,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<Guid>("ContactId")
                         .HasColumnType("uniqueidentifier");
@@ -1298,6 +1606,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("LabelId");
 
                     b.HasIndex("ContactId", "LabelId")
@@ -1312,6 +1627,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -1320,6 +1641,11 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(500)");
 
                     b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("NormalizedName")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
@@ -1335,7 +1661,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Name")
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
+                    b.HasIndex("WorkspaceId", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("ContactLists");
@@ -1346,6 +1679,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<Guid>("ContactId")
                         .HasColumnType("uniqueidentifier");
@@ -1367,6 +1706,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("ContactId");
 
                     b.HasIndex("ContactListId", "ContactId")
@@ -1385,13 +1731,20 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(50)
-                        .HasColumnType("nvarchar(50)");
+                        .HasColumnType("nvarchar(50)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Label")
                         .IsRequired()
@@ -1412,6 +1765,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("TenantId", "Key")
                         .IsUnique();
 
@@ -1424,6 +1784,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<string>("Color")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1433,6 +1799,11 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<string>("NormalizedName")
                         .IsRequired()
                         .HasMaxLength(50)
                         .HasColumnType("nvarchar(50)");
@@ -1448,7 +1819,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Name")
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
+                    b.HasIndex("WorkspaceId", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("Labels");
@@ -1459,6 +1837,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -1475,6 +1859,11 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uniqueidentifier");
 
@@ -1486,7 +1875,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Name")
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
+                    b.HasIndex("WorkspaceId", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("Segments");
@@ -1501,13 +1897,20 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("ApiKeyId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("ResponseJson")
                         .IsRequired()
@@ -1524,6 +1927,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("ApiKeyId", "Key")
                         .IsUnique();
 
@@ -1535,6 +1945,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -1558,7 +1974,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("Prefix")
                         .IsRequired()
                         .HasMaxLength(8)
-                        .HasColumnType("nvarchar(8)");
+                        .HasColumnType("nvarchar(8)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("datetimeoffset");
@@ -1582,6 +1999,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("Prefix")
                         .IsUnique();
 
@@ -1598,6 +2022,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<int>("Attempts")
                         .HasColumnType("int");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -1638,6 +2068,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.HasIndex("SubscriptionId", "CreatedAt");
@@ -1650,6 +2087,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -1680,6 +2123,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("TenantId");
 
                     b.ToTable("WebhookSubscriptions");
@@ -1700,6 +2150,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<int>("Channel")
                         .HasColumnType("int");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<Guid?>("ContactId")
                         .HasColumnType("uniqueidentifier");
 
@@ -1717,7 +2173,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("ExternalChatId")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
+                        .HasColumnType("nvarchar(100)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset?>("LastAgentReplyAt")
                         .HasColumnType("datetimeoffset");
@@ -1756,6 +2213,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("ContactId");
 
                     b.HasIndex("TenantId", "PhoneNumber");
@@ -1785,6 +2249,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("ChatId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -1801,6 +2271,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
+
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
 
                     b.HasIndex("LabelId");
 
@@ -1827,6 +2304,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("ChatId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -1839,14 +2322,16 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<string>("ExternalMessageId")
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<int>("Origin")
                         .HasColumnType("int");
 
                     b.Property<string>("ReplyToExternalId")
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("SenderName")
                         .HasMaxLength(200)
@@ -1876,6 +2361,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId", "ExternalMessageId")
                         .IsUnique()
                         .HasFilter("[ExternalMessageId] IS NOT NULL");
@@ -1892,6 +2384,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -1917,6 +2415,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId", "Shortcut")
                         .IsUnique();
 
@@ -1928,6 +2433,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -1976,6 +2487,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId");
 
                     b.ToTable("CommentAutomations");
@@ -1993,10 +2511,17 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("AutomationId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<string>("CommentId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)");
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -2007,7 +2532,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<string>("ExternalMessageId")
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset?>("LastAttemptAt")
                         .HasColumnType("datetimeoffset");
@@ -2022,7 +2548,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<string>("PublicReplyId")
                         .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)");
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("PublicReplyText")
                         .HasMaxLength(1500)
@@ -2044,6 +2571,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
+
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
 
                     b.HasIndex("AutomationId", "CommentId")
                         .IsUnique();
@@ -2067,6 +2601,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset?>("ConnectedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -2080,7 +2620,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("InstagramUserId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)");
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Permissions")
                         .IsRequired()
@@ -2120,6 +2661,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("InstagramUserId");
 
                     b.HasIndex("WorkspaceId")
@@ -2134,10 +2682,17 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<string>("CommentId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)");
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset>("CommentedAt")
                         .HasColumnType("datetimeoffset");
@@ -2145,7 +2700,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("CommenterId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)");
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("CommenterUsername")
                         .HasMaxLength(100)
@@ -2157,11 +2713,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("MediaId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)");
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("ParentCommentId")
                         .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)");
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uniqueidentifier");
@@ -2182,6 +2740,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
+
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
 
                     b.HasIndex("WorkspaceId", "CommentId")
                         .IsUnique();
@@ -2205,6 +2770,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasMaxLength(2200)
                         .HasColumnType("nvarchar(2200)");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<int>("CommentsCount")
                         .HasColumnType("int");
 
@@ -2214,7 +2785,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("MediaId")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)");
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("MediaType")
                         .HasMaxLength(40)
@@ -2242,6 +2814,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId", "MediaId")
                         .IsUnique();
 
@@ -2253,6 +2832,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -2278,7 +2863,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<string>("StorageKey")
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uniqueidentifier");
@@ -2291,6 +2877,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("DataExports");
@@ -2302,13 +2895,20 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("ConfirmationCode")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)");
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -2330,7 +2930,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("TargetId")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
+                        .HasColumnType("nvarchar(100)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<Guid?>("TenantId")
                         .HasColumnType("uniqueidentifier");
@@ -2339,6 +2940,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset");
 
                     b.HasKey("Id");
+
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
 
                     b.HasIndex("ConfirmationCode")
                         .IsUnique();
@@ -2351,6 +2959,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -2368,6 +2982,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("LicenceId")
                         .IsUnique();
 
@@ -2380,6 +3001,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<byte[]>("CodeHash")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -2388,7 +3015,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("CodePrefix")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)");
+                        .HasColumnType("nvarchar(16)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset?>("CodeRegeneratedAt")
                         .HasColumnType("datetimeoffset");
@@ -2430,6 +3058,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("CodePrefix")
                         .IsUnique();
 
@@ -2444,6 +3079,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<Guid?>("AgencyId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -2480,7 +3121,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
                     b.HasIndex("AgencyId");
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
 
                     b.HasIndex("LicenceId")
                         .IsUnique();
@@ -2496,6 +3144,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<DateTimeOffset?>("CheckedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -2533,6 +3187,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId", "NormalizedNumber");
 
                     b.HasIndex("JobId", "Status", "Sequence");
@@ -2545,6 +3206,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -2599,6 +3266,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId", "CreatedAt");
 
                     b.ToTable("ValidationJobs", (string)null);
@@ -2613,6 +3287,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<int>("Attempts")
                         .HasColumnType("int");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -2623,7 +3303,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("EventKey")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("EventType")
                         .IsRequired()
@@ -2654,6 +3335,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("ProcessedAt", "ReceivedAt");
 
                     b.HasIndex("Source", "EventKey")
@@ -2668,13 +3356,20 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Lid")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasColumnType("nvarchar(64)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("PhoneNumber")
                         .IsRequired()
@@ -2692,6 +3387,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId", "Lid")
                         .IsUnique();
 
@@ -2703,6 +3405,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset?>("ConnectedAt")
                         .HasColumnType("datetimeoffset");
@@ -2718,7 +3426,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<string>("ExternalSessionId")
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
+                        .HasColumnType("nvarchar(100)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Label")
                         .HasMaxLength(50)
@@ -2763,6 +3472,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("ExternalSessionId")
                         .IsUnique()
                         .HasFilter("[ExternalSessionId] IS NOT NULL");
@@ -2780,6 +3496,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -2808,6 +3530,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
+
                     b.HasIndex("WorkspaceId", "At");
 
                     b.ToTable("WorkspaceEvents");
@@ -2818,6 +3547,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ClusterKey")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("ClusterKey"));
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -2835,6 +3570,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
+
+                    SqlServerKeyBuilderExtensions.IsClustered(b.HasKey("Id"), false);
+
+                    b.HasIndex("ClusterKey")
+                        .IsUnique();
+
+                    SqlServerIndexBuilderExtensions.IsClustered(b.HasIndex("ClusterKey"));
 
                     b.HasIndex("UserId");
 

@@ -95,6 +95,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<long?>("LastLoginAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("NormalizedUsername")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -128,9 +133,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgencyId", "Username");
+                    b.HasIndex("AgencyId", "NormalizedUsername");
 
-                    b.HasIndex("TenantId", "Username")
+                    b.HasIndex("TenantId", "NormalizedUsername")
                         .IsUnique();
 
                     b.ToTable("Users", (string)null);
@@ -1143,6 +1148,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ValuePrefix")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("TEXT");
 
@@ -1151,7 +1161,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.HasIndex("ContactId", "FieldId")
                         .IsUnique();
 
-                    b.HasIndex("FieldId", "Value");
+                    b.HasIndex("FieldId", "ValuePrefix");
 
                     b.ToTable("ContactFieldValues");
                 });
@@ -1317,6 +1327,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -1328,7 +1343,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Name")
+                    b.HasIndex("WorkspaceId", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("ContactLists");
@@ -1430,6 +1445,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -1441,7 +1461,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Name")
+                    b.HasIndex("WorkspaceId", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("Labels");
@@ -1468,6 +1488,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -1479,7 +1504,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Name")
+                    b.HasIndex("WorkspaceId", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("Segments");

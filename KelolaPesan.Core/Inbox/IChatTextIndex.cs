@@ -1,0 +1,15 @@
+namespace KelolaPesan.Core.Inbox;
+
+/// <summary>
+/// A provider's full-text index over chat names and message texts (SQLite: the FTS5 trigram tables, docs/adr/0006).
+/// Its SQL lives in Data; <see cref="ChatSearch"/> only asks it for ids.
+/// </summary>
+public interface IChatTextIndex
+{
+    /// <summary>
+    /// The ids of chats whose name (or, with <paramref name="messages"/>, any message's text) contains
+    /// <paramref name="term"/> case-insensitively; one id per hit, so an id may repeat. The term has at least
+    /// <see cref="ChatSearch.MinFullTextLength"/> characters.
+    /// </summary>
+    IQueryable<Guid> ChatsContaining(string term, bool messages = true);
+}
