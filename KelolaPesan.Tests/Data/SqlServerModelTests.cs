@@ -11,6 +11,7 @@ using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace KelolaPesan.Tests.Data;
 
@@ -74,7 +75,7 @@ public sealed class SqlServerModelTests
             var cluster = entity.GetIndexes().Where(i => i.IsClustered() == true).ToList();
             if (key.IsClustered() != false || cluster.Count != 1 || !cluster[0].IsUnique
                 || cluster[0].Properties is not [{ Name: SqlServerKelolaDbContext.ClusterKey } identity]
-                || identity.GetValueGenerationStrategy() != SqlServerValueGenerationStrategy.IdentityColumn)
+                || SqlServerPropertyExtensions.GetValueGenerationStrategy(identity) != SqlServerValueGenerationStrategy.IdentityColumn)
                 wrong.Add(entity.GetTableName()!);
         }
 
@@ -139,12 +140,16 @@ public sealed class SqlServerModelTests
     {
         // SqlClient sizes a parameter made with a null value at 4,000 characters and cuts longer values to that size.
         await using var db = SqlServer();
-        var column = db.Model.FindEntityType(entity)!.FindProperty(property)!.GetColumnName();
+        var mapped = db.Model.FindEntityType(entity)!.FindProperty(property)!;
+        var column = mapped.GetColumnName();
 
         var (_, parameter) = (await InsertParametersAsync(db, entity)).Single(p => p.Column == column);
 
         Assert.Equal(-1, parameter.Size);
         Assert.Equal(System.Data.SqlDbType.NVarChar, parameter.SqlDbType);
+        // The fault this guards against: the parameter as EF's mapping makes it for a null value, as the inserts used to.
+        using var bare = new SqlCommand();
+        Assert.Equal(4000, ((RelationalTypeMapping)mapped.GetRelationalTypeMapping()).CreateParameter(bare, "@p", null, mapped.IsNullable).Size);
     }
 
     private static async Task<List<(string Column, SqlParameter Parameter)>> InsertParametersAsync(DbContext db, Type entity) =>

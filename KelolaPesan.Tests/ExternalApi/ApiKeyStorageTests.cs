@@ -20,7 +20,7 @@ public sealed class ApiKeyStorageTests(ExternalApiHost host)
             var row = await db.ApiKeys.SingleAsync(k => k.Id == id);
             Assert.Equal(Core.Security.SecretHash.Compute(secret), row.SecretHash);
             Assert.DoesNotContain(secret, row.EncryptedKey);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+            await ((DbContext)db).Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
         }
 
         foreach (var file in Directory.GetFiles(host.App.DataDirectory, DatabaseSettings.SqliteFileName + "*"))
