@@ -10,6 +10,7 @@ public sealed class KelolaDbContextActivator
 {
     private readonly DbContextOptions<SqliteKelolaDbContext>? _sqlite;
     private readonly DbContextOptions<SqlServerKelolaDbContext>? _sqlServer;
+    private readonly DbContextOptions<PostgresKelolaDbContext>? _postgres;
 
     public KelolaDbContextActivator(DatabaseSettings settings, TimestampInterceptor timestamps)
     {
@@ -17,14 +18,21 @@ public sealed class KelolaDbContextActivator
             _sqlServer = new DbContextOptionsBuilder<SqlServerKelolaDbContext>()
                 .UseSqlServer(settings.ConnectionString, o => o.EnableRetryOnFailure())
                 .AddInterceptors(timestamps).Options;
+        else if (settings.Provider == DatabaseProvider.Postgres)
+            _postgres = new DbContextOptionsBuilder<PostgresKelolaDbContext>()
+                // LEAD: after merging the `sqlserver` branch (every transaction under the execution strategy), turn
+                // retries on here: `o => o.EnableRetryOnFailure()`. Without it, hand-opened transactions still work.
+                .UseNpgsql(settings.ConnectionString)
+                .AddInterceptors(timestamps).Options;
         else
             _sqlite = new DbContextOptionsBuilder<SqliteKelolaDbContext>()
                 .UseSqlite(settings.ConnectionString)
                 .AddInterceptors(timestamps, new SqlitePragmaInterceptor()).Options;
     }
 
-    public KelolaDbContext Create(ITenantContext tenant) => _sqlServer is not null
-        ? new SqlServerKelolaDbContext(_sqlServer, tenant)
+    public KelolaDbContext Create(ITenantContext tenant) =>
+        _sqlServer is not null ? new SqlServerKelolaDbContext(_sqlServer, tenant)
+        : _postgres is not null ? new PostgresKelolaDbContext(_postgres, tenant)
         : new SqliteKelolaDbContext(_sqlite!, tenant);
 }
 

@@ -13,6 +13,7 @@ namespace KelolaPesan.Core.Inbox;
 internal static class ChatSearch
 {
     private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
+    private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
     private const string LikeEscape = "\\";
 
     /// <summary>A trigram index cannot answer fewer than three characters.</summary>
@@ -34,7 +35,8 @@ internal static class ChatSearch
         var term = Clean(search);
         if (term is null)
             return chats;
-        if (db.Database.ProviderName != SqliteProvider)
+        var provider = db.Database.ProviderName;
+        if (provider != SqliteProvider && provider != PostgresProvider)
             return Like(db, chats, term, messages: true);
         if (term.Length < MinFullTextLength)
             // One or two letters match almost every message; only names and numbers are worth looking at.
@@ -42,13 +44,7 @@ internal static class ChatSearch
 
         // Hits are counted within the chats the viewer may list (and past the page cursor), so another tenant's
         // text can neither leak nor push this search onto the slower path.
-        var nameMatch = $"DisplayName : {Phrase(term)}";
-        var textMatch = Phrase(term);
-        var textHits = await db.Database.SqlQuery<Guid>(
-                $"""
-                 SELECT "ChatId" AS "Value" FROM "ChatSearch" WHERE "ChatSearch" MATCH {nameMatch}
-                 UNION ALL SELECT "ChatId" FROM "MessageSearch" WHERE "MessageSearch" MATCH {textMatch}
-                 """)
+        var textHits = await TextHits(db, provider, term)
             .Where(id => chats.Any(c => c.Id == id))
             .Distinct().Take(collectLimit).ToListAsync(ct);
         var numberHits = new List<Guid>();
@@ -69,12 +65,40 @@ internal static class ChatSearch
         return Like(db, chats, term, messages: true);
     }
 
+    /// <summary>
+    /// Ids of chats whose name or message text holds the term: SQLite's FTS5 trigram tables, or on PostgreSQL ILIKE
+    /// answered by the pg_trgm GIN indexes of the Postgres migration (both fold case; the term is literal).
+    /// </summary>
+    private static IQueryable<Guid> TextHits(IKelolaDb db, string? provider, string term)
+    {
+        if (provider == PostgresProvider)
+        {
+            var pattern = "%" + EscapeLike(term) + "%";
+            return db.Database.SqlQuery<Guid>(
+                $"""
+                 SELECT "Id" AS "Value" FROM "Chats" WHERE "DisplayName" ILIKE {pattern}
+                 UNION ALL SELECT "ChatId" FROM "Messages" WHERE "Body" ILIKE {pattern}
+                 """);
+        }
+        var nameMatch = $"DisplayName : {Phrase(term)}";
+        var textMatch = Phrase(term);
+        return db.Database.SqlQuery<Guid>(
+            $"""
+             SELECT "ChatId" AS "Value" FROM "ChatSearch" WHERE "ChatSearch" MATCH {nameMatch}
+             UNION ALL SELECT "ChatId" FROM "MessageSearch" WHERE "MessageSearch" MATCH {textMatch}
+             """);
+    }
+
     /// <summary>The search without a full-text index (SQL Server, short terms, common terms): LIKE and number ranges.</summary>
     internal static IQueryable<Chat> Like(IKelolaDb db, IQueryable<Chat> chats, string search, bool messages)
     {
         var term = Clean(search);
         if (term is null)
             return chats;
+        if (db.Database.ProviderName == PostgresProvider)
+            // PostgreSQL's LIKE is case-sensitive (SQLite's folds ASCII, SQL Server's collation folds): compare lower().
+            term = term.ToLowerInvariant();
+        var fold = db.Database.ProviderName == PostgresProvider;
         var pattern = "%" + EscapeLike(term) + "%";
         var number = NumberTerm.Parse(term);
         var isNumber = number is not null;
@@ -82,6 +106,13 @@ internal static class ChatSearch
         var (nationalFrom, nationalTo) = number?.National ?? number?.Start ?? ("", "");
         var (endFrom, endTo) = number?.End ?? ("", "");
         // Cheap tests first: SQLite stops at the first true branch, so a name or number hit skips the messages.
+        if (fold)
+            return chats.Where(c => EF.Functions.Like(c.DisplayName.ToLower(), pattern, LikeEscape)
+                                    || (isNumber && ((string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0)
+                                                     || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
+                                                     || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
+                                                         && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
+                                    || (messages && db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body.ToLower(), pattern, LikeEscape))));
         return chats.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikeEscape)
                                 || (isNumber && ((string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0)
                                                  || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
