@@ -87,7 +87,7 @@ public static class PostgresTestServer
             await ExecuteAsync($"CREATE DATABASE \"{name}\"", ct);
             var folder = Path.Combine(Path.GetTempPath(), "kelola-tests", name);
             var settings = new DatabaseSettings(DatabaseProvider.Postgres, ConnectionStringFor(name), folder);
-            var activator = new KelolaDbContextActivator(settings, new Data.Interceptors.TimestampInterceptor(TimeProvider.System));
+            var activator = new KelolaDbContextActivator(settings, new KelolaPesan.Data.Interceptors.TimestampInterceptor(TimeProvider.System));
             await new DatabaseInitializer(settings, activator, NullLogger<DatabaseInitializer>.Instance).InitializeAsync(ct);
             Directory.Delete(folder, recursive: true);
             // CREATE DATABASE ... TEMPLATE refuses a template with open connections.

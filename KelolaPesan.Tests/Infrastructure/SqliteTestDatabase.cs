@@ -19,7 +19,7 @@ public sealed class SqliteTestDatabase : TestDatabase
         FilePath = Path.Combine(folder, DatabaseSettings.SqliteFileName);
     }
 
-    public string FilePath { get; }
+    public override string FilePath { get; }
 
     /// <summary>Creates the folder and migrates a fresh database file through <see cref="DatabaseInitializer"/>.</summary>
     public static async Task<SqliteTestDatabase> CreateAsync(TimeProvider? clock = null, CancellationToken cancellationToken = default)

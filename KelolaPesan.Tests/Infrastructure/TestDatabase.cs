@@ -29,6 +29,9 @@ public abstract class TestDatabase : IAsyncDisposable
     public KelolaDbContextActivator Activator { get; }
     public string ConnectionString => Settings.ConnectionString;
 
+    /// <summary>The SQLite file (only on SQLite).</summary>
+    public virtual string FilePath => throw new NotSupportedException($"A {Provider} test database has no file.");
+
     /// <summary>A fresh migrated database on <paramref name="provider"/>.</summary>
     public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, TimeProvider? clock = null, CancellationToken cancellationToken = default) =>
         provider switch
