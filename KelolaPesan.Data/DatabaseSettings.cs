@@ -2,11 +2,11 @@ using Microsoft.Extensions.Configuration;
 
 namespace KelolaPesan.Data;
 
-public enum DatabaseProvider { Sqlite, SqlServer }
+public enum DatabaseProvider { Sqlite, SqlServer, Postgres }
 
 /// <summary>
 /// Where the data lives. SQLite (default): <c>kelola.db</c> in <see cref="DataDirectory"/>.
-/// SQL Server: <c>Database:Provider=SqlServer</c> and <c>ConnectionStrings:Kelola</c>.
+/// SQL Server / PostgreSQL: <c>Database:Provider=SqlServer</c> or <c>Postgres</c>, and <c>ConnectionStrings:Kelola</c>.
 /// </summary>
 public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, string DataDirectory)
 {
@@ -17,8 +17,8 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         var provider = Enum.Parse<DatabaseProvider>(config["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite), ignoreCase: true);
         var dataDirectory = Path.GetFullPath(Path.Combine(contentRoot, config["Database:DataDirectory"] ?? "data"));
         var connectionString = config.GetConnectionString("Kelola");
-        if (provider == DatabaseProvider.SqlServer && string.IsNullOrWhiteSpace(connectionString))
-            throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Kelola is not set.");
+        if (provider != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException($"Database:Provider is {provider} but ConnectionStrings:Kelola is not set.");
 
         if (string.IsNullOrWhiteSpace(connectionString))
             connectionString = SqliteConnectionString(Path.Combine(dataDirectory, SqliteFileName));

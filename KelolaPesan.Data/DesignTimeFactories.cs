@@ -16,3 +16,10 @@ public sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<Sql
         new DbContextOptionsBuilder<SqlServerKelolaDbContext>().UseSqlServer("Server=.;Database=KelolaPesan;Trusted_Connection=True;TrustServerCertificate=True").Options,
         SystemTenant.Instance);
 }
+
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresKelolaDbContext>
+{
+    public PostgresKelolaDbContext CreateDbContext(string[] args) => new(
+        new DbContextOptionsBuilder<PostgresKelolaDbContext>().UseNpgsql("Host=localhost;Database=kelolapesan;Username=postgres").Options,
+        SystemTenant.Instance);
+}

@@ -123,6 +123,8 @@ public abstract class KelolaDbContext(DbContextOptions options, ITenantContext t
     /// <summary>None by default; <see cref="SqliteKelolaDbContext"/> has its FTS5 tables.</summary>
     public virtual IChatTextIndex? ChatTextIndex => null;
 
+    public virtual bool CaseSensitiveLike => false;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(KelolaDbContext).Assembly);

@@ -11,6 +11,7 @@ public sealed class KelolaDbContextActivator
 {
     private readonly DbContextOptions<SqliteKelolaDbContext>? _sqlite;
     private readonly DbContextOptions<SqlServerKelolaDbContext>? _sqlServer;
+    private readonly DbContextOptions<PostgresKelolaDbContext>? _postgres;
 
     /// <param name="extra">Further interceptors (tests inject faults with them).</param>
     public KelolaDbContextActivator(DatabaseSettings settings, TimestampInterceptor timestamps, IEnumerable<IInterceptor>? extra = null)
@@ -20,14 +21,19 @@ public sealed class KelolaDbContextActivator
             _sqlServer = new DbContextOptionsBuilder<SqlServerKelolaDbContext>()
                 .UseSqlServer(settings.ConnectionString, o => o.EnableRetryOnFailure())
                 .AddInterceptors(interceptors).Options;
+        else if (settings.Provider == DatabaseProvider.Postgres)
+            _postgres = new DbContextOptionsBuilder<PostgresKelolaDbContext>()
+                .UseNpgsql(settings.ConnectionString, o => o.EnableRetryOnFailure())
+                .AddInterceptors(interceptors).Options;
         else
             _sqlite = new DbContextOptionsBuilder<SqliteKelolaDbContext>()
                 .UseSqlite(settings.ConnectionString, o => o.ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d)))
                 .AddInterceptors([.. interceptors, new SqlitePragmaInterceptor()]).Options;
     }
 
-    public KelolaDbContext Create(ITenantContext tenant) => _sqlServer is not null
-        ? new SqlServerKelolaDbContext(_sqlServer, tenant)
+    public KelolaDbContext Create(ITenantContext tenant) =>
+        _sqlServer is not null ? new SqlServerKelolaDbContext(_sqlServer, tenant)
+        : _postgres is not null ? new PostgresKelolaDbContext(_postgres, tenant)
         : new SqliteKelolaDbContext(_sqlite!, tenant);
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The one test command: installs what browser tests need, builds the solution, runs every test.
+# The one test command: installs what browser tests need, starts a throwaway PostgreSQL for the provider suites,
+# builds the solution, runs every test.
 # CI (.ci/run) calls exactly this, on a fresh Debian 12 machine as root.
 set -euo pipefail
 
@@ -31,7 +32,64 @@ ensure_chromium() {
     echo "== chromium installed in $((SECONDS - started)) s: $("$CHROMIUM" --version)"
 }
 
+PG_BIN=/usr/lib/postgresql/15/bin
+
+ensure_postgres() {
+    if [[ -x "$PG_BIN/initdb" ]]; then
+        return
+    fi
+    local run=()
+    if [[ $(id -u) -ne 0 ]]; then
+        if command -v sudo >/dev/null 2>&1; then
+            run=(sudo)
+        else
+            echo "error: $PG_BIN/initdb is missing and this is not root without sudo." >&2
+            echo "       Install it first: apt-get install -y --no-install-recommends postgresql" >&2
+            exit 1
+        fi
+    fi
+    echo "== installing postgresql (apt-get)"
+    local started=$SECONDS
+    "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql
+    echo "== postgresql installed in $((SECONDS - started)) s"
+}
+
+# A throwaway cluster in a temp folder on a free loopback port, trusted local connections only, fsync off (its data
+# is thrown away at the end). As root it runs as the `postgres` user (initdb refuses root). Stopped by the trap.
+PG_DIR=""
+start_postgres() {
+    PG_DIR=$(mktemp -d /tmp/kelola-pg.XXXXXX)
+    local port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
+        || shuf -i 20000-60000 -n 1)
+    local start="$PG_BIN/initdb -D $PG_DIR/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >$PG_DIR/initdb.log \
+        && $PG_BIN/pg_ctl -D $PG_DIR/data -o '-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300' -l $PG_DIR/log -w start >/dev/null"
+    if [[ $(id -u) -eq 0 ]]; then
+        chown postgres "$PG_DIR"
+        su postgres -s /bin/sh -c "$start"
+    else
+        sh -c "$start"
+    fi
+    export KELOLA_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+    echo "== postgresql $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($PG_DIR)"
+}
+
+stop_postgres() {
+    [[ -n "$PG_DIR" && -d "$PG_DIR/data" ]] || return 0
+    local stop="$PG_BIN/pg_ctl -D $PG_DIR/data -m fast -w stop >/dev/null"
+    if [[ $(id -u) -eq 0 ]]; then
+        su postgres -s /bin/sh -c "$stop" || true
+    else
+        sh -c "$stop" || true
+    fi
+    rm -rf "$PG_DIR"
+}
+
 ensure_chromium
+ensure_postgres
+trap stop_postgres EXIT
+start_postgres
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1

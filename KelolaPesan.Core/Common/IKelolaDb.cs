@@ -96,6 +96,9 @@ public interface IKelolaDb : IAsyncDisposable
 
     /// <summary>The provider's full-text index over chat names and message texts, or null where it has none.</summary>
     IChatTextIndex? ChatTextIndex { get; }
+
+    /// <summary>True where LIKE compares case-sensitively (PostgreSQL); callers then compare lower-cased values.</summary>
+    bool CaseSensitiveLike { get; }
 }
 
 /// <summary>Creates short-lived contexts: one per operation, never one per circuit.</summary>

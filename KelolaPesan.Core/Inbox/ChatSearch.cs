@@ -67,18 +67,27 @@ internal static class ChatSearch
         var term = Clean(search);
         if (term is null)
             return chats;
-        var pattern = LikePattern.Contains(term);
+        // PostgreSQL's LIKE is case-sensitive where SQLite's folds ASCII and SQL Server's collation folds: compare lower().
+        var fold = db.CaseSensitiveLike;
+        var pattern = LikePattern.Contains(fold ? term.ToLowerInvariant() : term);
         var number = NumberTerm.Parse(term);
         var isNumber = number is not null;
         var (startFrom, startTo) = number?.Start ?? ("", "");
         var (nationalFrom, nationalTo) = number?.National ?? number?.Start ?? ("", "");
         var (endFrom, endTo) = number?.End ?? ("", "");
         // Cheap tests first: SQLite stops at the first true branch, so a name or number hit skips the messages.
+        if (fold)
+            return chats.Where(c => EF.Functions.Like(c.DisplayName.ToLower(), pattern, LikePattern.Escape)
+                                    || (isNumber && ((string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0)
+                                                || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
+                                                || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
+                                                    && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
+                                    || (messages && db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body.ToLower(), pattern, LikePattern.Escape))));
         return chats.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikePattern.Escape)
                                 || (isNumber && ((string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0)
-                                                 || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
-                                                 || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
-                                                     && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
+                                                || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
+                                                || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
+                                                    && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
                                 || (messages && db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body, pattern, LikePattern.Escape))));
     }
 

@@ -6,6 +6,8 @@ using KelolaPesan.Core.Workspaces;
 using KelolaPesan.Tests.Gateways;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Data;
 
 namespace KelolaPesan.Tests.Broadcasts;
 
@@ -20,10 +22,10 @@ public class BroadcastDispatchTests
     private static string Numbers(int count, int from = 0) =>
         string.Join("\n", Enumerable.Range(from, count).Select(i => $"0812{3000000 + i}"));
 
-    [Fact]
-    public async Task Create_SkipsOptedOutInvalidAndNotRegistered_WithReasons_AndDropsDuplicates()
+    [Theory, Providers]
+    public async Task Create_SkipsOptedOutInvalidAndNotRegistered_WithReasons_AndDropsDuplicates(DatabaseProvider provider)
     {
-        await using var host = await BroadcastHost.CreateAsync(Fast());
+        await using var host = await BroadcastHost.CreateAsync(Fast(), provider: provider);
         await host.AddContactAsync("+6281230000001", "Ani", optedOut: true);
         await host.AddContactAsync("+6281230000002", "Budi", validation: ValidationStatus.NotRegistered);
         var created = await host.CreateAsync(host.Request("081230000001\n081230000002\n081230000003\n+62 812-3000-0003\nabc\n081230000004"));
@@ -51,10 +53,10 @@ public class BroadcastDispatchTests
     }
 
     // Recipients are rendered on a pool thread and inserted in chunks as they come: several chunks, one transaction.
-    [Fact]
-    public async Task Create_OfSeveralThousand_WritesEveryRecipientOnceInAudienceOrder()
+    [Theory, Providers]
+    public async Task Create_OfSeveralThousand_WritesEveryRecipientOnceInAudienceOrder(DatabaseProvider provider)
     {
-        await using var host = await BroadcastHost.CreateAsync(Fast());
+        await using var host = await BroadcastHost.CreateAsync(Fast(), provider: provider);
         var created = await host.CreateAsync(host.Request(Numbers(4_500), text: "{Halo|Hai} {name|Kak}"));
 
         Assert.Equal((4_500, 0), (created.Recipients, created.Skipped));
@@ -67,10 +69,10 @@ public class BroadcastDispatchTests
         Assert.Equal((4_500, 4_500, 0), (b.TotalRecipients, b.PendingCount, b.SkippedCount));
     }
 
-    [Fact]
-    public async Task Create_ClampsPacingToThePolicy_AndAppendsTheWatermark()
+    [Theory, Providers]
+    public async Task Create_ClampsPacingToThePolicy_AndAppendsTheWatermark(DatabaseProvider provider)
     {
-        await using var host = await BroadcastHost.CreateAsync(new PolicySettings { MinDelaySeconds = 30, MaxDelaySeconds = 60, BatchSize = 50, BatchRestSeconds = 600, DailyCapPerWorkspace = 500 });
+        await using var host = await BroadcastHost.CreateAsync(new PolicySettings { MinDelaySeconds = 30, MaxDelaySeconds = 60, BatchSize = 50, BatchRestSeconds = 600, DailyCapPerWorkspace = 500 }, provider: provider);
         await host.InScopeAsync(async sp =>
         {
             await sp.GetRequiredService<WatermarkService>().SaveAsync(new WatermarkSettings { Enabled = true, Text = "Dikirim dengan Kelola Pesan", Tiers = PolicyTierSet.Basic },
@@ -86,12 +88,12 @@ public class BroadcastDispatchTests
         Assert.Equal("Halo Kak\n\nDikirim dengan Kelola Pesan", (await host.RecipientsAsync(b.Id)).Single().RenderedText);
     }
 
-    [Fact]
-    public async Task Pacing_DelaysStayInTheRange_AndEveryBatchIsFollowedByTheRest()
+    [Theory, Providers]
+    public async Task Pacing_DelaysStayInTheRange_AndEveryBatchIsFollowedByTheRest(DatabaseProvider provider)
     {
         var policy = Fast();
         (policy.MinDelaySeconds, policy.MaxDelaySeconds, policy.BatchSize, policy.BatchRestSeconds) = (5, 10, 3, 120);
-        await using var host = await BroadcastHost.CreateAsync(policy);
+        await using var host = await BroadcastHost.CreateAsync(policy, provider: provider);
         var request = host.Request(Numbers(8));
         (request.MinDelaySeconds, request.MaxDelaySeconds, request.BatchSize, request.BatchRestSeconds) = (5, 10, 3, 120);
         var created = await host.CreateAsync(request);
@@ -109,12 +111,12 @@ public class BroadcastDispatchTests
         }
     }
 
-    [Fact]
-    public async Task DailyCapAndWindow_HoldAcrossTwoBroadcastsOfOneWorkspace()
+    [Theory, Providers]
+    public async Task DailyCapAndWindow_HoldAcrossTwoBroadcastsOfOneWorkspace(DatabaseProvider provider)
     {
         var policy = Fast();
         (policy.DailyCapPerWorkspace, policy.SendWindowStart, policy.SendWindowEnd) = (4, new TimeOnly(8, 0), new TimeOnly(20, 0));
-        await using var host = await BroadcastHost.CreateAsync(policy);
+        await using var host = await BroadcastHost.CreateAsync(policy, provider: provider);
         var first = await host.CreateAsync(host.Request(Numbers(3), "A"));
         var second = await host.CreateAsync(host.Request(Numbers(3, 100), "B"));
 
@@ -129,10 +131,10 @@ public class BroadcastDispatchTests
         Assert.Equal(new TimeSpan(8, 0, 0), BroadcastClock.ToLocal(rows.Max(r => r.SentAt!.Value), jakarta).TimeOfDay);
     }
 
-    [Fact]
-    public async Task Restart_RecipientLeftSending_IsReconciledFromHistory_OrLeftUncertain_NeverSentTwice()
+    [Theory, Providers]
+    public async Task Restart_RecipientLeftSending_IsReconciledFromHistory_OrLeftUncertain_NeverSentTwice(DatabaseProvider provider)
     {
-        await using var host = await BroadcastHost.CreateAsync(Fast());
+        await using var host = await BroadcastHost.CreateAsync(Fast(), provider: provider);
         var created = await host.CreateAsync(host.Request(Numbers(4)));
         var id = created.BroadcastId!.Value;
         var rows = await host.RecipientsAsync(id);
@@ -163,12 +165,44 @@ public class BroadcastDispatchTests
         Assert.Equal((4, 0), ((await host.BroadcastAsync(id)).SentCount, (await host.BroadcastAsync(id)).UncertainCount));
     }
 
-    [Fact]
-    public async Task LostAnswer_TheSendIsFoundInTheHistory_NotSentAgain()
+    // Two nodes (or a retried job beside a running one) dispatch the same workspace at once. On PostgreSQL their claims
+    // really interleave (SQLite takes writers one at a time), so the conditional claim is what keeps each number to one send.
+    [Theory, Providers]
+    public async Task TwoDispatchers_ClaimingTheSameWorkspaceAtOnce_NeverSendARecipientTwice(DatabaseProvider provider)
+    {
+        await using var host = await BroadcastHost.CreateAsync(Fast(), provider: provider);
+        var created = await host.CreateAsync(host.Request(Numbers(40)));
+        var id = created.BroadcastId!.Value;
+        var clock = new object();
+
+        async Task Dispatch()
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                var run = await host.RunOnceAsync();
+                if (run.NextRunAt is not { } next)
+                    return;
+                lock (clock)
+                    if (next > host.Clock.GetUtcNow())
+                        host.Clock.SetUtcNow(next);
+            }
+        }
+        await Task.WhenAll(Task.Run(Dispatch), Task.Run(Dispatch));
+
+        var rows = await host.RecipientsAsync(id);
+        Assert.Equal(40, rows.Count);
+        Assert.All(rows, r => Assert.Equal(RecipientStatus.Sent, r.Status));
+        var counts = await Task.WhenAll(rows.Select(r => host.SimulatorSendsToAsync(r.Phone)));
+        Assert.All(counts, c => Assert.Equal(1, c));
+        Assert.Equal((BroadcastStatus.Completed, 40), ((await host.BroadcastAsync(id)).Status, (await host.BroadcastAsync(id)).SentCount));
+    }
+
+    [Theory, Providers]
+    public async Task LostAnswer_TheSendIsFoundInTheHistory_NotSentAgain(DatabaseProvider provider)
     {
         LosingGateway? losing = null;
         var lost = 0;
-        await using var host = await BroadcastHost.CreateAsync(Fast(), wrap: inner => losing = new LosingGateway(inner, m => m.To.EndsWith("3000001", StringComparison.Ordinal) && Interlocked.Increment(ref lost) == 1));
+        await using var host = await BroadcastHost.CreateAsync(Fast(), wrap: inner => losing = new LosingGateway(inner, m => m.To.EndsWith("3000001", StringComparison.Ordinal) && Interlocked.Increment(ref lost) == 1), provider: provider);
         var created = await host.CreateAsync(host.Request(Numbers(3)));
         await host.RunToEndAsync();
         var rows = await host.RecipientsAsync(created.BroadcastId!.Value);
@@ -178,12 +212,12 @@ public class BroadcastDispatchTests
         Assert.Equal(3, losing!.SendCalls);
     }
 
-    [Fact]
-    public async Task Outage_FakeWahaAnswers500AndThrottles_BacksOffAndSendsEveryNumberExactlyOnce()
+    [Theory, Providers]
+    public async Task Outage_FakeWahaAnswers500AndThrottles_BacksOffAndSendsEveryNumberExactlyOnce(DatabaseProvider provider)
     {
         await using var waha = await FakeWahaServer.StartAsync();
         waha.AddSession(BroadcastHost.Session);
-        await using var host = await BroadcastHost.CreateAsync(Fast(), waha.BaseAddress);
+        await using var host = await BroadcastHost.CreateAsync(Fast(), waha.BaseAddress, provider: provider);
         var created = await host.CreateAsync(host.Request(Numbers(6)));
         var id = created.BroadcastId!.Value;
 
@@ -214,10 +248,10 @@ public class BroadcastDispatchTests
         Assert.True(host.Clock.GetUtcNow() > before);
     }
 
-    [Fact]
-    public async Task Disconnected_PausesTheBroadcastWithTheReason_ResumeContinues()
+    [Theory, Providers]
+    public async Task Disconnected_PausesTheBroadcastWithTheReason_ResumeContinues(DatabaseProvider provider)
     {
-        await using var host = await BroadcastHost.CreateAsync(Fast());
+        await using var host = await BroadcastHost.CreateAsync(Fast(), provider: provider);
         var created = await host.CreateAsync(host.Request(Numbers(2)));
         var id = created.BroadcastId!.Value;
         await using (var db = host.Database.CreateForTenant(host.TenantId))
@@ -233,10 +267,10 @@ public class BroadcastDispatchTests
         Assert.Equal((BroadcastStatus.Completed, 2), ((await host.BroadcastAsync(id)).Status, (await host.BroadcastAsync(id)).SentCount));
     }
 
-    [Fact]
-    public async Task OptOutKeyword_SetsTheFlag_AndLaterClaimsSkipTheContact()
+    [Theory, Providers]
+    public async Task OptOutKeyword_SetsTheFlag_AndLaterClaimsSkipTheContact(DatabaseProvider provider)
     {
-        await using var host = await BroadcastHost.CreateAsync(Fast());
+        await using var host = await BroadcastHost.CreateAsync(Fast(), provider: provider);
         var ani = await host.AddContactAsync("+628123000000", "Ani");
         var created = await host.CreateAsync(host.Request(Numbers(2)));
         await host.InScopeAsync(async sp =>
@@ -254,10 +288,10 @@ public class BroadcastDispatchTests
         Assert.True(AudienceReplies.IsOptOut("Unsub", "UNSUB, STOP"));
     }
 
-    [Fact]
-    public async Task PauseCancelAndRetryFailed()
+    [Theory, Providers]
+    public async Task PauseCancelAndRetryFailed(DatabaseProvider provider)
     {
-        await using var host = await BroadcastHost.CreateAsync(Fast());
+        await using var host = await BroadcastHost.CreateAsync(Fast(), provider: provider);
         var created = await host.CreateAsync(host.Request(Numbers(3)));
         var id = created.BroadcastId!.Value;
         var service = (Func<BroadcastService>)(() => host.Services.CreateScope().ServiceProvider.GetRequiredService<BroadcastService>());

@@ -30,7 +30,7 @@ public sealed class BroadcastHost : IAsyncDisposable
     public const string Session = "ws-broadcast-test";
     public static readonly DateTimeOffset Start = new(2026, 11, 30, 2, 0, 0, TimeSpan.Zero); // 09:00 WIB
 
-    private BroadcastHost(SqliteTestDatabase database, ServiceProvider services, FakeTimeProvider clock, Guid tenantId, Guid workspaceId)
+    private BroadcastHost(TestDatabase database, ServiceProvider services, FakeTimeProvider clock, Guid tenantId, Guid workspaceId)
     {
         Database = database;
         Services = services;
@@ -39,17 +39,17 @@ public sealed class BroadcastHost : IAsyncDisposable
         WorkspaceId = workspaceId;
     }
 
-    public SqliteTestDatabase Database { get; }
+    public TestDatabase Database { get; }
     public ServiceProvider Services { get; }
     public FakeTimeProvider Clock { get; }
     public Guid TenantId { get; }
     public Guid WorkspaceId { get; }
 
     public static async Task<BroadcastHost> CreateAsync(PolicySettings policy, Uri? waha = null, Func<IWhatsAppGateway, IWhatsAppGateway>? wrap = null,
-        DateTimeOffset? start = null)
+        DateTimeOffset? start = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         var clock = new FakeTimeProvider(start ?? Start);
-        var database = await SqliteTestDatabase.CreateAsync(clock);
+        var database = await TestDatabase.CreateAsync(provider, clock);
         var licence = new Licence { Name = "Test", CodePrefix = "B" + Guid.NewGuid().ToString("N")[..8], CodeHash = [1], MaxWorkspaces = 3, Features = LicenceFeatures.All };
         var tenant = new Tenant { Name = "Test", LicenceId = licence.Id };
         var workspace = new Workspace { TenantId = tenant.Id, Name = "Toko", ExternalSessionId = Session, ConnectionStatus = ConnectionStatus.Connected };
@@ -98,11 +98,11 @@ public sealed class BroadcastHost : IAsyncDisposable
         services.AddSingleton<Gateways.RecordingEventSink>();
         services.AddSingleton<IGatewayEventSink>(sp => sp.GetRequiredService<Gateways.RecordingEventSink>());
         services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(Path.Combine(database.Folder, "attachments")));
-        var provider = services.BuildServiceProvider();
-        var host = new BroadcastHost(database, provider, clock, tenant.Id, workspace.Id);
+        var serviceProvider = services.BuildServiceProvider();
+        var host = new BroadcastHost(database, serviceProvider, clock, tenant.Id, workspace.Id);
         if (waha is null)
         {
-            var simulator = provider.GetRequiredService<SimulatorGateway>();
+            var simulator = serviceProvider.GetRequiredService<SimulatorGateway>();
             await simulator.RestoreConnectedAsync(new GatewaySessionSetup(Session, new Dictionary<string, string>(), "http://127.0.0.1:5999/webhooks/whatsapp", "k"), "628000000001", "Toko");
         }
         return host;

@@ -4,6 +4,8 @@ using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Contacts.Import;
 using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
+using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Data;
 
 namespace KelolaPesan.Tests.Contacts;
 
@@ -11,13 +13,19 @@ public sealed class ContactImportTests : IAsyncLifetime
 {
     private ContactsWorld _world = null!;
 
-    public async Task InitializeAsync() => _world = await ContactsWorld.CreateAsync();
+    // Each test makes its world on its provider (a theory over ProvidersAttribute).
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _world.DisposeAsync();
-
-    [Fact]
-    public async Task CleanXlsx_ImportsEveryRow_Normalised_AndRecordsTheImport()
+    public async Task DisposeAsync()
     {
+        if (_world is not null)
+            await _world.DisposeAsync();
+    }
+
+    [Theory, Providers]
+    public async Task CleanXlsx_ImportsEveryRow_Normalised_AndRecordsTheImport(DatabaseProvider provider)
+    {
+        _world = await ContactsWorld.CreateAsync(provider);
         var path = _world.PathFor("bersih.xlsx");
         using (var wb = new XLWorkbook())
         {
@@ -46,9 +54,10 @@ public sealed class ContactImportTests : IAsyncLifetime
         Assert.Contains(_world.Bus.Events, e => e is ContactImportProgress { Status: ImportStatus.Completed, Created: 2 });
     }
 
-    [Fact]
-    public async Task MessyXlsx_GoodRowsImport_AndEveryBadRowHasItsRowNumberAndReason()
+    [Theory, Providers]
+    public async Task MessyXlsx_GoodRowsImport_AndEveryBadRowHasItsRowNumberAndReason(DatabaseProvider provider)
     {
+        _world = await ContactsWorld.CreateAsync(provider);
         var city = await _world.Catalog.SaveFieldAsync(_world.TenantId, null, "kota", "Kota", CustomFieldType.Text, null);
         var birthday = await _world.Catalog.SaveFieldAsync(_world.TenantId, null, "lahir", "Lahir", CustomFieldType.Date, null);
         Assert.True(city.Succeeded && birthday.Succeeded);
@@ -126,9 +135,10 @@ public sealed class ContactImportTests : IAsyncLifetime
         Assert.Equal("Dedi", sheet.Cell(2, 3).GetString());
     }
 
-    [Fact]
-    public async Task Csv_SemicolonWithBom_Imports_AndUpdateModeUpdatesExistingContacts()
+    [Theory, Providers]
+    public async Task Csv_SemicolonWithBom_Imports_AndUpdateModeUpdatesExistingContacts(DatabaseProvider provider)
     {
+        _world = await ContactsWorld.CreateAsync(provider);
         var existing = await _world.Contacts.CreateAsync(_world.WorkspaceId, new ContactInput { Name = "Lama", Phone = "081234567890" });
         Assert.True(existing.Succeeded);
         var path = _world.PathFor("kontak.csv");
@@ -144,9 +154,10 @@ public sealed class ContactImportTests : IAsyncLifetime
         Assert.True(await db.Contacts.AnyAsync(c => c.Name == "Sinta; S." && c.Phone == "+6281555556666"));
     }
 
-    [Fact]
-    public async Task Csv_SkipMode_LeavesExistingContactsAlone()
+    [Theory, Providers]
+    public async Task Csv_SkipMode_LeavesExistingContactsAlone(DatabaseProvider provider)
     {
+        _world = await ContactsWorld.CreateAsync(provider);
         await _world.Contacts.CreateAsync(_world.WorkspaceId, new ContactInput { Name = "Lama", Phone = "081234567890" });
         var path = _world.PathFor("kontak.csv");
         await File.WriteAllTextAsync(path, "name,phone\nBaru,6281234567890\n");
@@ -158,9 +169,10 @@ public sealed class ContactImportTests : IAsyncLifetime
         Assert.Equal("Lama", (await db.Contacts.SingleAsync()).Name);
     }
 
-    [Fact]
-    public async Task NotASpreadsheet_EmptyFile_AndTooLarge_EachGiveAClearResult()
+    [Theory, Providers]
+    public async Task NotASpreadsheet_EmptyFile_AndTooLarge_EachGiveAClearResult(DatabaseProvider provider)
     {
+        _world = await ContactsWorld.CreateAsync(provider);
         var png = _world.PathFor("foto.xlsx");
         await File.WriteAllBytesAsync(png, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
         var zip = _world.PathFor("arsip.xlsx");
@@ -193,9 +205,10 @@ public sealed class ContactImportTests : IAsyncLifetime
         Assert.Equal(0, await db.Contacts.CountAsync());
     }
 
-    [Fact]
-    public async Task ATierOverride_WithSmallerImportLimits_RefusesFilesTheDefaultWouldAllow()
+    [Theory, Providers]
+    public async Task ATierOverride_WithSmallerImportLimits_RefusesFilesTheDefaultWouldAllow(DatabaseProvider provider)
     {
+        _world = await ContactsWorld.CreateAsync(provider);
         // The default allows 1 MB and 100 000 rows; the tenant's licence tier (Standard) is limited to 4 KB and 20 rows.
         Guid otherTenant;
         await using (var db = _world.Database.CreateSystem())
@@ -236,9 +249,10 @@ public sealed class ContactImportTests : IAsyncLifetime
         Assert.Equal(0, await check.Contacts.CountAsync());
     }
 
-    [Fact]
-    public async Task ImportFromChats_CreatesContacts_AndLinksTheChats()
+    [Theory, Providers]
+    public async Task ImportFromChats_CreatesContacts_AndLinksTheChats(DatabaseProvider provider)
     {
+        _world = await ContactsWorld.CreateAsync(provider);
         await using (var db = _world.Database.CreateForTenant(_world.TenantId))
         {
             db.Chats.Add(new Core.Inbox.Chat { TenantId = _world.TenantId, WorkspaceId = _world.WorkspaceId, ExternalChatId = "6281211112222@c.us", DisplayName = "Pembeli" });

@@ -1,3 +1,4 @@
+using KelolaPesan.Data;
 using System.Security.Cryptography;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Contacts;
@@ -12,7 +13,7 @@ namespace KelolaPesan.Tests.Contacts;
 /// <summary>A migrated SQLite file with one tenant (region ID) and one workspace, and the contact services over it.</summary>
 public sealed class ContactsWorld : IAsyncDisposable
 {
-    private ContactsWorld(SqliteTestDatabase database, Guid tenantId, Guid workspaceId)
+    private ContactsWorld(TestDatabase database, Guid tenantId, Guid workspaceId)
     {
         Database = database;
         TenantId = tenantId;
@@ -28,7 +29,7 @@ public sealed class ContactsWorld : IAsyncDisposable
         Export = new ContactExportService(Factory);
     }
 
-    public SqliteTestDatabase Database { get; }
+    public TestDatabase Database { get; }
     public Core.Admin.PolicyService Policies { get; }
     public Guid TenantId { get; }
     public Guid WorkspaceId { get; }
@@ -41,9 +42,9 @@ public sealed class ContactsWorld : IAsyncDisposable
     public ContactExportService Export { get; }
     public string Folder => Database.Folder;
 
-    public static async Task<ContactsWorld> CreateAsync()
+    public static async Task<ContactsWorld> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
-        var database = await SqliteTestDatabase.CreateAsync();
+        var database = await TestDatabase.CreateAsync(provider);
         await using var db = database.CreateSystem();
         var (tenantId, workspaceId) = AddTenant(db, "a");
         await db.SaveChangesAsync();

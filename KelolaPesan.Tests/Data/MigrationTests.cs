@@ -30,6 +30,32 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public void ThePostgresMigrations_MatchTheCurrentModel()
+    {
+        using var db = PostgresModelOnly();
+
+        Assert.False(db.Database.HasPendingModelChanges(), "run `dotnet ef migrations add` for PostgresKelolaDbContext");
+    }
+
+    [Fact]
+    public void ThePostgresScript_CreatesEveryTable_WithTheTrigramIndexes_AndNoOtherProvidersSql()
+    {
+        using var db = PostgresModelOnly();
+
+        var script = db.GetService<IMigrator>().GenerateScript();
+
+        foreach (var table in db.Model.GetEntityTypes().Select(t => t.GetTableName()).Distinct())
+            Assert.Contains($"CREATE TABLE \"{table}\"", script);
+        Assert.Contains("CREATE EXTENSION IF NOT EXISTS pg_trgm", script);
+        Assert.Contains($"CREATE INDEX \"{PostgresKelolaDbContext.MessageBodyTrigramIndex}\" ON \"Messages\" USING gin (\"Body\" gin_trgm_ops)", script);
+        Assert.Contains($"CREATE INDEX \"{PostgresKelolaDbContext.ChatNameTrigramIndex}\" ON \"Chats\" USING gin (\"DisplayName\" gin_trgm_ops)", script);
+        Assert.Contains("timestamp with time zone", script);
+        Assert.DoesNotContain("fts5", script, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("PRAGMA", script);
+        Assert.DoesNotContain("nvarchar", script);
+    }
+
+    [Fact]
     public void TheSqlServerScript_CreatesEveryTable_InTransactSql_WithoutSqliteIsms()
     {
         using var db = SqlServerModelOnly();
@@ -78,8 +104,8 @@ public sealed class MigrationTests
         Assert.Equal("wal", journalMode);
     }
 
-    [Fact]
-    public async Task Sqlite_OrdersMessagesBySentAt_ByTheUtcInstant_WhateverTheirOffsets()
+    [Theory, Providers]
+    public async Task MessagesOrderBySentAt_ByTheUtcInstant_WhateverTheirOffsets(DatabaseProvider provider)
     {
         var jakarta = TimeSpan.FromHours(7);
         var india = new TimeSpan(5, 30, 0);
@@ -91,13 +117,14 @@ public sealed class MigrationTests
             new(2026, 6, 5, 2, 30, 0, TimeSpan.Zero),       // 02:30Z
             new(2026, 6, 5, 8, 30, 0, india),              // 03:00Z
             new(2026, 6, 4, 23, 0, 0, newYork),            // 04:00Z exactly
-            new DateTimeOffset(2026, 6, 5, 4, 0, 0, TimeSpan.Zero).AddTicks(1), // 04:00Z and 100 ns: no precision lost
+            // 04:00Z and the smallest step the provider keeps (SQLite: 100 ns ticks; PostgreSQL: 1 µs): no precision lost.
+            new DateTimeOffset(2026, 6, 5, 4, 0, 0, TimeSpan.Zero).AddTicks(provider == DatabaseProvider.Postgres ? 10 : 1),
             new(2026, 6, 5, 11, 59, 0, jakarta),           // 04:59Z
             new(2026, 6, 5, 5, 0, 0, TimeSpan.Zero),        // 05:00Z
         ];
         var shuffled = byInstant.Select((sentAt, index) => (sentAt, index)).OrderBy(_ => Random.Shared.Next()).ToList();
 
-        await using var database = await SqliteTestDatabase.CreateAsync(new FakeTimeProvider());
+        await using var database = await TestDatabase.CreateAsync(provider, new FakeTimeProvider());
         var (tenantId, workspaceId, chatId) = await SeedChatAsync(database);
         await using (var db = database.CreateForTenant(tenantId))
         {
@@ -113,12 +140,13 @@ public sealed class MigrationTests
 
         Assert.Equal(byInstant.Select((_, index) => $"#{index}"), ordered);
         Assert.Equal(["#6", "#5", "#4", "#3"], after);
-        // SQLite keeps the instant (at full precision) and hands it back in UTC.
+        // The instant is kept (a +07:00 value too: Npgsql refuses non-UTC offsets, the Postgres model stores it in UTC)
+        // and handed back in UTC.
         Assert.Equal(byInstant[0].UtcTicks, stored.SentAt.UtcTicks);
         Assert.Equal(TimeSpan.Zero, stored.SentAt.Offset);
     }
 
-    private static async Task<(Guid TenantId, Guid WorkspaceId, Guid ChatId)> SeedChatAsync(SqliteTestDatabase database)
+    private static async Task<(Guid TenantId, Guid WorkspaceId, Guid ChatId)> SeedChatAsync(TestDatabase database)
     {
         var licence = new Core.Tenancy.Licence { Name = "licence", CodePrefix = "KPSORT", CodeHash = new byte[32] };
         var tenant = new Core.Tenancy.Tenant { Name = "Toko Sort", LicenceId = licence.Id };
@@ -132,6 +160,9 @@ public sealed class MigrationTests
 
     private static SqliteKelolaDbContext SqliteModelOnly() => new(
         new DbContextOptionsBuilder<SqliteKelolaDbContext>().UseSqlite("Data Source=model-only.db").Options, SystemTenant.Instance);
+
+    private static PostgresKelolaDbContext PostgresModelOnly() => new(
+        new DbContextOptionsBuilder<PostgresKelolaDbContext>().UseNpgsql("Host=127.0.0.1;Port=1;Database=unused;Username=unused").Options, SystemTenant.Instance);
 
     private static SqlServerKelolaDbContext SqlServerModelOnly() => new(
         new DbContextOptionsBuilder<SqlServerKelolaDbContext>().UseSqlServer(UnusedSqlServer).Options, SystemTenant.Instance);

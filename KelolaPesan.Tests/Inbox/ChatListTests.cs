@@ -1,5 +1,7 @@
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Contacts;
+using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Data;
 
 namespace KelolaPesan.Tests.Inbox;
 
@@ -7,13 +9,19 @@ public sealed class ChatListTests : IAsyncLifetime
 {
     private InboxHarness _h = null!;
 
-    public async Task InitializeAsync() => _h = await InboxHarness.CreateAsync();
+    // Each test makes its harness on its provider (a theory over ProvidersAttribute).
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _h.DisposeAsync();
-
-    [Fact]
-    public async Task Pages_FollowLastActivity_WithNoDuplicatesOrSkips_EvenWhenTimesTie()
+    public async Task DisposeAsync()
     {
+        if (_h is not null)
+            await _h.DisposeAsync();
+    }
+
+    [Theory, Providers]
+    public async Task Pages_FollowLastActivity_WithNoDuplicatesOrSkips_EvenWhenTimesTie(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
         var chats = new List<Chat>();
         for (var i = 0; i < 95; i++)
             // Groups of seven chats share one instant: the cursor must break ties by id.
@@ -36,9 +44,10 @@ public sealed class ChatListTests : IAsyncLifetime
         Assert.Equal(expected, seen);
     }
 
-    [Fact]
-    public async Task AllMyWorkspaces_MergesTheWorkspacesTheViewerMaySee_InOneOrder()
+    [Theory, Providers]
+    public async Task AllMyWorkspaces_MergesTheWorkspacesTheViewerMaySee_InOneOrder(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var shop = await _h.AddChatAsync(_h.Shop, "Toko", "+628120001", InboxHarness.Start.AddMinutes(-5));
         var care = await _h.AddChatAsync(_h.Care, "Care", "+628120002", InboxHarness.Start.AddMinutes(-1));
         await _h.AddChatAsync(_h.OtherTenantShop, "Lain", "+628120003", InboxHarness.Start);
@@ -51,9 +60,10 @@ public sealed class ChatListTests : IAsyncLifetime
         Assert.Empty((await _h.Inbox(_h.TenantA).ListChatsAsync(_h.Agent2, new ChatListQuery(_h.Care.Id))).Items);
     }
 
-    [Fact]
-    public async Task Search_FindsByName_ByNumberInAnyFormat_AndByMessageText()
+    [Theory, Providers]
+    public async Task Search_FindsByName_ByNumberInAnyFormat_AndByMessageText(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var andi = await _h.AddChatAsync(_h.Shop, "Andi Wijaya", "+628123456789", InboxHarness.Start);
         var siti = await _h.AddChatAsync(_h.Shop, "Siti", "+628777000111", InboxHarness.Start.AddMinutes(-1));
         var budi = await _h.AddChatAsync(_h.Shop, "Budi", "+628999000222", InboxHarness.Start.AddMinutes(-2));
@@ -72,9 +82,10 @@ public sealed class ChatListTests : IAsyncLifetime
         Assert.Empty(await Search("_ndi"));
     }
 
-    [Fact]
-    public async Task Filters_Unread_AssignedToMe_Unassigned_AndLabel()
+    [Theory, Providers]
+    public async Task Filters_Unread_AssignedToMe_Unassigned_AndLabel(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var unread = await _h.AddChatAsync(_h.Shop, "Belum dibaca", "+628120001", InboxHarness.Start);
         var mine = await _h.AddChatAsync(_h.Shop, "Punya saya", "+628120002", InboxHarness.Start.AddMinutes(-1), assignedTo: _h.Agent.UserId);
         var others = await _h.AddChatAsync(_h.Shop, "Punya agen2", "+628120003", InboxHarness.Start.AddMinutes(-2), assignedTo: _h.Agent2.UserId);
@@ -94,9 +105,10 @@ public sealed class ChatListTests : IAsyncLifetime
         Assert.Equal([unread.Id, mine.Id, others.Id], await List(_h.Owner, new ChatListQuery(_h.Shop.Id)));
     }
 
-    [Fact]
-    public async Task AColleaguesChat_IsNotFound_ForAnAgent()
+    [Theory, Providers]
+    public async Task AColleaguesChat_IsNotFound_ForAnAgent(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var others = await _h.AddChatAsync(_h.Shop, "Punya agen2", "+628120003", InboxHarness.Start, assignedTo: _h.Agent2.UserId);
         var inbox = _h.Inbox(_h.TenantA);
 
@@ -106,9 +118,10 @@ public sealed class ChatListTests : IAsyncLifetime
         Assert.NotNull(await inbox.GetChatAsync(_h.Agent2, others.Id));
     }
 
-    [Fact]
-    public async Task AnotherTenantsChat_IsNotFound_ByAnyMethod()
+    [Theory, Providers]
+    public async Task AnotherTenantsChat_IsNotFound_ByAnyMethod(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var foreign = await _h.AddChatAsync(_h.OtherTenantShop, "Rahasia", "+628120009", InboxHarness.Start);
         await _h.ReceiveAsync(foreign, "data pelanggan lain");
         var inbox = _h.Inbox(_h.TenantA);
@@ -124,9 +137,10 @@ public sealed class ChatListTests : IAsyncLifetime
         Assert.Equal(1, (await _h.ReloadAsync(foreign)).UnreadCount);
     }
 
-    [Fact]
-    public async Task History_NewestPageFirst_OlderPagesByCursor_CoverEveryMessageOnce()
+    [Theory, Providers]
+    public async Task History_NewestPageFirst_OlderPagesByCursor_CoverEveryMessageOnce(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chat = await _h.AddChatAsync(_h.Shop, "Riwayat", "+628120001", InboxHarness.Start);
         var stored = new List<Message>();
         for (var i = 0; i < 100; i++)
@@ -149,9 +163,10 @@ public sealed class ChatListTests : IAsyncLifetime
         Assert.Equal(stored.OrderBy(m => m.SentAt).ThenBy(m => m.Id).Select(m => m.Id), all.Select(m => m.Id));
     }
 
-    [Fact]
-    public async Task NewerMessages_AreFetchedAfterTheLastShownOne()
+    [Theory, Providers]
+    public async Task NewerMessages_AreFetchedAfterTheLastShownOne(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chat = await _h.AddChatAsync(_h.Shop, "Baru", "+628120001", InboxHarness.Start);
         await _h.ReceiveAsync(chat, "satu");
         var inbox = _h.Inbox(_h.TenantA);

@@ -3,25 +3,45 @@ using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Privacy;
 using KelolaPesan.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using KelolaPesan.Data;
 
 namespace KelolaPesan.Tests.Inbox;
 
-/// <summary>The chat-list search over the SQLite FTS5 indexes: kept in step with every write, and never wider than the viewer.</summary>
+/// <summary>
+/// The chat-list search over the SQLite FTS5 indexes and PostgreSQL's trigram indexes: kept in step with every write,
+/// and never wider than the viewer.
+/// </summary>
 public sealed class ChatSearchTests : IAsyncLifetime
 {
     private InboxHarness _h = null!;
 
-    public async Task InitializeAsync() => _h = await InboxHarness.CreateAsync();
+    // Each test makes its harness on its provider (a theory over ProvidersAttribute).
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _h.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_h is not null)
+            await _h.DisposeAsync();
+    }
 
     private async Task<List<Guid>> Search(InboxViewer viewer, Guid? workspaceId, string text, Guid? tenant = null) =>
         (await _h.Inbox(tenant ?? _h.TenantA).ListChatsAsync(viewer, new ChatListQuery(workspaceId, Search: text))).Items.Select(c => c.Id).ToList();
 
-    /// <summary>Rows of the index itself: a hidden orphan would still be a privacy leak even if the join to Chats dropped it.</summary>
+    /// <summary>
+    /// Rows of the index itself: a hidden orphan would still be a privacy leak even if the join to Chats dropped it.
+    /// On PostgreSQL the trigram indexes are part of the tables, so the rows that hold the text are what is counted.
+    /// </summary>
     private async Task<int> IndexHits(string table, string text)
     {
         await using var db = _h.Database.CreateSystem();
+        if (_h.Database.Provider == DatabaseProvider.Postgres)
+        {
+            var pattern = LikePattern.Contains(text);
+            var rows = table == "ChatSearch"
+                ? db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM \"Chats\" WHERE \"DisplayName\" ILIKE {pattern}")
+                : db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM \"Messages\" WHERE \"Body\" ILIKE {pattern}");
+            return await rows.SingleAsync();
+        }
         var phrase = KelolaPesan.Data.Inbox.SqliteChatTextIndex.Phrase(text);
         var hits = table == "ChatSearch"
             ? db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM \"ChatSearch\" WHERE \"ChatSearch\" MATCH {phrase}")
@@ -29,9 +49,10 @@ public sealed class ChatSearchTests : IAsyncLifetime
         return await hits.SingleAsync();
     }
 
-    [Fact]
-    public async Task Search_IsASubstring_CaseInsensitive_InNamesNumbersAndText_WithQuotesAndOperatorsLiteral()
+    [Theory, Providers]
+    public async Task Search_IsASubstring_CaseInsensitive_InNamesNumbersAndText_WithQuotesAndOperatorsLiteral(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var andi = await _h.AddChatAsync(_h.Shop, "Andi Wijaya", "+628123456789", InboxHarness.Start);
         var siti = await _h.AddChatAsync(_h.Shop, "Siti", "+628777000111", InboxHarness.Start.AddMinutes(-1));
         await _h.ReceiveAsync(siti, "Kirim ke \"Gudang\" OR toko NEAR pasar* ya");
@@ -45,9 +66,10 @@ public sealed class ChatSearchTests : IAsyncLifetime
         Assert.Equal([andi.Id], await Search(_h.Owner, _h.Shop.Id, "wi"));
     }
 
-    [Fact]
-    public async Task Search_FollowsRenames_AndEditedText()
+    [Theory, Providers]
+    public async Task Search_FollowsRenames_AndEditedText(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chat = await _h.AddChatAsync(_h.Shop, "Nama Lama", "+628123000001", InboxHarness.Start);
         var message = await _h.ReceiveAsync(chat, "pesan pertama");
         await using (var db = _h.Database.CreateSystem())
@@ -62,9 +84,10 @@ public sealed class ChatSearchTests : IAsyncLifetime
         Assert.Equal([chat.Id], await Search(_h.Owner, _h.Shop.Id, "diganti"));
     }
 
-    [Fact]
-    public async Task ErasedChatsAndDeletedMessages_LeaveNothingInTheIndex()
+    [Theory, Providers]
+    public async Task ErasedChatsAndDeletedMessages_LeaveNothingInTheIndex(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var erased = await _h.AddChatAsync(_h.Shop, "Pelanggan Hapus", "+628123000002", InboxHarness.Start);
         await _h.ReceiveAsync(erased, "alamat rumah jalan mawar 12");
         var kept = await _h.AddChatAsync(_h.Shop, "Pelanggan Tetap", "+628123000003", InboxHarness.Start.AddMinutes(-1));
@@ -88,9 +111,10 @@ public sealed class ChatSearchTests : IAsyncLifetime
         Assert.Equal([kept.Id], await Search(_h.Owner, _h.Shop.Id, "terima kasih"));
     }
 
-    [Fact]
-    public async Task TheRetentionPurge_AndAForeignKeyCascade_AlsoEmptyTheIndex()
+    [Theory, Providers]
+    public async Task TheRetentionPurge_AndAForeignKeyCascade_AlsoEmptyTheIndex(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chat = await _h.AddChatAsync(_h.Shop, "Lama Dihapus", "+628123000004", InboxHarness.Start);
         await _h.ReceiveAsync(chat, "pesanan kadaluarsa xyz");
         var cascaded = await _h.AddChatAsync(_h.Shop, "Kaskade", "+628123000005", InboxHarness.Start);
@@ -114,9 +138,10 @@ public sealed class ChatSearchTests : IAsyncLifetime
         Assert.Equal(0, await IndexHits("ChatSearch", "Kaskade"));
     }
 
-    [Fact]
-    public async Task Search_NeverReturnsAnotherTenantsChats_OrAWorkspaceTheAgentIsNotIn()
+    [Theory, Providers]
+    public async Task Search_NeverReturnsAnotherTenantsChats_OrAWorkspaceTheAgentIsNotIn(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var foreign = await _h.AddChatAsync(_h.OtherTenantShop, "Rahasia Tetangga", "+628555000001", InboxHarness.Start);
         await _h.ReceiveAsync(foreign, "kode voucher tetangga");
         var care = await _h.AddChatAsync(_h.Care, "Rahasia Layanan", "+628555000002", InboxHarness.Start);
@@ -134,9 +159,10 @@ public sealed class ChatSearchTests : IAsyncLifetime
         Assert.Equal([foreign.Id], await Search(_h.OtherTenantOwner, null, "kode voucher", _h.TenantB));
     }
 
-    [Fact]
-    public async Task TheLikeFallback_ForSqlServer_HasTheSameSemantics()
+    [Theory, Providers]
+    public async Task TheLikeFallback_ForSqlServer_HasTheSameSemantics(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var andi = await _h.AddChatAsync(_h.Shop, "Andi Wijaya", "+628123456789", InboxHarness.Start);
         var budi = await _h.AddChatAsync(_h.Shop, "Budi", "+628999000222", InboxHarness.Start.AddMinutes(-2));
         await _h.ReceiveAsync(budi, "diskon 100% ya?");
@@ -154,6 +180,7 @@ public sealed class ChatSearchTests : IAsyncLifetime
     [Fact]
     public async Task TheLikeFallback_TakesABracketLiterally_AsSqlServerNeedsItEscaped()
     {
+        _h = await InboxHarness.CreateAsync();
         // On SQL Server "[VIP]" unescaped is a character class (one of V, I, P): it would match "Vera" and miss the name.
         var vip = await _h.AddChatAsync(_h.Shop, "[VIP] Andi", "+628123456789", InboxHarness.Start);
         await _h.AddChatAsync(_h.Shop, "Vera", "+628999000222", InboxHarness.Start.AddMinutes(-2));
@@ -166,9 +193,10 @@ public sealed class ChatSearchTests : IAsyncLifetime
         Assert.Equal(@"%100\%\_\\%", LikePattern.Contains(@"100%_\"));
     }
 
-    [Fact]
-    public async Task ANumber_MatchesTheStartOrTheEndOfTheStoredNumber_NotTheMiddle()
+    [Theory, Providers]
+    public async Task ANumber_MatchesTheStartOrTheEndOfTheStoredNumber_NotTheMiddle(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var andi = await _h.AddChatAsync(_h.Shop, "Andi", "+628123456789", InboxHarness.Start);
         var budi = await _h.AddChatAsync(_h.Shop, "Budi", "+628777000789", InboxHarness.Start.AddMinutes(-1));
         var instagram = await _h.AddChatAsync(_h.Shop, "Tanpa Nomor", null, InboxHarness.Start.AddMinutes(-2));
@@ -184,9 +212,10 @@ public sealed class ChatSearchTests : IAsyncLifetime
         Assert.DoesNotContain(instagram.Id, await Search(_h.Owner, _h.Shop.Id, "0812"));
     }
 
-    [Fact]
-    public async Task ACommonTerm_WalkingTheListInOrder_FindsTheSamePagesAsCollectingTheHits()
+    [Theory, Providers]
+    public async Task ACommonTerm_WalkingTheListInOrder_FindsTheSamePagesAsCollectingTheHits(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chats = new List<Chat>();
         for (var i = 0; i < 7; i++)
         {

@@ -7,6 +7,8 @@ using KelolaPesan.Tests.Gateways;
 using KelolaPesan.Tests.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Data;
 
 namespace KelolaPesan.Tests.Inbox;
 
@@ -16,13 +18,19 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
     private CoreServiceHost _host = null!;
     private Workspace _workspace = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    private async Task StartAsync(DatabaseProvider provider)
     {
-        _host = await CoreServiceHost.CreateAsync();
+        _host = await CoreServiceHost.CreateAsync(provider: provider);
         _workspace = await _host.AddWorkspaceAsync();
     }
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+            await _host.DisposeAsync();
+    }
 
     private Task<InboundOutcome> ReceiveAsync(GatewayChatMessage message) =>
         _host.InScopeAsync(sp => sp.GetRequiredService<InboundMessageService>().HandleReceivedAsync(_host.TenantId, _workspace.Id, _workspace.ExternalSessionId!, message));
@@ -30,9 +38,29 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
     private static GatewayChatMessage Inbound(string id, string from, string text, string? pushName = "Andi") =>
         new(id, DateTimeOffset.UtcNow, from, Me, FromMe: false, text, HasMedia: false, null, null, null, pushName);
 
-    [Fact]
-    public async Task FiftyConcurrentInboundMessages_CountFifty_InTheChatAndTheWorkspace()
+    // A gateway repeating one webhook while the first delivery is still being stored: on PostgreSQL the repeats really
+    // run side by side, and only the unique (workspace, message id) index decides which one stores it.
+    [Theory, Providers]
+    public async Task ConcurrentRepeatsOfOneMessage_StoreItOnce_AndCountItOnce(DatabaseProvider provider)
     {
+        await StartAsync(provider);
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+            Task.Run(() => ReceiveAsync(Inbound("m-repeat", "6281234567892@c.us", "sekali saja")))));
+
+        Assert.Equal(1, results.Count(r => r == InboundOutcome.Stored));
+        Assert.All(results.Where(r => r != InboundOutcome.Stored), r => Assert.Equal(InboundOutcome.Duplicate, r));
+        await using var db = _host.Database.CreateSystem();
+        Assert.Equal(1, await db.Messages.CountAsync(m => m.ExternalMessageId == "m-repeat"));
+        Assert.Equal(1, await db.Chats.CountAsync());
+        Assert.Equal(1, (await db.Chats.SingleAsync()).UnreadCount);
+        var workspace = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == _workspace.Id);
+        Assert.Equal((1, 1), (workspace.UnreadChats, workspace.UnreadMessages));
+    }
+
+    [Theory, Providers]
+    public async Task FiftyConcurrentInboundMessages_CountFifty_InTheChatAndTheWorkspace(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
             Task.Run(() => ReceiveAsync(Inbound($"m-{i}", "6281234567891@c.us", $"pesan {i}")))));
 
@@ -45,9 +73,10 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
         Assert.Equal((50, 1), (workspace.UnreadMessages, workspace.UnreadChats));
     }
 
-    [Fact]
-    public async Task BatchesConcurrentWithSingles_CountEveryMessageOnce_AndSkipDuplicates()
+    [Theory, Providers]
+    public async Task BatchesConcurrentWithSingles_CountEveryMessageOnce_AndSkipDuplicates(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         Task<IReadOnlyList<InboundOutcome>> BatchAsync(IReadOnlyList<GatewayChatMessage> batch) =>
             _host.InScopeAsync(sp => sp.GetRequiredService<InboundMessageService>().HandleReceivedBatchAsync(_host.TenantId, _workspace.Id, batch));
 
@@ -70,9 +99,10 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
         Assert.Equal(latest.SentAt, (await db.Chats.FirstAsync()).LastMessageAt);
     }
 
-    [Fact]
-    public async Task Batch_RunsTheOptOutAndBotHooks_AsOneByOneDoes()
+    [Theory, Providers]
+    public async Task Batch_RunsTheOptOutAndBotHooks_AsOneByOneDoes(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using (var db = _host.Database.CreateSystem())
         {
             db.Contacts.Add(new Contact { TenantId = _host.TenantId, WorkspaceId = _workspace.Id, Phone = "+6281234567801", Name = "Andi" });
@@ -97,9 +127,10 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
         Assert.Equal([asked], await check.BotReplies.Where(r => r.RuleId != null).Select(r => r.InboundMessageId).ToListAsync());
     }
 
-    [Fact]
-    public async Task ConcurrentMessagesOfManyCustomers_CountEveryChatOnce()
+    [Theory, Providers]
+    public async Task ConcurrentMessagesOfManyCustomers_CountEveryChatOnce(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
             Task.Run(() => ReceiveAsync(Inbound($"m-{i}", $"62812345678{i % 4}1@c.us", $"pesan {i}")))));
 
@@ -110,9 +141,10 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
         Assert.Equal((40, 4), (workspace.UnreadMessages, workspace.UnreadChats));
     }
 
-    [Fact]
-    public async Task ADuplicate_IsANoOp_AndAPhoneSentMessageIsOutboundWithoutUnread()
+    [Theory, Providers]
+    public async Task ADuplicate_IsANoOp_AndAPhoneSentMessageIsOutboundWithoutUnread(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         Assert.Equal(InboundOutcome.Stored, await ReceiveAsync(Inbound("m-1", "6281234567891@c.us", "halo")));
         Assert.Equal(InboundOutcome.Duplicate, await ReceiveAsync(Inbound("m-1", "6281234567891@c.us", "halo")));
         var fromPhone = new GatewayChatMessage("m-2", DateTimeOffset.UtcNow.AddSeconds(1), Me, "6281234567891@c.us", FromMe: true, "halo juga", false, null, MessageStatus.Sent, null, "Toko");
@@ -126,9 +158,10 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
         Assert.Equal((1, "halo juga"), (chat.UnreadCount, chat.LastMessagePreview));
     }
 
-    [Fact]
-    public async Task AnEchoOfOurOwnPendingSend_TakesItsIdInsteadOfADuplicate()
+    [Theory, Providers]
+    public async Task AnEchoOfOurOwnPendingSend_TakesItsIdInsteadOfADuplicate(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await ReceiveAsync(Inbound("m-1", "6281234567891@c.us", "halo"));
         Guid pendingId;
         await using (var db = _host.Database.CreateSystem())
@@ -151,9 +184,10 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
         Assert.Equal("sent-1", (await check.Messages.SingleAsync(m => m.Id == pendingId)).ExternalMessageId);
     }
 
-    [Fact]
-    public async Task ALidSender_IsResolvedThroughTheGateway_AndTheMapIsKept()
+    [Theory, Providers]
+    public async Task ALidSender_IsResolvedThroughTheGateway_AndTheMapIsKept(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var simulator = _host.Services.GetRequiredService<SimulatorGateway>();
         var sink = _host.Services.GetRequiredService<RecordingEventSink>();
         await simulator.EnsureSessionAsync(new GatewaySessionSetup(_workspace.ExternalSessionId!, new Dictionary<string, string>(), "", ""), default);
@@ -171,9 +205,10 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
         Assert.Equal((received.Message.From, "6281299990001"), (map.Lid, map.PhoneNumber));
     }
 
-    [Fact]
-    public async Task TooLargeMedia_IsStoredAsAMessageWithAnError()
+    [Theory, Providers]
+    public async Task TooLargeMedia_IsStoredAsAMessageWithAnError(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var simulator = _host.Services.GetRequiredService<SimulatorGateway>();
         var sink = _host.Services.GetRequiredService<RecordingEventSink>();
         await using (var db = _host.Database.CreateSystem())
@@ -198,9 +233,10 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
         Assert.Equal((500L, KelolaPesan.Core.Attachments.AttachmentKind.Image), (attachment.SizeBytes, attachment.Kind));
     }
 
-    [Fact]
-    public async Task InboundMedia_OverTheTiersLimit_IsNotKept_EvenWhenTheDefaultWouldAllowIt()
+    [Theory, Providers]
+    public async Task InboundMedia_OverTheTiersLimit_IsNotKept_EvenWhenTheDefaultWouldAllowIt(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var simulator = _host.Services.GetRequiredService<SimulatorGateway>();
         var sink = _host.Services.GetRequiredService<RecordingEventSink>();
         await using (var db = _host.Database.CreateSystem())

@@ -5,6 +5,8 @@ using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.EntityFrameworkCore;
+using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Data;
 
 namespace KelolaPesan.Tests.Inbox;
 
@@ -13,13 +15,19 @@ public sealed class InboxCommandTests : IAsyncLifetime
     private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3];
     private InboxHarness _h = null!;
 
-    public async Task InitializeAsync() => _h = await InboxHarness.CreateAsync();
+    // Each test makes its harness on its provider (a theory over ProvidersAttribute).
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _h.DisposeAsync();
-
-    [Fact]
-    public async Task MarkRead_ClearsTheChat_AndTakesItsCountOffTheWorkspace_AndTellsEveryBrowser()
+    public async Task DisposeAsync()
     {
+        if (_h is not null)
+            await _h.DisposeAsync();
+    }
+
+    [Theory, Providers]
+    public async Task MarkRead_ClearsTheChat_AndTakesItsCountOffTheWorkspace_AndTellsEveryBrowser(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
         var read = await _h.AddChatAsync(_h.Shop, "Dibaca", "+628120001", InboxHarness.Start);
         var other = await _h.AddChatAsync(_h.Shop, "Lain", "+628120002", InboxHarness.Start);
         for (var i = 0; i < 3; i++)
@@ -39,9 +47,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Equal([new ChatChanged(_h.TenantA, _h.Shop.Id, read.Id)], workspaceEvents);
     }
 
-    [Fact]
-    public async Task MarkRead_WhenTheGatewayFails_StillClears_AndRecordsTheErrorOnTheWorkspace()
+    [Theory, Providers]
+    public async Task MarkRead_WhenTheGatewayFails_StillClears_AndRecordsTheErrorOnTheWorkspace(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chat = await _h.AddChatAsync(_h.Care, "Care", "+628120001", InboxHarness.Start);
         await _h.ReceiveAsync(chat, "halo");
 
@@ -53,9 +62,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Equal((WorkspaceEventKind.Error, "MarkChatRead"), (error.Kind, error.Operation));
     }
 
-    [Fact]
-    public async Task ConcurrentInboundMessages_AndMarkReads_LoseNoUpdate()
+    [Theory, Providers]
+    public async Task ConcurrentInboundMessages_AndMarkReads_LoseNoUpdate(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chats = new List<Core.Inbox.Chat>();
         for (var i = 0; i < 4; i++)
             chats.Add(await _h.AddChatAsync(_h.Shop, $"C{i}", $"+62812000{i}", InboxHarness.Start));
@@ -87,9 +97,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Equal((0, 0), (shop.UnreadMessages, shop.UnreadChats));
     }
 
-    [Fact]
-    public async Task SendText_GoesToTheGatewayAtOnce_PendingThenSent_WithTheGatewaysId()
+    [Theory, Providers]
+    public async Task SendText_GoesToTheGatewayAtOnce_PendingThenSent_WithTheGatewaysId(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chat = await _h.AddChatAsync(_h.Shop, "Pembeli", "+628123450001", InboxHarness.Start.AddHours(-1));
         var events = _h.Record(Topics.Workspace(_h.Shop.Id));
 
@@ -110,9 +121,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Equal(InboxHarness.Start, updated.LastMessageAt);
     }
 
-    [Fact]
-    public async Task SendText_WhenTheGatewayRefuses_IsFailedWithTheReason_AndKept()
+    [Theory, Providers]
+    public async Task SendText_WhenTheGatewayRefuses_IsFailedWithTheReason_AndKept(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chat = await _h.AddChatAsync(_h.Care, "Care", "+628120001", InboxHarness.Start);
 
         var sent = await _h.Inbox(_h.TenantA).SendTextAsync(_h.Owner, chat.Id, "halo");
@@ -123,16 +135,18 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Equal(MessageStatus.Failed, Assert.Single(history.Messages).Status);
     }
 
-    [Fact]
-    public async Task SendText_RefusesAnEmptyText()
+    [Theory, Providers]
+    public async Task SendText_RefusesAnEmptyText(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chat = await _h.AddChatAsync(_h.Shop, "Pembeli", "+628120001", InboxHarness.Start);
         await Assert.ThrowsAsync<ValidationException>(() => _h.Inbox(_h.TenantA).SendTextAsync(_h.Owner, chat.Id, "   "));
     }
 
-    [Fact]
-    public async Task SendAttachment_DetectsTheTypeFromTheBytes_NotTheName_AndSendsTheData()
+    [Theory, Providers]
+    public async Task SendAttachment_DetectsTheTypeFromTheBytes_NotTheName_AndSendsTheData(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chat = await _h.AddChatAsync(_h.Shop, "Pembeli", "+628123450001", InboxHarness.Start);
         var inbox = _h.Inbox(_h.TenantA);
 
@@ -150,9 +164,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Equal(Png.Length, stored!.Length);
     }
 
-    [Fact]
-    public async Task SendAttachment_OverThePolicyLimit_KeepsNothing()
+    [Theory, Providers]
+    public async Task SendAttachment_OverThePolicyLimit_KeepsNothing(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         await using (var system = _h.Database.CreateSystem())
         {
             system.Policies.Add(new PolicySettings { MaxAttachmentBytes = 1000 });
@@ -169,9 +184,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Empty(Directory.EnumerateFiles(_h.Attachments.RootDirectory, "*", SearchOption.AllDirectories));
     }
 
-    [Fact]
-    public async Task ATierOverride_WithASmallerAttachmentLimit_RefusesUploadsTheDefaultWouldAllow()
+    [Theory, Providers]
+    public async Task ATierOverride_WithASmallerAttachmentLimit_RefusesUploadsTheDefaultWouldAllow(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         // The default allows 10 000 bytes; tenant A's licence tier (Standard) is limited to 1000. Tenant B stays Basic (no override).
         await using (var system = _h.Database.CreateSystem())
         {
@@ -202,9 +218,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Equal(0, await db.Messages.CountAsync());
     }
 
-    [Fact]
-    public async Task AnotherTenantsAttachment_IsNotFound()
+    [Theory, Providers]
+    public async Task AnotherTenantsAttachment_IsNotFound(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var foreign = await _h.AddChatAsync(_h.OtherTenantShop, "Lain", "+628120001", InboxHarness.Start);
         await _h.Simulator.EnsureSessionAsync(new Core.Gateways.GatewaySessionSetup("sess-other", new Dictionary<string, string>(), "http://x", "k"), CancellationToken.None);
         var sent = await _h.Inbox(_h.TenantB).SendAttachmentAsync(_h.OtherTenantOwner, foreign.Id, new OutgoingFile(new MemoryStream(Png), "a.png"), null);
@@ -213,9 +230,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.NotNull(await _h.Inbox(_h.TenantB).FindAttachmentAsync(_h.OtherTenantOwner, sent.Attachment.Id));
     }
 
-    [Fact]
-    public async Task Note_StaysInTheConversation_AndNeverReachesTheGateway()
+    [Theory, Providers]
+    public async Task Note_StaysInTheConversation_AndNeverReachesTheGateway(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chat = await _h.AddChatAsync(_h.Shop, "Pembeli", "+628123450001", InboxHarness.Start);
 
         var note = await _h.Inbox(_h.TenantA).AddNoteAsync(_h.Agent, chat.Id, "Pelanggan minta dihubungi sore");
@@ -225,9 +243,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Equal([note.Id], (await _h.Inbox(_h.TenantA).GetMessagesAsync(_h.Agent, chat.Id)).Messages.Select(m => m.Id));
     }
 
-    [Fact]
-    public async Task Assign_OnlyToSomeoneWhoWorksInTheWorkspace_AndTheAgentThenSeesIt()
+    [Theory, Providers]
+    public async Task Assign_OnlyToSomeoneWhoWorksInTheWorkspace_AndTheAgentThenSeesIt(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chat = await _h.AddChatAsync(_h.Care, "Care", "+628120001", InboxHarness.Start);
         var inbox = _h.Inbox(_h.TenantA);
 
@@ -239,9 +258,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Equal(["agen", "pemilik"], (await inbox.ListAssignableUsersAsync(_h.Owner, _h.Care.Id)).Select(u => u.DisplayName));
     }
 
-    [Fact]
-    public async Task Labels_AreCreatedOncePerWorkspace_AndRemovable()
+    [Theory, Providers]
+    public async Task Labels_AreCreatedOncePerWorkspace_AndRemovable(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var a = await _h.AddChatAsync(_h.Shop, "A", "+628120001", InboxHarness.Start);
         var b = await _h.AddChatAsync(_h.Shop, "B", "+628120002", InboxHarness.Start);
         var inbox = _h.Inbox(_h.TenantA);
@@ -256,9 +276,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Equal(["Grosir"], (await inbox.GetChatAsync(_h.Agent, b.Id))!.Labels.Select(l => l.Name));
     }
 
-    [Fact]
-    public async Task QuickReplies_ManagersMaintain_AgentsUse_ShortcutsAreUnique()
+    [Theory, Providers]
+    public async Task QuickReplies_ManagersMaintain_AgentsUse_ShortcutsAreUnique(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var replies = _h.QuickReplies(_h.TenantA);
 
         var saved = await replies.SaveAsync(_h.Owner, _h.Shop.Id, null, new QuickReplyInput { Shortcut = "/Ongkir", Text = "Ongkir Rp15.000" });
@@ -274,9 +295,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Empty(await replies.ListAsync(_h.Agent, _h.Shop.Id));
     }
 
-    [Fact]
-    public async Task DailyCounts_BucketByTheTenantsDay_InJakarta()
+    [Theory, Providers]
+    public async Task DailyCounts_BucketByTheTenantsDay_InJakarta(DatabaseProvider provider)
     {
+        _h = await InboxHarness.CreateAsync(provider);
         var chat = await _h.AddChatAsync(_h.Shop, "A", "+628120001", InboxHarness.Start);
         // 16:59 UTC is 23:59 in Jakarta; 17:01 UTC is already the next day there.
         var lateYesterday = new DateTimeOffset(2026, 3, 1, 16, 59, 0, TimeSpan.Zero);

@@ -1,3 +1,4 @@
+using KelolaPesan.Data;
 using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Gateways;
@@ -27,7 +28,7 @@ public sealed class InboxHarness : IAsyncDisposable
 
     private readonly ServiceProvider _gatewayServices;
 
-    private InboxHarness(SqliteTestDatabase database, FakeTimeProvider clock)
+    private InboxHarness(TestDatabase database, FakeTimeProvider clock)
     {
         Database = database;
         Clock = clock;
@@ -40,7 +41,7 @@ public sealed class InboxHarness : IAsyncDisposable
         Attachments = new LocalAttachmentStore(Path.Combine(database.Folder, "attachments"));
     }
 
-    public SqliteTestDatabase Database { get; }
+    public TestDatabase Database { get; }
     public FakeTimeProvider Clock { get; }
     public RecordingEventSink Sink { get; } = new();
     public SimulatorGateway Simulator { get; }
@@ -59,13 +60,14 @@ public sealed class InboxHarness : IAsyncDisposable
     public InboxViewer Agent2 { get; private set; } = null!;
     public InboxViewer OtherTenantOwner { get; private set; } = null!;
 
-    public static Task<InboxHarness> CreateAsync() => CreateAsync([]);
+    public static Task<InboxHarness> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite) => CreateAsync([], provider);
 
     /// <summary>The same, with further EF interceptors on every context (fault injection).</summary>
-    public static async Task<InboxHarness> CreateAsync(IEnumerable<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> interceptors)
+    public static async Task<InboxHarness> CreateAsync(IEnumerable<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> interceptors,
+        DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         var clock = new FakeTimeProvider(Start);
-        var harness = new InboxHarness(await SqliteTestDatabase.CreateAsync(interceptors, clock), clock);
+        var harness = new InboxHarness(await TestDatabase.CreateAsync(provider, clock, interceptors: interceptors), clock);
         await harness.SeedAsync();
         return harness;
     }

@@ -63,6 +63,24 @@ public class KelolaAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return this;
     }
 
+    /// <summary>The PostgreSQL database the app runs on (<see cref="UseProviderAsync"/>), dropped on dispose.</summary>
+    public string? PostgresDatabase { get; private set; }
+
+    /// <summary>
+    /// Runs the app on <paramref name="provider"/>: SQLite (the default, a file in <see cref="DataDirectory"/>) or a
+    /// fresh database of its own on the test run's PostgreSQL server; only before the app starts.
+    /// </summary>
+    public async Task<KelolaAppFactory> UseProviderAsync(KelolaPesan.Data.DatabaseProvider provider)
+    {
+        WithSetting("Database:Provider", provider.ToString());
+        if (provider == KelolaPesan.Data.DatabaseProvider.Postgres && PostgresDatabase is null)
+        {
+            PostgresDatabase = await PostgresTestServer.CreateDatabaseAsync();
+            WithSetting("ConnectionStrings:Kelola", PostgresTestServer.ConnectionStringFor(PostgresDatabase));
+        }
+        return this;
+    }
+
     public Task StartAsync()
     {
         if (_baseUrl is null)
@@ -91,6 +109,8 @@ public class KelolaAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (PostgresDatabase is not null)
+            await PostgresTestServer.DropDatabaseAsync(PostgresDatabase);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -1,7 +1,4 @@
-using KelolaPesan.Core.Common;
-using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Data;
-using KelolaPesan.Data.Interceptors;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,24 +9,18 @@ namespace KelolaPesan.Tests.Infrastructure;
 /// A real SQLite database file in its own temp folder, migrated exactly as the app does at start-up
 /// (EF InMemory would hide the relational behaviour the tests are about: filters, FKs, unique indexes, sorting).
 /// Contexts come from the app's own activator and timestamp interceptor, with a clock the test controls.
+/// For a test that runs on every provider, see <see cref="TestDatabase"/>.
 /// </summary>
-public sealed class SqliteTestDatabase : IAsyncDisposable
+public sealed class SqliteTestDatabase : TestDatabase
 {
     private SqliteTestDatabase(string folder, TimeProvider clock, IEnumerable<IInterceptor>? interceptors = null)
+        : base(folder, clock, new DatabaseSettings(DatabaseProvider.Sqlite,
+            DatabaseSettings.SqliteConnectionString(Path.Combine(folder, DatabaseSettings.SqliteFileName)), folder), interceptors)
     {
-        Folder = folder;
-        Clock = clock;
         FilePath = Path.Combine(folder, DatabaseSettings.SqliteFileName);
-        Settings = new DatabaseSettings(DatabaseProvider.Sqlite, DatabaseSettings.SqliteConnectionString(FilePath), folder);
-        Activator = new KelolaDbContextActivator(Settings, new TimestampInterceptor(clock), interceptors);
     }
 
-    public string Folder { get; }
-    public string FilePath { get; }
-    public TimeProvider Clock { get; }
-    public DatabaseSettings Settings { get; }
-    public KelolaDbContextActivator Activator { get; }
-    public string ConnectionString => Settings.ConnectionString;
+    public override string FilePath { get; }
 
     /// <summary>Creates the folder and migrates a fresh database file through <see cref="DatabaseInitializer"/>.</summary>
     public static Task<SqliteTestDatabase> CreateAsync(TimeProvider? clock = null, CancellationToken cancellationToken = default) =>
@@ -53,24 +44,7 @@ public sealed class SqliteTestDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>A context that sees exactly one tenant, like a job or webhook acting for a workspace.</summary>
-    public KelolaDbContext CreateForTenant(Guid tenantId)
-    {
-        var tenant = new TenantContext();
-        tenant.SetTenant(tenantId);
-        return Activator.Create(tenant);
-    }
-
-    /// <summary>A context that sees every tenant: platform admin and system work.</summary>
-    public KelolaDbContext CreateSystem() => Activator.Create(SystemTenant.Instance);
-
-    /// <summary>A context whose scope set no tenant at all (an anonymous request): it must see nothing.</summary>
-    public KelolaDbContext CreateWithoutTenant() => Activator.Create(new TenantContext());
-
-    /// <summary>The app's factory over this database, bound to a scope's tenant context.</summary>
-    public IKelolaDbFactory CreateFactory(ITenantContext scopeTenant) => new KelolaDbFactory(Activator, scopeTenant);
-
-    public ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         // Pooled connections keep the file open; release only this database's pool, not other tests'.
         using (var connection = new SqliteConnection(ConnectionString))

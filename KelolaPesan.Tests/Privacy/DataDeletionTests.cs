@@ -1,6 +1,8 @@
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Privacy;
 using Microsoft.EntityFrameworkCore;
+using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Data;
 
 namespace KelolaPesan.Tests.Privacy;
 
@@ -15,10 +17,10 @@ public sealed class DataDeletionTests
         return request;
     }
 
-    [Fact]
-    public async Task DeletingAContact_RemovesItsChatsMessagesAndFiles_AnonymisesRecipients_AndNothingOfItIsInALaterExport()
+    [Theory, Providers]
+    public async Task DeletingAContact_RemovesItsChatsMessagesAndFiles_AnonymisesRecipients_AndNothingOfItIsInALaterExport(DatabaseProvider provider)
     {
-        await using var host = await PrivacyHost.CreateAsync();
+        await using var host = await PrivacyHost.CreateAsync(provider: provider);
         var alpha = await host.SeedAsync(host.Alpha, "alpha", "+6281234500001");
         var bravo = await host.SeedAsync(host.Bravo, "bravo", "+6281234500001");
 
@@ -58,10 +60,10 @@ public sealed class DataDeletionTests
         Assert.Equal(new[] { PrivacyAuditActions.DeletionRequested, PrivacyAuditActions.DeletionCompleted }.Order(), actions.Order());
     }
 
-    [Fact]
-    public async Task AnotherTenantsIds_AreNotFound_AndUnknownCodesShowNothing()
+    [Theory, Providers]
+    public async Task AnotherTenantsIds_AreNotFound_AndUnknownCodesShowNothing(DatabaseProvider provider)
     {
-        await using var host = await PrivacyHost.CreateAsync();
+        await using var host = await PrivacyHost.CreateAsync(provider: provider);
         var alpha = await host.SeedAsync(host.Alpha, "alpha", "+6281234500001");
         host.CurrentTenant = host.Bravo;
         foreach (var (scope, id) in new[] { (DeletionScope.Contact, alpha.ContactId), (DeletionScope.Chat, alpha.ChatId),
@@ -72,10 +74,10 @@ public sealed class DataDeletionTests
         Assert.Null(await host.Run<DataDeletionService, DeletionStatusView?>(s => s.LookupAsync("DEL-NOTAREALCODE")));
     }
 
-    [Fact]
-    public async Task DeletingAWorkspace_RemovesAllItsData_AndFiles_AndLeavesTheOtherWorkspace()
+    [Theory, Providers]
+    public async Task DeletingAWorkspace_RemovesAllItsData_AndFiles_AndLeavesTheOtherWorkspace(DatabaseProvider provider)
     {
-        await using var host = await PrivacyHost.CreateAsync();
+        await using var host = await PrivacyHost.CreateAsync(provider: provider);
         var gone = await host.SeedAsync(host.Alpha, "alpha", "+6281234500001");
         var kept = await host.SeedAsync(host.Alpha, "kept", "+6281234500001");
 

@@ -31,13 +31,13 @@ public sealed class PrivacyHost : IAsyncDisposable
 {
     public static readonly AuditActor Owner = new(AuditActorType.User, Guid.NewGuid(), "Pemilik Uji");
 
-    private PrivacyHost(SqliteTestDatabase database, FakeTimeProvider clock)
+    private PrivacyHost(TestDatabase database, FakeTimeProvider clock)
     {
         Database = database;
         Clock = clock;
     }
 
-    public SqliteTestDatabase Database { get; }
+    public TestDatabase Database { get; }
     public FakeTimeProvider Clock { get; }
     public ServiceProvider Services { get; private set; } = null!;
     public Guid Alpha { get; private set; }
@@ -46,10 +46,10 @@ public sealed class PrivacyHost : IAsyncDisposable
     public IAttachmentStore Store => Services.GetRequiredService<IAttachmentStore>();
     public ISecretProtector Secrets => Services.GetRequiredService<ISecretProtector>();
 
-    public static async Task<PrivacyHost> CreateAsync(Dictionary<string, string?>? settings = null)
+    public static async Task<PrivacyHost> CreateAsync(Dictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
-        var host = new PrivacyHost(await SqliteTestDatabase.CreateAsync(clock), clock);
+        var host = new PrivacyHost(await TestDatabase.CreateAsync(provider, clock), clock);
         host.Alpha = await host.AddTenantAsync("alpha");
         host.Bravo = await host.AddTenantAsync("bravo");
         host.CurrentTenant = host.Alpha;

@@ -17,22 +17,23 @@ namespace KelolaPesan.Tests.Workspaces;
 /// <summary>Core's real services over a migrated SQLite test database, with the simulator gateway and a tenant of its own.</summary>
 public sealed class CoreServiceHost : IAsyncDisposable
 {
-    private CoreServiceHost(SqliteTestDatabase database, ServiceProvider services, Guid tenantId)
+    private CoreServiceHost(TestDatabase database, ServiceProvider services, Guid tenantId)
     {
         Database = database;
         Services = services;
         TenantId = tenantId;
     }
 
-    public SqliteTestDatabase Database { get; }
+    public TestDatabase Database { get; }
     public ServiceProvider Services { get; }
     public Guid TenantId { get; }
 
     /// <param name="settings">Configuration over the simulator defaults (e.g. <c>Gateway:Kind</c> = Waha and its base URL).</param>
     /// <param name="clock">A clock for the services (a FakeTimeProvider to move days); the system clock otherwise.</param>
-    public static async Task<CoreServiceHost> CreateAsync(int maxWorkspaces = 2, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null)
+    public static async Task<CoreServiceHost> CreateAsync(int maxWorkspaces = 2, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null,
+        DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
-        var database = await SqliteTestDatabase.CreateAsync(clock);
+        var database = await TestDatabase.CreateAsync(provider, clock);
         var licence = new Licence { Name = "Test", CodePrefix = "T" + Guid.NewGuid().ToString("N")[..8], CodeHash = [1], MaxWorkspaces = maxWorkspaces };
         var tenant = new Tenant { Name = "Test", LicenceId = licence.Id };
         await using (var db = database.CreateSystem())

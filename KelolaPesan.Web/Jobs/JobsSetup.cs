@@ -6,7 +6,7 @@ namespace KelolaPesan.Web.Jobs;
 /// <summary>
 /// Quartz with a persistent store, so scheduled work (broadcasts, delayed replies, validation batches)
 /// survives a restart. SQLite: its own file next to the app's database, so the scheduler's polling never
-/// waits on the app's write lock. SQL Server: the app's database, clustered for several nodes.
+/// waits on the app's write lock. SQL Server and PostgreSQL: the app's database, clustered for several nodes.
 /// </summary>
 public static class JobsSetup
 {
@@ -22,6 +22,11 @@ public static class JobsSetup
                 if (database.Provider == DatabaseProvider.SqlServer)
                 {
                     store.UseSqlServer(database.ConnectionString);
+                    store.UseClustering();
+                }
+                else if (database.Provider == DatabaseProvider.Postgres)
+                {
+                    store.UsePostgres(database.ConnectionString);
                     store.UseClustering();
                 }
                 else

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KelolaPesan.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKelolaDbContext))]
-    [Migration("20261129135125_SequencesEnrolSourceStepFiles")]
-    partial class SequencesEnrolSourceStepFiles
+    [Migration("20261203154518_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -51,6 +51,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Theme")
@@ -104,6 +109,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.Property<int>("Role")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("TenantId")
                         .HasColumnType("TEXT");
@@ -836,7 +846,8 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.HasIndex("BroadcastId", "Phone")
                         .IsUnique();
 
-                    b.HasIndex("WorkspaceId", "ExternalMessageId");
+                    b.HasIndex("WorkspaceId", "ExternalMessageId")
+                        .HasFilter("\"ExternalMessageId\" IS NOT NULL");
 
                     b.HasIndex("BroadcastId", "Status", "Sequence");
 
@@ -1971,6 +1982,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("AutomationId")
                         .HasColumnType("TEXT");
 
@@ -1989,6 +2003,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<string>("ExternalMessageId")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("PrivateReplyMessage")
                         .IsRequired()
@@ -2022,6 +2042,10 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasIndex("AutomationId", "CommentId")
                         .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("WorkspaceId", "LastAttemptAt");
 
                     b.HasIndex("WorkspaceId", "Status");
 
@@ -2156,6 +2180,10 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasIndex("WorkspaceId", "CommentId")
                         .IsUnique();
+
+                    b.HasIndex("WorkspaceId", "CommentedAt");
+
+                    b.HasIndex("WorkspaceId", "CommenterId");
 
                     b.HasIndex("WorkspaceId", "MediaId", "CommentedAt");
 

@@ -23,6 +23,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     LastLoginAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Language = table.Column<int>(type: "int", nullable: false),
                     Theme = table.Column<int>(type: "int", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -84,6 +85,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     ChatId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     RuleId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     RenderedText = table.Column<string>(type: "nvarchar(max)", maxLength: 4596, nullable: false),
+                    AttachmentId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     Status = table.Column<int>(type: "int", nullable: false),
                     DueAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     OutboundMessageId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
@@ -299,6 +301,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Theme = table.Column<int>(type: "int", nullable: false),
                     IsActive = table.Column<bool>(type: "bit", nullable: false),
                     LastLoginAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -618,6 +621,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WatermarkFooter = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: true),
                     IsAdminBroadcast = table.Column<bool>(type: "bit", nullable: false),
                     CreatedByUserId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    SequenceStepId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     TotalRecipients = table.Column<int>(type: "int", nullable: false),
                     PendingCount = table.Column<int>(type: "int", nullable: false),
                     SentCount = table.Column<int>(type: "int", nullable: false),
@@ -661,6 +665,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     LastAgentReplyAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     LastInboundAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PhoneNumberReversed = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true, computedColumnSql: "REVERSE([PhoneNumber])", stored: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -987,6 +992,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     SentToday = table.Column<int>(type: "int", nullable: false),
                     SentInBatch = table.Column<int>(type: "int", nullable: false),
                     NextSendAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    NeedsRecovery = table.Column<bool>(type: "bit", nullable: false),
+                    FailureStreak = table.Column<int>(type: "int", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1011,6 +1018,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     IsActive = table.Column<bool>(type: "bit", nullable: false),
                     EnrolOnListId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    EnrolSource = table.Column<int>(type: "int", nullable: false),
+                    EnrolSourceId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     StopOnReply = table.Column<bool>(type: "bit", nullable: false),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
@@ -1221,6 +1230,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Status = table.Column<int>(type: "int", nullable: false),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
                     SentAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LastAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1391,6 +1403,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Status = table.Column<int>(type: "int", nullable: false),
                     StopReason = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     EnrolledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Source = table.Column<int>(type: "int", nullable: false),
+                    SourceId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1563,7 +1577,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
             migrationBuilder.CreateIndex(
                 name: "IX_BroadcastRecipients_WorkspaceId_ExternalMessageId",
                 table: "BroadcastRecipients",
-                columns: new[] { "WorkspaceId", "ExternalMessageId" });
+                columns: new[] { "WorkspaceId", "ExternalMessageId" },
+                filter: "\"ExternalMessageId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Broadcasts_TenantId_CreatedAt",
@@ -1592,9 +1607,19 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 column: "ContactId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Chats_TenantId_LastMessageAt",
+                name: "IX_Chats_TenantId_LastMessageAt_Id",
                 table: "Chats",
-                columns: new[] { "TenantId", "LastMessageAt" });
+                columns: new[] { "TenantId", "LastMessageAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_TenantId_PhoneNumber",
+                table: "Chats",
+                columns: new[] { "TenantId", "PhoneNumber" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_TenantId_PhoneNumberReversed",
+                table: "Chats",
+                columns: new[] { "TenantId", "PhoneNumberReversed" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Chats_WorkspaceId_Channel_ExternalChatId",
@@ -1603,9 +1628,19 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Chats_WorkspaceId_LastMessageAt",
+                name: "IX_Chats_WorkspaceId_LastMessageAt_Id",
                 table: "Chats",
-                columns: new[] { "WorkspaceId", "LastMessageAt" });
+                columns: new[] { "WorkspaceId", "LastMessageAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_WorkspaceId_PhoneNumber",
+                table: "Chats",
+                columns: new[] { "WorkspaceId", "PhoneNumber" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_WorkspaceId_PhoneNumberReversed",
+                table: "Chats",
+                columns: new[] { "WorkspaceId", "PhoneNumberReversed" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_CommentAutomations_WorkspaceId",
@@ -1617,6 +1652,16 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 table: "CommentReplies",
                 columns: new[] { "AutomationId", "CommentId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CommentReplies_Status_NextAttemptAt",
+                table: "CommentReplies",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CommentReplies_WorkspaceId_LastAttemptAt",
+                table: "CommentReplies",
+                columns: new[] { "WorkspaceId", "LastAttemptAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_CommentReplies_WorkspaceId_Status",
@@ -1728,6 +1773,16 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_InstagramComments_WorkspaceId_CommentedAt",
+                table: "InstagramComments",
+                columns: new[] { "WorkspaceId", "CommentedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InstagramComments_WorkspaceId_CommenterId",
+                table: "InstagramComments",
+                columns: new[] { "WorkspaceId", "CommenterId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_InstagramComments_WorkspaceId_CommentId",
                 table: "InstagramComments",
                 columns: new[] { "WorkspaceId", "CommentId" },
@@ -1773,6 +1828,11 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "WorkspaceId", "ExternalMessageId" },
                 unique: true,
                 filter: "[ExternalMessageId] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Messages_WorkspaceId_SentAt",
+                table: "Messages",
+                columns: new[] { "WorkspaceId", "SentAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_NotificationLogs_EventKey",

@@ -23,6 +23,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     LastLoginAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Language = table.Column<int>(type: "INTEGER", nullable: false),
                     Theme = table.Column<int>(type: "INTEGER", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -84,6 +85,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     ChatId = table.Column<Guid>(type: "TEXT", nullable: false),
                     RuleId = table.Column<Guid>(type: "TEXT", nullable: true),
                     RenderedText = table.Column<string>(type: "TEXT", maxLength: 4596, nullable: false),
+                    AttachmentId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     DueAt = table.Column<long>(type: "INTEGER", nullable: true),
                     OutboundMessageId = table.Column<Guid>(type: "TEXT", nullable: true),
@@ -299,6 +301,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     Theme = table.Column<int>(type: "INTEGER", nullable: false),
                     IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
                     LastLoginAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -618,6 +621,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     WatermarkFooter = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
                     IsAdminBroadcast = table.Column<bool>(type: "INTEGER", nullable: false),
                     CreatedByUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    SequenceStepId = table.Column<Guid>(type: "TEXT", nullable: true),
                     TotalRecipients = table.Column<int>(type: "INTEGER", nullable: false),
                     PendingCount = table.Column<int>(type: "INTEGER", nullable: false),
                     SentCount = table.Column<int>(type: "INTEGER", nullable: false),
@@ -661,6 +665,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     LastAgentReplyAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LastInboundAt = table.Column<long>(type: "INTEGER", nullable: true),
                     DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PhoneNumberReversed = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true, computedColumnSql: "substr(\"PhoneNumber\", -1, 1) || substr(\"PhoneNumber\", -2, 1) || substr(\"PhoneNumber\", -3, 1) || substr(\"PhoneNumber\", -4, 1) || substr(\"PhoneNumber\", -5, 1) || substr(\"PhoneNumber\", -6, 1) || substr(\"PhoneNumber\", -7, 1) || substr(\"PhoneNumber\", -8, 1) || substr(\"PhoneNumber\", -9, 1) || substr(\"PhoneNumber\", -10, 1) || substr(\"PhoneNumber\", -11, 1) || substr(\"PhoneNumber\", -12, 1) || substr(\"PhoneNumber\", -13, 1) || substr(\"PhoneNumber\", -14, 1) || substr(\"PhoneNumber\", -15, 1) || substr(\"PhoneNumber\", -16, 1) || substr(\"PhoneNumber\", -17, 1) || substr(\"PhoneNumber\", -18, 1) || substr(\"PhoneNumber\", -19, 1) || substr(\"PhoneNumber\", -20, 1)", stored: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -987,6 +992,8 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     SentToday = table.Column<int>(type: "INTEGER", nullable: false),
                     SentInBatch = table.Column<int>(type: "INTEGER", nullable: false),
                     NextSendAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    NeedsRecovery = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FailureStreak = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -1011,6 +1018,8 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
                     EnrolOnListId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    EnrolSource = table.Column<int>(type: "INTEGER", nullable: false),
+                    EnrolSourceId = table.Column<Guid>(type: "TEXT", nullable: true),
                     StopOnReply = table.Column<bool>(type: "INTEGER", nullable: false),
                     DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
@@ -1221,6 +1230,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -1391,6 +1403,8 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     StopReason = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     EnrolledAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Source = table.Column<int>(type: "INTEGER", nullable: false),
+                    SourceId = table.Column<Guid>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -1563,7 +1577,8 @@ namespace KelolaPesan.Data.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "IX_BroadcastRecipients_WorkspaceId_ExternalMessageId",
                 table: "BroadcastRecipients",
-                columns: new[] { "WorkspaceId", "ExternalMessageId" });
+                columns: new[] { "WorkspaceId", "ExternalMessageId" },
+                filter: "\"ExternalMessageId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Broadcasts_TenantId_CreatedAt",
@@ -1592,9 +1607,19 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 column: "ContactId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Chats_TenantId_LastMessageAt",
+                name: "IX_Chats_TenantId_LastMessageAt_Id",
                 table: "Chats",
-                columns: new[] { "TenantId", "LastMessageAt" });
+                columns: new[] { "TenantId", "LastMessageAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_TenantId_PhoneNumber",
+                table: "Chats",
+                columns: new[] { "TenantId", "PhoneNumber" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_TenantId_PhoneNumberReversed",
+                table: "Chats",
+                columns: new[] { "TenantId", "PhoneNumberReversed" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Chats_WorkspaceId_Channel_ExternalChatId",
@@ -1603,9 +1628,19 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Chats_WorkspaceId_LastMessageAt",
+                name: "IX_Chats_WorkspaceId_LastMessageAt_Id",
                 table: "Chats",
-                columns: new[] { "WorkspaceId", "LastMessageAt" });
+                columns: new[] { "WorkspaceId", "LastMessageAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_WorkspaceId_PhoneNumber",
+                table: "Chats",
+                columns: new[] { "WorkspaceId", "PhoneNumber" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_WorkspaceId_PhoneNumberReversed",
+                table: "Chats",
+                columns: new[] { "WorkspaceId", "PhoneNumberReversed" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_CommentAutomations_WorkspaceId",
@@ -1617,6 +1652,16 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 table: "CommentReplies",
                 columns: new[] { "AutomationId", "CommentId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CommentReplies_Status_NextAttemptAt",
+                table: "CommentReplies",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CommentReplies_WorkspaceId_LastAttemptAt",
+                table: "CommentReplies",
+                columns: new[] { "WorkspaceId", "LastAttemptAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_CommentReplies_WorkspaceId_Status",
@@ -1728,6 +1773,16 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_InstagramComments_WorkspaceId_CommentedAt",
+                table: "InstagramComments",
+                columns: new[] { "WorkspaceId", "CommentedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InstagramComments_WorkspaceId_CommenterId",
+                table: "InstagramComments",
+                columns: new[] { "WorkspaceId", "CommenterId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_InstagramComments_WorkspaceId_CommentId",
                 table: "InstagramComments",
                 columns: new[] { "WorkspaceId", "CommentId" },
@@ -1772,6 +1827,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 table: "Messages",
                 columns: new[] { "WorkspaceId", "ExternalMessageId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Messages_WorkspaceId_SentAt",
+                table: "Messages",
+                columns: new[] { "WorkspaceId", "SentAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_NotificationLogs_EventKey",
@@ -1909,11 +1969,14 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 name: "IX_Workspaces_TenantId",
                 table: "Workspaces",
                 column: "TenantId");
+            KelolaPesan.Data.Inbox.SqliteInboxSearchSql.Up(migrationBuilder);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            KelolaPesan.Data.Inbox.SqliteInboxSearchSql.Down(migrationBuilder);
+
             migrationBuilder.DropTable(
                 name: "AdminUsers");
 

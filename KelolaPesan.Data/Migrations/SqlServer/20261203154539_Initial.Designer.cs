@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KelolaPesan.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerKelolaDbContext))]
-    [Migration("20261129104954_AutomationReplyAttachment")]
-    partial class AutomationReplyAttachment
+    [Migration("20261203154539_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -57,6 +57,11 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
 
                     b.Property<int>("Theme")
                         .HasColumnType("int");
@@ -109,6 +114,11 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<int>("Role")
                         .HasColumnType("int");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
 
                     b.Property<Guid?>("TenantId")
                         .HasColumnType("uniqueidentifier");
@@ -843,7 +853,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.HasIndex("BroadcastId", "Phone")
                         .IsUnique();
 
-                    b.HasIndex("WorkspaceId", "ExternalMessageId");
+                    b.HasIndex("WorkspaceId", "ExternalMessageId")
+                        .HasFilter("\"ExternalMessageId\" IS NOT NULL");
 
                     b.HasIndex("BroadcastId", "Status", "Sequence");
 
@@ -863,6 +874,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset");
 
                     b.Property<Guid?>("EnrolOnListId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("EnrolSource")
+                        .HasColumnType("int");
+
+                    b.Property<Guid?>("EnrolSourceId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<bool>("IsActive")
@@ -914,6 +931,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("int");
 
                     b.Property<Guid>("SequenceId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("int");
+
+                    b.Property<Guid?>("SourceId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("Status")
@@ -1716,6 +1739,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<string>("PhoneNumberReversed")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)")
+                        .HasComputedColumnSql("REVERSE([PhoneNumber])", true);
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uniqueidentifier");
 
@@ -1731,6 +1760,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("ContactId");
+
+                    b.HasIndex("TenantId", "PhoneNumber");
+
+                    b.HasIndex("TenantId", "PhoneNumberReversed");
+
+                    b.HasIndex("WorkspaceId", "PhoneNumber");
+
+                    b.HasIndex("WorkspaceId", "PhoneNumberReversed");
 
                     b.HasIndex("TenantId", "LastMessageAt", "Id");
 
@@ -1953,6 +1990,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
                     b.Property<Guid>("AutomationId")
                         .HasColumnType("uniqueidentifier");
 
@@ -1971,6 +2011,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<string>("ExternalMessageId")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("LastAttemptAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("PrivateReplyMessage")
                         .IsRequired()
@@ -2004,6 +2050,10 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasIndex("AutomationId", "CommentId")
                         .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("WorkspaceId", "LastAttemptAt");
 
                     b.HasIndex("WorkspaceId", "Status");
 
@@ -2138,6 +2188,10 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.HasIndex("WorkspaceId", "CommentId")
                         .IsUnique();
+
+                    b.HasIndex("WorkspaceId", "CommentedAt");
+
+                    b.HasIndex("WorkspaceId", "CommenterId");
 
                     b.HasIndex("WorkspaceId", "MediaId", "CommentedAt");
 

@@ -1,0 +1,24 @@
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Inbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace KelolaPesan.Data.Inbox;
+
+/// <summary>
+/// ILIKE over chat names and message texts, answered by the pg_trgm GIN indexes of the PostgreSQL migration
+/// (<see cref="PostgresKelolaDbContext"/>): a case-insensitive substring match like SQLite's FTS5 trigram tables.
+/// </summary>
+public sealed class PostgresChatTextIndex(DbContext context) : IChatTextIndex
+{
+    public IQueryable<Guid> ChatsContaining(string term, bool messages = true)
+    {
+        var pattern = LikePattern.Contains(term);
+        if (!messages)
+            return context.Database.SqlQuery<Guid>($"""SELECT "Id" AS "Value" FROM "Chats" WHERE "DisplayName" ILIKE {pattern}""");
+        return context.Database.SqlQuery<Guid>(
+            $"""
+             SELECT "Id" AS "Value" FROM "Chats" WHERE "DisplayName" ILIKE {pattern}
+             UNION ALL SELECT "ChatId" FROM "Messages" WHERE "Body" ILIKE {pattern}
+             """);
+    }
+}
