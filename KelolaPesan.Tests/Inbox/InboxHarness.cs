@@ -137,7 +137,8 @@ public sealed class InboxHarness : IAsyncDisposable
 
     /// <summary>
     /// Stores a customer's message like the webhook path does: message row, then the chat's and the workspace's
-    /// stored counters bumped with SQL increments in one write transaction (never read-modify-write in C#).
+    /// stored counters bumped with SQL increments in one write transaction (never read-modify-write in C#), the chat's by
+    /// the app's <see cref="KelolaPesan.Data.Inbox.RelationalChatCounters"/>.
     /// </summary>
     public async Task<Message> ReceiveAsync(Chat chat, string body, DateTimeOffset? at = null)
     {
@@ -152,14 +153,12 @@ public sealed class InboxHarness : IAsyncDisposable
         };
         db.Messages.Add(message);
         await db.SaveChangesAsync();
-        var wasRead = await db.Chats.Where(c => c.Id == chat.Id).Select(c => c.UnreadCount == 0).FirstAsync();
-        await db.Chats.Where(c => c.Id == chat.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(c => c.UnreadCount, c => c.UnreadCount + 1)
-            .SetProperty(c => c.LastMessagePreview, body)
-            .SetProperty(c => c.LastMessageAt, c => c.LastMessageAt > sentAt ? c.LastMessageAt : sentAt));
+        // The app's own conditional counter updates: a read-then-write here (was the chat read?) let two concurrent
+        // messages on PostgreSQL each count the chat as newly unread.
+        var becameUnread = await new KelolaPesan.Data.Inbox.RelationalChatCounters().BumpAsync(db, [new ChatBump(chat.Id, 1, sentAt, sentAt, body)], CancellationToken.None);
         await db.Workspaces.Where(w => w.Id == chat.WorkspaceId).ExecuteUpdateAsync(s => s
             .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + 1)
-            .SetProperty(w => w.UnreadChats, w => w.UnreadChats + (wasRead ? 1 : 0)));
+            .SetProperty(w => w.UnreadChats, w => w.UnreadChats + becameUnread));
         await tx.CommitAsync();
         return message;
     }
