@@ -4,6 +4,8 @@ using KelolaPesan.Tests.Gateways;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
+using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Data;
 
 namespace KelolaPesan.Tests.Broadcasts;
 
@@ -16,8 +18,8 @@ public class BroadcastRestartProcessTests(ITestOutputHelper output)
     private const int Recipients = 300;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
-    [Fact]
-    public async Task KilledMidBroadcast_AndStartedAgain_NoNumberGetsTwoMessages_AndEveryRecipientIsSettled()
+    [Theory, Providers]
+    public async Task KilledMidBroadcast_AndStartedAgain_NoNumberGetsTwoMessages_AndEveryRecipientIsSettled(DatabaseProvider provider)
     {
         await using var waha = await FakeWahaServer.StartAsync();
         waha.AddSession(BroadcastHost.Session);
@@ -31,7 +33,7 @@ public class BroadcastRestartProcessTests(ITestOutputHelper output)
             MinDelaySeconds = 0, MaxDelaySeconds = 0, BatchSize = 1000, BatchRestSeconds = 0, DailyCapPerWorkspace = 100_000,
             SendWindowStart = new TimeOnly(0, 0), SendWindowEnd = new TimeOnly(0, 0),
         };
-        await using var host = await BroadcastHost.CreateAsync(policy, waha.BaseAddress, start: DateTimeOffset.UtcNow.AddMinutes(-1));
+        await using var host = await BroadcastHost.CreateAsync(policy, waha.BaseAddress, start: DateTimeOffset.UtcNow.AddMinutes(-1), provider: provider);
         var created = await host.CreateAsync(host.Request(string.Join("\n", Enumerable.Range(0, Recipients).Select(i => $"0813{4000000 + i}")), "Restart"));
         Assert.True(created.Succeeded, string.Join("; ", created.Errors));
         var broadcastId = created.BroadcastId!.Value;
@@ -39,7 +41,8 @@ public class BroadcastRestartProcessTests(ITestOutputHelper output)
 
         var settings = new Dictionary<string, string>
         {
-            ["Database:Provider"] = "Sqlite",
+            ["Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:Kelola"] = provider == DatabaseProvider.Postgres ? host.Database.ConnectionString : "",
             ["Database:DataDirectory"] = host.Database.Folder,
             ["Demo:Disabled"] = "true",
             ["Gateway:Kind"] = "Waha",
@@ -99,7 +102,7 @@ public class BroadcastRestartProcessTests(ITestOutputHelper output)
                 await using var db = host.Database.CreateForTenant(host.TenantId);
                 return await db.Broadcasts.AsNoTracking().FirstAsync(b => b.Id == id);
             }
-            catch (SqliteException) when (attempt < 20)
+            catch (Exception ex) when (ex is SqliteException or Npgsql.NpgsqlException && attempt < 20)
             {
                 await Task.Delay(200);
             }
@@ -124,6 +127,12 @@ public class BroadcastRestartProcessTests(ITestOutputHelper output)
 
     private static void ClearPools(BroadcastHost host)
     {
+        if (host.Database.Provider == DatabaseProvider.Postgres)
+        {
+            using var server = new Npgsql.NpgsqlConnection(host.Database.ConnectionString);
+            Npgsql.NpgsqlConnection.ClearPool(server);
+            return;
+        }
         using var connection = new SqliteConnection(host.Database.ConnectionString);
         SqliteConnection.ClearPool(connection);
     }

@@ -141,7 +141,8 @@ public sealed class InboxHarness : IAsyncDisposable
 
     /// <summary>
     /// Stores a customer's message like the webhook path does: message row, then the chat's and the workspace's
-    /// stored counters bumped with SQL increments in one write transaction (never read-modify-write in C#).
+    /// stored counters bumped with SQL increments in one write transaction (never read-modify-write in C#), the chat's by
+    /// the app's <see cref="KelolaPesan.Data.Inbox.RelationalChatCounters"/>.
     /// </summary>
     public async Task<Message> ReceiveAsync(Chat chat, string body, DateTimeOffset? at = null)
     {
@@ -157,14 +158,12 @@ public sealed class InboxHarness : IAsyncDisposable
         {
             db.Messages.Add(message);
             await db.SaveChangesAsync(ct);
-            var wasRead = await db.Chats.Where(c => c.Id == chat.Id).Select(c => c.UnreadCount == 0).FirstAsync(ct);
-            await db.Chats.Where(c => c.Id == chat.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.UnreadCount, c => c.UnreadCount + 1)
-                .SetProperty(c => c.LastMessagePreview, body)
-                .SetProperty(c => c.LastMessageAt, c => c.LastMessageAt > sentAt ? c.LastMessageAt : sentAt), ct);
+            // The app's own conditional counter updates: a read-then-write here (was the chat read?) let two concurrent
+            // messages on PostgreSQL each count the chat as newly unread.
+            var becameUnread = await new KelolaPesan.Data.Inbox.RelationalChatCounters().BumpAsync(db, [new ChatBump(chat.Id, 1, sentAt, sentAt, body)], ct);
             await db.Workspaces.Where(w => w.Id == chat.WorkspaceId).ExecuteUpdateAsync(s => s
                 .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + 1)
-                .SetProperty(w => w.UnreadChats, w => w.UnreadChats + (wasRead ? 1 : 0)), ct);
+                .SetProperty(w => w.UnreadChats, w => w.UnreadChats + becameUnread), ct);
         });
         return message;
     }
