@@ -1542,11 +1542,6 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid?>("CreatedByUserId")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<string>("EncryptedKey")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("nvarchar(1000)");
-
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -1875,6 +1870,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AttachmentId");
 
                     b.HasIndex("WorkspaceId", "ExternalMessageId")
                         .IsUnique()

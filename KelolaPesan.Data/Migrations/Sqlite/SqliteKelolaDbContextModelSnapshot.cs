@@ -1535,11 +1535,6 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<Guid?>("CreatedByUserId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("EncryptedKey")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("INTEGER");
 
@@ -1868,6 +1863,8 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AttachmentId");
 
                     b.HasIndex("WorkspaceId", "ExternalMessageId")
                         .IsUnique();
