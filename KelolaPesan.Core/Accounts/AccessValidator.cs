@@ -68,22 +68,24 @@ public sealed class AccessValidator(IKelolaDbFactory dbFactory, AccessCache cach
     private async Task<bool> UserIsValidAsync(AccessTicket ticket, CancellationToken ct)
     {
         await using var db = dbFactory.CreateSystem();
-        // One round trip: the user and the licence of its tenant (or, for an agency owner, of its agency).
+        // One round trip: the user and the licence of its tenant (or, for an agency owner, of its agency), as scalar
+        // subqueries (SQLite has no APPLY for a row-valued one).
         var row = await db.Users.AsNoTracking().Where(u => u.Id == ticket.AccountId)
             .Select(u => new
             {
                 u.IsActive,
                 u.SecurityStamp,
-                Licence = db.Licences
-                    .Where(l => db.Tenants.Any(t => t.Id == u.TenantId && t.LicenceId == l.Id)
-                                || db.Agencies.Any(a => a.Id == u.AgencyId && a.LicenceId == l.Id))
-                    .Select(l => new { l.Status, l.ExpiresAt })
-                    .FirstOrDefault(),
+                LicenceStatus = db.Licences
+                    .Where(l => db.Tenants.Any(t => t.Id == u.TenantId && t.LicenceId == l.Id) || db.Agencies.Any(a => a.Id == u.AgencyId && a.LicenceId == l.Id))
+                    .Select(l => (LicenceStatus?)l.Status).FirstOrDefault(),
+                LicenceExpiresAt = db.Licences
+                    .Where(l => db.Tenants.Any(t => t.Id == u.TenantId && t.LicenceId == l.Id) || db.Agencies.Any(a => a.Id == u.AgencyId && a.LicenceId == l.Id))
+                    .Select(l => l.ExpiresAt).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(ct);
-        if (row is not { IsActive: true } || row.SecurityStamp != ticket.Stamp || row.Licence is null)
+        if (row is not { IsActive: true } || row.SecurityStamp != ticket.Stamp || row.LicenceStatus is not { } status)
             return false;
-        var licence = new Licence { Status = row.Licence.Status, ExpiresAt = row.Licence.ExpiresAt };
+        var licence = new Licence { Status = status, ExpiresAt = row.LicenceExpiresAt };
         return licence.IsUsableAt(clock.GetUtcNow());
     }
 }
