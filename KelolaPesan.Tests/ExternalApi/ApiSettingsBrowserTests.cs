@@ -53,7 +53,7 @@ public sealed class ApiSettingsBrowserTests(BrowserFixture browser, KelolaAppFac
 
             // A key without a name: the message is the page's own, in the user's language.
             await page.ByTestId("api-key-create").ClickAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Isi nama kunci");
+            await Assertions.Expect(page.ByTestId("api-key-error")).ToContainTextAsync("Isi nama kunci");
 
             await page.Locator("[data-testid=api-key-name] input, input[data-testid=api-key-name]").FillAsync("Kasir " + Guid.NewGuid().ToString("N")[..6]);
             await page.ByTestId("api-key-create").ClickAsync();
