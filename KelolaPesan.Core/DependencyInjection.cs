@@ -27,6 +27,12 @@ public static class DependencyInjection
         services.AddSingleton<SignInThrottle>();
         services.AddScoped<AuditLog>();
         services.AddScoped<SignInService>();
+        services.AddOptions<AccessOptions>().Bind(config.GetSection(AccessOptions.Section))
+            .Validate(o => o.RevalidateEvery > TimeSpan.Zero && o.RevalidateEvery <= AccessOptions.MaxRevalidateEvery,
+                $"{AccessOptions.Section}:RevalidateEvery must be more than zero and at most one minute.")
+            .ValidateOnStart();
+        services.AddSingleton<AccessCache>();
+        services.AddScoped<AccessValidator>();
         services.AddScoped<AccountService>();
         services.AddScoped<WorkspaceDirectory>();
         services.AddScoped<IValidator<WorkspaceInput>, WorkspaceInputValidator>();

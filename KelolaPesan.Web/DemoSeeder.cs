@@ -13,8 +13,7 @@ namespace KelolaPesan.Web;
 /// Development only: a demo platform a newcomer can sign in to at once (credentials in the README).
 /// Runs once per database; never outside Development, where no account has a known password.
 /// </summary>
-public sealed class DemoSeeder(IKelolaDbFactory dbFactory, TimeProvider clock, ILogger<DemoSeeder> logger,
-    KelolaPesan.Core.Security.ISecretProtector secrets)
+public sealed class DemoSeeder(IKelolaDbFactory dbFactory, TimeProvider clock, ILogger<DemoSeeder> logger)
 {
     public const string AdminEmail = "admin@kelolapesan.local";
     public const string AdminPassword = "Admin123!demo";
@@ -67,8 +66,7 @@ public sealed class DemoSeeder(IKelolaDbFactory dbFactory, TimeProvider clock, I
         db.ApiKeys.Add(new KelolaPesan.Core.ExternalApi.ApiKey
         {
             TenantId = tenant.Id, Name = "Demo API", Prefix = "demo0001", Status = KelolaPesan.Core.ExternalApi.ApiKeyStatus.Active,
-            SecretHash = KelolaPesan.Core.Security.SecretHash.Compute(DemoApiKey.Split('_')[2]),
-            EncryptedKey = secrets.Protect(KelolaPesan.Core.ExternalApi.ApiKeyService.KeyPurpose, DemoApiKey), CreatedByUserId = owner.Id,
+            SecretHash = KelolaPesan.Core.Security.SecretHash.Compute(DemoApiKey.Split('_')[2]), CreatedByUserId = owner.Id,
         });
         db.WorkspaceMembers.AddRange(
             new WorkspaceMember { TenantId = tenant.Id, WorkspaceId = shop.Id, UserId = agent.Id },

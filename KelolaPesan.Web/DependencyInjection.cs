@@ -55,11 +55,15 @@ public static class DependencyInjection
                 o.AccessDeniedPath = "/account/access-denied";
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
                 o.SlidingExpiration = true;
+                o.EventsType = typeof(AccessCookieEvents);
             });
+        services.AddScoped<AccessCookieEvents>();
         // No fallback policy: static assets and the circuit hub must stay reachable before sign-in.
         // Every page is [Authorize] through Components/Pages/_Imports.razor; endpoints declare their own.
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, AccessRevalidatingStateProvider>();
+        services.AddForwardedHeaders(builder.Configuration);
 
         services.AddScoped<CurrentUser>();
         services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
@@ -99,6 +103,8 @@ public static class DependencyInjection
 
     public static WebApplication UseWebPipeline(this WebApplication app)
     {
+        // First: everything after it (HTTPS, throttle, audit, request log) sees the client behind a trusted proxy.
+        app.UseConfiguredForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

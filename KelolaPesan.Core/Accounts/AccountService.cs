@@ -29,6 +29,9 @@ public sealed class AccountService(IKelolaDbFactory dbFactory, AuditLog audit)
         var normalised = request.Email.Trim().ToLowerInvariant();
 
         await using var db = dbFactory.CreateSystem();
+        // A disabled admin's open page may outlive the revalidation interval by seconds: it still creates nobody.
+        if (actor.Type == AuditActorType.Admin && !await db.AdminUsers.AnyAsync(a => a.Id == actor.Id && a.IsActive, cancellationToken))
+            throw new UnauthorizedAccessException("Only an active admin may create admins.");
         if (await db.AdminUsers.AnyAsync(a => a.Email == normalised, cancellationToken))
             throw new InvalidOperationException($"An admin with the email {normalised} already exists.");
 

@@ -11,6 +11,9 @@ public static class PasswordHashing
 
     public static string Hash(string password) => Hasher.HashPassword(User, password);
 
+    /// <summary>A hash of a random password, made with today's parameters: verified against when there is no account.</summary>
+    public static string DummyHash { get; } = Hash(Guid.NewGuid().ToString("N"));
+
     public static bool Verify(string hash, string password) =>
         !string.IsNullOrEmpty(hash) && Hasher.VerifyHashedPassword(User, hash, password) != PasswordVerificationResult.Failed;
 }

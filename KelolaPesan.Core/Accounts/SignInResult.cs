@@ -8,7 +8,11 @@ public sealed record SignedInUser(
     Guid? TenantId,
     Guid? AgencyId,
     UiLanguage Language,
-    UiTheme Theme);
+    UiTheme Theme)
+{
+    /// <summary>The account's stamp at sign-in, carried in the cookie and compared at every revalidation.</summary>
+    public string SecurityStamp { get; init; } = "";
+}
 
 public enum SignInFailure
 {

@@ -39,17 +39,19 @@ public sealed class SignInService(IKelolaDbFactory dbFactory, SignInThrottle thr
         if (throttle.RetryAfter(accountKey, IpKey(ipAddress)) is { } wait)
             return SignInResult.Fail(SignInFailure.TooManyAttempts, wait);
         if (code is null || username.Length == 0)
-            return SignInResult.Fail(SignInFailure.InvalidCredentials);
+            return Refused(password);
 
         await using var db = dbFactory.CreateSystem();
         var licence = await db.Licences.AsNoTracking().FirstOrDefaultAsync(l => l.CodePrefix == code.Prefix, ct);
         if (licence is null || !SecretHash.Matches(code.Code, licence.CodeHash))
-            return SignInResult.Fail(SignInFailure.InvalidCredentials);
+            return Refused(password);
 
         var user = licence.Kind == LicenceKind.Agency
             ? await AgencyOwnerAsync(db, licence.Id, username, ct)
             : await TenantUserAsync(db, licence.Id, username, ct);
-        if (user is null || !PasswordHashing.Verify(user.PasswordHash, password))
+        if (user is null)
+            return Refused(password);
+        if (!PasswordHashing.Verify(user.PasswordHash, password))
             return SignInResult.Fail(SignInFailure.InvalidCredentials);
 
         // Only now, with every credential right, may the answer say why the licence cannot be used.
@@ -61,8 +63,13 @@ public sealed class SignInService(IKelolaDbFactory dbFactory, SignInThrottle thr
             return SignInResult.Fail(SignInFailure.AccountDisabled);
 
         user.LastLoginAt = clock.GetUtcNow();
+        if (user.SecurityStamp.Length == 0)
+            user.SecurityStamp = SecurityStamp.New();
         await db.SaveChangesAsync(ct);
-        return SignInResult.Success(new SignedInUser(user.Id, user.DisplayName, user.Role.ToString(), user.TenantId, user.AgencyId, user.Language, user.Theme));
+        return SignInResult.Success(new SignedInUser(user.Id, user.DisplayName, user.Role.ToString(), user.TenantId, user.AgencyId, user.Language, user.Theme)
+        {
+            SecurityStamp = user.SecurityStamp,
+        });
     }
 
     private static Task<AppUser?> TenantUserAsync(IKelolaDb db, Guid licenceId, string username, CancellationToken ct) =>
@@ -84,14 +91,31 @@ public sealed class SignInService(IKelolaDbFactory dbFactory, SignInThrottle thr
 
         await using var db = dbFactory.CreateSystem();
         var admin = await db.AdminUsers.FirstOrDefaultAsync(a => a.Email == email, ct);
-        if (admin is null || !PasswordHashing.Verify(admin.PasswordHash, password))
+        if (admin is null)
+            return Refused(password);
+        if (!PasswordHashing.Verify(admin.PasswordHash, password))
             return SignInResult.Fail(SignInFailure.InvalidCredentials);
         if (!admin.IsActive)
             return SignInResult.Fail(SignInFailure.AccountDisabled);
 
         admin.LastLoginAt = clock.GetUtcNow();
+        if (admin.SecurityStamp.Length == 0)
+            admin.SecurityStamp = SecurityStamp.New();
         await db.SaveChangesAsync(ct);
-        return SignInResult.Success(new SignedInUser(admin.Id, admin.Name, Roles.Admin, null, null, admin.Language, admin.Theme));
+        return SignInResult.Success(new SignedInUser(admin.Id, admin.Name, Roles.Admin, null, null, admin.Language, admin.Theme)
+        {
+            SecurityStamp = admin.SecurityStamp,
+        });
+    }
+
+    /// <summary>
+    /// A refusal before any account was found still costs one password hash, so the time of the answer does not
+    /// tell whether the licence, the username or the email exists.
+    /// </summary>
+    private static SignInResult Refused(string password)
+    {
+        PasswordHashing.Verify(PasswordHashing.DummyHash, password);
+        return SignInResult.Fail(SignInFailure.InvalidCredentials);
     }
 
     private async Task RecordAsync(SignInResult result, string accountKey, string? ipAddress, string actorName, CancellationToken ct)

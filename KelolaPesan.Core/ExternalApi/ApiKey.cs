@@ -3,9 +3,9 @@ using KelolaPesan.Core.Common;
 namespace KelolaPesan.Core.ExternalApi;
 
 /// <summary>
-/// A REST API key <c>kp_&lt;prefix&gt;_&lt;secret&gt;</c>. Stored as its prefix (lookup), the SHA-256
-/// hash of the secret (checked in constant time) and the whole key encrypted with Data Protection,
-/// so an owner can reveal it again after re-entering their password. Never stored in plain text.
+/// A REST API key <c>kp_&lt;prefix&gt;_&lt;secret&gt;</c>. Stored only as its prefix (lookup) and the SHA-256
+/// hash of the secret (checked in constant time): the full key is shown once, at creation, and can never be
+/// shown again. A lost key is revoked and replaced.
 /// </summary>
 public class ApiKey : Entity, ITenantOwned
 {
@@ -19,7 +19,6 @@ public class ApiKey : Entity, ITenantOwned
     public string Name { get; set; } = "";
     public string Prefix { get; set; } = "";
     public byte[] SecretHash { get; set; } = [];
-    public string EncryptedKey { get; set; } = "";
     public ApiKeyStatus Status { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }

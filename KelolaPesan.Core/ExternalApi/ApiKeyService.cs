@@ -10,13 +10,12 @@ using Microsoft.EntityFrameworkCore;
 namespace KelolaPesan.Core.ExternalApi;
 
 /// <summary>
-/// API keys of the scope's tenant: create (the full key returned once), list, revoke, reveal again after the
-/// user's password, and authenticate a bearer key (system lookup by prefix, constant-time hash compare).
+/// API keys of the scope's tenant: create (the full key returned once and never again), list, revoke, and
+/// authenticate a bearer key (system lookup by prefix, constant-time hash compare).
 /// </summary>
-public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantContext tenant, ISecretProtector secrets,
+public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantContext tenant,
     ApiKeyUsageThrottle usage, AuditLog audit, TimeProvider clock)
 {
-    public const string KeyPurpose = "ExternalApi.ApiKey";
     public const int SecretLength = 32; // 32 base32 characters = 160 bits
 
     [GeneratedRegex("^kp_([0-9a-z]{8})_([0-9a-z]{26,64})$")]
@@ -60,7 +59,7 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
         var key = new ApiKey
         {
             TenantId = tenantId, WorkspaceId = workspaceId, Name = name, Prefix = prefix,
-            SecretHash = SecretHash.Compute(secret), EncryptedKey = secrets.Protect(KeyPurpose, Compose(prefix, secret)),
+            SecretHash = SecretHash.Compute(secret),
             Status = ApiKeyStatus.Active, CreatedByUserId = userId,
         };
         db.ApiKeys.Add(key);
@@ -91,17 +90,6 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
             await audit.WriteAsync(ApiAuditActions.KeyRevoked, actor, tenant.TenantId, nameof(ApiKey), keyId.ToString(), $"prefix={prefix}", CancellationToken.None);
         }
         return revoked;
-    }
-
-    /// <summary>The full key again, only when <paramref name="password"/> is the user's own; null otherwise.</summary>
-    public async Task<string?> RevealAsync(Guid keyId, Guid userId, string password, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateAsync(ct);
-        var hash = await db.Users.IgnoreQueryFilters([QueryFilters.Tenant]).Where(u => u.Id == userId).Select(u => u.PasswordHash).FirstOrDefaultAsync(ct);
-        if (hash is null || !PasswordHashing.Verify(hash, password ?? ""))
-            return null;
-        var encrypted = await db.ApiKeys.Where(k => k.Id == keyId && k.Status == ApiKeyStatus.Active).Select(k => k.EncryptedKey).FirstOrDefaultAsync(ct);
-        return encrypted is null ? null : secrets.Unprotect(KeyPurpose, encrypted);
     }
 
     /// <summary>The caller a presented key stands for, or why it is refused.</summary>

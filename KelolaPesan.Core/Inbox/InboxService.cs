@@ -145,13 +145,22 @@ public sealed partial class InboxService(
         return await Project(db, db.Messages.Where(m => m.ChatId == chatId && list.Contains(m.Id))).ToListAsync(ct);
     }
 
-    /// <summary>An attachment the viewer may download (its workspace is one they may see), or null.</summary>
+    /// <summary>
+    /// An attachment the viewer may download, or null: its workspace is one they may see and, when it was sent in a
+    /// chat, that chat is one they may open (the inbox's own rule, <see cref="VisibleChats"/>): an agent gets no file
+    /// of a chat assigned to someone else.
+    /// </summary>
     public async Task<Attachment?> FindAttachmentAsync(InboxViewer viewer, Guid attachmentId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        return await db.Attachments.AsNoTracking()
-            .Where(a => a.Id == attachmentId && VisibleWorkspaceIds(db, viewer).Contains(a.WorkspaceId))
-            .FirstOrDefaultAsync(ct);
+        var attachments = db.Attachments.AsNoTracking()
+            .Where(a => a.Id == attachmentId && VisibleWorkspaceIds(db, viewer).Contains(a.WorkspaceId));
+        if (!viewer.SeesEverything)
+        {
+            var carriers = db.Messages.Where(m => m.AttachmentId == attachmentId);
+            attachments = attachments.Where(a => !carriers.Any() || carriers.Any(m => VisibleChats(db, viewer).Any(c => c.Id == m.ChatId)));
+        }
+        return await attachments.FirstOrDefaultAsync(ct);
     }
 
     private static IQueryable<Chat> Filter(IKelolaDb db, InboxViewer viewer, IQueryable<Chat> chats, ChatListQuery query)

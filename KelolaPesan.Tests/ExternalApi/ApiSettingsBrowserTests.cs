@@ -38,4 +38,35 @@ public sealed class ApiSettingsBrowserTests(BrowserFixture browser, KelolaAppFac
         using var response = await client.GetAsync("/api/v1/workspaces");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Fact]
+    public async Task AtPhoneSize_ThePageSaysKeysAreShownOnce_OffersNoRevealAndFitsTheScreen()
+    {
+        await using var owner = await browser.NewPageAsync(app.BaseUrl);
+        await owner.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsDemoAsync(DemoSeeder.OwnerUsername, DemoSeeder.OwnerPassword);
+            await page.GotoAsync("/settings/api");
+            await page.WaitForCircuitAsync();
+            await Assertions.Expect(page.ByTestId("api-key-hint")).ToContainTextAsync("tidak dapat ditampilkan lagi");
+
+            // A key without a name: the message is the page's own, in the user's language.
+            await page.ByTestId("api-key-create").ClickAsync();
+            await Assertions.Expect(page.ByTestId("api-key-error")).ToContainTextAsync("Isi nama kunci");
+
+            await page.Locator("[data-testid=api-key-name] input, input[data-testid=api-key-name]").FillAsync("Kasir " + Guid.NewGuid().ToString("N")[..6]);
+            await page.ByTestId("api-key-create").ClickAsync();
+            var shown = page.ByTestId("api-key-full");
+            await Assertions.Expect(shown).ToContainTextAsync("kp_");
+            var box = await shown.BoundingBoxAsync();
+            Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= 390, $"the key runs off the screen: {box?.X} + {box?.Width}");
+
+            // Nothing offers the key again: no reveal button, no password field.
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Tampilkan" })).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("input[type=password]")).ToHaveCountAsync(0);
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+                "the page scrolls sideways at 390 px");
+        });
+    }
 }

@@ -12,6 +12,7 @@ public sealed class CurrentUser(TenantContext tenant)
 {
     public const string TenantIdClaim = "kp:tenant";
     public const string AgencyIdClaim = "kp:agency";
+    public const string SecurityStampClaim = "kp:stamp";
 
     public ClaimsPrincipal Principal { get; private set; } = new(new ClaimsIdentity());
     public bool IsAuthenticated => Principal.Identity?.IsAuthenticated == true;
@@ -57,6 +58,13 @@ public sealed class CurrentUser(TenantContext tenant)
             claims.Add(new Claim(TenantIdClaim, tenantId.ToString()));
         if (user.AgencyId is { } agencyId)
             claims.Add(new Claim(AgencyIdClaim, agencyId.ToString()));
+        claims.Add(new Claim(SecurityStampClaim, user.SecurityStamp));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role));
     }
+
+    /// <summary>What a signed-in principal claims, for <see cref="AccessValidator"/>; null when it is anonymous or not one of ours.</summary>
+    public static AccessTicket? TicketOf(ClaimsPrincipal principal) =>
+        principal.Identity?.IsAuthenticated == true && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
+            ? new AccessTicket(id, principal.IsInRole(Roles.Admin), principal.FindFirstValue(SecurityStampClaim) ?? "")
+            : null;
 }

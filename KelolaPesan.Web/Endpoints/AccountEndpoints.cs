@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Audit;
 using KelolaPesan.Web.Accounts;
 using Microsoft.AspNetCore.Authentication;
@@ -16,11 +17,15 @@ public static class AccountEndpoints
         return app;
     }
 
-    private static async Task<RedirectHttpResult> SignOutAsync(HttpContext context, CurrentUser user, AuditLog audit, CancellationToken ct)
+    private static async Task<RedirectHttpResult> SignOutAsync(HttpContext context, CurrentUser user, AccessValidator access, AuditLog audit, CancellationToken ct)
     {
+        // A new stamp ends this cookie on the server too: a copy of it (and every other session of the account) is refused.
         if (user.IsAuthenticated)
+        {
+            await access.RotateStampAsync(user.UserId, user.IsAdmin, ct);
             await audit.WriteAsync(new AuditRecord(AuditActions.SignOut, user.IsAdmin ? AuditActorType.Admin : AuditActorType.User,
                 user.DisplayName, user.UserId, user.TenantId, IpAddress: context.Connection.RemoteIpAddress?.ToString()), ct);
+        }
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return TypedResults.LocalRedirect(user.IsAdmin ? "/admin/login" : "/account/login");
     }

@@ -13,7 +13,6 @@ public class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.Property(x => x.Name).HasMaxLength(ApiKey.NameMaxLength);
         b.Property(x => x.Prefix).HasMaxLength(ApiKey.PrefixLength);
         b.Property(x => x.SecretHash).HasMaxLength(32);
-        b.Property(x => x.EncryptedKey).HasMaxLength(1000);
         b.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => x.Prefix).IsUnique();
         b.HasIndex(x => x.TenantId);

@@ -22,5 +22,7 @@ public class MessageConfiguration : IEntityTypeConfiguration<Message>
         b.HasIndex(x => new { x.ChatId, x.SentAt, x.Id });
         // The dashboard's messages per day: a range of one workspace's recent messages.
         b.HasIndex(x => new { x.WorkspaceId, x.SentAt });
+        // An attachment download finds the chat that carries the file (attachments follow chat visibility).
+        b.HasIndex(x => x.AttachmentId);
     }
 }

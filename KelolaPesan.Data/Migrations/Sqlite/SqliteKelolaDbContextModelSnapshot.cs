@@ -1560,11 +1560,6 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<Guid?>("CreatedByUserId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("EncryptedKey")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("INTEGER");
 
@@ -1893,6 +1888,8 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AttachmentId");
 
                     b.HasIndex("WorkspaceId", "ExternalMessageId")
                         .IsUnique();

@@ -1,0 +1,102 @@
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace KelolaPesan.Core.Accounts;
+
+/// <summary>What a signed-in session claims to be: the account, whether it is an admin, and the stamp it was issued with.</summary>
+public sealed record AccessTicket(Guid AccountId, bool IsAdmin, string Stamp);
+
+public sealed class AccessOptions
+{
+    public const string Section = "Access";
+    public static readonly TimeSpan MaxRevalidateEvery = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long one positive check is trusted, and how often an open Blazor circuit asks again.
+    /// A change of access reaches a session within about twice this (a circuit's tick may land on a cached answer).
+    /// </summary>
+    public TimeSpan RevalidateEvery { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// The one answer to "may this session still act?": the account exists and is active, its stamp is the one the
+/// session carries, and (tenant users and agency owners) its licence is active and not expired. Used by the
+/// cookie's revalidation on every request and by open circuits on a timer (docs/adr/0009).
+/// Only positive answers are cached, keyed by account and stamp, so a refusal always asks the database again
+/// (a reactivated licence or account works at once) and a new stamp never hits an old entry.
+/// </summary>
+public sealed class AccessValidator(IKelolaDbFactory dbFactory, AccessCache cache, IOptions<AccessOptions> options, TimeProvider clock)
+{
+    public TimeSpan RevalidateEvery => options.Value.RevalidateEvery;
+
+    public async Task<bool> IsValidAsync(AccessTicket ticket, CancellationToken cancellationToken = default)
+    {
+        if (ticket.Stamp.Length == 0)
+            return false;
+        var key = (ticket.IsAdmin, ticket.AccountId, ticket.Stamp);
+        if (cache.Valid.TryGetValue(key, out _))
+            return true;
+
+        var valid = ticket.IsAdmin ? await AdminIsValidAsync(ticket, cancellationToken) : await UserIsValidAsync(ticket, cancellationToken);
+        if (valid)
+            cache.Valid.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = RevalidateEvery, Size = 1 });
+        return valid;
+    }
+
+    /// <summary>Gives the account a new stamp: every session issued before (this browser's included) ends at its next check.</summary>
+    public async Task RotateStampAsync(Guid accountId, bool isAdmin, CancellationToken cancellationToken = default)
+    {
+        var stamp = SecurityStamp.New();
+        await using var db = dbFactory.CreateSystem();
+        if (isAdmin)
+            await db.AdminUsers.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.SecurityStamp, stamp), cancellationToken);
+        else
+            await db.Users.Where(u => u.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp), cancellationToken);
+    }
+
+    private async Task<bool> AdminIsValidAsync(AccessTicket ticket, CancellationToken ct)
+    {
+        await using var db = dbFactory.CreateSystem();
+        var admin = await db.AdminUsers.AsNoTracking().Where(a => a.Id == ticket.AccountId)
+            .Select(a => new { a.IsActive, a.SecurityStamp }).FirstOrDefaultAsync(ct);
+        return admin is { IsActive: true } && admin.SecurityStamp == ticket.Stamp;
+    }
+
+    private async Task<bool> UserIsValidAsync(AccessTicket ticket, CancellationToken ct)
+    {
+        await using var db = dbFactory.CreateSystem();
+        // One round trip: the user and the licence of its tenant (or, for an agency owner, of its agency), as scalar
+        // subqueries (SQLite has no APPLY for a row-valued one).
+        var row = await db.Users.AsNoTracking().Where(u => u.Id == ticket.AccountId)
+            .Select(u => new
+            {
+                u.IsActive,
+                u.SecurityStamp,
+                LicenceStatus = db.Licences
+                    .Where(l => db.Tenants.Any(t => t.Id == u.TenantId && t.LicenceId == l.Id) || db.Agencies.Any(a => a.Id == u.AgencyId && a.LicenceId == l.Id))
+                    .Select(l => (LicenceStatus?)l.Status).FirstOrDefault(),
+                LicenceExpiresAt = db.Licences
+                    .Where(l => db.Tenants.Any(t => t.Id == u.TenantId && t.LicenceId == l.Id) || db.Agencies.Any(a => a.Id == u.AgencyId && a.LicenceId == l.Id))
+                    .Select(l => l.ExpiresAt).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (row is not { IsActive: true } || row.SecurityStamp != ticket.Stamp || row.LicenceStatus is not { } status)
+            return false;
+        var licence = new Licence { Status = status, ExpiresAt = row.LicenceExpiresAt };
+        return licence.IsUsableAt(clock.GetUtcNow());
+    }
+}
+
+/// <summary>The positive answers of <see cref="AccessValidator"/>, shared by every request and circuit of this node (singleton).</summary>
+public sealed class AccessCache : IDisposable
+{
+    /// <summary>Entries are one per signed-in account and stamp; past the limit a check simply asks the database.</summary>
+    public const int SizeLimit = 20_000;
+
+    internal MemoryCache Valid { get; } = new(new MemoryCacheOptions { SizeLimit = SizeLimit });
+
+    public void Dispose() => Valid.Dispose();
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Core.Workspaces;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace KelolaPesan.Tests.Accounts;
+
+/// <summary>Accounts of their own for the access tests (the demo ones are shared by other tests), and the copied-cookie client.</summary>
+public static class AccessSeed
+{
+    /// <summary>Long and uncommon, so it passes any password policy.</summary>
+    public const string Password = "Sandi-Uji-Akses-2026";
+
+    public sealed record TenantAccount(string LicenceCode, Guid LicenceId, Guid TenantId, Guid UserId, string Username);
+
+    /// <summary>A new agent of the demo tenant, member of one demo workspace.</summary>
+    public static async Task<TenantAccount> AddDemoAgentAsync(KelolaAppFactory app, string workspaceName = "Toko Utama")
+    {
+        await using var db = System(app);
+        var workspace = await db.Workspaces.FirstAsync(w => w.Name == workspaceName);
+        var licenceId = await db.Tenants.Where(t => t.Id == workspace.TenantId).Select(t => t.LicenceId).SingleAsync();
+        var agent = new AppUser
+        {
+            TenantId = workspace.TenantId, Username = "agen-" + Guid.NewGuid().ToString("N")[..8], DisplayName = "Agen Uji",
+            Role = UserRole.Agent, PasswordHash = PasswordHashing.Hash(Password),
+        };
+        db.Users.Add(agent);
+        db.WorkspaceMembers.Add(new WorkspaceMember { TenantId = workspace.TenantId, WorkspaceId = workspace.Id, UserId = agent.Id });
+        await db.SaveChangesAsync();
+        return new TenantAccount(DemoAccounts.LicenceCode, licenceId, workspace.TenantId, agent.Id, agent.Username);
+    }
+
+    /// <summary>A licence and tenant of their own with an owner, and <paramref name="agents"/> more users named agen01, agen02, ...</summary>
+    public static async Task<TenantAccount> AddTenantAsync(KelolaAppFactory app, int agents = 0)
+    {
+        var code = LicenceCode.Generate();
+        var licence = new Licence { Kind = LicenceKind.Tenant, Name = "Toko Uji", CodePrefix = code.Prefix, CodeHash = code.Hash, MaxWorkspaces = 2 };
+        var tenant = new Tenant { Name = "Toko Uji", LicenceId = licence.Id };
+        var owner = new AppUser
+        {
+            TenantId = tenant.Id, Username = "pemilik", DisplayName = "Pemilik Uji", Role = UserRole.Owner, PasswordHash = PasswordHashing.Hash(Password),
+        };
+        await using var db = System(app);
+        db.Licences.Add(licence);
+        db.Tenants.Add(tenant);
+        db.Users.Add(owner);
+        var hash = PasswordHashing.Hash(Password);
+        for (var i = 1; i <= agents; i++)
+            db.Users.Add(new AppUser { TenantId = tenant.Id, Username = $"agen{i:00}", DisplayName = $"Agen {i}", Role = UserRole.Agent, PasswordHash = hash });
+        await db.SaveChangesAsync();
+        return new TenantAccount(code.Code, licence.Id, tenant.Id, owner.Id, owner.Username);
+    }
+
+    public static IKelolaDb System(KelolaAppFactory app) =>
+        app.Services.GetRequiredService<IServiceScopeFactory>().CreateScope().ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+
+    /// <summary>The browser's auth cookie as a <c>Cookie</c> header, to replay it from another client.</summary>
+    public static async Task<string> CopyAuthCookieAsync(IBrowserContext context)
+    {
+        var cookies = (await context.CookiesAsync()).Where(c => c.Name.StartsWith("kp.auth", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(cookies);
+        return string.Join("; ", cookies.Select(c => $"{c.Name}={c.Value}"));
+    }
+
+    /// <summary>GETs <paramref name="path"/> with a copied cookie and nothing else, redirects not followed.</summary>
+    public static async Task<HttpResponseMessage> ReplayAsync(KelolaAppFactory app, string cookieHeader, string path)
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(app.BaseUrl) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", cookieHeader);
+        return await client.SendAsync(request);
+    }
+
+    public static void AssertSentToSignIn(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/account/login", response.Headers.Location?.ToString());
+    }
+}
