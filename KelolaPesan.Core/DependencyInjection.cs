@@ -28,6 +28,7 @@ public static class DependencyInjection
         services.AddScoped<AuditLog>();
         services.AddScoped<SignInService>();
         services.AddScoped<AccountService>();
+        services.AddScoped<Team.TeamService>();
         services.AddScoped<WorkspaceDirectory>();
         services.AddScoped<IValidator<WorkspaceInput>, WorkspaceInputValidator>();
         services.AddScoped<WorkspaceService>();

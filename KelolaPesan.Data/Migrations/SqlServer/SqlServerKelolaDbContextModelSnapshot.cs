@@ -2411,6 +2411,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<int>("MaxTenants")
                         .HasColumnType("int");
 
+                    b.Property<int?>("MaxUsers")
+                        .HasColumnType("int");
+
                     b.Property<int>("MaxWorkspaces")
                         .HasColumnType("int");
 
