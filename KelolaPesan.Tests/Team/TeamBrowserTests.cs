@@ -98,15 +98,19 @@ public sealed class TeamBrowserTests(BrowserFixture browser, KelolaAppFactory ap
     }
 
     [Theory]
-    [InlineData("/settings/team", "team-add")]
-    [InlineData("/account", "account-password-save")]
-    public async Task AtPhoneSize_ThePageHasNoSidewaysScroll_AndItsButtonsAndTheAccountLinkAreReachable(string path, string button)
+    [InlineData("/settings/team", "team-add", false)]
+    [InlineData("/account", "account-password-save", false)]
+    [InlineData("/account", "account-profile-save", true)]
+    public async Task AtPhoneSize_ThePageHasNoSidewaysScroll_AndItsButtonsAndTheAccountLinkAreReachable(string path, string button, bool admin)
     {
         await using var session = await browser.NewPageAsync(app.BaseUrl);
         await session.RunAsync(async page =>
         {
             await page.SetViewportSizeAsync(390, 844);
-            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            if (admin)
+                await page.SignInAsAdminAsync();
+            else
+                await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
             await page.GotoAsync(path);
             await page.WaitForCircuitAsync();
             await page.ByTestId(button).ScrollIntoViewIfNeededAsync();
