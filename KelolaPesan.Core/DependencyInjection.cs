@@ -34,6 +34,7 @@ public static class DependencyInjection
         services.AddSingleton<AccessCache>();
         services.AddScoped<AccessValidator>();
         services.AddScoped<AccountService>();
+        services.AddScoped<Team.TeamService>();
         services.AddScoped<WorkspaceDirectory>();
         services.AddScoped<IValidator<WorkspaceInput>, WorkspaceInputValidator>();
         services.AddScoped<WorkspaceService>();

@@ -22,6 +22,10 @@ public sealed class DemoSeeder(IKelolaDbFactory dbFactory, TimeProvider clock, I
     public const string OwnerUsername = "pemilik";
     public const string OwnerPassword = "Pemilik123!";
     public const string AgentPassword = "Agen123!";
+    public const string ManagerUsername = "manajer";
+
+    /// <summary>Passes the password policy (PasswordRule); the older demo passwords above predate it and keep working.</summary>
+    public const string ManagerPassword = "Kelola-Tim-2026";
 
     /// <summary>A known REST API key of the demo tenant (Development only), used by the README's curl example.</summary>
     public const string DemoApiKey = "kp_demo0001_kelolapesandemokey2026abcdefgh";
@@ -49,7 +53,8 @@ public sealed class DemoSeeder(IKelolaDbFactory dbFactory, TimeProvider clock, I
         var owner = NewUser(tenant.Id, OwnerUsername, "Sari (Pemilik)", UserRole.Owner, OwnerPassword);
         var agent = NewUser(tenant.Id, "agen", "Budi (Agen)", UserRole.Agent, AgentPassword);
         var agent2 = NewUser(tenant.Id, "agen2", "Rina (Agen)", UserRole.Agent, AgentPassword);
-        db.Users.AddRange(owner, agent, agent2);
+        var manager = NewUser(tenant.Id, ManagerUsername, "Dimas (Manajer)", UserRole.Manager, ManagerPassword);
+        db.Users.AddRange(owner, manager, agent, agent2);
 
         // Connected through the simulator (re-paired at every start-up), so a newcomer can chat at once.
         var shop = new Workspace

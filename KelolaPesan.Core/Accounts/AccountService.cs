@@ -10,6 +10,7 @@ public sealed class AccountService(IKelolaDbFactory dbFactory, AuditLog audit)
 {
     private static readonly CreateAdminRequestValidator CreateValidator = new();
     private static readonly ChangePasswordRequestValidator PasswordValidator = new();
+    private static readonly ProfileInputValidator ProfileValidator = new();
 
     /// <summary>The create-admin command's entry: bad input is an <see cref="ArgumentException"/> with the validator's message.</summary>
     public Task<Guid> CreateAdminAsync(string email, string name, string password, CancellationToken cancellationToken = default)
@@ -60,25 +61,74 @@ public sealed class AccountService(IKelolaDbFactory dbFactory, AuditLog audit)
         if (admin is null)
             return AdminChangeResult.NotFound;
         admin.IsActive = active;
+        admin.SecurityStamp = SecurityStamp.New();
         await db.SaveChangesAsync(cancellationToken);
         await audit.WriteAsync(active ? AuditActions.AdminEnabled : AuditActions.AdminDisabled, actor,
             targetType: nameof(AdminUser), targetId: adminId.ToString(), details: admin.Email, cancellationToken: cancellationToken);
         return AdminChangeResult.Done;
     }
 
-    public async Task<AdminChangeResult> ChangeOwnPasswordAsync(Guid adminId, ChangePasswordRequest request, AuditActor actor, CancellationToken cancellationToken = default)
+    public Task<AdminChangeResult> ChangeOwnPasswordAsync(Guid adminId, ChangePasswordRequest request, AuditActor actor, CancellationToken cancellationToken = default) =>
+        ChangeOwnPasswordAsync(adminId, isAdmin: true, request, actor, cancellationToken);
+
+    /// <summary>
+    /// Any account changes its own password: the current one must be right, the new one must pass the policy
+    /// (<see cref="PasswordRule"/>, checked against this account's username or email). The stamp changes, so every
+    /// session of the account, this one included, ends; the page then asks to sign in with the new password.
+    /// Throws <see cref="ValidationException"/> for a new password the policy refuses.
+    /// </summary>
+    public async Task<AdminChangeResult> ChangeOwnPasswordAsync(Guid userId, bool isAdmin, ChangePasswordRequest request, AuditActor actor,
+        CancellationToken cancellationToken = default)
     {
-        PasswordValidator.ValidateAndThrow(request);
         await using var db = dbFactory.CreateSystem();
-        var admin = await db.AdminUsers.FirstOrDefaultAsync(a => a.Id == adminId, cancellationToken);
-        if (admin is null)
+        var admin = isAdmin ? await db.AdminUsers.FirstOrDefaultAsync(a => a.Id == userId, cancellationToken) : null;
+        var user = isAdmin ? null : await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (admin is null && user is null)
             return AdminChangeResult.NotFound;
-        if (!PasswordHashing.Verify(admin.PasswordHash, request.CurrentPassword))
+        request.AccountNames = admin is not null ? [admin.Email] : [user!.Username];
+        PasswordValidator.ValidateAndThrow(request);
+        if (!PasswordHashing.Verify(admin?.PasswordHash ?? user!.PasswordHash, request.CurrentPassword))
             return AdminChangeResult.WrongCurrentPassword;
-        admin.PasswordHash = PasswordHashing.Hash(request.NewPassword);
+
+        var hash = PasswordHashing.Hash(request.NewPassword);
+        if (admin is not null)
+            (admin.PasswordHash, admin.SecurityStamp) = (hash, SecurityStamp.New());
+        else
+            (user!.PasswordHash, user.SecurityStamp) = (hash, SecurityStamp.New());
         await db.SaveChangesAsync(cancellationToken);
-        await audit.WriteAsync(AuditActions.AdminPasswordChanged, actor, targetType: nameof(AdminUser), targetId: adminId.ToString(), cancellationToken: cancellationToken);
+        await audit.WriteAsync(isAdmin ? AuditActions.AdminPasswordChanged : AuditActions.PasswordChanged, actor, user?.TenantId,
+            isAdmin ? nameof(AdminUser) : nameof(AppUser), userId.ToString(), cancellationToken: cancellationToken);
         return AdminChangeResult.Done;
+    }
+
+    /// <summary>The signed-in account as its own page shows it: sign-in name (username or email), display name, preferences.</summary>
+    public async Task<OwnAccount?> GetOwnAccountAsync(Guid userId, bool isAdmin, CancellationToken cancellationToken = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        return isAdmin
+            ? await db.AdminUsers.AsNoTracking().Where(a => a.Id == userId)
+                .Select(a => new OwnAccount(a.Email, a.Name, a.Language, a.Theme)).FirstOrDefaultAsync(cancellationToken)
+            : await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                .Select(u => new OwnAccount(u.Username, u.DisplayName, u.Language, u.Theme)).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Display name, language and theme of the signed-in account. Throws <see cref="ValidationException"/> for bad input.</summary>
+    public async Task<bool> UpdateProfileAsync(Guid userId, bool isAdmin, ProfileInput input, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        input.DisplayName = input.DisplayName.Trim();
+        ProfileValidator.ValidateAndThrow(input);
+        await using var db = dbFactory.CreateSystem();
+        var changed = isAdmin
+            ? await db.AdminUsers.Where(a => a.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Name, input.DisplayName)
+                .SetProperty(a => a.Language, input.Language).SetProperty(a => a.Theme, input.Theme), cancellationToken)
+            : await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.DisplayName, input.DisplayName)
+                .SetProperty(u => u.Language, input.Language).SetProperty(u => u.Theme, input.Theme), cancellationToken);
+        if (changed == 0)
+            return false;
+        var tenantId = isAdmin ? null : await db.Users.Where(u => u.Id == userId).Select(u => u.TenantId).FirstOrDefaultAsync(cancellationToken);
+        await audit.WriteAsync(AuditActions.PreferencesChanged, actor, tenantId, isAdmin ? nameof(AdminUser) : nameof(AppUser), userId.ToString(),
+            $"language {input.Language}, theme {input.Theme}", cancellationToken);
+        return true;
     }
 
     public async Task<(UiLanguage Language, UiTheme Theme)> GetPreferencesAsync(Guid userId, bool isAdmin, CancellationToken cancellationToken = default)

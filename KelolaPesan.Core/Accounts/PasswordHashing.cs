@@ -5,7 +5,8 @@ namespace KelolaPesan.Core.Accounts;
 /// <summary>ASP.NET Core's PBKDF2 password hasher, shared by tenant users and admins.</summary>
 public static class PasswordHashing
 {
-    public const int MinLength = 8;
+    /// <summary>The policy's minimum (<see cref="PasswordRule"/>), kept here for the forms that show it.</summary>
+    public const int MinLength = PasswordRule.MinLength;
     private static readonly PasswordHasher<object> Hasher = new();
     private static readonly object User = new();
 

@@ -55,6 +55,7 @@ public static class AuditActions
     public const string AdminDisabled = "admin.disabled";
     public const string AdminEnabled = "admin.enabled";
     public const string AdminPasswordChanged = "admin.password-changed";
+    public const string PasswordChanged = "user.password-changed";
     public const string LicenceIssued = "licence.issued";
     public const string LicenceCodeRegenerated = "licence.code-regenerated";
     public const string LicenceSuspended = "licence.suspended";
@@ -70,7 +71,7 @@ public static class AuditActions
     public const string OwnerPhoneChanged = "tenant.owner-phone-changed";
 
     /// <summary>Every action name, for the audit page's filter: these and the ones features define next to their code.</summary>
-    public static IReadOnlyList<string> All { get; } = new[] { typeof(AuditActions), typeof(ExternalApi.ApiAuditActions), typeof(Privacy.PrivacyAuditActions), typeof(Instagram.InstagramAuditActions), typeof(Tenancy.TenancyAuditActions) }
+    public static IReadOnlyList<string> All { get; } = new[] { typeof(AuditActions), typeof(ExternalApi.ApiAuditActions), typeof(Privacy.PrivacyAuditActions), typeof(Instagram.InstagramAuditActions), typeof(Tenancy.TenancyAuditActions), typeof(Team.TeamAuditActions) }
         .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
         .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Order().ToList();
 }

@@ -24,6 +24,9 @@ public class Licence : Entity
     /// <summary>Agency licence: tenants the agency may create.</summary>
     public int MaxTenants { get; set; }
 
+    /// <summary>Tenant licence: active users the tenant may have, owner included; null = unlimited.</summary>
+    public int? MaxUsers { get; set; }
+
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? CodeRegeneratedAt { get; set; }
 

@@ -22,4 +22,14 @@ public sealed class LicenceQuota(IKelolaDbFactory dbFactory)
         var used = await db.Workspaces.CountAsync(w => w.TenantId == tenantId, cancellationToken);
         return (used, max);
     }
+
+    /// <summary>Active users of the tenant (owner included) and its licence's MaxUsers (null = unlimited).</summary>
+    public async Task<(int Used, int? Max)> UserQuotaAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        var max = await (from t in db.Tenants join l in db.Licences on t.LicenceId equals l.Id where t.Id == tenantId select l.MaxUsers)
+            .FirstOrDefaultAsync(cancellationToken);
+        var used = await db.Users.CountAsync(u => u.TenantId == tenantId && u.IsActive, cancellationToken);
+        return (used, max);
+    }
 }

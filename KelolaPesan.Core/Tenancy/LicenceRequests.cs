@@ -11,6 +11,7 @@ public sealed class IssueLicenceRequest
 {
     public const int MaxWorkspacesLimit = 100;
     public const int MaxTenantsLimit = 10_000;
+    public const int MaxUsersLimit = 10_000;
 
     public LicenceKind Kind { get; set; } = LicenceKind.Tenant;
     public string Name { get; set; } = "";
@@ -25,6 +26,10 @@ public sealed class IssueLicenceRequest
     public LicenceFeatures Features { get; set; } = LicenceFeatures.None;
     public int MaxWorkspaces { get; set; } = 1;
     public int MaxTenants { get; set; } = 5;
+
+    /// <summary>Tenant licence: active users the tenant may have (owner included); null = unlimited.</summary>
+    public int? MaxUsers { get; set; }
+
     public DateTimeOffset? ExpiresAt { get; set; }
 }
 
@@ -36,7 +41,8 @@ public sealed class IssueLicenceRequestValidator : AbstractValidator<IssueLicenc
         RuleFor(x => x.OwnerUsername).NotEmpty().MaximumLength(AppUser.UsernameMaxLength)
             .Matches("^[a-zA-Z0-9._-]+$").WithMessage("The username may use letters, digits, dot, dash and underscore only.");
         RuleFor(x => x.OwnerDisplayName).NotEmpty().MaximumLength(AppUser.DisplayNameMaxLength);
-        RuleFor(x => x.OwnerPassword).NotEmpty().MinimumLength(PasswordHashing.MinLength);
+        RuleFor(x => x.OwnerPassword).Password(x => [x.OwnerUsername]);
+        RuleFor(x => x.MaxUsers).InclusiveBetween(1, IssueLicenceRequest.MaxUsersLimit).When(x => x.MaxUsers is not null);
         RuleFor(x => x.OwnerPhone).MaximumLength(AppUser.PhoneMaxLength)
             .Matches(@"^\+?[0-9]{8,15}$").WithMessage("The phone number must be 8 to 15 digits, optionally with a leading +.")
             .When(x => !string.IsNullOrWhiteSpace(x.OwnerPhone));
@@ -53,6 +59,9 @@ public sealed class UpdateLicenceRequest
     public LicenceFeatures Features { get; set; }
     public int MaxWorkspaces { get; set; } = 1;
     public int MaxTenants { get; set; }
+
+    /// <inheritdoc cref="IssueLicenceRequest.MaxUsers"/>
+    public int? MaxUsers { get; set; }
 }
 
 public sealed class UpdateLicenceRequestValidator : AbstractValidator<UpdateLicenceRequest>
@@ -61,6 +70,7 @@ public sealed class UpdateLicenceRequestValidator : AbstractValidator<UpdateLice
     {
         RuleFor(x => x.MaxWorkspaces).InclusiveBetween(1, IssueLicenceRequest.MaxWorkspacesLimit);
         RuleFor(x => x.MaxTenants).InclusiveBetween(0, IssueLicenceRequest.MaxTenantsLimit);
+        RuleFor(x => x.MaxUsers).InclusiveBetween(1, IssueLicenceRequest.MaxUsersLimit).When(x => x.MaxUsers is not null);
         RuleFor(x => x.Features).Must(f => (f & ~LicenceFeatures.All) == 0).WithMessage("Unknown feature.");
     }
 }
@@ -94,4 +104,4 @@ public static class LicenceStates
 public sealed record LicenceRow(
     Guid Id, LicenceKind Kind, string Name, string CodePrefix, LicenceStatus Status, LicenceState State, PolicyTier Tier,
     LicenceFeatures Features, int MaxWorkspaces, int MaxTenants, DateTimeOffset? ExpiresAt, DateTimeOffset CreatedAt,
-    Guid? HolderId, string? IssuedByAgency, int TenantsUsed);
+    Guid? HolderId, string? IssuedByAgency, int TenantsUsed, int? MaxUsers = null);

@@ -88,7 +88,7 @@ public sealed class LicenceService(IKelolaDbFactory dbFactory, AuditLog audit, T
             .Select(r => new LicenceRow(r.Licence.Id, r.Licence.Kind, r.Licence.Name, r.Licence.CodePrefix, r.Licence.Status,
                 LicenceStates.Of(r.Licence.Status, r.Licence.ExpiresAt, now), r.Licence.Tier, r.Licence.Features, r.Licence.MaxWorkspaces,
                 r.Licence.MaxTenants, r.Licence.ExpiresAt, r.Licence.CreatedAt, r.HolderId, r.IssuedBy,
-                r.HolderId is { } h && tenantsUsed.TryGetValue(h, out var used) ? used : 0))
+                r.HolderId is { } h && tenantsUsed.TryGetValue(h, out var used) ? used : 0, r.Licence.MaxUsers))
             .OrderBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
     }
@@ -138,7 +138,8 @@ public sealed class LicenceService(IKelolaDbFactory dbFactory, AuditLog audit, T
             l.Features = request.Features;
             l.MaxWorkspaces = request.MaxWorkspaces;
             l.MaxTenants = request.MaxTenants;
-            return $"tier {request.Tier}, features {request.Features}, workspaces {request.MaxWorkspaces}, tenants {request.MaxTenants}";
+            l.MaxUsers = l.Kind == LicenceKind.Tenant ? request.MaxUsers : null;
+            return $"tier {request.Tier}, features {request.Features}, workspaces {request.MaxWorkspaces}, tenants {request.MaxTenants}, users {request.MaxUsers?.ToString() ?? "unlimited"}";
         }, cancellationToken);
     }
 
@@ -192,6 +193,7 @@ public sealed class LicenceService(IKelolaDbFactory dbFactory, AuditLog audit, T
             Kind = request.Kind, Name = request.Name, CodePrefix = code.Prefix, CodeHash = code.Hash, Tier = request.Tier,
             Features = request.Features, MaxWorkspaces = request.Kind == LicenceKind.Tenant ? request.MaxWorkspaces : 0,
             MaxTenants = request.Kind == LicenceKind.Agency ? request.MaxTenants : 0, ExpiresAt = request.ExpiresAt,
+            MaxUsers = request.Kind == LicenceKind.Tenant ? request.MaxUsers : null,
             IssuedByAgencyId = issuedByAgencyId,
         };
         db.Licences.Add(licence);

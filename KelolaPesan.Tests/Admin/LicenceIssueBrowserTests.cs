@@ -27,7 +27,7 @@ public sealed class LicenceIssueBrowserTests(BrowserFixture browser, KelolaAppFa
             await FillAsync(page, "issue-name", "Toko Baru Browser");
             await FillAsync(page, "issue-username", "dewi");
             await FillAsync(page, "issue-display-name", "Dewi Pemilik");
-            await FillAsync(page, "issue-password", "Dewi12345!");
+            await FillAsync(page, "issue-password", "Toko-Baru-2026!");
             await page.ByTestId("issue-submit").ClickAsync();
 
             var codeText = page.ByTestId("licence-code-value");
@@ -44,7 +44,7 @@ public sealed class LicenceIssueBrowserTests(BrowserFixture browser, KelolaAppFa
             await page.ByTestId("sign-out").ClickAsync();
             await page.WaitForURLAsync("**/admin/login");
 
-            await page.SignInAsync(code, "dewi", "Dewi12345!");
+            await page.SignInAsync(code, "dewi", "Toko-Baru-2026!");
             await page.ByTestId("user-name").WaitForAsync();
             Assert.Equal("Dewi Pemilik", (await page.ByTestId("user-name").InnerTextAsync()).Trim());
             Assert.NotEqual("/account/login", page.Path());

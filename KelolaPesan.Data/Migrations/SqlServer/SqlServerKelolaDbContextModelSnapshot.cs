@@ -2408,6 +2408,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<int>("MaxTenants")
                         .HasColumnType("int");
 
+                    b.Property<int?>("MaxUsers")
+                        .HasColumnType("int");
+
                     b.Property<int>("MaxWorkspaces")
                         .HasColumnType("int");
 

@@ -2425,6 +2425,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<int>("MaxTenants")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("MaxUsers")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MaxWorkspaces")
                         .HasColumnType("INTEGER");
 

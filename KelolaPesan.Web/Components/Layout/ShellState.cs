@@ -24,6 +24,11 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
     public UiTheme Theme { get; private set; }
     public bool IsInitialized { get; private set; }
 
+    /// <summary>The name the app bar shows: the cookie's until the user changes it on /account.</summary>
+    public string DisplayName => _displayName ?? user.DisplayName;
+
+    private string? _displayName;
+
     /// <summary>Raised after any change; subscribers re-render with InvokeAsync(StateHasChanged).</summary>
     public event Func<Task>? Changed;
 
@@ -59,6 +64,13 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
     {
         Language = language;
         return accounts.SavePreferencesAsync(user.UserId, user.IsAdmin, Language, Theme);
+    }
+
+    /// <summary>After /account saved the profile: the new name and theme show at once (the language needs a reload).</summary>
+    public Task ApplyProfileAsync(string displayName, UiLanguage language, UiTheme theme)
+    {
+        (_displayName, Language, Theme) = (displayName, language, theme);
+        return NotifyAsync();
     }
 
     private Task OnEventAsync(RealtimeEvent evt) => evt is UnreadCountsChanged or WorkspaceStatusChanged ? RefreshAsync() : Task.CompletedTask;
