@@ -87,7 +87,11 @@ public sealed class PausedBroadcastPhoneTests(BrowserFixture browser, KelolaAppF
         Assert.NotNull(box);
         Assert.True(box.X >= 0 && box.X + box.Width <= 390 + 1, $"the element spans {box.X}..{box.X + box.Width} on a 390 px screen");
         var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-        Assert.True(scrollWidth <= 390 + 1, $"the page is {scrollWidth} px wide on a 390 px screen");
+        var wide = await page.EvaluateAsync<string>("""
+            () => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 391)
+                .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(' | ')
+            """);
+        Assert.True(scrollWidth <= 390 + 1, $"the page is {scrollWidth} px wide on a 390 px screen: {wide}");
     }
 
     private async Task<T> InDemoAsync<T>(Func<IKelolaDb, Guid, Guid, Task<T>> action)
