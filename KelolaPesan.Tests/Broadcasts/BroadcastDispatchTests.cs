@@ -244,12 +244,12 @@ public class BroadcastDispatchTests
     public async Task OptOutKeyword_SetsTheFlag_AndLaterClaimsSkipTheContact()
     {
         await using var host = await BroadcastHost.CreateAsync(Fast());
-        var ani = await host.AddContactAsync("+628123000000", "Ani");
+        var ani = await host.AddContactAsync("+628123000001", "Ani");
         var created = await host.CreateAsync(host.Request(Numbers(2)));
         await host.InScopeAsync(async sp =>
         {
             await sp.GetRequiredService<AudienceReplies>().HandleInboundAsync(host.TenantId, host.WorkspaceId, ani.Phone, "  berhenti ");
-            await sp.GetRequiredService<AudienceReplies>().HandleInboundAsync(host.TenantId, host.WorkspaceId, "+628123000001", "stop please");
+            await sp.GetRequiredService<AudienceReplies>().HandleInboundAsync(host.TenantId, host.WorkspaceId, "+628123000002", "stop please");
             return 0;
         });
         await host.RunToEndAsync();
