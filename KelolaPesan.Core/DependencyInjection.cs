@@ -128,6 +128,7 @@ public static class DependencyInjection
         services.AddScoped<Broadcasts.SequenceService>();
         services.AddScoped<Broadcasts.AudienceReplies>();
         services.AddScoped<Broadcasts.BroadcastReport>();
+        services.AddScoped<Broadcasts.BroadcastReconnect>();
         return services;
     }
 

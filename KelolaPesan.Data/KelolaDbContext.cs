@@ -71,6 +71,7 @@ public abstract class KelolaDbContext(DbContextOptions options, ITenantContext t
     public DbSet<BotSettings> BotSettings => Set<BotSettings>();
     public DbSet<NumberValidationJob> ValidationJobs => Set<NumberValidationJob>();
     public DbSet<NumberValidationEntry> ValidationEntries => Set<NumberValidationEntry>();
+    public DbSet<NumberCheck> NumberChecks => Set<NumberCheck>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ApiIdempotencyRecord> ApiIdempotencyRecords => Set<ApiIdempotencyRecord>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();

@@ -119,6 +119,8 @@ public sealed class PolicyService(IKelolaDbFactory dbFactory, AuditLog audit)
         to.AllowedFeatures = from.AllowedFeatures;
         to.AutoRestartFailedSessions = from.AutoRestartFailedSessions;
         to.MaxReconnectsPerDay = from.MaxReconnectsPerDay;
+        to.NumberCheckMaxAgeDays = from.NumberCheckMaxAgeDays;
+        to.MaxUnknownSessionChecks = from.MaxUnknownSessionChecks;
     }
 }
 

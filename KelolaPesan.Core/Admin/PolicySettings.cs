@@ -24,4 +24,10 @@ public class PolicySettings : Entity
     public LicenceFeatures AllowedFeatures { get; set; } = LicenceFeatures.All;
     public bool AutoRestartFailedSessions { get; set; } = true;
     public int MaxReconnectsPerDay { get; set; } = 3;
+
+    /// <summary>How long a number's WhatsApp check holds before a broadcast asks the gateway again.</summary>
+    public int NumberCheckMaxAgeDays { get; set; } = 30;
+
+    /// <summary>How many times in a row the monitor asks about a session the gateway does not know before it stops asking.</summary>
+    public int MaxUnknownSessionChecks { get; set; } = 6;
 }

@@ -22,6 +22,8 @@ public sealed class PolicySettingsValidator : AbstractValidator<PolicySettings>
         RuleFor(x => x.MaxImportBytes).GreaterThan(0);
         RuleFor(x => x.MaxImportRows).GreaterThan(0);
         RuleFor(x => x.MaxReconnectsPerDay).GreaterThanOrEqualTo(0);
+        RuleFor(x => x.NumberCheckMaxAgeDays).GreaterThanOrEqualTo(1);
+        RuleFor(x => x.MaxUnknownSessionChecks).GreaterThanOrEqualTo(1);
         RuleFor(x => x.AllowedFeatures).Must(f => (f & ~LicenceFeatures.All) == 0).WithMessage("Unknown feature.");
     }
 }

@@ -18,6 +18,9 @@ public class Broadcast : Entity, IWorkspaceOwned, ISoftDeletable
     public string AudienceJson { get; set; } = "{}";
     public BroadcastStatus Status { get; set; }
     public string? StatusReason { get; set; }
+
+    /// <summary>Who paused it: a person (only a person resumes it) or the system when the number disconnected (resumed on reconnect).</summary>
+    public BroadcastPauseCause PauseCause { get; set; }
     public DateTimeOffset? ScheduledAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
@@ -53,3 +56,5 @@ public class Broadcast : Entity, IWorkspaceOwned, ISoftDeletable
 }
 
 public enum BroadcastStatus { Draft = 0, Scheduled = 1, Running = 2, Paused = 3, Completed = 4, Cancelled = 5 }
+
+public enum BroadcastPauseCause { None = 0, Person = 1, Disconnected = 2 }

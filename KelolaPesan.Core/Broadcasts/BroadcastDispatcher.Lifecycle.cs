@@ -36,7 +36,8 @@ public sealed partial class BroadcastDispatcher
         foreach (var b in running)
         {
             if (await db.Broadcasts.Where(x => x.Id == b.Id && x.Status == BroadcastStatus.Running).ExecuteUpdateAsync(s => s
-                    .SetProperty(x => x.Status, BroadcastStatus.Paused).SetProperty(x => x.StatusReason, Limit(reason, 1000)), ct) == 1)
+                    .SetProperty(x => x.Status, BroadcastStatus.Paused).SetProperty(x => x.StatusReason, Limit(reason, 1000))
+                    .SetProperty(x => x.PauseCause, BroadcastPauseCause.Disconnected), ct) == 1)
             {
                 touched.Add(b.Id);
                 await SafelyAsync(() => notifier.NotifyBroadcastPausedAsync(context.TenantId, b.Id, b.Name, reason, now, ct));

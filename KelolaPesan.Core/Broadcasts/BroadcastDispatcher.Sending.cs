@@ -13,30 +13,35 @@ namespace KelolaPesan.Core.Broadcasts;
 /// <summary>One send: the conditional claim, the gateway call (text or media), and what the budget and counters record after it.</summary>
 public sealed partial class BroadcastDispatcher
 {
-    private sealed record Claimed(Guid Id, string Phone, string Text, bool OptedOut);
+    private sealed record Claimed(Guid Id, string Phone, string Text, bool OptedOut, KnownRegistration? Known = null);
 
-    private sealed record Candidate(Guid Id, string Phone, string Text);
+    private sealed record Candidate(Guid Id, string Phone, string Text, Guid? ContactId = null, KnownRegistration? Known = null);
 
     /// <summary>
     /// The next pending recipient of the broadcast, moved to Sending by a conditional UPDATE that only succeeds while it
     /// is still Pending and its contact has not opted out; a row whose contact opted out comes back marked so.
     /// </summary>
-    private async Task<Claimed?> ClaimAsync(IKelolaDb db, Guid broadcastId, DateTimeOffset now, RunState state, CancellationToken ct)
+    private async Task<Claimed?> ClaimAsync(IKelolaDb db, DispatchContext context, Guid broadcastId, DateTimeOffset now, RunState state, CancellationToken ct)
     {
         while (true)
         {
             if (!state.Next.TryGetValue(broadcastId, out var queue) || queue.Count == 0)
             {
                 var page = await db.BroadcastRecipients.AsNoTracking().Where(r => r.BroadcastId == broadcastId && r.Status == RecipientStatus.Pending)
-                    .OrderBy(r => r.Sequence).Take(PrefetchSize).Select(r => new Candidate(r.Id, r.Phone, r.RenderedText)).ToListAsync(ct);
+                    .OrderBy(r => r.Sequence).Take(PrefetchSize).Select(r => new Candidate(r.Id, r.Phone, r.RenderedText, r.ContactId, null)).ToListAsync(ct);
                 if (page.Count == 0)
                 {
+                    // Nothing pending but a row left Sending (not one awaiting its history check): a send whose result was never
+                    // written. No other runner holds this queue, so it is reconciled now instead of being counted as work forever.
+                    if (await db.BroadcastRecipients.AnyAsync(r => r.BroadcastId == broadcastId && r.Status == RecipientStatus.Sending
+                                                                  && (r.Error == null || r.Error != AwaitingCheck), ct))
+                        await RecoverAsync(context.TenantId, context.WorkspaceId, ct);
                     // The stored counter said there was work; it was cancelled or claimed meanwhile. Re-align it.
                     var pending = await db.BroadcastRecipients.CountAsync(r => r.BroadcastId == broadcastId && (r.Status == RecipientStatus.Pending || r.Status == RecipientStatus.Sending), ct);
                     await db.Broadcasts.Where(b => b.Id == broadcastId).ExecuteUpdateAsync(s => s.SetProperty(b => b.PendingCount, pending), ct);
                     return null;
                 }
-                state.Next[broadcastId] = queue = new Queue<Candidate>(page);
+                state.Next[broadcastId] = queue = new Queue<Candidate>(await WithKnownRegistrationAsync(db, context, page, ct));
             }
             var next = queue.Dequeue();
             // Conditional: only the runner that moves it from Pending owns it; an opted-out contact is never claimed.
@@ -44,7 +49,7 @@ public sealed partial class BroadcastDispatcher
                 .Where(r => r.Id == next.Id && r.Status == RecipientStatus.Pending && (r.ContactId == null || !db.Contacts.Any(c => c.Id == r.ContactId && c.OptedOut)))
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Sending).SetProperty(r => r.SendingAt, now).SetProperty(r => r.Attempts, r => r.Attempts + 1), ct) == 1;
             if (won)
-                return new Claimed(next.Id, next.Phone, next.Text, false);
+                return new Claimed(next.Id, next.Phone, next.Text, false, next.Known);
             var row = await db.BroadcastRecipients.AsNoTracking().Where(r => r.Id == next.Id)
                 .Select(r => new { r.Status, OptedOut = r.ContactId != null && db.Contacts.Any(c => c.Id == r.ContactId && c.OptedOut) }).FirstOrDefaultAsync(ct);
             if (row is { Status: RecipientStatus.Pending, OptedOut: true })

@@ -16,6 +16,9 @@ public sealed class DispatchRecoveryState
     private readonly ConcurrentDictionary<Guid, bool> _done = new();
 
     public bool TryBegin(Guid workspaceId) => _done.TryAdd(workspaceId, true);
+
+    /// <summary>A run failed after a gateway call (a database fault writing its result): the next run of this process recovers first.</summary>
+    public void Request(Guid workspaceId) => _done.TryRemove(workspaceId, out _);
 }
 
 /// <summary>What one dispatcher run did, and when the workspace's queue wants to run next (null: nothing left to send).</summary>
@@ -187,7 +190,7 @@ public sealed partial class BroadcastDispatcher(
             return new StepResult(BroadcastClock.NextLocal(now, context.Zone, TimeOnly.MinValue));
         }
 
-        var claim = await ClaimAsync(db, candidate.Id, now, state, ct);
+        var claim = await ClaimAsync(db, context, candidate.Id, now, state, ct);
         touched.Add(candidate.Id);
         if (claim is null)
         {
@@ -201,6 +204,8 @@ public sealed partial class BroadcastDispatcher(
                 await CountAsync(db, candidate.Id, pending: -1, skipped: 1, ct: ct);
             return new StepResult(now, Skipped: true);
         }
+        if (await CheckRegistrationAsync(db, context, budget, candidate.Id, claim, now, touched, ct) is { } notSentNow)
+            return notSentNow;
 
         try
         {
@@ -245,6 +250,13 @@ public sealed partial class BroadcastDispatcher(
                 .SetProperty(r => r.Status, RecipientStatus.Failed).SetProperty(r => r.Error, Limit(ex.Message, 1000)), ct);
             await CountAsync(db, candidate.Id, pending: -1, failed: 1, ct: ct);
             return new StepResult(now, Failed: true);
+        }
+        catch (Exception)
+        {
+            // The send may have gone out and its result is not written (a database fault after the gateway call): the
+            // row stays Sending, and this process's next run reconciles it against the history before anything else.
+            recovery.Request(context.WorkspaceId);
+            throw;
         }
     }
 

@@ -281,6 +281,7 @@ public sealed partial class BroadcastService(
         var now = clock.GetUtcNow();
         var moved = await db.Broadcasts.Where(b => b.Id == broadcastId && from.Contains(b.Status)).ExecuteUpdateAsync(s => s
             .SetProperty(b => b.Status, to).SetProperty(b => b.StatusReason, reason)
+            .SetProperty(b => b.PauseCause, to == BroadcastStatus.Paused ? BroadcastPauseCause.Person : BroadcastPauseCause.None)
             .SetProperty(b => b.StartedAt, b => to == BroadcastStatus.Running && b.StartedAt == null ? now : b.StartedAt), ct) == 1;
         if (moved)
             await PublishAsync(broadcastId, ct);

@@ -59,6 +59,7 @@ public interface IKelolaDb : IAsyncDisposable
     DbSet<BotSettings> BotSettings { get; }
     DbSet<NumberValidationJob> ValidationJobs { get; }
     DbSet<NumberValidationEntry> ValidationEntries { get; }
+    DbSet<NumberCheck> NumberChecks { get; }
     DbSet<ApiKey> ApiKeys { get; }
     DbSet<ApiIdempotencyRecord> ApiIdempotencyRecords { get; }
     DbSet<WebhookSubscription> WebhookSubscriptions { get; }

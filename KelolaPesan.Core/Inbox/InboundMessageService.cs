@@ -63,7 +63,7 @@ public sealed partial class InboundMessageService(
         {
             TenantId = tenantId, WorkspaceId = workspaceId, ChatId = chat.Id, ExternalMessageId = received.Id,
             Direction = received.FromMe ? MessageDirection.Outbound : MessageDirection.Inbound,
-            Origin = received.FromMe ? MessageOrigin.Phone : MessageOrigin.Customer,
+            Origin = received.FromMe ? await OwnOriginAsync(db, workspaceId, e164, received, ct) : MessageOrigin.Customer,
             SenderName = received.FromMe ? received.PushName : received.PushName ?? chat.DisplayName,
             SenderNumber = received.FromMe ? null : e164,
             Body = Limit(received.Body ?? "", Message.BodyMaxLength),
@@ -241,6 +241,29 @@ public sealed partial class InboundMessageService(
         var claimed = await db.Messages.Where(m => m.Id == id && m.ExternalMessageId == null)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ExternalMessageId, echo.Id), ct);
         return claimed == 1 ? id : null;
+    }
+
+    /// <summary>
+    /// Who sent one of our own messages that the inbox did not send itself: a broadcast or sequence recipient with that
+    /// gateway id (or, when the echo outruns the write of the id, one being sent to that number with that text right now),
+    /// else a person on the phone.
+    /// </summary>
+    private async Task<MessageOrigin> OwnOriginAsync(IKelolaDb db, Guid workspaceId, string? e164, GatewayChatMessage echo, CancellationToken ct)
+    {
+        var broadcastId = await db.BroadcastRecipients.Where(r => r.WorkspaceId == workspaceId && r.ExternalMessageId == echo.Id)
+            .Select(r => (Guid?)r.BroadcastId).FirstOrDefaultAsync(ct);
+        if (broadcastId is null && e164 is not null)
+        {
+            var body = echo.Body ?? "";
+            var since = clock.GetUtcNow() - EchoWindow;
+            broadcastId = await db.BroadcastRecipients.Where(r => r.WorkspaceId == workspaceId && r.Phone == e164 && r.Status == RecipientStatus.Sending
+                    && r.SendingAt >= since && r.RenderedText == body)
+                .Select(r => (Guid?)r.BroadcastId).FirstOrDefaultAsync(ct);
+        }
+        if (broadcastId is not { } id)
+            return MessageOrigin.Phone;
+        var sequence = await db.Broadcasts.Where(b => b.Id == id).Select(b => b.SequenceStepId != null).FirstOrDefaultAsync(ct);
+        return sequence ? MessageOrigin.Sequence : MessageOrigin.Broadcast;
     }
 
     /// <summary>Downloads the media into the attachment store; anything wrong is written on the message, never thrown.</summary>

@@ -42,6 +42,7 @@ public sealed class DataEraser(IAttachmentStore attachments)
                     .SetProperty(r => r.RenderedText, "").SetProperty(r => r.ContactId, (Guid?)null).SetProperty(r => r.Error, (string?)null), ct);
             await db.ValidationEntries.Where(e => e.WorkspaceId == contact.WorkspaceId && e.NormalizedNumber == contact.Phone)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.RawInput, "").SetProperty(e => e.NormalizedNumber, (string?)null), ct);
+            await db.NumberChecks.Where(n => n.WorkspaceId == contact.WorkspaceId && n.Phone == contact.Phone).ExecuteDeleteAsync(ct);
             await db.LidMappings.Where(m => m.WorkspaceId == contact.WorkspaceId && m.PhoneNumber == contact.Phone).ExecuteDeleteAsync(ct);
         }
         var ids = contacts.Select(c => c.Id).ToList();
@@ -134,6 +135,7 @@ public sealed class DataEraser(IAttachmentStore attachments)
 
         await db.ValidationEntries.Where(x => x.WorkspaceId == workspaceId).ExecuteDeleteAsync(ct);
         await db.ValidationJobs.Where(x => x.WorkspaceId == workspaceId).ExecuteDeleteAsync(ct);
+        await db.NumberChecks.Where(x => x.WorkspaceId == workspaceId).ExecuteDeleteAsync(ct);
 
         await db.QuickReplies.Where(x => x.WorkspaceId == workspaceId).ExecuteDeleteAsync(ct);
         await db.LidMappings.Where(x => x.WorkspaceId == workspaceId).ExecuteDeleteAsync(ct);

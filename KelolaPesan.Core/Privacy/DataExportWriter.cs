@@ -90,6 +90,7 @@ public sealed class DataExportWriter(IKelolaDbFactory dbFactory, IAttachmentStor
         (zip, db, ct) => JsonAsync(zip, "bot_replies", Scope(db.BotReplies.AsNoTracking()).OrderBy(x => x.Id), ct),
         (zip, db, ct) => JsonAsync(zip, "validation_jobs", Scope(db.ValidationJobs.AsNoTracking()).OrderBy(x => x.Id), ct),
         (zip, db, ct) => JsonAsync(zip, "validation_entries", Scope(db.ValidationEntries.AsNoTracking()).OrderBy(x => x.Id), ct),
+        (zip, db, ct) => JsonAsync(zip, "number_checks", Scope(db.NumberChecks.AsNoTracking()).OrderBy(x => x.Id), ct),
         (zip, db, ct) => JsonAsync(zip, "instagram_accounts", Scope(db.InstagramAccounts.AsNoTracking()).OrderBy(x => x.Id).Select(a => new
             {
                 a.Id, a.WorkspaceId, a.InstagramUserId, a.Username, a.DisplayName, a.ProfilePictureUrl, a.TokenExpiresAt,

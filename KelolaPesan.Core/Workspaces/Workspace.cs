@@ -36,6 +36,13 @@ public class Workspace : Entity, ITenantOwned, ISoftDeletable
     public int UnreadMessages { get; set; }
 
     public int RestartsToday { get; set; }
+
+    /// <summary>The session monitor's consecutive "the gateway does not know this session" answers, and when it asks next (backing off).</summary>
+    public int UnknownSessionChecks { get; set; }
+    public DateTimeOffset? MonitorNextCheckAt { get; set; }
+
+    /// <summary>Set when the monitor gave up on a session the gateway does not know; cleared by connecting again or any status from the gateway.</summary>
+    public DateTimeOffset? MonitorStoppedAt { get; set; }
     public DateOnly? RestartsDay { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
 }

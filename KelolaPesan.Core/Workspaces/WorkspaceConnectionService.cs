@@ -19,6 +19,7 @@ public sealed class WorkspaceConnectionService(
     IRealtimeBus bus,
     PlatformNotifier notifier,
     PolicyService policies,
+    Broadcasts.BroadcastReconnect broadcasts,
     TimeProvider clock,
     ILogger<WorkspaceConnectionService> logger)
 {
@@ -39,9 +40,44 @@ public sealed class WorkspaceConnectionService(
             return;
         var wasConnected = workspace.ConnectionStatus == ConnectionStatus.Connected;
         var changed = Apply(db, workspace, status, me, "SessionStatus");
+        // The gateway speaks about the session, so it knows it: a monitor that gave up on it watches it again.
+        var watchedAgain = ResumeMonitoring(workspace);
         await db.SaveChangesAsync(ct);
-        await PublishAsync(workspace, changed, status);
+        await PublishAsync(workspace, changed || watchedAgain, status);
         await NotifyIfDroppedAsync(workspace, wasConnected, ct);
+        await ResumeBroadcastsIfBackAsync(workspace, wasConnected, ct);
+    }
+
+    /// <summary>Clears the monitor's back-off and its "stopped" mark; true when the workspace was marked.</summary>
+    public static bool ResumeMonitoring(Workspace workspace)
+    {
+        var marked = workspace.MonitorStoppedAt is not null;
+        workspace.UnknownSessionChecks = 0;
+        workspace.MonitorNextCheckAt = null;
+        workspace.MonitorStoppedAt = null;
+        return marked;
+    }
+
+    /// <summary>The longest wait between two checks of a session the gateway does not know.</summary>
+    public static readonly TimeSpan MaxUnknownSessionBackoff = TimeSpan.FromHours(1);
+
+    /// <summary>After the n-th unknown answer in a row the monitor waits 2^(n-1) minutes (1, 2, 4, ...), at most an hour.</summary>
+    public static TimeSpan UnknownSessionBackoff(int checks) =>
+        TimeSpan.FromTicks(Math.Min(MaxUnknownSessionBackoff.Ticks, TimeSpan.FromMinutes(1).Ticks * (1L << Math.Clamp(checks - 1, 0, 20))));
+
+    private async Task ResumeBroadcastsIfBackAsync(Workspace workspace, bool wasConnected, CancellationToken ct)
+    {
+        if (wasConnected || workspace.ConnectionStatus != ConnectionStatus.Connected)
+            return;
+        try
+        {
+            await broadcasts.ResumeAsync(workspace.TenantId, workspace.Id, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The status change stands; the broadcasts stay paused and a person can still resume them.
+            logger.LogWarning(ex, "Resuming the broadcasts of workspace {WorkspaceId} after its reconnect failed", workspace.Id);
+        }
     }
 
     /// <summary>
@@ -51,10 +87,13 @@ public sealed class WorkspaceConnectionService(
     public async Task<int> CheckAllAsync(CancellationToken ct = default)
     {
         List<(Guid Id, Guid TenantId)> workspaces;
+        var now = clock.GetUtcNow();
         await using (var system = dbFactory.CreateSystem())
         {
+            // Not the sessions the gateway does not know that the monitor gave up on, nor those it is backing off from.
             workspaces = (await system.Workspaces.AsNoTracking()
-                .Where(w => w.ExternalSessionId != null && w.ConnectionStatus != ConnectionStatus.Disconnected)
+                .Where(w => w.ExternalSessionId != null && w.ConnectionStatus != ConnectionStatus.Disconnected
+                            && w.MonitorStoppedAt == null && (w.MonitorNextCheckAt == null || w.MonitorNextCheckAt <= now))
                 .Select(w => new { w.Id, w.TenantId })
                 .ToListAsync(ct)).Select(w => (w.Id, w.TenantId)).ToList();
         }
@@ -90,10 +129,13 @@ public sealed class WorkspaceConnectionService(
         }
         catch (GatewayException ex)
         {
-            WorkspaceEvents.Add(db, workspace, WorkspaceEventKind.Error, "GetSession", ex.Message, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            WorkspaceEvents.Add(db, workspace, WorkspaceEventKind.Error, "GetSession", ex.Message, now);
             // The gateway forgot the session (restarted without storage): the workspace is no longer connected.
             var wasUp = workspace.ConnectionStatus == ConnectionStatus.Connected;
             var lost = ex.StatusCode == 404 && Apply(db, workspace, GatewaySessionStatus.Stopped, null, "Monitor");
+            if (ex.StatusCode == 404)
+                lost |= GiveUpOrBackOff(db, workspace, policy, now);
             await db.SaveChangesAsync(ct);
             await PublishAsync(workspace, lost, GatewaySessionStatus.Stopped);
             await NotifyIfDroppedAsync(workspace, wasUp, ct);
@@ -102,11 +144,32 @@ public sealed class WorkspaceConnectionService(
 
         var wasConnected = workspace.ConnectionStatus == ConnectionStatus.Connected;
         var changed = Apply(db, workspace, info.Status, info.Me, "Monitor");
+        ResumeMonitoring(workspace);
         if (info.Status == GatewaySessionStatus.Failed && policy.AutoRestartFailedSessions)
             await AutoRestartAsync(db, workspace, session, policy, ct);
         await db.SaveChangesAsync(ct);
         await PublishAsync(workspace, changed, info.Status);
         await NotifyIfDroppedAsync(workspace, wasConnected, ct);
+        await ResumeBroadcastsIfBackAsync(workspace, wasConnected, ct);
+    }
+
+    /// <summary>
+    /// One more "unknown session" answer: the next check waits longer each time, and after the policy's limit the monitor
+    /// stops asking and marks the workspace (the owner reconnects it). True when the workspace was marked now.
+    /// </summary>
+    private bool GiveUpOrBackOff(IKelolaDb db, Workspace workspace, PolicySettings policy, DateTimeOffset now)
+    {
+        workspace.UnknownSessionChecks++;
+        if (workspace.UnknownSessionChecks < Math.Max(1, policy.MaxUnknownSessionChecks))
+        {
+            workspace.MonitorNextCheckAt = now + UnknownSessionBackoff(workspace.UnknownSessionChecks);
+            return false;
+        }
+        workspace.MonitorNextCheckAt = null;
+        workspace.MonitorStoppedAt = now;
+        WorkspaceEvents.Add(db, workspace, WorkspaceEventKind.StatusChanged, "Monitor",
+            $"The gateway does not know this session ({workspace.UnknownSessionChecks} checks in a row): monitoring stopped until it is connected again.", now);
+        return true;
     }
 
     /// <summary>

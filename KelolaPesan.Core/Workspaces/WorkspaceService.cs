@@ -33,7 +33,7 @@ public sealed class WorkspaceService(
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var rows = await db.Workspaces.AsNoTracking()
-            .Select(w => new WorkspaceRow(w.Id, w.Name, w.Label, w.ConnectionStatus, w.PhoneNumber, w.ConnectedAt, w.StatusChangedAt, w.ExternalSessionId))
+            .Select(w => new WorkspaceRow(w.Id, w.Name, w.Label, w.ConnectionStatus, w.PhoneNumber, w.ConnectedAt, w.StatusChangedAt, w.ExternalSessionId, w.MonitorStoppedAt))
             .ToListAsync(ct);
         return rows.OrderBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
     }
@@ -120,6 +120,8 @@ public sealed class WorkspaceService(
             webhookKeys.Forget(workspace.Id);
         }
         var changed = workspace.ConnectionStatus != ConnectionStatus.Connected && workspace.ConnectionStatus != ConnectionStatus.Starting;
+        // A session made (again) at the gateway: the monitor, if it had given up on an unknown session, watches it again.
+        WorkspaceConnectionService.ResumeMonitoring(workspace);
         if (changed)
         {
             workspace.ConnectionStatus = ConnectionStatus.Starting;
@@ -229,7 +231,7 @@ public sealed class WorkspaceService(
 
 public sealed record WorkspaceRow(
     Guid Id, string Name, string? Label, ConnectionStatus Status, string? PhoneNumber,
-    DateTimeOffset? ConnectedAt, DateTimeOffset? StatusChangedAt, string? SessionName);
+    DateTimeOffset? ConnectedAt, DateTimeOffset? StatusChangedAt, string? SessionName, DateTimeOffset? MonitorStoppedAt = null);
 
 public sealed record WorkspaceQuota(int Used, int Max)
 {

@@ -27,7 +27,7 @@ public sealed class BroadcastBrowserTests(BrowserFixture browser, KelolaAppFacto
                 var name = "Promo-" + Guid.NewGuid().ToString("N")[..6];
                 await page.Locator("[data-testid=broadcast-name] input, input[data-testid=broadcast-name]").FillAsync(name);
                 await page.Locator("[data-testid=audience-numbers] textarea, textarea[data-testid=audience-numbers]").FillAsync(
-                    string.Join("\n", Enumerable.Range(0, 12).Select(i => $"0813{Random.Shared.Next(1000000, 9999999)}")));
+                    string.Join("\n", Enumerable.Range(0, 12).Select(i => $"0813{Random.Shared.Next(100000, 999999)}{Random.Shared.Next(1, 10)}")));
                 await page.Locator("[data-testid=broadcast-message] textarea, textarea[data-testid=broadcast-message]").FillAsync("{Halo|Hai} {name|Kak}, promo hari ini!");
                 // The optional attachment: stored through the upload path and shown as a chip; every message then carries it.
                 await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload

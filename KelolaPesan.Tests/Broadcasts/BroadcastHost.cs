@@ -46,7 +46,7 @@ public sealed class BroadcastHost : IAsyncDisposable
     public Guid WorkspaceId { get; }
 
     public static async Task<BroadcastHost> CreateAsync(PolicySettings policy, Uri? waha = null, Func<IWhatsAppGateway, IWhatsAppGateway>? wrap = null,
-        DateTimeOffset? start = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
+        DateTimeOffset? start = null, DatabaseProvider provider = DatabaseProvider.Sqlite, Action<IServiceCollection, TestDatabase>? configure = null)
     {
         var clock = new FakeTimeProvider(start ?? Start);
         var database = await TestDatabase.CreateAsync(provider, clock);
@@ -98,6 +98,7 @@ public sealed class BroadcastHost : IAsyncDisposable
         services.AddSingleton<Gateways.RecordingEventSink>();
         services.AddSingleton<IGatewayEventSink>(sp => sp.GetRequiredService<Gateways.RecordingEventSink>());
         services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(Path.Combine(database.Folder, "attachments")));
+        configure?.Invoke(services, database);
         var serviceProvider = services.BuildServiceProvider();
         var host = new BroadcastHost(database, serviceProvider, clock, tenant.Id, workspace.Id);
         if (waha is null)
@@ -119,8 +120,8 @@ public sealed class BroadcastHost : IAsyncDisposable
     public Task<BroadcastCreated> CreateAsync(CreateBroadcastRequest request) =>
         InScopeAsync(sp => sp.GetRequiredService<BroadcastService>().CreateAsync(request, null));
 
-    public Task<DispatchRun> RunOnceAsync() =>
-        InScopeAsync(sp => sp.GetRequiredService<BroadcastDispatcher>().RunAsync(TenantId, WorkspaceId));
+    public Task<DispatchRun> RunOnceAsync(TimeSpan? maxDuration = null) =>
+        InScopeAsync(sp => sp.GetRequiredService<BroadcastDispatcher>().RunAsync(TenantId, WorkspaceId, maxDuration: maxDuration));
 
     /// <summary>Runs the queue as the scheduler would: each run, then the fake clock to the time it asks for, until nothing is left.</summary>
     public async Task<List<DateTimeOffset>> RunToEndAsync(int maxRuns = 500, Action<DispatchRun>? each = null)

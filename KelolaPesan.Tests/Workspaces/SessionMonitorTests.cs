@@ -115,6 +115,58 @@ public sealed class SessionMonitorTests : IAsyncLifetime
         Assert.Equal(1, Restarts());
     }
 
+    [Fact]
+    public async Task ASessionTheGatewayDoesNotKnow_IsAskedAboutLessAndLess_ThenNoMore_AndTheWorkspaceIsMarked()
+    {
+        await SetPolicyAsync(new PolicySettings { MaxUnknownSessionChecks = 4 });
+        var gone = new Workspace
+        {
+            TenantId = _host.TenantId, Name = "Hilang", ExternalSessionId = "kp-gone-" + Guid.NewGuid().ToString("N"),
+            ConnectionStatus = ConnectionStatus.Connected, ConnectedAt = Start,
+        };
+        await using (var db = _host.Database.CreateSystem())
+        {
+            db.Workspaces.Add(gone);
+            await db.SaveChangesAsync();
+        }
+
+        // Half an hour of the monitor's one-minute ticks: the known session is asked every time, the unknown one
+        // after 1, 2 and 4 minutes, and after the policy's fourth answer in a row no more.
+        for (var minute = 0; minute < 30; minute++)
+        {
+            await RunMonitorAsync();
+            _clock.Advance(TimeSpan.FromMinutes(1));
+        }
+        Assert.Equal(30, _waha.RequestsTo("GET", $"/api/sessions/{Session}").Count);
+        Assert.Equal(4, _waha.RequestsTo("GET", $"/api/sessions/{gone.ExternalSessionId}").Count);
+        WorkspaceEvent[] rows;
+        Workspace marked;
+        await using (var db = _host.Database.CreateSystem())
+        {
+            rows = await db.WorkspaceEvents.AsNoTracking().Where(e => e.WorkspaceId == gone.Id).ToArrayAsync();
+            marked = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == gone.Id);
+        }
+        Assert.Equal(4, rows.Count(e => e.Kind == WorkspaceEventKind.Error));
+        Assert.Single(rows, e => e.Kind == WorkspaceEventKind.StatusChanged && e.Message.Contains("monitoring stopped", StringComparison.Ordinal));
+        Assert.NotNull(marked.MonitorStoppedAt);
+        Assert.Equal(ConnectionStatus.Stopped, marked.ConnectionStatus);
+
+        // The gateway knows the session again (it reports its status): the mark goes and the monitor asks again.
+        _waha.AddSession(gone.ExternalSessionId!, "WORKING");
+        await _host.InScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<WorkspaceConnectionService>().ApplyStatusAsync(_host.TenantId, gone.Id, KelolaPesan.Core.Gateways.GatewaySessionStatus.Working, null);
+            return true;
+        });
+        await RunMonitorAsync();
+        Assert.Equal(5, _waha.RequestsTo("GET", $"/api/sessions/{gone.ExternalSessionId}").Count);
+        await using (var db = _host.Database.CreateSystem())
+        {
+            var back = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == gone.Id);
+            Assert.Equal((null, 0, ConnectionStatus.Connected), (back.MonitorStoppedAt, back.UnknownSessionChecks, back.ConnectionStatus));
+        }
+    }
+
     private async Task RunMonitorAsync() =>
         await _host.InScopeAsync(async sp =>
         {

@@ -294,10 +294,16 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<int>("MaxReconnectsPerDay")
                         .HasColumnType("int");
 
+                    b.Property<int>("MaxUnknownSessionChecks")
+                        .HasColumnType("int");
+
                     b.Property<int>("MaxWorkspaces")
                         .HasColumnType("int");
 
                     b.Property<int>("MinDelaySeconds")
+                        .HasColumnType("int");
+
+                    b.Property<int>("NumberCheckMaxAgeDays")
                         .HasColumnType("int");
 
                     b.Property<TimeOnly>("SendWindowEnd")
@@ -709,6 +715,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("PauseCause")
+                        .HasColumnType("int");
 
                     b.Property<int>("PendingCount")
                         .HasColumnType("int");
@@ -2488,6 +2497,43 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.ToTable("Tenants");
                 });
 
+            modelBuilder.Entity("KelolaPesan.Core.Validation.NumberCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Phone")
+                        .IsUnique();
+
+                    b.ToTable("NumberChecks");
+                });
+
             modelBuilder.Entity("KelolaPesan.Core.Validation.NumberValidationEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2724,6 +2770,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasMaxLength(50)
                         .HasColumnType("nvarchar(50)");
 
+                    b.Property<DateTimeOffset?>("MonitorNextCheckAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("MonitorStoppedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -2747,6 +2799,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("UnknownSessionChecks")
+                        .HasColumnType("int");
 
                     b.Property<int>("UnreadChats")
                         .HasColumnType("int");
@@ -3202,6 +3257,15 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Navigation("Agency");
 
                     b.Navigation("Licence");
+                });
+
+            modelBuilder.Entity("KelolaPesan.Core.Validation.NumberCheck", b =>
+                {
+                    b.HasOne("KelolaPesan.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("KelolaPesan.Core.Validation.NumberValidationEntry", b =>

@@ -293,10 +293,16 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<int>("MaxReconnectsPerDay")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MaxUnknownSessionChecks")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MaxWorkspaces")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("MinDelaySeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NumberCheckMaxAgeDays")
                         .HasColumnType("INTEGER");
 
                     b.Property<TimeOnly>("SendWindowEnd")
@@ -707,6 +713,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("PauseCause")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("PendingCount")
                         .HasColumnType("INTEGER");
@@ -2505,6 +2514,43 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.ToTable("Tenants");
                 });
 
+            modelBuilder.Entity("KelolaPesan.Core.Validation.NumberCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Phone")
+                        .IsUnique();
+
+                    b.ToTable("NumberChecks");
+                });
+
             modelBuilder.Entity("KelolaPesan.Core.Validation.NumberValidationEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2741,6 +2787,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("MonitorNextCheckAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MonitorStoppedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -2764,6 +2816,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("UnknownSessionChecks")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("UnreadChats")
                         .HasColumnType("INTEGER");
@@ -3216,6 +3271,15 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Navigation("Agency");
 
                     b.Navigation("Licence");
+                });
+
+            modelBuilder.Entity("KelolaPesan.Core.Validation.NumberCheck", b =>
+                {
+                    b.HasOne("KelolaPesan.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("KelolaPesan.Core.Validation.NumberValidationEntry", b =>
