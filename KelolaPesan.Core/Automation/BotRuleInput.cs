@@ -36,6 +36,9 @@ public sealed class BotRuleInput
 
 public sealed class BotRuleInputValidator : AbstractValidator<BotRuleInput>
 {
+    /// <summary>The error code of a keyword rule without keywords; the rule dialog shows the resource of the same name.</summary>
+    public const string KeywordsRequiredCode = "Rule_KeywordsRequired";
+
     public BotRuleInputValidator()
     {
         RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Name is required.").MaximumLength(BotRule.NameMaxLength);
@@ -46,7 +49,7 @@ public sealed class BotRuleInputValidator : AbstractValidator<BotRuleInput>
         RuleFor(x => x.ActiveTo).NotNull().When(x => x.ActiveFrom is not null).WithMessage("Give both the start and the end of the hours.");
         RuleFor(x => x.ActiveFrom).NotNull().When(x => x.ActiveTo is not null).WithMessage("Give both the start and the end of the hours.");
         RuleFor(x => x.Keywords).Must(k => k.Any(w => !string.IsNullOrWhiteSpace(w))).When(x => x.Trigger == BotTrigger.Keyword)
-            .WithMessage("A keyword rule needs at least one keyword.");
+            .WithErrorCode(KeywordsRequiredCode).WithMessage("A keyword rule needs at least one keyword.");
         RuleFor(x => x.Keywords).Must(k => k.Count <= BotRuleInput.MaxKeywords).WithMessage($"At most {BotRuleInput.MaxKeywords} keywords.");
         RuleForEach(x => x.Keywords).MaximumLength(BotKeyword.KeywordMaxLength);
         RuleForEach(x => x.Keywords).Must(KeywordMatcher.IsValidRegex).When(x => x.MatchMode == KeywordMatchMode.Regex)

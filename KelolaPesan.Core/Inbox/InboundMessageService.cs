@@ -271,7 +271,7 @@ public sealed partial class InboundMessageService(
     {
         if (media?.Url is not { } url)
         {
-            message.Error = "The gateway did not keep the media of this message.";
+            message.Error = InboundMediaProblem.NotKept();
             return;
         }
         // The limit of the receiving tenant's policy (its licence tier's override, else the default).
@@ -294,8 +294,8 @@ public sealed partial class InboundMessageService(
         catch (Exception ex) when (ex is GatewayException or AttachmentTooLargeException or IOException)
         {
             message.Error = Limit(ex is GatewayMediaTooLargeException or AttachmentTooLargeException
-                ? $"The media is larger than the limit of {maxBytes / 1024 / 1024.0:0.#} MB and was not kept."
-                : $"The media could not be downloaded: {ex.Message}", Message.ErrorMaxLength);
+                ? InboundMediaProblem.TooLarge(maxBytes)
+                : InboundMediaProblem.DownloadFailed(ex.Message), Message.ErrorMaxLength);
         }
     }
 

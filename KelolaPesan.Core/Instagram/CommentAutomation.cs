@@ -25,7 +25,13 @@ public class CommentAutomation : Entity, IWorkspaceOwned, ISoftDeletable
     /// <summary>Comma separated media ids; empty means every post.</summary>
     public string MediaIds { get; set; } = "";
 
-    /// <summary>Comma separated keywords; empty means every comment.</summary>
+    /// <summary>
+    /// Answers every comment, keywords ignored. An explicit choice: an empty keyword list answers nothing, so a keyword
+    /// typed but never confirmed cannot turn into "reply to every commenter".
+    /// </summary>
+    public bool AllComments { get; set; }
+
+    /// <summary>Comma separated keywords; required unless <see cref="AllComments"/>.</summary>
     public string Keywords { get; set; } = "";
     public KeywordMatchMode MatchMode { get; set; } = KeywordMatchMode.Contains;
     public string PrivateReplyTemplate { get; set; } = "";

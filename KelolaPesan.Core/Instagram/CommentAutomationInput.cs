@@ -17,7 +17,9 @@ public sealed class CommentAutomationInput
     /// <summary>Empty: every post and reel of the account.</summary>
     public List<string> MediaIds { get; set; } = [];
 
-    /// <summary>Empty: every comment.</summary>
+    /// <summary>Every comment, keywords ignored; without it at least one keyword is required.</summary>
+    public bool AllComments { get; set; }
+
     public List<string> Keywords { get; set; } = [];
     public KeywordMatchMode MatchMode { get; set; } = KeywordMatchMode.Contains;
     public string PrivateReplyTemplate { get; set; } = "";
@@ -25,7 +27,7 @@ public sealed class CommentAutomationInput
 
     public static CommentAutomationInput From(CommentAutomation a) => new()
     {
-        Name = a.Name, IsActive = a.IsActive, MediaIds = CommentAutomationLists.Split(a.MediaIds).ToList(),
+        Name = a.Name, IsActive = a.IsActive, AllComments = a.AllComments, MediaIds = CommentAutomationLists.Split(a.MediaIds).ToList(),
         Keywords = CommentAutomationLists.Split(a.Keywords).ToList(), MatchMode = a.MatchMode,
         PrivateReplyTemplate = a.PrivateReplyTemplate, PublicReplyTemplate = a.PublicReplyTemplate,
     };
@@ -33,6 +35,9 @@ public sealed class CommentAutomationInput
 
 public sealed class CommentAutomationInputValidator : AbstractValidator<CommentAutomationInput>
 {
+    /// <summary>The error code of "no keyword and not every comment"; pages show the resource of the same name.</summary>
+    public const string KeywordsRequiredCode = "Automation_KeywordsRequired";
+
     public CommentAutomationInputValidator()
     {
         RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Name is required.").MaximumLength(CommentAutomation.NameMaxLength);
@@ -41,6 +46,8 @@ public sealed class CommentAutomationInputValidator : AbstractValidator<CommentA
             .Must(MessageTemplate.HasBalancedBraces).WithMessage("A brace is not closed in the private reply.");
         RuleFor(x => x.PublicReplyTemplate).MaximumLength(CommentAutomation.ReplyMaxLength)
             .Must(t => t is null || MessageTemplate.HasBalancedBraces(t)).WithMessage("A brace is not closed in the public reply.");
+        RuleFor(x => x.Keywords).Must(k => k.Any(w => !string.IsNullOrWhiteSpace(w))).When(x => !x.AllComments)
+            .WithErrorCode(KeywordsRequiredCode).WithMessage("Add at least one keyword, or choose to answer every comment.");
         RuleFor(x => x.Keywords).Must(k => k.Count <= CommentAutomationInput.MaxKeywords).WithMessage($"At most {CommentAutomationInput.MaxKeywords} keywords.");
         RuleForEach(x => x.Keywords).MaximumLength(CommentAutomationInput.KeywordMaxLength)
             .Must(k => !k.Contains(',')).WithMessage("A keyword cannot contain a comma.");

@@ -8,7 +8,7 @@ public static class CommentAutomationMatcher
 {
     public const string UsernameKey = "username";
 
-    /// <summary>Active, for this post (or every post), and a keyword matches the same way the bot rules match (or it has none).</summary>
+    /// <summary>Active, for this post (or every post), and every comment chosen or a keyword matching the way the bot rules match.</summary>
     public static bool Matches(CommentAutomation automation, string mediaId, string text)
     {
         if (!automation.IsActive)
@@ -16,9 +16,12 @@ public static class CommentAutomationMatcher
         var media = CommentAutomationLists.Split(automation.MediaIds).ToList();
         if (media.Count > 0 && !media.Contains(mediaId, StringComparer.Ordinal))
             return false;
+        if (automation.AllComments)
+            return true;
+        // No keyword and not "every comment" answers nothing: never everyone by accident.
         var keywords = CommentAutomationLists.Split(automation.Keywords).ToList();
         if (keywords.Count == 0)
-            return true;
+            return false;
         var normalized = KeywordMatcher.Normalize(text);
         return keywords.Any(k => KeywordMatcher.IsMatch(automation.MatchMode, k, normalized));
     }

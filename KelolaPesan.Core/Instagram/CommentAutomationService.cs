@@ -6,7 +6,8 @@ namespace KelolaPesan.Core.Instagram;
 
 public sealed record CommentAutomationView(
     Guid Id, string Name, bool IsActive, IReadOnlyList<string> MediaIds, IReadOnlyList<string> Keywords,
-    Automation.KeywordMatchMode MatchMode, string PrivateReplyTemplate, string? PublicReplyTemplate, int Sent, int Queued, int Failed);
+    Automation.KeywordMatchMode MatchMode, string PrivateReplyTemplate, string? PublicReplyTemplate, int Sent, int Queued, int Failed,
+    bool AllComments = false);
 
 /// <summary>
 /// Comment-to-DM automations of a workspace. Pages call it in the signed-in tenant's scope, so another tenant's
@@ -28,7 +29,7 @@ public sealed class CommentAutomationService(IKelolaDbFactory dbFactory, TimePro
         int Count(Guid id, CommentReplyStatus status) => counts.GetValueOrDefault((id, status));
         return rows.Select(a => new CommentAutomationView(a.Id, a.Name, a.IsActive, CommentAutomationLists.Split(a.MediaIds).ToList(),
             CommentAutomationLists.Split(a.Keywords).ToList(), a.MatchMode, a.PrivateReplyTemplate, a.PublicReplyTemplate,
-            Count(a.Id, CommentReplyStatus.Sent), Count(a.Id, CommentReplyStatus.Queued), Count(a.Id, CommentReplyStatus.Failed))).ToList();
+            Count(a.Id, CommentReplyStatus.Sent), Count(a.Id, CommentReplyStatus.Queued), Count(a.Id, CommentReplyStatus.Failed), a.AllComments)).ToList();
     }
 
     public async Task<CommentAutomationInput> GetAsync(Guid automationId, CancellationToken ct = default)
@@ -85,7 +86,8 @@ public sealed class CommentAutomationService(IKelolaDbFactory dbFactory, TimePro
         automation.Name = input.Name.Trim();
         automation.IsActive = input.IsActive;
         automation.MediaIds = CommentAutomationLists.Join(input.MediaIds);
-        automation.Keywords = CommentAutomationLists.Join(input.Keywords);
+        automation.AllComments = input.AllComments;
+        automation.Keywords = input.AllComments ? "" : CommentAutomationLists.Join(input.Keywords);
         automation.MatchMode = input.MatchMode;
         automation.PrivateReplyTemplate = input.PrivateReplyTemplate.Trim();
         automation.PublicReplyTemplate = string.IsNullOrWhiteSpace(input.PublicReplyTemplate) ? null : input.PublicReplyTemplate.Trim();

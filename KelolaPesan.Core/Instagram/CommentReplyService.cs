@@ -11,7 +11,8 @@ namespace KelolaPesan.Core.Instagram;
 /// comment, so a redelivered comment is answered once), inserted before anything is sent. Queued rows go out
 /// within Meta's limits: 7 days after the comment (later: Expired), 750 private replies per hour per account
 /// (past it they wait for <see cref="SendDueAsync"/>), throttling backs off, permission and window errors fail
-/// for good, an invalid token disconnects the account.
+/// for good, an invalid token disconnects the account and its replies wait for the reconnect. A public reply refused
+/// with throttling is retried with the same back-off (refused means not posted, so a retry cannot post twice).
 /// </summary>
 public sealed class CommentReplyService(
     IKelolaDbFactory dbFactory,
@@ -26,6 +27,9 @@ public sealed class CommentReplyService(
     private static bool Expired(DateTimeOffset commentedAt, DateTimeOffset now) => now - commentedAt > CommentAutomation.PrivateReplyWindow;
 
     public const int MaxAttempts = 6;
+
+    /// <summary>Tries of a throttled public reply, counted on from the private reply's attempts.</summary>
+    public const int MaxPublicReplyAttempts = 6;
 
     /// <summary>How long a claimed row is left alone by other senders while its call runs.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
@@ -84,7 +88,9 @@ public sealed class CommentReplyService(
         await using (var system = dbFactory.CreateSystem())
         {
             workspaces = (await system.CommentReplies.AsNoTracking()
-                    .Where(r => r.Status == CommentReplyStatus.Queued && (r.NextAttemptAt == null || r.NextAttemptAt <= now))
+                    .Where(r => (r.Status == CommentReplyStatus.Queued && (r.NextAttemptAt == null || r.NextAttemptAt <= now))
+                                || (r.Status == CommentReplyStatus.Sent && r.PublicReplyText != null && r.PublicReplyId == null
+                                    && r.NextAttemptAt != null && r.NextAttemptAt <= now))
                     .Select(r => new { r.TenantId, r.WorkspaceId }).Distinct().ToListAsync(ct))
                 .Select(r => (r.TenantId, r.WorkspaceId)).ToList();
         }
@@ -106,6 +112,8 @@ public sealed class CommentReplyService(
             if (account is null || accounts.ReadToken(account) is not { } token)
                 return 0;
             var now = clock.GetUtcNow();
+            // Public replies do not count against the private replies' hourly limit.
+            changed |= await RetryPublicRepliesAsync(db, workspaceId, token, now, ct);
             var used = await db.CommentReplies.CountAsync(r => r.WorkspaceId == workspaceId && r.LastAttemptAt > now - TimeSpan.FromHours(1), ct);
             var budget = CommentAutomation.PrivateRepliesPerHour - used;
             if (budget <= 0)
@@ -174,22 +182,60 @@ public sealed class CommentReplyService(
         }
         await db.SaveChangesAsync(CancellationToken.None);
 
-        if (reply.PublicReplyText is { Length: > 0 } text)
-        {
-            try
-            {
-                reply.PublicReplyId = await graph.ReplyToCommentAsync(token, reply.CommentId, text, CancellationToken.None);
-            }
-            catch (InstagramGraphException ex)
-            {
-                // The private reply went out; the public one is not retried (it would post twice if it did arrive).
-                logger.LogWarning(ex, "Public reply to comment {CommentId} failed", reply.CommentId);
-                reply.Error = Limit("Public reply failed: " + ex.GraphMessage, 1000);
-            }
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
+        if (reply.PublicReplyText is { Length: > 0 })
+            await SendPublicReplyAsync(db, token, reply, now);
         return SendOutcome.Sent;
     }
+
+    /// <summary>Sent private replies whose public reply was throttled and whose back-off is over, claimed like the queue's rows.</summary>
+    private async Task<bool> RetryPublicRepliesAsync(IKelolaDb db, Guid workspaceId, string token, DateTimeOffset now, CancellationToken ct)
+    {
+        var due = await db.CommentReplies.AsNoTracking()
+            .Where(r => r.WorkspaceId == workspaceId && r.Status == CommentReplyStatus.Sent && r.PublicReplyText != null && r.PublicReplyId == null
+                        && r.NextAttemptAt != null && r.NextAttemptAt <= now)
+            .OrderBy(r => r.NextAttemptAt).Select(r => new { r.Id, r.NextAttemptAt }).Take(100).ToListAsync(ct);
+        var changed = false;
+        foreach (var row in due)
+        {
+            var claimed = await db.CommentReplies.Where(r => r.Id == row.Id && r.PublicReplyId == null && r.NextAttemptAt == row.NextAttemptAt)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextAttemptAt, now + Lease).SetProperty(r => r.Attempts, r => r.Attempts + 1), ct);
+            if (claimed != 1)
+                continue;
+            changed = true;
+            var reply = await db.CommentReplies.FirstAsync(r => r.Id == row.Id, ct);
+            if (!await SendPublicReplyAsync(db, token, reply, now))
+                break;
+        }
+        return changed;
+    }
+
+    /// <summary>
+    /// The public reply under the comment. Throttling (the call was refused, nothing posted) waits for a back-off and is
+    /// retried; any other failure is final, since a call that may have arrived must not post twice. False when throttled.
+    /// </summary>
+    private async Task<bool> SendPublicReplyAsync(IKelolaDb db, string token, CommentReply reply, DateTimeOffset now)
+    {
+        var throttled = false;
+        try
+        {
+            reply.PublicReplyId = await graph.ReplyToCommentAsync(token, reply.CommentId, reply.PublicReplyText!, CancellationToken.None);
+            reply.NextAttemptAt = null;
+            reply.Error = null;
+        }
+        catch (InstagramGraphException ex)
+        {
+            logger.LogWarning(ex, "Public reply to comment {CommentId} failed", reply.CommentId);
+            throttled = ex.Kind == InstagramGraphErrorKind.Throttled;
+            var retry = throttled && reply.Attempts < MaxAttempts + MaxPublicReplyAttempts;
+            reply.NextAttemptAt = retry ? now + BackOff(reply.Attempts) : null;
+            reply.Error = Limit((retry ? "Public reply throttled, retrying later: " : "Public reply failed: ") + ex.GraphMessage, 1000);
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        return !throttled;
+    }
+
+    /// <summary>Exponential back-off from one minute, at most an hour.</summary>
+    private static TimeSpan BackOff(int attempts) => TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Max(0, attempts - 1))));
 
     /// <summary>INSTAGRAM.md's error table, applied to a reply row.</summary>
     private static SendOutcome Apply(CommentReply reply, InstagramGraphException ex, DateTimeOffset now)
@@ -199,12 +245,13 @@ public sealed class CommentReplyService(
         {
             case InstagramGraphErrorKind.Throttled:
             case InstagramGraphErrorKind.Transient when reply.Attempts < MaxAttempts:
-                // Exponential back-off from one minute, at most an hour; the row stays queued.
-                reply.NextAttemptAt = now + TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Max(0, reply.Attempts - 1))));
+                // The row stays queued.
+                reply.NextAttemptAt = now + BackOff(reply.Attempts);
                 return ex.Kind == InstagramGraphErrorKind.Throttled ? SendOutcome.StopAccount : SendOutcome.Later;
             case InstagramGraphErrorKind.TokenInvalid:
-                // Waits for the owner to reconnect; the 7-day limit expires it if they do not.
-                reply.NextAttemptAt = now + TimeSpan.FromHours(1);
+                // Waits for the owner to reconnect, not for a clock: without a token nothing is sent, and the reconnect
+                // sends it at once (CommentReplyQueueSignal). The 7-day limit expires it if the reconnect never comes.
+                reply.NextAttemptAt = null;
                 reply.Error = Limit("The Instagram connection expired or was revoked: reconnect the account. " + reply.Error, 1000);
                 return SendOutcome.StopAccount;
             default:

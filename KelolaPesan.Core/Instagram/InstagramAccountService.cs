@@ -46,7 +46,7 @@ public static class InstagramAuditActions
 /// </summary>
 public sealed class InstagramAccountService(IKelolaDbFactory dbFactory, IInstagramGraph graph, ISecretProtector secrets, DataEraser eraser,
     AuditLog audit, PlatformNotifier notifier, Microsoft.Extensions.Options.IOptions<InstagramOptions> options, TimeProvider clock,
-    ILogger<InstagramAccountService> logger)
+    CommentReplyQueueSignal replySignal, ILogger<InstagramAccountService> logger)
 {
     /// <summary>The Data Protection purpose of the access token (also what part B reads it with).</summary>
     public const string TokenPurpose = "KelolaPesan.Instagram.Token";
@@ -128,6 +128,8 @@ public sealed class InstagramAccountService(IKelolaDbFactory dbFactory, IInstagr
         account.StatusReason = null;
         account.ConnectedAt = now;
         await db.SaveChangesAsync(ct);
+        // Replies that met an expired token wait for this moment: send them now, not at the next sweep.
+        replySignal.Request(workspace.TenantId, workspaceId);
 
         await audit.WriteAsync(InstagramAuditActions.Connected, actor, workspace.TenantId, "Workspace", workspaceId.ToString(),
             $"@{account.Username} ({account.InstagramUserId})", ct);

@@ -11,6 +11,7 @@ public static class InstagramInboxRegistration
         services.AddScoped<InstagramEventProcessor>();
         services.AddScoped<CommentAutomationService>();
         services.AddScoped<CommentReplyService>();
+        services.AddSingleton<CommentReplyQueueSignal>();
         services.AddScoped<InstagramCommentFeed>();
         services.AddScoped<IInstagramMessenger, InstagramMessenger>();
         return services;

@@ -63,7 +63,10 @@ public sealed class DataDeletionService(IKelolaDbFactory dbFactory, DataEraser e
         return request;
     }
 
-    /// <summary>Meta's data deletion callback for an Instagram user: not tied to a tenant; the job erases their comments everywhere.</summary>
+    /// <summary>
+    /// Meta's data deletion or deauthorize callback for an Instagram user: not tied to a tenant; the job erases that user
+    /// everywhere (their connected account's Instagram data, their comments, DMs and raw webhook rows).
+    /// </summary>
     public async Task<DeletionRequest> RequestInstagramUserAsync(string instagramUserId, AuditActor actor, CancellationToken ct = default)
     {
         var request = new DeletionRequest
@@ -114,7 +117,7 @@ public sealed class DataDeletionService(IKelolaDbFactory dbFactory, DataEraser e
     {
         if (request.Scope == DeletionScope.InstagramUser)
         {
-            // Meta's callback names an Instagram user, not a tenant: their comments go wherever they are.
+            // Meta's callback names an Instagram user, not a tenant: their data goes wherever it is.
             await using var system = dbFactory.CreateSystem();
             await eraser.EraseInstagramUserAsync(system, request.TargetId, ct);
             return;

@@ -92,12 +92,28 @@ public sealed class DataEraser(IAttachmentStore attachments)
         await db.InstagramAccounts.Where(a => a.WorkspaceId == workspaceId).ExecuteDeleteAsync(ct);
     }
 
-    /// <summary>One Instagram user's comments and the replies sent to them (Meta's data deletion callback).</summary>
-    public async Task EraseInstagramUserAsync(IKelolaDb db, string commenterId, CancellationToken ct)
+    /// <summary>
+    /// One Instagram user, wherever they appear (Meta's data deletion and deauthorize callbacks; run on the system context,
+    /// since Meta names a user, not a tenant). When the id is a connected account's own, that workspace's Instagram data
+    /// goes as in <see cref="EraseInstagramAsync"/>. As a commenter or customer: their comments and the replies to them,
+    /// their Instagram chats with messages, and the raw Instagram webhook rows that carry their id.
+    /// </summary>
+    public async Task EraseInstagramUserAsync(IKelolaDb db, string instagramUserId, CancellationToken ct)
     {
-        var commentIds = await db.InstagramComments.Where(c => c.CommenterId == commenterId).Select(c => c.CommentId).ToListAsync(ct);
+        var ownWorkspaces = await db.InstagramAccounts.Where(a => a.InstagramUserId == instagramUserId).Select(a => a.WorkspaceId).ToListAsync(ct);
+        foreach (var workspaceId in ownWorkspaces)
+            await EraseInstagramAsync(db, workspaceId, ct);
+
+        var commentIds = await db.InstagramComments.Where(c => c.CommenterId == instagramUserId).Select(c => c.CommentId).ToListAsync(ct);
         await db.CommentReplies.Where(r => commentIds.Contains(r.CommentId)).ExecuteDeleteAsync(ct);
-        await db.InstagramComments.Where(c => c.CommenterId == commenterId).ExecuteDeleteAsync(ct);
+        await db.InstagramComments.Where(c => c.CommenterId == instagramUserId).ExecuteDeleteAsync(ct);
+        var chatIds = await All(db.Chats).Where(c => c.Channel == Channel.Instagram && c.ExternalChatId == instagramUserId).Select(c => c.Id).ToListAsync(ct);
+        await EraseChatsAsync(db, chatIds, ct);
+
+        // Ids are JSON strings in Meta's payloads: the quoted id matches that id only, never a longer one containing it.
+        // Unprocessed rows go too: processed later, they would bring the data back.
+        var quoted = "\"" + instagramUserId + "\"";
+        await db.InboundWebhookEvents.Where(e => e.Source == Webhooks.WebhookSource.Instagram && e.Payload.Contains(quoted)).ExecuteDeleteAsync(ct);
     }
 
     /// <summary>Everything a workspace owns, children before parents, then the workspace row itself.</summary>

@@ -59,4 +59,26 @@ public sealed class AutoReplyBrowserTests(BrowserFixture browser, KelolaAppFacto
             Assert.Equal(MessageOrigin.Bot, await QueryAsync(app, db => db.Messages.Where(m => m.ChatId == chatId && m.Direction == MessageDirection.Outbound).Select(m => m.Origin).SingleAsync()));
         });
     }
+
+    [Fact]
+    public async Task AKeywordTypedWithoutEnter_IsSavedWithTheRule()
+    {
+        var keyword = "ongkir" + Guid.NewGuid().ToString("N")[..6];
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync("/automation");
+            await page.WaitForCircuitAsync();
+            await page.ByTestId("add-rule").ClickAsync();
+            await page.Locator("[data-testid=rule-name] input, input[data-testid=rule-name]").FillAsync("Ongkir " + keyword);
+            // Typed, never confirmed with Enter.
+            await page.Locator("[data-testid=rule-keyword] input, input[data-testid=rule-keyword]").FillAsync(keyword);
+            await page.Locator("[data-testid=rule-reply] textarea, textarea[data-testid=rule-reply]").FillAsync("Ongkir 20rb ya kak");
+            await page.ByTestId("rule-save").ClickAsync();
+            await Assertions.Expect(page.ByTestId("rule-row").Filter(new() { HasText = keyword })).ToHaveCountAsync(1);
+        });
+
+        Assert.Equal([keyword], await QueryAsync(app, db => db.BotKeywords.Where(k => k.Keyword == keyword).Select(k => k.Keyword).ToListAsync()));
+    }
 }

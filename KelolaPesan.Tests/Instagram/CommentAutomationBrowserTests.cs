@@ -77,6 +77,49 @@ public sealed class CommentAutomationBrowserTests(BrowserFixture browser) : IAsy
     }
 
     [Fact]
+    public async Task AKeywordTypedWithoutEnter_IsSaved_AndACommentWithoutIt_GetsNoReply_AtPhoneSize()
+    {
+        await using var session = await browser.NewPageAsync(_app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync("/instagram");
+            await page.WaitForCircuitAsync();
+            await page.ByTestId("instagram-connect").ClickAsync();
+            await page.WaitForURLAsync("**/instagram?result=connected*");
+            await page.WaitForCircuitAsync();
+
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Otomasi komentar" }).ClickAsync();
+            await page.ByTestId("automation-new").ClickAsync();
+            await page.Locator("[data-testid=automation-name] input, input[data-testid=automation-name]").FillAsync("Tanya ongkir");
+            // Typed, never confirmed with Enter, comma or +: the save must keep it.
+            await page.Locator("[data-testid=rule-keyword] input, input[data-testid=rule-keyword]").FillAsync("ongkir");
+            await page.Locator("[data-testid=automation-private] textarea, textarea[data-testid=automation-private]").FillAsync("Hai {username}, ongkir 20rb");
+            await page.ByTestId("automation-save").ClickAsync();
+            var row = page.ByTestId("automation-row").Filter(new() { HasText = "Tanya ongkir" });
+            await Assertions.Expect(row).ToHaveCountAsync(1);
+            await Assertions.Expect(row).ToContainTextAsync("ongkir");
+            await Assertions.Expect(row).Not.ToContainTextAsync("Semua komentar");
+
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Komentar", Exact = true }).ClickAsync();
+            using (var response = await FakeGraphServer.PostWebhookAsync(new Uri($"{_app.BaseUrl}/webhooks/instagram"),
+                       FakeGraphServer.CommentWebhook("c-nokw-1", "Bagus sekali kak", "5551001", "rina", "17900000000000009")))
+                Assert.True(response.IsSuccessStatusCode);
+            var comment = page.Locator("[data-testid=comment][data-comment-id=c-nokw-1]");
+            await Assertions.Expect(comment.Locator("[data-testid=comment-text]")).ToHaveTextAsync("Bagus sekali kak");
+        });
+
+        var automation = await QueryAsync(_app, db => db.CommentAutomations.SingleAsync(a => a.Name == "Tanya ongkir"));
+        Assert.Equal(("ongkir", false), (automation.Keywords, automation.AllComments));
+        // The comment's event was processed (positive marker) before asserting that no reply went out.
+        await EventuallyAsync(() => QueryAsync(_app, db => db.InboundWebhookEvents.AnyAsync(e => e.Payload.Contains("c-nokw-1") && e.ProcessedAt != null)),
+            "comment processed");
+        Assert.Empty(_graph.PrivateReplies);
+        Assert.Equal(0, await QueryAsync(_app, db => db.CommentReplies.CountAsync()));
+    }
+
+    [Fact]
     public async Task AnInstagramDm_ShowsInTheInbox_AndTheComposerFollowsThe24HourWindow()
     {
         const string igUser = "17841400000000555";

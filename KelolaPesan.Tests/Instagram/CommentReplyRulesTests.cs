@@ -21,7 +21,7 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
     {
         await _h.AutomationAsync(new() { Name = "Post A", MediaIds = [PostA], Keywords = ["harga"], PrivateReplyTemplate = "A: hai {username}" });
         await _h.AutomationAsync(new() { Name = "Semua", Keywords = ["katalog"], MatchMode = KeywordMatchMode.Exact, PrivateReplyTemplate = "Katalog untuk {username|kak}" });
-        await _h.AutomationAsync(new() { Name = "Off", IsActive = false, PrivateReplyTemplate = "never" });
+        await _h.AutomationAsync(new() { Name = "Off", IsActive = false, AllComments = true, PrivateReplyTemplate = "never" });
 
         await _h.CommentAsync("c1", "HÁRGA berapa?", mediaId: PostA, username: "budi");   // post A, keyword (accent, case)
         await _h.CommentAsync("c2", "harga berapa?", mediaId: PostB);                     // other post: A does not apply
@@ -37,6 +37,22 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoKeyword_IsRefused_UnlessEveryCommentIsChosen()
+    {
+        var validator = new CommentAutomationInputValidator();
+        var result = await validator.ValidateAsync(new CommentAutomationInput { Name = "Kosong", Keywords = [" "], PrivateReplyTemplate = "Halo" });
+        Assert.Contains(result.Errors, e => e.ErrorCode == CommentAutomationInputValidator.KeywordsRequiredCode);
+        await Assert.ThrowsAsync<FluentValidation.ValidationException>(() => _h.AutomationAsync(new() { Name = "Kosong", PrivateReplyTemplate = "Halo" }));
+
+        // Every comment is a choice of its own; keywords given with it are not kept.
+        var id = await _h.AutomationAsync(new() { Name = "Semua", AllComments = true, Keywords = ["abaikan"], PrivateReplyTemplate = "Halo" });
+        var saved = await _h.InTenantAsync(sp => sp.GetRequiredService<CommentAutomationService>().GetAsync(id));
+        Assert.Equal((true, 0), (saved.AllComments, saved.Keywords.Count));
+        await _h.CommentAsync("any-1", "apa saja");
+        Assert.Equal(["any-1"], _h.Graph.PrivateReplies.Select(m => m.CommentId));
+    }
+
+    [Fact]
     public async Task StartsWithAndRegex_MatchLikeTheBotRules()
     {
         var automation = new CommentAutomation { IsActive = true, Keywords = "info", MatchMode = KeywordMatchMode.StartsWith };
@@ -46,14 +62,17 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         automation.Keywords = @"size\s*(s|m|l)$";
         Assert.True(CommentAutomationMatcher.Matches(automation, "m", "ada SIZE M"));
         Assert.False(CommentAutomationMatcher.Matches(automation, "m", "ada size xl"));
+        // No keyword answers nothing; every comment is an explicit choice.
         automation.Keywords = "";
+        Assert.False(CommentAutomationMatcher.Matches(automation, "m", "apa saja"));
+        automation.AllComments = true;
         Assert.True(CommentAutomationMatcher.Matches(automation, "m", "apa saja"));
     }
 
     [Fact]
     public async Task ACommentOlderThanSevenDays_IsExpired_AndNothingIsSent()
     {
-        await _h.AutomationAsync(new() { Name = "All", PrivateReplyTemplate = "Halo" });
+        await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
         await _h.CommentAsync("old", "halo", at: _h.Clock.GetUtcNow().AddDays(-8));
         await _h.CommentAsync("fresh", "halo", at: _h.Clock.GetUtcNow().AddDays(-6));
 
@@ -65,7 +84,7 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
     [Fact]
     public async Task PastSevenHundredFiftyAnHour_RepliesWaitInTheQueue_AndGoLater()
     {
-        var automationId = await _h.AutomationAsync(new() { Name = "All", PrivateReplyTemplate = "Halo" });
+        var automationId = await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
         // 749 calls already made in the last hour for this account.
         await using (var db = _h.Database.CreateForTenant(_h.TenantId))
         {
@@ -98,7 +117,7 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
     [Fact]
     public async Task Throttling_BacksOff_AndIsRetriedLater()
     {
-        await _h.AutomationAsync(new() { Name = "All", PrivateReplyTemplate = "Halo" });
+        await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
         _h.Graph.FailNext(1, code: 4, pathContains: "/messages", message: "Application request limit reached");
 
         await _h.CommentAsync("t1", "halo");
@@ -119,7 +138,7 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
     [Fact]
     public async Task OutsideTheWindow_Fails_AndIsNeverRetried()
     {
-        await _h.AutomationAsync(new() { Name = "All", PrivateReplyTemplate = "Halo" });
+        await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
         _h.Graph.FailNext(1, code: 10, subcode: InstagramGraphException.OutsideWindowSubcode, pathContains: "/messages", message: "outside of allowed window");
 
         await _h.CommentAsync("w1", "halo");
@@ -136,7 +155,7 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
     [Fact]
     public async Task APermissionError_FailsWithTheErrorShown_AndAnInvalidToken_DisconnectsTheAccount()
     {
-        await _h.AutomationAsync(new() { Name = "All", PrivateReplyTemplate = "Halo" });
+        await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
         _h.Graph.FailNext(1, code: 200, pathContains: "/messages", message: "Requires instagram_business_manage_messages permission");
         await _h.CommentAsync("p1", "halo");
         Assert.Equal(CommentReplyStatus.Failed, (await RowAsync("p1")).Status);
@@ -156,9 +175,61 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReplyThatMetAnExpiredToken_GoesOutRightAfterTheReconnect_NotAnHourLater()
+    {
+        await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
+        _h.Graph.FailNext(1, code: 190, pathContains: "/messages", message: "Error validating access token");
+        await _h.CommentAsync("r1", "halo");
+        Assert.Equal(CommentReplyStatus.Queued, (await RowAsync("r1")).Status);
+        Assert.Equal(0, await _h.SendDueAsync());
+
+        const string redirect = "https://app.test/instagram/callback";
+        var connected = await _h.InTenantAsync(sp => sp.GetRequiredService<InstagramAccountService>()
+            .ConnectAsync(_h.WorkspaceId, _h.Graph.IssueCode(redirect), redirect, Core.Audit.AuditActor.System));
+        Assert.True(connected.Succeeded);
+
+        // Same moment as the reconnect: no clock has to run out first.
+        Assert.Equal(1, await _h.SendDueAsync());
+        var row = await RowAsync("r1");
+        Assert.Equal((CommentReplyStatus.Sent, null), (row.Status, row.Error));
+        Assert.Equal(["r1"], _h.Graph.PrivateReplies.Select(m => m.CommentId));
+    }
+
+    [Fact]
+    public async Task AThrottledPublicReply_BacksOff_AndIsRetried_WithoutASecondPrivateReply()
+    {
+        await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Cek DM", PublicReplyTemplate = "Sudah kami DM ya" });
+        _h.Graph.FailNext(1, code: 4, pathContains: "/replies", message: "Application request limit reached");
+
+        await _h.CommentAsync("pt1", "halo");
+        var row = await RowAsync("pt1");
+        Assert.Equal((CommentReplyStatus.Sent, null), (row.Status, row.PublicReplyId));
+        Assert.Contains("request limit", row.Error);
+        Assert.True(row.NextAttemptAt > _h.Clock.GetUtcNow());
+        Assert.Empty(_h.Graph.CommentReplies);
+
+        // Not before the back-off is over.
+        await _h.SendDueAsync();
+        Assert.Empty(_h.Graph.CommentReplies);
+
+        _h.Clock.Advance(TimeSpan.FromMinutes(2));
+        await _h.SendDueAsync();
+        row = await RowAsync("pt1");
+        var posted = Assert.Single(_h.Graph.CommentReplies);
+        Assert.Equal(("pt1", "Sudah kami DM ya"), (posted.CommentId, posted.Message));
+        Assert.Equal((posted.ReplyId, null, (DateTimeOffset?)null), (row.PublicReplyId, row.Error, row.NextAttemptAt));
+        Assert.Single(_h.Graph.PrivateReplies);
+
+        // Done: nothing more goes out later.
+        _h.Clock.Advance(TimeSpan.FromHours(2));
+        await _h.SendDueAsync();
+        Assert.Single(_h.Graph.CommentReplies);
+    }
+
+    [Fact]
     public async Task APublicReply_GoesUnderTopLevelCommentsOnly()
     {
-        await _h.AutomationAsync(new() { Name = "All", PrivateReplyTemplate = "Cek DM", PublicReplyTemplate = "Sudah kami DM ya @{username}" });
+        await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Cek DM", PublicReplyTemplate = "Sudah kami DM ya @{username}" });
         await _h.CommentAsync("top", "halo", username: "dewi");
         await _h.CommentAsync("nested", "halo juga", parentId: "top", username: "eko");
 
@@ -171,14 +242,14 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
     [Fact]
     public async Task AnotherTenantsAutomation_IsNotFound()
     {
-        var id = await _h.AutomationAsync(new() { Name = "Mine", PrivateReplyTemplate = "Halo" });
+        var id = await _h.AutomationAsync(new() { Name = "Mine", AllComments = true, PrivateReplyTemplate = "Halo" });
 
         Task Other(Func<CommentAutomationService, Task> act) => _h.InTenantAsync(sp => act(sp.GetRequiredService<CommentAutomationService>()), _h.OtherTenantId);
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Other(s => s.GetAsync(id)));
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => Other(s => s.UpdateAsync(id, new() { Name = "Taken", PrivateReplyTemplate = "x" })));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Other(s => s.UpdateAsync(id, new() { Name = "Taken", AllComments = true, PrivateReplyTemplate = "x" })));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Other(s => s.SetActiveAsync(id, false)));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Other(s => s.DeleteAsync(id)));
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => Other(s => s.CreateAsync(_h.WorkspaceId, new() { Name = "In", PrivateReplyTemplate = "x" })));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Other(s => s.CreateAsync(_h.WorkspaceId, new() { Name = "In", AllComments = true, PrivateReplyTemplate = "x" })));
         Assert.Empty(await _h.InTenantAsync(sp => sp.GetRequiredService<CommentAutomationService>().ListAsync(_h.WorkspaceId), _h.OtherTenantId));
 
         var mine = await _h.InTenantAsync(sp => sp.GetRequiredService<CommentAutomationService>().GetAsync(id));
@@ -196,7 +267,7 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         });
         var errors = result.Errors.Select(e => e.PropertyName.Split('[')[0]).Distinct().Order().ToList();
         Assert.Equal(["Keywords", "MediaIds", "Name", "PrivateReplyTemplate", "PublicReplyTemplate"], errors);
-        Assert.True((await validator.ValidateAsync(new CommentAutomationInput { Name = "Ok", PrivateReplyTemplate = "Hai {username}", MediaIds = ["17890000000000001"] })).IsValid);
+        Assert.True((await validator.ValidateAsync(new CommentAutomationInput { Name = "Ok", AllComments = true, PrivateReplyTemplate = "Hai {username}", MediaIds = ["17890000000000001"] })).IsValid);
 
         await Assert.ThrowsAsync<FluentValidation.ValidationException>(() => _h.AutomationAsync(new() { Name = "", PrivateReplyTemplate = "" }));
         Assert.Empty(await _h.InTenantAsync(sp => sp.GetRequiredService<CommentAutomationService>().ListAsync(_h.WorkspaceId)));

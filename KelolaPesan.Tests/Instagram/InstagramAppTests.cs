@@ -83,8 +83,11 @@ public sealed class InstagramAppTests(BrowserFixture browser) : IAsyncLifetime
         using var ok = await PostSignedAsync("/meta/deauthorize", FakeGraphServer.SignedRequest("17841400000000077"));
 
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        Assert.Equal(InstagramConnectionStatus.Disconnected, await status());
-        Assert.Null(await QueryAsync(_app, db => db.InstagramAccounts.Where(a => a.WorkspaceId == workspaceId).Select(a => a.AccessTokenEncrypted).SingleAsync()));
+        // The token goes before the answer; the account itself goes with the deletion request that follows.
+        Assert.False(await QueryAsync(_app, db => db.InstagramAccounts.AnyAsync(a => a.WorkspaceId == workspaceId && a.AccessTokenEncrypted != null)));
+        await EventuallyAsync(() => QueryAsync(_app, db => db.DeletionRequests.AnyAsync(r => r.TargetId == "17841400000000077" && r.Status == DataJobStatus.Completed)),
+            "deletion completed");
+        Assert.False(await QueryAsync(_app, db => db.InstagramAccounts.AnyAsync(a => a.WorkspaceId == workspaceId)));
     }
 
     [Fact]

@@ -69,13 +69,19 @@ public static class InstagramEndpoints
         }, ticket.WorkspaceId));
     }
 
+    /// <summary>
+    /// The token is dropped and the subscription ended at once; the account's data (profile, media, comments, automations,
+    /// replies, Instagram chats) is then erased by the same deletion job as Meta's data deletion callback (docs/privacy-map.md).
+    /// </summary>
     private static async Task<Results<Ok, BadRequest<string>, UnauthorizedHttpResult>> DeauthorizeAsync(HttpRequest request,
-        InstagramAccountService accounts, IOptions<InstagramOptions> options, CancellationToken ct)
+        InstagramAccountService accounts, DataDeletionService deletions, PrivacyJobScheduler jobs, IOptions<InstagramOptions> options, CancellationToken ct)
     {
         var signed = await ReadSignedRequestAsync(request, options.Value, ct);
         if (signed.Payload is not { } payload)
             return signed.Status == MetaSignedRequest.Status.BadSignature ? TypedResults.Unauthorized() : TypedResults.BadRequest(Malformed);
         await accounts.DeauthorizeAsync(payload.UserId, ct);
+        var deletion = await deletions.RequestInstagramUserAsync(payload.UserId, new AuditActor(AuditActorType.System, null, "meta"), ct);
+        await jobs.ScheduleDeletionAsync(deletion.Id, ct);
         return TypedResults.Ok();
     }
 

@@ -8,9 +8,11 @@ public sealed class InstagramWebhookQueue : WebhookEventQueue;
 /// <summary>
 /// Processes stored Instagram webhooks after they were answered, one at a time in arrival order, plus a sweep at
 /// start-up and every <see cref="SweepInterval"/> for rows a crash or failure left, which also sends the comment
-/// replies waiting for the hourly limit or a back-off.
+/// replies waiting for the hourly limit or a back-off; a workspace named by <see cref="CommentReplyQueueSignal"/> (a reconnect)
+/// has its queued replies sent at once.
 /// </summary>
-public sealed class InstagramWebhookWorker(InstagramWebhookQueue queue, IServiceScopeFactory scopes, IConfiguration config, ILogger<InstagramWebhookWorker> logger)
+public sealed class InstagramWebhookWorker(InstagramWebhookQueue queue, CommentReplyQueueSignal replySignal, IServiceScopeFactory scopes,
+    IConfiguration config, ILogger<InstagramWebhookWorker> logger)
     : BackgroundService
 {
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
@@ -22,6 +24,7 @@ public sealed class InstagramWebhookWorker(InstagramWebhookQueue queue, IService
         await SweepAsync(TimeSpan.Zero, stoppingToken);
         using var timer = new PeriodicTimer(interval);
         var sweeping = SweepLoopAsync(timer, interval, stoppingToken);
+        var signalled = SignalLoopAsync(stoppingToken);
         try
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
@@ -34,6 +37,19 @@ public sealed class InstagramWebhookWorker(InstagramWebhookQueue queue, IService
         {
         }
         await sweeping;
+        await signalled;
+    }
+
+    private async Task SignalLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var (tenantId, workspaceId) in replySignal.Reader.ReadAllAsync(ct))
+                await RunAsync(p => p.GetRequiredService<CommentReplyService>().SendQueuedAsync(tenantId, workspaceId, ct), "replies of workspace " + workspaceId);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task SweepLoopAsync(PeriodicTimer timer, TimeSpan interval, CancellationToken ct)
