@@ -17,13 +17,13 @@ public static class WhatsAppWebhookEndpoints
     /// Verifies the HMAC on the raw bytes before anything is parsed, stores the raw event, answers at once;
     /// the processor works from the stored row afterwards.
     /// </summary>
-    private static async Task<Results<Ok, UnauthorizedHttpResult, BadRequest<string>>> ReceiveAsync(
+    private static async Task<Results<Ok, UnauthorizedHttpResult, StatusCodeHttpResult>> ReceiveAsync(
         HttpRequest request, Guid? workspace, WhatsAppWebhookIngest ingest, WebhookEventQueue queue, CancellationToken ct)
     {
         if (workspace is not { } workspaceId)
             return TypedResults.Unauthorized();
         if (await WebhookBody.ReadAsync(request, ct) is not { } body)
-            return TypedResults.BadRequest("The body is too large.");
+            return WebhookBody.TooLarge();
 
         var result = await ingest.VerifyAndStoreAsync(workspaceId, body,
             request.Headers[WebhookSignature.HmacHeader], request.Headers[WebhookSignature.AlgorithmHeader], ct);
