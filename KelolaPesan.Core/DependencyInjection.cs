@@ -37,6 +37,11 @@ public static class DependencyInjection
         services.AddSingleton<IngestGate>();
         services.AddSingleton<WebhookEventWriter>();
         services.AddScoped<WhatsAppWebhookIngest>();
+        services.AddSingleton(new WebhookReplayOptions
+        {
+            Window = double.TryParse(config["Webhooks:WhatsApp:ReplayWindowMinutes"], System.Globalization.CultureInfo.InvariantCulture, out var replay) && replay > 0
+                ? TimeSpan.FromMinutes(replay) : new WebhookReplayOptions().Window,
+        });
         services.AddScoped<WhatsAppEventProcessor>();
         services.AddScoped<PlatformDefaults>();
         services.AddScoped<AdminOverview>();
