@@ -22,6 +22,9 @@ public static class DependencyInjection
     public static IServiceCollection AddCoreServices(this IServiceCollection services, IConfiguration config)
     {
         services.TryAddSingleton(TimeProvider.System);
+        // Every HttpClient logs through the redacting logger: request paths carry chat ids and phone numbers.
+        services.AddSingleton<Logging.RedactingHttpClientLogger>();
+        services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<Logging.RedactingHttpClientLogger>());
         services.AddGateways(config);
         services.AddInstagram(config);
         services.AddSingleton<SignInThrottle>();
@@ -44,6 +47,11 @@ public static class DependencyInjection
         services.AddSingleton<IngestGate>();
         services.AddSingleton<WebhookEventWriter>();
         services.AddScoped<WhatsAppWebhookIngest>();
+        services.AddSingleton(new WebhookReplayOptions
+        {
+            Window = double.TryParse(config["Webhooks:WhatsApp:ReplayWindowMinutes"], System.Globalization.CultureInfo.InvariantCulture, out var replay) && replay > 0
+                ? TimeSpan.FromMinutes(replay) : new WebhookReplayOptions().Window,
+        });
         services.AddScoped<WhatsAppEventProcessor>();
         services.AddScoped<PlatformDefaults>();
         services.AddScoped<AdminOverview>();

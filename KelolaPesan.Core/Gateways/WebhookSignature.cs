@@ -8,6 +8,7 @@ public static class WebhookSignature
 {
     public const string HmacHeader = "X-Webhook-Hmac";
     public const string AlgorithmHeader = "X-Webhook-Hmac-Algorithm";
+    public const string TimestampHeader = "X-Webhook-Timestamp";
     public const string Algorithm = "sha512";
 
     /// <summary>Lower-case hex HMAC-SHA512 of <paramref name="body"/> under <paramref name="key"/> (UTF-8).</summary>

@@ -58,7 +58,10 @@ public sealed class RetentionService(IKelolaDbFactory dbFactory, DataEraser eras
         var automations = await All(db.CommentAutomations).Where(a => automationIds.Contains(a.Id)).ExecuteDeleteAsync(ct);
 
         var payloadsBefore = now.AddDays(-retention.WebhookPayloadDays);
-        var payloads = await db.InboundWebhookEvents.Where(e => e.ProcessedAt != null && e.ProcessedAt < payloadsBefore).ExecuteDeleteAsync(ct);
+        // Rows never processed (malformed, orphan acks, given up) carry customer content too: received before the period, they go as well.
+        var payloads = await db.InboundWebhookEvents
+            .Where(e => (e.ProcessedAt != null && e.ProcessedAt < payloadsBefore) || (e.ProcessedAt == null && e.ReceivedAt < payloadsBefore))
+            .ExecuteDeleteAsync(ct);
         var errorsBefore = now.AddDays(-retention.ErrorLogDays);
         var errors = await db.WorkspaceEvents.Where(e => e.At < errorsBefore).ExecuteDeleteAsync(ct);
         var exports = await eraser.EraseExportsAsync(db,

@@ -14,15 +14,64 @@ namespace KelolaPesan.Core.Webhooks;
 /// event once (unique by source and event key) so it can be answered at once and processed afterwards.
 /// Simulator events take the same <see cref="StoreAsync"/> path.
 /// </summary>
-public sealed class WhatsAppWebhookIngest(IKelolaDbFactory dbFactory, ISecretProtector secrets, WebhookKeyCache keys, WebhookEventWriter writer, TimeProvider clock)
+public sealed class WhatsAppWebhookIngest(IKelolaDbFactory dbFactory, ISecretProtector secrets, WebhookKeyCache keys, WebhookEventWriter writer,
+    WebhookReplayOptions replay, TimeProvider clock)
 {
-    /// <summary>Verifies before anything is parsed or stored: an unknown workspace or a bad signature stores nothing.</summary>
-    public async Task<WebhookIngestResult> VerifyAndStoreAsync(Guid workspaceId, byte[] body, string? signature, string? algorithm, CancellationToken ct = default)
+    /// <summary>
+    /// Verifies before anything is parsed or stored: an unknown workspace or a bad signature stores nothing; a signed event
+    /// from outside the replay window (<see cref="IsStale"/>) stores nothing either.
+    /// </summary>
+    /// <param name="timestampHeader">The <c>X-Webhook-Timestamp</c> header, used only when the body carries no timestamp.</param>
+    public async Task<WebhookIngestResult> VerifyAndStoreAsync(Guid workspaceId, byte[] body, string? signature, string? algorithm, string? timestampHeader, CancellationToken ct = default)
     {
         var key = await keys.GetAsync(workspaceId, LoadKeyAsync);
         if (key is null || !WebhookSignature.Verify(body, key.HmacKey, signature, algorithm))
             return WebhookIngestResult.Rejected;
+        if (IsStale(body, timestampHeader))
+            return WebhookIngestResult.Stale;
         return await StoreAsync(key.TenantId, workspaceId, body, ct);
+    }
+
+    /// <summary>
+    /// True when the event was sent longer ago (or further ahead) than the replay window: a captured delivery replayed
+    /// after its de-duplication key has been purged must not count again. The envelope's own <c>timestamp</c> (ms) is
+    /// covered by the HMAC; the <c>X-Webhook-Timestamp</c> header is not, so it only stands in for builds whose envelope
+    /// has none (checked after the HMAC passed). With neither, the event cannot be dated and is taken.
+    /// </summary>
+    public bool IsStale(byte[] body, string? timestampHeader)
+    {
+        var sent = EnvelopeTime(body) ?? HeaderTime(timestampHeader);
+        return sent is { } at && (clock.GetUtcNow() - at).Duration() > replay.Window;
+    }
+
+    private static DateTimeOffset? EnvelopeTime(byte[] body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("timestamp", out var ts)
+                && ts.ValueKind == JsonValueKind.Number && ts.TryGetInt64(out var ms) ? FromUnix(ms) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static DateTimeOffset? HeaderTime(string? header) =>
+        long.TryParse(header, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? FromUnix(value) : null;
+
+    /// <summary>Milliseconds as WAHA sends them; a value too small to be milliseconds of this century is read as seconds.</summary>
+    private static DateTimeOffset? FromUnix(long value)
+    {
+        try
+        {
+            return value < 100_000_000_000 ? DateTimeOffset.FromUnixTimeSeconds(value) : DateTimeOffset.FromUnixTimeMilliseconds(value);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return DateTimeOffset.MinValue;
+        }
     }
 
     /// <summary>Stores a trusted event; a second delivery of the same event stores nothing.</summary>
@@ -98,8 +147,15 @@ public sealed record WebhookIngestResult(WebhookIngestOutcome Outcome, Guid? Eve
 {
     public static readonly WebhookIngestResult Rejected = new(WebhookIngestOutcome.Rejected);
     public static readonly WebhookIngestResult Duplicate = new(WebhookIngestOutcome.Duplicate);
+    public static readonly WebhookIngestResult Stale = new(WebhookIngestOutcome.Stale);
 
     public static WebhookIngestResult Stored(Guid id) => new(WebhookIngestOutcome.Stored, id);
 }
 
-public enum WebhookIngestOutcome { Rejected, Duplicate, Stored }
+public enum WebhookIngestOutcome { Rejected, Duplicate, Stored, Stale }
+
+/// <summary>How old a signed WhatsApp webhook may be (<c>Webhooks:WhatsApp:ReplayWindowMinutes</c>, default 10).</summary>
+public sealed class WebhookReplayOptions
+{
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
+}

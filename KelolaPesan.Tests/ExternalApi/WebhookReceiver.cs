@@ -18,13 +18,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public ConcurrentQueue<WebhookHit> Received { get; } = new();
     public string Url { get; private set; } = "";
 
-    public static async Task<WebhookReceiver> StartAsync(int failFirst = 0)
+    /// <param name="host">The address to listen on; loopback unless a test needs another of the machine's addresses.</param>
+    public static async Task<WebhookReceiver> StartAsync(int failFirst = 0, string host = "127.0.0.1")
     {
         var receiver = new WebhookReceiver { _failuresLeft = failFirst };
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         receiver._app = builder.Build();
-        receiver._app.Urls.Add("http://127.0.0.1:0");
+        receiver._app.Urls.Add($"http://{host}:0");
         receiver._app.MapPost("/hook", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);

@@ -34,6 +34,10 @@ public sealed class WebhookSsrfTests(ScreenedAppFactory app) : IClassFixture<Scr
     [InlineData("http://[fd00::1]/hook")]
     [InlineData("http://[fe80::1]/hook")]
     [InlineData("http://[::ffff:127.0.0.1]/hook")]
+    [InlineData("http://[::127.0.0.1]/hook")]
+    [InlineData("http://[::7f00:1]/hook")]
+    [InlineData("http://[2002:7f00:1::1]/hook")]
+    [InlineData("http://192.0.2.1/hook")]
     [InlineData("ftp://example.com/hook")]
     [InlineData("file:///etc/passwd")]
     [InlineData("http://user:pass@example.com/hook")]
@@ -88,6 +92,44 @@ public sealed class WebhookSsrfTests(ScreenedAppFactory app) : IClassFixture<Scr
             Assert.Equal(1, delivery.Attempts);
             Assert.NotEqual(WebhookDeliveryStatus.Delivered, delivery.Status);
             Assert.Null(delivery.ResponseCode);
+            Assert.Contains("Refused", delivery.Error);
+            await db.WebhookSubscriptions.Where(s => s.TenantId == tenantId).ExecuteDeleteAsync();
+        }
+        Assert.Empty(receiver.Received);
+    }
+
+    [Fact]
+    public async Task AnAddressOfThisMachine_IsRefusedAtDelivery_AndTheReceiverHearsNothing()
+    {
+        // A receiver on one of the machine's own non-loopback addresses: what this host's own name resolves to on
+        // many servers, and what the URL's host would reach (our own services) if it were delivered to.
+        var own = OwnAddresses.NonLoopback()[0];
+        await using var receiver = await WebhookReceiver.StartAsync(host: own.ToString());
+        var (tenantId, _) = await DemoTenantAsync();
+        Guid deliveryId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var secrets = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
+            await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+            await db.WebhookSubscriptions.Where(s => s.TenantId == tenantId).ExecuteDeleteAsync();
+            db.WebhookSubscriptions.Add(new WebhookSubscription
+            {
+                TenantId = tenantId, Url = receiver.Url, Events = WebhookEvents.SessionStatus,
+                SecretEncrypted = secrets.Protect(WebhookSubscriptionService.SecretPurpose, "whsec_test"),
+            });
+            await db.SaveChangesAsync();
+            var webhooks = scope.ServiceProvider.GetRequiredService<OutgoingWebhookService>();
+            Assert.Equal(1, await webhooks.EnqueueAsync(tenantId, WebhookEvents.SessionStatus, new { status = "Connected" }));
+            deliveryId = await db.WebhookDeliveries.Where(d => d.TenantId == tenantId).OrderByDescending(d => d.CreatedAt).Select(d => d.Id).FirstAsync();
+            await webhooks.DeliverAsync(deliveryId);
+        }
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+            var delivery = await db.WebhookDeliveries.FirstAsync(d => d.Id == deliveryId);
+            Assert.Equal(1, delivery.Attempts);
+            Assert.NotEqual(WebhookDeliveryStatus.Delivered, delivery.Status);
             Assert.Contains("Refused", delivery.Error);
             await db.WebhookSubscriptions.Where(s => s.TenantId == tenantId).ExecuteDeleteAsync();
         }

@@ -21,17 +21,18 @@ public sealed class RetentionTests
         var recent = await host.SeedAsync(host.Bravo, "recent", "+6281234500002");
         var now = host.Clock.GetUtcNow();
 
-        Guid oldPayload, freshPayload, unprocessed, oldError, freshError, expiredExport, liveExport;
+        Guid oldPayload, freshPayload, unprocessed, freshUnprocessed, oldError, freshError, expiredExport, liveExport;
         string expiredKey, liveKey;
         await using (var db = host.Database.CreateSystem())
         {
             await db.Contacts.Where(c => c.Id == old.ContactId).ExecuteUpdateAsync(s => s.SetProperty(c => c.DeletedAt, now.AddDays(-31)));
             await db.Contacts.Where(c => c.Id == recent.ContactId).ExecuteUpdateAsync(s => s.SetProperty(c => c.DeletedAt, now.AddDays(-29)));
-            InboundWebhookEvent Event(string key, DateTimeOffset? processed) => new()
-                { EventKey = key, EventType = "message", Payload = "{}", ReceivedAt = now.AddDays(-40), ProcessedAt = processed };
-            var events = new[] { Event("a", now.AddDays(-8)), Event("b", now.AddDays(-6)), Event("c", null) };
+            InboundWebhookEvent Event(string key, DateTimeOffset? processed, int receivedDaysAgo = 40) => new()
+                { EventKey = key, EventType = "message", Payload = "{}", ReceivedAt = now.AddDays(-receivedDaysAgo), ProcessedAt = processed };
+            // An unprocessed row (malformed, an orphan ack) counts from its arrival.
+            var events = new[] { Event("a", now.AddDays(-8)), Event("b", now.AddDays(-6)), Event("c", null), Event("d", null, receivedDaysAgo: 6) };
             db.InboundWebhookEvents.AddRange(events);
-            (oldPayload, freshPayload, unprocessed) = (events[0].Id, events[1].Id, events[2].Id);
+            (oldPayload, freshPayload, unprocessed, freshUnprocessed) = (events[0].Id, events[1].Id, events[2].Id, events[3].Id);
             WorkspaceEvent Error(DateTimeOffset at) => new()
                 { TenantId = host.Alpha, WorkspaceId = old.WorkspaceId, Kind = WorkspaceEventKind.Error, At = at, Operation = "op", Message = "m" };
             var errors = new[] { Error(now.AddDays(-91)), Error(now.AddDays(-89)) };
@@ -52,14 +53,14 @@ public sealed class RetentionTests
         var result = await host.Run<RetentionService, RetentionResult>(s => s.PurgeAsync());
 
         // The chat goes with its contact (erased through the contact, so not counted as a marked-deleted chat).
-        Assert.Equal((1, 1, 1, 1), (result.Contacts, result.WebhookPayloads, result.ErrorLogs, result.Exports));
+        Assert.Equal((1, 2, 1, 1), (result.Contacts, result.WebhookPayloads, result.ErrorLogs, result.Exports));
         await using (var db = host.Database.CreateSystem())
         {
             Assert.False(await db.Contacts.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(c => c.Id == old.ContactId));
             Assert.False(await db.Chats.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(c => c.Id == old.ChatId));
             Assert.True(await db.Contacts.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(c => c.Id == recent.ContactId));
             Assert.True(await db.Chats.AnyAsync(c => c.Id == recent.ChatId));
-            Assert.Equal(new[] { freshPayload, unprocessed }.Order(), (await db.InboundWebhookEvents.Select(e => e.Id).ToListAsync()).Order());
+            Assert.Equal(new[] { freshPayload, freshUnprocessed }.Order(), (await db.InboundWebhookEvents.Select(e => e.Id).ToListAsync()).Order());
             Assert.Equal([freshError], await db.WorkspaceEvents.Select(e => e.Id).ToListAsync());
             Assert.Equal([liveExport], await db.DataExports.Select(e => e.Id).ToListAsync());
         }

@@ -32,13 +32,62 @@ public sealed class WhatsAppWebhookTests(KelolaAppFactory app) : IClassFixture<K
         using var noWorkspace = await FakeWahaServer.SendWebhookAsync(new Uri($"{app.BaseUrl}/webhooks/whatsapp"), ws.HmacKey, body);
 
         Assert.All([wrongKey, missing, tamperedBody, unknownWorkspace, noWorkspace], r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
-        await Task.Delay(300);
-        Assert.Equal(0, await QueryAsync(app, db => db.InboundWebhookEvents.CountAsync(e => e.WorkspaceId == ws.WorkspaceId)));
-        Assert.Equal(0, await QueryAsync(app, db => db.Messages.CountAsync(m => m.WorkspaceId == ws.WorkspaceId)));
 
         // The same body with the right key is accepted: the rejections above were about the signature only.
         using var good = await FakeWahaServer.SendWebhookAsync(ws.WebhookUrl, ws.HmacKey, body);
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+
+        // Once the good delivery is processed (the positive marker), exactly its one row and one message exist:
+        // none of the refused deliveries left anything behind, early or late.
+        await EventuallyAsync(() => QueryAsync(app, db => db.Messages.AnyAsync(m => m.WorkspaceId == ws.WorkspaceId)), "the signed delivery processed");
+        Assert.Equal(1, await QueryAsync(app, db => db.InboundWebhookEvents.CountAsync(e => e.WorkspaceId == ws.WorkspaceId)));
+        Assert.Equal(1, await QueryAsync(app, db => db.Messages.CountAsync(m => m.WorkspaceId == ws.WorkspaceId)));
+    }
+
+    [Fact]
+    public async Task ASignedEventOlderThanTheReplayWindow_IsRefused_AndStoresNothing()
+    {
+        var ws = await CreateAsync(app);
+        // A delivery captured 11 minutes ago, replayed with its original (valid) signature.
+        var old = Stamped(FakeWahaServer.Envelope("message.any", ws.Session, FakeWahaServer.MessagePayload("m-replay-1", Customer, Me, "transfer ke rekening baru")),
+            DateTimeOffset.UtcNow.AddMinutes(-11));
+        using var replayed = await FakeWahaServer.SendWebhookAsync(ws.WebhookUrl, ws.HmacKey, old);
+        // A build without an envelope timestamp is dated by its header, checked once the HMAC passed.
+        var undated = FakeWahaServer.Envelope("message.any", ws.Session, FakeWahaServer.MessagePayload("m-replay-2", Customer, Me, "lagi"), withIdAndTimestamp: false);
+        using var oldHeader = await PostSignedAsync(ws, undated, DateTimeOffset.UtcNow.AddMinutes(-11));
+        // Far in the future is outside the window too.
+        var future = Stamped(FakeWahaServer.Envelope("message.any", ws.Session, FakeWahaServer.MessagePayload("m-replay-3", Customer, Me, "nanti")),
+            DateTimeOffset.UtcNow.AddMinutes(11));
+        using var ahead = await FakeWahaServer.SendWebhookAsync(ws.WebhookUrl, ws.HmacKey, future);
+        Assert.All([replayed, oldHeader, ahead], r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+
+        // Within the window it is taken; and the signed envelope time wins over a header that says otherwise.
+        var fresh = Stamped(FakeWahaServer.Envelope("message.any", ws.Session, FakeWahaServer.MessagePayload("m-replay-4", Customer, Me, "halo")),
+            DateTimeOffset.UtcNow.AddMinutes(-2));
+        using var taken = await PostSignedAsync(ws, fresh, DateTimeOffset.UtcNow.AddHours(-5));
+        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+
+        await EventuallyAsync(() => QueryAsync(app, db => db.Messages.AnyAsync(m => m.WorkspaceId == ws.WorkspaceId)), "the fresh delivery processed");
+        Assert.Equal(["m-replay-4"], await QueryAsync(app, db => db.Messages.Where(m => m.WorkspaceId == ws.WorkspaceId).Select(m => m.ExternalMessageId!).ToListAsync()));
+        Assert.Equal(1, await QueryAsync(app, db => db.InboundWebhookEvents.CountAsync(e => e.WorkspaceId == ws.WorkspaceId)));
+    }
+
+    private static byte[] Stamped(byte[] envelope, DateTimeOffset at)
+    {
+        var json = JsonNode.Parse(envelope)!.AsObject();
+        json["timestamp"] = at.ToUnixTimeMilliseconds();
+        return System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
+    }
+
+    private static async Task<HttpResponseMessage> PostSignedAsync(TestWorkspace ws, byte[] body, DateTimeOffset headerTime)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, ws.WebhookUrl) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("X-Webhook-Timestamp", headerTime.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("X-Webhook-Hmac", FakeWahaServer.Sign(body, ws.HmacKey));
+        request.Headers.Add("X-Webhook-Hmac-Algorithm", "sha512");
+        using var client = new HttpClient();
+        return await client.SendAsync(request);
     }
 
     [Fact]

@@ -23,11 +23,11 @@ public static class InstagramWebhookEndpoints
     }
 
     /// <summary>Signature on the raw bytes first (401, nothing stored), then stored, answered, and processed afterwards.</summary>
-    private static async Task<Results<Ok, UnauthorizedHttpResult, BadRequest<string>>> ReceiveAsync(
+    private static async Task<Results<Ok, UnauthorizedHttpResult, StatusCodeHttpResult>> ReceiveAsync(
         HttpRequest request, InstagramWebhookIngest ingest, InstagramWebhookQueue queue, CancellationToken ct)
     {
         if (await WebhookBody.ReadAsync(request, ct) is not { } body)
-            return TypedResults.BadRequest("The body is too large.");
+            return WebhookBody.TooLarge();
         var result = await ingest.VerifyAndStoreAsync(body, request.Headers[InstagramSignature.Header], ct);
         if (result.Outcome == WebhookIngestOutcome.Rejected)
             return TypedResults.Unauthorized();

@@ -17,18 +17,23 @@ public static class WhatsAppWebhookEndpoints
     /// Verifies the HMAC on the raw bytes before anything is parsed, stores the raw event, answers at once;
     /// the processor works from the stored row afterwards.
     /// </summary>
-    private static async Task<Results<Ok, UnauthorizedHttpResult, BadRequest<string>>> ReceiveAsync(
-        HttpRequest request, Guid? workspace, WhatsAppWebhookIngest ingest, WebhookEventQueue queue, CancellationToken ct)
+    private static async Task<Results<Ok, UnauthorizedHttpResult, StatusCodeHttpResult>> ReceiveAsync(
+        HttpRequest request, Guid? workspace, WhatsAppWebhookIngest ingest, WebhookEventQueue queue, ILoggerFactory logs, CancellationToken ct)
     {
         if (workspace is not { } workspaceId)
             return TypedResults.Unauthorized();
         if (await WebhookBody.ReadAsync(request, ct) is not { } body)
-            return TypedResults.BadRequest("The body is too large.");
+            return WebhookBody.TooLarge();
 
         var result = await ingest.VerifyAndStoreAsync(workspaceId, body,
-            request.Headers[WebhookSignature.HmacHeader], request.Headers[WebhookSignature.AlgorithmHeader], ct);
+            request.Headers[WebhookSignature.HmacHeader], request.Headers[WebhookSignature.AlgorithmHeader], request.Headers[WebhookSignature.TimestampHeader], ct);
         if (result.Outcome == WebhookIngestOutcome.Rejected)
             return TypedResults.Unauthorized();
+        if (result.Outcome == WebhookIngestOutcome.Stale)
+        {
+            logs.CreateLogger(typeof(WhatsAppWebhookEndpoints)).LogWarning("Refused a signed WhatsApp webhook for workspace {WorkspaceId}: sent outside the replay window", workspaceId);
+            return TypedResults.StatusCode(StatusCodes.Status400BadRequest);
+        }
         if (result is { Outcome: WebhookIngestOutcome.Stored, EventId: { } id })
             queue.Enqueue(id);
         return TypedResults.Ok();

@@ -15,7 +15,18 @@ public sealed class InProcessRealtimeBus(ILogger<InProcessRealtimeBus> logger) :
     public IDisposable Subscribe(string topic, Func<RealtimeEvent, Task> handler)
     {
         _topics.AddOrUpdate(topic, _ => [handler], (_, list) => list.Add(handler));
-        return new Subscription(() => _topics.AddOrUpdate(topic, _ => [], (_, list) => list.Remove(handler)));
+        return new Subscription(() => Unsubscribe(topic, handler));
+    }
+
+    /// <summary>Topics with at least one subscriber (empty ones are removed, or per-chat topics would pile up forever).</summary>
+    internal int TopicCount => _topics.Count;
+
+    private void Unsubscribe(string topic, Func<RealtimeEvent, Task> handler)
+    {
+        var left = _topics.AddOrUpdate(topic, _ => [], (_, list) => list.Remove(handler));
+        // Removes the topic only if it is still this empty list: a subscriber that came in meanwhile keeps it.
+        if (left.IsEmpty)
+            _topics.TryRemove(KeyValuePair.Create(topic, left));
     }
 
     public async Task PublishAsync(string topic, RealtimeEvent evt)
