@@ -62,7 +62,7 @@ public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, 
             return NotFound();
         var workspaceIds = await CheckWorkspacesAsync(db, input.Role, input.WorkspaceIds, ct);
         // Compared case-insensitively: "Agen" and "agen" would be two people nobody can tell apart at sign-in.
-        if (await db.Users.AnyAsync(u => u.TenantId == tenantId && u.Username.ToLower() == input.Username, ct))
+        if (await db.Users.AnyAsync(u => u.TenantId == tenantId && u.NormalizedUsername == AppUser.NormalizeUsername(input.Username), ct))
             return UsernameTaken(input.Username);
         if (await UserLimitErrorAsync(tenantId.Value, ct) is { } limit)
             return limit;
