@@ -13,7 +13,8 @@ namespace KelolaPesan.Tests.Broadcasts;
 
 /// <summary>
 /// A real database fault on the real SQLite file: the first command whose text matches <see cref="FailOnce"/>'s predicate
-/// fails with a SQLite error ("database is locked") instead of running, as a locked or lost database would.
+/// fails with a SQLite error ("disk I/O error") instead of running, as a lost database would. Not a transient error:
+/// the retrying execution strategy gives up at once, as it would on a real fault of that kind.
 /// </summary>
 public sealed class CommandFault : DbCommandInterceptor
 {
@@ -28,31 +29,15 @@ public sealed class CommandFault : DbCommandInterceptor
         if (_match is { } match && match(command.CommandText) && Interlocked.CompareExchange(ref _match, null, match) == match)
         {
             Interlocked.Increment(ref Fired);
-            throw new SqliteException("database is locked (injected after the gateway call)", 5);
+            throw new SqliteException("disk I/O error (injected after the gateway call)", 10);
         }
         return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
     }
 
     /// <summary>Registers a database factory whose contexts carry this fault, in place of the host's own.</summary>
-    public void Install(IServiceCollection services, SqliteTestDatabase database)
+    public void Install(IServiceCollection services, TestDatabase database)
     {
-        var options = new DbContextOptionsBuilder<SqliteKelolaDbContext>()
-            .UseSqlite(database.ConnectionString)
-            .AddInterceptors(new TimestampInterceptor(database.Clock), new SqlitePragmaInterceptor(), this).Options;
-        services.AddScoped<IKelolaDbFactory>(sp => new FaultyFactory(options, sp.GetRequiredService<ITenantContext>()));
-    }
-
-    private sealed class FaultyFactory(DbContextOptions<SqliteKelolaDbContext> options, ITenantContext scopeTenant) : IKelolaDbFactory
-    {
-        public Task<IKelolaDb> CreateAsync(CancellationToken cancellationToken = default) => Task.FromResult<IKelolaDb>(new SqliteKelolaDbContext(options, scopeTenant));
-
-        public IKelolaDb CreateForTenant(Guid tenantId)
-        {
-            var tenant = new TenantContext();
-            tenant.SetTenant(tenantId);
-            return new SqliteKelolaDbContext(options, tenant);
-        }
-
-        public IKelolaDb CreateSystem() => new SqliteKelolaDbContext(options, SystemTenant.Instance);
+        var activator = new KelolaDbContextActivator(database.Settings, new TimestampInterceptor(database.Clock), [this]);
+        services.AddScoped<IKelolaDbFactory>(sp => new KelolaDbFactory(activator, sp.GetRequiredService<ITenantContext>()));
     }
 }
