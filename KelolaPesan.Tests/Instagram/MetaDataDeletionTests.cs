@@ -37,9 +37,9 @@ public sealed class MetaDataDeletionTests(InstagramAppHost host) : IClassFixture
         Assert.False(await host.QueryAsync(db => db.InstagramAccounts.AnyAsync(a => a.WorkspaceId == ws)));
         Assert.False(await host.QueryAsync(db => db.InstagramMedia.AnyAsync(m => m.WorkspaceId == ws)));
         Assert.False(await host.QueryAsync(db => db.InstagramComments.AnyAsync(c => c.WorkspaceId == ws)));
-        Assert.False(await host.QueryAsync(db => db.CommentAutomations.IgnoreQueryFilters().AnyAsync(a => a.WorkspaceId == ws)));
+        Assert.False(await host.QueryAsync(db => db.CommentAutomations.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(a => a.WorkspaceId == ws)));
         Assert.False(await host.QueryAsync(db => db.CommentReplies.AnyAsync(r => r.WorkspaceId == ws)));
-        Assert.False(await host.QueryAsync(db => db.Chats.IgnoreQueryFilters().AnyAsync(c => c.WorkspaceId == ws && c.Channel == Channel.Instagram)));
+        Assert.False(await host.QueryAsync(db => db.Chats.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(c => c.WorkspaceId == ws && c.Channel == Channel.Instagram)));
         Assert.False(await host.QueryAsync(db => db.Messages.AnyAsync(m => m.WorkspaceId == ws)));
         Assert.False(await host.QueryAsync(db => db.InboundWebhookEvents.AnyAsync(e => e.Payload.Contains("\"" + account.InstagramUserId + "\""))));
 
@@ -64,7 +64,7 @@ public sealed class MetaDataDeletionTests(InstagramAppHost host) : IClassFixture
         var ws = account.WorkspaceId;
         Assert.False(await host.QueryAsync(db => db.InstagramComments.AnyAsync(c => c.CommenterId == leaving)));
         Assert.False(await host.QueryAsync(db => db.CommentReplies.AnyAsync(r => r.CommentId == "c-leave")));
-        Assert.False(await host.QueryAsync(db => db.Chats.IgnoreQueryFilters().AnyAsync(c => c.ExternalChatId == leaving)));
+        Assert.False(await host.QueryAsync(db => db.Chats.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(c => c.ExternalChatId == leaving)));
         Assert.False(await host.QueryAsync(db => db.Messages.AnyAsync(m => m.ExternalMessageId == "mid-leave")));
         Assert.False(await host.QueryAsync(db => db.InboundWebhookEvents.AnyAsync(e => e.Payload.Contains("\"" + leaving + "\""))));
 
@@ -93,9 +93,9 @@ public sealed class MetaDataDeletionTests(InstagramAppHost host) : IClassFixture
         Assert.False(await host.QueryAsync(db => db.InstagramAccounts.AnyAsync(a => a.WorkspaceId == ws)));
         Assert.False(await host.QueryAsync(db => db.InstagramMedia.AnyAsync(m => m.WorkspaceId == ws)));
         Assert.False(await host.QueryAsync(db => db.InstagramComments.AnyAsync(c => c.WorkspaceId == ws)));
-        Assert.False(await host.QueryAsync(db => db.CommentAutomations.IgnoreQueryFilters().AnyAsync(a => a.WorkspaceId == ws)));
+        Assert.False(await host.QueryAsync(db => db.CommentAutomations.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(a => a.WorkspaceId == ws)));
         Assert.False(await host.QueryAsync(db => db.CommentReplies.AnyAsync(r => r.WorkspaceId == ws)));
-        Assert.False(await host.QueryAsync(db => db.Chats.IgnoreQueryFilters().AnyAsync(c => c.WorkspaceId == ws && c.Channel == Channel.Instagram)));
+        Assert.False(await host.QueryAsync(db => db.Chats.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).AnyAsync(c => c.WorkspaceId == ws && c.Channel == Channel.Instagram)));
         Assert.False(await host.QueryAsync(db => db.Messages.AnyAsync(m => m.WorkspaceId == ws)));
     }
 
