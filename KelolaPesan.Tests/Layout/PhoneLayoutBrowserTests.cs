@@ -91,7 +91,7 @@ public sealed class PhoneLayoutBrowserTests(BrowserFixture browser, KelolaAppFac
             await Assertions.Expect(page.Locator("[data-testid=nav-menu] a[href='/contacts']")).Not.ToBeInViewportAsync();
 
             // ...and the shell's own actions are in the "more" menu.
-            await page.ByTestId("shell-more").Locator("button").First.ClickAsync();
+            await page.ByTestId("shell-more").ClickAsync();
             foreach (var id in new[] { "more-workspace", "more-theme", "more-language-id", "more-language-en", "more-sign-out" })
             {
                 var item = page.ByTestId(id).First;
@@ -185,7 +185,8 @@ public sealed class PhoneLayoutBrowserTests(BrowserFixture browser, KelolaAppFac
         await using var session = await browser.NewPageAsync(app.BaseUrl);
         await session.RunAsync(async page =>
         {
-            var anonymous = await page.GotoAsync("/tidak-ada-halaman-ini");
+            // The first page of a cold app may take longer than the default 10 s on a loaded machine.
+            var anonymous = await page.GotoAsync("/tidak-ada-halaman-ini", new() { Timeout = 30_000 });
             Assert.Equal(404, anonymous!.Status);
             await Assertions.Expect(page.ByTestId("not-found")).ToContainTextAsync("Halaman tidak ditemukan");
             Assert.Equal("/account/login", await page.ByTestId("not-found-home").GetAttributeAsync("href"));

@@ -26,14 +26,14 @@ public sealed class SimulatorBrowserTests(BrowserFixture browser, KelolaAppFacto
 
             var phone = "62812" + Random.Shared.Next(1_000_000, 9_999_999) + "1";
             var name = "Sim " + Guid.NewGuid().ToString("N")[..6];
-            await page.Locator("[data-testid=sim-customer-phone] input").FillAsync(phone);
-            await page.Locator("[data-testid=sim-customer-name] input").FillAsync(name);
+            await page.Locator("[data-testid=sim-customer-phone] input, input[data-testid=sim-customer-phone]").FillAsync(phone);
+            await page.Locator("[data-testid=sim-customer-name] input, input[data-testid=sim-customer-name]").FillAsync(name);
             var text = "Halo, ada stok? " + name;
-            await page.Locator("[data-testid=sim-message] textarea").FillAsync(text);
+            await page.Locator("[data-testid=sim-message] textarea, textarea[data-testid=sim-message]").FillAsync(text);
             // One click, no blur first: the field binds on input.
             await page.ByTestId("sim-send").ClickAsync();
             await Assertions.Expect(page.ByTestId("sim-own-message").Filter(new() { HasText = text })).ToBeVisibleAsync();
-            await Assertions.Expect(page.Locator("[data-testid=sim-message] textarea")).ToHaveValueAsync("");
+            await Assertions.Expect(page.Locator("[data-testid=sim-message] textarea, textarea[data-testid=sim-message]")).ToHaveValueAsync("");
 
             // The customer sends a picture through the same inbound path.
             await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "foto-produk.png", MimeType = "image/png", Buffer = Png });
