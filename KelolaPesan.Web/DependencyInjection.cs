@@ -117,6 +117,9 @@ public static class DependencyInjection
         // into a page would fail antiforgery and turn a 401 into a 400.
         app.UseWhen(context => !IsMachineEndpoint(context.Request.Path),
             browser => browser.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Explicit, and after the status pages: a re-executed request must be routed again to "/not-found", or the
+        // 404 goes out with an empty body (the implicit UseRouting runs first, before the re-execution).
+        app.UseRouting();
         app.UseRequestLocalization(o =>
         {
             o.SetDefaultCulture("id");

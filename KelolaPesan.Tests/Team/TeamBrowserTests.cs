@@ -116,15 +116,25 @@ public sealed class TeamBrowserTests(BrowserFixture browser, KelolaAppFactory ap
             await page.ByTestId(button).ScrollIntoViewIfNeededAsync();
 
             Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "no horizontal scroll");
-            foreach (var testId in new[] { button, "user-name", "sign-out" })
+            // At phone size the account link and sign-out live in the app bar's "more" menu.
+            foreach (var testId in new[] { button, "shell-more" })
+                await AssertInsidePhoneAsync(page, testId);
+            await page.ByTestId("shell-more").ClickAsync();
+            foreach (var testId in new[] { "more-account", "more-sign-out" })
             {
-                var box = await page.ByTestId(testId).BoundingBoxAsync();
-                Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= 390, $"{testId} lies inside the 390 px screen");
+                await page.ByTestId(testId).WaitForAsync();
+                await AssertInsidePhoneAsync(page, testId);
             }
             await Assertions.Expect(page.ByTestId(button)).ToBeInViewportAsync();
 
-            await page.ByTestId("user-name").ClickAsync();
+            await page.ByTestId("more-account").ClickAsync();
             await page.ByTestId("account-page").WaitForAsync();
         });
+    }
+
+    private static async Task AssertInsidePhoneAsync(IPage page, string testId)
+    {
+        var box = await page.ByTestId(testId).BoundingBoxAsync();
+        Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= 390, $"{testId} lies inside the 390 px screen");
     }
 }

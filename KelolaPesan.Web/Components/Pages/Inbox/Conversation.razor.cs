@@ -28,6 +28,8 @@ public partial class Conversation : IAsyncDisposable
     private bool _notFound;
     private bool _loadingOlder;
     private bool _scrollToBottom;
+    // Below 960 px the details (assignment, labels) are a step of their own, shown instead of the messages.
+    private bool _details;
     private ElementReference _scroller;
     private ElementReference _topSentinel;
     private IJSObjectReference? _module;

@@ -1,0 +1,77 @@
+using Microsoft.Playwright;
+
+namespace KelolaPesan.Tests.Layout;
+
+/// <summary>Measurements of the page in the browser: what overflows the window, and colour contrast as WCAG computes it.</summary>
+public static class LayoutProbe
+{
+    public static readonly (int Width, int Height) Phone = (390, 844);
+    public static readonly (int Width, int Height) Desktop = (1440, 900);
+
+    // A visible button must lie inside the window, unless it sits in a container that scrolls sideways on its own
+    // (a wide table): that one is reached by scrolling the table, never the page.
+    private const string OverflowScript = """
+        () => {
+            const width = window.innerWidth;
+            const problems = [];
+            if (document.documentElement.scrollWidth > width)
+                problems.push(`page scrollWidth ${document.documentElement.scrollWidth} > ${width}`);
+            const scrollsOnItsOwn = el => {
+                for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+                    const s = getComputedStyle(p);
+                    if ((s.overflowX === 'auto' || s.overflowX === 'scroll') && p.scrollWidth > p.clientWidth + 1) return true;
+                }
+                return false;
+            };
+            const describe = el => `${el.tagName.toLowerCase()}[${el.getAttribute('data-testid') || el.getAttribute('aria-label') || (el.innerText || '').trim().slice(0, 30)}]`;
+            for (const el of document.querySelectorAll('button, a.mud-button-root, [role=button]')) {
+                const r = el.getBoundingClientRect();
+                const s = getComputedStyle(el);
+                if (r.width === 0 || r.height === 0 || s.visibility === 'hidden') continue;
+                if (r.left < -1 || r.right > width + 1) {
+                    if (!scrollsOnItsOwn(el)) problems.push(`${describe(el)} at ${Math.round(r.left)}..${Math.round(r.right)}`);
+                }
+            }
+            return problems;
+        }
+        """;
+
+    /// <summary>What sticks out of the window sideways; empty when the page fits.</summary>
+    public static Task<string[]> OverflowAsync(IPage page) => page.EvaluateAsync<string[]>(OverflowScript);
+
+    public static async Task AssertFitsAsync(IPage page, string what)
+    {
+        var problems = await OverflowAsync(page);
+        Assert.True(problems.Length == 0, $"{what} at {page.ViewportSize?.Width}px: {string.Join("; ", problems)}");
+    }
+
+    /// <summary>True when the element's box lies inside the window.</summary>
+    public static async Task<bool> InsideViewportAsync(ILocator element)
+    {
+        var box = await element.BoundingBoxAsync();
+        var page = element.Page;
+        return box is not null && box.X >= -1 && box.Y >= -1
+            && box.X + box.Width <= page.ViewportSize!.Width + 1 && box.Y + box.Height <= page.ViewportSize!.Height + 1;
+    }
+
+    // The element's text colour over the first opaque background up its ancestors, as WCAG 2 defines the ratio.
+    private const string ContrastScript = """
+        el => {
+            const parse = c => { const m = c.match(/[\d.]+/g).map(Number); return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; };
+            let bg = null;
+            for (let p = el; p; p = p.parentElement) {
+                const c = parse(getComputedStyle(p).backgroundColor);
+                if (c.a > 0.5) { bg = c; break; }
+            }
+            bg = bg || { r: 255, g: 255, b: 255, a: 1 };
+            const fg0 = parse(getComputedStyle(el).color);
+            const fg = { r: fg0.r * fg0.a + bg.r * (1 - fg0.a), g: fg0.g * fg0.a + bg.g * (1 - fg0.a), b: fg0.b * fg0.a + bg.b * (1 - fg0.a) };
+            const lum = c => [c.r, c.g, c.b].map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4))
+                .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+            const [a, b] = [lum(fg), lum(bg)];
+            return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        }
+        """;
+
+    public static Task<double> ContrastAsync(ILocator element) => element.EvaluateAsync<double>(ContrastScript);
+}
