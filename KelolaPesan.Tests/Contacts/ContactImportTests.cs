@@ -215,7 +215,7 @@ public sealed class ContactImportTests : IAsyncLifetime
         {
             var licenceId = await db.Tenants.Where(t => t.Id == _world.TenantId).Select(t => t.LicenceId).SingleAsync();
             await db.Licences.Where(l => l.Id == licenceId).ExecuteUpdateAsync(s => s.SetProperty(l => l.Tier, PolicyTier.Standard));
-            (otherTenant, _) = ContactsWorld.AddTenant(db, "premium");
+            (otherTenant, _) = ContactsWorld.AddTenant(db, "prem");
             await db.SaveChangesAsync();
             var otherLicence = await db.Tenants.Where(t => t.Id == otherTenant).Select(t => t.LicenceId).SingleAsync();
             await db.Licences.Where(l => l.Id == otherLicence).ExecuteUpdateAsync(s => s.SetProperty(l => l.Tier, PolicyTier.Premium));
