@@ -8,7 +8,7 @@ namespace KelolaPesan.Data;
 public class PostgresKelolaDbContext(DbContextOptions<PostgresKelolaDbContext> options, ITenantContext tenant)
     : KelolaDbContext(options, tenant)
 {
-    /// <summary>The inbox search's trigram GIN indexes (docs/adr/0009-postgresql-provider.md).</summary>
+    /// <summary>The inbox search's trigram GIN indexes (docs/adr/0009-postgresql-provider-and-server-tests.md).</summary>
     public const string ChatNameTrigramIndex = "IX_Chats_DisplayName_Trgm";
     public const string MessageBodyTrigramIndex = "IX_Messages_Body_Trgm";
 

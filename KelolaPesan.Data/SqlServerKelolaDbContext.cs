@@ -11,7 +11,7 @@ public class SqlServerKelolaDbContext(DbContextOptions<SqlServerKelolaDbContext>
     /// <summary>Compares code points exactly: ids from Meta and WAHA differ by case (Instagram's are base64).</summary>
     public const string ExactCollation = "Latin1_General_100_BIN2";
 
-    /// <summary>The ascending bigint identity each table is clustered on (docs/adr/0009-transactions-and-sql-server.md).</summary>
+    /// <summary>The ascending bigint identity each table is clustered on (docs/adr/0010-transactions-and-sql-server.md).</summary>
     public const string ClusterKey = "ClusterKey";
 
     /// <summary>String columns other than <c>...Id</c> that hold a key compared exactly (webhook event keys, idempotency keys, storage keys...).</summary>

@@ -24,7 +24,7 @@ public sealed class AccessOptions
 /// <summary>
 /// The one answer to "may this session still act?": the account exists and is active, its stamp is the one the
 /// session carries, and (tenant users and agency owners) its licence is active and not expired. Used by the
-/// cookie's revalidation on every request and by open circuits on a timer (docs/adr/0009).
+/// cookie's revalidation on every request and by open circuits on a timer (docs/adr/0011).
 /// Only positive answers are cached, keyed by account and stamp, so a refusal always asks the database again
 /// (a reactivated licence or account works at once) and a new stamp never hits an old entry.
 /// </summary>

@@ -9,7 +9,7 @@ namespace KelolaPesan.Core.Broadcasts;
 
 /// <summary>
 /// No send to a number that is not on WhatsApp: just before its send, a recipient whose number was never checked, or was
-/// checked longer ago than the policy allows, is checked at the gateway (docs/adr/0009). The answer is kept with its date on
+/// checked longer ago than the policy allows, is checked at the gateway (docs/adr/0013). The answer is kept with its date on
 /// the workspace's contacts of that number and in the workspace's <see cref="NumberCheck"/> cache (pasted numbers).
 /// </summary>
 public sealed partial class BroadcastDispatcher

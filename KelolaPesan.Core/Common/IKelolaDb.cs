@@ -83,7 +83,7 @@ public interface IKelolaDb : IAsyncDisposable
     /// <summary>
     /// The one way to run a transaction: <paramref name="work"/> runs between begin and commit inside the provider's
     /// execution strategy, which refuses hand-opened transactions and retries the whole unit on a transient fault
-    /// (docs/adr/0009-transactions-and-sql-server.md). The work may therefore run more than once: it adds, re-reads
+    /// (docs/adr/0010-transactions-and-sql-server.md). The work may therefore run more than once: it adds, re-reads
     /// or re-attaches inside itself whatever it writes (a retry starts from an empty change tracker) and keeps no
     /// in-memory effect of a failed attempt. Called inside a running transaction, it joins that one.
     /// </summary>

@@ -66,7 +66,7 @@ public static class TeamRules
         rule.Must(r => r is UserRole.Manager or UserRole.Agent).WithMessage(_ => AccountText.Get("Team_RoleNotAllowed"));
 
     /// <summary>
-    /// Who may change whom (docs/adr/0009): the owner manages managers and agents; a manager manages agents only and
+    /// Who may change whom (docs/adr/0012): the owner manages managers and agents; a manager manages agents only and
     /// cannot make anyone a manager; agents manage nobody. Nobody changes the owner or themself here (that is /account).
     /// </summary>
     public static bool CanManage(UserRole actorRole, Guid actorId, Guid targetId, UserRole targetRole) =>

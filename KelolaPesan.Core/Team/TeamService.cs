@@ -13,7 +13,7 @@ namespace KelolaPesan.Core.Team;
 /// The tenant's team: list, add, change role and workspaces, deactivate / reactivate, reset password, delete.
 /// Works through the scope's tenant context, so another tenant's user id is simply not found. Every change of a
 /// member's access rotates their security stamp (their open sessions end at the next revalidation) and is audited.
-/// Who may change whom: <see cref="TeamRules.CanManage"/> (docs/adr/0009).
+/// Who may change whom: <see cref="TeamRules.CanManage"/> (docs/adr/0012).
 /// </summary>
 public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, AuditLog audit)
 {

@@ -10,7 +10,7 @@ namespace KelolaPesan.Web.Accounts;
 /// <summary>
 /// Every request with the auth cookie asks <see cref="AccessValidator"/> (cached: one database query per account and
 /// interval); a cookie that fails is rejected and deleted, so the request goes on anonymous and pages send the
-/// browser to the sign-in page. docs/adr/0009.
+/// browser to the sign-in page. docs/adr/0011.
 /// </summary>
 public sealed class AccessCookieEvents(AccessValidator access) : CookieAuthenticationEvents
 {
