@@ -38,7 +38,8 @@ public class BroadcastRestartProcessTests(ITestOutputHelper output)
             SendWindowStart = new TimeOnly(0, 0), SendWindowEnd = new TimeOnly(0, 0),
         };
         await using var host = await BroadcastHost.CreateAsync(policy, waha.BaseAddress, start: DateTimeOffset.UtcNow.AddMinutes(-1), provider: provider);
-        var created = await host.CreateAsync(host.Request(string.Join("\n", Enumerable.Range(0, Recipients).Select(i => $"0813{4000000 + i}")), "Restart"));
+        // Numbers ending in 0 are not on WhatsApp at the fake WAHA (checked before each send): left out, so every recipient is sent.
+        var created = await host.CreateAsync(host.Request(string.Join("\n", Enumerable.Range(0, Recipients).Select(i => $"0813{4000000 + i + i / 9 + 1}")), "Restart"));
         Assert.True(created.Succeeded, string.Join("; ", created.Errors));
         var broadcastId = created.BroadcastId!.Value;
         ClearPools(host);
