@@ -330,4 +330,4 @@ public sealed partial class XlsxTableReader : ITableReader
 
 /// <summary>The workbook holds more text than any real contact list (a cell over Excel's own limit, or too many shared strings).</summary>
 public sealed class SpreadsheetTooLargeException()
-    : InvalidDataException("A cell of the file holds more text than Excel allows, or the file holds far more text than a contact list.");
+    : IOException("A cell of the file holds more text than Excel allows, or the file holds far more text than a contact list.");
