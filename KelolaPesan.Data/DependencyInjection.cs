@@ -27,7 +27,11 @@ public static class DependencyInjection
 
         // Data Protection keys live in the database so every web node can decrypt tokens and API keys.
         services.AddScoped(sp => sp.GetRequiredService<KelolaDbContextActivator>().Create(SystemTenant.Instance));
-        services.AddDataProtection().SetApplicationName("KelolaPesan").PersistKeysToDbContext<KelolaDbContext>();
+        var dataProtection = services.AddDataProtection().SetApplicationName("KelolaPesan").PersistKeysToDbContext<KelolaDbContext>();
+        // The key ring is encrypted with a certificate when one is configured (README, Security): a copy of the
+        // database alone then decrypts nothing.
+        if (DataProtectionCertificate.Load(config, contentRoot) is { } certificate)
+            dataProtection.ProtectKeysWithCertificate(certificate);
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddHealthChecks().AddDbContextCheck<KelolaDbContext>("database");
         return services;

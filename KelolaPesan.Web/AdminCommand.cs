@@ -12,6 +12,9 @@ public static class AdminCommand
     /// <summary>Migrates the database, ensures platform defaults and, in Development only, seeds the demo.</summary>
     public static async Task InitializeAsync(this WebApplication app)
     {
+        if (app.Environment.IsProduction() && !KelolaPesan.Data.Security.DataProtectionCertificate.IsConfigured(app.Configuration))
+            app.Logger.LogWarning("The Data Protection key ring is stored unencrypted: set DataProtection:CertificatePath (and CertificatePassword) " +
+                "or DataProtection:CertificateThumbprint to protect it with a certificate");
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
         await scope.ServiceProvider.GetRequiredService<PlatformDefaults>().EnsureAsync();

@@ -8,6 +8,7 @@ using KelolaPesan.Core.Realtime;
 using KelolaPesan.Data;
 using KelolaPesan.Web.Accounts;
 using KelolaPesan.Web.Realtime;
+using KelolaPesan.Web.Security;
 using KelolaPesan.Web.Webhooks;
 using KelolaPesan.Web.Workspaces;
 using KelolaPesan.Core.Gateways;
@@ -27,6 +28,7 @@ public static class DependencyInjection
     {
         var services = builder.Services;
         builder.AddLogging();
+        builder.AddSecurityHeaders();
 
         var database = DatabaseSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddCoreServices(builder.Configuration);
@@ -111,6 +113,7 @@ public static class DependencyInjection
             app.UseHsts();
         }
 
+        app.UseSecurityHeaders();
         // Request logging without query strings or bodies: webhooks and sign-ins carry secrets.
         app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
         // HTML status pages are for browsers only: webhooks and the API answer machines, and a POST re-executed

@@ -49,7 +49,7 @@ public sealed class AutoReplyWahaTests : IAsyncLifetime
         }
         await ProcessedAsync(ws);
         await EventuallyAsync(async () => Replies(ws).Count == 1, "one reply at WAHA");
-        await Task.Delay(500);
+        await RepliesSettledAsync(ws);
 
         var sent = Assert.Single(Replies(ws));
         Assert.Equal("6281111111111@c.us", sent.Json!["chatId"]!.GetValue<string>());
@@ -129,7 +129,7 @@ public sealed class AutoReplyWahaTests : IAsyncLifetime
         // The other side echoes our own reply back word for word: an automated loop, not a customer.
         var ours = Replies(ws)[0].Json!["text"]!.GetValue<string>();
         await CustomerSaysAsync(ws, "w-3", otherBot, ours);
-        await Task.Delay(300);
+        await RepliesSettledAsync(ws);
 
         Assert.Single(Replies(ws));
         var claimed = await QueryAsync(_app, db => db.BotReplies.Where(r => r.WorkspaceId == ws.WorkspaceId).CountAsync());
@@ -173,7 +173,7 @@ public sealed class AutoReplyWahaTests : IAsyncLifetime
             await SendAsync(ws, body);
         List<RecordedRequest> Media() => _waha.RequestsTo("POST", "/api/sendImage").Where(r => r.Json?["session"]?.GetValue<string>() == ws.Session).ToList();
         await EventuallyAsync(async () => Media().Count == 1, "one media reply at WAHA");
-        await Task.Delay(500);
+        await RepliesSettledAsync(ws);
 
         var sent = Assert.Single(Media());
         Assert.Equal(customer, sent.Json!["chatId"]!.GetValue<string>());
@@ -269,6 +269,17 @@ public sealed class AutoReplyWahaTests : IAsyncLifetime
         using var response = await FakeWahaServer.SendWebhookAsync(ws.WebhookUrl, ws.HmacKey, body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await ProcessedAsync(ws);
+    }
+
+    /// <summary>
+    /// The positive marker before asserting that nothing more was sent: every event is processed (so every reply the bot
+    /// will ever claim for them is claimed) and every claimed reply has reached a final state (so none is still on its way).
+    /// </summary>
+    private async Task RepliesSettledAsync(TestWorkspace ws)
+    {
+        await ProcessedAsync(ws);
+        await EventuallyAsync(() => QueryAsync(_app, db => db.BotReplies.Where(r => r.WorkspaceId == ws.WorkspaceId).AllAsync(r => r.Status != BotReplyStatus.Scheduled)),
+            "every claimed reply settled");
     }
 
     private Task ProcessedAsync(TestWorkspace ws) =>

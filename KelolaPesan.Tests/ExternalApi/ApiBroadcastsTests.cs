@@ -161,7 +161,15 @@ public sealed class ApiBroadcastsTests(ExternalApiHost host)
 
             await AppWorkspaces.EventuallyAsync(() => Task.FromResult(receiver.Received.Any(h => h.Event == WebhookEvents.BroadcastFinished && h.Body.Contains(id.ToString()))),
                 "a broadcast.finished webhook", 40);
-            await Task.Delay(1000); // a second POST for the same completion would arrive by now
+            // The positive marker before asserting "only one": every delivery the completion queued has been made
+            // (none still pending that could post a second time later), and exactly one was queued.
+            async Task<List<WebhookDelivery>> DeliveriesAsync()
+            {
+                await using var db = host.System();
+                return await db.WebhookDeliveries.Where(d => d.TenantId == host.TenantId && d.Event == WebhookEvents.BroadcastFinished && d.Payload.Contains(id.ToString())).ToListAsync();
+            }
+            await AppWorkspaces.EventuallyAsync(async () => (await DeliveriesAsync()).All(d => d.Status != WebhookDeliveryStatus.Pending), "the deliveries made");
+            Assert.Single(await DeliveriesAsync());
             var hit = Assert.Single(receiver.Received, h => h.Body.Contains(id.ToString()));
             Assert.Equal("sha256=" + OutgoingWebhookService.Sign(saved.NewSecret!, hit.Timestamp, hit.Body), hit.Signature);
             var data = JsonDocument.Parse(hit.Body).RootElement.GetProperty("data");

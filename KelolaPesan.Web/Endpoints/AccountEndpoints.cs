@@ -44,6 +44,10 @@ public static class AccountEndpoints
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
             new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax });
 
+    /// <summary>
+    /// A path on this site: starts with one slash, and holds no control character (a tab or line break would make
+    /// LocalRedirect throw, and browsers strip them, turning "/\t/evil.example" into "//evil.example").
+    /// </summary>
     public static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") && !url.Any(char.IsControl);
 }

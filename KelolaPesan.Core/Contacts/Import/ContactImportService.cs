@@ -52,7 +52,20 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
             return ImportPreview.Fail(ImportProblem.SheetNotFound, $"The sheet '{sheet}' is not in the workbook.");
         sheet ??= reader.SheetNames[0];
 
-        var top = reader.ReadRows(sheet, ct).Take(HeaderScanRows + PreviewRows).ToList();
+        List<TableRow> top;
+        try
+        {
+            top = reader.ReadRows(sheet, ct).Take(HeaderScanRows + PreviewRows).ToList();
+        }
+        catch (SpreadsheetTooLargeException ex)
+        {
+            return ImportPreview.Fail(ImportProblem.TooMuchText, ex.Message);
+        }
+        catch (Exception ex) when (ex is System.Xml.XmlException or IOException or InvalidDataException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException)
+        {
+            // A part over its size limit ends up here too (the XML reader's own limit).
+            return ImportPreview.Fail(ImportProblem.NotASpreadsheet, "The file is not a readable .xlsx workbook (it may be damaged or another kind of zip file).");
+        }
         var header = headerRow ?? DetectHeaderRow(top);
         var headerCells = top.FirstOrDefault(r => r.RowNumber == header).Cells ?? [];
         var data = top.Where(r => r.RowNumber > header && !r.IsBlank).Take(PreviewRows).ToList();

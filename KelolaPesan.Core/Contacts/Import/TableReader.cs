@@ -86,7 +86,7 @@ public static class TableFiles
     }
 }
 
-public enum ImportProblem { None, EmptyFile, NotASpreadsheet, TooLarge, TooManyRows, NoRows, NoPhoneColumn, SheetNotFound, WorkspaceNotFound }
+public enum ImportProblem { None, EmptyFile, NotASpreadsheet, TooLarge, TooManyRows, NoRows, NoPhoneColumn, SheetNotFound, WorkspaceNotFound, TooMuchText }
 
 public sealed record TableOpenResult(ITableReader? Reader, ImportProblem Problem, string? Message)
 {

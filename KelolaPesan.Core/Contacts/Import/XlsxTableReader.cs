@@ -9,6 +9,8 @@ namespace KelolaPesan.Core.Contacts.Import;
 /// Streams an .xlsx with the OpenXML SDK's SAX reader, one row at a time (ClosedXML would load the whole
 /// workbook: ~650 MB for 100k rows). Shared and inline strings, numbers (phones typed as numbers lose their
 /// leading 0; the normaliser puts it back), date-formatted numbers as yyyy-MM-dd, and formulas by their cached value.
+/// Hostile files cost bounded memory: no cell text beyond <see cref="TableFiles.MaxCellLength"/> and no more than
+/// <see cref="MaxSharedStringCharacters"/> of shared strings are ever held (<see cref="SpreadsheetTooLargeException"/>).
 /// </summary>
 public sealed partial class XlsxTableReader : ITableReader
 {
@@ -26,7 +28,7 @@ public sealed partial class XlsxTableReader : ITableReader
     /// <summary>Opens the package once to check it is a workbook and to list its sheets.</summary>
     public static XlsxTableReader Open(string path)
     {
-        using var doc = SpreadsheetDocument.Open(path, false);
+        using var doc = OpenPackage(path);
         var workbook = doc.WorkbookPart?.Workbook ?? throw new InvalidDataException("No workbook part.");
         var sheets = workbook.Sheets?.Elements<Sheet>()
             .Where(s => s.Id?.Value is not null)
@@ -39,18 +41,18 @@ public sealed partial class XlsxTableReader : ITableReader
 
     public int? DeclaredRowCount(string? sheet)
     {
-        using var doc = SpreadsheetDocument.Open(_path, false);
-        var part = Worksheet(doc, sheet);
-        using var reader = OpenXmlReader.Create(part);
+        using var doc = OpenPackage(_path);
+        using var reader = CreateXml(Worksheet(doc, sheet));
         while (reader.Read())
         {
-            if (reader.ElementType == typeof(SheetDimension))
+            if (reader.NodeType != System.Xml.XmlNodeType.Element)
+                continue;
+            if (reader.LocalName == "dimension")
             {
-                var reference = ((SheetDimension)reader.LoadCurrentElement()!).Reference?.Value;
-                var last = reference?.Split(':').LastOrDefault();
+                var last = reader.GetAttribute("ref")?.Split(':').LastOrDefault();
                 return last is null ? null : RowOf(last);
             }
-            if (reader.ElementType == typeof(SheetData))
+            if (reader.LocalName == "sheetData")
                 return null;
         }
         return null;
@@ -58,69 +60,79 @@ public sealed partial class XlsxTableReader : ITableReader
 
     public IEnumerable<TableRow> ReadRows(string? sheet, CancellationToken ct = default)
     {
-        using var doc = SpreadsheetDocument.Open(_path, false);
+        using var doc = OpenPackage(_path);
         var workbookPart = doc.WorkbookPart!;
         var strings = ReadSharedStrings(workbookPart);
         var dateStyles = ReadDateStyles(workbookPart);
-        var part = Worksheet(doc, sheet);
 
-        // Pure SAX events, no LoadCurrentElement: building a DOM per row costs ~10x the reading itself.
-        using var reader = OpenXmlReader.Create(part);
+        // A plain XmlReader, element by element: no DOM per row (~10x the reading itself), and text read in chunks
+        // against the cell limit, so one huge value costs a small buffer, never its own size in memory.
+        using var reader = CreateXml(Worksheet(doc, sheet));
         var nextRow = 1;
         List<string?>? cells = null;
         var rowNumber = 0;
         var position = 0;
         CellState cell = default;
-        System.Text.StringBuilder? inline = null;
+        var text = new System.Text.StringBuilder();
+        var inline = new System.Text.StringBuilder();
+        var chunk = new char[4096];
+        var inInline = false;
+        var phonetic = false;
         while (reader.Read())
         {
-            var type = reader.ElementType;
-            if (type == typeof(Row))
+            var isStart = reader.NodeType == System.Xml.XmlNodeType.Element;
+            var isEnd = reader.NodeType == System.Xml.XmlNodeType.EndElement || (isStart && reader.IsEmptyElement);
+            if (!isStart && !isEnd)
+                continue;
+            switch (reader.LocalName)
             {
-                if (cells is not null)
-                {
-                    yield return new TableRow(rowNumber, [.. cells]);
-                    cells = null;
-                }
-                if (reader.IsStartElement)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    rowNumber = nextRow;
-                    foreach (var a in reader.Attributes)
-                        if (a.LocalName == "r" && int.TryParse(a.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var r))
-                            rowNumber = r;
-                    nextRow = rowNumber + 1;
-                    cells = [];
-                    position = 0;
-                }
+                case "row":
+                    if (isStart)
+                    {
+                        if (cells is not null)
+                            yield return new TableRow(rowNumber, [.. cells]);
+                        ct.ThrowIfCancellationRequested();
+                        rowNumber = int.TryParse(reader.GetAttribute("r"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) ? r : nextRow;
+                        nextRow = rowNumber + 1;
+                        cells = [];
+                        position = 0;
+                    }
+                    if (isEnd && cells is not null)
+                    {
+                        yield return new TableRow(rowNumber, [.. cells]);
+                        cells = null;
+                    }
+                    break;
+                case "c":
+                    if (isStart)
+                    {
+                        cell = new CellState { Column = reader.GetAttribute("r") is { } reference ? ColumnOf(reference) : position, Type = reader.GetAttribute("t") };
+                        cell.IsDate = uint.TryParse(reader.GetAttribute("s"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var st) && dateStyles.Contains(st);
+                        inline.Clear();
+                        inInline = false;
+                    }
+                    if (isEnd && cells is not null)
+                    {
+                        position = cell.Column + 1;
+                        while (cells.Count <= cell.Column)
+                            cells.Add(null);
+                        cells[cell.Column] = CellText(cell, inInline ? inline.ToString() : null, strings);
+                    }
+                    break;
+                case "v" when isStart && !reader.IsEmptyElement:
+                    // A formula cell's <v> is the value Excel last calculated: use it, never the formula.
+                    text.Clear();
+                    ReadText(reader, text, chunk, TableFiles.MaxCellLength);
+                    cell.Value = text.ToString();
+                    break;
+                case "rPh":
+                    phonetic = isStart && !reader.IsEmptyElement;
+                    break;
+                case "t" when isStart && !reader.IsEmptyElement && cell.Type == "inlineStr" && !phonetic:
+                    inInline = true;
+                    ReadText(reader, inline, chunk, TableFiles.MaxCellLength);
+                    break;
             }
-            else if (type == typeof(Cell))
-            {
-                if (reader.IsStartElement)
-                {
-                    cell = new CellState { Column = position };
-                    inline = null;
-                    foreach (var a in reader.Attributes)
-                        switch (a.LocalName)
-                        {
-                            case "r": cell.Column = ColumnOf(a.Value ?? ""); break;
-                            case "t": cell.Type = a.Value; break;
-                            case "s": cell.IsDate = uint.TryParse(a.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var st) && dateStyles.Contains(st); break;
-                        }
-                }
-                else if (cells is not null)
-                {
-                    position = cell.Column + 1;
-                    while (cells.Count <= cell.Column)
-                        cells.Add(null);
-                    cells[cell.Column] = CellText(cell, inline?.ToString(), strings);
-                }
-            }
-            else if (type == typeof(CellValue) && reader.IsStartElement)
-                // A formula cell's <v> is the value Excel last calculated: use it, never the formula.
-                cell.Value = reader.GetText();
-            else if (type == typeof(Text) && reader.IsStartElement && cell.Type == "inlineStr")
-                (inline ??= new()).Append(reader.GetText());
         }
         if (cells is not null)
             yield return new TableRow(rowNumber, [.. cells]);
@@ -180,29 +192,81 @@ public sealed partial class XlsxTableReader : ITableReader
         var list = new List<string>();
         if (workbookPart.SharedStringTablePart is not { } part)
             return list;
-        using var reader = OpenXmlReader.Create(part);
+        using var reader = CreateXml(part);
         var text = new System.Text.StringBuilder();
+        var chunk = new char[4096];
         var open = false;
         var phonetic = false;
+        long total = 0;
         while (reader.Read())
         {
-            var type = reader.ElementType;
-            if (type == typeof(SharedStringItem))
+            var isStart = reader.NodeType == System.Xml.XmlNodeType.Element;
+            var isEnd = reader.NodeType == System.Xml.XmlNodeType.EndElement || (isStart && reader.IsEmptyElement);
+            if (reader.LocalName == "si" && (isStart || isEnd))
             {
-                if (open)
+                if (isStart)
+                {
+                    open = true;
+                    text.Clear();
+                }
+                if (isEnd && open)
+                {
+                    // Every shared string is held for the whole read: their sum is capped, not only each one.
+                    total += text.Length;
+                    if (total > MaxSharedStringCharacters)
+                        throw new SpreadsheetTooLargeException();
                     list.Add(Unescape(text.ToString()));
-                open = reader.IsStartElement;
-                text.Clear();
+                    open = false;
+                }
             }
-            else if (type == typeof(PhoneticRun))
+            else if (reader.LocalName == "rPh" && (isStart || isEnd))
                 // Phonetic guides (<rPh>) are not part of the value.
-                phonetic = reader.IsStartElement;
-            else if (type == typeof(Text) && reader.IsStartElement && open && !phonetic)
-                text.Append(reader.GetText());
+                phonetic = isStart && !reader.IsEmptyElement;
+            else if (reader.LocalName == "t" && isStart && !reader.IsEmptyElement && open && !phonetic)
+                ReadText(reader, text, chunk, TableFiles.MaxCellLength);
         }
-        if (open)
-            list.Add(Unescape(text.ToString()));
         return list;
+    }
+
+    /// <summary>Most characters of all shared strings together (32 MB of text; a 100k-row contact list needs a few).</summary>
+    public const long MaxSharedStringCharacters = 16_000_000;
+
+    /// <summary>Most characters the worksheet and shared-string parts may hold once unzipped: a zip bomb stops here.</summary>
+    public const long MaxPartCharacters = 400_000_000;
+
+    /// <summary>Most characters of the parts read whole (workbook, styles): small in any real file.</summary>
+    public const long MaxSmallPartCharacters = 4_000_000;
+
+    private static SpreadsheetDocument OpenPackage(string path) =>
+        SpreadsheetDocument.Open(path, false, new OpenSettings { MaxCharactersInPart = MaxSmallPartCharacters });
+
+    private static System.Xml.XmlReader CreateXml(OpenXmlPart part) =>
+        System.Xml.XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read), new System.Xml.XmlReaderSettings
+        {
+            DtdProcessing = System.Xml.DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = MaxPartCharacters,
+            IgnoreComments = true, IgnoreProcessingInstructions = true, CloseInput = true,
+        });
+
+    /// <summary>
+    /// Appends the text of the element the reader is on (a <c>&lt;t&gt;</c> or <c>&lt;v&gt;</c>) in chunks, and refuses the
+    /// file as soon as it passes <paramref name="max"/> characters: the huge string is never built. Leaves the reader on the end tag.
+    /// </summary>
+    private static void ReadText(System.Xml.XmlReader reader, System.Text.StringBuilder into, char[] chunk, int max)
+    {
+        var depth = reader.Depth;
+        var start = into.Length;
+        while (reader.Read() && reader.Depth > depth)
+        {
+            if (reader.NodeType is not (System.Xml.XmlNodeType.Text or System.Xml.XmlNodeType.CDATA or System.Xml.XmlNodeType.Whitespace or System.Xml.XmlNodeType.SignificantWhitespace))
+                continue;
+            int read;
+            while ((read = reader.ReadValueChunk(chunk, 0, chunk.Length)) > 0)
+            {
+                if (into.Length - start + read > max)
+                    throw new SpreadsheetTooLargeException();
+                into.Append(chunk, 0, read);
+            }
+        }
     }
 
     /// <summary>Style indexes whose number format shows a date: the built-in date formats and custom ones with d/m/y.</summary>
@@ -263,3 +327,7 @@ public sealed partial class XlsxTableReader : ITableReader
         return int.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out var row) ? row : null;
     }
 }
+
+/// <summary>The workbook holds more text than any real contact list (a cell over Excel's own limit, or too many shared strings).</summary>
+public sealed class SpreadsheetTooLargeException()
+    : IOException("A cell of the file holds more text than Excel allows, or the file holds far more text than a contact list.");
