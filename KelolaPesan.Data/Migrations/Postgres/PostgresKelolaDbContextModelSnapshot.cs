@@ -101,6 +101,11 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LastLoginAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("NormalizedUsername")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -134,9 +139,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgencyId", "Username");
+                    b.HasIndex("AgencyId", "NormalizedUsername");
 
-                    b.HasIndex("TenantId", "Username")
+                    b.HasIndex("TenantId", "NormalizedUsername")
                         .IsUnique();
 
                     b.ToTable("Users", (string)null);
@@ -294,10 +299,16 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     b.Property<int>("MaxReconnectsPerDay")
                         .HasColumnType("integer");
 
+                    b.Property<int>("MaxUnknownSessionChecks")
+                        .HasColumnType("integer");
+
                     b.Property<int>("MaxWorkspaces")
                         .HasColumnType("integer");
 
                     b.Property<int>("MinDelaySeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("NumberCheckMaxAgeDays")
                         .HasColumnType("integer");
 
                     b.Property<TimeOnly>("SendWindowEnd")
@@ -708,6 +719,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<int>("PauseCause")
+                        .HasColumnType("integer");
 
                     b.Property<int>("PendingCount")
                         .HasColumnType("integer");
@@ -1149,6 +1163,11 @@ namespace KelolaPesan.Data.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("ValuePrefix")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uuid");
 
@@ -1157,7 +1176,7 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     b.HasIndex("ContactId", "FieldId")
                         .IsUnique();
 
-                    b.HasIndex("FieldId", "Value");
+                    b.HasIndex("FieldId", "ValuePrefix");
 
                     b.ToTable("ContactFieldValues");
                 });
@@ -1323,6 +1342,11 @@ namespace KelolaPesan.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
@@ -1334,7 +1358,7 @@ namespace KelolaPesan.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Name")
+                    b.HasIndex("WorkspaceId", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("ContactLists");
@@ -1436,6 +1460,11 @@ namespace KelolaPesan.Data.Migrations.Postgres
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
@@ -1447,7 +1476,7 @@ namespace KelolaPesan.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Name")
+                    b.HasIndex("WorkspaceId", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("Labels");
@@ -1474,6 +1503,11 @@ namespace KelolaPesan.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
@@ -1485,7 +1519,7 @@ namespace KelolaPesan.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Name")
+                    b.HasIndex("WorkspaceId", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("Segments");
@@ -1540,11 +1574,6 @@ namespace KelolaPesan.Data.Migrations.Postgres
 
                     b.Property<Guid?>("CreatedByUserId")
                         .HasColumnType("uuid");
-
-                    b.Property<string>("EncryptedKey")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
 
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1882,6 +1911,8 @@ namespace KelolaPesan.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AttachmentId");
+
                     b.HasIndex("WorkspaceId", "ExternalMessageId")
                         .IsUnique();
 
@@ -1938,6 +1969,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("AllComments")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -2421,6 +2455,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     b.Property<int>("MaxTenants")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("MaxUsers")
+                        .HasColumnType("integer");
+
                     b.Property<int>("MaxWorkspaces")
                         .HasColumnType("integer");
 
@@ -2496,6 +2533,43 @@ namespace KelolaPesan.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Tenants");
+                });
+
+            modelBuilder.Entity("KelolaPesan.Core.Validation.NumberCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Phone")
+                        .IsUnique();
+
+                    b.ToTable("NumberChecks");
                 });
 
             modelBuilder.Entity("KelolaPesan.Core.Validation.NumberValidationEntry", b =>
@@ -2734,6 +2808,12 @@ namespace KelolaPesan.Data.Migrations.Postgres
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
+                    b.Property<DateTimeOffset?>("MonitorNextCheckAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("MonitorStoppedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -2757,6 +2837,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("UnknownSessionChecks")
+                        .HasColumnType("integer");
 
                     b.Property<int>("UnreadChats")
                         .HasColumnType("integer");
@@ -3211,6 +3294,15 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     b.Navigation("Agency");
 
                     b.Navigation("Licence");
+                });
+
+            modelBuilder.Entity("KelolaPesan.Core.Validation.NumberCheck", b =>
+                {
+                    b.HasOne("KelolaPesan.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("KelolaPesan.Core.Validation.NumberValidationEntry", b =>

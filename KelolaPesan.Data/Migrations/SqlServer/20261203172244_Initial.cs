@@ -24,12 +24,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Language = table.Column<int>(type: "int", nullable: false),
                     Theme = table.Column<int>(type: "int", nullable: false),
                     SecurityStamp = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_AdminUsers", x => x.Id);
+                    table.PrimaryKey("PK_AdminUsers", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -39,15 +41,17 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ApiKeyId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Key = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false, collation: "Latin1_General_100_BIN2"),
                     StatusCode = table.Column<int>(type: "int", nullable: false),
                     ResponseJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ApiIdempotencyRecords", x => x.Id);
+                    table.PrimaryKey("PK_ApiIdempotencyRecords", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -62,16 +66,18 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     ActorName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
                     Action = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     TargetType = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
-                    TargetId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    TargetId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true, collation: "Latin1_General_100_BIN2"),
                     Details = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
                     IpAddress = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     Succeeded = table.Column<bool>(type: "bit", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -90,12 +96,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     DueAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     OutboundMessageId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_BotReplies", x => x.Id);
+                    table.PrimaryKey("PK_BotReplies", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -108,16 +116,18 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     RequestedByUserId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Status = table.Column<int>(type: "int", nullable: false),
                     ProgressPercent = table.Column<int>(type: "int", nullable: false),
-                    StorageKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    StorageKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true, collation: "Latin1_General_100_BIN2"),
                     SizeBytes = table.Column<long>(type: "bigint", nullable: true),
                     ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_DataExports", x => x.Id);
+                    table.PrimaryKey("PK_DataExports", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -139,20 +149,22 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ConfirmationCode = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    ConfirmationCode = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false, collation: "Latin1_General_100_BIN2"),
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     Scope = table.Column<int>(type: "int", nullable: false),
-                    TargetId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    TargetId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false, collation: "Latin1_General_100_BIN2"),
                     Status = table.Column<int>(type: "int", nullable: false),
                     RequestedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_DeletionRequests", x => x.Id);
+                    table.PrimaryKey("PK_DeletionRequests", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -161,7 +173,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 {
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Source = table.Column<int>(type: "int", nullable: false),
-                    EventKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    EventKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false, collation: "Latin1_General_100_BIN2"),
                     EventType = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
@@ -170,12 +182,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     ProcessedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Attempts = table.Column<int>(type: "int", nullable: false),
                     Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_InboundWebhookEvents", x => x.Id);
+                    table.PrimaryKey("PK_InboundWebhookEvents", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -185,22 +199,25 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Kind = table.Column<int>(type: "int", nullable: false),
                     Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    CodePrefix = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    CodePrefix = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false, collation: "Latin1_General_100_BIN2"),
                     CodeHash = table.Column<byte[]>(type: "varbinary(32)", maxLength: 32, nullable: false),
                     Status = table.Column<int>(type: "int", nullable: false),
                     Tier = table.Column<int>(type: "int", nullable: false),
                     Features = table.Column<int>(type: "int", nullable: false),
                     MaxWorkspaces = table.Column<int>(type: "int", nullable: false),
                     MaxTenants = table.Column<int>(type: "int", nullable: false),
+                    MaxUsers = table.Column<int>(type: "int", nullable: true),
                     ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     CodeRegeneratedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     IssuedByAgencyId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Licences", x => x.Id);
+                    table.PrimaryKey("PK_Licences", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -210,17 +227,19 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     Event = table.Column<int>(type: "int", nullable: false),
-                    EventKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    EventKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false, collation: "Latin1_General_100_BIN2"),
                     Recipient = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
                     Body = table.Column<string>(type: "nvarchar(2500)", maxLength: 2500, nullable: false),
                     Succeeded = table.Column<bool>(type: "bit", nullable: false),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_NotificationLogs", x => x.Id);
+                    table.PrimaryKey("PK_NotificationLogs", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -232,12 +251,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Body = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
                     IsActive = table.Column<bool>(type: "bit", nullable: false),
                     DaysBefore = table.Column<int>(type: "int", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_NotificationTemplates", x => x.Id);
+                    table.PrimaryKey("PK_NotificationTemplates", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -249,12 +270,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WatermarkEnabled = table.Column<bool>(type: "bit", nullable: false),
                     WatermarkText = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: false),
                     WatermarkTiers = table.Column<int>(type: "int", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_PlatformSettings", x => x.Id);
+                    table.PrimaryKey("PK_PlatformSettings", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -277,12 +300,16 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     AllowedFeatures = table.Column<int>(type: "int", nullable: false),
                     AutoRestartFailedSessions = table.Column<bool>(type: "bit", nullable: false),
                     MaxReconnectsPerDay = table.Column<int>(type: "int", nullable: false),
+                    NumberCheckMaxAgeDays = table.Column<int>(type: "int", nullable: false),
+                    MaxUnknownSessionChecks = table.Column<int>(type: "int", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Policies", x => x.Id);
+                    table.PrimaryKey("PK_Policies", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -293,6 +320,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     AgencyId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     Username = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
+                    NormalizedUsername = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
                     DisplayName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     PasswordHash = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
                     Role = table.Column<int>(type: "int", nullable: false),
@@ -302,12 +330,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     IsActive = table.Column<bool>(type: "bit", nullable: false),
                     LastLoginAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     SecurityStamp = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Users", x => x.Id);
+                    table.PrimaryKey("PK_Users", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                 });
 
             migrationBuilder.CreateTable(
@@ -317,12 +347,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     LicenceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Agencies", x => x.Id);
+                    table.PrimaryKey("PK_Agencies", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_Agencies_Licences_LicenceId",
                         column: x => x.LicenceId,
@@ -344,12 +376,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     IsPlatform = table.Column<bool>(type: "bit", nullable: false),
                     LastActivityAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Tenants", x => x.Id);
+                    table.PrimaryKey("PK_Tenants", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_Tenants_Agencies_AgencyId",
                         column: x => x.AgencyId,
@@ -372,19 +406,20 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    Prefix = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
+                    Prefix = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false, collation: "Latin1_General_100_BIN2"),
                     SecretHash = table.Column<byte[]>(type: "varbinary(32)", maxLength: 32, nullable: false),
-                    EncryptedKey = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
                     Status = table.Column<int>(type: "int", nullable: false),
                     LastUsedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     RevokedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     CreatedByUserId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_ApiKeys_Tenants_TenantId",
                         column: x => x.TenantId,
@@ -399,17 +434,19 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 {
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Key = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false, collation: "Latin1_General_100_BIN2"),
                     Label = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     Type = table.Column<int>(type: "int", nullable: false),
                     Choices = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
                     SortOrder = table.Column<int>(type: "int", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_CustomFields", x => x.Id);
+                    table.PrimaryKey("PK_CustomFields", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_CustomFields_Tenants_TenantId",
                         column: x => x.TenantId,
@@ -428,12 +465,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     SecretEncrypted = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
                     Events = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
                     IsActive = table.Column<bool>(type: "bit", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_WebhookSubscriptions", x => x.Id);
+                    table.PrimaryKey("PK_WebhookSubscriptions", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_WebhookSubscriptions_Tenants_TenantId",
                         column: x => x.TenantId,
@@ -452,7 +491,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Label = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: true),
                     PhoneNumber = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
                     ConnectionStatus = table.Column<int>(type: "int", nullable: false),
-                    ExternalSessionId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    ExternalSessionId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true, collation: "Latin1_General_100_BIN2"),
                     ConnectedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     StatusChangedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     SessionMetadata = table.Column<string>(type: "nvarchar(max)", nullable: true),
@@ -460,14 +499,19 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     UnreadChats = table.Column<int>(type: "int", nullable: false),
                     UnreadMessages = table.Column<int>(type: "int", nullable: false),
                     RestartsToday = table.Column<int>(type: "int", nullable: false),
+                    UnknownSessionChecks = table.Column<int>(type: "int", nullable: false),
+                    MonitorNextCheckAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    MonitorStoppedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     RestartsDay = table.Column<DateOnly>(type: "date", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Workspaces", x => x.Id);
+                    table.PrimaryKey("PK_Workspaces", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_Workspaces_Tenants_TenantId",
                         column: x => x.TenantId,
@@ -491,12 +535,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
                     NextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     DeliveredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_WebhookDeliveries", x => x.Id);
+                    table.PrimaryKey("PK_WebhookDeliveries", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_WebhookDeliveries_WebhookSubscriptions_SubscriptionId",
                         column: x => x.SubscriptionId,
@@ -516,15 +562,17 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     StoredFileName = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: false),
                     MimeType = table.Column<string>(type: "nvarchar(127)", maxLength: 127, nullable: false),
                     SizeBytes = table.Column<long>(type: "bigint", nullable: false),
-                    StorageKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    StorageKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false, collation: "Latin1_General_100_BIN2"),
                     Kind = table.Column<int>(type: "int", nullable: false),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Attachments", x => x.Id);
+                    table.PrimaryKey("PK_Attachments", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_Attachments_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -555,12 +603,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     AddLabelId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     AddToListId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_BotRules", x => x.Id);
+                    table.PrimaryKey("PK_BotRules", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_BotRules_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -581,12 +631,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     CooldownSeconds = table.Column<int>(type: "int", nullable: false),
                     MaxRepliesPerHour = table.Column<int>(type: "int", nullable: false),
                     OptOutKeywords = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_BotSettings", x => x.Id);
+                    table.PrimaryKey("PK_BotSettings", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_BotSettings_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -608,6 +660,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     AudienceJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
                     Status = table.Column<int>(type: "int", nullable: false),
                     StatusReason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    PauseCause = table.Column<int>(type: "int", nullable: false),
                     ScheduledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     StartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     FinishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
@@ -631,12 +684,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     SkippedCount = table.Column<int>(type: "int", nullable: false),
                     UncertainCount = table.Column<int>(type: "int", nullable: false),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Broadcasts", x => x.Id);
+                    table.PrimaryKey("PK_Broadcasts", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_Broadcasts_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -653,7 +708,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Channel = table.Column<int>(type: "int", nullable: false),
-                    ExternalChatId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    ExternalChatId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false, collation: "Latin1_General_100_BIN2"),
                     ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     DisplayName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
                     PhoneNumber = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
@@ -665,13 +720,15 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     LastAgentReplyAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     LastInboundAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     PhoneNumberReversed = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true, computedColumnSql: "REVERSE([PhoneNumber])", stored: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Chats", x => x.Id);
+                    table.PrimaryKey("PK_Chats", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_Chats_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -690,17 +747,20 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     IsActive = table.Column<bool>(type: "bit", nullable: false),
                     MediaIds = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    AllComments = table.Column<bool>(type: "bit", nullable: false),
                     Keywords = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
                     MatchMode = table.Column<int>(type: "int", nullable: false),
                     PrivateReplyTemplate = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
                     PublicReplyTemplate = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_CommentAutomations", x => x.Id);
+                    table.PrimaryKey("PK_CommentAutomations", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_CommentAutomations_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -730,12 +790,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     CreatedByUserId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     FinishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ContactImports", x => x.Id);
+                    table.PrimaryKey("PK_ContactImports", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_ContactImports_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -752,13 +814,16 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    NormalizedName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     Description = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ContactLists", x => x.Id);
+                    table.PrimaryKey("PK_ContactLists", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_ContactLists_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -777,7 +842,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
                     Phone = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
                     Email = table.Column<string>(type: "nvarchar(254)", maxLength: 254, nullable: true),
-                    GroupId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    GroupId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true, collation: "Latin1_General_100_BIN2"),
                     OptedOut = table.Column<bool>(type: "bit", nullable: false),
                     OptedOutAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     LastValidationStatus = table.Column<int>(type: "int", nullable: true),
@@ -785,12 +850,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     LastMessageAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     ImportId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Contacts", x => x.Id);
+                    table.PrimaryKey("PK_Contacts", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_Contacts_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -806,7 +873,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    InstagramUserId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    InstagramUserId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false, collation: "Latin1_General_100_BIN2"),
                     Username = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     DisplayName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     ProfilePictureUrl = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
@@ -817,12 +884,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Status = table.Column<int>(type: "int", nullable: false),
                     StatusReason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
                     ConnectedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_InstagramAccounts", x => x.Id);
+                    table.PrimaryKey("PK_InstagramAccounts", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_InstagramAccounts_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -838,20 +907,22 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    CommentId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    MediaId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    ParentCommentId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: true),
-                    CommenterId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    CommentId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false, collation: "Latin1_General_100_BIN2"),
+                    MediaId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false, collation: "Latin1_General_100_BIN2"),
+                    ParentCommentId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: true, collation: "Latin1_General_100_BIN2"),
+                    CommenterId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false, collation: "Latin1_General_100_BIN2"),
                     CommenterUsername = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
                     Text = table.Column<string>(type: "nvarchar(2200)", maxLength: 2200, nullable: false),
                     WebhookPayload = table.Column<string>(type: "nvarchar(max)", nullable: false),
                     CommentedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_InstagramComments", x => x.Id);
+                    table.PrimaryKey("PK_InstagramComments", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_InstagramComments_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -867,19 +938,21 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    MediaId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    MediaId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false, collation: "Latin1_General_100_BIN2"),
                     Caption = table.Column<string>(type: "nvarchar(2200)", maxLength: 2200, nullable: true),
                     Permalink = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
                     MediaType = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: true),
                     ThumbnailUrl = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
                     CommentsCount = table.Column<int>(type: "int", nullable: false),
                     PostedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_InstagramMedia", x => x.Id);
+                    table.PrimaryKey("PK_InstagramMedia", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_InstagramMedia_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -896,13 +969,16 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Name = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
+                    NormalizedName = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
                     Color = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Labels", x => x.Id);
+                    table.PrimaryKey("PK_Labels", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_Labels_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -918,20 +994,48 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Lid = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Lid = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false, collation: "Latin1_General_100_BIN2"),
                     PhoneNumber = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_LidMappings", x => x.Id);
+                    table.PrimaryKey("PK_LidMappings", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_LidMappings_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
                         principalTable: "Workspaces",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NumberChecks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Phone = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    CheckedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NumberChecks", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
+                    table.ForeignKey(
+                        name: "FK_NumberChecks_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -943,12 +1047,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Shortcut = table.Column<string>(type: "nvarchar(30)", maxLength: 30, nullable: false),
                     Text = table.Column<string>(type: "nvarchar(max)", maxLength: 4096, nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_QuickReplies", x => x.Id);
+                    table.PrimaryKey("PK_QuickReplies", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_QuickReplies_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -965,14 +1071,17 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    NormalizedName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     FilterJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
                     LastCount = table.Column<int>(type: "int", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Segments", x => x.Id);
+                    table.PrimaryKey("PK_Segments", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_Segments_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -994,12 +1103,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     NextSendAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     NeedsRecovery = table.Column<bool>(type: "bit", nullable: false),
                     FailureStreak = table.Column<int>(type: "int", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_SendBudgets", x => x.Id);
+                    table.PrimaryKey("PK_SendBudgets", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_SendBudgets_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -1022,12 +1133,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     EnrolSourceId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     StopOnReply = table.Column<bool>(type: "bit", nullable: false),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Sequences", x => x.Id);
+                    table.PrimaryKey("PK_Sequences", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_Sequences_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -1055,12 +1168,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     StartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     FinishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Result = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ValidationJobs", x => x.Id);
+                    table.PrimaryKey("PK_ValidationJobs", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_ValidationJobs_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -1080,12 +1195,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     Operation = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     Message = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_WorkspaceEvents", x => x.Id);
+                    table.PrimaryKey("PK_WorkspaceEvents", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_WorkspaceEvents_Workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
@@ -1102,12 +1219,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     UserId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_WorkspaceMembers", x => x.Id);
+                    table.PrimaryKey("PK_WorkspaceMembers", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_WorkspaceMembers_Users_UserId",
                         column: x => x.UserId,
@@ -1131,12 +1250,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     RuleId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Keyword = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_BotKeywords", x => x.Id);
+                    table.PrimaryKey("PK_BotKeywords", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_BotKeywords_BotRules_RuleId",
                         column: x => x.RuleId,
@@ -1157,21 +1278,23 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Phone = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
                     Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     RenderedText = table.Column<string>(type: "nvarchar(max)", maxLength: 4596, nullable: false),
-                    IdempotencyKey = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false, collation: "Latin1_General_100_BIN2"),
                     Sequence = table.Column<int>(type: "int", nullable: false),
                     Status = table.Column<int>(type: "int", nullable: false),
-                    ExternalMessageId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    ExternalMessageId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true, collation: "Latin1_General_100_BIN2"),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
                     SkipReason = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     Attempts = table.Column<int>(type: "int", nullable: false),
                     SendingAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     SentAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_BroadcastRecipients", x => x.Id);
+                    table.PrimaryKey("PK_BroadcastRecipients", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_BroadcastRecipients_Broadcasts_BroadcastId",
                         column: x => x.BroadcastId,
@@ -1188,7 +1311,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ChatId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ExternalMessageId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    ExternalMessageId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true, collation: "Latin1_General_100_BIN2"),
                     Direction = table.Column<int>(type: "int", nullable: false),
                     Origin = table.Column<int>(type: "int", nullable: false),
                     SenderName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
@@ -1199,13 +1322,15 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     SentAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     SentByUserId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     AttachmentId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
-                    ReplyToExternalId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    ReplyToExternalId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true, collation: "Latin1_General_100_BIN2"),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Messages", x => x.Id);
+                    table.PrimaryKey("PK_Messages", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_Messages_Chats_ChatId",
                         column: x => x.ChatId,
@@ -1222,23 +1347,25 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     AutomationId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    CommentId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    CommentId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false, collation: "Latin1_General_100_BIN2"),
                     PrivateReplyMessage = table.Column<string>(type: "nvarchar(1500)", maxLength: 1500, nullable: false),
-                    ExternalMessageId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    ExternalMessageId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true, collation: "Latin1_General_100_BIN2"),
                     PublicReplyText = table.Column<string>(type: "nvarchar(1500)", maxLength: 1500, nullable: true),
-                    PublicReplyId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: true),
+                    PublicReplyId = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: true, collation: "Latin1_General_100_BIN2"),
                     Status = table.Column<int>(type: "int", nullable: false),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
                     SentAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Attempts = table.Column<int>(type: "int", nullable: false),
                     NextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     LastAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_CommentReplies", x => x.Id);
+                    table.PrimaryKey("PK_CommentReplies", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_CommentReplies_CommentAutomations_AutomationId",
                         column: x => x.AutomationId,
@@ -1258,12 +1385,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     RowNumber = table.Column<int>(type: "int", nullable: false),
                     Reason = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
                     RawValues = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ContactImportErrors", x => x.Id);
+                    table.PrimaryKey("PK_ContactImportErrors", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_ContactImportErrors_ContactImports_ImportId",
                         column: x => x.ImportId,
@@ -1282,12 +1411,15 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     FieldId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Value = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    ValuePrefix = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ContactFieldValues", x => x.Id);
+                    table.PrimaryKey("PK_ContactFieldValues", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_ContactFieldValues_Contacts_ContactId",
                         column: x => x.ContactId,
@@ -1311,12 +1443,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ContactListId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ContactListMembers", x => x.Id);
+                    table.PrimaryKey("PK_ContactListMembers", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_ContactListMembers_ContactLists_ContactListId",
                         column: x => x.ContactListId,
@@ -1340,12 +1474,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ChatId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     LabelId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ChatLabels", x => x.Id);
+                    table.PrimaryKey("PK_ChatLabels", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_ChatLabels_Chats_ChatId",
                         column: x => x.ChatId,
@@ -1369,12 +1505,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     LabelId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ContactLabels", x => x.Id);
+                    table.PrimaryKey("PK_ContactLabels", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_ContactLabels_Contacts_ContactId",
                         column: x => x.ContactId,
@@ -1405,12 +1543,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     EnrolledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     Source = table.Column<int>(type: "int", nullable: false),
                     SourceId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_SequenceEnrollments", x => x.Id);
+                    table.PrimaryKey("PK_SequenceEnrollments", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_SequenceEnrollments_Sequences_SequenceId",
                         column: x => x.SequenceId,
@@ -1433,12 +1573,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     TimeOfDay = table.Column<TimeOnly>(type: "time", nullable: true),
                     MessageTemplate = table.Column<string>(type: "nvarchar(max)", maxLength: 4096, nullable: false),
                     AttachmentId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_SequenceSteps", x => x.Id);
+                    table.PrimaryKey("PK_SequenceSteps", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_SequenceSteps_Sequences_SequenceId",
                         column: x => x.SequenceId,
@@ -1461,12 +1603,14 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Status = table.Column<int>(type: "int", nullable: false),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
                     CheckedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ValidationEntries", x => x.Id);
+                    table.PrimaryKey("PK_ValidationEntries", x => x.Id)
+                        .Annotation("SqlServer:Clustered", false);
                     table.ForeignKey(
                         name: "FK_ValidationEntries_ValidationJobs_JobId",
                         column: x => x.JobId,
@@ -1476,10 +1620,24 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AdminUsers_ClusterKey",
+                table: "AdminUsers",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AdminUsers_Email",
                 table: "AdminUsers",
                 column: "Email",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agencies_ClusterKey",
+                table: "Agencies",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Agencies_LicenceId",
@@ -1494,6 +1652,20 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ApiIdempotencyRecords_ClusterKey",
+                table: "ApiIdempotencyRecords",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_ClusterKey",
+                table: "ApiKeys",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ApiKeys_Prefix",
                 table: "ApiKeys",
                 column: "Prefix",
@@ -1503,6 +1675,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 name: "IX_ApiKeys_TenantId",
                 table: "ApiKeys",
                 column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Attachments_ClusterKey",
+                table: "Attachments",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Attachments_StorageKey",
@@ -1521,9 +1700,23 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "Action", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_ClusterKey",
+                table: "AuditEntries",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_TenantId_At",
                 table: "AuditEntries",
                 columns: new[] { "TenantId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BotKeywords_ClusterKey",
+                table: "BotKeywords",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_BotKeywords_RuleId",
@@ -1534,6 +1727,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 name: "IX_BotReplies_ChatId_CreatedAt",
                 table: "BotReplies",
                 columns: new[] { "ChatId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BotReplies_ClusterKey",
+                table: "BotReplies",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_BotReplies_InboundMessageId",
@@ -1547,9 +1747,23 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "Status", "DueAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_BotRules_ClusterKey",
+                table: "BotRules",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_BotRules_WorkspaceId_Priority",
                 table: "BotRules",
                 columns: new[] { "WorkspaceId", "Priority" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BotSettings_ClusterKey",
+                table: "BotSettings",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_BotSettings_WorkspaceId",
@@ -1569,6 +1783,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "BroadcastId", "Status", "Sequence" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_BroadcastRecipients_ClusterKey",
+                table: "BroadcastRecipients",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_BroadcastRecipients_IdempotencyKey",
                 table: "BroadcastRecipients",
                 column: "IdempotencyKey",
@@ -1579,6 +1800,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 table: "BroadcastRecipients",
                 columns: new[] { "WorkspaceId", "ExternalMessageId" },
                 filter: "\"ExternalMessageId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Broadcasts_ClusterKey",
+                table: "Broadcasts",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Broadcasts_TenantId_CreatedAt",
@@ -1597,9 +1825,23 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ChatLabels_ClusterKey",
+                table: "ChatLabels",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ChatLabels_LabelId",
                 table: "ChatLabels",
                 column: "LabelId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chats_ClusterKey",
+                table: "Chats",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Chats_ContactId",
@@ -1643,6 +1885,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "WorkspaceId", "PhoneNumberReversed" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_CommentAutomations_ClusterKey",
+                table: "CommentAutomations",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CommentAutomations_WorkspaceId",
                 table: "CommentAutomations",
                 column: "WorkspaceId");
@@ -1652,6 +1901,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 table: "CommentReplies",
                 columns: new[] { "AutomationId", "CommentId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CommentReplies_ClusterKey",
+                table: "CommentReplies",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_CommentReplies_Status_NextAttemptAt",
@@ -1669,15 +1925,29 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "WorkspaceId", "Status" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ContactFieldValues_ClusterKey",
+                table: "ContactFieldValues",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ContactFieldValues_ContactId_FieldId",
                 table: "ContactFieldValues",
                 columns: new[] { "ContactId", "FieldId" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ContactFieldValues_FieldId_Value",
+                name: "IX_ContactFieldValues_FieldId_ValuePrefix",
                 table: "ContactFieldValues",
-                columns: new[] { "FieldId", "Value" });
+                columns: new[] { "FieldId", "ValuePrefix" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactImportErrors_ClusterKey",
+                table: "ContactImportErrors",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_ContactImportErrors_ImportId_RowNumber",
@@ -1685,9 +1955,23 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "ImportId", "RowNumber" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ContactImports_ClusterKey",
+                table: "ContactImports",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ContactImports_WorkspaceId_CreatedAt",
                 table: "ContactImports",
                 columns: new[] { "WorkspaceId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactLabels_ClusterKey",
+                table: "ContactLabels",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_ContactLabels_ContactId_LabelId",
@@ -1701,6 +1985,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 column: "LabelId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ContactListMembers_ClusterKey",
+                table: "ContactListMembers",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ContactListMembers_ContactId",
                 table: "ContactListMembers",
                 column: "ContactId");
@@ -1712,10 +2003,24 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ContactLists_WorkspaceId_Name",
+                name: "IX_ContactLists_ClusterKey",
                 table: "ContactLists",
-                columns: new[] { "WorkspaceId", "Name" },
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactLists_WorkspaceId_NormalizedName",
+                table: "ContactLists",
+                columns: new[] { "WorkspaceId", "NormalizedName" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Contacts_ClusterKey",
+                table: "Contacts",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_TenantId",
@@ -1734,10 +2039,24 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_CustomFields_ClusterKey",
+                table: "CustomFields",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CustomFields_TenantId_Key",
                 table: "CustomFields",
                 columns: new[] { "TenantId", "Key" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataExports_ClusterKey",
+                table: "DataExports",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_DataExports_TenantId_CreatedAt",
@@ -1745,10 +2064,24 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "TenantId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_DeletionRequests_ClusterKey",
+                table: "DeletionRequests",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_DeletionRequests_ConfirmationCode",
                 table: "DeletionRequests",
                 column: "ConfirmationCode",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InboundWebhookEvents_ClusterKey",
+                table: "InboundWebhookEvents",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_InboundWebhookEvents_ProcessedAt_ReceivedAt",
@@ -1762,6 +2095,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_InstagramAccounts_ClusterKey",
+                table: "InstagramAccounts",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_InstagramAccounts_InstagramUserId",
                 table: "InstagramAccounts",
                 column: "InstagramUserId");
@@ -1771,6 +2111,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 table: "InstagramAccounts",
                 column: "WorkspaceId",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InstagramComments_ClusterKey",
+                table: "InstagramComments",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_InstagramComments_WorkspaceId_CommentedAt",
@@ -1794,16 +2141,37 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "WorkspaceId", "MediaId", "CommentedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_InstagramMedia_ClusterKey",
+                table: "InstagramMedia",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_InstagramMedia_WorkspaceId_MediaId",
                 table: "InstagramMedia",
                 columns: new[] { "WorkspaceId", "MediaId" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Labels_WorkspaceId_Name",
+                name: "IX_Labels_ClusterKey",
                 table: "Labels",
-                columns: new[] { "WorkspaceId", "Name" },
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Labels_WorkspaceId_NormalizedName",
+                table: "Labels",
+                columns: new[] { "WorkspaceId", "NormalizedName" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Licences_ClusterKey",
+                table: "Licences",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Licences_CodePrefix",
@@ -1812,15 +2180,34 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_LidMappings_ClusterKey",
+                table: "LidMappings",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LidMappings_WorkspaceId_Lid",
                 table: "LidMappings",
                 columns: new[] { "WorkspaceId", "Lid" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Messages_AttachmentId",
+                table: "Messages",
+                column: "AttachmentId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Messages_ChatId_SentAt_Id",
                 table: "Messages",
                 columns: new[] { "ChatId", "SentAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Messages_ClusterKey",
+                table: "Messages",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Messages_WorkspaceId_ExternalMessageId",
@@ -1835,16 +2222,57 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "WorkspaceId", "SentAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_NotificationLogs_ClusterKey",
+                table: "NotificationLogs",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_NotificationLogs_EventKey",
                 table: "NotificationLogs",
                 column: "EventKey",
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_NotificationTemplates_ClusterKey",
+                table: "NotificationTemplates",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_NotificationTemplates_Event",
                 table: "NotificationTemplates",
                 column: "Event",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NumberChecks_ClusterKey",
+                table: "NumberChecks",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NumberChecks_WorkspaceId_Phone",
+                table: "NumberChecks",
+                columns: new[] { "WorkspaceId", "Phone" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PlatformSettings_ClusterKey",
+                table: "PlatformSettings",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Policies_ClusterKey",
+                table: "Policies",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Policies_Tier",
@@ -1854,22 +2282,50 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 filter: "[Tier] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
+                name: "IX_QuickReplies_ClusterKey",
+                table: "QuickReplies",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_QuickReplies_WorkspaceId_Shortcut",
                 table: "QuickReplies",
                 columns: new[] { "WorkspaceId", "Shortcut" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Segments_WorkspaceId_Name",
+                name: "IX_Segments_ClusterKey",
                 table: "Segments",
-                columns: new[] { "WorkspaceId", "Name" },
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Segments_WorkspaceId_NormalizedName",
+                table: "Segments",
+                columns: new[] { "WorkspaceId", "NormalizedName" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SendBudgets_ClusterKey",
+                table: "SendBudgets",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_SendBudgets_WorkspaceId_Day",
                 table: "SendBudgets",
                 columns: new[] { "WorkspaceId", "Day" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SequenceEnrollments_ClusterKey",
+                table: "SequenceEnrollments",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_SequenceEnrollments_SequenceId_ContactId",
@@ -1883,9 +2339,23 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "Status", "NextRunAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Sequences_ClusterKey",
+                table: "Sequences",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Sequences_WorkspaceId",
                 table: "Sequences",
                 column: "WorkspaceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SequenceSteps_ClusterKey",
+                table: "SequenceSteps",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_SequenceSteps_SequenceId_Order",
@@ -1899,22 +2369,43 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 column: "AgencyId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Tenants_ClusterKey",
+                table: "Tenants",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Tenants_LicenceId",
                 table: "Tenants",
                 column: "LicenceId",
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Users_AgencyId_Username",
+                name: "IX_Users_AgencyId_NormalizedUsername",
                 table: "Users",
-                columns: new[] { "AgencyId", "Username" });
+                columns: new[] { "AgencyId", "NormalizedUsername" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Users_TenantId_Username",
+                name: "IX_Users_ClusterKey",
                 table: "Users",
-                columns: new[] { "TenantId", "Username" },
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Users_TenantId_NormalizedUsername",
+                table: "Users",
+                columns: new[] { "TenantId", "NormalizedUsername" },
                 unique: true,
                 filter: "[TenantId] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ValidationEntries_ClusterKey",
+                table: "ValidationEntries",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_ValidationEntries_JobId_Status_Sequence",
@@ -1927,9 +2418,23 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "WorkspaceId", "NormalizedNumber" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ValidationJobs_ClusterKey",
+                table: "ValidationJobs",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ValidationJobs_WorkspaceId_CreatedAt",
                 table: "ValidationJobs",
                 columns: new[] { "WorkspaceId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_ClusterKey",
+                table: "WebhookDeliveries",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_WebhookDeliveries_Status_NextAttemptAt",
@@ -1942,14 +2447,35 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 columns: new[] { "SubscriptionId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_WebhookSubscriptions_ClusterKey",
+                table: "WebhookSubscriptions",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WebhookSubscriptions_TenantId",
                 table: "WebhookSubscriptions",
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_WorkspaceEvents_ClusterKey",
+                table: "WorkspaceEvents",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WorkspaceEvents_WorkspaceId_At",
                 table: "WorkspaceEvents",
                 columns: new[] { "WorkspaceId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkspaceMembers_ClusterKey",
+                table: "WorkspaceMembers",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_WorkspaceMembers_UserId",
@@ -1961,6 +2487,13 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 table: "WorkspaceMembers",
                 columns: new[] { "WorkspaceId", "UserId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Workspaces_ClusterKey",
+                table: "Workspaces",
+                column: "ClusterKey",
+                unique: true)
+                .Annotation("SqlServer:Clustered", true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Workspaces_ExternalSessionId",
@@ -2055,6 +2588,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "NotificationTemplates");
+
+            migrationBuilder.DropTable(
+                name: "NumberChecks");
 
             migrationBuilder.DropTable(
                 name: "PlatformSettings");

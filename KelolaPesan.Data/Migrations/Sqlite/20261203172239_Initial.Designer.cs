@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KelolaPesan.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKelolaDbContext))]
-    [Migration("20261203154518_Initial")]
+    [Migration("20261203172239_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -98,6 +98,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<long?>("LastLoginAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("NormalizedUsername")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -131,9 +136,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgencyId", "Username");
+                    b.HasIndex("AgencyId", "NormalizedUsername");
 
-                    b.HasIndex("TenantId", "Username")
+                    b.HasIndex("TenantId", "NormalizedUsername")
                         .IsUnique();
 
                     b.ToTable("Users", (string)null);
@@ -291,10 +296,16 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<int>("MaxReconnectsPerDay")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MaxUnknownSessionChecks")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MaxWorkspaces")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("MinDelaySeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NumberCheckMaxAgeDays")
                         .HasColumnType("INTEGER");
 
                     b.Property<TimeOnly>("SendWindowEnd")
@@ -705,6 +716,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("PauseCause")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("PendingCount")
                         .HasColumnType("INTEGER");
@@ -1146,6 +1160,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ValuePrefix")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("TEXT");
 
@@ -1154,7 +1173,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.HasIndex("ContactId", "FieldId")
                         .IsUnique();
 
-                    b.HasIndex("FieldId", "Value");
+                    b.HasIndex("FieldId", "ValuePrefix");
 
                     b.ToTable("ContactFieldValues");
                 });
@@ -1320,6 +1339,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -1331,7 +1355,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Name")
+                    b.HasIndex("WorkspaceId", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("ContactLists");
@@ -1433,6 +1457,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -1444,7 +1473,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Name")
+                    b.HasIndex("WorkspaceId", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("Labels");
@@ -1471,6 +1500,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -1482,7 +1516,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Name")
+                    b.HasIndex("WorkspaceId", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("Segments");
@@ -1536,11 +1570,6 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("CreatedByUserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EncryptedKey")
-                        .IsRequired()
-                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("LastUsedAt")
@@ -1872,6 +1901,8 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AttachmentId");
+
                     b.HasIndex("WorkspaceId", "ExternalMessageId")
                         .IsUnique();
 
@@ -1923,6 +1954,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("AllComments")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -2406,6 +2440,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<int>("MaxTenants")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("MaxUsers")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MaxWorkspaces")
                         .HasColumnType("INTEGER");
 
@@ -2481,6 +2518,43 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Tenants");
+                });
+
+            modelBuilder.Entity("KelolaPesan.Core.Validation.NumberCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Phone")
+                        .IsUnique();
+
+                    b.ToTable("NumberChecks");
                 });
 
             modelBuilder.Entity("KelolaPesan.Core.Validation.NumberValidationEntry", b =>
@@ -2719,6 +2793,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("MonitorNextCheckAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MonitorStoppedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -2742,6 +2822,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("UnknownSessionChecks")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("UnreadChats")
                         .HasColumnType("INTEGER");
@@ -3194,6 +3277,15 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Navigation("Agency");
 
                     b.Navigation("Licence");
+                });
+
+            modelBuilder.Entity("KelolaPesan.Core.Validation.NumberCheck", b =>
+                {
+                    b.HasOne("KelolaPesan.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("KelolaPesan.Core.Validation.NumberValidationEntry", b =>

@@ -192,6 +192,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     Features = table.Column<int>(type: "INTEGER", nullable: false),
                     MaxWorkspaces = table.Column<int>(type: "INTEGER", nullable: false),
                     MaxTenants = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxUsers = table.Column<int>(type: "INTEGER", nullable: true),
                     ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CodeRegeneratedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     IssuedByAgencyId = table.Column<Guid>(type: "TEXT", nullable: true),
@@ -277,6 +278,8 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     AllowedFeatures = table.Column<int>(type: "INTEGER", nullable: false),
                     AutoRestartFailedSessions = table.Column<bool>(type: "INTEGER", nullable: false),
                     MaxReconnectsPerDay = table.Column<int>(type: "INTEGER", nullable: false),
+                    NumberCheckMaxAgeDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxUnknownSessionChecks = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -293,6 +296,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
                     AgencyId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Username = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    NormalizedUsername = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
                     DisplayName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     PasswordHash = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     Role = table.Column<int>(type: "INTEGER", nullable: false),
@@ -374,7 +378,6 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Prefix = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     SecretHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
-                    EncryptedKey = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
@@ -460,6 +463,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     UnreadChats = table.Column<int>(type: "INTEGER", nullable: false),
                     UnreadMessages = table.Column<int>(type: "INTEGER", nullable: false),
                     RestartsToday = table.Column<int>(type: "INTEGER", nullable: false),
+                    UnknownSessionChecks = table.Column<int>(type: "INTEGER", nullable: false),
+                    MonitorNextCheckAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    MonitorStoppedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RestartsDay = table.Column<DateOnly>(type: "TEXT", nullable: true),
                     DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
@@ -608,6 +614,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     AudienceJson = table.Column<string>(type: "TEXT", nullable: false),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     StatusReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    PauseCause = table.Column<int>(type: "INTEGER", nullable: false),
                     ScheduledAt = table.Column<long>(type: "INTEGER", nullable: true),
                     StartedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
@@ -690,6 +697,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
                     MediaIds = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    AllComments = table.Column<bool>(type: "INTEGER", nullable: false),
                     Keywords = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
                     MatchMode = table.Column<int>(type: "INTEGER", nullable: false),
                     PrivateReplyTemplate = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
@@ -752,6 +760,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
@@ -896,6 +905,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
                     Color = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
@@ -935,6 +945,30 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "NumberChecks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CheckedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NumberChecks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_NumberChecks_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "QuickReplies",
                 columns: table => new
                 {
@@ -965,6 +999,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     FilterJson = table.Column<string>(type: "TEXT", nullable: false),
                     LastCount = table.Column<int>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
@@ -1282,6 +1317,7 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
                     FieldId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Value = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    ValuePrefix = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -1675,9 +1711,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ContactFieldValues_FieldId_Value",
+                name: "IX_ContactFieldValues_FieldId_ValuePrefix",
                 table: "ContactFieldValues",
-                columns: new[] { "FieldId", "Value" });
+                columns: new[] { "FieldId", "ValuePrefix" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ContactImportErrors_ImportId_RowNumber",
@@ -1712,9 +1748,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ContactLists_WorkspaceId_Name",
+                name: "IX_ContactLists_WorkspaceId_NormalizedName",
                 table: "ContactLists",
-                columns: new[] { "WorkspaceId", "Name" },
+                columns: new[] { "WorkspaceId", "NormalizedName" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1800,9 +1836,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Labels_WorkspaceId_Name",
+                name: "IX_Labels_WorkspaceId_NormalizedName",
                 table: "Labels",
-                columns: new[] { "WorkspaceId", "Name" },
+                columns: new[] { "WorkspaceId", "NormalizedName" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1816,6 +1852,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 table: "LidMappings",
                 columns: new[] { "WorkspaceId", "Lid" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Messages_AttachmentId",
+                table: "Messages",
+                column: "AttachmentId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Messages_ChatId_SentAt_Id",
@@ -1846,6 +1887,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_NumberChecks_WorkspaceId_Phone",
+                table: "NumberChecks",
+                columns: new[] { "WorkspaceId", "Phone" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Policies_Tier",
                 table: "Policies",
                 column: "Tier",
@@ -1858,9 +1905,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Segments_WorkspaceId_Name",
+                name: "IX_Segments_WorkspaceId_NormalizedName",
                 table: "Segments",
-                columns: new[] { "WorkspaceId", "Name" },
+                columns: new[] { "WorkspaceId", "NormalizedName" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1903,14 +1950,14 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Users_AgencyId_Username",
+                name: "IX_Users_AgencyId_NormalizedUsername",
                 table: "Users",
-                columns: new[] { "AgencyId", "Username" });
+                columns: new[] { "AgencyId", "NormalizedUsername" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Users_TenantId_Username",
+                name: "IX_Users_TenantId_NormalizedUsername",
                 table: "Users",
-                columns: new[] { "TenantId", "Username" },
+                columns: new[] { "TenantId", "NormalizedUsername" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -2054,6 +2101,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "NotificationTemplates");
+
+            migrationBuilder.DropTable(
+                name: "NumberChecks");
 
             migrationBuilder.DropTable(
                 name: "PlatformSettings");

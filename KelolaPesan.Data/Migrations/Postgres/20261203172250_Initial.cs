@@ -196,6 +196,7 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     Features = table.Column<int>(type: "integer", nullable: false),
                     MaxWorkspaces = table.Column<int>(type: "integer", nullable: false),
                     MaxTenants = table.Column<int>(type: "integer", nullable: false),
+                    MaxUsers = table.Column<int>(type: "integer", nullable: true),
                     ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     CodeRegeneratedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     IssuedByAgencyId = table.Column<Guid>(type: "uuid", nullable: true),
@@ -281,6 +282,8 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     AllowedFeatures = table.Column<int>(type: "integer", nullable: false),
                     AutoRestartFailedSessions = table.Column<bool>(type: "boolean", nullable: false),
                     MaxReconnectsPerDay = table.Column<int>(type: "integer", nullable: false),
+                    NumberCheckMaxAgeDays = table.Column<int>(type: "integer", nullable: false),
+                    MaxUnknownSessionChecks = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -297,6 +300,7 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     TenantId = table.Column<Guid>(type: "uuid", nullable: true),
                     AgencyId = table.Column<Guid>(type: "uuid", nullable: true),
                     Username = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    NormalizedUsername = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
                     DisplayName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     PasswordHash = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     Role = table.Column<int>(type: "integer", nullable: false),
@@ -378,7 +382,6 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Prefix = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     SecretHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
-                    EncryptedKey = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
                     Status = table.Column<int>(type: "integer", nullable: false),
                     LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -464,6 +467,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     UnreadChats = table.Column<int>(type: "integer", nullable: false),
                     UnreadMessages = table.Column<int>(type: "integer", nullable: false),
                     RestartsToday = table.Column<int>(type: "integer", nullable: false),
+                    UnknownSessionChecks = table.Column<int>(type: "integer", nullable: false),
+                    MonitorNextCheckAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    MonitorStoppedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     RestartsDay = table.Column<DateOnly>(type: "date", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -612,6 +618,7 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     AudienceJson = table.Column<string>(type: "text", nullable: false),
                     Status = table.Column<int>(type: "integer", nullable: false),
                     StatusReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    PauseCause = table.Column<int>(type: "integer", nullable: false),
                     ScheduledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -694,6 +701,7 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     IsActive = table.Column<bool>(type: "boolean", nullable: false),
                     MediaIds = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    AllComments = table.Column<bool>(type: "boolean", nullable: false),
                     Keywords = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
                     MatchMode = table.Column<int>(type: "integer", nullable: false),
                     PrivateReplyTemplate = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
@@ -756,6 +764,7 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     TenantId = table.Column<Guid>(type: "uuid", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
                     Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    NormalizedName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Description = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -900,6 +909,7 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     TenantId = table.Column<Guid>(type: "uuid", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
                     Name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    NormalizedName = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
                     Color = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -939,6 +949,30 @@ namespace KelolaPesan.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "NumberChecks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Phone = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    CheckedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NumberChecks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_NumberChecks_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "QuickReplies",
                 columns: table => new
                 {
@@ -969,6 +1003,7 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     TenantId = table.Column<Guid>(type: "uuid", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
                     Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    NormalizedName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     FilterJson = table.Column<string>(type: "text", nullable: false),
                     LastCount = table.Column<int>(type: "integer", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -1286,6 +1321,7 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     ContactId = table.Column<Guid>(type: "uuid", nullable: false),
                     FieldId = table.Column<Guid>(type: "uuid", nullable: false),
                     Value = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    ValuePrefix = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -1686,9 +1722,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ContactFieldValues_FieldId_Value",
+                name: "IX_ContactFieldValues_FieldId_ValuePrefix",
                 table: "ContactFieldValues",
-                columns: new[] { "FieldId", "Value" });
+                columns: new[] { "FieldId", "ValuePrefix" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ContactImportErrors_ImportId_RowNumber",
@@ -1723,9 +1759,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ContactLists_WorkspaceId_Name",
+                name: "IX_ContactLists_WorkspaceId_NormalizedName",
                 table: "ContactLists",
-                columns: new[] { "WorkspaceId", "Name" },
+                columns: new[] { "WorkspaceId", "NormalizedName" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1811,9 +1847,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Labels_WorkspaceId_Name",
+                name: "IX_Labels_WorkspaceId_NormalizedName",
                 table: "Labels",
-                columns: new[] { "WorkspaceId", "Name" },
+                columns: new[] { "WorkspaceId", "NormalizedName" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1827,6 +1863,11 @@ namespace KelolaPesan.Data.Migrations.Postgres
                 table: "LidMappings",
                 columns: new[] { "WorkspaceId", "Lid" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Messages_AttachmentId",
+                table: "Messages",
+                column: "AttachmentId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Messages_Body_Trgm",
@@ -1864,6 +1905,12 @@ namespace KelolaPesan.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_NumberChecks_WorkspaceId_Phone",
+                table: "NumberChecks",
+                columns: new[] { "WorkspaceId", "Phone" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Policies_Tier",
                 table: "Policies",
                 column: "Tier",
@@ -1876,9 +1923,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Segments_WorkspaceId_Name",
+                name: "IX_Segments_WorkspaceId_NormalizedName",
                 table: "Segments",
-                columns: new[] { "WorkspaceId", "Name" },
+                columns: new[] { "WorkspaceId", "NormalizedName" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1921,14 +1968,14 @@ namespace KelolaPesan.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Users_AgencyId_Username",
+                name: "IX_Users_AgencyId_NormalizedUsername",
                 table: "Users",
-                columns: new[] { "AgencyId", "Username" });
+                columns: new[] { "AgencyId", "NormalizedUsername" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Users_TenantId_Username",
+                name: "IX_Users_TenantId_NormalizedUsername",
                 table: "Users",
-                columns: new[] { "TenantId", "Username" },
+                columns: new[] { "TenantId", "NormalizedUsername" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -2069,6 +2116,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "NotificationTemplates");
+
+            migrationBuilder.DropTable(
+                name: "NumberChecks");
 
             migrationBuilder.DropTable(
                 name: "PlatformSettings");
