@@ -47,7 +47,8 @@ public class SqlServerKelolaDbContext(DbContextOptions<SqlServerKelolaDbContext>
         if (key is null || key.Properties is [{ ClrType: var type }] && (type == typeof(int) || type == typeof(long)))
             return;
         var builder = modelBuilder.Entity(entity.ClrType);
-        var cluster = builder.Property<long>(ClusterKey).UseIdentityColumn().Metadata;
+        // Named explicitly: Npgsql's UseIdentityColumn has the same signature and would be picked.
+        var cluster = SqlServerPropertyBuilderExtensions.UseIdentityColumn(builder.Property<long>(ClusterKey)).Metadata;
         cluster.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
         cluster.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
         builder.HasKey(key.Properties.Select(p => p.Name).ToArray()).IsClustered(false);

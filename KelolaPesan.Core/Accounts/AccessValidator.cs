@@ -25,8 +25,9 @@ public sealed class AccessOptions
 /// The one answer to "may this session still act?": the account exists and is active, its stamp is the one the
 /// session carries, and (tenant users and agency owners) its licence is active and not expired. Used by the
 /// cookie's revalidation on every request and by open circuits on a timer (docs/adr/0011).
-/// Only positive answers are cached, keyed by account and stamp, so a refusal always asks the database again
-/// (a reactivated licence or account works at once) and a new stamp never hits an old entry.
+/// Only positive answers are cached: per account, the stamp found valid. A refusal always asks the database again
+/// (a reactivated licence or account works at once); a stamp rotated on this node drops the account's entry at once, so
+/// a copy of a signed-out cookie is refused immediately (a change made on another node is seen when the entry expires).
 /// </summary>
 public sealed class AccessValidator(IKelolaDbFactory dbFactory, AccessCache cache, IOptions<AccessOptions> options, TimeProvider clock)
 {
@@ -36,13 +37,13 @@ public sealed class AccessValidator(IKelolaDbFactory dbFactory, AccessCache cach
     {
         if (ticket.Stamp.Length == 0)
             return false;
-        var key = (ticket.IsAdmin, ticket.AccountId, ticket.Stamp);
-        if (cache.Valid.TryGetValue(key, out _))
+        var key = (ticket.IsAdmin, ticket.AccountId);
+        if (cache.Valid.TryGetValue(key, out string? validStamp) && validStamp == ticket.Stamp)
             return true;
 
         var valid = ticket.IsAdmin ? await AdminIsValidAsync(ticket, cancellationToken) : await UserIsValidAsync(ticket, cancellationToken);
         if (valid)
-            cache.Valid.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = RevalidateEvery, Size = 1 });
+            cache.Valid.Set(key, ticket.Stamp, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = RevalidateEvery, Size = 1 });
         return valid;
     }
 
@@ -55,6 +56,7 @@ public sealed class AccessValidator(IKelolaDbFactory dbFactory, AccessCache cach
             await db.AdminUsers.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.SecurityStamp, stamp), cancellationToken);
         else
             await db.Users.Where(u => u.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp), cancellationToken);
+        cache.Valid.Remove((isAdmin, accountId));
     }
 
     private async Task<bool> AdminIsValidAsync(AccessTicket ticket, CancellationToken ct)
@@ -93,7 +95,7 @@ public sealed class AccessValidator(IKelolaDbFactory dbFactory, AccessCache cach
 /// <summary>The positive answers of <see cref="AccessValidator"/>, shared by every request and circuit of this node (singleton).</summary>
 public sealed class AccessCache : IDisposable
 {
-    /// <summary>Entries are one per signed-in account and stamp; past the limit a check simply asks the database.</summary>
+    /// <summary>Entries are one per signed-in account; past the limit a check simply asks the database.</summary>
     public const int SizeLimit = 20_000;
 
     internal MemoryCache Valid { get; } = new(new MemoryCacheOptions { SizeLimit = SizeLimit });

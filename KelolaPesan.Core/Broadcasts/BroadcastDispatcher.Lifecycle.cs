@@ -86,8 +86,18 @@ public sealed partial class BroadcastDispatcher
             SentInBatch = latest?.SentInBatch ?? 0, NextSendAt = latest?.NextSendAt, NeedsRecovery = latest?.NeedsRecovery ?? false,
         };
         db.SendBudgets.Add(budget);
-        await db.SaveChangesAsync(ct);
-        return budget;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return budget;
+        }
+        catch (DbUpdateException)
+        {
+            // Another dispatcher of this workspace (another node, or a run that overlapped) made today's row first:
+            // the unique (WorkspaceId, Day) index refused ours; theirs is the one to spend from.
+            db.SendBudgets.Entry(budget).State = EntityState.Detached;
+            return await db.SendBudgets.SingleAsync(b => b.WorkspaceId == context.WorkspaceId && b.Day == today, ct);
+        }
     }
 
     private async Task<DispatchContext?> LoadContextAsync(Guid tenantId, Guid workspaceId, CancellationToken ct)

@@ -109,7 +109,7 @@ public sealed class AdminAuthorizationBrowserTests(BrowserFixture browser, Kelol
             }
             await page.GotoAsync("/admin/audit");
             // The admin's own sign-in is in the log.
-            await page.ByTestId("audit-grid").GetByText("auth.sign-in").First.WaitForAsync();
+            await page.ByTestId("audit-grid").Locator("[data-testid=audit-action-cell][title=\"auth.sign-in\"]").First.WaitForAsync();
             Assert.Empty(session.ConsoleErrors);
         });
     }

@@ -32,7 +32,8 @@ public static class PageExtensions
     public static async Task SignInAsDemoAsync(this IPage page, string userName, string password)
     {
         await page.SignInAsync(Accounts.DemoAccounts.LicenceCode, userName, password);
-        await page.ByTestId("workspace-switcher").WaitForAsync();
+        // Attached, not visible: below 960 px the switcher lives in the app bar's menu.
+        await page.ByTestId("workspace-switcher").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await page.WaitForCircuitAsync();
     }
 

@@ -219,7 +219,7 @@ public sealed class PhoneLayoutBrowserTests(BrowserFixture browser, KelolaAppFac
     [Fact]
     public async Task ANewTenantsHome_WithNoWorkspace_OffersToCreateOne()
     {
-        const string password = "TokoBaru123!";
+        const string password = "Kosong-Toko-2026!";
         IssuedLicence issued;
         using (var scope = app.Services.CreateScope())
         {

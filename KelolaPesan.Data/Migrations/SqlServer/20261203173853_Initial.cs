@@ -24,7 +24,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Language = table.Column<int>(type: "int", nullable: false),
                     Theme = table.Column<int>(type: "int", nullable: false),
                     SecurityStamp = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -44,7 +45,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Key = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false, collation: "Latin1_General_100_BIN2"),
                     StatusCode = table.Column<int>(type: "int", nullable: false),
                     ResponseJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -70,7 +72,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Details = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
                     IpAddress = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     Succeeded = table.Column<bool>(type: "bit", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -96,7 +99,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     DueAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     OutboundMessageId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -120,7 +124,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     SizeBytes = table.Column<long>(type: "bigint", nullable: true),
                     ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -157,7 +162,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     RequestedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -182,7 +188,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     ProcessedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Attempts = table.Column<int>(type: "int", nullable: false),
                     Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -210,7 +217,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     CodeRegeneratedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     IssuedByAgencyId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -232,7 +240,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Body = table.Column<string>(type: "nvarchar(2500)", maxLength: 2500, nullable: false),
                     Succeeded = table.Column<bool>(type: "bit", nullable: false),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -251,7 +260,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Body = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
                     IsActive = table.Column<bool>(type: "bit", nullable: false),
                     DaysBefore = table.Column<int>(type: "int", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -270,7 +280,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WatermarkEnabled = table.Column<bool>(type: "bit", nullable: false),
                     WatermarkText = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: false),
                     WatermarkTiers = table.Column<int>(type: "int", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -302,7 +313,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     MaxReconnectsPerDay = table.Column<int>(type: "int", nullable: false),
                     NumberCheckMaxAgeDays = table.Column<int>(type: "int", nullable: false),
                     MaxUnknownSessionChecks = table.Column<int>(type: "int", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -330,7 +342,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     IsActive = table.Column<bool>(type: "bit", nullable: false),
                     LastLoginAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     SecurityStamp = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -347,7 +360,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     LicenceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -376,7 +390,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     IsPlatform = table.Column<bool>(type: "bit", nullable: false),
                     LastActivityAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -412,7 +427,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     LastUsedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     RevokedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     CreatedByUserId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -439,7 +455,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Type = table.Column<int>(type: "int", nullable: false),
                     Choices = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
                     SortOrder = table.Column<int>(type: "int", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -465,7 +482,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     SecretEncrypted = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
                     Events = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
                     IsActive = table.Column<bool>(type: "bit", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -504,7 +522,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     MonitorStoppedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     RestartsDay = table.Column<DateOnly>(type: "date", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -535,7 +554,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
                     NextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     DeliveredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -565,7 +585,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     StorageKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false, collation: "Latin1_General_100_BIN2"),
                     Kind = table.Column<int>(type: "int", nullable: false),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -603,7 +624,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     AddLabelId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     AddToListId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -631,7 +653,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     CooldownSeconds = table.Column<int>(type: "int", nullable: false),
                     MaxRepliesPerHour = table.Column<int>(type: "int", nullable: false),
                     OptOutKeywords = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -684,7 +707,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     SkippedCount = table.Column<int>(type: "int", nullable: false),
                     UncertainCount = table.Column<int>(type: "int", nullable: false),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -720,7 +744,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     LastAgentReplyAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     LastInboundAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     PhoneNumberReversed = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true, computedColumnSql: "REVERSE([PhoneNumber])", stored: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
@@ -753,7 +778,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     PrivateReplyTemplate = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
                     PublicReplyTemplate = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -790,7 +816,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     CreatedByUserId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     FinishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -816,7 +843,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     NormalizedName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     Description = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -850,7 +878,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     LastMessageAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     ImportId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -884,7 +913,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Status = table.Column<int>(type: "int", nullable: false),
                     StatusReason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
                     ConnectedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -915,7 +945,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Text = table.Column<string>(type: "nvarchar(2200)", maxLength: 2200, nullable: false),
                     WebhookPayload = table.Column<string>(type: "nvarchar(max)", nullable: false),
                     CommentedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -945,7 +976,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     ThumbnailUrl = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
                     CommentsCount = table.Column<int>(type: "int", nullable: false),
                     PostedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -971,7 +1003,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Name = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
                     NormalizedName = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
                     Color = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -996,7 +1029,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Lid = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false, collation: "Latin1_General_100_BIN2"),
                     PhoneNumber = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1022,7 +1056,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Phone = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
                     Status = table.Column<int>(type: "int", nullable: false),
                     CheckedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1047,7 +1082,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Shortcut = table.Column<string>(type: "nvarchar(30)", maxLength: 30, nullable: false),
                     Text = table.Column<string>(type: "nvarchar(max)", maxLength: 4096, nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1074,7 +1110,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     NormalizedName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     FilterJson = table.Column<string>(type: "nvarchar(max)", nullable: false),
                     LastCount = table.Column<int>(type: "int", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1103,7 +1140,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     NextSendAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     NeedsRecovery = table.Column<bool>(type: "bit", nullable: false),
                     FailureStreak = table.Column<int>(type: "int", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1133,7 +1171,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     EnrolSourceId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     StopOnReply = table.Column<bool>(type: "bit", nullable: false),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1168,7 +1207,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     StartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     FinishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Result = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1195,7 +1235,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     Operation = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     Message = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1219,7 +1260,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     UserId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1250,7 +1292,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     RuleId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Keyword = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1287,7 +1330,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Attempts = table.Column<int>(type: "int", nullable: false),
                     SendingAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     SentAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1323,7 +1367,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     SentByUserId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     AttachmentId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     ReplyToExternalId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true, collation: "Latin1_General_100_BIN2"),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1358,7 +1403,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Attempts = table.Column<int>(type: "int", nullable: false),
                     NextAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     LastAttemptAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1385,7 +1431,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     RowNumber = table.Column<int>(type: "int", nullable: false),
                     Reason = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
                     RawValues = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1412,7 +1459,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     FieldId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Value = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
                     ValuePrefix = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1443,7 +1491,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ContactListId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1474,7 +1523,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ChatId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     LabelId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1505,7 +1555,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ContactId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     LabelId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1543,7 +1594,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     EnrolledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     Source = table.Column<int>(type: "int", nullable: false),
                     SourceId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1573,7 +1625,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     TimeOfDay = table.Column<TimeOnly>(type: "time", nullable: true),
                     MessageTemplate = table.Column<string>(type: "nvarchar(max)", maxLength: 4096, nullable: false),
                     AttachmentId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
@@ -1603,7 +1656,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Status = table.Column<int>(type: "int", nullable: false),
                     Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
                     CheckedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ClusterKey = table.Column<long>(type: "bigint", nullable: false),
+                    ClusterKey = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KelolaPesan.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKelolaDbContext))]
-    [Migration("20261203172239_Initial")]
+    [Migration("20261203173848_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
