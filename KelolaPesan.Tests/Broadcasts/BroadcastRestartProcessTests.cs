@@ -18,11 +18,7 @@ public class BroadcastRestartProcessTests(ITestOutputHelper output)
     private const int Recipients = 300;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
-    // LEAD: SQLite only for now. On PostgreSQL the first process sent and was killed as planned, but the restarted one
-    // (Quartz clustered on the same database: "ClusterManager: detected 1 failed or restarted instances ... scheduled
-    // 1 recoverable job for recovery") did not complete the broadcast within the 120 s patience on the loaded machine.
-    // Not yet known whether it was slow or stuck; switch this to [Theory, Providers] to run it there.
-    [Theory, InlineData(DatabaseProvider.Sqlite)]
+    [Theory, Providers]
     public async Task KilledMidBroadcast_AndStartedAgain_NoNumberGetsTwoMessages_AndEveryRecipientIsSettled(DatabaseProvider provider)
     {
         await using var waha = await FakeWahaServer.StartAsync();

@@ -56,26 +56,40 @@ public sealed class QuartzBroadcastScheduler(ISchedulerFactory schedulers) : IBr
             await scheduler.AddJob(job, AddJobOptions.Replacing, ct);
         }
         var triggerKey = TriggerKeyFor(workspaceId);
+        // A wake means "run at or after this time", however late: a trigger kept BLOCKED (the job still running, or a
+        // dead cluster node's run not yet recovered) for longer than Quartz's misfire threshold (60 s) is skipped by
+        // the trigger acquisition and left to the misfire handler, up to another minute later. Ignoring misfires lets it
+        // fire as soon as the job is free.
         var trigger = TriggerBuilder.Create().WithIdentity(triggerKey).ForJob(jobKey).StartAt(at)
-.Build();
-        var existing = await scheduler.GetTrigger(triggerKey, ct);
-        if (existing is null)
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.IgnoreMisfires))
+            .Build();
+        // Another process (a cluster node, or this one's running job or recovery) may add or remove the trigger between
+        // the read and the write: look again until the wake is in place, never lose it.
+        for (var attempt = 1; ; attempt++)
         {
-            try
+            var existing = await scheduler.GetTrigger(triggerKey, ct);
+            if (existing is null)
             {
-                await scheduler.ScheduleJob(trigger, cancellationToken: ct);
+                try
+                {
+                    await scheduler.ScheduleJob(trigger, cancellationToken: ct);
+                    return;
+                }
+                catch (ObjectAlreadyExistsException) when (attempt < MaxWakeAttempts)
+                {
+                    continue;
+                }
+            }
+            // A trigger already due earlier stays; a later one (or one that already fired) moves to this time.
+            if (existing.NextFireTimeUtc is { } fires && fires <= at)
                 return;
-            }
-            catch (ObjectAlreadyExistsException)
-            {
-                existing = await scheduler.GetTrigger(triggerKey, ct);
-            }
+            // Null: the trigger was removed since the read (its run completed, or a cluster recovery removed it).
+            if (await scheduler.RescheduleJob(triggerKey, trigger, ct) is not null || attempt >= MaxWakeAttempts)
+                return;
         }
-        // A trigger already due earlier stays; a later one (or one that already fired) moves to this time.
-        if (existing?.NextFireTimeUtc is { } fires && fires <= at)
-            return;
-        await scheduler.RescheduleJob(triggerKey, trigger, ct);
     }
+
+    private const int MaxWakeAttempts = 5;
 }
 
 /// <summary>At start-up: every workspace with running or scheduled broadcasts, or active sequences, gets its queue woken (the first run recovers).</summary>

@@ -32,18 +32,35 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
     /// <summary>Raised after any change; subscribers re-render with InvokeAsync(StateHasChanged).</summary>
     public event Func<Task>? Changed;
 
-    public async Task InitializeAsync()
+    /// <summary>
+    /// Loads the shell once per circuit. Every caller (the layout and the pages that need the workspaces) awaits the
+    /// same load, and <see cref="Changed"/> fires when it is done: a component that rendered while the database was
+    /// still answering (any truly asynchronous provider, e.g. PostgreSQL; SQLite answers synchronously) re-renders.
+    /// </summary>
+    public Task InitializeAsync()
     {
-        if (IsInitialized || !user.IsAuthenticated)
-            return;
-        IsInitialized = true;
+        if (!user.IsAuthenticated)
+            return Task.CompletedTask;
+        // A failed load is not remembered: the next caller tries again.
+        if (_initialization is null || _initialization.IsFaulted)
+            _initialization = LoadAsync();
+        return _initialization;
+    }
+
+    private Task? _initialization;
+
+    private async Task LoadAsync()
+    {
         (Language, Theme) = await accounts.GetPreferencesAsync(user.UserId, user.IsAdmin);
         if (user.TenantId is { } tenantId && user.TenantRole is { } role and not UserRole.AgencyOwner)
         {
             Workspaces = await directory.ListForUserAsync(user.UserId, role);
             SelectedWorkspaceId = Workspaces.FirstOrDefault()?.Id;
+            _subscription?.Dispose();
             _subscription = bus.Subscribe(Topics.Tenant(tenantId), OnEventAsync);
         }
+        IsInitialized = true;
+        await NotifyAsync();
     }
 
     public Task SelectWorkspaceAsync(Guid workspaceId)

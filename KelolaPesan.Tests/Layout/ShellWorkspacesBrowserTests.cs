@@ -1,0 +1,71 @@
+using KelolaPesan.Data;
+using KelolaPesan.Tests.Accounts;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace KelolaPesan.Tests.Layout;
+
+/// <summary>
+/// The shell's workspaces on every provider. On PostgreSQL the database answers truly asynchronously, so the app bar
+/// and the page render before the shell's workspaces are loaded: they must show them once loaded, not "no workspace".
+/// (SQLite answers synchronously and hid this.)
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ShellWorkspacesBrowserTests(BrowserFixture browser)
+{
+    [Theory, Providers]
+    public async Task Owner_SeesTheWorkspacesInTheSwitcher_AndOpensTheContactsImportTab_OnDesktop(DatabaseProvider provider)
+    {
+        await using var app = await StartAsync(provider);
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await PhoneLayoutBrowserTests.SignInAtAsync(page, LayoutProbe.Desktop.Width, LayoutProbe.Desktop.Height);
+
+            var switcher = page.ByTestId("workspace-switcher");
+            await Assertions.Expect(switcher.Locator(".workspace-select")).ToBeVisibleAsync();
+            await switcher.Locator(".workspace-select").ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { Name = "Toko Utama" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { Name = "Layanan Pelanggan" })).ToBeVisibleAsync();
+            await page.Keyboard.PressAsync("Escape");
+
+            await page.GotoAsync("/contacts");
+            await page.WaitForCircuitAsync();
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Impor" }).ClickAsync();
+            await page.ByTestId("import-file").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            Assert.Equal(0, await switcher.GetByText("Belum ada workspace").CountAsync());
+            Assert.Empty(session.ConsoleErrors);
+        });
+    }
+
+    [Theory, Providers]
+    public async Task Owner_SeesTheWorkspacesInTheMoreMenu_AndOpensTheContactsImportTab_AtPhoneSize(DatabaseProvider provider)
+    {
+        await using var app = await StartAsync(provider);
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await PhoneLayoutBrowserTests.SignInAtAsync(page, LayoutProbe.Phone.Width, LayoutProbe.Phone.Height);
+
+            // Opened straight from the address bar: the page renders before the shell has its workspaces.
+            await page.GotoAsync("/contacts");
+            await page.WaitForCircuitAsync();
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Impor" }).ClickAsync();
+            await page.ByTestId("import-file").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            await LayoutProbe.AssertFitsAsync(page, "/contacts");
+
+            await page.ByTestId("shell-more").ClickAsync();
+            await Assertions.Expect(page.ByTestId("more-workspace")).ToHaveCountAsync(2);
+            await Assertions.Expect(page.ByTestId("more-workspace").First).ToContainTextAsync("Layanan Pelanggan");
+            Assert.Empty(session.ConsoleErrors);
+        });
+    }
+
+    private static async Task<KelolaAppFactory> StartAsync(DatabaseProvider provider)
+    {
+        var app = new KelolaAppFactory();
+        await app.UseProviderAsync(provider);
+        await app.StartAsync();
+        return app;
+    }
+}
