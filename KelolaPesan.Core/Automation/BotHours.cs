@@ -31,16 +31,5 @@ public static class BotHours
         _ => ActiveDays.Sunday,
     };
 
-    /// <summary>The tenant's zone by IANA id, Asia/Jakarta when unknown.</summary>
-    public static TimeZoneInfo Zone(string? id)
-    {
-        foreach (var candidate in new[] { id, Tenancy.Tenant.DefaultTimeZone })
-        {
-            if (!string.IsNullOrEmpty(candidate) && TimeZoneInfo.TryFindSystemTimeZoneById(candidate, out var zone))
-                return zone;
-        }
-        return TimeZoneInfo.Utc;
-    }
-
-    public static DateTime ToLocal(DateTimeOffset at, string? zoneId) => TimeZoneInfo.ConvertTime(at, Zone(zoneId)).DateTime;
+    public static DateTime ToLocal(DateTimeOffset at, string? zoneId) => Tenancy.TenantTime.InZone(at, zoneId).DateTime;
 }

@@ -28,7 +28,7 @@ public sealed class MessageStatsService(IKelolaDbFactory dbFactory, TimeProvider
         if (workspaceIds.Count == 0)
             return [];
 
-        var zone = ZoneOf(await db.Tenants.Select(t => t.TimeZone).FirstOrDefaultAsync(ct));
+        var zone = TenantTime.Zone(await db.Tenants.Select(t => t.TimeZone).FirstOrDefaultAsync(ct));
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
         var firstDay = today.AddDays(1 - days);
         var startUtc = LocalMidnightUtc(firstDay, zone);
@@ -55,16 +55,6 @@ public sealed class MessageStatsService(IKelolaDbFactory dbFactory, TimeProvider
             var (inbound, outbound) = counts.GetValueOrDefault((id, day));
             return new DailyMessageCount(day, inbound, outbound);
         }).ToList())).ToList();
-    }
-
-    internal static TimeZoneInfo ZoneOf(string? id)
-    {
-        foreach (var candidate in new[] { id, Tenant.DefaultTimeZone })
-        {
-            if (!string.IsNullOrEmpty(candidate) && TimeZoneInfo.TryFindSystemTimeZoneById(candidate, out var zone))
-                return zone;
-        }
-        return TimeZoneInfo.Utc;
     }
 
     private static DateTimeOffset LocalMidnightUtc(DateOnly day, TimeZoneInfo zone)
