@@ -22,13 +22,16 @@ public sealed partial class SignInForm : IDisposable
         _hidden = hidden;
     }
 
-    public static async Task<SignInForm> OpenAsync(KelolaAppFactory app)
+    public static Task<SignInForm> OpenAsync(KelolaAppFactory app) => OpenAsync(app.BaseUrl);
+
+    /// <summary>The form of the app at <paramref name="baseUrl"/> (an app process of its own, a node of several).</summary>
+    public static async Task<SignInForm> OpenAsync(string baseUrl)
     {
         // Cookies by hand: only the antiforgery cookie goes back, so every post is anonymous, and the answer's
         // Set-Cookie headers are seen exactly as the server wrote them.
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
         {
-            BaseAddress = new Uri(app.BaseUrl),
+            BaseAddress = new Uri(baseUrl),
         };
         using var page = await client.GetAsync("/account/login");
         var html = await page.Content.ReadAsStringAsync();

@@ -26,7 +26,7 @@ public sealed class FakeWahaServer : IAsyncDisposable
     private static readonly HttpClient WebhookClient = new();
 
     private readonly WebApplication _app;
-    private readonly string _apiKey;
+    private readonly ConcurrentDictionary<string, bool> _apiKeys = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentDictionary<string, FakeSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _phoneByLid = new(StringComparer.Ordinal);
@@ -42,7 +42,7 @@ public sealed class FakeWahaServer : IAsyncDisposable
     private FakeWahaServer(WebApplication app, string apiKey)
     {
         _app = app;
-        _apiKey = apiKey;
+        _apiKeys[apiKey] = true;
     }
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -65,6 +65,12 @@ public sealed class FakeWahaServer : IAsyncDisposable
         server.BaseAddress = new Uri(address.TrimEnd('/') + "/");
         return server;
     }
+
+    /// <summary>
+    /// Accepts one more <c>X-Api-Key</c> beside the one it started with: several app processes given a key each can be
+    /// told apart by <see cref="RecordedRequest.ApiKey"/> (which node sent what).
+    /// </summary>
+    public void AcceptApiKey(string apiKey) => _apiKeys[apiKey] = true;
 
     /// <summary>The next <paramref name="count"/> calls answer <paramref name="status"/>.</summary>
     public void FailNext(int count, int status = 500)
@@ -203,7 +209,7 @@ public sealed class FakeWahaServer : IAsyncDisposable
                 context.Request.Headers["X-Api-Key"].FirstOrDefault(),
                 context.Request.Headers.Accept.ToString()));
 
-            if (context.Request.Headers["X-Api-Key"] != _apiKey)
+            if (context.Request.Headers["X-Api-Key"].FirstOrDefault() is not { } key || !_apiKeys.ContainsKey(key))
             {
                 context.Response.StatusCode = 401;
                 return;

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Net;
+using KelolaPesan.Core.Admin;
+using KelolaPesan.Core.Broadcasts;
+using KelolaPesan.Core.ExternalApi;
+using KelolaPesan.Tests.Accounts;
+using KelolaPesan.Tests.Broadcasts;
+using KelolaPesan.Tests.ExternalApi;
+using KelolaPesan.Tests.Gateways;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace KelolaPesan.Tests.Nodes;
+
+/// <summary>
+/// Issue 18, item 6: two real app processes over one PostgreSQL database, one Redis and one storage folder. In the
+/// browser collection, so nothing else competes with four processes on the machine's two cores.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper output)
+{
+    private const string Customer = "6281234560001@c.us";
+    private const string Me = "6280000000001@c.us";
+
+    [TwoNodeFact]
+    public async Task AnInboundWebhookPostedToNodeA_ReachesABrowserOnNodeB_WithinOneSecond_AndMovesItsUnreadBadge()
+    {
+        await using var waha = await FakeWahaServer.StartAsync();
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var world = await NodesWorld.SeedAsync(database);
+        waha.AddSession(world.Session);
+        await using var nodes = await TwoNodes.StartAsync(database, waha);
+        await using var session = await browser.NewPageAsync(nodes.B.BaseUrl);
+
+        await nodes.RunAsync(() => session.RunAsync(async page =>
+        {
+            await page.SignInAsync(world.LicenceCode, NodesWorld.OwnerUsername, NodesWorld.Password);
+            await page.ByTestId("workspace-switcher").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            await page.GotoAsync("/inbox");
+            await page.WaitForCircuitAsync();
+            var before = int.Parse(await page.ByTestId("total-unread-count").InnerTextAsync());
+
+            var body = FakeWahaServer.Envelope("message", world.Session,
+                FakeWahaServer.MessagePayload("two-nodes-" + Guid.NewGuid().ToString("N"), Customer, Me, "Halo dari node A", pushName: "Pelanggan Dua Node"));
+            var clock = Stopwatch.StartNew();
+            using (var response = await FakeWahaServer.SendWebhookAsync(world.WebhookUrl(nodes.A), world.HmacKey, body))
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            // Polled every 20 ms in the page itself: the measured time is the bus's, not the test's polling.
+            await page.WaitForFunctionAsync(
+                "want => document.querySelector('[data-testid=total-unread-count]')?.textContent?.trim() === want",
+                (before + 1).ToString(), new() { PollingInterval = 20, Timeout = 15_000 });
+            var elapsed = clock.Elapsed;
+            output.WriteLine($"webhook posted to node A -> unread badge moved on node B's page after {elapsed.TotalMilliseconds:0} ms");
+
+            await Assertions.Expect(page.ByTestId("chat-row").First).ToContainTextAsync("Halo dari node A");
+            Assert.True(elapsed <= TimeSpan.FromSeconds(1), $"node B's page showed the message after {elapsed.TotalMilliseconds:0} ms (at most 1,000 ms)");
+        }));
+    }
+
+    [TwoNodeFact]
+    public async Task ABroadcastOf300_WithBothNodesRunning_AndTheSendingNodeKilled_ReachesEveryNumberOnce_AndEveryRecipientIsSettled()
+    {
+        const int recipients = 300;
+        await using var waha = await FakeWahaServer.StartAsync();
+        waha.AddSession(BroadcastHost.Session);
+        // Each call waits a little, so 300 zero-paced sends take long enough for the kill to land mid-way.
+        waha.DelayNext(int.MaxValue, TimeSpan.FromMilliseconds(30));
+        var policy = new PolicySettings
+        {
+            MinDelaySeconds = 0, MaxDelaySeconds = 0, BatchSize = 1000, BatchRestSeconds = 0, DailyCapPerWorkspace = 100_000,
+            SendWindowStart = new TimeOnly(0, 0), SendWindowEnd = new TimeOnly(0, 0),
+        };
+        await using var host = await BroadcastHost.CreateAsync(policy, waha.BaseAddress, start: DateTimeOffset.UtcNow.AddMinutes(-1), provider: KelolaPesan.Data.DatabaseProvider.Postgres);
+        // Numbers ending in 0 are "not on WhatsApp" at the fake WAHA: left out, so every recipient is sent.
+        var created = await host.CreateAsync(host.Request(string.Join("\n", Enumerable.Range(0, recipients).Select(i => $"0813{4000000 + i + i / 9 + 1}")), "Dua node"));
+        Assert.True(created.Succeeded, string.Join("; ", created.Errors));
+        var broadcastId = created.BroadcastId!.Value;
+        Npgsql.NpgsqlConnection.ClearAllPools();
+
+        // Running already: each node's start-up wakes the workspace's queue; Quartz's cluster gives it to one of them.
+        await using var nodes = await TwoNodes.StartAsync(host.Database, waha);
+        await nodes.RunAsync(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            await nodes.WaitUntilAsync(() => Task.FromResult(Sends(waha).Count >= 60), "60 sends with both nodes running", TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(10));
+            // The node that made the latest send is the one dispatching: that is the one killed.
+            var sending = nodes.Both.Single(n => n.WahaKey == Sends(waha)[^1].ApiKey);
+            var survivor = sending == nodes.A ? nodes.B : nodes.A;
+            sending.Kill();
+            var atKill = Sends(waha).Count;
+            output.WriteLine($"node {sending.Name} (sending) killed after {clock.Elapsed.TotalSeconds:0.0} s with {atKill} sends; node {survivor.Name} goes on");
+            Assert.True(atKill < recipients, $"The broadcast finished ({atKill} sends) before the kill: nothing was tested.");
+
+            await nodes.WaitUntilAsync(async () => (await ReadAsync(host, broadcastId)).Status == BroadcastStatus.Completed,
+                $"node {survivor.Name} to complete the broadcast", TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(500));
+            var sends = Sends(waha);
+            output.WriteLine($"completed after {clock.Elapsed.TotalSeconds:0.0} s: {sends.Count} sends, " +
+                string.Join(", ", nodes.Both.Select(n => $"node {n.Name} {sends.Count(r => r.ApiKey == n.WahaKey)}")));
+            Assert.Contains(sends.Skip(atKill), r => r.ApiKey == survivor.WahaKey);
+
+            var perChat = sends.GroupBy(r => r.Json!["chatId"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Count());
+            Assert.All(perChat, p => Assert.True(p.Value == 1, $"{p.Key} received {p.Value} messages"));
+            var rows = await host.RecipientsAsync(broadcastId);
+            Assert.Equal(recipients, rows.Count);
+            Assert.All(rows, r => Assert.Contains(r.Status, new[] { RecipientStatus.Sent, RecipientStatus.Failed, RecipientStatus.Skipped, RecipientStatus.Uncertain }));
+            // Sent means the fake got it exactly once; one left Uncertain was looked up in the history and is not there.
+            Assert.All(rows.Where(r => r.Status == RecipientStatus.Sent), r => Assert.Equal(1, perChat.GetValueOrDefault(r.Phone.TrimStart('+') + "@c.us")));
+            Assert.All(rows.Where(r => r.Status == RecipientStatus.Uncertain), r => Assert.Contains("history", r.Error));
+            Assert.True(rows.Count(r => r.Status == RecipientStatus.Sent) >= recipients - 5, $"only {rows.Count(r => r.Status == RecipientStatus.Sent)} sent");
+            var broadcast = await ReadAsync(host, broadcastId);
+            Assert.Equal((0, rows.Count(r => r.Status == RecipientStatus.Sent), rows.Count(r => r.Status == RecipientStatus.Uncertain)),
+                (broadcast.PendingCount, broadcast.SentCount, broadcast.UncertainCount));
+        });
+    }
+
+    [TwoNodeFact]
+    public async Task AnOutgoingWebhook_WithBothNodesRunning_IsDeliveredOnce()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var waha = await FakeWahaServer.StartAsync();
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var world = await NodesWorld.SeedAsync(database);
+        waha.AddSession(world.Session);
+        var secret = await world.SubscribeAsync(database, receiver.Url, WebhookEvents.MessageReceived);
+        await using var nodes = await TwoNodes.StartAsync(database, waha, new Dictionary<string, string> { ["Webhooks:Outgoing:SweepSeconds"] = "1" });
+
+        await nodes.RunAsync(async () =>
+        {
+            await ReceiveAsync(world, nodes.A, "pesanan nomor satu");
+            await nodes.WaitUntilAsync(() => DeliveredAsync(database, world, "pesanan nomor satu"), "the delivery marked delivered", TimeSpan.FromSeconds(30));
+            // A second event, through the other node, after the first was delivered: once it has arrived, both nodes have
+            // handled the first event and swept since (the sweep runs every second here), so a second copy would be in.
+            await ReceiveAsync(world, nodes.B, "pesanan nomor dua");
+            await nodes.WaitUntilAsync(() => DeliveredAsync(database, world, "pesanan nomor dua"), "the second delivery marked delivered", TimeSpan.FromSeconds(30));
+            await nodes.WaitUntilAsync(() => Task.FromResult(receiver.Received.Any(h => h.Body.Contains("pesanan nomor dua"))), "the second delivery at the receiver", TimeSpan.FromSeconds(10));
+
+            var first = receiver.Received.Where(h => h.Body.Contains("pesanan nomor satu")).ToList();
+            var hit = Assert.Single(first);
+            Assert.Equal(200, hit.Status);
+            Assert.Equal("sha256=" + OutgoingWebhookService.Sign(secret, hit.Timestamp, hit.Body), hit.Signature);
+            await using var db = database.CreateSystem();
+            var rows = await db.WebhookDeliveries.AsNoTracking().Where(d => d.TenantId == world.TenantId && d.Payload.Contains("pesanan nomor satu")).ToListAsync();
+            var row = Assert.Single(rows);
+            Assert.Equal((WebhookDeliveryStatus.Delivered, 1), (row.Status, row.Attempts));
+            Assert.Single(receiver.Received, h => h.Body.Contains("pesanan nomor dua"));
+        });
+    }
+
+    [TwoNodeFact]
+    public async Task FiveWrongSignIns_SpreadOverBothNodes_LockTheAccount()
+    {
+        await using var waha = await FakeWahaServer.StartAsync();
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var world = await NodesWorld.SeedAsync(database);
+        waha.AddSession(world.Session);
+        await using var nodes = await TwoNodes.StartAsync(database, waha);
+
+        await nodes.RunAsync(async () =>
+        {
+            using var formA = await SignInForm.OpenAsync(nodes.A.BaseUrl);
+            using var formB = await SignInForm.OpenAsync(nodes.B.BaseUrl);
+            // Each try from a client address of its own (through the "proxy"): only the account's budget is shared.
+            for (var i = 0; i < 5; i++)
+            {
+                var form = i % 2 == 0 ? formA : formB;
+                var answer = await form.PostAsync(world.LicenceCode, NodesWorld.OwnerUsername, "salah-" + i, forwardedFor: $"203.0.113.{10 + i}");
+                Assert.True(answer.Refused, $"try {i + 1} on node {(i % 2 == 0 ? "A" : "B")}: {answer.Status}");
+            }
+
+            // Three failures on A and two on B: the account is locked on both, even for the right password from a new address.
+            foreach (var (form, name) in new[] { (formA, "A"), (formB, "B") })
+            {
+                var locked = await form.PostAsync(world.LicenceCode, NodesWorld.OwnerUsername, NodesWorld.Password, forwardedFor: "198.51.100." + (name == "A" ? 1 : 2));
+                Assert.True(locked.Refused, $"the right password was {(locked.SignedIn ? "accepted" : "answered " + locked.Status)} on node {name}");
+                Assert.Contains("Terlalu banyak percobaan gagal", locked.Body);
+            }
+        });
+    }
+
+    private static List<RecordedRequest> Sends(FakeWahaServer waha) => [.. waha.RequestsTo("POST", "/api/sendText")];
+
+    private static async Task ReceiveAsync(NodesWorld world, Node node, string text)
+    {
+        var body = FakeWahaServer.Envelope("message", world.Session,
+            FakeWahaServer.MessagePayload("two-nodes-" + Guid.NewGuid().ToString("N"), Customer, Me, text, pushName: "Pelanggan Dua Node"));
+        using var response = await FakeWahaServer.SendWebhookAsync(world.WebhookUrl(node), world.HmacKey, body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static async Task<bool> DeliveredAsync(TestDatabase database, NodesWorld world, string text)
+    {
+        await using var db = database.CreateSystem();
+        return await db.WebhookDeliveries.AnyAsync(d => d.TenantId == world.TenantId && d.Payload.Contains(text) && d.Status == WebhookDeliveryStatus.Delivered);
+    }
+
+    private static async Task<Broadcast> ReadAsync(BroadcastHost host, Guid id)
+    {
+        await using var db = host.Database.CreateForTenant(host.TenantId);
+        return await db.Broadcasts.AsNoTracking().FirstAsync(b => b.Id == id);
+    }
+}
