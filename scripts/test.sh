@@ -55,6 +55,33 @@ ensure_postgres() {
     echo "== postgresql installed in $((SECONDS - started)) s"
 }
 
+REDIS_SERVER=/usr/bin/redis-server
+
+# Debian's redis-server for the Redis backplane tests (KelolaPesan.Tests/Infrastructure/RedisServer.cs starts its own
+# on a free loopback port with a temp folder; nothing is started here).
+ensure_redis() {
+    if [[ -x "$REDIS_SERVER" ]]; then
+        return
+    fi
+    local run=()
+    if [[ $(id -u) -ne 0 ]]; then
+        if command -v sudo >/dev/null 2>&1; then
+            run=(sudo)
+        else
+            echo "error: $REDIS_SERVER is missing and this is not root without sudo." >&2
+            echo "       Install it first: apt-get install -y --no-install-recommends redis-server" >&2
+            exit 1
+        fi
+    fi
+    echo "== installing redis-server (apt-get)"
+    local started=$SECONDS
+    "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server
+    # The package's own service is not needed (tests start their own); don't leave it listening on 6379.
+    "${run[@]}" sh -c 'command -v systemctl >/dev/null 2>&1 && systemctl disable --now redis-server >/dev/null 2>&1; service redis-server stop >/dev/null 2>&1' || true
+    echo "== redis-server installed in $((SECONDS - started)) s: $("$REDIS_SERVER" --version | awk '{print $3}')"
+}
+
 # A throwaway cluster in a temp folder on a free loopback port, trusted local connections only, fsync off (its data
 # is thrown away at the end). As root it runs as the `postgres` user (initdb refuses root). Stopped by the trap.
 PG_DIR=""
@@ -88,6 +115,7 @@ stop_postgres() {
 
 ensure_chromium
 ensure_postgres
+ensure_redis
 trap stop_postgres EXIT
 start_postgres
 
