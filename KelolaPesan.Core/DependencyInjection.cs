@@ -27,7 +27,9 @@ public static class DependencyInjection
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<Logging.RedactingHttpClientLogger>());
         services.AddGateways(config);
         services.AddInstagram(config);
-        services.AddSingleton<SignInThrottle>();
+        // One node counts in memory; AddWebServices replaces the counter with Redis when Redis:Configuration is set.
+        services.TryAddSingleton<Limits.ILimitCounter>(sp => new Limits.MemoryLimitCounter(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new SignInThrottle(sp.GetRequiredService<Limits.ILimitCounter>()));
         services.AddScoped<AuditLog>();
         services.AddScoped<SignInService>();
         services.AddOptions<AccessOptions>().Bind(config.GetSection(AccessOptions.Section))
@@ -43,7 +45,8 @@ public static class DependencyInjection
         services.AddScoped<WorkspaceService>();
         services.AddScoped<WorkspaceConnectionService>();
         services.AddScoped<InboundMessageService>();
-        services.AddSingleton<WebhookKeyCache>();
+        // With a bus, Forget reaches every node's cache (WebhookKeyChanged on the platform topic).
+        services.AddSingleton(sp => new WebhookKeyCache(sp.GetRequiredService<TimeProvider>(), sp.GetService<Realtime.IRealtimeBus>()));
         services.AddSingleton<IngestGate>();
         services.AddSingleton<WebhookEventWriter>();
         services.AddScoped<WhatsAppWebhookIngest>();

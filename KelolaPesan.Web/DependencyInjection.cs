@@ -69,7 +69,8 @@ public static class DependencyInjection
 
         services.AddScoped<CurrentUser>();
         services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
-        services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
+        // One node: the in-process bus and in-memory limits; Redis:Configuration: both through Redis (docs/adr/0016).
+        services.AddScaleOut(builder.Configuration, database.Provider);
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactJobScheduler>();
         services.AddScoped<PrivacyJobScheduler>();

@@ -36,7 +36,7 @@ public sealed class SignInService(IKelolaDbFactory dbFactory, SignInThrottle thr
     private async Task<SignInResult> CheckLicenceUserAsync(
         LicenceCode? code, string username, string password, string accountKey, string? ipAddress, CancellationToken ct)
     {
-        if (throttle.RetryAfter(accountKey, IpKey(ipAddress)) is { } wait)
+        if (await throttle.RetryAfterAsync(accountKey, IpKey(ipAddress)) is { } wait)
             return SignInResult.Fail(SignInFailure.TooManyAttempts, wait);
         if (code is null || username.Length == 0)
             return Refused(password);
@@ -86,7 +86,7 @@ public sealed class SignInService(IKelolaDbFactory dbFactory, SignInThrottle thr
 
     private async Task<SignInResult> CheckAdminAsync(string email, string password, string accountKey, string? ipAddress, CancellationToken ct)
     {
-        if (throttle.RetryAfter(accountKey, IpKey(ipAddress)) is { } wait)
+        if (await throttle.RetryAfterAsync(accountKey, IpKey(ipAddress)) is { } wait)
             return SignInResult.Fail(SignInFailure.TooManyAttempts, wait);
 
         await using var db = dbFactory.CreateSystem();
@@ -121,9 +121,9 @@ public sealed class SignInService(IKelolaDbFactory dbFactory, SignInThrottle thr
     private async Task RecordAsync(SignInResult result, string accountKey, string? ipAddress, string actorName, CancellationToken ct)
     {
         if (result.Succeeded)
-            throttle.RecordSuccess(accountKey);
+            await throttle.RecordSuccessAsync(accountKey);
         else if (result.Failure != SignInFailure.TooManyAttempts)
-            throttle.RecordFailure(accountKey, IpKey(ipAddress));
+            await throttle.RecordFailureAsync(accountKey, IpKey(ipAddress));
 
         var user = result.User;
         await audit.WriteAsync(new AuditRecord(

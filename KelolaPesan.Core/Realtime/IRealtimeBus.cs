@@ -2,13 +2,18 @@ namespace KelolaPesan.Core.Realtime;
 
 /// <summary>
 /// Server-side events by topic (<see cref="Topics"/>). Components subscribe on init and dispose the
-/// subscription; handlers run on the publisher's thread, so they must be quick (marshal with InvokeAsync).
+/// subscription. Handlers run off the publisher's thread, one event at a time per subscription, in order
+/// (<see cref="RealtimeSubscribers"/>): a slow handler delays only itself. With Redis configured every node's
+/// subscribers hear every event once (docs/adr/0016).
 /// </summary>
 public interface IRealtimeBus
 {
     IDisposable Subscribe(string topic, Func<RealtimeEvent, Task> handler);
 
-    /// <summary>Delivers to every current subscriber of the topic; a failing subscriber does not stop the others.</summary>
+    /// <summary>
+    /// Queues the event for every current subscriber of the topic (on every node) and returns without waiting for them;
+    /// a failing subscriber does not stop the others, and a backplane outage is logged, not thrown.
+    /// </summary>
     Task PublishAsync(string topic, RealtimeEvent evt);
 }
 
@@ -17,7 +22,16 @@ public static class Topics
     public static string Workspace(Guid workspaceId) => $"workspace/{workspaceId}";
     public static string Tenant(Guid tenantId) => $"tenant/{tenantId}";
     public static string Broadcast(Guid broadcastId) => $"broadcast/{broadcastId}";
+
+    /// <summary>Every event of every topic, on every node (and events published on it directly).</summary>
     public const string Platform = "platform";
+
+    /// <summary>
+    /// Every event published on this node (on a tenant, workspace or broadcast topic), heard on this node only: for
+    /// subscribers that turn an event into stored work (outgoing webhooks), which must happen once in the cluster, not
+    /// once per node. Same as <see cref="Platform"/> on a single node.
+    /// </summary>
+    public const string PublishedHere = "platform/published-here";
 }
 
 /// <summary>Base of every realtime event; subscribers switch on the concrete type.</summary>
@@ -40,3 +54,6 @@ public sealed record ChatChanged(Guid TenantId, Guid WorkspaceId, Guid ChatId) :
 
 /// <summary>A workspace's QR code rotated; the connect dialog re-fetches it.</summary>
 public sealed record WorkspaceQrChanged(Guid TenantId, Guid WorkspaceId) : RealtimeEvent;
+
+/// <summary>A workspace's webhook key changed or the workspace went away: every node drops its cached key.</summary>
+public sealed record WebhookKeyChanged(Guid WorkspaceId) : RealtimeEvent;

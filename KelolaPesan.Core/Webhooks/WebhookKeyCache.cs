@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Realtime;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace KelolaPesan.Core.Webhooks;
@@ -7,8 +8,10 @@ namespace KelolaPesan.Core.Webhooks;
 /// for every request. Short-lived on purpose: a deleted workspace stops verifying within <see cref="Lifetime"/>.
 /// Size-limited: the endpoint is anonymous, and a flood of random workspace ids (each a cached miss) must not grow it
 /// without bound; when full, new entries are not kept (each such request reads the database) until compaction frees room.
+/// With a bus, <see cref="Forget"/> reaches every node (a <see cref="WebhookKeyChanged"/> on the platform topic), so a
+/// rotated key stops verifying on the other nodes too, not only after <see cref="Lifetime"/>.
 /// </summary>
-public sealed class WebhookKeyCache(TimeProvider clock) : IDisposable
+public sealed class WebhookKeyCache : IDisposable
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
@@ -16,6 +19,21 @@ public sealed class WebhookKeyCache(TimeProvider clock) : IDisposable
     public const int Capacity = 10_000;
 
     private readonly MemoryCache _keys = new(new MemoryCacheOptions { SizeLimit = Capacity });
+    private readonly TimeProvider clock;
+    private readonly IRealtimeBus? _bus;
+    private readonly IDisposable? _subscription;
+
+    public WebhookKeyCache(TimeProvider clock, IRealtimeBus? bus = null)
+    {
+        this.clock = clock;
+        _bus = bus;
+        _subscription = bus?.Subscribe(Topics.Platform, evt =>
+        {
+            if (evt is WebhookKeyChanged changed)
+                _keys.Remove(changed.WorkspaceId);
+            return Task.CompletedTask;
+        });
+    }
 
     /// <summary>Entries held now (never more than <see cref="Capacity"/>).</summary>
     internal int Count => _keys.Count;
@@ -31,9 +49,19 @@ public sealed class WebhookKeyCache(TimeProvider clock) : IDisposable
         return key;
     }
 
-    public void Forget(Guid workspaceId) => _keys.Remove(workspaceId);
+    /// <summary>Drops the workspace's key here at once, and on the other nodes through the bus.</summary>
+    public void Forget(Guid workspaceId)
+    {
+        _keys.Remove(workspaceId);
+        // The bus never throws nor waits for subscribers (a backplane outage is logged): the caller's save stands.
+        _bus?.PublishAsync(Topics.Platform, new WebhookKeyChanged(workspaceId));
+    }
 
-    public void Dispose() => _keys.Dispose();
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _keys.Dispose();
+    }
 
     private sealed record Entry(WorkspaceKey? Key, DateTimeOffset Until);
 }

@@ -6,12 +6,12 @@ namespace KelolaPesan.Tests.Accounts;
 public sealed class SignInThrottleTests
 {
     [Fact]
-    public void FailuresForRandomAccountsAndAddresses_StayWithinTheCapacity()
+    public async Task FailuresForRandomAccountsAndAddresses_StayWithinTheCapacity()
     {
         using var throttle = new SignInThrottle(new FakeTimeProvider(DateTimeOffset.UtcNow));
         for (var i = 0; i < SignInThrottle.Capacity * 2; i++)
         {
-            throttle.RecordFailure($"acct:{Guid.NewGuid():N}", $"ip:10.{i % 256}.{i / 256 % 256}.{i % 7}");
+            await throttle.RecordFailureAsync($"acct:{Guid.NewGuid():N}", $"ip:10.{i % 256}.{i / 256 % 256}.{i % 7}");
             if (i % 1000 == 0)
                 Assert.True(throttle.Count <= SignInThrottle.Capacity, $"{throttle.Count} keys after {i + 1} sign-ins");
         }
@@ -19,14 +19,14 @@ public sealed class SignInThrottleTests
     }
 
     [Fact]
-    public void TheLockStillHolds_AndEndsWithItsWindow()
+    public async Task TheLockStillHolds_AndEndsWithItsWindow()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var throttle = new SignInThrottle(clock);
         for (var i = 0; i < SignInThrottle.MaxFailures; i++)
-            throttle.RecordFailure("acct:Pemilik", "ip:1");
-        Assert.NotNull(throttle.RetryAfter("ACCT:pemilik"));
+            await throttle.RecordFailureAsync("acct:Pemilik", "ip:1");
+        Assert.NotNull(await throttle.RetryAfterAsync("ACCT:pemilik"));
         clock.Advance(SignInThrottle.Window);
-        Assert.Null(throttle.RetryAfter("acct:pemilik", "ip:1"));
+        Assert.Null(await throttle.RetryAfterAsync("acct:pemilik", "ip:1"));
     }
 }

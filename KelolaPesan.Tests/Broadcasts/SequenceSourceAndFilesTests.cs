@@ -110,16 +110,30 @@ public class SequenceSourceAndFilesTests
             return Task.CompletedTask;
         });
 
+        // Subscribers hear events off the publisher's thread: wait for each one to arrive.
+        async Task HeardAsync(int count)
+        {
+            for (var waited = 0; waited < 10_000; waited += 10)
+            {
+                lock (events)
+                    if (events.Count >= count)
+                        break;
+                await Task.Delay(10);
+            }
+            lock (events)
+                Assert.Equal(count, events.Count);
+        }
+
         await sequences.EnrolAsync(id, [ani.Id]);
-        Assert.Single(events);
+        await HeardAsync(1);
         await host.RunOnceAsync();
-        Assert.Equal(2, events.Count);
+        await HeardAsync(2);
         await host.InScopeAsync(async sp =>
         {
             await sp.GetRequiredService<AudienceReplies>().HandleInboundAsync(host.TenantId, host.WorkspaceId, ani.Phone, "oke");
             return 0;
         });
-        Assert.Equal(3, events.Count);
+        await HeardAsync(3);
         Assert.All(events, e => Assert.Equal((host.TenantId, id), (e.TenantId, e.SequenceId)));
     }
 }

@@ -1,9 +1,6 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
 using KelolaPesan.Web.Endpoints;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using Scalar.AspNetCore;
 
 namespace KelolaPesan.Web;
@@ -25,27 +22,7 @@ public static class ExternalApiSetup
             .RequireAuthenticatedUser()
             .RequireClaim(ApiKeyAuthenticationHandler.RestApiClaim, "true"));
 
-        var permits = config.GetValue("Api:RateLimit:PermitsPerMinute", 120);
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = async (context, ct) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-                var response = context.HttpContext.Response;
-                response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await response.WriteAsJsonAsync(new ProblemDetails
-                {
-                    Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests",
-                    Detail = $"The API key made more than {permits} requests a minute; try again in {seconds} s.",
-                }, options: null, contentType: "application/problem+json", cancellationToken: ct);
-            };
-            // One bucket per key: one noisy integration cannot starve the tenant's others.
-            o.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value ?? "anonymous",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-        });
+        services.AddSingleton(new ApiRateLimit(config.GetValue("Api:RateLimit:PermitsPerMinute", 120)));
 
         services.AddOpenApi("v1", o =>
         {
@@ -56,7 +33,7 @@ public static class ExternalApiSetup
         return services;
     }
 
-    /// <summary>After UseAuthorization: the rate limiter partitions by the key the API scheme authenticated.</summary>
+    /// <summary>After UseAuthorization: the rate limit counts per key the API scheme authenticated.</summary>
     public static WebApplication UseExternalApi(this WebApplication app)
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/v1"), api => api.Use(async (context, next) =>
@@ -75,7 +52,7 @@ public static class ExternalApiSetup
                 limit.MaxRequestBodySize = MaxRequestBytes;
             await next();
         }));
-        app.UseRateLimiter();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/v1"), api => api.UseMiddleware<ApiRateLimitMiddleware>());
         return app;
     }
 
@@ -83,7 +60,6 @@ public static class ExternalApiSetup
     {
         var v1 = app.MapGroup("/api/v1")
             .RequireAuthorization(ApiKeyAuthenticationHandler.Policy)
-            .RequireRateLimiting(RateLimitPolicy)
             .DisableAntiforgery()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);

@@ -17,7 +17,9 @@ public sealed class OutgoingWebhookWorker(IRealtimeBus bus, IServiceScopeFactory
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var subscription = bus.Subscribe(Topics.Platform, evt =>
+        // Events published on this node only: with several nodes each event becomes outgoing webhooks once, on the node
+        // that published it, not once per node (docs/adr/0016).
+        using var subscription = bus.Subscribe(Topics.PublishedHere, evt =>
         {
             if (WebhookEventTranslator.Carries(evt))
                 _events.Writer.TryWrite(evt);

@@ -90,7 +90,29 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
         return NotifyAsync();
     }
 
-    private Task OnEventAsync(RealtimeEvent evt) => evt is UnreadCountsChanged or WorkspaceStatusChanged ? RefreshAsync() : Task.CompletedTask;
+    /// <summary>
+    /// Returns at once: the reload (a query) runs on its own, so the bus hands this subscriber the next event without
+    /// waiting for it, and events arriving meanwhile only leave the dirty mark (one reload for a burst).
+    /// </summary>
+    private Task OnEventAsync(RealtimeEvent evt)
+    {
+        if (evt is UnreadCountsChanged or WorkspaceStatusChanged)
+            _ = RefreshInBackgroundAsync();
+        return Task.CompletedTask;
+    }
+
+    private async Task RefreshInBackgroundAsync()
+    {
+        try
+        {
+            await RefreshAsync();
+        }
+        catch (Exception)
+        {
+            // The circuit went away mid-reload, or the database did not answer: the counters stay as they were and the
+            // next event reloads them (nobody awaits this task, so a throw would only go unobserved).
+        }
+    }
 
     private async Task RefreshAsync()
     {
