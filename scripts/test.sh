@@ -82,6 +82,32 @@ ensure_redis() {
     echo "== redis-server installed in $((SECONDS - started)) s: $("$REDIS_SERVER" --version | awk '{print $3}')"
 }
 
+NGINX=/usr/sbin/nginx
+
+# Debian's nginx, to check deploy/nginx.conf with `nginx -t` (KelolaPesan.Tests/Nodes/DeployFilesTests.cs). RUNLEVEL=1
+# keeps the package from starting its own server on port 80; nothing is started here either.
+ensure_nginx() {
+    if [[ -x "$NGINX" ]]; then
+        return
+    fi
+    local run=()
+    if [[ $(id -u) -ne 0 ]]; then
+        if command -v sudo >/dev/null 2>&1; then
+            run=(sudo)
+        else
+            echo "error: $NGINX is missing and this is not root without sudo." >&2
+            echo "       Install it first: apt-get install -y --no-install-recommends nginx" >&2
+            exit 1
+        fi
+    fi
+    echo "== installing nginx (apt-get)"
+    local started=$SECONDS
+    "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    "${run[@]}" env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q --no-install-recommends nginx
+    "${run[@]}" sh -c 'command -v systemctl >/dev/null 2>&1 && systemctl disable --now nginx >/dev/null 2>&1; service nginx stop >/dev/null 2>&1' || true
+    echo "== nginx installed in $((SECONDS - started)) s: $("$NGINX" -v 2>&1)"
+}
+
 # A throwaway cluster in a temp folder on a free loopback port, trusted local connections only, fsync off (its data
 # is thrown away at the end). As root it runs as the `postgres` user (initdb refuses root). Stopped by the trap.
 PG_DIR=""
@@ -116,6 +142,7 @@ stop_postgres() {
 ensure_chromium
 ensure_postgres
 ensure_redis
+ensure_nginx
 trap stop_postgres EXIT
 start_postgres
 
@@ -129,6 +156,8 @@ echo "== build (Release)"
 dotnet build KelolaPesan.sln -c Release --no-restore
 
 echo "== test"
+# The two-node tests (KelolaPesan.Tests/Nodes) run KelolaPesan.Web/bin/Release/net10.0/KelolaPesan.Web.dll as processes:
+# the build above made it (the test project references the Web project).
 # Console logger at normal verbosity names every failed test with its message; the trx file
 # keeps the full record. A hung browser test is killed after 5 minutes instead of eating the
 # CI job's 90 (dump type none: the report of which test hung is what we need, not a 1 GB dump).

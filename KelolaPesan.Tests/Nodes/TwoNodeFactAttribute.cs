@@ -15,4 +15,16 @@ public sealed class TwoNodeFactAttribute : FactAttribute
         else if (!RedisServer.IsAvailable)
             Skip = RedisServer.SkipReason;
     }
+
+    /// <summary>The test also runs deploy/nginx.conf in Debian's nginx.</summary>
+    public bool NeedsNginx
+    {
+        get => field;
+        set
+        {
+            field = value;
+            if (value && Skip is null && !File.Exists(DeployFilesTests.Nginx))
+                Skip = $"{DeployFilesTests.Nginx} is missing (bash scripts/test.sh installs the nginx package).";
+        }
+    }
 }

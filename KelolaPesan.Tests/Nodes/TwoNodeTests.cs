@@ -179,6 +179,58 @@ public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper outpu
         });
     }
 
+    [TwoNodeFact(NeedsNginx = true)]
+    public async Task ThroughDeployNginx_EachBrowserStaysOnOneNode_AndItsPageIsLive()
+    {
+        await using var waha = await FakeWahaServer.StartAsync();
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var world = await NodesWorld.SeedAsync(database);
+        waha.AddSession(world.Session);
+        await using var nodes = await TwoNodes.StartAsync(database, waha);
+        using var proxy = await NginxProxy.StartAsync(nodes);
+        await using var first = await browser.NewPageAsync(proxy.BaseUrl);
+        await using var second = await browser.NewPageAsync(proxy.BaseUrl);
+
+        await nodes.RunAsync(async () =>
+        {
+            try
+            {
+                var before = new List<int>();
+                foreach (var page in new[] { first.Page, second.Page })
+                {
+                    await page.SignInAsync(world.LicenceCode, NodesWorld.OwnerUsername, NodesWorld.Password);
+                    await page.ByTestId("workspace-switcher").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+                    await page.GotoAsync("/inbox");
+                    await page.WaitForCircuitAsync();
+                    before.Add(int.Parse(await page.ByTestId("total-unread-count").InnerTextAsync()));
+                }
+
+                // The webhook through the proxy too: whichever node takes it, both pages move.
+                var body = FakeWahaServer.Envelope("message", world.Session,
+                    FakeWahaServer.MessagePayload("via-nginx-" + Guid.NewGuid().ToString("N"), Customer, Me, "Halo lewat nginx", pushName: "Pelanggan Nginx"));
+                using (var response = await FakeWahaServer.SendWebhookAsync(new Uri($"{proxy.BaseUrl}/webhooks/whatsapp?workspace={world.WorkspaceId}"), world.HmacKey, body))
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                await Assertions.Expect(first.Page.ByTestId("total-unread-count")).ToHaveTextAsync((before[0] + 1).ToString());
+                await Assertions.Expect(second.Page.ByTestId("total-unread-count")).ToHaveTextAsync((before[1] + 1).ToString());
+
+                foreach (var session in new[] { first, second })
+                {
+                    var affinity = (await session.Context.CookiesAsync()).Single(c => c.Name == "kp_node").Value;
+                    var lines = proxy.Log.Where(l => l.EndsWith("affinity=" + affinity, StringComparison.Ordinal)).ToList();
+                    var answeredBy = lines.Select(l => l.Split(" node=")[1].Split(' ')[0]).Distinct().ToList();
+                    output.WriteLine($"browser {affinity}: {lines.Count} requests, all answered by {string.Join(", ", answeredBy)}");
+                    Assert.True(answeredBy.Count == 1, $"browser {affinity} was answered by {string.Join(" and ", answeredBy)}:\n{string.Join('\n', lines)}");
+                    // The circuit's WebSocket went through the proxy (101 Switching Protocols), to that same node.
+                    Assert.Contains(lines, l => l.Contains("\"GET /_blazor\" 101", StringComparison.Ordinal));
+                }
+            }
+            catch (Exception ex)
+            {
+                throw new Xunit.Sdk.XunitException($"{ex.Message}\n--- nginx ---\n{string.Join('\n', proxy.Log.TakeLast(40))}");
+            }
+        });
+    }
+
     private static List<RecordedRequest> Sends(FakeWahaServer waha) => [.. waha.RequestsTo("POST", "/api/sendText")];
 
     private static async Task ReceiveAsync(NodesWorld world, Node node, string text)

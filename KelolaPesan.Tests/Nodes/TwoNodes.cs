@@ -14,7 +14,7 @@ namespace KelolaPesan.Tests.Nodes;
 /// </summary>
 public sealed class TwoNodes : IAsyncDisposable
 {
-    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(180);
 
     private TwoNodes(RedisServer redis, string storagePath, Node a, Node b)
     {
@@ -173,7 +173,8 @@ public sealed class Node : IDisposable
             ["ForwardedHeaders:Enabled"] = "true",
             ["Webhooks:Outgoing:AllowPrivateAddresses"] = "true",
             ["Serilog:MinimumLevel:Default"] = "Warning",
-            ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Warning",
+            // "Now listening on ..." stays: a failure message shows how far a node got.
+            ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Information",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
