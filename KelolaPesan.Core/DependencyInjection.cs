@@ -133,7 +133,6 @@ public static class DependencyInjection
     private static IServiceCollection AddBroadcasts(this IServiceCollection services)
     {
         services.TryAddSingleton<Broadcasts.IBroadcastScheduler, Broadcasts.NoBroadcastScheduler>();
-        services.AddSingleton<Broadcasts.DispatchRecoveryState>();
         services.AddScoped<Broadcasts.BroadcastService>();
         services.AddScoped<Broadcasts.BroadcastDispatcher>();
         services.AddScoped<Broadcasts.SequenceService>();

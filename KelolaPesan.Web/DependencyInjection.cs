@@ -3,6 +3,7 @@ using System.Globalization;
 using KelolaPesan.Core;
 using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Attachments;
+using KelolaPesan.Core.Storage;
 using KelolaPesan.Web.Jobs;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Data;
@@ -39,8 +40,12 @@ public static class DependencyInjection
         services.AddWhatsAppWebhooks();
         services.AddSingleton<InstagramWebhookQueue>();
         services.AddHostedService<InstagramWebhookWorker>();
-        services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(
-            builder.Configuration["Attachments:Path"] is { Length: > 0 } path ? path : Path.Combine(database.DataDirectory, "attachments")));
+        // One storage for what any node may need (attachments, import uploads, exports): the data folder, or Storage:Path,
+        // a volume every node shares (docs/adr/0017). Attachments:Path still moves attachments alone elsewhere.
+        var storage = new LocalFileStorage(builder.Configuration["Storage:Path"] is { Length: > 0 } storagePath ? storagePath : database.DataDirectory);
+        services.AddSingleton<IFileStorage>(storage);
+        services.AddSingleton<IAttachmentStore>(builder.Configuration["Attachments:Path"] is { Length: > 0 } path
+            ? new LocalAttachmentStore(path) : new FileStorageAttachmentStore(storage));
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

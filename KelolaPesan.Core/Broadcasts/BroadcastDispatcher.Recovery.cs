@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Common;
@@ -13,6 +12,76 @@ namespace KelolaPesan.Core.Broadcasts;
 /// <summary>The dispatcher after a crash or a timeout: sends that may have gone out are looked up in the chat history, never resent blindly.</summary>
 public sealed partial class BroadcastDispatcher
 {
+    /// <summary>How long one node may hold a workspace's recovery (history look-ups included) before another may take it over.</summary>
+    public static readonly TimeSpan RecoveryLease = TimeSpan.FromMinutes(5);
+
+    /// <summary>When a queue whose only work is rows left Sending, recovered by another node right now, looks again.</summary>
+    public static readonly TimeSpan LeftSendingRetry = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Recovery keyed on what is stored, not on what this process remembers: the workspace's "needs reconciliation"
+    /// mark, or recipients left Sending. One run of a workspace's queue at a time (its Quartz job is not concurrent,
+    /// clustered across nodes), so a row found Sending when a run starts was left by a run that ended without writing
+    /// its result (a crash, a database fault): whichever node runs the queue next reconciles it. The recovery itself
+    /// is taken with a lease on today's budget row, so two nodes never reconcile the same workspace at once.
+    /// </summary>
+    private async Task RecoverIfNeededAsync(IKelolaDb db, DispatchContext context, WorkspaceSendBudget budget, CancellationToken ct)
+    {
+        var marked = await db.SendBudgets.AnyAsync(b => b.WorkspaceId == context.WorkspaceId && b.NeedsRecovery, ct);
+        if (!marked && !await AnyLeftSendingAsync(db, context.WorkspaceId, ct))
+            return;
+        var now = clock.GetUtcNow();
+        var lease = WholeMilliseconds(now + RecoveryLease);
+        if (await db.SendBudgets.Where(b => b.Id == budget.Id && (b.RecoveryLeaseUntil == null || b.RecoveryLeaseUntil <= now))
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.RecoveryLeaseUntil, lease), ct) != 1)
+            return;
+        try
+        {
+            // Cleared before the work: a mark set while it runs (a resume, a failed run) is seen by the next run.
+            await db.SendBudgets.Where(b => b.WorkspaceId == context.WorkspaceId && b.NeedsRecovery)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.NeedsRecovery, false), ct);
+            await RecoverAsync(context.TenantId, context.WorkspaceId, ct);
+        }
+        finally
+        {
+            await db.SendBudgets.Where(b => b.Id == budget.Id && b.RecoveryLeaseUntil == lease)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.RecoveryLeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
+        }
+    }
+
+    private static Task<bool> AnyLeftSendingAsync(IKelolaDb db, Guid workspaceId, CancellationToken ct) =>
+        db.BroadcastRecipients.AnyAsync(r => r.WorkspaceId == workspaceId && r.Status == RecipientStatus.Sending && (r.Error == null || r.Error != AwaitingCheck), ct);
+
+    /// <summary>Stores the mark after a run failed past a gateway call; best effort (the database may be what failed), the Sending row itself also tells.</summary>
+    private async Task MarkForRecoveryAsync(DispatchContext context)
+    {
+        try
+        {
+            await using var db = dbFactory.CreateForTenant(context.TenantId);
+            await db.SendBudgets.Where(b => b.WorkspaceId == context.WorkspaceId).ExecuteUpdateAsync(s => s.SetProperty(b => b.NeedsRecovery, true));
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Marking workspace {WorkspaceId} for recovery failed", context.WorkspaceId);
+        }
+    }
+
+    /// <summary>
+    /// Writes the run's budget in full, except the recovery mark and lease, which other nodes set with their own
+    /// statements and a stale copy here must not undo.
+    /// </summary>
+    private static void UpdateBudget(IKelolaDb db, WorkspaceSendBudget budget)
+    {
+        db.SendBudgets.Update(budget);
+        var entry = db.SendBudgets.Entry(budget);
+        entry.Property(b => b.NeedsRecovery).IsModified = false;
+        entry.Property(b => b.RecoveryLeaseUntil).IsModified = false;
+    }
+
+    /// <summary>Whole milliseconds: a lease is compared for equality when released, and PostgreSQL keeps microseconds.</summary>
+    internal static DateTimeOffset WholeMilliseconds(DateTimeOffset value) =>
+        new(value.UtcTicks / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+
     /// <summary>
     /// Start-up and resume: every recipient of the workspace left Sending (by a crash, not by a timeout being checked)
     /// becomes Uncertain, and every Uncertain one is looked up in the chat history: found, it is Sent with that id;

@@ -31,11 +31,11 @@ public sealed partial class BroadcastDispatcher
                     .OrderBy(r => r.Sequence).Take(PrefetchSize).Select(r => new Candidate(r.Id, r.Phone, r.RenderedText, r.ContactId, null)).ToListAsync(ct);
                 if (page.Count == 0)
                 {
-                    // Nothing pending but a row left Sending (not one awaiting its history check): a send whose result was never
-                    // written. No other runner holds this queue, so it is reconciled now instead of being counted as work forever.
-                    if (await db.BroadcastRecipients.AnyAsync(r => r.BroadcastId == broadcastId && r.Status == RecipientStatus.Sending
-                                                                  && (r.Error == null || r.Error != AwaitingCheck), ct))
-                        await RecoverAsync(context.TenantId, context.WorkspaceId, ct);
+                    // Nothing pending but a row left Sending (not one awaiting its history check): a send whose result was
+                    // never written, left when this run started because another node held the workspace's recovery. The
+                    // next run (after LeftSendingRetry) reconciles it.
+                    state.LeftSending = await db.BroadcastRecipients.AnyAsync(r => r.BroadcastId == broadcastId && r.Status == RecipientStatus.Sending
+                                                                                 && (r.Error == null || r.Error != AwaitingCheck), ct);
                     // The stored counter said there was work; it was cancelled or claimed meanwhile. Re-align it.
                     var pending = await db.BroadcastRecipients.CountAsync(r => r.BroadcastId == broadcastId && (r.Status == RecipientStatus.Pending || r.Status == RecipientStatus.Sending), ct);
                     await db.Broadcasts.Where(b => b.Id == broadcastId).ExecuteUpdateAsync(s => s.SetProperty(b => b.PendingCount, pending), ct);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Common;
@@ -9,17 +8,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace KelolaPesan.Core.Broadcasts;
-
-/// <summary>Which workspaces this process has already recovered: the first run after a start-up recovers first.</summary>
-public sealed class DispatchRecoveryState
-{
-    private readonly ConcurrentDictionary<Guid, bool> _done = new();
-
-    public bool TryBegin(Guid workspaceId) => _done.TryAdd(workspaceId, true);
-
-    /// <summary>A run failed after a gateway call (a database fault writing its result): the next run of this process recovers first.</summary>
-    public void Request(Guid workspaceId) => _done.TryRemove(workspaceId, out _);
-}
 
 /// <summary>What one dispatcher run did, and when the workspace's queue wants to run next (null: nothing left to send).</summary>
 public sealed record DispatchRun(int Sent, int Failed, int Skipped, DateTimeOffset? NextRunAt);
@@ -38,7 +26,6 @@ public sealed partial class BroadcastDispatcher(
     PolicyService policies,
     PlatformNotifier notifier,
     IRealtimeBus bus,
-    DispatchRecoveryState recovery,
     SequenceService sequences,
     TimeProvider clock,
     ILogger<BroadcastDispatcher> logger)
@@ -60,12 +47,7 @@ public sealed partial class BroadcastDispatcher(
 
         await using var db = dbFactory.CreateForTenant(tenantId);
         var budget = await BudgetAsync(db, context, ct);
-        if (recovery.TryBegin(workspaceId) | budget.NeedsRecovery)
-        {
-            await RecoverAsync(tenantId, workspaceId, ct);
-            budget.NeedsRecovery = false;
-            await db.SaveChangesAsync(ct);
-        }
+        await RecoverIfNeededAsync(db, context, budget, ct);
 
         var sequenceDue = await sequences.MaterialiseDueAsync(tenantId, workspaceId, ct);
         int sent = 0, failed = 0, skipped = 0;
@@ -119,6 +101,7 @@ public sealed partial class BroadcastDispatcher(
         public long ReadAt;
         public bool Connected;
         public readonly Dictionary<Guid, Queue<Candidate>> Next = new();
+        public bool LeftSending;
 
         public void Invalidate()
         {
@@ -195,7 +178,8 @@ public sealed partial class BroadcastDispatcher(
         if (claim is null)
         {
             state.Invalidate();
-            return new StepResult(now);
+            // Only rows left Sending remain, and another node holds their recovery: this queue comes back when that may be done.
+            return new StepResult(state.LeftSending ? now + LeftSendingRetry : now);
         }
         if (claim.OptedOut)
         {
@@ -216,11 +200,12 @@ public sealed partial class BroadcastDispatcher(
             {
                 // A retried attempt starts from the budget the rolled-back one began with, re-attached in full.
                 (budget.SentToday, budget.SentInBatch, budget.FailureStreak, budget.NextSendAt) = before;
-                db.SendBudgets.Update(budget);
-                await db.BroadcastRecipients.Where(r => r.Id == claim.Id && r.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
-                    .SetProperty(r => r.Status, RecipientStatus.Sent).SetProperty(r => r.ExternalMessageId, externalId)
-                    .SetProperty(r => r.SentAt, now).SetProperty(r => r.Error, (string?)null), ct);
-                await CountAsync(db, candidate.Id, pending: -1, sent: 1, ct: ct);
+                UpdateBudget(db, budget);
+                // Counted only if the row is still this run's: a run that stalled past a crash verdict finds it reconciled by another node.
+                if (await db.BroadcastRecipients.Where(r => r.Id == claim.Id && r.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
+                        .SetProperty(r => r.Status, RecipientStatus.Sent).SetProperty(r => r.ExternalMessageId, externalId)
+                        .SetProperty(r => r.SentAt, now).SetProperty(r => r.Error, (string?)null), ct) == 1)
+                    await CountAsync(db, candidate.Id, pending: -1, sent: 1, ct: ct);
                 return await SpendAsync(db, budget, candidate, now, ct);
             }, ct);
             return new StepResult(nextSend, Sent: true);
@@ -254,8 +239,8 @@ public sealed partial class BroadcastDispatcher(
         catch (Exception)
         {
             // The send may have gone out and its result is not written (a database fault after the gateway call): the
-            // row stays Sending, and this process's next run reconciles it against the history before anything else.
-            recovery.Request(context.WorkspaceId);
+            // row stays Sending, and the next run (on any node) reconciles it against the history before anything else.
+            await MarkForRecoveryAsync(context);
             throw;
         }
     }

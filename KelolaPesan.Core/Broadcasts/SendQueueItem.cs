@@ -15,8 +15,14 @@ public class WorkspaceSendBudget : Entity, IWorkspaceOwned
     public int SentInBatch { get; set; }
     public DateTimeOffset? NextSendAt { get; set; }
 
-    /// <summary>Set on resume: the dispatcher first turns recipients left Sending into Uncertain and reconciles them.</summary>
+    /// <summary>
+    /// The stored "needs reconciliation" mark: set on resume and when a run failed after a gateway call. Whichever node runs
+    /// the workspace next turns recipients left Sending into Uncertain and reconciles them (docs/adr/0017).
+    /// </summary>
     public bool NeedsRecovery { get; set; }
+
+    /// <summary>A node reconciling this workspace holds it until then (a conditional UPDATE takes it), so recovery never runs twice at once.</summary>
+    public DateTimeOffset? RecoveryLeaseUntil { get; set; }
 
     /// <summary>Consecutive transient gateway failures, for the back-off.</summary>
     public int FailureStreak { get; set; }

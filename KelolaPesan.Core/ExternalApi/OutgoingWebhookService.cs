@@ -124,7 +124,7 @@ public sealed class OutgoingWebhookService(IKelolaDbFactory dbFactory, ISecretPr
         return count;
     }
 
-    /// <summary>Delivers every due delivery (all tenants); returns how many were attempted.</summary>
+    /// <summary>Delivers every due delivery (all tenants) this node claims; returns how many were attempted.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
@@ -135,21 +135,33 @@ public sealed class OutgoingWebhookService(IKelolaDbFactory dbFactory, ISecretPr
                 .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
                 .OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(100).ToListAsync(ct);
         }
+        var attempted = 0;
         foreach (var id in due)
-            await DeliverAsync(id, ct);
-        return due.Count;
+            attempted += await DeliverAsync(id, ct) ? 1 : 0;
+        return attempted;
     }
 
-    public async Task DeliverAsync(Guid deliveryId, CancellationToken ct = default)
+    /// <summary>
+    /// Claims a due delivery and sends it; false when it is not due or another worker (this node's or another's) holds it.
+    /// The claim is a conditional UPDATE that moves <see cref="WebhookDelivery.NextAttemptAt"/> to the end of a lease:
+    /// only one worker's UPDATE matches, and a worker that dies mid-send leaves a row that is due again when the lease ends.
+    /// </summary>
+    public async Task<bool> DeliverAsync(Guid deliveryId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateSystem();
-        var delivery = await db.WebhookDeliveries.FirstOrDefaultAsync(d => d.Id == deliveryId && d.Status == WebhookDeliveryStatus.Pending, ct);
+        var now = clock.GetUtcNow();
+        // Whole milliseconds: the lease is compared for equality when the result is written, and PostgreSQL keeps microseconds.
+        var leaseUntil = new DateTimeOffset((now + options.ClaimLease).UtcTicks / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+        if (await db.WebhookDeliveries.Where(d => d.Id == deliveryId && d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, leaseUntil).SetProperty(d => d.Attempts, d => d.Attempts + 1), ct) != 1)
+            return false;
+        var delivery = await db.WebhookDeliveries.AsNoTracking().FirstOrDefaultAsync(d => d.Id == deliveryId, ct);
         if (delivery is null)
-            return;
+            return false;
         var subscription = await db.WebhookSubscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == delivery.SubscriptionId, ct);
         var secret = subscription is null ? null : secrets.Unprotect(WebhookSubscriptionService.SecretPurpose, subscription.SecretEncrypted);
-        delivery.Attempts++;
         string? error = null;
+        int? responseCode = null;
         if (subscription is null || secret is null)
             error = "The subscription or its secret is gone.";
         else
@@ -168,7 +180,7 @@ public sealed class OutgoingWebhookService(IKelolaDbFactory dbFactory, ISecretPr
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(options.Timeout);
                 using var response = await http.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
-                delivery.ResponseCode = (int)response.StatusCode;
+                responseCode = (int)response.StatusCode;
                 if (!response.IsSuccessStatusCode)
                     error = $"HTTP {(int)response.StatusCode}";
             }
@@ -178,26 +190,30 @@ public sealed class OutgoingWebhookService(IKelolaDbFactory dbFactory, ISecretPr
             }
         }
 
-        var now = clock.GetUtcNow();
+        now = clock.GetUtcNow();
+        WebhookDeliveryStatus status;
+        DateTimeOffset? next = null;
         if (error is null)
-        {
-            delivery.Status = WebhookDeliveryStatus.Delivered;
-            delivery.DeliveredAt = now;
-            delivery.NextAttemptAt = null;
-            delivery.Error = null;
-        }
+            status = WebhookDeliveryStatus.Delivered;
+        else if (delivery.Attempts >= options.MaxAttempts)
+            status = WebhookDeliveryStatus.Failed;
         else
         {
-            delivery.Error = error.Length > 1000 ? error[..1000] : error;
-            if (delivery.Attempts >= options.MaxAttempts)
-            {
-                delivery.Status = WebhookDeliveryStatus.Failed;
-                delivery.NextAttemptAt = null;
-            }
-            else
-                delivery.NextAttemptAt = now + BackoffAfter(delivery.Attempts);
+            status = WebhookDeliveryStatus.Pending;
+            next = now + BackoffAfter(delivery.Attempts);
         }
-        await db.SaveChangesAsync(CancellationToken.None);
+        error = error is { Length: > 1000 } ? error[..1000] : error;
+        // Written only while this worker still holds the lease (it always does unless the database stalled past it).
+        await db.WebhookDeliveries.Where(d => d.Id == deliveryId && d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt == leaseUntil)
+            .ExecuteUpdateAsync(s =>
+            {
+                s.SetProperty(d => d.Status, status).SetProperty(d => d.NextAttemptAt, next).SetProperty(d => d.Error, error);
+                if (responseCode is not null)
+                    s.SetProperty(d => d.ResponseCode, responseCode);
+                if (error is null)
+                    s.SetProperty(d => d.DeliveredAt, now);
+            }, CancellationToken.None);
+        return true;
     }
 
     /// <summary>Exponential: base, 2x, 4x ... capped at an hour.</summary>
@@ -215,6 +231,9 @@ public sealed class OutgoingWebhookOptions
     public int MaxAttempts { get; set; } = 8;
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a claimed delivery stays with its worker: past the send's timeout, so a live worker always finishes first.</summary>
+    public TimeSpan ClaimLease => Timeout + TimeSpan.FromSeconds(50);
 
     /// <summary>Lets webhooks reach loopback and private addresses: tests and a developer's local receiver only (docs/adr/0005).</summary>
     public bool AllowPrivateAddresses { get; set; }

@@ -20,6 +20,14 @@ public class InboundWebhookEvent : Entity
     public DateTimeOffset? ProcessedAt { get; set; }
     public int Attempts { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>
+    /// The node processing this event holds it until then: taken by a conditional UPDATE together with <see cref="ClaimToken"/>,
+    /// so two nodes' sweeps never apply the same event; a node that died leaves it to the next sweep after the lease.
+    /// </summary>
+    public DateTimeOffset? ClaimedUntil { get; set; }
+
+    public Guid? ClaimToken { get; set; }
 }
 
 public enum WebhookSource { WhatsApp = 0, Instagram = 1 }

@@ -22,13 +22,18 @@ public sealed class WhatsAppEventProcessor(
 {
     public const int MaxAttempts = 5;
 
+    /// <summary>How long a node holds the events it took (far past a batch's processing): a node that died leaves them to a sweep after it.</summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
+
     /// <summary>Unprocessed events still worth trying, oldest first (the start-up and periodic sweep).</summary>
     public async Task<IReadOnlyList<Guid>> PendingAsync(TimeSpan olderThan, int max, CancellationToken ct = default)
     {
-        var before = clock.GetUtcNow() - olderThan;
+        var now = clock.GetUtcNow();
+        var before = now - olderThan;
         await using var db = dbFactory.CreateSystem();
         return await db.InboundWebhookEvents.AsNoTracking()
-            .Where(e => e.Source == WebhookSource.WhatsApp && e.ProcessedAt == null && e.Attempts < MaxAttempts && e.ReceivedAt <= before)
+            .Where(e => e.Source == WebhookSource.WhatsApp && e.ProcessedAt == null && e.Attempts < MaxAttempts && e.ReceivedAt <= before
+                        && (e.ClaimedUntil == null || e.ClaimedUntil <= now))
             .OrderBy(e => e.ReceivedAt)
             .Select(e => e.Id)
             .Take(max)
@@ -51,7 +56,8 @@ public sealed class WhatsAppEventProcessor(
         }
         await using var db = dbFactory.CreateSystem();
         var ids = eventIds.Distinct().ToList();
-        var rows = (await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id) && e.ProcessedAt == null).ToListAsync(ct))
+        var token = await ClaimAsync(db, ids, ct);
+        var rows = (await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id) && e.ProcessedAt == null && e.ClaimToken == token).ToListAsync(ct))
             .OrderBy(e => ids.IndexOf(e.Id)).ToList();
         var attemptsBefore = rows.ToDictionary(r => r.Id, r => r.Attempts);
 
@@ -124,11 +130,27 @@ public sealed class WhatsAppEventProcessor(
     public async Task ProcessAsync(Guid eventId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateSystem();
-        if (await db.InboundWebhookEvents.FirstOrDefaultAsync(e => e.Id == eventId, ct) is not { ProcessedAt: null } row)
+        var token = await ClaimAsync(db, [eventId], ct);
+        if (await db.InboundWebhookEvents.FirstOrDefaultAsync(e => e.Id == eventId, ct) is not { ProcessedAt: null } row || row.ClaimToken != token)
             return;
         await ProcessRowAsync(row, ct);
         using (await gate.EnterAsync(CancellationToken.None))
             await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Takes the unprocessed events among these that no node holds (or whose holder's lease ran out) with one conditional
+    /// UPDATE stamping this call's token: two nodes (one's queue, the other's sweep) never apply the same event.
+    /// </summary>
+    private async Task<Guid> ClaimAsync(IKelolaDb db, List<Guid> ids, CancellationToken ct)
+    {
+        var token = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        var until = now + ClaimLease;
+        using (await gate.EnterAsync(ct))
+            await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id) && e.ProcessedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil <= now))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), ct);
+        return token;
     }
 
     /// <summary>Handles one tracked row and records the outcome on it; the caller saves.</summary>
@@ -153,6 +175,8 @@ public sealed class WhatsAppEventProcessor(
 
         row.Attempts++;
         row.Error = error is null ? null : (error.Length > 2000 ? error[..2000] : error);
+        // A failed event goes back to the sweep at once, whichever node's.
+        row.ClaimedUntil = null;
         if (error is null)
             row.ProcessedAt = clock.GetUtcNow();
     }

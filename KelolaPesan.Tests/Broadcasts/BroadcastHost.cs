@@ -30,9 +30,14 @@ public sealed class BroadcastHost : IAsyncDisposable
     public const string Session = "ws-broadcast-test";
     public static readonly DateTimeOffset Start = new(2026, 11, 30, 2, 0, 0, TimeSpan.Zero); // 09:00 WIB
 
-    private BroadcastHost(TestDatabase database, ServiceProvider services, FakeTimeProvider clock, Guid tenantId, Guid workspaceId)
+    private readonly Func<Func<IWhatsAppGateway, IWhatsAppGateway>?, ServiceProvider> _build;
+    private readonly List<ServiceProvider> _nodes = [];
+
+    private BroadcastHost(TestDatabase database, Func<Func<IWhatsAppGateway, IWhatsAppGateway>?, ServiceProvider> build, ServiceProvider services,
+        FakeTimeProvider clock, Guid tenantId, Guid workspaceId)
     {
         Database = database;
+        _build = build;
         Services = services;
         Clock = clock;
         TenantId = tenantId;
@@ -42,6 +47,14 @@ public sealed class BroadcastHost : IAsyncDisposable
     public TestDatabase Database { get; }
     public ServiceProvider Services { get; }
     public FakeTimeProvider Clock { get; }
+
+    /// <summary>Another node over the same database and clock (its own singletons), optionally with its gateway wrapped. Disposed with the host.</summary>
+    public ServiceProvider AddNode(Func<IWhatsAppGateway, IWhatsAppGateway>? wrap = null)
+    {
+        var node = _build(wrap);
+        _nodes.Add(node);
+        return node;
+    }
     public Guid TenantId { get; }
     public Guid WorkspaceId { get; }
 
@@ -74,33 +87,38 @@ public sealed class BroadcastHost : IAsyncDisposable
             settings["Gateway:Waha:ApiKey"] = Gateways.FakeWahaServer.DefaultApiKey;
             settings["Gateway:Waha:MaxRetries"] = "0";
         }
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(clock);
-        services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        if (wrap is not null)
+        var protector = new DataProtectionSecretProtector(new EphemeralDataProtectionProvider());
+        ServiceProvider Build(Func<IWhatsAppGateway, IWhatsAppGateway>? wrapWith)
         {
-            var inner = services.Last(d => d.ServiceType == typeof(IWhatsAppGateway));
-            services.AddSingleton(sp => wrap((IWhatsAppGateway)(inner.ImplementationFactory?.Invoke(sp) ?? sp.GetRequiredService(inner.ImplementationType!))));
+            var services = new ServiceCollection();
+            services.AddLogging();
+            services.AddSingleton<TimeProvider>(clock);
+            services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+            if (wrapWith is not null)
+            {
+                var inner = services.Last(d => d.ServiceType == typeof(IWhatsAppGateway));
+                services.AddSingleton(sp => wrapWith((IWhatsAppGateway)(inner.ImplementationFactory?.Invoke(sp) ?? sp.GetRequiredService(inner.ImplementationType!))));
+            }
+            KelolaPesan.Data.DependencyInjection.AddRelationalWriters(services);
+            services.AddSingleton(database.Activator);
+            services.AddScoped<TenantContext>(_ =>
+            {
+                var context = new TenantContext();
+                context.SetTenant(tenant.Id);
+                return context;
+            });
+            services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
+            services.AddScoped<IKelolaDbFactory, KelolaDbFactory>();
+            services.AddSingleton<ISecretProtector>(protector);
+            services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
+            services.AddSingleton<Gateways.RecordingEventSink>();
+            services.AddSingleton<IGatewayEventSink>(sp => sp.GetRequiredService<Gateways.RecordingEventSink>());
+            services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(Path.Combine(database.Folder, "attachments")));
+            configure?.Invoke(services, database);
+            return services.BuildServiceProvider();
         }
-        KelolaPesan.Data.DependencyInjection.AddRelationalWriters(services);
-        services.AddSingleton(database.Activator);
-        services.AddScoped<TenantContext>(_ =>
-        {
-            var context = new TenantContext();
-            context.SetTenant(tenant.Id);
-            return context;
-        });
-        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
-        services.AddScoped<IKelolaDbFactory, KelolaDbFactory>();
-        services.AddSingleton<ISecretProtector>(new DataProtectionSecretProtector(new EphemeralDataProtectionProvider()));
-        services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
-        services.AddSingleton<Gateways.RecordingEventSink>();
-        services.AddSingleton<IGatewayEventSink>(sp => sp.GetRequiredService<Gateways.RecordingEventSink>());
-        services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(Path.Combine(database.Folder, "attachments")));
-        configure?.Invoke(services, database);
-        var serviceProvider = services.BuildServiceProvider();
-        var host = new BroadcastHost(database, serviceProvider, clock, tenant.Id, workspace.Id);
+        var serviceProvider = Build(wrap);
+        var host = new BroadcastHost(database, Build, serviceProvider, clock, tenant.Id, workspace.Id);
         if (waha is null)
         {
             var simulator = serviceProvider.GetRequiredService<SimulatorGateway>();
@@ -120,16 +138,22 @@ public sealed class BroadcastHost : IAsyncDisposable
     public Task<BroadcastCreated> CreateAsync(CreateBroadcastRequest request) =>
         InScopeAsync(sp => sp.GetRequiredService<BroadcastService>().CreateAsync(request, null));
 
-    public Task<DispatchRun> RunOnceAsync(TimeSpan? maxDuration = null) =>
-        InScopeAsync(sp => sp.GetRequiredService<BroadcastDispatcher>().RunAsync(TenantId, WorkspaceId, maxDuration: maxDuration));
+    public Task<DispatchRun> RunOnceAsync(TimeSpan? maxDuration = null) => RunOnceAsync(Services, maxDuration);
+
+    /// <summary>One run of the queue on the given node.</summary>
+    public async Task<DispatchRun> RunOnceAsync(ServiceProvider node, TimeSpan? maxDuration = null)
+    {
+        await using var scope = node.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<BroadcastDispatcher>().RunAsync(TenantId, WorkspaceId, maxDuration: maxDuration);
+    }
 
     /// <summary>Runs the queue as the scheduler would: each run, then the fake clock to the time it asks for, until nothing is left.</summary>
-    public async Task<List<DateTimeOffset>> RunToEndAsync(int maxRuns = 500, Action<DispatchRun>? each = null)
+    public async Task<List<DateTimeOffset>> RunToEndAsync(int maxRuns = 500, Action<DispatchRun>? each = null, ServiceProvider? node = null)
     {
         var runs = new List<DateTimeOffset>();
         for (var i = 0; i < maxRuns; i++)
         {
-            var run = await RunOnceAsync();
+            var run = await RunOnceAsync(node ?? Services);
             each?.Invoke(run);
             runs.Add(Clock.GetUtcNow());
             if (run.NextRunAt is not { } next)
@@ -176,6 +200,8 @@ public sealed class BroadcastHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var node in _nodes)
+            await node.DisposeAsync();
         await Services.DisposeAsync();
         await Database.DisposeAsync();
     }

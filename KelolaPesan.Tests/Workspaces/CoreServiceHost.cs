@@ -17,11 +17,26 @@ namespace KelolaPesan.Tests.Workspaces;
 /// <summary>Core's real services over a migrated SQLite test database, with the simulator gateway and a tenant of its own.</summary>
 public sealed class CoreServiceHost : IAsyncDisposable
 {
-    private CoreServiceHost(TestDatabase database, ServiceProvider services, Guid tenantId)
+    private readonly Func<ServiceProvider> _build;
+    private readonly List<ServiceProvider> _nodes = [];
+
+    private CoreServiceHost(TestDatabase database, Func<ServiceProvider> build, Guid tenantId)
     {
         Database = database;
-        Services = services;
+        _build = build;
+        Services = build();
         TenantId = tenantId;
+    }
+
+    /// <summary>
+    /// Another node over the same database: its own service provider (own singletons, caches and workers' state), the
+    /// same configuration and attachment folder, as a second app process would have. Disposed with the host.
+    /// </summary>
+    public ServiceProvider AddNode()
+    {
+        var node = _build();
+        _nodes.Add(node);
+        return node;
     }
 
     public TestDatabase Database { get; }
@@ -43,34 +58,40 @@ public sealed class CoreServiceHost : IAsyncDisposable
             await db.SaveChangesAsync();
         }
 
-        var services = new ServiceCollection();
-        services.AddLogging();
-        if (clock is not null)
-            services.AddSingleton(clock);
-        var config = new Dictionary<string, string?>
+        // One key ring for every node, as the app's keys persisted in the database are.
+        var protector = new DataProtectionSecretProtector(new EphemeralDataProtectionProvider());
+        ServiceProvider Build()
         {
-            ["Gateway:Kind"] = "Simulator",
-            ["Gateway:PublicBaseUrl"] = "http://127.0.0.1:5999",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            config[key] = value;
-        services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(config).Build());
-        KelolaPesan.Data.DependencyInjection.AddRelationalWriters(services);
-        services.AddSingleton(database.Activator);
-        services.AddScoped<TenantContext>(_ =>
-        {
-            var context = new TenantContext();
-            context.SetTenant(tenant.Id);
-            return context;
-        });
-        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
-        services.AddScoped<IKelolaDbFactory, KelolaDbFactory>();
-        services.AddSingleton<ISecretProtector>(new DataProtectionSecretProtector(new EphemeralDataProtectionProvider()));
-        services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
-        services.AddSingleton<Gateways.RecordingEventSink>();
-        services.AddSingleton<KelolaPesan.Core.Gateways.IGatewayEventSink>(sp => sp.GetRequiredService<Gateways.RecordingEventSink>());
-        services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(Path.Combine(database.Folder, "attachments")));
-        return new CoreServiceHost(database, services.BuildServiceProvider(), tenant.Id);
+            var services = new ServiceCollection();
+            services.AddLogging();
+            if (clock is not null)
+                services.AddSingleton(clock);
+            var config = new Dictionary<string, string?>
+            {
+                ["Gateway:Kind"] = "Simulator",
+                ["Gateway:PublicBaseUrl"] = "http://127.0.0.1:5999",
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+                config[key] = value;
+            services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(config).Build());
+            KelolaPesan.Data.DependencyInjection.AddRelationalWriters(services);
+            services.AddSingleton(database.Activator);
+            services.AddScoped<TenantContext>(_ =>
+            {
+                var context = new TenantContext();
+                context.SetTenant(tenant.Id);
+                return context;
+            });
+            services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
+            services.AddScoped<IKelolaDbFactory, KelolaDbFactory>();
+            services.AddSingleton<ISecretProtector>(protector);
+            services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
+            services.AddSingleton<Gateways.RecordingEventSink>();
+            services.AddSingleton<KelolaPesan.Core.Gateways.IGatewayEventSink>(sp => sp.GetRequiredService<Gateways.RecordingEventSink>());
+            services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(Path.Combine(database.Folder, "attachments")));
+            return services.BuildServiceProvider();
+        }
+        return new CoreServiceHost(database, Build, tenant.Id);
     }
 
     public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
@@ -91,6 +112,8 @@ public sealed class CoreServiceHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var node in _nodes)
+            await node.DisposeAsync();
         await Services.DisposeAsync();
         await Database.DisposeAsync();
     }

@@ -1045,6 +1045,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("NextSendAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("RecoveryLeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("SentInBatch")
                         .HasColumnType("integer");
 
@@ -2696,6 +2699,12 @@ namespace KelolaPesan.Data.Migrations.Postgres
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");

@@ -1278,6 +1278,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("NextSendAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("RecoveryLeaseUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<int>("SentInBatch")
                         .HasColumnType("int");
 
@@ -3348,6 +3351,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<int>("Attempts")
                         .HasColumnType("int");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<long>("ClusterKey")
                         .ValueGeneratedOnAdd()

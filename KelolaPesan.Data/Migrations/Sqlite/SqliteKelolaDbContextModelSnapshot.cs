@@ -1039,6 +1039,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<long?>("NextSendAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RecoveryLeaseUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("SentInBatch")
                         .HasColumnType("INTEGER");
 
@@ -2677,6 +2680,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedUntil")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
