@@ -26,12 +26,13 @@ namespace KelolaPesan.Bench.Scenarios;
 public sealed class BroadcastDispatchScenario : IScenario
 {
     public string Name => "broadcast-dispatch";
-    public string Description => "--recipients N [--no-dispatch]: materialise and dispatch a zero-pacing broadcast on SQLite (targets: materialise < 5 s, >= 500 sends/s)";
+    public string Description => "--recipients N [--no-dispatch]: materialise and dispatch a zero-pacing broadcast [--provider Sqlite|Postgres] (targets: materialise < 5 s, >= 500 sends/s)";
 
     public async Task<int> RunAsync(string[] args)
     {
         var count = args.SkipWhile(a => a != "--recipients").Skip(1).Select(int.Parse).FirstOrDefault(100_000);
-        await using var database = await BenchDatabase.CreateAsync();
+        await using var database = await BenchDatabase.CreateAsync(args);
+        Console.WriteLine($"broadcast-dispatch: {database.Describe()}");
         var (tenantId, workspaceId, listId) = await SeedAsync(database, count);
 
         var services = new ServiceCollection();
@@ -81,7 +82,7 @@ public sealed class BroadcastDispatchScenario : IScenario
 
         if (args.Contains("--no-dispatch"))
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT broadcast-dispatch recipients={created.Recipients} materialise_s={materialise.TotalSeconds:0.00} materialise_cpu_s={materialiseCpu.TotalSeconds:0.00} materialise_ok={materialise.TotalSeconds < 5}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT broadcast-dispatch provider={database.Provider} recipients={created.Recipients} materialise_s={materialise.TotalSeconds:0.00} materialise_cpu_s={materialiseCpu.TotalSeconds:0.00} materialise_ok={materialise.TotalSeconds < 5}"));
             return 0;
         }
         watch.Restart();
@@ -101,7 +102,7 @@ public sealed class BroadcastDispatchScenario : IScenario
         var perSecond = sent / dispatch.TotalSeconds;
         Console.WriteLine($"dispatched {sent:N0} (gateway calls {gateway.Calls:N0}) in {dispatch.TotalSeconds:0.00} s over {runs} runs: {perSecond:0} sends/s; counters sent={counters.SentCount} pending={counters.PendingCount} status={counters.Status}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT broadcast-dispatch recipients={created.Recipients} materialise_s={materialise.TotalSeconds:0.00} materialise_cpu_s={materialiseCpu.TotalSeconds:0.00} sends_per_s={perSecond:0} sent={sent} gateway_calls={gateway.Calls} materialise_ok={materialise.TotalSeconds < 5} rate_ok={perSecond >= 500}"));
+            $"RESULT broadcast-dispatch provider={database.Provider} recipients={created.Recipients} materialise_s={materialise.TotalSeconds:0.00} materialise_cpu_s={materialiseCpu.TotalSeconds:0.00} sends_per_s={perSecond:0} sent={sent} gateway_calls={gateway.Calls} materialise_ok={materialise.TotalSeconds < 5} rate_ok={perSecond >= 500}"));
         return sent == count && gateway.Calls == count ? 0 : 1;
     }
 
