@@ -172,7 +172,9 @@ public sealed class BroadcastDispatchScenario : IScenario
         public Task<GatewayQrCode?> GetQrCodeAsync(string session, CancellationToken ct) => Task.FromResult<GatewayQrCode?>(null);
         public Task<string> SendMediaAsync(GatewayMediaMessage message, CancellationToken ct) => Task.FromResult(Guid.NewGuid().ToString("N"));
         public Task MarkChatReadAsync(string session, string chatId, CancellationToken ct) => Task.CompletedTask;
-        public Task<GatewayNumberCheck> CheckNumberAsync(string session, string phone, CancellationToken ct) => throw new NotSupportedException();
+        // Every number is on WhatsApp: the dispatcher checks each before its first send (docs/adr/0013), at once here.
+        public Task<GatewayNumberCheck> CheckNumberAsync(string session, string phone, CancellationToken ct) =>
+            Task.FromResult(new GatewayNumberCheck(NumberRegistration.Registered, ChatIds.FromPhone(phone)));
         public Task<string?> GetPhoneForLidAsync(string session, string lid, CancellationToken ct) => Task.FromResult<string?>(null);
         public Task<GatewayDownloadedMedia> DownloadMediaAsync(string url, long maxBytes, CancellationToken ct) => throw new NotSupportedException();
     }
