@@ -3,10 +3,14 @@ using KelolaPesan.Core.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace KelolaPesan.Data.Common;
 
-/// <summary>One prepared INSERT, re-bound per row, in one transaction (the caller's, if it has begun one).</summary>
+/// <summary>
+/// One prepared INSERT, re-bound per row, in one transaction (the caller's, if it has begun one). On PostgreSQL a large
+/// batch goes as one binary COPY instead (<see cref="PostgresCopy{T}"/>): one round trip for the batch, not one per row.
+/// </summary>
 public sealed class RelationalBulkInserter : IBulkInserter
 {
     public async Task InsertAsync<T>(IKelolaDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class
@@ -32,10 +36,15 @@ public sealed class RelationalBulkInserter : IBulkInserter
         private readonly DbContext _context;
         private readonly ModelCommand<T> _command;
         private readonly List<(IClrPropertyGetter Get, Action<object?> Set)> _bindings;
+        private readonly PostgresCopy<T>? _copy;
         private long? _cacheSizeBefore;
 
-        private PreparedInsert(DbContext context, ModelCommand<T> command, List<(IClrPropertyGetter, Action<object?>)> bindings) =>
+        private PreparedInsert(DbContext context, ModelCommand<T> command, List<(IClrPropertyGetter, Action<object?>)> bindings)
+        {
             (_context, _command, _bindings) = (context, command, bindings);
+            if (context.Database.GetDbConnection() is NpgsqlConnection)
+                _copy = new PostgresCopy<T>(command);
+        }
 
         /// <summary>Opens the context's connection (closed again on dispose) and prepares the INSERT on it.</summary>
         public static async Task<PreparedInsert<T>> OpenAsync(DbContext context, int expectedRows, CancellationToken ct)
@@ -72,6 +81,11 @@ public sealed class RelationalBulkInserter : IBulkInserter
             // Joins the caller's transaction, or runs in one of its own (re-runnable: nothing is tracked).
             await ((IKelolaDb)_context).InTransactionAsync(async ct =>
             {
+                if (_copy is not null && rows.Count >= PostgresCopy<T>.FromRows)
+                {
+                    await _copy.WriteAsync((NpgsqlConnection)_context.Database.GetDbConnection(), rows, ct);
+                    return;
+                }
                 _command.Enlist(_context.Database.CurrentTransaction?.GetDbTransaction());
                 foreach (var row in rows)
                 {

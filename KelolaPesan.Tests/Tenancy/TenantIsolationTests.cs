@@ -14,7 +14,8 @@ namespace KelolaPesan.Tests.Tenancy;
 
 /// <summary>
 /// Walks the EF model rather than a hand-kept list, so a new tenant-owned entity that the
-/// tenant filter does not cover fails here without anyone remembering to add a test.
+/// tenant filter does not cover fails here without anyone remembering to add a test. Runs on every provider the run
+/// reaches (<see cref="ProvidersAttribute"/>): the filters are translated to each provider's SQL.
 /// </summary>
 public sealed class TenantIsolationTests(TenantIsolationFixture fixture) : IClassFixture<TenantIsolationFixture>
 {
@@ -25,9 +26,9 @@ public sealed class TenantIsolationTests(TenantIsolationFixture fixture) : IClas
 
     private static bool IsPlatform(Type type) => !IsTenantOwned(type) && !SpecialFilterTypes.Contains(type);
 
-    public static TheoryData<string> TenantOwnedTypes() => AsTheoryData(IsTenantOwned);
+    public static TheoryData<DatabaseProvider, string> TenantOwnedTypes() => AsTheoryData(IsTenantOwned);
 
-    public static TheoryData<string> PlatformTypes() => AsTheoryData(IsPlatform);
+    public static TheoryData<DatabaseProvider, string> PlatformTypes() => AsTheoryData(IsPlatform);
 
     [Fact]
     public void TheModel_HasTenantOwnedAndPlatformEntities_ForTheTheoriesToWalk()
@@ -38,117 +39,125 @@ public sealed class TenantIsolationTests(TenantIsolationFixture fixture) : IClas
 
     [Theory]
     [MemberData(nameof(TenantOwnedTypes))]
-    public async Task ATenantContext_SeesExactlyItsOwnRows_OfEveryTenantOwnedType(string typeName)
+    public async Task ATenantContext_SeesExactlyItsOwnRows_OfEveryTenantOwnedType(DatabaseProvider provider, string typeName)
     {
+        var world = await fixture.ForAsync(provider);
         var type = ModelType(typeName);
-        await using var a = fixture.Database.CreateForTenant(fixture.A.TenantId);
-        await using var b = fixture.Database.CreateForTenant(fixture.B.TenantId);
+        await using var a = world.Database.CreateForTenant(world.A.TenantId);
+        await using var b = world.Database.CreateForTenant(world.B.TenantId);
 
-        Assert.Equal([fixture.A.RowOf(type)], await IdsAsync(a, type));
-        Assert.Equal([fixture.B.RowOf(type)], await IdsAsync(b, type));
+        Assert.Equal([world.A.RowOf(type)], await IdsAsync(a, type));
+        Assert.Equal([world.B.RowOf(type)], await IdsAsync(b, type));
     }
 
     [Theory]
     [MemberData(nameof(TenantOwnedTypes))]
-    public async Task AContextWithNoTenant_SeesNoRows_OfAnyTenantOwnedType(string typeName)
+    public async Task AContextWithNoTenant_SeesNoRows_OfAnyTenantOwnedType(DatabaseProvider provider, string typeName)
     {
-        await using var db = fixture.Database.CreateWithoutTenant();
+        var world = await fixture.ForAsync(provider);
+        await using var db = world.Database.CreateWithoutTenant();
 
         Assert.Empty(await IdsAsync(db, ModelType(typeName)));
     }
 
     [Theory]
     [MemberData(nameof(TenantOwnedTypes))]
-    public async Task ASystemContext_SeesTheRowsOfBothTenants(string typeName)
+    public async Task ASystemContext_SeesTheRowsOfBothTenants(DatabaseProvider provider, string typeName)
     {
+        var world = await fixture.ForAsync(provider);
         var type = ModelType(typeName);
-        await using var db = fixture.Database.CreateSystem();
+        await using var db = world.Database.CreateSystem();
 
         var ids = await IdsAsync(db, type);
 
-        Assert.Contains(fixture.A.RowOf(type), ids);
-        Assert.Contains(fixture.B.RowOf(type), ids);
+        Assert.Contains(world.A.RowOf(type), ids);
+        Assert.Contains(world.B.RowOf(type), ids);
     }
 
     [Theory]
     [MemberData(nameof(PlatformTypes))]
-    public async Task PlatformTables_AreInvisibleToATenantContext_AndVisibleToTheSystem(string typeName)
+    public async Task PlatformTables_AreInvisibleToATenantContext_AndVisibleToTheSystem(DatabaseProvider provider, string typeName)
     {
+        var world = await fixture.ForAsync(provider);
         var type = ModelType(typeName);
-        await using var tenant = fixture.Database.CreateForTenant(fixture.A.TenantId);
-        await using var anonymous = fixture.Database.CreateWithoutTenant();
-        await using var system = fixture.Database.CreateSystem();
+        await using var tenant = world.Database.CreateForTenant(world.A.TenantId);
+        await using var anonymous = world.Database.CreateWithoutTenant();
+        await using var system = world.Database.CreateSystem();
 
         Assert.Equal(0, await CountAsync(tenant, type));
         Assert.Equal(0, await CountAsync(anonymous, type));
         Assert.True(await CountAsync(system, type) > 0, $"the fixture seeded no {type.Name} row, so this test proves nothing");
     }
 
-    [Fact]
-    public async Task ATenantContext_SeesOnlyItsOwnTenantRow()
+    [Theory, Providers]
+    public async Task ATenantContext_SeesOnlyItsOwnTenantRow(DatabaseProvider provider)
     {
-        await using var a = fixture.Database.CreateForTenant(fixture.A.TenantId);
-        await using var none = fixture.Database.CreateWithoutTenant();
-        await using var system = fixture.Database.CreateSystem();
+        var world = await fixture.ForAsync(provider);
+        await using var a = world.Database.CreateForTenant(world.A.TenantId);
+        await using var none = world.Database.CreateWithoutTenant();
+        await using var system = world.Database.CreateSystem();
 
-        Assert.Equal([fixture.A.TenantId], await a.Tenants.Select(t => t.Id).ToListAsync());
+        Assert.Equal([world.A.TenantId], await a.Tenants.Select(t => t.Id).ToListAsync());
         Assert.Empty(await none.Tenants.ToListAsync());
-        Assert.Superset(new HashSet<Guid> { fixture.A.TenantId, fixture.B.TenantId }, (await system.Tenants.Select(t => t.Id).ToListAsync()).ToHashSet());
+        Assert.Superset(new HashSet<Guid> { world.A.TenantId, world.B.TenantId }, (await system.Tenants.Select(t => t.Id).ToListAsync()).ToHashSet());
     }
 
-    [Fact]
-    public async Task ATenantContext_SeesOnlyItsOwnUsers_NeverAgencyOwnersOrOtherTenantsUsers()
+    [Theory, Providers]
+    public async Task ATenantContext_SeesOnlyItsOwnUsers_NeverAgencyOwnersOrOtherTenantsUsers(DatabaseProvider provider)
     {
-        await using var a = fixture.Database.CreateForTenant(fixture.A.TenantId);
-        await using var none = fixture.Database.CreateWithoutTenant();
-        await using var system = fixture.Database.CreateSystem();
+        var world = await fixture.ForAsync(provider);
+        await using var a = world.Database.CreateForTenant(world.A.TenantId);
+        await using var none = world.Database.CreateWithoutTenant();
+        await using var system = world.Database.CreateSystem();
 
-        Assert.Equal([fixture.A.RowOf(typeof(AppUser))], await a.Users.Select(u => u.Id).ToListAsync());
+        Assert.Equal([world.A.RowOf(typeof(AppUser))], await a.Users.Select(u => u.Id).ToListAsync());
         Assert.Empty(await none.Users.ToListAsync());
         var all = await system.Users.Select(u => u.Id).ToListAsync();
-        Assert.Contains(fixture.AgencyOwnerId, all);
-        Assert.Contains(fixture.B.RowOf(typeof(AppUser)), all);
+        Assert.Contains(world.AgencyOwnerId, all);
+        Assert.Contains(world.B.RowOf(typeof(AppUser)), all);
     }
 
-    [Fact]
-    public async Task ATenantContext_SeesOnlyItsOwnAuditEntries_NeverPlatformEntries()
+    [Theory, Providers]
+    public async Task ATenantContext_SeesOnlyItsOwnAuditEntries_NeverPlatformEntries(DatabaseProvider provider)
     {
-        await using var a = fixture.Database.CreateForTenant(fixture.A.TenantId);
-        await using var none = fixture.Database.CreateWithoutTenant();
-        await using var system = fixture.Database.CreateSystem();
+        var world = await fixture.ForAsync(provider);
+        await using var a = world.Database.CreateForTenant(world.A.TenantId);
+        await using var none = world.Database.CreateWithoutTenant();
+        await using var system = world.Database.CreateSystem();
 
-        Assert.Equal([fixture.A.RowOf(typeof(AuditEntry))], await a.AuditEntries.Select(e => e.Id).ToListAsync());
+        Assert.Equal([world.A.RowOf(typeof(AuditEntry))], await a.AuditEntries.Select(e => e.Id).ToListAsync());
         Assert.Empty(await none.AuditEntries.ToListAsync());
         var all = await system.AuditEntries.Select(e => e.Id).ToListAsync();
-        Assert.Contains(fixture.PlatformAuditEntryId, all);
-        Assert.Contains(fixture.B.RowOf(typeof(AuditEntry)), all);
+        Assert.Contains(world.PlatformAuditEntryId, all);
+        Assert.Contains(world.B.RowOf(typeof(AuditEntry)), all);
     }
 
-    [Fact]
-    public async Task RemovingAContact_MarksItDeletedAndHidesIt_ButIgnoringTheSoftDeleteFilterStillFindsIt()
+    [Theory, Providers]
+    public async Task RemovingAContact_MarksItDeletedAndHidesIt_ButIgnoringTheSoftDeleteFilterStillFindsIt(DatabaseProvider provider)
     {
-        var contact = new Contact { TenantId = fixture.A.TenantId, WorkspaceId = fixture.A.WorkspaceId, Name = "Siti", Phone = "+6281200000099" };
-        await using (var db = fixture.Database.CreateForTenant(fixture.A.TenantId))
+        var world = await fixture.ForAsync(provider);
+        var contact = new Contact { TenantId = world.A.TenantId, WorkspaceId = world.A.WorkspaceId, Name = "Siti", Phone = "+6281200000099" };
+        await using (var db = world.Database.CreateForTenant(world.A.TenantId))
         {
             db.Contacts.Add(contact);
             await db.SaveChangesAsync();
         }
-        fixture.Clock.Advance(TimeSpan.FromMinutes(5));
-        var deletedAt = fixture.Clock.GetUtcNow();
+        world.Clock.Advance(TimeSpan.FromMinutes(5));
+        var deletedAt = world.Clock.GetUtcNow();
 
-        await using (var db = fixture.Database.CreateForTenant(fixture.A.TenantId))
+        await using (var db = world.Database.CreateForTenant(world.A.TenantId))
         {
             db.Contacts.Remove(await db.Contacts.SingleAsync(c => c.Id == contact.Id));
             await db.SaveChangesAsync();
         }
 
-        await using var after = fixture.Database.CreateForTenant(fixture.A.TenantId);
+        await using var after = world.Database.CreateForTenant(world.A.TenantId);
         Assert.False(await after.Contacts.AnyAsync(c => c.Id == contact.Id));
         var marked = await after.Contacts.IgnoreQueryFilters([KelolaDbContext.SoftDeleteFilter]).SingleAsync(c => c.Id == contact.Id);
         Assert.Equal(deletedAt, marked.DeletedAt);
 
         // Ignoring the soft-delete filter must not also drop the tenant filter.
-        await using var otherTenant = fixture.Database.CreateForTenant(fixture.B.TenantId);
+        await using var otherTenant = world.Database.CreateForTenant(world.B.TenantId);
         Assert.False(await otherTenant.Contacts.IgnoreQueryFilters([KelolaDbContext.SoftDeleteFilter]).AnyAsync(c => c.Id == contact.Id));
     }
 
@@ -161,11 +170,12 @@ public sealed class TenantIsolationTests(TenantIsolationFixture fixture) : IClas
         Model.GetEntityTypes().Select(t => t.ClrType).Where(predicate).OrderBy(t => t.FullName);
 
     // Full names, not Types: xunit shows and re-runs each case by its serialised argument.
-    private static TheoryData<string> AsTheoryData(Func<Type, bool> predicate)
+    private static TheoryData<DatabaseProvider, string> AsTheoryData(Func<Type, bool> predicate)
     {
-        var data = new TheoryData<string>();
-        foreach (var type in ModelTypes(predicate))
-            data.Add(type.FullName!);
+        var data = new TheoryData<DatabaseProvider, string>();
+        foreach (var provider in ProvidersAttribute.Available)
+            foreach (var type in ModelTypes(predicate))
+                data.Add(provider, type.FullName!);
         return data;
     }
 
@@ -185,35 +195,53 @@ public sealed class TenantIsolationTests(TenantIsolationFixture fixture) : IClas
 }
 
 /// <summary>
-/// One database seeded once for the class: two tenants with one row of every tenant-owned type each,
-/// one row of every platform type, an agency owner (no tenant) and a platform audit entry (no tenant).
+/// For each provider, one database seeded once for the class (made when a test first asks for that provider): two
+/// tenants with one row of every tenant-owned type each, one row of every platform type, an agency owner (no tenant)
+/// and a platform audit entry (no tenant).
 /// </summary>
 public sealed class TenantIsolationFixture : IAsyncLifetime
 {
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 6, 5, 3, 0, 0, TimeSpan.Zero));
-    public SqliteTestDatabase Database { get; private set; } = null!;
-    public TenantRows A { get; private set; } = null!;
-    public TenantRows B { get; private set; } = null!;
-    public Guid AgencyOwnerId { get; private set; }
-    public Guid PlatformAuditEntryId { get; private set; }
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Dictionary<DatabaseProvider, TenantWorld> _worlds = [];
 
-    public async Task InitializeAsync()
+    public async Task<TenantWorld> ForAsync(DatabaseProvider provider)
     {
-        Database = await SqliteTestDatabase.CreateAsync(Clock);
-        await using var db = Database.CreateSystem();
+        await _lock.WaitAsync();
+        try
+        {
+            if (!_worlds.TryGetValue(provider, out var world))
+                _worlds[provider] = world = await SeedAsync(provider);
+            return world;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var world in _worlds.Values)
+            await world.Database.DisposeAsync();
+    }
+
+    private static async Task<TenantWorld> SeedAsync(DatabaseProvider provider)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 5, 3, 0, 0, TimeSpan.Zero));
+        var database = await TestDatabase.CreateAsync(provider, clock);
+        await using var db = database.CreateSystem();
         var platform = SeedPlatform(db);
-        A = SeedTenant(db, "a");
-        B = SeedTenant(db, "b");
+        var a = SeedTenant(db, "a");
+        var b = SeedTenant(db, "b");
 
         var agencyOwner = new AppUser { AgencyId = platform[typeof(Agency)], Username = "agency", DisplayName = "Agency", Role = UserRole.AgencyOwner };
         var platformAudit = new AuditEntry { ActorName = "admin", Action = "policy.changed", ActorType = AuditActorType.Admin };
         db.AddRange(agencyOwner, platformAudit);
         await db.SaveChangesAsync();
-        AgencyOwnerId = agencyOwner.Id;
-        PlatformAuditEntryId = platformAudit.Id;
+        return new TenantWorld(clock, database, a, b, agencyOwner.Id, platformAudit.Id);
     }
-
-    public async Task DisposeAsync() => await Database.DisposeAsync();
 
     /// <summary>One row of every type that is neither tenant-owned nor specially filtered (licences, policies, keys...).</summary>
     private static Dictionary<Type, Guid> SeedPlatform(KelolaDbContext db)
@@ -309,6 +337,9 @@ public sealed class TenantIsolationFixture : IAsyncLifetime
         return ordered;
     }
 }
+
+/// <summary>One provider's seeded database and the rows the tests look for.</summary>
+public sealed record TenantWorld(FakeTimeProvider Clock, TestDatabase Database, TenantRows A, TenantRows B, Guid AgencyOwnerId, Guid PlatformAuditEntryId);
 
 public sealed record TenantRows(Guid TenantId, Guid WorkspaceId, IReadOnlyDictionary<Type, Guid> Rows)
 {

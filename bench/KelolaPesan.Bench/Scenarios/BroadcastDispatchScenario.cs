@@ -26,12 +26,13 @@ namespace KelolaPesan.Bench.Scenarios;
 public sealed class BroadcastDispatchScenario : IScenario
 {
     public string Name => "broadcast-dispatch";
-    public string Description => "--recipients N [--no-dispatch]: materialise and dispatch a zero-pacing broadcast on SQLite (targets: materialise < 5 s, >= 500 sends/s)";
+    public string Description => "--recipients N [--no-dispatch]: materialise and dispatch a zero-pacing broadcast [--provider Sqlite|Postgres] (targets: materialise < 5 s, >= 500 sends/s)";
 
     public async Task<int> RunAsync(string[] args)
     {
         var count = args.SkipWhile(a => a != "--recipients").Skip(1).Select(int.Parse).FirstOrDefault(100_000);
-        await using var database = await BenchDatabase.CreateAsync();
+        await using var database = await BenchDatabase.CreateAsync(args);
+        Console.WriteLine($"broadcast-dispatch: {database.Describe()}");
         var (tenantId, workspaceId, listId) = await SeedAsync(database, count);
 
         var services = new ServiceCollection();
@@ -81,7 +82,7 @@ public sealed class BroadcastDispatchScenario : IScenario
 
         if (args.Contains("--no-dispatch"))
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT broadcast-dispatch recipients={created.Recipients} materialise_s={materialise.TotalSeconds:0.00} materialise_cpu_s={materialiseCpu.TotalSeconds:0.00} materialise_ok={materialise.TotalSeconds < 5}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT broadcast-dispatch provider={database.Provider} recipients={created.Recipients} materialise_s={materialise.TotalSeconds:0.00} materialise_cpu_s={materialiseCpu.TotalSeconds:0.00} materialise_ok={materialise.TotalSeconds < 5}"));
             return 0;
         }
         watch.Restart();
@@ -101,7 +102,7 @@ public sealed class BroadcastDispatchScenario : IScenario
         var perSecond = sent / dispatch.TotalSeconds;
         Console.WriteLine($"dispatched {sent:N0} (gateway calls {gateway.Calls:N0}) in {dispatch.TotalSeconds:0.00} s over {runs} runs: {perSecond:0} sends/s; counters sent={counters.SentCount} pending={counters.PendingCount} status={counters.Status}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT broadcast-dispatch recipients={created.Recipients} materialise_s={materialise.TotalSeconds:0.00} materialise_cpu_s={materialiseCpu.TotalSeconds:0.00} sends_per_s={perSecond:0} sent={sent} gateway_calls={gateway.Calls} materialise_ok={materialise.TotalSeconds < 5} rate_ok={perSecond >= 500}"));
+            $"RESULT broadcast-dispatch provider={database.Provider} recipients={created.Recipients} materialise_s={materialise.TotalSeconds:0.00} materialise_cpu_s={materialiseCpu.TotalSeconds:0.00} sends_per_s={perSecond:0} sent={sent} gateway_calls={gateway.Calls} materialise_ok={materialise.TotalSeconds < 5} rate_ok={perSecond >= 500}"));
         return sent == count && gateway.Calls == count ? 0 : 1;
     }
 
@@ -171,7 +172,9 @@ public sealed class BroadcastDispatchScenario : IScenario
         public Task<GatewayQrCode?> GetQrCodeAsync(string session, CancellationToken ct) => Task.FromResult<GatewayQrCode?>(null);
         public Task<string> SendMediaAsync(GatewayMediaMessage message, CancellationToken ct) => Task.FromResult(Guid.NewGuid().ToString("N"));
         public Task MarkChatReadAsync(string session, string chatId, CancellationToken ct) => Task.CompletedTask;
-        public Task<GatewayNumberCheck> CheckNumberAsync(string session, string phone, CancellationToken ct) => throw new NotSupportedException();
+        // Every number is on WhatsApp: the dispatcher checks each before its first send (docs/adr/0013), at once here.
+        public Task<GatewayNumberCheck> CheckNumberAsync(string session, string phone, CancellationToken ct) =>
+            Task.FromResult(new GatewayNumberCheck(NumberRegistration.Registered, ChatIds.FromPhone(phone)));
         public Task<string?> GetPhoneForLidAsync(string session, string lid, CancellationToken ct) => Task.FromResult<string?>(null);
         public Task<GatewayDownloadedMedia> DownloadMediaAsync(string url, long maxBytes, CancellationToken ct) => throw new NotSupportedException();
     }

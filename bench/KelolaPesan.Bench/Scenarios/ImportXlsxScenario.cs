@@ -15,18 +15,20 @@ namespace KelolaPesan.Bench.Scenarios;
 
 /// <summary>
 /// End-to-end import of a generated .xlsx (N rows x 6 columns: name, phone stored as a number, email, city,
-/// date, note) into a fresh SQLite database, then ClosedXML's plain full read of the same file as the floor.
+/// date, note) into a fresh database (SQLite, or PostgreSQL with --provider Postgres), then ClosedXML's plain full read of the same file as the floor.
 /// Peak memory is the process peak working set right after each phase (the import runs first).
 /// </summary>
 public sealed class ImportXlsxScenario : IScenario
 {
     public string Name => "import-xlsx";
-    public string Description => "[--rows N]: end-to-end xlsx import time and peak memory vs ClosedXML full read";
+    public string Description => "[--rows N] [--provider Sqlite|Postgres]: end-to-end xlsx import time and peak memory vs ClosedXML full read";
 
     public async Task<int> RunAsync(string[] args)
     {
-        var rows = args.Length >= 2 && args[0] == "--rows" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
-        await using var database = await BenchDatabase.CreateAsync();
+        var rowsAt = Array.IndexOf(args, "--rows");
+        var rows = rowsAt >= 0 && rowsAt + 1 < args.Length ? int.Parse(args[rowsAt + 1], CultureInfo.InvariantCulture) : 100_000;
+        await using var database = await BenchDatabase.CreateAsync(args);
+        Console.WriteLine($"import-xlsx: {database.Describe()}");
         var path = Path.Combine(database.Folder, "contacts.xlsx");
         var generate = Stopwatch.StartNew();
         Generate(path, rows);
@@ -90,7 +92,7 @@ public sealed class ImportXlsxScenario : IScenario
         Console.WriteLine($"ClosedXML full read: {cells:N0} cells in {closed.Elapsed.TotalSeconds:F2} s; process peak now {closedPeak / 1048576.0:F0} MiB");
 
         var ok = result.Status == ImportStatus.Completed && result.Created == rows;
-        Console.WriteLine($"RESULT {Name} rows={rows} import_s={import.Elapsed.TotalSeconds:F2} import_peak_mib={importPeak / 1048576.0:F0} " +
+        Console.WriteLine($"RESULT {Name} provider={database.Provider} rows={rows} import_s={import.Elapsed.TotalSeconds:F2} import_peak_mib={importPeak / 1048576.0:F0} " +
                           $"closedxml_read_s={closed.Elapsed.TotalSeconds:F2} ratio={import.Elapsed.TotalSeconds / closed.Elapsed.TotalSeconds:F2} " +
                           $"created={result.Created} ok={(ok ? 1 : 0)}");
         return ok ? 0 : 1;

@@ -30,22 +30,21 @@ namespace KelolaPesan.Bench.Scenarios;
 public sealed class WebhookIngestScenario : IScenario
 {
     public string Name => "webhook-ingest";
-    public string Description => "--events N --clients C: signed webhooks/s fully processed vs a one-row-insert floor (SQLite)";
+    public string Description => "--events N --clients C: signed webhooks/s fully processed vs a one-row-insert floor [--provider Sqlite|Postgres]";
 
     public async Task<int> RunAsync(string[] args)
     {
         var events = IntArg(args, "--events", 5000);
         var clients = IntArg(args, "--clients", 8);
-        var folder = Path.Combine(Path.GetTempPath(), "kelola-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        await using var database = await BenchDatabase.CreateAsync(args);
         try
         {
-            await using var app = await StartAppAsync(folder);
+            await using var app = await StartAppAsync(database);
             var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var (workspaceId, key) = await CreateWorkspaceAsync(app.Services);
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(baseUrl) };
 
-            Console.WriteLine($"webhook-ingest: {events} events, {clients} clients, SQLite in {folder}");
+            Console.WriteLine($"webhook-ingest: {events} events, {clients} clients, {database.Describe()}");
             // Warm-up (JIT, connection pool, first chat): not counted.
             await PostAllAsync(http, $"/webhooks/whatsapp?workspace={workspaceId}", key, 200, clients, "warm");
             await WaitForMessagesAsync(app.Services, workspaceId, 200);
@@ -68,18 +67,17 @@ public sealed class WebhookIngestScenario : IScenario
 
             var ratio = realRate / floorRate;
             Console.WriteLine($"ratio real/floor = {ratio:0.00}; targets: >= 1000 events/s ({(realRate >= 1000 ? "met" : "NOT met")}), >= 0.5 of floor ({(ratio >= 0.5 ? "met" : "NOT met")})");
-            Console.WriteLine(FormattableString.Invariant($"RESULT webhook-ingest events={events} clients={clients} processed_per_s={realRate:0} floor_per_s={floorRate:0} ratio={ratio:0.00}"));
+            Console.WriteLine(FormattableString.Invariant($"RESULT webhook-ingest provider={database.Provider} events={events} clients={clients} processed_per_s={realRate:0} floor_per_s={floorRate:0} ratio={ratio:0.00}"));
             await app.StopAsync();
             return 0;
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
         }
     }
 
-    private static async Task<WebApplication> StartAppAsync(string folder)
+    private static async Task<WebApplication> StartAppAsync(BenchDatabase database)
     {
         var webProject = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../KelolaPesan.Web"));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -88,10 +86,9 @@ public sealed class WebhookIngestScenario : IScenario
             EnvironmentName = "Production",
             ContentRootPath = Directory.Exists(webProject) ? webProject : AppContext.BaseDirectory,
         });
+        builder.Configuration.AddInMemoryCollection(database.AppSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Database:Provider"] = "Sqlite",
-            ["Database:DataDirectory"] = folder,
             ["Gateway:Kind"] = "Simulator",
             ["Gateway:PublicBaseUrl"] = "http://127.0.0.1",
             ["Gateway:MonitorIntervalSeconds"] = "0",

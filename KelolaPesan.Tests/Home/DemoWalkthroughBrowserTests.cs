@@ -1,0 +1,100 @@
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Gateways;
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Data;
+using KelolaPesan.Tests.Accounts;
+using KelolaPesan.Tests.Broadcasts;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace KelolaPesan.Tests.Home;
+
+/// <summary>
+/// The demo end to end on every provider (issue 17: "the demo works end to end on PostgreSQL"): the owner signs in,
+/// replies in the inbox, starts a small broadcast and imports a small CSV, each checked in the page and in the
+/// database the app runs on.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class DemoWalkthroughBrowserTests(BrowserFixture browser)
+{
+    [Theory, Providers]
+    public async Task Owner_RepliesInTheInbox_StartsABroadcast_AndImportsACsv(DatabaseProvider provider)
+    {
+        await using var app = new KelolaAppFactory();
+        await app.UseProviderAsync(provider);
+        await app.StartAsync();
+        var factory = app.Services.GetRequiredService<IKelolaDbFactory>();
+        Guid tenantId;
+        Core.Tenancy.PolicyTier tier;
+        await using (var db = factory.CreateSystem())
+        {
+            var shops = await db.Workspaces.Where(w => db.Tenants.Any(t => t.Id == w.TenantId && t.Name == "Toko Demo")).ToListAsync();
+            tenantId = shops[0].TenantId;
+            tier = await db.Licences.Where(l => db.Tenants.Any(t => t.LicenceId == l.Id && t.Id == tenantId)).Select(l => l.Tier).FirstAsync();
+            // The demo's numbers are connected at the simulator, as after a QR scan (whichever workspace the owner lands in).
+            var simulator = app.Services.GetRequiredService<SimulatorGateway>();
+            foreach (var shop in shops.Where(w => w.ExternalSessionId is not null))
+            {
+                await simulator.EnsureSessionAsync(new GatewaySessionSetup(shop.ExternalSessionId!, new Dictionary<string, string>(), "http://127.0.0.1/none", "k"), CancellationToken.None);
+                if ((await simulator.GetSessionAsync(shop.ExternalSessionId!, CancellationToken.None)).Status == GatewaySessionStatus.ScanQr)
+                    await simulator.ScanAsync(shop.ExternalSessionId!, "62811000000" + shops.IndexOf(shop), shop.Name);
+            }
+        }
+        // Zero pacing so the broadcast finishes within the test; allowed by the demo tier's policy only.
+        await ZeroPacing.AllowAsync(factory.CreateSystem, tier);
+
+        var csv = Path.Combine(app.DataDirectory, $"pelanggan-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(csv, "Nama,No HP\nPembeli Walkthrough Satu,081377700001\nPembeli Walkthrough Dua,0813-7770-0002\n");
+
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+
+            // Inbox: open the newest chat and reply; the ticks show the gateway took it.
+            await page.GotoAsync("/inbox");
+            await page.WaitForCircuitAsync();
+            await page.ByTestId("chat-row").First.ClickAsync();
+            await page.ByTestId("conversation").WaitForAsync();
+            var box = page.Locator("[data-testid=composer] textarea").First;
+            await box.FillAsync("Balasan walkthrough");
+            await box.PressAsync("Enter");
+            var reply = page.ByTestId("message").Filter(new() { HasText = "Balasan walkthrough" });
+            await Assertions.Expect(reply.Locator("[data-testid=ticks]")).ToHaveAttributeAsync("data-status", "Sent", new() { Timeout = 10_000 });
+
+            // Broadcast: three numbers typed in, created and started, sent to the end.
+            await page.GotoAsync("/broadcasts/new");
+            await page.WaitForCircuitAsync();
+            var name = "Walkthrough-" + Guid.NewGuid().ToString("N")[..6];
+            await page.Locator("[data-testid=broadcast-name] input, input[data-testid=broadcast-name]").FillAsync(name);
+            await page.Locator("[data-testid=audience-numbers] textarea, textarea[data-testid=audience-numbers]").FillAsync("081311100001\n081311100002\n081311100003");
+            await page.Locator("[data-testid=broadcast-message] textarea, textarea[data-testid=broadcast-message]").FillAsync("{Halo|Hai} {name|Kak}, promo hari ini!");
+            await page.Locator("[data-testid=pacing-min] input, input[data-testid=pacing-min]").FillAsync("0");
+            await page.Locator("[data-testid=pacing-max] input, input[data-testid=pacing-max]").FillAsync("0");
+            await page.ByTestId("broadcast-create").ClickAsync();
+            await page.WaitForURLAsync("**/broadcasts/*-*");
+            await Assertions.Expect(page.ByTestId("broadcast-status")).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 30_000 });
+
+            // Import: a small CSV into the contacts.
+            await page.GotoAsync("/contacts");
+            await page.WaitForCircuitAsync();
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Impor" }).ClickAsync();
+            await page.ByTestId("import-file").SetInputFilesAsync(csv);
+            await page.ByTestId("import-mapping").WaitForAsync();
+            await page.ByTestId("map-0").SelectOptionAsync("name");
+            await page.ByTestId("map-1").SelectOptionAsync("phone");
+            await page.ByTestId("import-run").ClickAsync();
+            await Assertions.Expect(page.ByTestId("import-counts")).ToContainTextAsync("2 dibuat", new() { Timeout = 30_000 });
+            Assert.Empty(session.ConsoleErrors);
+        });
+
+        // What the pages showed is what the database holds.
+        await using var check = factory.CreateSystem();
+        Assert.True(await check.Messages.AnyAsync(m => m.TenantId == tenantId && m.Body == "Balasan walkthrough" && m.Direction == MessageDirection.Outbound && m.ExternalMessageId != null));
+        var broadcast = await check.Broadcasts.SingleAsync(b => b.TenantId == tenantId && b.Name.StartsWith("Walkthrough-"));
+        Assert.Equal(3, await check.BroadcastRecipients.CountAsync(r => r.BroadcastId == broadcast.Id && r.Status == Core.Broadcasts.RecipientStatus.Sent));
+        Assert.Equal(2, await check.Contacts.CountAsync(c => c.TenantId == tenantId && c.Name.StartsWith("Pembeli Walkthrough")));
+    }
+}

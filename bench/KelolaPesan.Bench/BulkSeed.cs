@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using KelolaPesan.Bench.Scenarios;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace KelolaPesan.Bench;
+
+/// <summary>
+/// Seeds large tables outside the timed part: on SQLite one prepared INSERT in one transaction, on PostgreSQL a binary
+/// COPY. Columns and value conversions come from the EF model, so rows are stored exactly as EF would store them.
+/// </summary>
+public static class BulkSeed
+{
+    public static Task<TimeSpan> InsertAsync<T>(BenchDatabase database, IEntityType entityType, IEnumerable<T> rows, DateTimeOffset now) where T : Entity =>
+        database.Provider == DatabaseProvider.Postgres
+            ? CopyAsync(database, entityType, rows, now)
+            : SeedScaleScenario.RawInsertAsync(database, entityType, rows, now);
+
+    private static async Task<TimeSpan> CopyAsync<T>(BenchDatabase database, IEntityType entityType, IEnumerable<T> rows, DateTimeOffset now) where T : Entity
+    {
+        // Computed columns (the reversed phone number) are the database's to fill.
+        var properties = entityType.GetProperties()
+            .Where(p => p.PropertyInfo is not null && p.GetBeforeSaveBehavior() != PropertySaveBehavior.Ignore).ToList();
+        var mappings = properties.Select(p => (RelationalTypeMapping)p.GetRelationalTypeMapping()).ToList();
+        // The COPY names a type per value: the column's store type without its length ("character varying(200)").
+        var types = mappings.Select(m => m.StoreType.Split('(')[0]).ToList();
+        var watch = Stopwatch.StartNew();
+
+        await using var connection = new NpgsqlConnection(database.Settings.ConnectionString);
+        await connection.OpenAsync();
+        var columns = string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""));
+        await using (var copy = await connection.BeginBinaryImportAsync($"COPY \"{entityType.GetTableName()}\" ({columns}) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var row in rows)
+            {
+                row.CreatedAt = row.UpdatedAt = now;
+                await copy.StartRowAsync();
+                for (var i = 0; i < properties.Count; i++)
+                {
+                    var value = properties[i].PropertyInfo!.GetValue(row);
+                    if (value is not null && mappings[i].Converter is { } converter)
+                        value = converter.ConvertToProvider(value);
+                    if (value is null)
+                        await copy.WriteNullAsync();
+                    else
+                        await copy.WriteAsync(value, types[i]);
+                }
+            }
+            await copy.CompleteAsync();
+        }
+        return watch.Elapsed;
+    }
+
+    /// <summary>Fresh statistics after a bulk load (on PostgreSQL autovacuum would gather them a little later anyway).</summary>
+    public static async Task AnalyzeAsync(BenchDatabase database)
+    {
+        await using var db = database.Activator.Create(SystemTenant.Instance);
+        await db.Database.ExecuteSqlRawAsync(database.Provider == DatabaseProvider.Postgres ? "ANALYZE" : "ANALYZE;");
+    }
+}
