@@ -205,13 +205,13 @@ public sealed class SendMessageRequestValidator : AbstractValidator<SendMessageR
 {
     public SendMessageRequestValidator()
     {
-        RuleFor(x => x.WorkspaceId).NotEmpty().WithMessage("workspaceId is required.").OverridePropertyName("workspaceId");
-        RuleFor(x => x.To).NotEmpty().WithMessage("to is required.").MaximumLength(PhoneNormalizer.NumberMaxInputLength).OverridePropertyName("to");
-        RuleFor(x => x.Text).NotEmpty().WithMessage("text is required when no media is given.").When(x => x.Media is null).OverridePropertyName("text");
+        RuleFor(x => x.WorkspaceId).NotEmpty().WithProblem("Api_WorkspaceIdRequired").OverridePropertyName("workspaceId");
+        RuleFor(x => x.To).NotEmpty().WithProblem("Api_ToRequired").MaximumLength(PhoneNormalizer.NumberMaxInputLength).OverridePropertyName("to");
+        RuleFor(x => x.Text).NotEmpty().WithProblem("Api_TextRequired").When(x => x.Media is null).OverridePropertyName("text");
         RuleFor(x => x.Text).MaximumLength(Message.BodyMaxLength).OverridePropertyName("text");
         RuleFor(x => x.Media!.Url).NotEmpty().MaximumLength(SendMediaRequest.UrlMaxLength)
             .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            .WithMessage("media.url must be an absolute http(s) URL.")
+            .WithProblem("Api_MediaUrlInvalid")
             .When(x => x.Media is not null).OverridePropertyName("media.url");
     }
 }
