@@ -21,18 +21,36 @@ public static class ProblemText
         args.Length == 0 ? Get(code) : string.Format(CultureInfo.CurrentCulture, Get(code), args);
 
     /// <summary>
-    /// The sentence of a reason stored in the database: a code (optionally <c>Code|arg|arg</c>) is read in the user's
-    /// language, any other text (older rows, a remote system's own words) is shown as it is.
+    /// The sentence of a reason stored in the database: a code (as written by <see cref="Store(Problem)"/>) is read in
+    /// the user's language, any other text (older rows, a remote system's own words) is shown as it is.
     /// </summary>
-    public static string? Display(string? stored)
+    public static string? Display(string? stored) => string.IsNullOrEmpty(stored) ? stored : Parse(stored)?.Text ?? stored;
+
+    /// <summary>The stored problem's sentence with the remote detail in brackets, for plain text (API fields, exports).</summary>
+    public static string? Describe(string? stored) =>
+        Parse(stored) is { } problem ? problem.Detail is null ? problem.Text : $"{problem.Text} ({problem.Detail})" : stored;
+
+    /// <summary>
+    /// How a problem is kept in a reason/error column: <c>Code|arg|arg</c>, then the remote detail after a line break.
+    /// The column holds no sentence, so each reader sees it in their own language.
+    /// </summary>
+    public static string Store(Problem problem)
     {
-        if (string.IsNullOrEmpty(stored))
-            return stored;
-        var parts = stored.Split('|');
-        return IsCode(parts[0]) ? Format(parts[0], parts[1..]) : stored;
+        var head = problem.Args.Length == 0 ? problem.Code
+            : problem.Code + "|" + string.Join('|', problem.Args.Select(a => Convert.ToString(a, CultureInfo.InvariantCulture)));
+        return problem.Detail is null ? head : head + "\n" + problem.Detail;
     }
 
-    /// <summary>How a code with arguments is stored in a reason column, read back by <see cref="Display"/>.</summary>
-    public static string Store(string code, params object[] args) =>
-        args.Length == 0 ? code : code + "|" + string.Join('|', args.Select(a => Convert.ToString(a, CultureInfo.InvariantCulture)));
+    /// <summary>The problem kept by <see cref="Store(Problem)"/>; null when the text is not one (free text).</summary>
+    public static Problem? Parse(string? stored)
+    {
+        if (string.IsNullOrEmpty(stored))
+            return null;
+        var lineEnd = stored.IndexOf('\n');
+        var head = lineEnd < 0 ? stored : stored[..lineEnd];
+        var parts = head.Split('|');
+        if (!IsCode(parts[0]))
+            return null;
+        return new Problem(parts[0], parts[1..], lineEnd < 0 ? null : stored[(lineEnd + 1)..]);
+    }
 }
