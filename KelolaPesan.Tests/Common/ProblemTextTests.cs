@@ -76,8 +76,8 @@ public sealed partial class ProblemTextTests
     }
 
     [Theory]
-    [InlineData("id", "Nomor telepon tidak valid untuk negaranya.")]
-    [InlineData("en", "The phone number is not a valid number for its country.")]
+    [InlineData("id", "Jumlah digit nomor telepon terlalu sedikit atau terlalu banyak.")]
+    [InlineData("en", "The phone number has too few or too many digits.")]
     public void TheSameValidator_SpeaksTheUsersLanguage_WithOneCode(string culture, string expected)
     {
         var before = CultureInfo.CurrentUICulture;
@@ -88,7 +88,7 @@ public sealed partial class ProblemTextTests
             var result = validator.Validate(new ContactInput { Name = "", Phone = "+62 21 1" });
 
             var phone = Assert.Single(result.Errors, e => e.PropertyName == nameof(ContactInput.Phone));
-            Assert.Equal("Phone_Invalid", phone.ErrorCode);
+            Assert.Equal("Phone_WrongLength", phone.ErrorCode);
             Assert.Equal(expected, phone.ErrorMessage);
             Assert.Equal("Name_Required", Assert.Single(result.Errors, e => e.PropertyName == nameof(ContactInput.Name)).ErrorCode);
         }

@@ -56,13 +56,13 @@ public sealed partial class LanguageBrowserTests(BrowserFixture browser, KelolaA
             await page.GotoAsync("/contacts");
             await page.WaitForCircuitAsync();
             await page.ByTestId("contact-new").ClickAsync();
-            await page.ByTestId("contact-name").Locator("input").FillAsync("Tes Bahasa");
-            await page.ByTestId("contact-phone").Locator("input").FillAsync("+62 21 1");
+            await page.Locator("input[data-testid=contact-name]").FillAsync("Tes Bahasa");
+            await page.Locator("input[data-testid=contact-phone]").FillAsync("+62 21 1");
             await page.ByTestId("contact-save").ClickAsync();
             var error = page.ByTestId("contact-error").First;
             await error.WaitForAsync();
             var text = await error.InnerTextAsync();
-            Assert.Contains("Nomor telepon", text);
+            Assert.Contains("Jumlah digit nomor telepon terlalu sedikit atau terlalu banyak.", text);
             Assert.Empty(Found(text, EnglishWords));
         });
     }
