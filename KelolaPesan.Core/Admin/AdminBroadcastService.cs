@@ -115,13 +115,13 @@ public sealed class AdminBroadcastService(IKelolaDbFactory dbFactory, BroadcastS
         await using (var db = dbFactory.CreateSystem())
             connection = await AdminConnection.FindAsync(db, ct);
         if (connection is null)
-            return Fail("Set up the admin WhatsApp connection first.");
+            return Fail(ProblemText.Get("AdminBroadcast_NoConnection"));
         // Started while disconnected, the engine would only pause it: refused here with the reason instead.
         if (!connection.CanSend)
-            return Fail("The admin WhatsApp connection is not connected.");
+            return Fail(ProblemText.Get("AdminBroadcast_NotConnected"));
         var sendable = owners.Where(o => o.SkipReason is null).ToList();
         if (sendable.Count == 0)
-            return Fail("None of the chosen tenants has an owner with a WhatsApp number.");
+            return Fail(ProblemText.Get("AdminBroadcast_NoRecipients"));
 
         await UpsertOwnerContactsAsync(connection, sendable, ct);
         var policy = await policies.GetEffectiveAsync(connection.TenantId, ct);

@@ -71,7 +71,8 @@ public sealed class NotificationTemplateValidator : AbstractValidator<Notificati
     {
         RuleFor(x => x.Body).NotEmpty().MaximumLength(NotificationTemplate.BodyMaxLength);
         RuleFor(x => x.Body).Must((t, body) => !NotificationTemplates.UnknownPlaceholders(t.Event, body).Any())
-            .WithMessage(t => $"Unknown placeholder: {string.Join(", ", NotificationTemplates.UnknownPlaceholders(t.Event, t.Body).Select(n => "{" + n + "}"))}.");
+            .WithErrorCode("Template_UnknownPlaceholder")
+            .WithMessage(t => ProblemText.Format("Template_UnknownPlaceholder", string.Join(", ", NotificationTemplates.UnknownPlaceholders(t.Event, t.Body).Select(n => "{" + n + "}"))));
         RuleFor(x => x.DaysBefore).InclusiveBetween(1, NotificationTemplates.MaxDaysBefore).When(x => x.Event == NotificationEvent.LicenceExpiring);
     }
 }

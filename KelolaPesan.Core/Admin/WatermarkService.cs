@@ -85,7 +85,7 @@ public sealed class WatermarkSettingsValidator : AbstractValidator<WatermarkSett
     public WatermarkSettingsValidator()
     {
         RuleFor(x => x.Text).MaximumLength(PlatformSettings.WatermarkMaxLength);
-        RuleFor(x => x.Text).NotEmpty().When(x => x.Enabled).WithMessage("A watermark that is on needs a text.");
-        RuleFor(x => x.Tiers).Must(t => (t & ~(PolicyTierSet.Basic | PolicyTierSet.Standard | PolicyTierSet.Premium)) == 0).WithMessage("Unknown tier.");
+        RuleFor(x => x.Text).NotEmpty().When(x => x.Enabled).WithProblem("Watermark_TextRequired");
+        RuleFor(x => x.Tiers).Must(t => (t & ~(PolicyTierSet.Basic | PolicyTierSet.Standard | PolicyTierSet.Premium)) == 0).WithProblem("Tier_Unknown");
     }
 }

@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using FluentValidation;
 
 namespace KelolaPesan.Core.Automation;
@@ -41,19 +42,19 @@ public sealed class BotRuleInputValidator : AbstractValidator<BotRuleInput>
 
     public BotRuleInputValidator()
     {
-        RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Name is required.").MaximumLength(BotRule.NameMaxLength);
-        RuleFor(x => x.ReplyTemplate).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Reply is required.").MaximumLength(BotRule.ReplyMaxLength);
+        RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithProblem("Name_Required").MaximumLength(BotRule.NameMaxLength);
+        RuleFor(x => x.ReplyTemplate).Must(n => !string.IsNullOrWhiteSpace(n)).WithProblem("Rule_ReplyRequired").MaximumLength(BotRule.ReplyMaxLength);
         RuleFor(x => x.OutsideHoursReply).MaximumLength(BotRule.ReplyMaxLength);
         RuleFor(x => x.DelaySeconds).InclusiveBetween(0, BotRuleInput.MaxDelaySeconds);
-        RuleFor(x => x.ActiveDays).Must(d => d != ActiveDays.None).WithMessage("Pick at least one day.");
-        RuleFor(x => x.ActiveTo).NotNull().When(x => x.ActiveFrom is not null).WithMessage("Give both the start and the end of the hours.");
-        RuleFor(x => x.ActiveFrom).NotNull().When(x => x.ActiveTo is not null).WithMessage("Give both the start and the end of the hours.");
+        RuleFor(x => x.ActiveDays).Must(d => d != ActiveDays.None).WithProblem("Rule_DaysRequired");
+        RuleFor(x => x.ActiveTo).NotNull().When(x => x.ActiveFrom is not null).WithProblem("Rule_HoursBothEnds");
+        RuleFor(x => x.ActiveFrom).NotNull().When(x => x.ActiveTo is not null).WithProblem("Rule_HoursBothEnds");
         RuleFor(x => x.Keywords).Must(k => k.Any(w => !string.IsNullOrWhiteSpace(w))).When(x => x.Trigger == BotTrigger.Keyword)
-            .WithErrorCode(KeywordsRequiredCode).WithMessage("A keyword rule needs at least one keyword.");
-        RuleFor(x => x.Keywords).Must(k => k.Count <= BotRuleInput.MaxKeywords).WithMessage($"At most {BotRuleInput.MaxKeywords} keywords.");
+            .WithProblem(KeywordsRequiredCode);
+        RuleFor(x => x.Keywords).Must(k => k.Count <= BotRuleInput.MaxKeywords).WithProblem("Keywords_TooMany", BotRuleInput.MaxKeywords);
         RuleForEach(x => x.Keywords).MaximumLength(BotKeyword.KeywordMaxLength);
         RuleForEach(x => x.Keywords).Must(KeywordMatcher.IsValidRegex).When(x => x.MatchMode == KeywordMatchMode.Regex)
-            .WithMessage("'{PropertyValue}' is not a valid regular expression.");
+            .WithProblem("Keywords_InvalidRegex");
     }
 }
 

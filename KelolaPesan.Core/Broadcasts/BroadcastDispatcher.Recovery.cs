@@ -96,7 +96,7 @@ public sealed partial class BroadcastDispatcher
         {
             var moved = await db.BroadcastRecipients.Where(r => r.BroadcastId == group.Key && r.Status == RecipientStatus.Sending && (r.Error == null || r.Error != AwaitingCheck))
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Uncertain)
-                    .SetProperty(r => r.Error, "The app stopped during this send; looking for it in the chat history."), ct);
+                    .SetProperty(r => r.Error, "Broadcast_StoppedDuringSend"), ct);
             await CountAsync(db, group.Key, pending: -moved, uncertain: moved, ct: ct);
         }
 
@@ -120,7 +120,7 @@ public sealed partial class BroadcastDispatcher
             if (match is null)
             {
                 await db.BroadcastRecipients.Where(x => x.Id == r.Id && x.Status == RecipientStatus.Uncertain).ExecuteUpdateAsync(s => s
-                    .SetProperty(x => x.Error, "Not found in the chat history: it may or may not have been delivered. Resend only if you accept a possible duplicate."), ct);
+                    .SetProperty(x => x.Error, "Broadcast_NotInHistory"), ct);
                 continue;
             }
             if (await db.BroadcastRecipients.Where(x => x.Id == r.Id && x.Status == RecipientStatus.Uncertain).ExecuteUpdateAsync(s => s
@@ -159,7 +159,7 @@ public sealed partial class BroadcastDispatcher
                 return await BackOffAsync(db, budget, null, now, ct);
             }
             if (match is null)
-                await BackToPendingAsync(db, r.Id, r.BroadcastId, "The gateway did not answer in time and the message is not in the chat; sending again.", ct);
+                await BackToPendingAsync(db, r.Id, r.BroadcastId, "Broadcast_ResendingAfterCheck", ct);
             else if (await db.BroadcastRecipients.Where(x => x.Id == r.Id && x.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
                          .SetProperty(x => x.Status, RecipientStatus.Sent).SetProperty(x => x.ExternalMessageId, match.Id)
                          .SetProperty(x => x.SentAt, match.Timestamp ?? now).SetProperty(x => x.Error, (string?)null), ct) == 1)

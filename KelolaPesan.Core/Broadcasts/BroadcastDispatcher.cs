@@ -31,7 +31,7 @@ public sealed partial class BroadcastDispatcher(
     ILogger<BroadcastDispatcher> logger)
 {
     /// <summary>Written on a recipient whose send timed out: it may have gone out, so it is checked in the chat history before any retry.</summary>
-    public const string AwaitingCheck = "The gateway did not answer in time; checking the chat history before trying again.";
+    public const string AwaitingCheck = "Broadcast_AwaitingCheck";
     public const string DisconnectedReason = "The WhatsApp number is not connected.";
     public const int HistoryLookup = 20;
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
@@ -212,7 +212,7 @@ public sealed partial class BroadcastDispatcher(
         }
         catch (GatewayException ex) when (IsSessionDown(ex))
         {
-            await BackToPendingAsync(db, claim.Id, candidate.Id, ex.Message, ct);
+            await BackToPendingAsync(db, claim.Id, candidate.Id, ProblemText.Store(Problem.Of("Gateway_Busy").WithDetail(ex.Message)), ct);
             await PauseAllAsync(db, context, $"{DisconnectedReason} ({ex.Message})", touched, ct);
             return new StepResult(null);
         }
@@ -232,7 +232,7 @@ public sealed partial class BroadcastDispatcher(
         catch (Exception ex) when (ex is GatewayException or ArgumentException or IOException)
         {
             await db.BroadcastRecipients.Where(r => r.Id == claim.Id && r.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Status, RecipientStatus.Failed).SetProperty(r => r.Error, Limit(ex.Message, 1000)), ct);
+                .SetProperty(r => r.Status, RecipientStatus.Failed).SetProperty(r => r.Error, Limit(ProblemText.Store(Problem.Of("Gateway_SendFailed").WithDetail(ex.Message)), 1000)), ct);
             await CountAsync(db, candidate.Id, pending: -1, failed: 1, ct: ct);
             return new StepResult(now, Failed: true);
         }

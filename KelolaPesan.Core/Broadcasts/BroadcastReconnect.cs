@@ -11,7 +11,7 @@ namespace KelolaPesan.Core.Broadcasts;
 /// </summary>
 public sealed class BroadcastReconnect(IKelolaDbFactory dbFactory, IBroadcastScheduler scheduler, IRealtimeBus bus, TimeProvider clock, ILogger<BroadcastReconnect> logger)
 {
-    public const string ResumedReason = "Resumed by itself after the WhatsApp number reconnected.";
+    public const string ResumedReason = "Broadcast_ResumedAfterReconnect";
 
     public async Task<int> ResumeAsync(Guid tenantId, Guid workspaceId, CancellationToken ct = default)
     {

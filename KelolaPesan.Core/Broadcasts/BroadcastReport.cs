@@ -37,7 +37,7 @@ public sealed class BroadcastReport(IKelolaDbFactory dbFactory)
                 sheet.Cell(row, 4).SetValue(r.Status.ToString());
                 sheet.Cell(row, 5).SetValue(r.ExternalMessageId ?? "");
                 sheet.Cell(row, 6).SetValue(r.SentAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") ?? "");
-                sheet.Cell(row, 7).SetValue(Safe(r.Error ?? r.SkipReason));
+                sheet.Cell(row, 7).SetValue(Safe(ProblemText.Describe(r.Error) ?? r.SkipReason));
                 row++;
             }
             last = page[^1].Sequence;

@@ -116,10 +116,10 @@ public sealed partial class BroadcastService(
         await using var db = await open();
         var ws = await db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Id == request.WorkspaceId, ct);
         if (ws is null)
-            return BroadcastCreated.Fail("Not found.") with { IsNotFound = true };
+            return BroadcastCreated.Fail(ProblemText.Get("NotFound")) with { IsNotFound = true };
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == ws.TenantId, ct);
         if (request.AttachmentId is { } attachmentId && !await db.Attachments.AnyAsync(a => a.Id == attachmentId && a.WorkspaceId == ws.Id, ct))
-            return BroadcastCreated.FailOn(nameof(request.AttachmentId), "The attachment was not found.");
+            return BroadcastCreated.FailOn(nameof(request.AttachmentId), ProblemText.Get("Attachment_NotFound"));
 
         var now = clock.GetUtcNow();
         DateTimeOffset? scheduledAt = null;
@@ -127,14 +127,14 @@ public sealed partial class BroadcastService(
         {
             scheduledAt = BroadcastClock.ToUtc(local, tenant.TimeZone);
             if (scheduledAt < now.AddMinutes(-1))
-                return BroadcastCreated.FailOn(nameof(request.ScheduledLocal), "The scheduled time has already passed.");
+                return BroadcastCreated.FailOn(nameof(request.ScheduledLocal), ProblemText.Get("Broadcast_ScheduleInPast"));
         }
 
         var policy = await policies.GetEffectiveAsync(ws.TenantId, ct);
         var pacing = PolicyService.ClampPacing(new BroadcastPacing(request.MinDelaySeconds, request.MaxDelaySeconds, request.BatchSize, request.BatchRestSeconds, request.DailyCap), policy);
         var audience = await BroadcastAudience.ResolveAsync(db, ws.TenantId, ws.Id, tenant.PhoneRegion, request, ct);
         if (audience.Members.Count == 0)
-            return BroadcastCreated.FailOn(CreateBroadcastRequestValidator.AudienceField, "The audience has no numbers.");
+            return BroadcastCreated.FailOn(CreateBroadcastRequestValidator.AudienceField, ProblemText.Get("Broadcast_AudienceEmpty"));
 
         var broadcast = new Broadcast
         {
@@ -221,7 +221,7 @@ public sealed partial class BroadcastService(
     }
 
     public Task<bool> PauseAsync(Guid broadcastId, CancellationToken ct = default) =>
-        MoveAsync(broadcastId, [BroadcastStatus.Running, BroadcastStatus.Scheduled], BroadcastStatus.Paused, "Paused by a manager.", ct);
+        MoveAsync(broadcastId, [BroadcastStatus.Running, BroadcastStatus.Scheduled], BroadcastStatus.Paused, "Broadcast_PausedByManager", ct);
 
     public async Task<bool> ResumeAsync(Guid broadcastId, CancellationToken ct = default)
     {
@@ -233,7 +233,7 @@ public sealed partial class BroadcastService(
 
     public async Task<bool> CancelAsync(Guid broadcastId, CancellationToken ct = default)
     {
-        if (!await MoveAsync(broadcastId, [BroadcastStatus.Running, BroadcastStatus.Scheduled, BroadcastStatus.Paused, BroadcastStatus.Draft], BroadcastStatus.Cancelled, "Cancelled by a manager.", ct))
+        if (!await MoveAsync(broadcastId, [BroadcastStatus.Running, BroadcastStatus.Scheduled, BroadcastStatus.Paused, BroadcastStatus.Draft], BroadcastStatus.Cancelled, "Broadcast_CancelledByManager", ct))
             return false;
         await using var db = await dbFactory.CreateAsync(ct);
         var skipped = await db.BroadcastRecipients.Where(r => r.BroadcastId == broadcastId && r.Status == RecipientStatus.Pending)

@@ -39,20 +39,20 @@ public sealed class CreateBroadcastRequestValidator : AbstractValidator<CreateBr
 
     public CreateBroadcastRequestValidator()
     {
-        RuleFor(x => x.Name).NotEmpty().WithMessage("Give the broadcast a name.")
+        RuleFor(x => x.Name).NotEmpty().WithProblem("Broadcast_NameRequired")
             .MaximumLength(Broadcast.NameMaxLength);
-        RuleFor(x => x.WorkspaceId).NotEmpty().WithMessage("Choose a workspace.");
-        RuleFor(x => x.MessageTemplate).NotEmpty().WithMessage("Write the message.")
+        RuleFor(x => x.WorkspaceId).NotEmpty().WithProblem("Workspace_Required");
+        RuleFor(x => x.MessageTemplate).NotEmpty().WithProblem("Broadcast_MessageRequired")
             .MaximumLength(Broadcast.MessageMaxLength)
-            .Must(MessageTemplate.HasBalancedBraces).WithMessage("Every { needs its closing }.");
+            .Must(MessageTemplate.HasBalancedBraces).WithProblem("Template_UnbalancedBraces");
         RuleFor(x => x.PastedNumbers).MaximumLength(CreateBroadcastRequest.PastedNumbersMaxLength);
-        RuleFor(x => x).Must(x => x.HasAudience).OverridePropertyName(AudienceField).WithMessage("Choose at least one list, segment, label or paste numbers.");
+        RuleFor(x => x).Must(x => x.HasAudience).OverridePropertyName(AudienceField).WithProblem("Broadcast_AudienceRequired");
         RuleFor(x => x.MinDelaySeconds).GreaterThanOrEqualTo(0);
-        RuleFor(x => x.MaxDelaySeconds).GreaterThanOrEqualTo(x => x.MinDelaySeconds).WithMessage("The longest delay cannot be shorter than the shortest.");
+        RuleFor(x => x.MaxDelaySeconds).GreaterThanOrEqualTo(x => x.MinDelaySeconds).WithProblem("Broadcast_DelayRange");
         RuleFor(x => x.BatchSize).GreaterThan(0);
         RuleFor(x => x.BatchRestSeconds).GreaterThanOrEqualTo(0);
         RuleFor(x => x.DailyCap).GreaterThan(0);
-        RuleFor(x => x.WindowEnd).NotNull().When(x => x.WindowStart is not null).WithMessage("Give both ends of the sending window.");
-        RuleFor(x => x.WindowStart).NotNull().When(x => x.WindowEnd is not null).WithMessage("Give both ends of the sending window.");
+        RuleFor(x => x.WindowEnd).NotNull().When(x => x.WindowStart is not null).WithProblem("Broadcast_WindowBothEnds");
+        RuleFor(x => x.WindowStart).NotNull().When(x => x.WindowEnd is not null).WithProblem("Broadcast_WindowBothEnds");
     }
 }

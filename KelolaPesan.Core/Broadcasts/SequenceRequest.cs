@@ -44,14 +44,14 @@ public sealed class SequenceRequestValidator : AbstractValidator<SequenceRequest
 {
     public SequenceRequestValidator()
     {
-        RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Give the sequence a name.")
+        RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithProblem("Sequence_NameRequired")
             .MaximumLength(Sequence.NameMaxLength);
-        RuleFor(x => x.WorkspaceId).NotEmpty().WithMessage("Choose a workspace.");
-        RuleFor(x => x.Steps).NotEmpty().WithMessage("Add at least one step.")
-            .Must(s => s.Count <= SequenceRequest.MaxSteps).WithMessage($"A sequence has at most {SequenceRequest.MaxSteps} steps.");
+        RuleFor(x => x.WorkspaceId).NotEmpty().WithProblem("Workspace_Required");
+        RuleFor(x => x.Steps).NotEmpty().WithProblem("Sequence_StepsRequired")
+            .Must(s => s.Count <= SequenceRequest.MaxSteps).WithProblem("Sequence_TooManySteps", SequenceRequest.MaxSteps);
         RuleForEach(x => x.Steps).SetValidator(new SequenceStepRequestValidator());
         RuleFor(x => x.EnrolSourceId).NotEmpty().When(x => x.EnrolSource != SequenceEnrolSource.None)
-            .WithMessage("Choose the list or segment to enrol from.");
+            .WithProblem("Sequence_EnrolSourceRequired");
     }
 }
 
@@ -59,9 +59,9 @@ public sealed class SequenceStepRequestValidator : AbstractValidator<SequenceSte
 {
     public SequenceStepRequestValidator()
     {
-        RuleFor(x => x.MessageTemplate).Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("Write the message of every step.")
+        RuleFor(x => x.MessageTemplate).Must(t => !string.IsNullOrWhiteSpace(t)).WithProblem("Sequence_StepMessageRequired")
             .MaximumLength(Broadcast.MessageMaxLength)
-            .Must(t => MessageTemplate.HasBalancedBraces(t ?? "")).WithMessage("Every { needs its closing }.");
+            .Must(t => MessageTemplate.HasBalancedBraces(t ?? "")).WithProblem("Template_UnbalancedBraces");
         RuleFor(x => x.DelayDays).InclusiveBetween(0, SequenceRequest.MaxDelayDays);
         RuleFor(x => x.DelayMinutes).InclusiveBetween(0, 24 * 60 - 1).When(x => x.TimeOfDay is null);
     }

@@ -16,7 +16,7 @@ public sealed record SequenceSaved(Guid? SequenceId, IReadOnlyList<string> Error
 /// <summary>The sequence editor's operations: list, load, save (create or change) and switch on or off.</summary>
 public sealed partial class SequenceService
 {
-    public const string FeatureOff = "Sequences are not part of this licence.";
+    public const string FeatureOff = "Sequence_FeatureOff";
     private static readonly SequenceRequestValidator Validator = new();
 
     /// <summary>The tenant's sequences with their enrolment counts by state.</summary>
@@ -73,16 +73,16 @@ public sealed partial class SequenceService
         {
             var tenantId = await db.Workspaces.Where(w => w.Id == request.WorkspaceId).Select(w => (Guid?)w.TenantId).FirstOrDefaultAsync(ct);
             if (tenantId is null)
-                return SequenceSaved.Fail("Not found.");
+                return SequenceSaved.Fail(ProblemText.Get("NotFound"));
             if (!await policies.IsFeatureEnabledAsync(tenantId.Value, LicenceFeatures.Sequences, ct))
-                return SequenceSaved.Fail(FeatureOff);
+                return SequenceSaved.Fail(ProblemText.Get(FeatureOff));
             if (request.EnrolSourceId is { } sourceId && !(request.EnrolSource == SequenceEnrolSource.Segment
                     ? await db.Segments.AnyAsync(s => s.Id == sourceId && s.WorkspaceId == request.WorkspaceId, ct)
                     : await db.ContactLists.AnyAsync(l => l.Id == sourceId && l.WorkspaceId == request.WorkspaceId, ct)))
-                return SequenceSaved.Fail("The list or segment was not found in this workspace.");
+                return SequenceSaved.Fail(ProblemText.Get("Sequence_SourceNotFound"));
             var attachmentIds = request.Steps.Where(s => s.AttachmentId != null).Select(s => s.AttachmentId!.Value).Distinct().ToList();
             if (attachmentIds.Count > 0 && await db.Attachments.CountAsync(a => attachmentIds.Contains(a.Id) && a.WorkspaceId == request.WorkspaceId, ct) != attachmentIds.Count)
-                return SequenceSaved.Fail("The attachment was not found.");
+                return SequenceSaved.Fail(ProblemText.Get("Attachment_NotFound"));
         }
 
         var joinsList = request.EnrolSource == SequenceEnrolSource.JoinsList ? request.EnrolSourceId : null;
@@ -90,16 +90,16 @@ public sealed partial class SequenceService
         {
             var created = await CreateAsync(request.WorkspaceId, request.Name, request.Steps.Select(s => s.ToInput()).ToList(), joinsList, request.StopOnReply, ct);
             if (created is null)
-                return SequenceSaved.Fail("Not found.");
+                return SequenceSaved.Fail(ProblemText.Get("NotFound"));
             sequenceId = created;
         }
         await using (var db = await dbFactory.CreateAsync(ct))
         {
             sequence = await db.Sequences.FirstOrDefaultAsync(s => s.Id == sequenceId, ct);
             if (sequence is null)
-                return SequenceSaved.Fail("Not found.");
+                return SequenceSaved.Fail(ProblemText.Get("NotFound"));
             if (sequence.WorkspaceId != request.WorkspaceId)
-                return SequenceSaved.Fail("The workspace of a sequence cannot change.");
+                return SequenceSaved.Fail(ProblemText.Get("Sequence_WorkspaceFixed"));
             sequence.Name = request.Name.Trim();
             sequence.StopOnReply = request.StopOnReply;
             sequence.IsActive = request.IsActive;

@@ -28,18 +28,18 @@ public sealed partial class ContactCatalogService(IKelolaDbFactory dbFactory)
     {
         name = name.Trim();
         if (name.Length is 0 or > ContactList.NameMaxLength)
-            return CatalogResult.Fail($"The name is required and at most {ContactList.NameMaxLength} characters.");
+            return CatalogResult.Fail("Catalog_NameInvalid", ContactList.NameMaxLength);
         await using var db = await dbFactory.CreateAsync(ct);
         var ws = await ContactWorkspace.LoadAsync(db, workspaceId, ct);
         if (ws is null)
-            return CatalogResult.Fail("Not found.");
+            return CatalogResult.Fail("NotFound");
         var normalized = NormalizedText.Of(name);
         if (await db.ContactLists.AnyAsync(l => l.WorkspaceId == workspaceId && l.NormalizedName == normalized && l.Id != id, ct))
-            return CatalogResult.Fail($"A list named '{name}' already exists.");
+            return CatalogResult.Fail("List_NameTaken", name);
         var list = id is null ? db.ContactLists.Add(new ContactList { TenantId = ws.TenantId, WorkspaceId = workspaceId }).Entity
             : await db.ContactLists.FirstOrDefaultAsync(l => l.Id == id && l.WorkspaceId == workspaceId, ct);
         if (list is null)
-            return CatalogResult.Fail("Not found.");
+            return CatalogResult.Fail("NotFound");
         list.Name = name;
         await db.SaveChangesAsync(ct);
         return CatalogResult.Ok(list.Id);
@@ -56,15 +56,15 @@ public sealed partial class ContactCatalogService(IKelolaDbFactory dbFactory)
     {
         name = name.Trim();
         if (name.Length is 0 or > Label.NameMaxLength)
-            return CatalogResult.Fail($"The name is required and at most {Label.NameMaxLength} characters.");
+            return CatalogResult.Fail("Catalog_NameInvalid", Label.NameMaxLength);
         await using var db = await dbFactory.CreateAsync(ct);
         var ws = await ContactWorkspace.LoadAsync(db, workspaceId, ct);
         if (ws is null)
-            return CatalogResult.Fail("Not found.");
+            return CatalogResult.Fail("NotFound");
         var label = id is null ? db.Labels.Add(new Label { TenantId = ws.TenantId, WorkspaceId = workspaceId }).Entity
             : await db.Labels.FirstOrDefaultAsync(l => l.Id == id && l.WorkspaceId == workspaceId, ct);
         if (label is null)
-            return CatalogResult.Fail("Not found.");
+            return CatalogResult.Fail("NotFound");
         label.Name = name;
         label.Color = ColorPattern().IsMatch(color) ? color : label.Color;
         await db.SaveChangesAsync(ct);
@@ -90,20 +90,20 @@ public sealed partial class ContactCatalogService(IKelolaDbFactory dbFactory)
         key = key.Trim().ToLowerInvariant();
         label = label.Trim();
         if (!KeyPattern().IsMatch(key) || key.Length > CustomFieldDefinition.KeyMaxLength)
-            return CatalogResult.Fail("The key uses lowercase letters, digits and '_' only, starting with a letter.");
+            return CatalogResult.Fail("CustomField_KeyFormat");
         if (label.Length is 0 or > CustomFieldDefinition.LabelMaxLength)
-            return CatalogResult.Fail($"The label is required and at most {CustomFieldDefinition.LabelMaxLength} characters.");
+            return CatalogResult.Fail("CustomField_LabelInvalid", CustomFieldDefinition.LabelMaxLength);
         if (ContactImportMapping.StandardTargets.Contains(key))
-            return CatalogResult.Fail($"'{key}' is a standard contact field.");
+            return CatalogResult.Fail("CustomField_KeyReserved", key);
         if (type == CustomFieldType.Choice && string.IsNullOrWhiteSpace(choices))
-            return CatalogResult.Fail("A choice field needs at least one choice (one per line).");
+            return CatalogResult.Fail("CustomField_ChoicesRequired");
         await using var db = await dbFactory.CreateAsync(ct);
         if (await db.CustomFields.AnyAsync(f => f.Key == key && f.Id != id, ct))
-            return CatalogResult.Fail($"A field with the key '{key}' already exists.");
+            return CatalogResult.Fail("CustomField_KeyTaken", key);
         var field = id is null ? db.CustomFields.Add(new CustomFieldDefinition { TenantId = tenantId, SortOrder = await db.CustomFields.CountAsync(ct) }).Entity
             : await db.CustomFields.FirstOrDefaultAsync(f => f.Id == id, ct);
         if (field is null)
-            return CatalogResult.Fail("Not found.");
+            return CatalogResult.Fail("NotFound");
         field.Key = key;
         field.Label = label;
         field.Type = type;
@@ -128,8 +128,10 @@ public sealed partial class ContactCatalogService(IKelolaDbFactory dbFactory)
 
 public sealed record NamedCount(Guid Id, string Name, int Count, string? Color);
 
-public sealed record CatalogResult(bool Succeeded, Guid? Id, string? Error)
+public sealed record CatalogResult(bool Succeeded, Guid? Id, Problem? Problem)
 {
+    /// <summary>The problem's sentence in the current UI culture.</summary>
+    public string? Error => Problem?.Text;
     public static CatalogResult Ok(Guid id) => new(true, id, null);
-    public static CatalogResult Fail(string error) => new(false, null, error);
+    public static CatalogResult Fail(string code, params object[] args) => new(false, null, Common.Problem.Of(code, args));
 }

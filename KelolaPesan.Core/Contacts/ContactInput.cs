@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using FluentValidation;
 
 namespace KelolaPesan.Core.Contacts;
@@ -25,15 +26,15 @@ public sealed class ContactInputValidator : AbstractValidator<ContactInput>
 {
     public ContactInputValidator(ContactValidationContext context)
     {
-        RuleFor(x => x.Name).NotEmpty().WithMessage("Name is required.")
-            .MaximumLength(Contact.NameMaxLength).WithMessage($"Name is longer than {Contact.NameMaxLength} characters.");
+        RuleFor(x => x.Name).NotEmpty().WithProblem("Name_Required")
+            .MaximumLength(Contact.NameMaxLength).WithProblem("Name_TooLong", Contact.NameMaxLength);
         RuleFor(x => x.Phone).Custom((phone, ctx) =>
         {
             var result = PhoneNormalizer.Normalize(phone, context.Region);
             if (!result.IsValid)
-                ctx.AddFailure(nameof(ContactInput.Phone), result.Reason);
+                ctx.AddFailure(new FluentValidation.Results.ValidationFailure(nameof(ContactInput.Phone), result.Reason) { ErrorCode = PhoneNormalizer.Code(result.Error) });
         });
-        RuleFor(x => x.Email).MaximumLength(Contact.EmailMaxLength).EmailAddress().WithMessage("The email address is not valid.")
+        RuleFor(x => x.Email).MaximumLength(Contact.EmailMaxLength).EmailAddress().WithProblem("Email_Invalid")
             .When(x => !string.IsNullOrWhiteSpace(x.Email));
         RuleFor(x => x.GroupId).MaximumLength(Contact.GroupIdMaxLength);
         RuleFor(x => x.Fields).Custom((fields, ctx) =>
@@ -43,7 +44,7 @@ public sealed class ContactInputValidator : AbstractValidator<ContactInput>
                 var def = context.Fields.FirstOrDefault(f => string.Equals(f.Key, key, StringComparison.OrdinalIgnoreCase));
                 if (def is null)
                 {
-                    ctx.AddFailure($"Fields.{key}", $"Unknown custom field '{key}'.");
+                    ctx.AddProblem($"Fields.{key}", "CustomField_Unknown", key);
                     continue;
                 }
                 var check = CustomFieldValues.Parse(def, value);
@@ -65,7 +66,7 @@ public static class CustomFieldValues
         if (string.IsNullOrEmpty(text))
             return (null, null);
         if (text.Length > CustomFieldDefinition.ValueMaxLength)
-            return (null, $"{def.Label}: longer than {CustomFieldDefinition.ValueMaxLength} characters.");
+            return (null, ProblemText.Format("CustomField_TooLong", def.Label, CustomFieldDefinition.ValueMaxLength));
         switch (def.Type)
         {
             case CustomFieldType.Number:
@@ -73,14 +74,14 @@ public static class CustomFieldValues
                 if (decimal.TryParse(normal, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var n)
                     || decimal.TryParse(normal, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.GetCultureInfo("id"), out n))
                     return (FormatNumber(n), null);
-                return (null, $"{def.Label}: '{Short(text)}' is not a number.");
+                return (null, ProblemText.Format("CustomField_NotANumber", def.Label, Short(text)));
             case CustomFieldType.Date:
                 if (ParseDate(text) is { } date)
                     return (date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), null);
-                return (null, $"{def.Label}: '{Short(text)}' is not a date (use yyyy-MM-dd).");
+                return (null, ProblemText.Format("CustomField_NotADate", def.Label, Short(text)));
             case CustomFieldType.Choice:
                 var match = Choices(def).FirstOrDefault(c => string.Equals(c, text, StringComparison.OrdinalIgnoreCase));
-                return match is not null ? (match, null) : (null, $"{def.Label}: '{Short(text)}' is not one of the choices.");
+                return match is not null ? (match, null) : (null, ProblemText.Format("CustomField_NotAChoice", def.Label, Short(text)));
             default:
                 return (text, null);
         }

@@ -52,7 +52,7 @@ public sealed class ContactService(IKelolaDbFactory dbFactory, TimeProvider cloc
 
         var validation = await ws.Validator.ValidateAsync(input, ct);
         if (!validation.IsValid)
-            return ContactSaveResult.Invalid(validation.Errors.Select(e => new ContactError(e.PropertyName, e.ErrorMessage)));
+            return ContactSaveResult.Invalid(validation.Errors.Select(e => new ContactError(e.PropertyName, e.ErrorMessage, e.ErrorCode)));
         var phone = PhoneNormalizer.Normalize(input.Phone, ws.Region).E164!;
 
         var sameNumber = await db.Contacts.IgnoreQueryFilters([SoftDeleteFilter])
@@ -61,7 +61,7 @@ public sealed class ContactService(IKelolaDbFactory dbFactory, TimeProvider cloc
         if (contactId is null)
         {
             if (sameNumber is { DeletedAt: null })
-                return ContactSaveResult.Invalid([new ContactError(nameof(ContactInput.Phone), $"A contact with the number {phone} already exists in this workspace ({sameNumber.Name}).")]);
+                return ContactSaveResult.Invalid([new ContactError(nameof(ContactInput.Phone), ProblemText.Format("Contact_PhoneTaken", phone, sameNumber.Name), "Contact_PhoneTaken")]);
             contact = sameNumber ?? db.Contacts.Add(new Contact { TenantId = ws.TenantId, WorkspaceId = workspaceId }).Entity;
             contact.DeletedAt = null;
         }
@@ -71,10 +71,10 @@ public sealed class ContactService(IKelolaDbFactory dbFactory, TimeProvider cloc
             if (contact is null)
                 return ContactSaveResult.NotFound();
             if (sameNumber is not null && sameNumber.Id != contact.Id)
-                return ContactSaveResult.Invalid([new ContactError(nameof(ContactInput.Phone),
-                    sameNumber.DeletedAt is null
-                        ? $"A contact with the number {phone} already exists in this workspace ({sameNumber.Name})."
-                        : $"The number {phone} belongs to a deleted contact; create it again instead.")]);
+            {
+                var code = sameNumber.DeletedAt is null ? "Contact_PhoneTaken" : "Contact_PhoneOfDeleted";
+                return ContactSaveResult.Invalid([new ContactError(nameof(ContactInput.Phone), ProblemText.Format(code, phone, sameNumber.Name), code)]);
+            }
         }
 
         Apply(contact, input, phone, clock.GetUtcNow());
@@ -241,12 +241,12 @@ public sealed record ContactRow(Guid Id, string Name, string Phone, string? Emai
 
 public sealed record ContactPage(IReadOnlyList<ContactRow> Items, int TotalCount);
 
-public sealed record ContactError(string Property, string Message);
+public sealed record ContactError(string Property, string Message, string? Code = null);
 
 public sealed record ContactSaveResult(bool Succeeded, bool IsNotFound, Guid? ContactId, IReadOnlyList<ContactError> Errors)
 {
     public static ContactSaveResult Ok(Guid id) => new(true, false, id, []);
-    public static ContactSaveResult NotFound() => new(false, true, null, [new ContactError("", "Not found.")]);
+    public static ContactSaveResult NotFound() => new(false, true, null, [new ContactError("", ProblemText.Get("NotFound"), "NotFound")]);
     public static ContactSaveResult Invalid(IEnumerable<ContactError> errors) => new(false, false, null, errors.ToList());
 }
 

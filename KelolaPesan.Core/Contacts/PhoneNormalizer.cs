@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using System.Collections.Concurrent;
 using PhoneNumbers;
 
@@ -88,14 +89,17 @@ public static class PhoneNormalizer
 
     public const int NumberMaxInputLength = 40;
 
-    /// <summary>English reason for logs, import reports and the API; the UI localises <see cref="PhoneError"/>.</summary>
-    public static string Describe(PhoneError error) => error switch
+    /// <summary>The reason in the current UI culture (English in the API, the user's language on pages).</summary>
+    public static string Describe(PhoneError error) => ProblemText.Get(Code(error));
+
+    /// <summary>The stable error code of a <see cref="PhoneError"/> (a key of ProblemText).</summary>
+    public static string Code(PhoneError error) => error switch
     {
-        PhoneError.Empty => "The phone number is empty.",
-        PhoneError.NotANumber => "The phone number is not a number.",
-        PhoneError.WrongLength => "The phone number has too few or too many digits.",
-        PhoneError.TooLong => "The phone number is too long.",
-        _ => "The phone number is not a valid number for its country.",
+        PhoneError.Empty => "Phone_Empty",
+        PhoneError.NotANumber => "Phone_NotANumber",
+        PhoneError.WrongLength => "Phone_WrongLength",
+        PhoneError.TooLong => "Phone_TooLong",
+        _ => "Phone_Invalid",
     };
 }
 

@@ -22,15 +22,15 @@ public sealed class SegmentService(IKelolaDbFactory dbFactory)
     {
         name = name.Trim();
         if (name.Length is 0 or > Segment.NameMaxLength)
-            return CatalogResult.Fail($"The name is required and at most {Segment.NameMaxLength} characters.");
+            return CatalogResult.Fail("Catalog_NameInvalid", Segment.NameMaxLength);
         await using var db = await dbFactory.CreateAsync(ct);
         var ws = await ContactWorkspace.LoadAsync(db, workspaceId, ct);
         if (ws is null)
-            return CatalogResult.Fail("Not found.");
+            return CatalogResult.Fail("NotFound");
         var segment = segmentId is null ? db.Segments.Add(new Segment { TenantId = ws.TenantId, WorkspaceId = workspaceId }).Entity
             : await db.Segments.FirstOrDefaultAsync(s => s.Id == segmentId && s.WorkspaceId == workspaceId, ct);
         if (segment is null)
-            return CatalogResult.Fail("Not found.");
+            return CatalogResult.Fail("NotFound");
         var saved = filter.Clone();
         saved.Search = null;
         segment.Name = name;

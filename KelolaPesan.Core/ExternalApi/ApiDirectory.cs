@@ -53,7 +53,7 @@ public sealed class ApiDirectory(IKelolaDbFactory dbFactory, IWhatsAppGateway ga
             }
             if (ws.ExternalSessionId is not { } session)
             {
-                results.Add(new ApiNumberCheck(raw, phone.E164, nameof(ValidationStatus.Unknown), "The workspace has no WhatsApp session."));
+                results.Add(new ApiNumberCheck(raw, phone.E164, nameof(ValidationStatus.Unknown), ProblemText.Get("Gateway_NoSession")));
                 continue;
             }
             try

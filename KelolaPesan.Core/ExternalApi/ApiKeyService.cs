@@ -35,14 +35,14 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
     {
         name = (name ?? "").Trim();
         if (name.Length == 0)
-            return ApiKeyCreateResult.Fail("Name", "Name is required.");
+            return ApiKeyCreateResult.Fail("Name", "Name_Required");
         if (name.Length > ApiKey.NameMaxLength)
-            return ApiKeyCreateResult.Fail("Name", $"Name is longer than {ApiKey.NameMaxLength} characters.");
+            return ApiKeyCreateResult.Fail("Name", "Name_TooLong", ApiKey.NameMaxLength);
         if (tenant.TenantId is not { } tenantId)
-            return ApiKeyCreateResult.Fail("", "No tenant.");
+            return ApiKeyCreateResult.Fail("", "Tenant_Missing");
         await using var db = await dbFactory.CreateAsync(ct);
         if (workspaceId is { } ws && !await db.Workspaces.AnyAsync(w => w.Id == ws, ct))
-            return ApiKeyCreateResult.Fail("WorkspaceId", "The workspace was not found.");
+            return ApiKeyCreateResult.Fail("WorkspaceId", "Workspace_NotFound");
 
         var prefix = RandomCode.Create(ApiKey.PrefixLength).ToLowerInvariant();
         var secret = RandomCode.Create(SecretLength).ToLowerInvariant();
@@ -167,10 +167,12 @@ public sealed record ApiKeyAuthResult(ApiCaller? Caller, string? Error)
     public static ApiKeyAuthResult Fail(string error) => new(null, error);
 }
 
-public sealed record ApiKeyCreateResult(Guid? Id, string? FullKey, string? ErrorField, string? Error)
+public sealed record ApiKeyCreateResult(Guid? Id, string? FullKey, string? ErrorField, Problem? Problem)
 {
     public bool Succeeded => FullKey is not null;
-    public static ApiKeyCreateResult Fail(string field, string error) => new(null, null, field, error);
+    /// <summary>The problem's sentence in the current UI culture.</summary>
+    public string? Error => Problem?.Text;
+    public static ApiKeyCreateResult Fail(string field, string code, params object[] args) => new(null, null, field, Common.Problem.Of(code, args));
 }
 
 public sealed record ApiKeyView(Guid Id, string Name, string Prefix, Guid? WorkspaceId, string? WorkspaceName,

@@ -26,7 +26,7 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
     {
         var validation = await Validator.ValidateAsync(request, ct);
         if (!validation.IsValid)
-            return ApiSendOutcome.Invalid(validation.ToDictionary());
+            return ApiSendOutcome.Invalid(validation.ToDictionary()) with { Codes = validation.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorCode).ToArray()) };
         if (idempotencyKey is { Length: > ApiIdempotencyRecord.KeyMaxLength })
             return ApiSendOutcome.Invalid(new Dictionary<string, string[]> { ["Idempotency-Key"] = [$"At most {ApiIdempotencyRecord.KeyMaxLength} characters."] });
         if (!caller.MaySee(request.WorkspaceId))
@@ -40,7 +40,7 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
             return ApiSendOutcome.NotFound;
         var phone = PhoneNormalizer.Normalize(request.To, workspace.Region ?? Tenancy.Tenant.DefaultRegion);
         if (!phone.IsValid)
-            return ApiSendOutcome.Invalid(new Dictionary<string, string[]> { ["to"] = [phone.Reason] });
+            return ApiSendOutcome.Invalid(new Dictionary<string, string[]> { ["to"] = [phone.Reason] }) with { Codes = new Dictionary<string, string[]> { ["to"] = [PhoneNormalizer.Code(phone.Error)] } };
 
         ApiIdempotencyRecord? record = null;
         if (!string.IsNullOrEmpty(idempotencyKey))
@@ -84,7 +84,7 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
         if (workspace.ExternalSessionId is not { } session)
         {
             message.Status = MessageStatus.Failed;
-            message.Error = "The workspace has no WhatsApp session.";
+            message.Error = "Gateway_NoSession";
         }
         else
         {
@@ -101,7 +101,8 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
             {
                 logger.LogWarning(ex, "An API send failed in workspace {WorkspaceId}", workspace.Id);
                 message.Status = MessageStatus.Failed;
-                message.Error = ex.Message.Length > Message.ErrorMaxLength ? ex.Message[..Message.ErrorMaxLength] : ex.Message;
+                var error = ProblemText.Store(Problem.Of("Gateway_SendFailed").WithDetail(ex.Message));
+                message.Error = error.Length > Message.ErrorMaxLength ? error[..Message.ErrorMaxLength] : error;
             }
         }
         var view = View(message, chat.PhoneNumber);
@@ -125,7 +126,7 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
     }
 
     private static ApiMessageView View(Message m, string? phone) =>
-        new(m.Id, m.WorkspaceId, m.ChatId, phone, m.Direction.ToString(), m.Status.ToString(), m.Error, m.SentAt);
+        new(m.Id, m.WorkspaceId, m.ChatId, phone, m.Direction.ToString(), m.Status.ToString(), ProblemText.Describe(m.Error), m.SentAt);
 
     private async Task<Chat> FindOrCreateChatAsync(Guid tenantId, Guid workspaceId, string e164, CancellationToken ct)
     {
@@ -205,13 +206,13 @@ public sealed class SendMessageRequestValidator : AbstractValidator<SendMessageR
 {
     public SendMessageRequestValidator()
     {
-        RuleFor(x => x.WorkspaceId).NotEmpty().WithMessage("workspaceId is required.").OverridePropertyName("workspaceId");
-        RuleFor(x => x.To).NotEmpty().WithMessage("to is required.").MaximumLength(PhoneNormalizer.NumberMaxInputLength).OverridePropertyName("to");
-        RuleFor(x => x.Text).NotEmpty().WithMessage("text is required when no media is given.").When(x => x.Media is null).OverridePropertyName("text");
+        RuleFor(x => x.WorkspaceId).NotEmpty().WithProblem("Api_WorkspaceIdRequired").OverridePropertyName("workspaceId");
+        RuleFor(x => x.To).NotEmpty().WithProblem("Api_ToRequired").MaximumLength(PhoneNormalizer.NumberMaxInputLength).OverridePropertyName("to");
+        RuleFor(x => x.Text).NotEmpty().WithProblem("Api_TextRequired").When(x => x.Media is null).OverridePropertyName("text");
         RuleFor(x => x.Text).MaximumLength(Message.BodyMaxLength).OverridePropertyName("text");
         RuleFor(x => x.Media!.Url).NotEmpty().MaximumLength(SendMediaRequest.UrlMaxLength)
             .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            .WithMessage("media.url must be an absolute http(s) URL.")
+            .WithProblem("Api_MediaUrlInvalid")
             .When(x => x.Media is not null).OverridePropertyName("media.url");
     }
 }
@@ -220,6 +221,9 @@ public sealed record ApiMessageView(Guid Id, Guid WorkspaceId, Guid ChatId, stri
 
 public sealed record ApiSendOutcome(ApiSendKind Kind, ApiMessageView? Message = null, IDictionary<string, string[]>? Errors = null, int StatusCode = 202)
 {
+    /// <summary>The stable error codes of <see cref="Errors"/>, field by field (ProblemText keys).</summary>
+    public IDictionary<string, string[]>? Codes { get; init; }
+
     public static readonly ApiSendOutcome NotFound = new(ApiSendKind.NotFound);
     public static readonly ApiSendOutcome InProgress = new(ApiSendKind.InProgress);
     public static ApiSendOutcome Invalid(IDictionary<string, string[]> errors) => new(ApiSendKind.Invalid, Errors: errors);

@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
@@ -21,23 +22,23 @@ public sealed class WebhookUrlScreen(OutgoingWebhookOptions options)
     public string? Check(string? url)
     {
         if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            return "The URL must be an absolute http(s) address.";
+            return ProblemText.Get("Webhook_UrlNotAbsolute");
         if (url.Trim().Length > WebhookSubscription.UrlMaxLength)
-            return $"The URL is longer than {WebhookSubscription.UrlMaxLength} characters.";
+            return ProblemText.Format("Webhook_UrlTooLong", WebhookSubscription.UrlMaxLength);
         if (!string.IsNullOrEmpty(uri.UserInfo))
-            return "The URL must not carry a user name or password.";
+            return ProblemText.Get("Webhook_UrlUserInfo");
         if (options.AllowPrivateAddresses)
             return null;
         var host = uri.IdnHost.TrimEnd('.').ToLowerInvariant();
         if (InternalNames.Contains(host) || host.EndsWith(".localhost", StringComparison.Ordinal) || host.EndsWith(".internal", StringComparison.Ordinal)
             || host.EndsWith(".local", StringComparison.Ordinal))
-            return "The URL points to an internal host name.";
+            return ProblemText.Get("Webhook_UrlInternalHost");
         var isLiteral = IPAddress.TryParse(uri.HostNameType == UriHostNameType.IPv6 ? host.Trim('[', ']') : host, out var address);
         if (isLiteral && !IsDeliverable(address!))
-            return "The URL points to a loopback, private, link-local or reserved address.";
+            return ProblemText.Get("Webhook_UrlPrivateAddress");
         // A single-label name ("intranet", this machine's own name) is completed by the resolver's search domains: internal by nature.
         if (!isLiteral && !host.Contains('.'))
-            return "The URL points to an internal host name.";
+            return ProblemText.Get("Webhook_UrlInternalHost");
         // Hosts like "2130706433" or "0x7f.1" are parsed as IPv4 by Uri: it normalises them into dotted form above.
         return null;
     }
@@ -143,6 +144,6 @@ public sealed class WebhookSubscriptionValidator : AbstractValidator<WebhookSubs
             if (screen.Check(url) is { } error)
                 context.AddFailure(nameof(WebhookSubscriptionInput.Url), error);
         });
-        RuleFor(x => x.Events).Must(e => e.Any(WebhookEvents.All.Contains)).WithMessage("Choose at least one event.");
+        RuleFor(x => x.Events).Must(e => e.Any(WebhookEvents.All.Contains)).WithProblem("Webhook_EventsRequired");
     }
 }

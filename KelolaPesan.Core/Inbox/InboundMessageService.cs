@@ -125,7 +125,7 @@ public sealed partial class InboundMessageService(
             : target.Where(m => m.Status < next);
         var moved = await movable.ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, next)
-            .SetProperty(m => m.Error, m => next == MessageStatus.Failed ? "The gateway reported the message as not delivered." : m.Error), ct);
+            .SetProperty(m => m.Error, m => next == MessageStatus.Failed ? "Gateway_NotDelivered" : m.Error), ct);
 
         var recipients = await MoveRecipientsAsync(db, workspaceId, messageId, next, ct);
         if (moved > 0 && await target.Select(m => new { m.Id, m.ChatId }).FirstOrDefaultAsync(ct) is { } row)

@@ -210,7 +210,7 @@ public sealed partial class InboxService
         if (send is null)
         {
             message.Status = MessageStatus.Failed;
-            message.Error = chat.Channel == Channel.Instagram ? "The workspace has no connected Instagram account." : "The workspace has no WhatsApp session.";
+            message.Error = chat.Channel == Channel.Instagram ? "Instagram_NotConnected" : "Gateway_NoSession";
         }
         else
         {
@@ -223,7 +223,7 @@ public sealed partial class InboxService
             {
                 logger.LogWarning(ex, "Sending a reply failed in workspace {WorkspaceId}", chat.WorkspaceId);
                 message.Status = MessageStatus.Failed;
-                message.Error = Truncate(ex.Message, Message.ErrorMaxLength);
+                message.Error = Truncate(ProblemText.Store(Problem.Of("Gateway_SendFailed").WithDetail(ex.Message)), Message.ErrorMaxLength);
             }
         }
         await db.SaveChangesAsync(CancellationToken.None);

@@ -18,7 +18,7 @@ public sealed class QuickReplyInputValidator : AbstractValidator<QuickReplyInput
     public QuickReplyInputValidator()
     {
         RuleFor(x => x.Shortcut).NotEmpty().MaximumLength(QuickReply.ShortcutMaxLength)
-            .Matches("^[a-z0-9_-]+$").WithMessage("Use lower-case letters, digits, '-' and '_' only.");
+            .Matches("^[a-z0-9_-]+$").WithProblem("QuickReply_ShortcutFormat");
         RuleFor(x => x.Text).NotEmpty().MaximumLength(QuickReply.TextMaxLength);
     }
 }
@@ -46,7 +46,7 @@ public sealed class QuickReplyService(IKelolaDbFactory dbFactory)
         if (!viewer.SeesEverything || !await MayUseAsync(db, viewer, workspaceId, ct))
             throw new UnauthorizedAccessException("Only owners and managers maintain quick replies.");
         if (await db.QuickReplies.AnyAsync(q => q.WorkspaceId == workspaceId && q.Shortcut == input.Shortcut && q.Id != id, ct))
-            throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(input.Shortcut), "This shortcut is already used.")]);
+            throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(input.Shortcut), ProblemText.Get("QuickReply_ShortcutTaken")) { ErrorCode = "QuickReply_ShortcutTaken" }]);
 
         QuickReply reply;
         if (id is { } existing)

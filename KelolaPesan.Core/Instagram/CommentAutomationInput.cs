@@ -40,26 +40,26 @@ public sealed class CommentAutomationInputValidator : AbstractValidator<CommentA
 
     public CommentAutomationInputValidator()
     {
-        RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Name is required.").MaximumLength(CommentAutomation.NameMaxLength);
-        RuleFor(x => x.PrivateReplyTemplate).Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("The private reply is required.")
+        RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithProblem("Name_Required").MaximumLength(CommentAutomation.NameMaxLength);
+        RuleFor(x => x.PrivateReplyTemplate).Must(t => !string.IsNullOrWhiteSpace(t)).WithProblem("Automation_PrivateReplyRequired")
             .MaximumLength(CommentAutomation.ReplyMaxLength)
-            .Must(MessageTemplate.HasBalancedBraces).WithMessage("A brace is not closed in the private reply.");
+            .Must(MessageTemplate.HasBalancedBraces).WithProblem("Automation_PrivateReplyBraces");
         RuleFor(x => x.PublicReplyTemplate).MaximumLength(CommentAutomation.ReplyMaxLength)
-            .Must(t => t is null || MessageTemplate.HasBalancedBraces(t)).WithMessage("A brace is not closed in the public reply.");
+            .Must(t => t is null || MessageTemplate.HasBalancedBraces(t)).WithProblem("Automation_PublicReplyBraces");
         RuleFor(x => x.Keywords).Must(k => k.Any(w => !string.IsNullOrWhiteSpace(w))).When(x => !x.AllComments)
-            .WithErrorCode(KeywordsRequiredCode).WithMessage("Add at least one keyword, or choose to answer every comment.");
-        RuleFor(x => x.Keywords).Must(k => k.Count <= CommentAutomationInput.MaxKeywords).WithMessage($"At most {CommentAutomationInput.MaxKeywords} keywords.");
+            .WithProblem(KeywordsRequiredCode);
+        RuleFor(x => x.Keywords).Must(k => k.Count <= CommentAutomationInput.MaxKeywords).WithProblem("Keywords_TooMany", CommentAutomationInput.MaxKeywords);
         RuleForEach(x => x.Keywords).MaximumLength(CommentAutomationInput.KeywordMaxLength)
-            .Must(k => !k.Contains(',')).WithMessage("A keyword cannot contain a comma.");
+            .Must(k => !k.Contains(',')).WithProblem("Keywords_NoComma");
         RuleForEach(x => x.Keywords).Must(KeywordMatcher.IsValidRegex).When(x => x.MatchMode == KeywordMatchMode.Regex)
-            .WithMessage("'{PropertyValue}' is not a valid regular expression.");
+            .WithProblem("Keywords_InvalidRegex");
         RuleFor(x => x.Keywords).Must(k => CommentAutomationLists.Join(k).Length <= CommentAutomation.KeywordsMaxLength)
-            .WithMessage($"The keywords together can have at most {CommentAutomation.KeywordsMaxLength} characters.");
+            .WithProblem("Keywords_TooLong", CommentAutomation.KeywordsMaxLength);
         RuleFor(x => x.MediaIds).Must(m => CommentAutomationLists.Join(m).Length <= CommentAutomation.MediaIdsMaxLength)
-            .WithMessage("Too many posts in one automation.");
-        RuleFor(x => x.MediaIds).Must(m => m.Count <= CommentAutomationInput.MaxMedia).WithMessage($"At most {CommentAutomationInput.MaxMedia} posts.");
+            .WithProblem("Automation_PostsTooLong");
+        RuleFor(x => x.MediaIds).Must(m => m.Count <= CommentAutomationInput.MaxMedia).WithProblem("Automation_TooManyPosts", CommentAutomationInput.MaxMedia);
         RuleForEach(x => x.MediaIds).Must(id => id.Trim().Length is > 0 and <= InstagramAccount.IdMaxLength && id.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-            .WithMessage("'{PropertyValue}' is not a post id.");
+            .WithProblem("Automation_NotAPostId");
     }
 }
 

@@ -22,7 +22,7 @@ public sealed class CommentReplyService(
     TimeProvider clock,
     ILogger<CommentReplyService> logger)
 {
-    private const string ExpiredError = "The comment is more than 7 days old; Instagram no longer accepts a private reply.";
+    private const string ExpiredError = "Instagram_CommentExpired";
 
     private static bool Expired(DateTimeOffset commentedAt, DateTimeOffset now) => now - commentedAt > CommentAutomation.PrivateReplyWindow;
 
@@ -228,7 +228,7 @@ public sealed class CommentReplyService(
             throttled = ex.Kind == InstagramGraphErrorKind.Throttled;
             var retry = throttled && reply.Attempts < MaxAttempts + MaxPublicReplyAttempts;
             reply.NextAttemptAt = retry ? now + BackOff(reply.Attempts) : null;
-            reply.Error = Limit((retry ? "Public reply throttled, retrying later: " : "Public reply failed: ") + ex.GraphMessage, 1000);
+            reply.Error = Limit(ProblemText.Store(Problem.Of(retry ? "Instagram_PublicReplyThrottled" : "Instagram_PublicReplyFailed").WithDetail(ex.GraphMessage)), 1000);
         }
         await db.SaveChangesAsync(CancellationToken.None);
         return !throttled;
@@ -240,7 +240,7 @@ public sealed class CommentReplyService(
     /// <summary>INSTAGRAM.md's error table, applied to a reply row.</summary>
     private static SendOutcome Apply(CommentReply reply, InstagramGraphException ex, DateTimeOffset now)
     {
-        reply.Error = Limit(ex.GraphMessage, 1000);
+        reply.Error = Limit(ProblemText.Store(Problem.Of("Instagram_PrivateReplyFailed").WithDetail(ex.GraphMessage)), 1000);
         switch (ex.Kind)
         {
             case InstagramGraphErrorKind.Throttled:
@@ -252,7 +252,7 @@ public sealed class CommentReplyService(
                 // Waits for the owner to reconnect, not for a clock: without a token nothing is sent, and the reconnect
                 // sends it at once (CommentReplyQueueSignal). The 7-day limit expires it if the reconnect never comes.
                 reply.NextAttemptAt = null;
-                reply.Error = Limit("The Instagram connection expired or was revoked: reconnect the account. " + reply.Error, 1000);
+                reply.Error = Limit(ProblemText.Store(Problem.Of("Instagram_ReconnectNeeded").WithDetail(ex.GraphMessage)), 1000);
                 return SendOutcome.StopAccount;
             default:
                 reply.Status = CommentReplyStatus.Failed;

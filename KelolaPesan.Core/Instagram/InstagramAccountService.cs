@@ -175,7 +175,7 @@ public sealed class InstagramAccountService(IKelolaDbFactory dbFactory, IInstagr
             await UnsubscribeQuietlyAsync(account, ct);
             account.AccessTokenEncrypted = null;
             account.Status = InstagramConnectionStatus.Disconnected;
-            account.StatusReason = "deauthorized";
+            account.StatusReason = "Instagram_Deauthorized";
         }
         await db.SaveChangesAsync(ct);
         foreach (var account in accounts)
@@ -200,7 +200,7 @@ public sealed class InstagramAccountService(IKelolaDbFactory dbFactory, IInstagr
             return;
         var now = clock.GetUtcNow();
         account.Status = InstagramConnectionStatus.TokenExpired;
-        account.StatusReason = Clip(reason, 1000);
+        account.StatusReason = Clip(ProblemText.Store(Problem.Of("Instagram_TokenRefused").WithDetail(reason)), 1000);
         account.AccessTokenEncrypted = null;
         await db.SaveChangesAsync(ct);
 

@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using System.Text;
 using FluentValidation;
 
@@ -20,9 +21,9 @@ public sealed class InstagramDirectTextValidator : AbstractValidator<string>
 {
     public InstagramDirectTextValidator()
     {
-        RuleFor(text => text).Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("Write a message.")
+        RuleFor(text => text).Must(t => !string.IsNullOrWhiteSpace(t)).WithProblem("Message_Required")
             .Must(t => Encoding.UTF8.GetByteCount(t ?? "") <= InstagramWindow.MaxTextBytes)
-            .WithMessage($"An Instagram message can have at most {InstagramWindow.MaxTextBytes} bytes.")
+            .WithProblem("Instagram_MessageTooLong", InstagramWindow.MaxTextBytes)
             .OverridePropertyName("Text");
     }
 }

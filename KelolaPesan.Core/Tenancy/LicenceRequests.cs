@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using FluentValidation;
 using KelolaPesan.Core.Accounts;
 
@@ -39,16 +40,16 @@ public sealed class IssueLicenceRequestValidator : AbstractValidator<IssueLicenc
     {
         RuleFor(x => x.Name).NotEmpty().MaximumLength(Licence.NameMaxLength);
         RuleFor(x => x.OwnerUsername).NotEmpty().MaximumLength(AppUser.UsernameMaxLength)
-            .Matches("^[a-zA-Z0-9._-]+$").WithMessage("The username may use letters, digits, dot, dash and underscore only.");
+            .Matches("^[a-zA-Z0-9._-]+$").WithProblem("Licence_UsernameFormat");
         RuleFor(x => x.OwnerDisplayName).NotEmpty().MaximumLength(AppUser.DisplayNameMaxLength);
         RuleFor(x => x.OwnerPassword).Password(x => [x.OwnerUsername]);
         RuleFor(x => x.MaxUsers).InclusiveBetween(1, IssueLicenceRequest.MaxUsersLimit).When(x => x.MaxUsers is not null);
         RuleFor(x => x.OwnerPhone).MaximumLength(AppUser.PhoneMaxLength)
-            .Matches(@"^\+?[0-9]{8,15}$").WithMessage("The phone number must be 8 to 15 digits, optionally with a leading +.")
+            .Matches(@"^\+?[0-9]{8,15}$").WithProblem("Licence_PhoneFormat")
             .When(x => !string.IsNullOrWhiteSpace(x.OwnerPhone));
         RuleFor(x => x.MaxWorkspaces).InclusiveBetween(1, IssueLicenceRequest.MaxWorkspacesLimit).When(x => x.Kind == LicenceKind.Tenant);
         RuleFor(x => x.MaxTenants).InclusiveBetween(1, IssueLicenceRequest.MaxTenantsLimit).When(x => x.Kind == LicenceKind.Agency);
-        RuleFor(x => x.Features).Must(f => (f & ~LicenceFeatures.All) == 0).WithMessage("Unknown feature.");
+        RuleFor(x => x.Features).Must(f => (f & ~LicenceFeatures.All) == 0).WithProblem("Feature_Unknown");
     }
 }
 
@@ -71,7 +72,7 @@ public sealed class UpdateLicenceRequestValidator : AbstractValidator<UpdateLice
         RuleFor(x => x.MaxWorkspaces).InclusiveBetween(1, IssueLicenceRequest.MaxWorkspacesLimit);
         RuleFor(x => x.MaxTenants).InclusiveBetween(0, IssueLicenceRequest.MaxTenantsLimit);
         RuleFor(x => x.MaxUsers).InclusiveBetween(1, IssueLicenceRequest.MaxUsersLimit).When(x => x.MaxUsers is not null);
-        RuleFor(x => x.Features).Must(f => (f & ~LicenceFeatures.All) == 0).WithMessage("Unknown feature.");
+        RuleFor(x => x.Features).Must(f => (f & ~LicenceFeatures.All) == 0).WithProblem("Feature_Unknown");
     }
 }
 

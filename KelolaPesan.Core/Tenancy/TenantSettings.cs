@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using FluentValidation;
 using PhoneNumbers;
 
@@ -22,9 +23,9 @@ public sealed class TenantSettingsValidator : AbstractValidator<TenantSettingsIn
     {
         RuleFor(x => x.Name).NotEmpty().MaximumLength(Tenant.NameMaxLength);
         RuleFor(x => x.TimeZone).NotEmpty().Must(TenantSettingsOptions.IsKnownTimeZone)
-            .WithMessage("Unknown time zone: use an IANA id such as Asia/Jakarta.");
+            .WithProblem("Settings_TimeZoneUnknown");
         RuleFor(x => x.PhoneRegion).NotEmpty().Must(TenantSettingsOptions.IsSupportedRegion)
-            .WithMessage("Unknown phone region: use a supported ISO country code such as ID.");
+            .WithProblem("Settings_PhoneRegionUnknown");
     }
 }
 

@@ -23,7 +23,7 @@ public sealed class NumberValidationService(IKelolaDbFactory dbFactory, IWhatsAp
     TimeProvider clock, ILogger<NumberValidationService> logger)
 {
     public const int MaxNumbersPerJob = 100_000;
-    public const string FeatureOff = "Number validation is not part of this licence.";
+    public const string FeatureOff = "NumberCheck_FeatureOff";
     public const int MaxAttemptsPerNumber = 3;
     public static readonly TimeSpan DefaultPause = TimeSpan.FromMilliseconds(300);
     public static readonly TimeSpan DefaultThrottleWait = TimeSpan.FromSeconds(10);
@@ -46,15 +46,15 @@ public sealed class NumberValidationService(IKelolaDbFactory dbFactory, IWhatsAp
     public async Task<ValidationCreateResult> CreateJobAsync(Guid workspaceId, Guid? userId, string name, IReadOnlyList<string> rawNumbers, CancellationToken ct = default)
     {
         if (rawNumbers.Count == 0)
-            return new(null, "Give at least one number.");
+            return new(null, Problem.Of("NumberCheck_NoNumbers"));
         if (rawNumbers.Count > MaxNumbersPerJob)
-            return new(null, $"At most {MaxNumbersPerJob:N0} numbers per check; split the list.");
+            return new(null, Problem.Of("NumberCheck_TooMany", MaxNumbersPerJob));
         await using var db = await dbFactory.CreateAsync(ct);
         var ws = await ContactWorkspace.LoadAsync(db, workspaceId, ct);
         if (ws is null)
-            return new(null, "Not found.");
+            return new(null, Problem.Of("NotFound"));
         if (!await policies.IsFeatureEnabledAsync(ws.TenantId, LicenceFeatures.NumberValidation, ct))
-            return new(null, FeatureOff);
+            return new(null, Problem.Of(FeatureOff));
         var job = new NumberValidationJob
         {
             TenantId = ws.TenantId, WorkspaceId = workspaceId, CreatedByUserId = userId, Status = ValidationJobStatus.Queued,
@@ -143,7 +143,7 @@ public sealed class NumberValidationService(IKelolaDbFactory dbFactory, IWhatsAp
             if (session is null)
             {
                 job.Status = ValidationJobStatus.Failed;
-                job.Result = "The workspace has no WhatsApp session: connect it first.";
+                job.Result = "Gateway_NoSessionConnect";
                 job.FinishedAt = clock.GetUtcNow();
                 await db.SaveChangesAsync(ct);
                 await PublishAsync(job);
@@ -249,4 +249,8 @@ public sealed class NumberValidationService(IKelolaDbFactory dbFactory, IWhatsAp
             j.Processed, j.Total, j.Registered, j.NotRegistered, j.InvalidFormat, j.Unknown));
 }
 
-public sealed record ValidationCreateResult(Guid? JobId, string? Error);
+public sealed record ValidationCreateResult(Guid? JobId, Problem? Problem)
+{
+    /// <summary>The problem's sentence in the current UI culture.</summary>
+    public string? Error => Problem?.Text;
+}

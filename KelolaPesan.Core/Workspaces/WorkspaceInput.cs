@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using FluentValidation;
 
 namespace KelolaPesan.Core.Workspaces;
@@ -13,11 +14,8 @@ public sealed class WorkspaceInputValidator : AbstractValidator<WorkspaceInput>
 {
     public WorkspaceInputValidator()
     {
-        RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithErrorCode("Workspace_NameRequired")
-            .WithMessage("Enter a name.");
-        RuleFor(x => x.Name).MaximumLength(Workspace.NameMaxLength).WithErrorCode("Workspace_NameTooLong")
-            .WithMessage($"The name may have at most {Workspace.NameMaxLength} characters.");
-        RuleFor(x => x.Label).MaximumLength(Workspace.LabelMaxLength).WithErrorCode("Workspace_LabelTooLong")
-            .WithMessage($"The label may have at most {Workspace.LabelMaxLength} characters.");
+        RuleFor(x => x.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithProblem("Workspace_NameRequired");
+        RuleFor(x => x.Name).MaximumLength(Workspace.NameMaxLength).WithProblem("Workspace_NameTooLong", Workspace.NameMaxLength);
+        RuleFor(x => x.Label).MaximumLength(Workspace.LabelMaxLength).WithProblem("Workspace_LabelTooLong", Workspace.LabelMaxLength);
     }
 }

@@ -59,7 +59,7 @@ public sealed class WorkspaceService(
         await using var db = await dbFactory.CreateAsync(ct);
         var quota = await QuotaAsync(db, ct);
         if (quota.Used >= quota.Max)
-            return WorkspaceResult.Fail(WorkspaceError.QuotaReached, $"The licence allows {quota.Max} workspaces.");
+            return WorkspaceResult.Fail(WorkspaceError.QuotaReached, ProblemText.Format("Workspace_QuotaDetail", quota.Max));
 
         var workspace = new Workspace { TenantId = tenantId, Name = input.Name.Trim(), Label = Clean(input.Label) };
         workspace.ExternalSessionId = SessionNameFor(workspace.Id);

@@ -71,11 +71,11 @@ public class MessageTemplateTests
     public void Validator_ExplainsWhatIsMissing()
     {
         var result = new CreateBroadcastRequestValidator().Validate(new CreateBroadcastRequest { MessageTemplate = "{a|b", MinDelaySeconds = 10, MaxDelaySeconds = 5 });
-        var messages = result.Errors.Select(e => e.ErrorMessage).ToList();
-        Assert.Contains("Give the broadcast a name.", messages);
-        Assert.Contains("Choose a workspace.", messages);
-        Assert.Contains("Every { needs its closing }.", messages);
-        Assert.Contains("Choose at least one list, segment, label or paste numbers.", messages);
-        Assert.Contains("The longest delay cannot be shorter than the shortest.", messages);
+        var codes = result.Errors.Select(e => e.ErrorCode).ToList();
+        Assert.Contains("Broadcast_NameRequired", codes);
+        Assert.Contains("Workspace_Required", codes);
+        Assert.Contains("Template_UnbalancedBraces", codes);
+        Assert.Contains("Broadcast_AudienceRequired", codes);
+        Assert.Contains("Broadcast_DelayRange", codes);
     }
 }

@@ -31,7 +31,7 @@ public class SequenceEditingTests
         {
             Name = "Sambutan", WorkspaceId = host.WorkspaceId, Steps = [new SequenceStepRequest { MessageTemplate = "Halo {name}" }],
         });
-        Assert.Equal([SequenceService.FeatureOff], saved.Errors);
+        Assert.Equal([KelolaPesan.Core.Common.ProblemText.Get(SequenceService.FeatureOff)], saved.Errors);
         await using var check = host.Database.CreateSystem();
         Assert.False(await check.Sequences.AnyAsync());
     }
@@ -61,9 +61,9 @@ public class SequenceEditingTests
             EnrolSource = SequenceEnrolSource.List,
         });
         Assert.False(invalid.Succeeded);
-        Assert.Contains("Give the sequence a name.", invalid.Errors);
-        Assert.Contains("Every { needs its closing }.", invalid.Errors);
-        Assert.Contains("Choose the list or segment to enrol from.", invalid.Errors);
+        Assert.Contains(KelolaPesan.Core.Common.ProblemText.Get("Sequence_NameRequired"), invalid.Errors);
+        Assert.Contains(KelolaPesan.Core.Common.ProblemText.Get("Template_UnbalancedBraces"), invalid.Errors);
+        Assert.Contains(KelolaPesan.Core.Common.ProblemText.Get("Sequence_EnrolSourceRequired"), invalid.Errors);
         Assert.False((await sequences.SaveAsync(null, new SequenceRequest
         {
             Name = "X", WorkspaceId = host.WorkspaceId, Steps = [new SequenceStepRequest { MessageTemplate = "Hai" }],

@@ -194,7 +194,7 @@ public sealed class ContactImportTests : IAsyncLifetime
         var (_, tooMany) = await _world.ImportAsync(manyRows);
 
         Assert.Equal(ImportProblem.NotASpreadsheet, pngPreview.Problem);
-        Assert.Contains("not a spreadsheet", pngPreview.Message);
+        Assert.Equal(KelolaPesan.Core.Common.ProblemText.Get("Import_NotASpreadsheet"), pngPreview.Message);
         Assert.Equal(ImportProblem.NotASpreadsheet, zipPreview.Problem);
         Assert.Equal(ImportProblem.EmptyFile, emptyPreview.Problem);
         Assert.Equal(ImportProblem.TooLarge, bigPreview.Problem);

@@ -22,7 +22,7 @@ public sealed class ContactServiceTests : IAsyncLifetime
         Assert.False(second.Succeeded);
         var error = Assert.Single(second.Errors);
         Assert.Equal("Phone", error.Property);
-        Assert.Contains("already exists", error.Message);
+        Assert.Equal("Contact_PhoneTaken", error.Code);
         Assert.Contains("Budi", error.Message);
     }
 

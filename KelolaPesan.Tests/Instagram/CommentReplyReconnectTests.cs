@@ -62,7 +62,7 @@ public sealed class CommentReplyReconnectTests : IAsyncLifetime
             && a.Status == InstagramConnectionStatus.TokenExpired)), "account marked expired");
         var waiting = await QueryAsync(_app, db => db.CommentReplies.SingleAsync(r => r.CommentId == "c-reconnect-1"));
         Assert.Equal(CommentReplyStatus.Queued, waiting.Status);
-        Assert.Contains("reconnect", waiting.Error);
+        Assert.StartsWith("Instagram_ReconnectNeeded", waiting.Error);
 
         Assert.True((await InTenant(sp => sp.GetRequiredService<InstagramAccountService>()
             .ConnectAsync(workspaceId, _graph.IssueCode(redirect), redirect, AuditActor.System))).Succeeded);

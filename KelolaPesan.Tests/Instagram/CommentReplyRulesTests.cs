@@ -164,7 +164,7 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         _h.Graph.FailNext(1, code: 190, pathContains: "/messages", message: "Error validating access token");
         await _h.CommentAsync("p2", "halo");
         Assert.Equal(CommentReplyStatus.Queued, (await RowAsync("p2")).Status);
-        Assert.Contains("reconnect", (await RowAsync("p2")).Error);
+        Assert.StartsWith("Instagram_ReconnectNeeded", (await RowAsync("p2")).Error);
         var account = await _h.Database.CreateSystem().InstagramAccounts.SingleAsync(a => a.Id == _h.AccountId);
         Assert.Equal(InstagramConnectionStatus.TokenExpired, account.Status);
 

@@ -193,7 +193,7 @@ public sealed class InstagramConnectionTests : IAsyncLifetime
         Assert.Equal(1, await _ig.Accounts(s => s.DeauthorizeAsync(FakeGraphServer.UserId)));
 
         var account = (await _ig.AccountAsync(_ig.AlphaWorkspace))!;
-        Assert.Equal((InstagramConnectionStatus.Disconnected, "deauthorized"), (account.Status, account.StatusReason));
+        Assert.Equal((InstagramConnectionStatus.Disconnected, "Instagram_Deauthorized"), (account.Status, account.StatusReason));
         Assert.Null(account.AccessTokenEncrypted);
     }
 }

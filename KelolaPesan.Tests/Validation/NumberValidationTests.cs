@@ -48,7 +48,7 @@ public sealed class NumberValidationTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
         var refused = await Service(_simulator).CreateJobAsync(_world.WorkspaceId, null, "Tes", ["081234567891"]);
-        Assert.Equal((null, NumberValidationService.FeatureOff), (refused.JobId, refused.Error));
+        Assert.Equal((null, NumberValidationService.FeatureOff), (refused.JobId, refused.Problem?.Code));
 
         await using (var db = _world.Database.CreateSystem())
         {
@@ -57,7 +57,7 @@ public sealed class NumberValidationTests : IAsyncLifetime
             db.Policies.Add(new PolicySettings { Tier = licence.Tier, AllowedFeatures = LicenceFeatures.All & ~LicenceFeatures.NumberValidation });
             await db.SaveChangesAsync();
         }
-        Assert.Equal(NumberValidationService.FeatureOff, (await Service(_simulator).CreateJobAsync(_world.WorkspaceId, null, "Tes", ["081234567891"])).Error);
+        Assert.Equal(NumberValidationService.FeatureOff, (await Service(_simulator).CreateJobAsync(_world.WorkspaceId, null, "Tes", ["081234567891"])).Problem?.Code);
 
         await using (var db = _world.Database.CreateSystem())
             await db.Policies.Where(p => p.Tier != null).ExecuteDeleteAsync();

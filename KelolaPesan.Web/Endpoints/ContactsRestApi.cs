@@ -108,9 +108,12 @@ public static class ContactsRestApi
     }
 
     // Field names as the API spells them (camelCase), so a client can point at the field.
-    private static ValidationProblem Invalid(ContactSaveResult result) =>
-        TypedResults.ValidationProblem(result.Errors.GroupBy(e => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(e.Property))
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
+    private static ValidationProblem Invalid(ContactSaveResult result)
+    {
+        var fields = result.Errors.GroupBy(e => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(e.Property)).ToList();
+        return ProblemResults.ToValidationProblem(fields.ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+            fields.ToDictionary(g => g.Key, g => g.Select(e => e.Code ?? "").ToArray()));
+    }
 }
 
 public sealed record ApiContactPage(IReadOnlyList<ContactRow> Items, int TotalCount, int Page, int PageSize);

@@ -30,7 +30,7 @@ public static class MessagesApi
         switch (outcome.Kind)
         {
             case ApiSendKind.Invalid:
-                return TypedResults.ValidationProblem(outcome.Errors!);
+                return ProblemResults.ToValidationProblem(outcome.Errors!, outcome.Codes);
             case ApiSendKind.NotFound:
                 return ApiProblems.NotFound("workspace");
             case ApiSendKind.InProgress:

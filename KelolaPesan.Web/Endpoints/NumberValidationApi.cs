@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.ExternalApi;
 using KelolaPesan.Core.Tenancy;
@@ -25,22 +26,19 @@ public static class NumberValidationApi
     {
         var numbers = request.Numbers ?? [];
         if (numbers.Count == 0 || numbers.Count > NumberValidationService.MaxNumbersPerJob)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["numbers"] = [$"Give between 1 and {NumberValidationService.MaxNumbersPerJob:N0} numbers."],
-            });
+            return Problem.Of("NumberCheck_Count", NumberValidationService.MaxNumbersPerJob).ToValidationProblem("numbers");
         var caller = http.ApiCaller();
         if (!await directory.SeesWorkspaceAsync(caller, workspaceId, ct))
             return ApiProblems.NotFound("workspace");
         if (!await policies.IsFeatureEnabledAsync(caller.TenantId, LicenceFeatures.NumberValidation, ct))
-            return TypedResults.Problem(NumberValidationService.FeatureOff, statusCode: StatusCodes.Status403Forbidden);
+            return Problem.Of(NumberValidationService.FeatureOff).ToApiProblem(StatusCodes.Status403Forbidden);
         if (numbers.Count <= ApiDirectory.MaxSyncNumbers)
             return await directory.CheckNowAsync(caller, workspaceId, numbers, ct) is { } results
                 ? TypedResults.Ok(results) : ApiProblems.NotFound("workspace");
 
         var created = await validation.CreateJobAsync(workspaceId, null, request.Name ?? "API", numbers, ct);
         if (created.JobId is not { } jobId)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["numbers"] = [created.Error ?? "Not accepted."] });
+            return (created.Problem ?? Problem.Of("NotFound")).ToValidationProblem("numbers");
         await scheduler.ScheduleValidationAsync(caller.TenantId, jobId, ct);
         var job = await directory.JobAsync(caller, jobId, ct);
         return TypedResults.Accepted($"/api/v1/validation-jobs/{jobId}", job!);

@@ -41,7 +41,7 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
         await using (var db = await dbFactory.CreateAsync(ct))
             ws = await ContactWorkspace.LoadAsync(db, workspaceId, ct);
         if (ws is null)
-            return ImportPreview.Fail(ImportProblem.WorkspaceNotFound, "The workspace was not found.");
+            return ImportPreview.Fail(ImportProblem.WorkspaceNotFound, ProblemText.Get("Workspace_NotFound"));
         var limits = await GetLimitsAsync(ws.TenantId, ct);
         if (Check(path, limits) is { } problem)
             return problem;
@@ -49,7 +49,7 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
         if (opened.Reader is not { } reader)
             return ImportPreview.Fail(opened.Problem, opened.Message!);
         if (sheet is not null && !reader.SheetNames.Contains(sheet))
-            return ImportPreview.Fail(ImportProblem.SheetNotFound, $"The sheet '{sheet}' is not in the workbook.");
+            return ImportPreview.Fail(ImportProblem.SheetNotFound, ProblemText.Format("Import_SheetNotFound", sheet));
         sheet ??= reader.SheetNames[0];
 
         List<TableRow> top;
@@ -64,13 +64,13 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
         catch (Exception ex) when (ex is System.Xml.XmlException or IOException or InvalidDataException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException)
         {
             // A part over its size limit ends up here too (the XML reader's own limit).
-            return ImportPreview.Fail(ImportProblem.NotASpreadsheet, "The file is not a readable .xlsx workbook (it may be damaged or another kind of zip file).");
+            return ImportPreview.Fail(ImportProblem.NotASpreadsheet, ProblemText.Get("Import_XlsxUnreadable"));
         }
         var header = headerRow ?? DetectHeaderRow(top);
         var headerCells = top.FirstOrDefault(r => r.RowNumber == header).Cells ?? [];
         var data = top.Where(r => r.RowNumber > header && !r.IsBlank).Take(PreviewRows).ToList();
         if (top.All(r => r.IsBlank))
-            return ImportPreview.Fail(ImportProblem.NoRows, "The sheet has no rows.");
+            return ImportPreview.Fail(ImportProblem.NoRows, ProblemText.Get("Import_NoRows"));
 
         var width = Math.Max(headerCells.Length, data.Count == 0 ? 0 : data.Max(r => r.Cells.Length));
         // A merged header leaves its other cells empty: name them by column letter so they can still be mapped.
@@ -86,9 +86,9 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
     {
         var info = new FileInfo(path);
         if (!info.Exists || info.Length == 0)
-            return ImportPreview.Fail(ImportProblem.EmptyFile, "The file is empty.");
+            return ImportPreview.Fail(ImportProblem.EmptyFile, ProblemText.Get("Import_EmptyFile"));
         if (info.Length > limits.MaxBytes)
-            return ImportPreview.Fail(ImportProblem.TooLarge, $"The file is {info.Length / 1024.0 / 1024.0:0.#} MB; the limit is {limits.MaxBytes / 1024.0 / 1024.0:0.#} MB. Split it into smaller files.");
+            return ImportPreview.Fail(ImportProblem.TooLarge, ProblemText.Format("Import_TooLarge", info.Length / 1024.0 / 1024.0, limits.MaxBytes / 1024.0 / 1024.0));
         return null;
     }
 
@@ -158,14 +158,14 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
             if (opened.Reader is not { } reader)
                 return await FinishAsync(run, ImportStatus.Failed, opened.Message, ct);
             if (!options.Mapping.HasPhone)
-                return await FinishAsync(run, ImportStatus.Failed, "Map a column to the phone number.", ct);
+                return await FinishAsync(run, ImportStatus.Failed, ProblemText.Get("Import_PhoneColumnRequired"), ct);
             var sheet = options.Sheet is { } s && reader.SheetNames.Contains(s) ? s : reader.SheetNames[0];
 
             var total = reader.DeclaredRowCount(sheet) is { } declared && declared - options.HeaderRow <= limits.MaxRows
                 ? declared - options.HeaderRow
                 : reader.ReadRows(sheet, ct).Count(r => r.RowNumber > options.HeaderRow && !r.IsBlank);
             if (total > limits.MaxRows)
-                return await FinishAsync(run, ImportStatus.Failed, $"The file has {total:N0} rows; the limit is {limits.MaxRows:N0}. Split it into smaller files.", ct);
+                return await FinishAsync(run, ImportStatus.Failed, ProblemText.Format("Import_TooManyRows", total, limits.MaxRows), ct);
             import.TotalRows = total;
             import.Status = ImportStatus.Running;
             await SaveImportAsync(run, ct);
@@ -188,11 +188,11 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
         }
         catch (OperationCanceledException)
         {
-            return await FinishAsync(run, ImportStatus.Failed, "The import was stopped before the end; the rows counted as processed were imported.", CancellationToken.None);
+            return await FinishAsync(run, ImportStatus.Failed, ProblemText.Get("Import_Stopped"), CancellationToken.None);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or System.Xml.XmlException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException)
         {
-            return await FinishAsync(run, ImportStatus.Failed, $"The file could not be read to the end: {ex.Message}", CancellationToken.None);
+            return await FinishAsync(run, ImportStatus.Failed, ProblemText.Format("Import_ReadFailed", ex.Message), CancellationToken.None);
         }
     }
 

@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 namespace KelolaPesan.Core.Contacts.Import;
 
 /// <summary>One row of a spreadsheet: its row number as the user sees it in the file, and its cells as text.</summary>
@@ -44,20 +45,20 @@ public static class TableFiles
     {
         var info = new FileInfo(path);
         if (!info.Exists || info.Length == 0)
-            return TableOpenResult.Fail(ImportProblem.EmptyFile, "The file is empty.");
+            return TableOpenResult.Fail(ImportProblem.EmptyFile, ProblemText.Get("Import_EmptyFile"));
         try
         {
             return Detect(path) switch
             {
                 TableFormat.Xlsx => TableOpenResult.Ok(XlsxTableReader.Open(path)),
                 TableFormat.Csv => TableOpenResult.Ok(new CsvTableReader(path)),
-                TableFormat.LegacyXls => TableOpenResult.Fail(ImportProblem.NotASpreadsheet, "This is an old Excel 97-2003 (.xls) file: save it as .xlsx or .csv and upload again."),
-                _ => TableOpenResult.Fail(ImportProblem.NotASpreadsheet, "The file is not a spreadsheet: upload an .xlsx or .csv file."),
+                TableFormat.LegacyXls => TableOpenResult.Fail(ImportProblem.NotASpreadsheet, ProblemText.Get("Import_LegacyXls")),
+                _ => TableOpenResult.Fail(ImportProblem.NotASpreadsheet, ProblemText.Get("Import_NotASpreadsheet")),
             };
         }
         catch (Exception ex) when (ex is InvalidDataException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or IOException or System.Xml.XmlException)
         {
-            return TableOpenResult.Fail(ImportProblem.NotASpreadsheet, "The file is not a readable .xlsx workbook (it may be damaged or another kind of zip file).");
+            return TableOpenResult.Fail(ImportProblem.NotASpreadsheet, ProblemText.Get("Import_XlsxUnreadable"));
         }
     }
 

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Resources;
+
+namespace KelolaPesan.Core.Common;
+
+/// <summary>
+/// The sentences of every <see cref="Problem"/> code (Common/ProblemText.resx is Bahasa Indonesia, .en.resx English),
+/// read in the current UI culture: the one place a code becomes text, for pages and for the API alike.
+/// </summary>
+public static class ProblemText
+{
+    private static readonly ResourceManager Resources = new("KelolaPesan.Core.Common.ProblemText", typeof(ProblemText).Assembly);
+
+    /// <summary>True when <paramref name="code"/> is a known code (so a stored reason can be told from free text).</summary>
+    public static bool IsCode(string? code) =>
+        !string.IsNullOrEmpty(code) && code.IndexOf(' ') < 0 && Resources.GetString(code, CultureInfo.InvariantCulture) is not null;
+
+    public static string Get(string code) => Resources.GetString(code, CultureInfo.CurrentUICulture) ?? code;
+
+    public static string Format(string code, params object[] args) =>
+        args.Length == 0 ? Get(code) : string.Format(CultureInfo.CurrentCulture, Get(code), args);
+
+    /// <summary>
+    /// The sentence of a reason stored in the database: a code (as written by <see cref="Store(Problem)"/>) is read in
+    /// the user's language, any other text (older rows, a remote system's own words) is shown as it is.
+    /// </summary>
+    public static string? Display(string? stored) => string.IsNullOrEmpty(stored) ? stored : Parse(stored)?.Text ?? stored;
+
+    /// <summary>The stored problem's sentence with the remote detail in brackets, for plain text (API fields, exports).</summary>
+    public static string? Describe(string? stored) =>
+        Parse(stored) is { } problem ? problem.Detail is null ? problem.Text : $"{problem.Text} ({problem.Detail})" : stored;
+
+    /// <summary>
+    /// How a problem is kept in a reason/error column: <c>Code|arg|arg</c>, then the remote detail after a line break.
+    /// The column holds no sentence, so each reader sees it in their own language.
+    /// </summary>
+    public static string Store(Problem problem)
+    {
+        var head = problem.Args.Length == 0 ? problem.Code
+            : problem.Code + "|" + string.Join('|', problem.Args.Select(a => Convert.ToString(a, CultureInfo.InvariantCulture)));
+        return problem.Detail is null ? head : head + "\n" + problem.Detail;
+    }
+
+    /// <summary>The problem kept by <see cref="Store(Problem)"/>; null when the text is not one (free text).</summary>
+    public static Problem? Parse(string? stored)
+    {
+        if (string.IsNullOrEmpty(stored))
+            return null;
+        var lineEnd = stored.IndexOf('\n');
+        var head = lineEnd < 0 ? stored : stored[..lineEnd];
+        var parts = head.Split('|');
+        if (!IsCode(parts[0]))
+            return null;
+        return new Problem(parts[0], parts[1..], lineEnd < 0 ? null : stored[(lineEnd + 1)..]);
+    }
+}
