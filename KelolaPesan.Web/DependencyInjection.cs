@@ -69,6 +69,8 @@ public static class DependencyInjection
 
         services.AddScoped<CurrentUser>();
         services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
+        services.AddScoped<UserClock>();
+        services.AddScoped<CircuitHandler, UserClockCircuitHandler>();
         services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactJobScheduler>();
