@@ -1,4 +1,6 @@
 using System.Globalization;
+using KelolaPesan.Core.Common;
+using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Core.Tenancy;
 
@@ -37,6 +39,10 @@ public static class TenantTime
 
     /// <summary>"Asia/Makassar (UTC+8)": the zone named in full, for column headers, tooltips and exports.</summary>
     public static string Name(TimeZoneInfo zone, DateTimeOffset at) => $"{zone.Id} ({Offset(zone, at)})";
+
+    /// <summary>The zone of the tenant that owns a workspace, for exports and reports written outside a page.</summary>
+    public static async Task<TimeZoneInfo> OfWorkspaceAsync(IKelolaDb db, Guid workspaceId, CancellationToken ct = default) =>
+        Zone(await db.Workspaces.Where(w => w.Id == workspaceId).Join(db.Tenants, w => w.TenantId, t => t.Id, (w, t) => t.TimeZone).FirstOrDefaultAsync(ct));
 
     public static TimeZoneInfo Zone(string? timeZoneId) =>
         !string.IsNullOrWhiteSpace(timeZoneId) && TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out var zone) ? zone
