@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ClosedXML.Excel;
 using KelolaPesan.Core.Contacts;
+using KelolaPesan.Data;
 using KelolaPesan.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
