@@ -76,6 +76,8 @@ public static class DependencyInjection
         services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
         // One node: the in-process bus and in-memory limits; Redis:Configuration: both through Redis (docs/adr/0016).
         services.AddScaleOut(builder.Configuration, database.Provider);
+        services.AddScoped<UserClock>();
+        services.AddScoped<CircuitHandler, UserClockCircuitHandler>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactJobScheduler>();
         services.AddScoped<PrivacyJobScheduler>();

@@ -1,5 +1,7 @@
 using ClosedXML.Excel;
 using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Core.Broadcasts;
@@ -7,18 +9,22 @@ namespace KelolaPesan.Core.Broadcasts;
 /// <summary>The per-recipient report as .xlsx. Fixed column widths: AdjustToContents is slow on big sheets (and needs libgdiplus).</summary>
 public sealed class BroadcastReport(IKelolaDbFactory dbFactory)
 {
-    public static readonly string[] Headers = ["#", "Phone", "Name", "Status", "Gateway id", "Sent at (UTC)", "Error / reason"];
+    /// <summary>The columns; the sent time is a date cell in the tenant's zone, which its header names.</summary>
+    public static string[] Headers(TimeZoneInfo zone) => ["#", "Phone", "Name", "Status", "Gateway id", $"Sent at ({zone.Id})", "Error / reason"];
 
     /// <summary>Writes the report to <paramref name="output"/>; false when the broadcast is not the tenant's.</summary>
     public async Task<bool> WriteAsync(Guid broadcastId, Stream output, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        if (!await db.Broadcasts.AnyAsync(b => b.Id == broadcastId, ct))
+        var workspaceId = await db.Broadcasts.Where(b => b.Id == broadcastId).Select(b => (Guid?)b.WorkspaceId).FirstOrDefaultAsync(ct);
+        if (workspaceId is null)
             return false;
+        var zone = await TenantTime.OfWorkspaceAsync(db, workspaceId.Value, ct);
+        var headers = Headers(zone);
         using var book = new XLWorkbook();
         var sheet = book.AddWorksheet("Recipients");
-        for (var c = 0; c < Headers.Length; c++)
-            sheet.Cell(1, c + 1).Value = Headers[c];
+        for (var c = 0; c < headers.Length; c++)
+            sheet.Cell(1, c + 1).Value = headers[c];
         sheet.Row(1).Style.Font.Bold = true;
         var row = 2;
         var last = -1;
@@ -30,14 +36,10 @@ public sealed class BroadcastReport(IKelolaDbFactory dbFactory)
                 break;
             foreach (var r in page)
             {
-                sheet.Cell(row, 1).Value = r.Sequence + 1;
-                // Numbers as text: a leading + or long digits must not become a number in Excel.
-                sheet.Cell(row, 2).SetValue(r.Phone);
-                sheet.Cell(row, 3).SetValue(Safe(r.Name));
-                sheet.Cell(row, 4).SetValue(r.Status.ToString());
-                sheet.Cell(row, 5).SetValue(r.ExternalMessageId ?? "");
-                sheet.Cell(row, 6).SetValue(r.SentAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") ?? "");
-                sheet.Cell(row, 7).SetValue(Safe(ProblemText.Describe(r.Error) ?? r.SkipReason));
+                // Typed cells: phones and names are text (never a number, never a formula, no quote needed), the time a date.
+                object?[] cells = [r.Sequence + 1, r.Phone, r.Name, r.Status.ToString(), r.ExternalMessageId, r.SentAt, ProblemText.Describe(r.Error) ?? r.SkipReason];
+                for (var c = 0; c < cells.Length; c++)
+                    ContactExportService.SetCell(sheet.Cell(row, c + 1), cells[c], zone);
                 row++;
             }
             last = page[^1].Sequence;
@@ -48,8 +50,4 @@ public sealed class BroadcastReport(IKelolaDbFactory dbFactory)
         book.SaveAs(output);
         return true;
     }
-
-    /// <summary>Cells starting with = + - @ are read as formulas by spreadsheet apps: prefix a quote.</summary>
-    private static string Safe(string? value) =>
-        string.IsNullOrEmpty(value) ? "" : value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
 }

@@ -23,6 +23,9 @@ public class ContactImport : Entity, IWorkspaceOwned
     public Guid? CreatedByUserId { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>The file's header row as read, JSON, so the rejected-rows file gives the rows back under their own headers.</summary>
+    public string? Headers { get; set; }
 }
 
 public enum ImportSource { Xlsx = 0, Csv = 1, Chats = 2 }
@@ -31,7 +34,10 @@ public enum ImportStatus { Queued = 0, Running = 1, Completed = 2, Failed = 3 }
 
 public enum ImportDuplicateMode { Skip = 0, Update = 1 }
 
-/// <summary>A rejected row of an import, with its row number in the file and why.</summary>
+/// <summary>Why a row of an import is listed: refused (bad data) or skipped (a duplicate, in Skip mode).</summary>
+public enum ImportRowOutcome { Rejected = 0, Skipped = 1 }
+
+/// <summary>A rejected or skipped row of an import, with its row number in the file and why.</summary>
 public class ContactImportError : Entity, IWorkspaceOwned
 {
     public const int ReasonMaxLength = 500;
@@ -40,6 +46,7 @@ public class ContactImportError : Entity, IWorkspaceOwned
     public Guid WorkspaceId { get; set; }
     public Guid ImportId { get; set; }
     public int RowNumber { get; set; }
+    public ImportRowOutcome Outcome { get; set; }
     public string Reason { get; set; } = "";
 
     /// <summary>The row as read, JSON, so the report can show it back.</summary>

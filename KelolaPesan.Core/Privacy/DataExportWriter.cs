@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Contacts;
+using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Core.Privacy;
@@ -146,19 +147,19 @@ public sealed class DataExportWriter(IKelolaDbFactory dbFactory, IAttachmentStor
             {
                 x.c.DisplayName, x.c.PhoneNumber, x.m.Direction, x.m.SenderName, x.m.SenderNumber, x.m.Body, x.m.Status, x.m.SentAt,
             }).ToListAsync(ct);
-        var header = new[] { "Chat", "Chat phone", "Direction", "Sender", "Sender number", "Message", "Status", "Sent at (UTC)" };
-        await XlsxAsync(zip, "messages", header, rows.Select(r => new[]
+        var zone = TenantTime.Zone(await db.Tenants.Select(t => t.TimeZone).FirstOrDefaultAsync(ct));
+        var header = new[] { "Chat", "Chat phone", "Direction", "Sender", "Sender number", "Message", "Status", $"Sent at ({zone.Id})" };
+        await XlsxAsync(zip, "messages", header, rows.Select(r => new object?[]
         {
-            r.DisplayName, r.PhoneNumber, r.Direction.ToString(), r.SenderName, r.SenderNumber, r.Body, r.Status.ToString(),
-            r.SentAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-        }), ct);
+            r.DisplayName, r.PhoneNumber, r.Direction.ToString(), r.SenderName, r.SenderNumber, r.Body, r.Status.ToString(), r.SentAt,
+        }), ct, zone);
     }
 
     // ClosedXML needs a seekable stream; a zip entry is not, so the sheet goes through memory.
-    private static async Task XlsxAsync(ZipArchive zip, string name, string[] header, IEnumerable<string?[]> rows, CancellationToken ct)
+    private static async Task XlsxAsync(ZipArchive zip, string name, string[] header, IEnumerable<object?[]> rows, CancellationToken ct, TimeZoneInfo? zone = null)
     {
         using var buffer = new MemoryStream();
-        ContactExportService.WriteXlsx(name, header, rows, buffer);
+        ContactExportService.WriteXlsx(name, header, rows, buffer, zone);
         buffer.Position = 0;
         var entry = zip.CreateEntry($"xlsx/{name}.xlsx", CompressionLevel.NoCompression);
         await using var stream = entry.Open();

@@ -1,4 +1,6 @@
 using System.Globalization;
+using KelolaPesan.Core.Common;
+using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Core.Tenancy;
 
@@ -13,6 +15,34 @@ public static class TenantTime
     /// <summary>The time in the tenant's zone, formatted for the current culture ("g": short date and time); "—" for none.</summary>
     public static string Format(DateTimeOffset? at, string? timeZoneId, string format = "g") =>
         at is { } a ? InZone(a, timeZoneId).ToString(format, CultureInfo.CurrentCulture) : "—";
+
+    /// <summary>"UTC+8", "UTC+5:30", "UTC": the zone's offset at that moment (daylight saving included).</summary>
+    public static string Offset(TimeZoneInfo zone, DateTimeOffset at)
+    {
+        var offset = zone.GetUtcOffset(at);
+        if (offset == TimeSpan.Zero)
+            return "UTC";
+        var sign = offset < TimeSpan.Zero ? "-" : "+";
+        var abs = offset.Duration();
+        return abs.Minutes == 0 ? $"UTC{sign}{abs.Hours}" : $"UTC{sign}{abs.Hours}:{abs.Minutes:00}";
+    }
+
+    /// <summary>The short name shown next to a time: WIB / WITA / WIT for Indonesia's zones (what users read on every
+    /// clock there), else the offset.</summary>
+    public static string Label(TimeZoneInfo zone, DateTimeOffset at) => zone.Id switch
+    {
+        "Asia/Jakarta" or "Asia/Pontianak" => "WIB",
+        "Asia/Makassar" => "WITA",
+        "Asia/Jayapura" => "WIT",
+        _ => Offset(zone, at),
+    };
+
+    /// <summary>"Asia/Makassar (UTC+8)": the zone named in full, for column headers, tooltips and exports.</summary>
+    public static string Name(TimeZoneInfo zone, DateTimeOffset at) => $"{zone.Id} ({Offset(zone, at)})";
+
+    /// <summary>The zone of the tenant that owns a workspace, for exports and reports written outside a page.</summary>
+    public static async Task<TimeZoneInfo> OfWorkspaceAsync(IKelolaDb db, Guid workspaceId, CancellationToken ct = default) =>
+        Zone(await db.Workspaces.Where(w => w.Id == workspaceId).Join(db.Tenants, w => w.TenantId, t => t.Id, (w, t) => t.TimeZone).FirstOrDefaultAsync(ct));
 
     public static TimeZoneInfo Zone(string? timeZoneId) =>
         !string.IsNullOrWhiteSpace(timeZoneId) && TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out var zone) ? zone

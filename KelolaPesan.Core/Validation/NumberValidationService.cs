@@ -107,15 +107,18 @@ public sealed class NumberValidationService(IKelolaDbFactory dbFactory, IWhatsAp
     public async Task<bool> ExportAsync(Guid jobId, ExportFormat format, Stream output, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        if (!await db.ValidationJobs.AnyAsync(j => j.Id == jobId, ct))
+        var workspaceId = await db.ValidationJobs.Where(j => j.Id == jobId).Select(j => (Guid?)j.WorkspaceId).FirstOrDefaultAsync(ct);
+        if (workspaceId is null)
             return false;
-        var rows = await db.ValidationEntries.AsNoTracking().Where(e => e.JobId == jobId).OrderBy(e => e.Sequence)
-            .Select(e => new[] { e.RawInput, e.NormalizedNumber, e.Status.ToString(), e.Error }).ToListAsync(ct);
-        string[] header = ["Input", "Number", "Status", "Error"];
+        var zone = await Tenancy.TenantTime.OfWorkspaceAsync(db, workspaceId.Value, ct);
+        var rows = (await db.ValidationEntries.AsNoTracking().Where(e => e.JobId == jobId).OrderBy(e => e.Sequence)
+            .Select(e => new { e.RawInput, e.NormalizedNumber, e.Status, e.Error, e.CheckedAt }).ToListAsync(ct))
+            .Select(e => new object?[] { e.RawInput, e.NormalizedNumber, e.Status.ToString(), e.Error, e.CheckedAt }).ToList();
+        string[] header = ["Input", "Number", "Status", "Error", $"Checked at ({zone.Id})"];
         if (format == ExportFormat.Csv)
-            await ContactExportService.WriteCsvAsync(header, rows, output, ct);
+            await ContactExportService.WriteCsvAsync(header, rows, output, ct, zone);
         else
-            ContactExportService.WriteXlsx("Validation", header, rows, output);
+            ContactExportService.WriteXlsx("Validation", header, rows, output, zone);
         return true;
     }
 

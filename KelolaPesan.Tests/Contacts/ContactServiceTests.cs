@@ -97,7 +97,7 @@ public sealed class ContactServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Export_NeutralisesFormulaInjection_InXlsxAndCsv()
+    public async Task Export_NeutralisesFormulaInjectionInCsv_AndWritesTypedTextInXlsx()
     {
         await _world.Contacts.CreateAsync(_world.WorkspaceId, new ContactInput { Name = "=HYPERLINK(\"http://evil\",\"klik\")", Phone = "081234567890", GroupId = "@SUM(A1)" });
         await _world.Contacts.CreateAsync(_world.WorkspaceId, new ContactInput { Name = "-2+3", Phone = "081234567891", Email = "a@b.co" });
@@ -112,11 +112,15 @@ public sealed class ContactServiceTests : IAsyncLifetime
         using var book = new XLWorkbook(xlsx);
         var sheet = book.Worksheet(1);
         var names = new[] { sheet.Cell(2, 1), sheet.Cell(3, 1) };
+        // In .xlsx a typed text cell is never a formula: the text stays exactly as typed, no quote in front.
         Assert.All(names, c => Assert.False(c.HasFormula));
-        Assert.Contains(names, c => c.GetString() == "'-2+3");
-        Assert.Contains(names, c => c.GetString() == "'=HYPERLINK(\"http://evil\",\"klik\")");
-        // Phones start with '+': neutralised too, and kept as text, never a number.
-        Assert.Equal("'+6281234567890", sheet.Cell(2, 2).GetString() is var p && p.EndsWith('0') ? p : sheet.Cell(3, 2).GetString());
+        Assert.All(names, c => Assert.Equal(XLDataType.Text, c.DataType));
+        Assert.Contains(names, c => c.GetString() == "-2+3");
+        Assert.Contains(names, c => c.GetString() == "=HYPERLINK(\"http://evil\",\"klik\")");
+        // Phones start with '+': text, never a number, and no quote.
+        var phones = new[] { sheet.Cell(2, 2), sheet.Cell(3, 2) };
+        Assert.All(phones, c => Assert.Equal(XLDataType.Text, c.DataType));
+        Assert.Contains(phones, c => c.GetString() == "+6281234567890");
 
         var text = System.Text.Encoding.UTF8.GetString(csv.ToArray());
         Assert.Contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"klik\"\")\"", text);

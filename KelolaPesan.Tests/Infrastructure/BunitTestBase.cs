@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
 namespace KelolaPesan.Tests.Infrastructure;
@@ -13,6 +14,9 @@ public abstract class BunitTestBase : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        // The clock of a user with no tenant: the platform zone, never the database (components show times through it).
+        Services.AddScoped(_ => new KelolaPesan.Web.Accounts.UserClock(
+            new KelolaPesan.Web.Accounts.CurrentUser(new KelolaPesan.Core.Tenancy.TenantContext()), null!, TimeProvider.System));
     }
 
     public virtual Task InitializeAsync() => Task.CompletedTask;

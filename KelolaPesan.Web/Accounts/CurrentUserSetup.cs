@@ -25,3 +25,17 @@ public sealed class CurrentUserCircuitHandler(AuthenticationStateProvider authSt
         currentUser.Set(state.User);
     }
 }
+
+/// <summary>
+/// Captures the culture the circuit started in and reads the tenant's zone before the first render, so every
+/// <see cref="UserClock"/> format in the circuit (live updates included) uses them. Registered after
+/// <see cref="CurrentUserCircuitHandler"/>, which fills the user it needs.
+/// </summary>
+public sealed class UserClockCircuitHandler(UserClock clock) : CircuitHandler
+{
+    public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        clock.CaptureCulture(System.Globalization.CultureInfo.CurrentCulture);
+        return clock.ReadyAsync();
+    }
+}

@@ -132,10 +132,18 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
         return await db.ContactImports.AsNoTracking().Where(i => i.WorkspaceId == workspaceId).OrderByDescending(i => i.CreatedAt).Take(take).ToListAsync(ct);
     }
 
-    public async Task<IReadOnlyList<ContactImportError>> ErrorsAsync(Guid importId, int take, CancellationToken ct = default)
+    /// <summary>The rejected rows of an import, first <paramref name="take"/> by row number.</summary>
+    public Task<IReadOnlyList<ContactImportError>> ErrorsAsync(Guid importId, int take, CancellationToken ct = default) =>
+        RowsAsync(importId, ImportRowOutcome.Rejected, take, ct);
+
+    /// <summary>The duplicates an import skipped, first <paramref name="take"/> by row number.</summary>
+    public Task<IReadOnlyList<ContactImportError>> SkippedAsync(Guid importId, int take, CancellationToken ct = default) =>
+        RowsAsync(importId, ImportRowOutcome.Skipped, take, ct);
+
+    private async Task<IReadOnlyList<ContactImportError>> RowsAsync(Guid importId, ImportRowOutcome outcome, int take, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        return await db.ContactImportErrors.AsNoTracking().Where(e => e.ImportId == importId).OrderBy(e => e.RowNumber).Take(take).ToListAsync(ct);
+        return await db.ContactImportErrors.AsNoTracking().Where(e => e.ImportId == importId && e.Outcome == outcome).OrderBy(e => e.RowNumber).Take(take).ToListAsync(ct);
     }
 
     /// <summary>Runs a recorded import over the file; for jobs too, so it opens contexts for the import's tenant.</summary>
@@ -174,6 +182,8 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
             var batch = new List<TableRow>(BatchSize);
             foreach (var row in reader.ReadRows(sheet, ct))
             {
+                if (row.RowNumber == options.HeaderRow)
+                    import.Headers = Truncate(RawJson(row), 4000);
                 if (row.RowNumber <= options.HeaderRow || row.IsBlank)
                     continue;
                 batch.Add(row);
@@ -233,7 +243,7 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
             {
                 if (run.Options.Mode == ImportDuplicateMode.Skip)
                 {
-                    import.Skipped++;
+                    Skip(db, run, row, $"Duplicate: the same number as row {firstRow}.");
                     continue;
                 }
                 // Update mode: a later row wins over an earlier one of the same number.
@@ -251,7 +261,7 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
             {
                 if (run.Options.Mode == ImportDuplicateMode.Skip && firstRow == 0)
                 {
-                    import.Skipped++;
+                    Skip(db, run, row, "Duplicate: the number is already a contact.");
                     continue;
                 }
                 updates[existing.Id] = (input, phone);
@@ -389,13 +399,24 @@ public sealed class ContactImportService(IKelolaDbFactory dbFactory, IBulkInsert
     private static void Reject(IKelolaDb db, ImportRun run, TableRow row, string reason)
     {
         run.Import.Rejected++;
-        var raw = JsonSerializer.Serialize(row.Cells.Select(c => c is null ? null : Truncate(c, RawValueMaxLength)));
+        List(db, run, row, ImportRowOutcome.Rejected, reason);
+    }
+
+    /// <summary>A duplicate left out in Skip mode: listed like a rejected row, so the user sees which rows they were.</summary>
+    private static void Skip(IKelolaDb db, ImportRun run, TableRow row, string reason)
+    {
+        run.Import.Skipped++;
+        List(db, run, row, ImportRowOutcome.Skipped, reason);
+    }
+
+    private static void List(IKelolaDb db, ImportRun run, TableRow row, ImportRowOutcome outcome, string reason) =>
         db.ContactImportErrors.Add(new ContactImportError
         {
-            TenantId = run.Workspace.TenantId, WorkspaceId = run.Workspace.WorkspaceId, ImportId = run.Import.Id,
-            RowNumber = row.RowNumber, Reason = Truncate(reason, ContactImportError.ReasonMaxLength), RawValues = Truncate(raw, 4000),
+            TenantId = run.Workspace.TenantId, WorkspaceId = run.Workspace.WorkspaceId, ImportId = run.Import.Id, Outcome = outcome,
+            RowNumber = row.RowNumber, Reason = Truncate(reason, ContactImportError.ReasonMaxLength), RawValues = Truncate(RawJson(row), 4000),
         });
-    }
+
+    private static string RawJson(TableRow row) => JsonSerializer.Serialize(row.Cells.Select(c => c is null ? null : Truncate(c, RawValueMaxLength)));
 
     private async Task<ContactImport> FinishAsync(ImportRun run, ImportStatus status, string? error, CancellationToken ct)
     {

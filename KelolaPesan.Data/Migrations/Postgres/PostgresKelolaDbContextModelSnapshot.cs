@@ -1217,6 +1217,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Headers")
+                        .HasColumnType("text");
+
                     b.Property<int>("ProcessedRows")
                         .HasColumnType("integer");
 
@@ -1265,6 +1268,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
 
                     b.Property<Guid>("ImportId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer");
 
                     b.Property<string>("RawValues")
                         .HasColumnType("text");

@@ -1490,6 +1490,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("Headers")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<int>("ProcessedRows")
                         .HasColumnType("int");
 
@@ -1551,6 +1554,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<Guid>("ImportId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("int");
 
                     b.Property<string>("RawValues")
                         .HasColumnType("nvarchar(max)");

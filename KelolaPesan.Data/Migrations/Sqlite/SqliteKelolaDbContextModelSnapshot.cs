@@ -1211,6 +1211,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Headers")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ProcessedRows")
                         .HasColumnType("INTEGER");
 
@@ -1259,6 +1262,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.Property<Guid>("ImportId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("RawValues")
                         .HasColumnType("TEXT");

@@ -1,0 +1,39 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace KelolaPesan.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class ImportHeadersAndSkippedRows : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Headers",
+                table: "ContactImports",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Outcome",
+                table: "ContactImportErrors",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "Headers",
+                table: "ContactImports");
+
+            migrationBuilder.DropColumn(
+                name: "Outcome",
+                table: "ContactImportErrors");
+        }
+    }
+}
