@@ -56,7 +56,7 @@ public sealed class BroadcastOutlookBrowserTests(BrowserFixture browser, KelolaA
                 await Assertions.Expect(page.ByTestId("broadcast-rate")).ToHaveCountAsync(0);
                 await Assertions.Expect(page.ByTestId("broadcast-eta")).ToHaveCountAsync(0);
                 await Assertions.Expect(page.ByTestId("broadcast-waiting")).ToHaveCountAsync(0);
-                await Assertions.Expect(page.Locator("main")).Not.ToContainTextAsync("/menit");
+                await Assertions.Expect(page.Locator("body")).Not.ToContainTextAsync("/menit");
                 await LayoutProbe.AssertFitsAsync(page, "cancelled broadcast");
                 Assert.Empty(session.ConsoleErrors);
             });
