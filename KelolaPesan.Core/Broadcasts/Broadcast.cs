@@ -21,6 +21,9 @@ public class Broadcast : Entity, IWorkspaceOwned, ISoftDeletable
 
     /// <summary>Who paused it: a person (only a person resumes it) or the system when the number disconnected (resumed on reconnect).</summary>
     public BroadcastPauseCause PauseCause { get; set; }
+
+    /// <summary>The person who paused it, when a person did (the progress view names them).</summary>
+    public Guid? PausedByUserId { get; set; }
     public DateTimeOffset? ScheduledAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
@@ -52,6 +55,9 @@ public class Broadcast : Entity, IWorkspaceOwned, ISoftDeletable
     public int FailedCount { get; set; }
     public int SkippedCount { get; set; }
     public int UncertainCount { get; set; }
+
+    /// <summary>Recipients a cancel took out of the queue (also counted in <see cref="SkippedCount"/>): never sent.</summary>
+    public int CancelledCount { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
 }
 

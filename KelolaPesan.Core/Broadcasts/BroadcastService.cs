@@ -220,8 +220,14 @@ public sealed partial class BroadcastService(
         return true;
     }
 
-    public Task<bool> PauseAsync(Guid broadcastId, CancellationToken ct = default) =>
-        MoveAsync(broadcastId, [BroadcastStatus.Running, BroadcastStatus.Scheduled], BroadcastStatus.Paused, "Broadcast_PausedByManager", ct);
+    /// <summary>The stored reason of a pause by a person (a problem code, shown in the reader's language).</summary>
+    public const string PausedByManagerReason = "Broadcast_PausedByManager";
+
+    public Task<bool> PauseAsync(Guid broadcastId, CancellationToken ct = default) => PauseAsync(broadcastId, null, ct);
+
+    /// <summary>Paused by a person; <paramref name="byUserId"/> is named on the progress view when given.</summary>
+    public Task<bool> PauseAsync(Guid broadcastId, Guid? byUserId, CancellationToken ct = default) =>
+        MoveAsync(broadcastId, [BroadcastStatus.Running, BroadcastStatus.Scheduled], BroadcastStatus.Paused, PausedByManagerReason, ct, byUserId);
 
     public async Task<bool> ResumeAsync(Guid broadcastId, CancellationToken ct = default)
     {
@@ -240,6 +246,7 @@ public sealed partial class BroadcastService(
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Skipped).SetProperty(r => r.SkipReason, "Cancelled"), ct);
         await db.Broadcasts.Where(b => b.Id == broadcastId).ExecuteUpdateAsync(s => s
             .SetProperty(b => b.PendingCount, b => b.PendingCount - skipped).SetProperty(b => b.SkippedCount, b => b.SkippedCount + skipped)
+            .SetProperty(b => b.CancelledCount, b => b.CancelledCount + skipped)
             .SetProperty(b => b.FinishedAt, clock.GetUtcNow()), ct);
         await PublishAsync(broadcastId, ct);
         return true;
@@ -275,13 +282,14 @@ public sealed partial class BroadcastService(
         return moved;
     }
 
-    private async Task<bool> MoveAsync(Guid broadcastId, BroadcastStatus[] from, BroadcastStatus to, string? reason, CancellationToken ct)
+    private async Task<bool> MoveAsync(Guid broadcastId, BroadcastStatus[] from, BroadcastStatus to, string? reason, CancellationToken ct, Guid? byUserId = null)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var now = clock.GetUtcNow();
         var moved = await db.Broadcasts.Where(b => b.Id == broadcastId && from.Contains(b.Status)).ExecuteUpdateAsync(s => s
             .SetProperty(b => b.Status, to).SetProperty(b => b.StatusReason, reason)
             .SetProperty(b => b.PauseCause, to == BroadcastStatus.Paused ? BroadcastPauseCause.Person : BroadcastPauseCause.None)
+            .SetProperty(b => b.PausedByUserId, to == BroadcastStatus.Paused ? byUserId : null)
             .SetProperty(b => b.StartedAt, b => to == BroadcastStatus.Running && b.StartedAt == null ? now : b.StartedAt), ct) == 1;
         if (moved)
             await PublishAsync(broadcastId, ct);
@@ -322,12 +330,13 @@ public sealed partial class BroadcastService(
 }
 
 public sealed record BroadcastSummary(Guid Id, string Name, Guid WorkspaceId, string WorkspaceName, BroadcastStatus Status, string? StatusReason,
-    DateTimeOffset? ScheduledAt, int Total, int Pending, int Sent, int Failed, int Skipped, int Uncertain, DateTimeOffset CreatedAt)
+    DateTimeOffset? ScheduledAt, int Total, int Pending, int Sent, int Failed, int Skipped, int Uncertain, DateTimeOffset CreatedAt, int Cancelled = 0)
 {
-    public int Done => Total - Pending;
+    /// <summary>Recipients the queue dealt with; those a cancel took away never count as done.</summary>
+    public int Done => Total - Pending - Cancelled;
     public double Percent => Total == 0 ? 100 : 100.0 * Done / Total;
 
     public static BroadcastSummary From(Broadcast b, string workspaceName) =>
         new(b.Id, b.Name, b.WorkspaceId, workspaceName, b.Status, b.StatusReason, b.ScheduledAt, b.TotalRecipients, b.PendingCount,
-            b.SentCount + b.DeliveredCount + b.ReadCount, b.FailedCount, b.SkippedCount, b.UncertainCount, b.CreatedAt);
+            b.SentCount + b.DeliveredCount + b.ReadCount, b.FailedCount, b.SkippedCount, b.UncertainCount, b.CreatedAt, b.CancelledCount);
 }

@@ -76,7 +76,8 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
         };
         db.Messages.Add(message);
         await db.Chats.Where(c => c.Id == chat.Id && c.LastMessageAt <= now).ExecuteUpdateAsync(s => s
-            .SetProperty(c => c.LastMessageAt, now).SetProperty(c => c.LastMessagePreview, InboxService.Preview(preview)), ct);
+            .SetProperty(c => c.LastMessageAt, now).SetProperty(c => c.LastMessagePreview, InboxService.Preview(preview))
+            .SetProperty(c => c.BroadcastOnly, false), ct);
         await db.SaveChangesAsync(ct);
         await bus.PublishAsync(Topics.Workspace(workspace.Id), new ChatMessageAdded(caller.TenantId, workspace.Id, chat.Id, message.Id, MessageDirection.Outbound));
 

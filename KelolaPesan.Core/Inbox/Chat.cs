@@ -36,6 +36,12 @@ public class Chat : Entity, IWorkspaceOwned, ISoftDeletable
 
     /// <summary>Instagram: DMs may only be answered within 24 h of the customer's last message.</summary>
     public DateTimeOffset? LastInboundAt { get; set; }
+
+    /// <summary>
+    /// Made by an outgoing broadcast or sequence message and nothing else yet: kept out of every chat list (and so of the
+    /// agents' queues) until the customer replies or someone writes in it (docs/adr/0018).
+    /// </summary>
+    public bool BroadcastOnly { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
 }
 

@@ -47,6 +47,7 @@ public sealed partial class InboundMessageService
 
         var now = clock.GetUtcNow();
         var stored = new List<(Message Message, string Preview)>();
+        var revealed = new List<Guid>();
         for (var i = 0; i < batch.Count; i++)
         {
             var received = batch[i];
@@ -74,6 +75,8 @@ public sealed partial class InboundMessageService
             };
             var preview = Limit(message.Body.Length > 0 ? message.Body : received.Media?.FileName ?? "📎", Chat.PreviewMaxLength);
             stored.Add((message, preview));
+            if (chat.BroadcastOnly && !revealed.Contains(chat.Id))
+                revealed.Add(chat.Id);
             outcomes[i] = InboundOutcome.Stored;
         }
 
@@ -85,6 +88,9 @@ public sealed partial class InboundMessageService
                 {
                     if (stored.Count > 0)
                         await StoreAsync(db, workspaceId, stored, ct);
+                    // Customers replying to a broadcast: their chats join the lists (docs/adr/0018).
+                    if (revealed.Count > 0)
+                        await db.Chats.Where(c => revealed.Contains(c.Id)).ExecuteUpdateAsync(s => s.SetProperty(c => c.BroadcastOnly, false), ct);
                     if (webhookEvents is { Count: > 0 })
                         await WhatsAppEventProcessor.MarkProcessedAsync(db, tenantId, webhookEvents, now, ct);
                 }, ct);

@@ -49,7 +49,10 @@ public sealed partial class InboundMessageService(
         var phone = await ResolvePhoneAsync(db, tenantId, workspaceId, session, counterpart, ct);
         var externalChatId = phone is not null ? ChatIds.FromPhone(phone) : counterpart.Trim();
         var e164 = phone is not null ? "+" + phone : null;
-        var chat = await FindOrCreateChatAsync(tenantId, workspaceId, externalChatId, e164, received.FromMe ? null : received.PushName, ct);
+        // Known before the chat is found: a broadcast's or sequence's own message makes no chat of its own in the lists (docs/adr/0018).
+        var origin = received.FromMe ? await OwnOriginAsync(db, workspaceId, e164, received, ct) : MessageOrigin.Customer;
+        var paced = origin is MessageOrigin.Broadcast or MessageOrigin.Sequence;
+        var chat = await FindOrCreateChatAsync(tenantId, workspaceId, externalChatId, e164, received.FromMe ? null : received.PushName, ct, broadcastOnly: paced);
 
         if (received.FromMe && await ClaimOwnSendAsync(db, chat.Id, received, ct) is { } own)
         {
@@ -63,7 +66,7 @@ public sealed partial class InboundMessageService(
         {
             TenantId = tenantId, WorkspaceId = workspaceId, ChatId = chat.Id, ExternalMessageId = received.Id,
             Direction = received.FromMe ? MessageDirection.Outbound : MessageDirection.Inbound,
-            Origin = received.FromMe ? await OwnOriginAsync(db, workspaceId, e164, received, ct) : MessageOrigin.Customer,
+            Origin = origin,
             SenderName = received.FromMe ? received.PushName : received.PushName ?? chat.DisplayName,
             SenderNumber = received.FromMe ? null : e164,
             Body = Limit(received.Body ?? "", Message.BodyMaxLength),
@@ -76,6 +79,7 @@ public sealed partial class InboundMessageService(
 
         var preview = Limit(message.Body.Length > 0 ? message.Body : received.Media?.FileName ?? "📎", Chat.PreviewMaxLength);
         var inbound = !received.FromMe;
+        var reveal = chat.BroadcastOnly && !paced;
         using (await gate.EnterAsync(ct))
         {
             try
@@ -84,6 +88,9 @@ public sealed partial class InboundMessageService(
                 {
                     db.Messages.Add(message);
                     await db.SaveChangesAsync(ct);
+                    // The customer replied (or the phone wrote): the chat a broadcast made joins the lists, its history intact.
+                    if (reveal)
+                        await db.Chats.Where(c => c.Id == chat.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.BroadcastOnly, false), ct);
                     if (inbound)
                     {
                         await CountInboundAsync(db, workspaceId, [new ChatBump(chat.Id, 1, sentAt, sentAt, preview)], ct);
@@ -185,7 +192,9 @@ public sealed partial class InboundMessageService(
         return phone;
     }
 
-    private async Task<Chat> FindOrCreateChatAsync(Guid tenantId, Guid workspaceId, string externalChatId, string? e164, string? pushName, CancellationToken ct)
+    /// <param name="broadcastOnly">The message is a broadcast's or sequence's own: a new chat (or a deleted one coming back) stays out of the lists.</param>
+    private async Task<Chat> FindOrCreateChatAsync(Guid tenantId, Guid workspaceId, string externalChatId, string? e164, string? pushName, CancellationToken ct,
+        bool broadcastOnly = false)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -196,21 +205,27 @@ public sealed partial class InboundMessageService(
             {
                 if (chat.DeletedAt is not null || (pushName is { Length: > 0 } && chat.DisplayName == e164))
                 {
+                    if (chat.DeletedAt is not null && broadcastOnly)
+                        chat.BroadcastOnly = true;
                     chat.DeletedAt = null;
+                    // Titled with its number so far: the contact's name when there is one, else the name the customer gave.
                     if (pushName is { Length: > 0 } && chat.DisplayName == e164)
-                        chat.DisplayName = Limit(pushName, Chat.DisplayNameMaxLength);
+                        chat.DisplayName = Limit(await ContactNameAsync(db, workspaceId, e164, ct) ?? pushName, Chat.DisplayNameMaxLength);
                     await db.SaveChangesAsync(ct);
                 }
                 return chat;
             }
 
+            var contact = e164 is null ? null : await db.Contacts.Where(c => c.WorkspaceId == workspaceId && c.Phone == e164)
+                .Select(c => new { c.Id, c.Name }).FirstOrDefaultAsync(ct);
+            // The contact's name first (the business named them), then the customer's own, then the number.
+            var name = !string.IsNullOrWhiteSpace(contact?.Name) ? contact.Name
+                : pushName is { Length: > 0 } ? pushName : e164 ?? externalChatId;
             chat = new Chat
             {
                 TenantId = tenantId, WorkspaceId = workspaceId, Channel = Channel.WhatsApp, ExternalChatId = externalChatId,
-                PhoneNumber = e164, DisplayName = Limit(pushName is { Length: > 0 } ? pushName : e164 ?? externalChatId, Chat.DisplayNameMaxLength),
-                LastMessageAt = DateTimeOffset.MinValue,
-                ContactId = e164 is null ? null : await db.Contacts
-                    .Where(c => c.WorkspaceId == workspaceId && c.Phone == e164).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct),
+                PhoneNumber = e164, DisplayName = Limit(name, Chat.DisplayNameMaxLength),
+                LastMessageAt = DateTimeOffset.MinValue, ContactId = contact?.Id, BroadcastOnly = broadcastOnly,
             };
             db.Chats.Add(chat);
             try
@@ -223,6 +238,14 @@ public sealed partial class InboundMessageService(
                 // Another message of the same new customer created the chat first: read theirs.
             }
         }
+    }
+
+    private static async Task<string?> ContactNameAsync(IKelolaDb db, Guid workspaceId, string? e164, CancellationToken ct)
+    {
+        if (e164 is null)
+            return null;
+        var name = await db.Contacts.Where(c => c.WorkspaceId == workspaceId && c.Phone == e164).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        return string.IsNullOrWhiteSpace(name) ? null : name;
     }
 
     /// <summary>

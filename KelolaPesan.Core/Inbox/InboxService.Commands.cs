@@ -198,6 +198,9 @@ public sealed partial class InboxService
         }
         if (origin == MessageOrigin.Agent)
             chat.LastAgentReplyAt = now;
+        // Someone wrote in a chat only a broadcast had made: it is a conversation now (docs/adr/0018).
+        if (origin is not (MessageOrigin.Broadcast or MessageOrigin.Sequence))
+            chat.BroadcastOnly = false;
         await db.SaveChangesAsync(ct);
         await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId),
             new ChatMessageAdded(chat.TenantId, chat.WorkspaceId, chat.Id, message.Id, MessageDirection.Outbound));

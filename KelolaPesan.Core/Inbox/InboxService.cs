@@ -60,7 +60,8 @@ public sealed partial class InboxService(
             if (!viewer.SeesEverything)
                 chats = chats.Where(c => ids.Contains(c.WorkspaceId));
         }
-        chats = Filter(db, viewer, chats, query);
+        // Chats only a broadcast made stay out of every list until the customer replies (docs/adr/0018).
+        chats = Filter(db, viewer, chats.Where(c => !c.BroadcastOnly), query);
 
         if (query.After is { } after)
             chats = chats.Where(c => c.LastMessageAt < after.LastMessageAt

@@ -42,7 +42,7 @@ public sealed class TenantClockBrowserTests(BrowserFixture browser, KelolaAppFac
                 await page.GotoAsync($"/broadcasts/{broadcast.Id}");
                 await page.WaitForCircuitAsync();
                 var expected = new DateTime(2030, 1, 15, 10, 30, 0).ToString("g", new CultureInfo("id")) + " WITA";
-                await Assertions.Expect(page.ByTestId("broadcast-scheduled-at")).ToContainTextAsync(expected);
+                await Assertions.Expect(page.ByTestId("broadcast-waiting")).ToContainTextAsync(expected);
 
                 // The audit log (this sign-in is in it): every time at +08:00, labelled.
                 await page.GotoAsync("/settings/audit");

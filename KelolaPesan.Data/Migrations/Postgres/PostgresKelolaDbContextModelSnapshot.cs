@@ -680,6 +680,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     b.Property<int>("BatchSize")
                         .HasColumnType("integer");
 
+                    b.Property<int>("CancelledCount")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -722,6 +725,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
 
                     b.Property<int>("PauseCause")
                         .HasColumnType("integer");
+
+                    b.Property<Guid?>("PausedByUserId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("PendingCount")
                         .HasColumnType("integer");
@@ -1732,6 +1738,9 @@ namespace KelolaPesan.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.Property<bool>("BotPaused")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("BroadcastOnly")
                         .HasColumnType("boolean");
 
                     b.Property<int>("Channel")

@@ -840,6 +840,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<int>("BatchSize")
                         .HasColumnType("int");
 
+                    b.Property<int>("CancelledCount")
+                        .HasColumnType("int");
+
                     b.Property<long>("ClusterKey")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint");
@@ -888,6 +891,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<int>("PauseCause")
                         .HasColumnType("int");
+
+                    b.Property<Guid?>("PausedByUserId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("PendingCount")
                         .HasColumnType("int");
@@ -2158,6 +2164,9 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<bool>("BotPaused")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("BroadcastOnly")
                         .HasColumnType("bit");
 
                     b.Property<int>("Channel")

@@ -674,6 +674,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<int>("BatchSize")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("CancelledCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -716,6 +719,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.Property<int>("PauseCause")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("PausedByUserId")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("PendingCount")
                         .HasColumnType("INTEGER");
@@ -1726,6 +1732,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("BotPaused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BroadcastOnly")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Channel")

@@ -1,0 +1,51 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace KelolaPesan.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class BroadcastOutlookAndQuietChats : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "BroadcastOnly",
+                table: "Chats",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<int>(
+                name: "CancelledCount",
+                table: "Broadcasts",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "PausedByUserId",
+                table: "Broadcasts",
+                type: "uuid",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "BroadcastOnly",
+                table: "Chats");
+
+            migrationBuilder.DropColumn(
+                name: "CancelledCount",
+                table: "Broadcasts");
+
+            migrationBuilder.DropColumn(
+                name: "PausedByUserId",
+                table: "Broadcasts");
+        }
+    }
+}
