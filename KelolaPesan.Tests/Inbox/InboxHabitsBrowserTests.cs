@@ -54,9 +54,9 @@ public sealed class InboxHabitsBrowserTests(BrowserFixture browser, KelolaAppFac
                 // Alerts are the user's own choice, on /account.
                 await page.GotoAsync("/account");
                 await page.WaitForCircuitAsync();
-                await page.Locator("[data-testid=account-alert-sound] input").CheckAsync();
+                await Field(page, "account-alert-sound").CheckAsync();
                 await Assertions.Expect(page.ByTestId("account-alerts-message")).ToBeVisibleAsync();
-                await page.Locator("[data-testid=account-alert-desktop] input").CheckAsync();
+                await Field(page, "account-alert-desktop").CheckAsync();
                 await EventuallyAsync(() => QueryAsync(app, db => db.Users.AnyAsync(u => u.Id == world.OwnerId && u.AlertSound && u.AlertDesktop)),
                     "alerts saved");
 
@@ -112,11 +112,12 @@ public sealed class InboxHabitsBrowserTests(BrowserFixture browser, KelolaAppFac
 
                 // A picture waits in a preview with its caption until it is sent.
                 await Row(page, world.First).ClickAsync();
-                var file = page.Locator("[data-testid=composer] input[type=file]");
+                // MudFileUpload adds a fresh input after each pick (the used one stays, hidden): the last one is live.
+                var file = page.Locator("[data-testid=composer] input[type=file]").Last;
                 await file.SetInputFilesAsync(new FilePayload { Name = "foto.png", MimeType = "image/png", Buffer = Png });
                 await Assertions.Expect(page.ByTestId("attachment-preview-image")).ToBeVisibleAsync();
                 await Assertions.Expect(page.ByTestId("attachment-preview-name")).ToHaveTextAsync("foto.png");
-                await page.Locator("[data-testid=attachment-caption] input, [data-testid=attachment-caption] textarea").First.FillAsync($"Foto produk {stamp}");
+                await Field(page, "attachment-caption").FillAsync($"Foto produk {stamp}");
                 await page.ByTestId("attachment-send").ClickAsync();
                 await Assertions.Expect(page.ByTestId("attachment-preview")).ToHaveCountAsync(0);
                 await Assertions.Expect(page.ByTestId("message").Filter(new() { HasText = $"Foto produk {stamp}" })).ToBeVisibleAsync();
@@ -140,6 +141,9 @@ public sealed class InboxHabitsBrowserTests(BrowserFixture browser, KelolaAppFac
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.AlertSound, false).SetProperty(u => u.AlertDesktop, false)));
         }
     }
+
+    // MudBlazor puts the test id on the input itself or on its wrapper, depending on the component.
+    private static ILocator Field(IPage page, string testId) => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
 
     private static ILocator Row(IPage page, Guid chatId) => page.Locator($"[data-testid=chat-row][data-chat-id='{chatId}']");
 

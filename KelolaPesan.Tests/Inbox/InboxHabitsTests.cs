@@ -1,5 +1,6 @@
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Realtime;
+using KelolaPesan.Data;
 using KelolaPesan.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
