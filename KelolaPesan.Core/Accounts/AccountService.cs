@@ -151,4 +151,26 @@ public sealed class AccountService(IKelolaDbFactory dbFactory, AuditLog audit)
             await db.Users.Where(u => u.Id == userId)
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.Language, language).SetProperty(u => u.Theme, theme), cancellationToken);
     }
+
+    /// <summary>A tenant user's inbox alerts (sound, desktop notification); both off for anyone else.</summary>
+    public async Task<InboxAlertSettings> GetInboxAlertsAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        return await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new InboxAlertSettings(u.AlertSound, u.AlertDesktop)).FirstOrDefaultAsync(cancellationToken) ?? InboxAlertSettings.Off;
+    }
+
+    /// <summary>Stores the signed-in user's own inbox alerts; false when the account is not a tenant user.</summary>
+    public async Task<bool> SaveInboxAlertsAsync(Guid userId, InboxAlertSettings alerts, CancellationToken cancellationToken = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        return await db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.AlertSound, alerts.Sound).SetProperty(u => u.AlertDesktop, alerts.Desktop), cancellationToken) > 0;
+    }
+}
+
+/// <summary>How the app tells a user about a new inbound message besides the unread counters.</summary>
+public sealed record InboxAlertSettings(bool Sound, bool Desktop)
+{
+    public static readonly InboxAlertSettings Off = new(false, false);
 }

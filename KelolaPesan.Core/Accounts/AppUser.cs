@@ -43,6 +43,10 @@ public class AppUser : Entity
 
     public UiLanguage Language { get; set; } = UiLanguage.Indonesian;
     public UiTheme Theme { get; set; } = UiTheme.Light;
+    /// <summary>Inbox alerts for new inbound messages, off until the user turns them on at /account.</summary>
+    public bool AlertSound { get; set; }
+    public bool AlertDesktop { get; set; }
+
     public bool IsActive { get; set; } = true;
     public DateTimeOffset? LastLoginAt { get; set; }
 

@@ -45,6 +45,12 @@ public sealed record ChatListItem(
 {
     public ChatCursor Cursor => new(LastMessageAt, Id);
 
+    /// <summary>Who holds the chat, for the list row (filled by the list, not by the chat detail).</summary>
+    public string? AssignedUserName { get; init; }
+
+    /// <summary>The chat's labels, for the list row.</summary>
+    public IReadOnlyList<LabelView> Labels { get; init; } = [];
+
     /// <summary>The name, or the number when the customer has no name yet.</summary>
     public string Title => string.IsNullOrWhiteSpace(DisplayName) ? PhoneNumber ?? "?" : DisplayName;
 }

@@ -95,7 +95,10 @@ public sealed partial class InboxService
         var chat = await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
         if (chat.Channel == Channel.Instagram)
             await EnsureInstagramSendableAsync(chat, text!, ct);
+        var assigned = await AssignOnReplyAsync(db, chat, viewer, ct);
         var message = await StoreOutboundAsync(db, chat, text!, null, Preview(text!), MessageOrigin.Agent, await SenderNameAsync(db, viewer, ct), viewer.UserId, ct);
+        if (assigned)
+            await PublishChatChangedAsync(chat);
 
         await DeliverAsync(db, chat, message, await SenderForAsync(db, chat, text!));
         return View(message, null);
@@ -134,8 +137,10 @@ public sealed partial class InboxService
         var (attachment, data) = await StoreAttachmentAsync(db, chat.TenantId, chat.WorkspaceId, file.Content, file.FileName,
             await AttachmentUploads.MaxBytesAsync(policies, chat.TenantId, ct), ct);
         Message message;
+        bool assigned;
         try
         {
+            assigned = await AssignOnReplyAsync(db, chat, viewer, ct);
             message = await StoreOutboundAsync(db, chat, caption ?? "", attachment.Id, Preview("📎 " + (caption ?? attachment.OriginalFileName)),
                 MessageOrigin.Agent, await SenderNameAsync(db, viewer, ct), viewer.UserId, ct);
         }
@@ -144,6 +149,8 @@ public sealed partial class InboxService
             await attachmentStore.DeleteAsync(attachment.StorageKey, CancellationToken.None);
             throw;
         }
+        if (assigned)
+            await PublishChatChangedAsync(chat);
         await DeliverMediaAsync(db, chat, message, attachment, data, caption);
         return View(message, AttachmentViewOf(attachment));
     }
@@ -249,6 +256,19 @@ public sealed partial class InboxService
         await InstagramText.ValidateAndThrowAsync(text, ct);
         if (!Instagram.InstagramWindow.IsOpen(chat.LastInboundAt, clock.GetUtcNow()))
             throw new Instagram.InstagramWindowClosedException();
+    }
+
+    /// <summary>
+    /// Replying takes an unassigned chat (the tenant's setting, on by default): set on the tracked chat, so it is saved
+    /// with the reply itself. Notes never assign; a chat someone else holds stays theirs.
+    /// </summary>
+    private static async Task<bool> AssignOnReplyAsync(IKelolaDb db, Chat chat, InboxViewer viewer, CancellationToken ct)
+    {
+        if (chat.AssignedUserId is not null
+            || !await db.Tenants.Where(t => t.Id == chat.TenantId).Select(t => t.AssignOnReply).FirstOrDefaultAsync(ct))
+            return false;
+        chat.AssignedUserId = viewer.UserId;
+        return true;
     }
 
     private static Task<string?> SessionOfAsync(IKelolaDb db, Guid workspaceId) =>

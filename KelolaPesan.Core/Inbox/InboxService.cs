@@ -76,7 +76,36 @@ public sealed partial class InboxService(
             .Select(c => new ChatListItem(c.Id, c.WorkspaceId, c.Channel, c.DisplayName, c.PhoneNumber, c.LastMessagePreview,
                 c.LastMessageAt, c.UnreadCount, c.AssignedUserId))
             .ToListAsync(ct);
-        return rows.Count > size ? new ChatPage(rows[..size], rows[size - 1].Cursor) : new ChatPage(rows, null);
+        var more = rows.Count > size;
+        if (more)
+            rows.RemoveAt(size);
+        rows = await WithAssigneesAndLabelsAsync(db, rows, ct);
+        return new ChatPage(rows, more ? rows[^1].Cursor : null);
+    }
+
+    /// <summary>
+    /// The list rows show who holds each chat and its labels: two small keyed queries per page (the page's chat ids,
+    /// its distinct assignees) instead of a join that would multiply rows and break the keyset sort.
+    /// </summary>
+    private static async Task<List<ChatListItem>> WithAssigneesAndLabelsAsync(IKelolaDb db, List<ChatListItem> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+            return rows;
+        var chatIds = rows.Select(r => r.Id).ToList();
+        var labels = (await (from cl in db.ChatLabels
+                             join l in db.Labels on cl.LabelId equals l.Id
+                             where chatIds.Contains(cl.ChatId)
+                             select new { cl.ChatId, Label = new LabelView(l.Id, l.Name, l.Color) }).AsNoTracking().ToListAsync(ct))
+            .ToLookup(x => x.ChatId, x => x.Label);
+        var userIds = rows.Where(r => r.AssignedUserId is not null).Select(r => r.AssignedUserId!.Value).Distinct().ToList();
+        var names = userIds.Count == 0
+            ? new Dictionary<Guid, string>()
+            : await db.Users.Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return rows.Select(r => r with
+        {
+            AssignedUserName = r.AssignedUserId is { } id ? names.GetValueOrDefault(id) : null,
+            Labels = labels[r.Id].OrderBy(l => l.Name, StringComparer.CurrentCultureIgnoreCase).ToList(),
+        }).ToList();
     }
 
     public async Task<ChatDetail?> GetChatAsync(InboxViewer viewer, Guid chatId, CancellationToken ct = default)

@@ -21,6 +21,9 @@ public class Tenant : Entity, ISoftDeletable
     /// <summary>Default region for phone normalisation (ISO 3166 alpha-2).</summary>
     public string PhoneRegion { get; set; } = DefaultRegion;
 
+    /// <summary>An agent's reply to an unassigned chat assigns it to that agent (on by default, as in Chatwoot/Qontak).</summary>
+    public bool AssignOnReply { get; set; } = true;
+
     /// <summary>The platform's own tenant, holding the admin WhatsApp connection.</summary>
     public bool IsPlatform { get; set; }
 

@@ -57,6 +57,27 @@ public sealed class TenantSettingsService(IKelolaDbFactory dbFactory, ITenantCon
         }
         return (await GetAsync(ct))!;
     }
+
+    /// <summary>Whether a reply assigns an unassigned chat to whoever wrote it; null without a tenant.</summary>
+    public async Task<bool?> GetAssignOnReplyAsync(CancellationToken ct = default)
+    {
+        if (tenantContext.TenantId is not { } tenantId)
+            return null;
+        await using var db = await dbFactory.CreateAsync(ct);
+        return await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => (bool?)t.AssignOnReply).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>Turns assign-on-reply on or off for the whole tenant; the owner only, like the other business settings.</summary>
+    public async Task SetAssignOnReplyAsync(bool enabled, UserRole? role, AuditActor actor, CancellationToken ct = default)
+    {
+        if (role != UserRole.Owner)
+            throw new UnauthorizedAccessException("Only the owner changes the business settings.");
+        var tenantId = tenantContext.TenantId ?? throw new UnauthorizedAccessException("No tenant is signed in.");
+        await using var db = await dbFactory.CreateAsync(ct);
+        if (await db.Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(s => s.SetProperty(t => t.AssignOnReply, enabled), ct) == 0)
+            throw new KeyNotFoundException("Tenant not found.");
+        await audit.WriteAsync(TenancyAuditActions.SettingsChanged, actor, tenantId, nameof(Tenant), tenantId.ToString(), $"assignOnReply: {enabled}", ct);
+    }
 }
 
 public static class TenancyAuditActions

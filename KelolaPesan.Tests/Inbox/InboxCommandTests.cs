@@ -107,8 +107,10 @@ public sealed class InboxCommandTests : IAsyncLifetime
         var sent = await _h.Inbox(_h.TenantA).SendTextAsync(_h.Agent, chat.Id, "Halo kak, stok ada 😊");
 
         Assert.Equal(MessageStatus.Sent, sent.Status);
+        // The reply also took the unassigned chat (the tenant's assign-on-reply, on by default): every browser is told.
         Assert.Collection(events,
             e => Assert.Equal(new ChatMessageAdded(_h.TenantA, _h.Shop.Id, chat.Id, sent.Id, MessageDirection.Outbound), e),
+            e => Assert.Equal(new ChatChanged(_h.TenantA, _h.Shop.Id, chat.Id), e),
             e => Assert.Equal(new ChatMessageStatusChanged(_h.TenantA, _h.Shop.Id, chat.Id, sent.Id, MessageStatus.Sent), e));
         await using var db = _h.Database.CreateForTenant(_h.TenantA);
         var stored = await db.Messages.SingleAsync(m => m.Id == sent.Id);

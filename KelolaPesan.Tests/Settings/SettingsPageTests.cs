@@ -79,4 +79,17 @@ public sealed class SettingsPageTests : BunitTestBase, IAsyncLifetime
         Assert.Equal("Test", Input(cut, "settings-name").GetAttribute("value"));
         Assert.Empty(cut.FindAll("[data-testid=settings-save]"));
     }
+
+    [Fact]
+    public async Task Owner_TurnsAssignOnReplyOff_WithOneSwitch()
+    {
+        SignIn(Roles.Owner);
+        var cut = Render<SettingsPage>();
+        cut.WaitForAssertion(() => Assert.NotNull(Input(cut, "settings-assign-on-reply").GetAttribute("checked")));
+
+        Input(cut, "settings-assign-on-reply").Change(false);
+
+        cut.WaitForAssertion(() => Assert.Equal("Settings saved.", cut.Find("[data-testid=settings-inbox-saved]").TextContent));
+        Assert.False(await _scope.ServiceProvider.GetRequiredService<TenantSettingsService>().GetAssignOnReplyAsync());
+    }
 }

@@ -105,4 +105,20 @@ public sealed class TenantSettingsServiceTests : IAsyncLifetime
         Assert.Contains("ID", TenantSettingsOptions.PhoneRegions);
         Assert.All(TenantSettingsOptions.TimeZones, z => Assert.True(TenantSettingsOptions.IsKnownTimeZone(z), z));
     }
+
+    [Fact]
+    public async Task AssignOnReply_IsOnByDefault_OnlyTheOwnerTurnsItOff_Audited_OwnTenantOnly()
+    {
+        Assert.True(await Run(s => s.GetAssignOnReplyAsync()));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Run(async s => { await s.SetAssignOnReplyAsync(false, UserRole.Manager, Owner); return 0; }));
+        Assert.True(await Run(s => s.GetAssignOnReplyAsync()));
+
+        await Run(async s => { await s.SetAssignOnReplyAsync(false, UserRole.Owner, Owner); return 0; });
+
+        Assert.False(await Run(s => s.GetAssignOnReplyAsync()));
+        await using var db = _host.Database.CreateSystem();
+        Assert.True(await db.Tenants.Where(t => t.Id == _otherTenant).Select(t => t.AssignOnReply).SingleAsync());
+        var entry = await db.AuditEntries.SingleAsync(a => a.Action == TenancyAuditActions.SettingsChanged);
+        Assert.Equal((_host.TenantId, "assignOnReply: False"), (entry.TenantId, entry.Details));
+    }
 }

@@ -84,6 +84,12 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     b.Property<Guid?>("AgencyId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("AlertDesktop")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("AlertSound")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -2509,6 +2515,11 @@ namespace KelolaPesan.Data.Migrations.Postgres
 
                     b.Property<Guid?>("AgencyId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("AssignOnReply")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true);
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");

@@ -96,6 +96,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<Guid?>("AgencyId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<bool>("AlertDesktop")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("AlertSound")
+                        .HasColumnType("bit");
+
                     b.Property<long>("ClusterKey")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint");
@@ -3109,6 +3115,11 @@ namespace KelolaPesan.Data.Migrations.SqlServer
 
                     b.Property<Guid?>("AgencyId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("AssignOnReply")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bit")
+                        .HasDefaultValue(true);
 
                     b.Property<long>("ClusterKey")
                         .ValueGeneratedOnAdd()

@@ -78,6 +78,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<Guid?>("AgencyId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AlertDesktop")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AlertSound")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -2491,6 +2497,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.Property<Guid?>("AgencyId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("AssignOnReply")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(true);
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");

@@ -24,6 +24,9 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
     public UiTheme Theme { get; private set; }
     public bool IsInitialized { get; private set; }
 
+    /// <summary>The user's inbox alerts (sound, desktop notification); changed on /account, applied at once.</summary>
+    public InboxAlertSettings Alerts { get; private set; } = InboxAlertSettings.Off;
+
     /// <summary>The name the app bar shows: the cookie's until the user changes it on /account.</summary>
     public string DisplayName => _displayName ?? user.DisplayName;
 
@@ -55,6 +58,7 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
         if (user.TenantId is { } tenantId && user.TenantRole is { } role and not UserRole.AgencyOwner)
         {
             Workspaces = await directory.ListForUserAsync(user.UserId, role);
+            Alerts = await accounts.GetInboxAlertsAsync(user.UserId);
             SelectedWorkspaceId = Workspaces.FirstOrDefault()?.Id;
             _subscription?.Dispose();
             _subscription = bus.Subscribe(Topics.Tenant(tenantId), OnEventAsync);
@@ -87,6 +91,12 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
     public Task ApplyProfileAsync(string displayName, UiLanguage language, UiTheme theme)
     {
         (_displayName, Language, Theme) = (displayName, language, theme);
+        return NotifyAsync();
+    }
+
+    public Task ApplyAlertsAsync(InboxAlertSettings alerts)
+    {
+        Alerts = alerts;
         return NotifyAsync();
     }
 

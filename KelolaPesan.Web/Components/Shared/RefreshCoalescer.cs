@@ -1,39 +1,82 @@
 namespace KelolaPesan.Web.Components.Shared;
 
 /// <summary>
-/// Turns a burst of realtime events into one refresh: the first event starts a short timer, later ones
-/// only mark the state dirty, and the flush runs once when the timer fires. An event that arrives during a
-/// flush schedules the next one, so nothing is missed and nothing renders per event.
+/// Turns a burst of realtime events into few refreshes, without delaying the first one: an event on an idle
+/// page refreshes at once (leading edge); events that arrive while that refresh runs, or within
+/// <c>delay</c> of its start, only mark the state dirty, and one trailing refresh follows when the interval
+/// is over. So a lone message shows immediately and a burst costs at most one refresh per interval, and an
+/// event is never lost: whatever arrives after a refresh started is covered by the next one.
 /// </summary>
-public sealed class RefreshCoalescer(TimeSpan delay, Func<Task> flush, ILogger? logger = null) : IDisposable
+public sealed class RefreshCoalescer(TimeSpan delay, Func<Task> flush, ILogger? logger = null, TimeProvider? time = null) : IDisposable
 {
-    public static readonly TimeSpan DefaultDelay = TimeSpan.FromMilliseconds(200);
+    /// <summary>The shortest gap between the starts of two refreshes.</summary>
+    public static readonly TimeSpan DefaultDelay = TimeSpan.FromMilliseconds(100);
 
-    private int _scheduled;
-    private volatile bool _disposed;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Lock _lock = new();
+    private bool _running;
+    private bool _dirty;
+    private bool _disposed;
+
+    /// <summary>True from a refresh's start until its interval is over with nothing left to do.</summary>
+    public bool IsRunning
+    {
+        get
+        {
+            lock (_lock)
+                return _running;
+        }
+    }
 
     public void Schedule()
     {
-        if (!_disposed && Interlocked.Exchange(ref _scheduled, 1) == 0)
-            _ = RunAsync();
+        lock (_lock)
+        {
+            if (_disposed)
+                return;
+            if (_running)
+            {
+                _dirty = true;
+                return;
+            }
+            _running = true;
+        }
+        // Off the caller's thread: the publisher (webhook ingest, a send) never waits for a page's refresh.
+        _ = Task.Run(RunAsync);
     }
 
     private async Task RunAsync()
     {
-        await Task.Delay(delay);
-        Interlocked.Exchange(ref _scheduled, 0);
-        if (_disposed)
-            return;
-        try
+        while (true)
         {
-            await flush();
-        }
-        catch (Exception ex)
-        {
-            // A closed circuit throws here; the next event (or none) decides what happens next.
-            logger?.LogDebug(ex, "Coalesced refresh failed");
+            var started = _time.GetTimestamp();
+            try
+            {
+                await flush();
+            }
+            catch (Exception ex)
+            {
+                // A closed circuit throws here; the next event (or none) decides what happens next.
+                logger?.LogDebug(ex, "Coalesced refresh failed");
+            }
+            var rest = delay - _time.GetElapsedTime(started);
+            if (rest > TimeSpan.Zero)
+                await Task.Delay(rest, _time);
+            lock (_lock)
+            {
+                if (_disposed || !_dirty)
+                {
+                    _running = false;
+                    return;
+                }
+                _dirty = false;
+            }
         }
     }
 
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        lock (_lock)
+            _disposed = true;
+    }
 }

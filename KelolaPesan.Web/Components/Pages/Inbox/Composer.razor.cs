@@ -32,6 +32,8 @@ public partial class Composer : IAsyncDisposable
     [Inject] private TimeProvider Clock { get; set; } = null!;
 
     private string? _text;
+    private IBrowserFile? _pending;
+    private string? _pendingCaption;
     private string? _error;
     private bool _busy;
     private bool _noteMode;
@@ -64,6 +66,7 @@ public partial class Composer : IAsyncDisposable
             _module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Inbox/Composer.razor.js");
             _self = DotNetObjectReference.Create(this);
             await _module.InvokeVoidAsync("attach", _box, _self);
+            await _module.InvokeVoidAsync("focus", _box);
         }
         catch (JSDisconnectedException)
         {
@@ -126,22 +129,50 @@ public partial class Composer : IAsyncDisposable
         }
     }
 
-    private async Task SendFileAsync(IBrowserFile? file)
+    /// <summary>
+    /// A picked file waits in a preview with a caption (what was typed so far) until the agent sends or cancels it.
+    /// A file over the limit is refused here, before the preview, so nothing is read for nothing.
+    /// </summary>
+    private async Task PickFileAsync(IBrowserFile? file)
     {
         if (file is null || _busy)
+            return;
+        _error = null;
+        if (await Inbox.MaxAttachmentBytesAsync(WorkspaceId) is { } max && file.Size > max)
+        {
+            _error = T["Composer_FileTooLarge", InboxUi.Size(max)];
+            return;
+        }
+        (_pending, _pendingCaption) = (file, _noteMode ? null : _text);
+    }
+
+    private void CancelPending() => (_pending, _pendingCaption) = (null, null);
+
+    private async Task SendPendingAsync(string? caption)
+    {
+        if (_pending is not { } file || _busy)
             return;
         _busy = true;
         _error = null;
         try
         {
-            var caption = _noteMode ? null : _text;
             _error = await BrowserFileUpload.RunAsync(file, WorkspaceId, Inbox, T, async upload =>
             {
                 var message = await Inbox.SendAttachmentAsync(Viewer, ChatId, upload, caption);
-                if (caption is not null)
+                // The caption came from the reply box: it went out with the file.
+                if (_text == _pendingCaption)
                     _text = null;
+                (_pending, _pendingCaption) = (null, null);
                 await OnSent.InvokeAsync(message);
             });
+        }
+        catch (ValidationException)
+        {
+            _error = T["Composer_TooLong"];
+        }
+        catch (ChatNotFoundException)
+        {
+            _error = T["Conversation_NotFound"];
         }
         finally
         {

@@ -10,3 +10,10 @@ export function attach(box, dotnet) {
         dotnet.invokeMethodAsync('SubmitFromKeyboardAsync', value).catch(() => { });
     });
 }
+
+// Opening a chat puts the cursor in the reply box, on devices with a keyboard (a phone's would cover the chat).
+export function focus(box) {
+    if (window.matchMedia('(pointer: coarse)').matches) return;
+    const field = box && box.querySelector('textarea, input');
+    if (field) field.focus({ preventScroll: true });
+}

@@ -86,21 +86,26 @@ public partial class InboxPage
         }
     }
 
+    /// <summary>
+    /// Only what this page shows schedules a refresh: the list's workspace (every one in the all-workspaces view)
+    /// and the open chat. Traffic in the user's other workspaces costs a comparison, not a query.
+    /// </summary>
     private Task OnEventAsync(RealtimeEvent evt)
     {
+        var shown = ShownWorkspaceId;
         lock (_lock)
         {
             switch (evt)
             {
-                case ChatMessageAdded added:
-                    _listDirty = true;
+                case ChatMessageAdded added when shown is null || added.WorkspaceId == shown || added.ChatId == ChatId:
+                    _listDirty |= shown is null || added.WorkspaceId == shown;
                     _newMessages |= added.ChatId == ChatId;
                     break;
                 case ChatMessageStatusChanged status when status.ChatId == ChatId:
                     _changedMessages.Add(status.MessageId);
                     break;
-                case ChatChanged changed:
-                    _listDirty = true;
+                case ChatChanged changed when shown is null || changed.WorkspaceId == shown || changed.ChatId == ChatId:
+                    _listDirty |= shown is null || changed.WorkspaceId == shown;
                     _chatDirty |= changed.ChatId == ChatId;
                     break;
                 default:
