@@ -39,7 +39,7 @@ public class Chat : Entity, IWorkspaceOwned, ISoftDeletable
 
     /// <summary>
     /// Made by an outgoing broadcast or sequence message and nothing else yet: kept out of every chat list (and so of the
-    /// agents' queues) until the customer replies or someone writes in it (docs/adr/0018).
+    /// agents' queues) until the customer replies or someone writes in it (docs/adr/0021).
     /// </summary>
     public bool BroadcastOnly { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }

@@ -88,7 +88,7 @@ public sealed partial class InboundMessageService
                 {
                     if (stored.Count > 0)
                         await StoreAsync(db, workspaceId, stored, ct);
-                    // Customers replying to a broadcast: their chats join the lists (docs/adr/0018).
+                    // Customers replying to a broadcast: their chats join the lists (docs/adr/0021).
                     if (revealed.Count > 0)
                         await db.Chats.Where(c => revealed.Contains(c.Id)).ExecuteUpdateAsync(s => s.SetProperty(c => c.BroadcastOnly, false), ct);
                     if (webhookEvents is { Count: > 0 })

@@ -49,7 +49,7 @@ public sealed partial class InboundMessageService(
         var phone = await ResolvePhoneAsync(db, tenantId, workspaceId, session, counterpart, ct);
         var externalChatId = phone is not null ? ChatIds.FromPhone(phone) : counterpart.Trim();
         var e164 = phone is not null ? "+" + phone : null;
-        // Known before the chat is found: a broadcast's or sequence's own message makes no chat of its own in the lists (docs/adr/0018).
+        // Known before the chat is found: a broadcast's or sequence's own message makes no chat of its own in the lists (docs/adr/0021).
         var origin = received.FromMe ? await OwnOriginAsync(db, workspaceId, e164, received, ct) : MessageOrigin.Customer;
         var paced = origin is MessageOrigin.Broadcast or MessageOrigin.Sequence;
         var chat = await FindOrCreateChatAsync(tenantId, workspaceId, externalChatId, e164, received.FromMe ? null : received.PushName, ct, broadcastOnly: paced);

@@ -205,7 +205,7 @@ public sealed partial class InboxService
         }
         if (origin == MessageOrigin.Agent)
             chat.LastAgentReplyAt = now;
-        // Someone wrote in a chat only a broadcast had made: it is a conversation now (docs/adr/0018).
+        // Someone wrote in a chat only a broadcast had made: it is a conversation now (docs/adr/0021).
         if (origin is not (MessageOrigin.Broadcast or MessageOrigin.Sequence))
             chat.BroadcastOnly = false;
         await db.SaveChangesAsync(ct);

@@ -60,7 +60,7 @@ public sealed partial class InboxService(
             if (!viewer.SeesEverything)
                 chats = chats.Where(c => ids.Contains(c.WorkspaceId));
         }
-        // Chats only a broadcast made stay out of every list until the customer replies (docs/adr/0018).
+        // Chats only a broadcast made stay out of every list until the customer replies (docs/adr/0021).
         chats = Filter(db, viewer, chats.Where(c => !c.BroadcastOnly), query);
 
         if (query.After is { } after)

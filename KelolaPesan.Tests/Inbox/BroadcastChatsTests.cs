@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KelolaPesan.Tests.Inbox;
 
 /// <summary>
-/// A broadcast and the inbox (docs/adr/0018), through the real dispatcher, the simulator and the inbound path the webhooks
+/// A broadcast and the inbox (docs/adr/0021), through the real dispatcher, the simulator and the inbound path the webhooks
 /// use: its own messages make no chats in anyone's list and nothing unread until a customer replies; then that chat is
 /// there, titled with the contact's name, with the broadcast message and the reply in its history.
 /// </summary>

@@ -11,7 +11,7 @@ public enum WhenFormat { DateTime, Date, Time, Short }
 /// <summary>
 /// The one clock every page shows times with: the tenant's own time zone (its setting), formatted with the culture
 /// the user's circuit started in. A tenant user sees the tenant's zone; platform admins and agency owners, who have
-/// no tenant, see the platform's zone (<see cref="Tenant.DefaultTimeZone"/>, WIB), always labelled (ADR 0016).
+/// no tenant, see the platform's zone (<see cref="Tenant.DefaultTimeZone"/>, WIB), always labelled (ADR 0019).
 /// The culture is captured once: live updates render on the bus's thread, whose culture is not the user's, and
 /// "21.28" turned into "21:28" after an update.
 /// </summary>
