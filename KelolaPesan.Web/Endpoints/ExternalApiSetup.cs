@@ -1,3 +1,4 @@
+using System.Globalization;
 using KelolaPesan.Web.Endpoints;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
