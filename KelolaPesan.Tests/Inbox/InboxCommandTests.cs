@@ -43,6 +43,8 @@ public sealed class InboxCommandTests : IAsyncLifetime
         var shop = await _h.ReloadAsync(_h.Shop);
         Assert.Equal(0, (await _h.ReloadAsync(read)).UnreadCount);
         Assert.Equal((2, 1), (shop.UnreadMessages, shop.UnreadChats));
+        await InboxHarness.HeardAsync(tenantEvents, 1);
+        await InboxHarness.HeardAsync(workspaceEvents, 1);
         Assert.Equal([new UnreadCountsChanged(_h.TenantA, _h.Shop.Id)], tenantEvents);
         Assert.Equal([new ChatChanged(_h.TenantA, _h.Shop.Id, read.Id)], workspaceEvents);
     }
@@ -107,6 +109,7 @@ public sealed class InboxCommandTests : IAsyncLifetime
         var sent = await _h.Inbox(_h.TenantA).SendTextAsync(_h.Agent, chat.Id, "Halo kak, stok ada 😊");
 
         Assert.Equal(MessageStatus.Sent, sent.Status);
+        await InboxHarness.HeardAsync(events, 2);
         Assert.Collection(events,
             e => Assert.Equal(new ChatMessageAdded(_h.TenantA, _h.Shop.Id, chat.Id, sent.Id, MessageDirection.Outbound), e),
             e => Assert.Equal(new ChatMessageStatusChanged(_h.TenantA, _h.Shop.Id, chat.Id, sent.Id, MessageStatus.Sent), e));
