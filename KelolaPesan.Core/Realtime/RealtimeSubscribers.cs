@@ -9,7 +9,9 @@ namespace KelolaPesan.Core.Realtime;
 /// This node's subscribers by topic, each with a bounded queue of its own drained off the publisher's thread: a slow or
 /// failing handler (a closed circuit, a query) cannot slow the publisher (webhook processing) nor the other subscribers.
 /// A subscriber that falls <see cref="QueueCapacity"/> events behind loses the newest ones (logged): the events say
-/// "something changed, re-read", so a subscriber that catches up re-reads the current state anyway.
+/// "something changed, re-read", so a subscriber that catches up re-reads the current state anyway. Subscribers of the
+/// platform topics are the app's own workers (outgoing webhooks turn events into stored work), which only hand the event
+/// to a queue of their own: their queues are unbounded, so they never lose one.
 /// Both buses (in-process, Redis) deliver through it.
 /// </summary>
 public sealed class RealtimeSubscribers(ILogger logger)
@@ -46,8 +48,9 @@ public sealed class RealtimeSubscribers(ILogger logger)
 
     private sealed class Subscriber(string topic, Func<RealtimeEvent, Task> handler, ILogger logger)
     {
-        private readonly Channel<RealtimeEvent> _queue = Channel.CreateBounded<RealtimeEvent>(
-            new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        private readonly Channel<RealtimeEvent> _queue = topic is Topics.Platform or Topics.PublishedHere
+            ? Channel.CreateUnbounded<RealtimeEvent>(new UnboundedChannelOptions { SingleReader = true })
+            : Channel.CreateBounded<RealtimeEvent>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
         private int _draining;
         private int _dropping;

@@ -43,6 +43,8 @@ public sealed class InboxCommandTests : IAsyncLifetime
         var shop = await _h.ReloadAsync(_h.Shop);
         Assert.Equal(0, (await _h.ReloadAsync(read)).UnreadCount);
         Assert.Equal((2, 1), (shop.UnreadMessages, shop.UnreadChats));
+        await InboxHarness.HeardAsync(tenantEvents, 1);
+        await InboxHarness.HeardAsync(workspaceEvents, 1);
         Assert.Equal([new UnreadCountsChanged(_h.TenantA, _h.Shop.Id)], tenantEvents);
         Assert.Equal([new ChatChanged(_h.TenantA, _h.Shop.Id, read.Id)], workspaceEvents);
     }
@@ -108,6 +110,7 @@ public sealed class InboxCommandTests : IAsyncLifetime
 
         Assert.Equal(MessageStatus.Sent, sent.Status);
         // The reply also took the unassigned chat (the tenant's assign-on-reply, on by default): every browser is told.
+        await InboxHarness.HeardAsync(events, 3);
         Assert.Collection(events,
             e => Assert.Equal(new ChatMessageAdded(_h.TenantA, _h.Shop.Id, chat.Id, sent.Id, MessageDirection.Outbound), e),
             e => Assert.Equal(new ChatChanged(_h.TenantA, _h.Shop.Id, chat.Id), e),

@@ -193,6 +193,21 @@ public sealed class InboxHarness : IAsyncDisposable
         return events;
     }
 
+    /// <summary>
+    /// Waits until <paramref name="events"/> (from <see cref="Record"/>) holds at least <paramref name="count"/>: the bus
+    /// hands events to subscribers off the publisher's thread.
+    /// </summary>
+    public static async Task HeardAsync(List<RealtimeEvent> events, int count)
+    {
+        for (var waited = 0; waited < 10_000; waited += 10)
+        {
+            lock (events)
+                if (events.Count >= count)
+                    return;
+            await Task.Delay(10);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _gatewayServices.DisposeAsync();

@@ -71,6 +71,29 @@ public sealed class RealtimeDeliveryTests
         Assert.InRange(Volatile.Read(ref heard), RealtimeSubscribers.QueueCapacity, RealtimeSubscribers.QueueCapacity + 1);
     }
 
+    [Fact]
+    public async Task InProcess_APlatformSubscriberFarBehind_LosesNothing()
+    {
+        // The outgoing webhook worker listens there: a lost event would be a webhook never sent.
+        var bus = new InProcessRealtimeBus(NullLogger<InProcessRealtimeBus>.Instance);
+        using var release = new ManualResetEventSlim();
+        var heard = 0;
+        using var worker = bus.Subscribe(Topics.PublishedHere, _ =>
+        {
+            release.Wait(TimeSpan.FromSeconds(30));
+            Interlocked.Increment(ref heard);
+            return Task.CompletedTask;
+        });
+        var published = RealtimeSubscribers.QueueCapacity * 3;
+        for (var i = 0; i < published; i++)
+            await bus.PublishAsync(Topics.Workspace(Guid.NewGuid()), new ChatChanged(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()));
+        release.Set();
+
+        for (var waited = 0; waited < 15_000 && Volatile.Read(ref heard) < published; waited += 20)
+            await Task.Delay(20);
+        Assert.Equal(published, Volatile.Read(ref heard));
+    }
+
     /// <summary>
     /// A subscriber that blocks its thread until released: the publisher returns and another subscriber of the same
     /// topic hears the next event while it is still blocked (it is released only after both were seen).
