@@ -97,7 +97,19 @@ public sealed class DemoSeeder(IKelolaDbFactory dbFactory, TimeProvider clock, I
         SeedConversations(db, faker, shop, chats: 12, now);
         SeedConversations(db, faker, care, chats: 5, now);
 
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node starting at the same time seeded it first (one transaction: its data is whole, ours is not written).
+            await using var check = dbFactory.CreateSystem();
+            if (!await check.Licences.AnyAsync(l => l.CodePrefix == tenantCode.Prefix, CancellationToken.None))
+                throw;
+            logger.LogInformation("Demo data was seeded by another node");
+            return;
+        }
         logger.LogInformation("Demo data seeded: sign in with licence {Code} as {Owner}", TenantLicenceCode, OwnerUsername);
     }
 

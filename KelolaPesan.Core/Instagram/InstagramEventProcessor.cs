@@ -26,10 +26,12 @@ public sealed class InstagramEventProcessor(
 
     public async Task<IReadOnlyList<Guid>> PendingAsync(TimeSpan olderThan, int max, CancellationToken ct = default)
     {
-        var before = clock.GetUtcNow() - olderThan;
+        var now = clock.GetUtcNow();
+        var before = now - olderThan;
         await using var db = dbFactory.CreateSystem();
         return await db.InboundWebhookEvents.AsNoTracking()
-            .Where(e => e.Source == WebhookSource.Instagram && e.ProcessedAt == null && e.Attempts < MaxAttempts && e.ReceivedAt <= before)
+            .Where(e => e.Source == WebhookSource.Instagram && e.ProcessedAt == null && e.Attempts < MaxAttempts && e.ReceivedAt <= before
+                        && (e.ClaimedUntil == null || e.ClaimedUntil <= now))
             .OrderBy(e => e.ReceivedAt)
             .Select(e => e.Id)
             .Take(max)
@@ -39,7 +41,16 @@ public sealed class InstagramEventProcessor(
     public async Task ProcessAsync(Guid eventId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateSystem();
-        if (await db.InboundWebhookEvents.FirstOrDefaultAsync(e => e.Id == eventId && e.Source == WebhookSource.Instagram, ct) is not { ProcessedAt: null } row)
+        // Claimed like the WhatsApp events (docs/adr/0017): one node applies it, another takes it over only after the lease.
+        var now = clock.GetUtcNow();
+        var until = now + WhatsAppEventProcessor.ClaimLease;
+        var token = Guid.CreateVersion7();
+        if (await db.InboundWebhookEvents.Where(e => e.Id == eventId && e.Source == WebhookSource.Instagram && e.ProcessedAt == null
+                                                      && (e.ClaimedUntil == null || e.ClaimedUntil <= now))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), ct) != 1)
+            return;
+        if (await db.InboundWebhookEvents.FirstOrDefaultAsync(e => e.Id == eventId && e.Source == WebhookSource.Instagram, ct) is not { ProcessedAt: null } row
+            || row.ClaimToken != token)
             return;
         string? error = null;
         try
@@ -58,6 +69,7 @@ public sealed class InstagramEventProcessor(
         }
         row.Attempts++;
         row.Error = error is null ? row.Error : (error.Length > 2000 ? error[..2000] : error);
+        row.ClaimedUntil = null;
         if (error is null)
             row.ProcessedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(CancellationToken.None);

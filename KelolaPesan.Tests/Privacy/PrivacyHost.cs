@@ -75,7 +75,10 @@ public sealed class PrivacyHost : IAsyncDisposable
         services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
         services.AddSingleton<Gateways.RecordingEventSink>();
         services.AddSingleton<KelolaPesan.Core.Gateways.IGatewayEventSink>(sp => sp.GetRequiredService<Gateways.RecordingEventSink>());
-        services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(Path.Combine(host.Database.Folder, "attachments")));
+        // The app's storage port over the test folder: deletion must reach files through it (same layout as before).
+        var storage = new KelolaPesan.Core.Storage.LocalFileStorage(host.Database.Folder);
+        services.AddSingleton<KelolaPesan.Core.Storage.IFileStorage>(storage);
+        services.AddSingleton<IAttachmentStore>(new KelolaPesan.Core.Storage.FileStorageAttachmentStore(storage));
         host.Services = services.BuildServiceProvider();
         return host;
     }
