@@ -70,8 +70,8 @@ public sealed class InboxBrowserTests(BrowserFixture browser, KelolaAppFactory a
             Assert.Equal("", await box.InputValueAsync());
             // Delivered and Read come from gateway acks through issue 3's event sink, which this branch does not have.
 
-            // Rina sees Budi's reply at the top of her list too.
-            await Assertions.Expect(rina.Page.ByTestId("chat-row").First.Locator(".chat-row-preview")).ToHaveTextAsync("Halo kak, stok masih ada", new() { Timeout = (float)Within.TotalMilliseconds });
+            // Budi's reply took the unassigned chat (assign-on-reply, the tenant's default): it leaves Rina's list, live.
+            await Assertions.Expect(rina.Page.Locator($"[data-testid=chat-row][data-chat-id='{chat.Id}']")).ToHaveCountAsync(0, new() { Timeout = (float)Within.TotalMilliseconds });
             Assert.Equal(0, dialogs);
         });
     }

@@ -90,6 +90,7 @@ public sealed class InboxHabitsBrowserTests(BrowserFixture browser, KelolaAppFac
                 await Assertions.Expect(box).ToBeFocusedAsync();
                 await page.Keyboard.PressAsync("ArrowUp");
                 await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/inbox/{order[at]}$"));
+                await Assertions.Expect(box).ToBeFocusedAsync();
                 await page.Keyboard.PressAsync("ArrowUp");
                 await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/inbox/{order[at - 1]}$"));
                 await Assertions.Expect(box).ToBeFocusedAsync();
