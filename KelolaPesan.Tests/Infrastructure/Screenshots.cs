@@ -17,9 +17,9 @@ public static class Screenshots
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Timeout = 5_000 });
             return path;
         }
-        catch (PlaywrightException)
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {
-            // A closed or crashed page cannot be captured; the test's own failure is what matters.
+            // A closed, crashed or starved page cannot be captured; the test's own failure is what matters.
             return null;
         }
     }

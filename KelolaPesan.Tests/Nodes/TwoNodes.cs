@@ -56,6 +56,8 @@ public sealed class TwoNodes : IAsyncDisposable
             }
             b = Node.Start("B", database, redis, waha, storage, settings);
             await Task.WhenAll(a.WaitUntilHealthyAsync(StartPatience), b.WaitUntilHealthyAsync(StartPatience));
+            // A fresh process renders its first page slowly (JIT): once here, not inside a browser test's timeouts.
+            await Task.WhenAll(a.WarmUpAsync(), b.WarmUpAsync());
             if (afterEachStart is not null)
                 await afterEachStart(b);
             return new TwoNodes(redis, storage, a, b);
@@ -203,6 +205,14 @@ public sealed class Node : IDisposable
                 throw new TimeoutException($"node {Name} did not answer /health within {patience.TotalSeconds:0} s");
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>Renders the sign-in page once.</summary>
+    public async Task WarmUpAsync()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        using var response = await client.GetAsync(BaseUrl + "/account/login");
+        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flush, exactly what a crash or an out-of-memory kill leaves behind.</summary>
