@@ -1,3 +1,4 @@
+using System.Globalization;
 using KelolaPesan.Core.Contacts.Import;
 using KelolaPesan.Core.Validation;
 using Quartz;
@@ -12,6 +13,9 @@ public sealed class ContactImportJob(ContactImportService imports, ILogger<Conta
     {
         var data = context.MergedJobDataMap;
         var path = data.GetString("path")!;
+        // Rejected rows keep their reason as text: written in the language of the user who started the import.
+        if (data.GetString("culture") is { Length: > 0 } culture)
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(culture);
         try
         {
             var import = await imports.RunAsync(Guid.Parse(data.GetString("tenantId")!), Guid.Parse(data.GetString("importId")!), path,
@@ -46,7 +50,8 @@ public sealed class ContactJobScheduler(ISchedulerFactory schedulers)
         var scheduler = await schedulers.GetScheduler(ct);
         var job = JobBuilder.Create<ContactImportJob>().WithIdentity($"import-{importId}", "contacts")
             .UsingJobData("tenantId", tenantId.ToString()).UsingJobData("importId", importId.ToString())
-            .UsingJobData("path", path).UsingJobData("options", options.ToJson()).Build();
+            .UsingJobData("path", path).UsingJobData("options", options.ToJson())
+            .UsingJobData("culture", CultureInfo.CurrentUICulture.Name).Build();
         await scheduler.ScheduleJob(job, TriggerBuilder.Create().StartNow().Build(), cancellationToken: ct);
     }
 
