@@ -120,9 +120,9 @@ public sealed class ContactImportTests : IAsyncLifetime
         var errors = await _world.Imports.ErrorsAsync(import.Id, 100);
         Assert.Equal([6, 7, 9, 10], errors.Select(e => e.RowNumber));
         Assert.Contains(KelolaPesan.Core.Common.ProblemText.Get("Phone_Invalid"), errors[0].Reason);
-        Assert.Contains("1000 characters", errors[1].Reason);
-        Assert.Contains("not a number", errors[2].Reason);
-        Assert.Contains("not a date", errors[3].Reason);
+        Assert.Contains("1000 karakter", errors[1].Reason);
+        Assert.Contains("bukan angka", errors[2].Reason);
+        Assert.Contains("bukan tanggal", errors[3].Reason);
 
         // The rejected rows download as .xlsx with their row numbers and reasons.
         using var report = new MemoryStream();
