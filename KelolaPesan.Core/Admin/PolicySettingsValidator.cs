@@ -1,5 +1,5 @@
-using KelolaPesan.Core.Common;
 using FluentValidation;
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Tenancy;
 
 namespace KelolaPesan.Core.Admin;

@@ -1,5 +1,5 @@
-using KelolaPesan.Core.Common;
 using System.Collections.Concurrent;
+using KelolaPesan.Core.Common;
 using PhoneNumbers;
 
 namespace KelolaPesan.Core.Contacts;

@@ -1,8 +1,8 @@
-using KelolaPesan.Core.Common;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using FluentValidation;
+using KelolaPesan.Core.Common;
 
 namespace KelolaPesan.Core.ExternalApi;
 

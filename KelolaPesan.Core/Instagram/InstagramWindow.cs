@@ -1,6 +1,6 @@
-using KelolaPesan.Core.Common;
 using System.Text;
 using FluentValidation;
+using KelolaPesan.Core.Common;
 
 namespace KelolaPesan.Core.Instagram;
 

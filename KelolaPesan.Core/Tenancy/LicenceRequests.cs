@@ -1,6 +1,6 @@
-using KelolaPesan.Core.Common;
 using FluentValidation;
 using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Common;
 
 namespace KelolaPesan.Core.Tenancy;
 

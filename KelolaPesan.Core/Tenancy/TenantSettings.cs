@@ -1,5 +1,5 @@
-using KelolaPesan.Core.Common;
 using FluentValidation;
+using KelolaPesan.Core.Common;
 using PhoneNumbers;
 
 namespace KelolaPesan.Core.Tenancy;

@@ -1,5 +1,5 @@
-using KelolaPesan.Core.Common;
 using FluentValidation;
+using KelolaPesan.Core.Common;
 
 namespace KelolaPesan.Core.Workspaces;
 

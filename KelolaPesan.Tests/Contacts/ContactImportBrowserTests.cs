@@ -51,7 +51,7 @@ public sealed class ContactImportBrowserTests(BrowserFixture browser, KelolaAppF
             await Assertions.Expect(counts).ToContainTextAsync("1 ditolak");
             var rejected = page.ByTestId("import-rejected");
             await Assertions.Expect(rejected).ToContainTextAsync("4");
-            await Assertions.Expect(rejected).ToContainTextAsync("not a number");
+            await Assertions.Expect(rejected).ToContainTextAsync("bukan angka");
             await Assertions.Expect(page.ByTestId("import-download-rejected")).ToBeVisibleAsync();
 
             // The rejected-rows report downloads as .xlsx through the authorised endpoint.

@@ -1,5 +1,5 @@
-using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Admin;
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.ExternalApi;
 using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Core.Validation;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using KelolaPesan.Core.Contacts.Import;
 using KelolaPesan.Core.Storage;
 using KelolaPesan.Core.Validation;
@@ -18,6 +19,9 @@ public sealed class ContactImportJob(ContactImportService imports, IFileStorage 
         var key = data.GetString("key")!;
         Directory.CreateDirectory(ContactJobScheduler.UploadFolder);
         var local = Path.Combine(ContactJobScheduler.UploadFolder, Guid.NewGuid().ToString("N"));
+        // Rejected rows keep their reason as text: written in the language of the user who started the import.
+        if (data.GetString("culture") is { Length: > 0 } culture)
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(culture);
         try
         {
             await using (var target = File.Create(local))
@@ -62,7 +66,8 @@ public sealed class ContactJobScheduler(ISchedulerFactory schedulers)
         var scheduler = await schedulers.GetScheduler(ct);
         var job = JobBuilder.Create<ContactImportJob>().WithIdentity($"import-{importId}", "contacts")
             .UsingJobData("tenantId", tenantId.ToString()).UsingJobData("importId", importId.ToString())
-            .UsingJobData("key", storageKey).UsingJobData("options", options.ToJson()).Build();
+            .UsingJobData("key", storageKey).UsingJobData("options", options.ToJson())
+            .UsingJobData("culture", CultureInfo.CurrentUICulture.Name).Build();
         await scheduler.ScheduleJob(job, TriggerBuilder.Create().StartNow().Build(), cancellationToken: ct);
     }
 

@@ -1,4 +1,5 @@
 using KelolaPesan.Core.Common;
+
 namespace KelolaPesan.Core.Contacts.Import;
 
 /// <summary>One row of a spreadsheet: its row number as the user sees it in the file, and its cells as text.</summary>
