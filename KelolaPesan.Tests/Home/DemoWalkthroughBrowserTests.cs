@@ -25,7 +25,8 @@ public sealed class DemoWalkthroughBrowserTests(BrowserFixture browser)
         await using var app = new KelolaAppFactory();
         await app.UseProviderAsync(provider);
         await app.StartAsync();
-        var factory = app.Services.GetRequiredService<IKelolaDbFactory>();
+        using var scope = app.Services.CreateScope();
+        var factory = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>();
         Guid tenantId;
         Core.Tenancy.PolicyTier tier;
         await using (var db = factory.CreateSystem())
