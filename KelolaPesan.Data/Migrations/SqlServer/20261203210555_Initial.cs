@@ -188,6 +188,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     ProcessedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Attempts = table.Column<int>(type: "int", nullable: false),
                     Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    ClaimedUntil = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ClaimToken = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     ClusterKey = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
@@ -339,6 +341,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Phone = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
                     Language = table.Column<int>(type: "int", nullable: false),
                     Theme = table.Column<int>(type: "int", nullable: false),
+                    AlertSound = table.Column<bool>(type: "bit", nullable: false),
+                    AlertDesktop = table.Column<bool>(type: "bit", nullable: false),
                     IsActive = table.Column<bool>(type: "bit", nullable: false),
                     LastLoginAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     SecurityStamp = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
@@ -387,6 +391,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     AgencyId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     TimeZone = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
                     PhoneRegion = table.Column<string>(type: "nvarchar(2)", maxLength: 2, nullable: false),
+                    AssignOnReply = table.Column<bool>(type: "bit", nullable: false, defaultValue: true),
                     IsPlatform = table.Column<bool>(type: "bit", nullable: false),
                     LastActivityAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
@@ -684,6 +689,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     Status = table.Column<int>(type: "int", nullable: false),
                     StatusReason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
                     PauseCause = table.Column<int>(type: "int", nullable: false),
+                    PausedByUserId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     ScheduledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     StartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     FinishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
@@ -706,6 +712,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     FailedCount = table.Column<int>(type: "int", nullable: false),
                     SkippedCount = table.Column<int>(type: "int", nullable: false),
                     UncertainCount = table.Column<int>(type: "int", nullable: false),
+                    CancelledCount = table.Column<int>(type: "int", nullable: false),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     ClusterKey = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("SqlServer:Identity", "1, 1"),
@@ -743,6 +750,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     BotPaused = table.Column<bool>(type: "bit", nullable: false),
                     LastAgentReplyAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     LastInboundAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    BroadcastOnly = table.Column<bool>(type: "bit", nullable: false),
                     DeletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     ClusterKey = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("SqlServer:Identity", "1, 1"),
@@ -816,6 +824,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     CreatedByUserId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     FinishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    Headers = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     ClusterKey = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("SqlServer:Identity", "1, 1"),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
@@ -1139,6 +1148,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     SentInBatch = table.Column<int>(type: "int", nullable: false),
                     NextSendAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     NeedsRecovery = table.Column<bool>(type: "bit", nullable: false),
+                    RecoveryLeaseUntil = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     FailureStreak = table.Column<int>(type: "int", nullable: false),
                     ClusterKey = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("SqlServer:Identity", "1, 1"),
@@ -1429,6 +1439,7 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     WorkspaceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     ImportId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     RowNumber = table.Column<int>(type: "int", nullable: false),
+                    Outcome = table.Column<int>(type: "int", nullable: false),
                     Reason = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
                     RawValues = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     ClusterKey = table.Column<long>(type: "bigint", nullable: false)

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KelolaPesan.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKelolaDbContext))]
-    [Migration("20261203184723_WorkClaims")]
-    partial class WorkClaims
+    [Migration("20261203210550_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -80,6 +80,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.Property<Guid?>("AgencyId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("AlertDesktop")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AlertSound")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -677,6 +683,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<int>("BatchSize")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("CancelledCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -719,6 +728,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.Property<int>("PauseCause")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("PausedByUserId")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("PendingCount")
                         .HasColumnType("INTEGER");
@@ -1214,6 +1226,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Headers")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ProcessedRows")
                         .HasColumnType("INTEGER");
 
@@ -1262,6 +1277,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.Property<Guid>("ImportId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("RawValues")
                         .HasColumnType("TEXT");
@@ -1723,6 +1741,9 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("BotPaused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BroadcastOnly")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Channel")
@@ -2479,6 +2500,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
 
                     b.Property<Guid?>("AgencyId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("AssignOnReply")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(true);
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
