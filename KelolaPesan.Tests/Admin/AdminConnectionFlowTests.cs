@@ -128,7 +128,7 @@ public sealed class AdminConnectionFlowTests : IAsyncLifetime
         var refused = await _host.InScopeAsync(sp => sp.GetRequiredService<AdminBroadcastService>().StartAsync(
             new AdminBroadcastRequest { Name = "Lagi", Message = "Halo" }, AuditActor.System));
         Assert.False(refused.Succeeded);
-        Assert.Contains("not connected", Assert.Single(refused.Errors));
+        Assert.Equal(KelolaPesan.Core.Common.ProblemText.Format("AdminBroadcast_NotConnected"), Assert.Single(refused.Errors));
     }
 
     [Fact]

@@ -52,7 +52,10 @@ public sealed class InstagramTokenRefreshTests : IAsyncLifetime
 
         var account = (await _ig.AccountAsync(_ig.AlphaWorkspace))!;
         Assert.Equal(InstagramConnectionStatus.TokenExpired, account.Status);
-        Assert.Equal("The user has changed the password", account.StatusReason);
+        // Stored as a problem code with Graph's own words as its detail (docs/adr/0020).
+        var reason = KelolaPesan.Core.Common.ProblemText.Parse(account.StatusReason)!;
+        Assert.Equal("Instagram_TokenRefused", reason.Code);
+        Assert.Equal("The user has changed the password", reason.Detail);
         Assert.Null(account.AccessTokenEncrypted);
         await using var db = _ig.Host.Database.CreateSystem();
         var notification = await db.NotificationLogs.SingleAsync(n => n.Event == NotificationEvent.InstagramDisconnected);
