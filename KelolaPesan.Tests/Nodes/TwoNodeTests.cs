@@ -226,9 +226,17 @@ public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper outpu
                 await Assertions.Expect(first.Page.ByTestId("total-unread-count")).ToHaveTextAsync((before[0] + 1).ToString());
                 await Assertions.Expect(second.Page.ByTestId("total-unread-count")).ToHaveTextAsync((before[1] + 1).ToString());
 
+                // nginx logs a WebSocket when it ends: close the pages, then wait for both circuits' lines.
+                var affinities = new List<string>();
                 foreach (var session in new[] { first, second })
                 {
-                    var affinity = (await session.Context.CookiesAsync()).Single(c => c.Name == "kp_node").Value;
+                    affinities.Add((await session.Context.CookiesAsync()).Single(c => c.Name == "kp_node").Value);
+                    await session.Page.CloseAsync();
+                }
+                for (var i = 0; i < 100 && !affinities.All(a => proxy.Log.Any(l => l.EndsWith("affinity=" + a, StringComparison.Ordinal) && l.Contains("\"GET /_blazor\" 101", StringComparison.Ordinal))); i++)
+                    await Task.Delay(100);
+                foreach (var affinity in affinities)
+                {
                     var lines = proxy.Log.Where(l => l.EndsWith("affinity=" + affinity, StringComparison.Ordinal)).ToList();
                     var answeredBy = lines.Select(l => l.Split(" node=")[1].Split(' ')[0]).Distinct().ToList();
                     output.WriteLine($"browser {affinity}: {lines.Count} requests, all answered by {string.Join(", ", answeredBy)}");
