@@ -1,20 +1,15 @@
-using System.Globalization;
 using KelolaPesan.Core.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Core.Tenancy;
 
 /// <summary>
-/// Shows a stored UTC time in the tenant's time zone (its settings), never the server's: pages call this instead of
-/// ToLocalTime. An unknown zone id falls back to the default zone rather than failing the page.
+/// The tenant's time zone (its settings), never the server's: pages format through the Web's UserClock, exports and
+/// reports through <see cref="InZone"/>. An unknown zone id falls back to the default zone rather than failing.
 /// </summary>
 public static class TenantTime
 {
     public static DateTimeOffset InZone(DateTimeOffset at, string? timeZoneId) => TimeZoneInfo.ConvertTime(at, Zone(timeZoneId));
-
-    /// <summary>The time in the tenant's zone, formatted for the current culture ("g": short date and time); "—" for none.</summary>
-    public static string Format(DateTimeOffset? at, string? timeZoneId, string format = "g") =>
-        at is { } a ? InZone(a, timeZoneId).ToString(format, CultureInfo.CurrentCulture) : "—";
 
     /// <summary>"UTC+8", "UTC+5:30", "UTC": the zone's offset at that moment (daylight saving included).</summary>
     public static string Offset(TimeZoneInfo zone, DateTimeOffset at)
