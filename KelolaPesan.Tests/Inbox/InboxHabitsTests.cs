@@ -34,6 +34,8 @@ public sealed class InboxHabitsTests : IAsyncLifetime
 
         Assert.Equal(_h.Agent.UserId, (await _h.ReloadAsync(text)).AssignedUserId);
         Assert.Equal(_h.Agent2.UserId, (await _h.ReloadAsync(file)).AssignedUserId);
+        // The file send's last event (events reach a subscriber in order): both chats' changes came before it.
+        await InboxHarness.HeardAsync(events, e => e is ChatMessageStatusChanged sent && sent.ChatId == file.Id);
         Assert.Contains(new ChatChanged(_h.TenantA, _h.Shop.Id, text.Id), events);
         Assert.Contains(new ChatChanged(_h.TenantA, _h.Shop.Id, file.Id), events);
     }
@@ -65,6 +67,8 @@ public sealed class InboxHabitsTests : IAsyncLifetime
         await _h.Inbox(_h.TenantA).SendTextAsync(_h.Agent, chat.Id, "Siap kak");
 
         Assert.Null((await _h.ReloadAsync(chat)).AssignedUserId);
+        // The send's last event (events reach a subscriber in order): anything it published came before it.
+        await InboxHarness.HeardAsync(events, e => e is ChatMessageStatusChanged);
         Assert.DoesNotContain(events, e => e is ChatChanged);
         // The other tenant keeps its own setting (the default).
         await using var check = _h.Database.CreateSystem();

@@ -197,12 +197,17 @@ public sealed class InboxHarness : IAsyncDisposable
     /// Waits until <paramref name="events"/> (from <see cref="Record"/>) holds at least <paramref name="count"/>: the bus
     /// hands events to subscribers off the publisher's thread.
     /// </summary>
-    public static async Task HeardAsync(List<RealtimeEvent> events, int count)
+    public static Task HeardAsync(List<RealtimeEvent> events, int count) => HeardAsync(events, heard => heard.Count >= count);
+
+    /// <summary>Waits (up to 10 s) until an event matching <paramref name="match"/> arrived: the bus delivers off the publisher's thread.</summary>
+    public static Task HeardAsync(List<RealtimeEvent> events, Func<RealtimeEvent, bool> match) => HeardAsync(events, heard => heard.Any(match));
+
+    private static async Task HeardAsync(List<RealtimeEvent> events, Func<List<RealtimeEvent>, bool> done)
     {
         for (var waited = 0; waited < 10_000; waited += 10)
         {
             lock (events)
-                if (events.Count >= count)
+                if (done(events))
                     return;
             await Task.Delay(10);
         }
