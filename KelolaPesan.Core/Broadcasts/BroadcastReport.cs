@@ -10,7 +10,9 @@ namespace KelolaPesan.Core.Broadcasts;
 public sealed class BroadcastReport(IKelolaDbFactory dbFactory)
 {
     /// <summary>The columns; the sent time is a date cell in the tenant's zone, which its header names.</summary>
-    public static string[] Headers(TimeZoneInfo zone) => ["#", "Phone", "Name", "Status", "Gateway id", $"Sent at ({zone.Id})", "Error / reason"];
+    public static string[] Headers(TimeZoneInfo zone) =>
+        ["#", ExportText.Get("Export_Phone"), ExportText.Get("Export_Name"), ExportText.Get("Export_Status"), ExportText.Get("Export_GatewayId"),
+            ExportText.Format("Export_SentAt", zone.Id), ExportText.Get("Export_ErrorOrReason")];
 
     /// <summary>Writes the report to <paramref name="output"/>; false when the broadcast is not the tenant's.</summary>
     public async Task<bool> WriteAsync(Guid broadcastId, Stream output, CancellationToken ct = default)
@@ -22,7 +24,7 @@ public sealed class BroadcastReport(IKelolaDbFactory dbFactory)
         var zone = await TenantTime.OfWorkspaceAsync(db, workspaceId.Value, ct);
         var headers = Headers(zone);
         using var book = new XLWorkbook();
-        var sheet = book.AddWorksheet("Recipients");
+        var sheet = book.AddWorksheet(ExportText.Get("Export_SheetRecipients"));
         for (var c = 0; c < headers.Length; c++)
             sheet.Cell(1, c + 1).Value = headers[c];
         sheet.Row(1).Style.Font.Bold = true;

@@ -42,9 +42,17 @@ public static class ProblemRules
     /// moment it runs: one validator answers the UI in Indonesian or English and the API with a stable code.
     /// </summary>
     public static IRuleBuilderOptions<T, TProperty> WithProblem<T, TProperty>(this IRuleBuilderOptions<T, TProperty> rule, string code, params object[] args) =>
-        rule.WithErrorCode(code).WithMessage(_ => ProblemText.Format(code, args));
+        rule.WithErrorCode(code).WithMessage(_ => ProblemText.Format(code, args)).WithState(_ => Problem.Of(code, args));
 
     /// <summary>A failure added by hand (<c>context.AddFailure</c>) with a code and its sentence.</summary>
     public static void AddProblem<T>(this ValidationContext<T> context, string propertyName, string code, params object[] args) =>
-        context.AddFailure(new FluentValidation.Results.ValidationFailure(propertyName, ProblemText.Format(code, args)) { ErrorCode = code });
+        context.AddFailure(new FluentValidation.Results.ValidationFailure(propertyName, ProblemText.Format(code, args)) { ErrorCode = code, CustomState = Problem.Of(code, args) });
+
+    /// <summary>
+    /// The problem behind a validation failure (kept as its state by <see cref="WithProblem{T, TProperty}"/> and
+    /// <see cref="AddProblem{T}"/>), so it can be stored as a code and read later in the reader's language; null for a
+    /// failure of a built-in rule without a code of ours.
+    /// </summary>
+    public static Problem? ProblemOf(FluentValidation.Results.ValidationFailure failure) =>
+        failure.CustomState as Problem ?? (ProblemText.IsCode(failure.ErrorCode) ? Problem.Of(failure.ErrorCode) : null);
 }

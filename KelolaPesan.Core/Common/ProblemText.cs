@@ -24,11 +24,22 @@ public static class ProblemText
     /// The sentence of a reason stored in the database: a code (as written by <see cref="Store(Problem)"/>) is read in
     /// the user's language, any other text (older rows, a remote system's own words) is shown as it is.
     /// </summary>
-    public static string? Display(string? stored) => string.IsNullOrEmpty(stored) ? stored : Parse(stored)?.Text ?? stored;
+    public static string? Display(string? stored) =>
+        string.IsNullOrEmpty(stored) ? stored
+        : stored.Contains(Separator) ? string.Join(" ", stored.Split(Separator).Select(Display))
+        : Parse(stored)?.Text ?? stored;
 
     /// <summary>The stored problem's sentence with the remote detail in brackets, for plain text (API fields, exports).</summary>
     public static string? Describe(string? stored) =>
-        Parse(stored) is { } problem ? problem.Detail is null ? problem.Text : $"{problem.Text} ({problem.Detail})" : stored;
+        string.IsNullOrEmpty(stored) ? stored
+        : stored.Contains(Separator) ? string.Join(" ", stored.Split(Separator).Select(Describe))
+        : Parse(stored) is { } problem ? problem.Detail is null ? problem.Text : $"{problem.Text} ({problem.Detail})" : stored;
+
+    /// <summary>Between the problems of one column that holds several (an import row failing more than one rule).</summary>
+    public const char Separator = '\u001e';
+
+    /// <summary>Several problems in one column (see <see cref="Store(Problem)"/>), each read in the reader's language.</summary>
+    public static string Store(IEnumerable<Problem> problems) => string.Join(Separator, problems.Select(Store).Distinct());
 
     /// <summary>
     /// How a problem is kept in a reason/error column: <c>Code|arg|arg</c>, then the remote detail after a line break.
@@ -37,9 +48,13 @@ public static class ProblemText
     public static string Store(Problem problem)
     {
         var head = problem.Args.Length == 0 ? problem.Code
-            : problem.Code + "|" + string.Join('|', problem.Args.Select(a => Convert.ToString(a, CultureInfo.InvariantCulture)));
+            : problem.Code + "|" + string.Join('|', problem.Args.Select(a => Arg(Convert.ToString(a, CultureInfo.InvariantCulture))));
         return problem.Detail is null ? head : head + "\n" + problem.Detail;
     }
+
+    // An argument may be a user's own text (a cell of an imported row): the characters of the format itself are replaced.
+    private static string Arg(string? value) =>
+        value is null ? "" : value.Replace('|', '¦').Replace('\n', ' ').Replace('\r', ' ').Replace(Separator, ' ');
 
     /// <summary>The problem kept by <see cref="Store(Problem)"/>; null when the text is not one (free text).</summary>
     public static Problem? Parse(string? stored)

@@ -26,13 +26,16 @@ public sealed class ContactExportService(IKelolaDbFactory dbFactory)
             .ToListAsync(ct);
         var zone = await TenantTime.OfWorkspaceAsync(db, workspaceId, ct);
         // The added date goes last: a re-import of the file maps the same columns as before.
-        var header = new[] { "Name", "Phone", "Email", "Group", "Opted out", "WhatsApp" }.Concat(fields.Select(f => f.Label)).Append($"Added ({zone.Id})").ToArray();
-        var table = rows.Select(r => new object?[] { r.Name, r.Phone, r.Email, r.GroupId, r.OptedOut ? "yes" : "", r.LastValidationStatus?.ToString() }
+        // Headers in the user's language; the import guesses the mapping from either language's names.
+        var header = new[] { "Export_Name", "Export_Phone", "Export_Email", "Export_Group", "Export_OptedOut", "Export_WhatsApp" }.Select(ExportText.Get)
+            .Concat(fields.Select(f => f.Label)).Append(ExportText.Format("Export_AddedAt", zone.Id)).ToArray();
+        var yes = ExportText.Get("Export_Yes");
+        var table = rows.Select(r => new object?[] { r.Name, r.Phone, r.Email, r.GroupId, r.OptedOut ? yes : "", r.LastValidationStatus?.ToString() }
             .Concat(fields.Select(f => r.Fields.FirstOrDefault(v => v.FieldId == f.Id)?.Value)).Append(r.CreatedAt).ToArray());
         if (format == ExportFormat.Csv)
             await WriteCsvAsync(header, table, output, ct, zone);
         else
-            WriteXlsx("Contacts", header, table, output, zone);
+            WriteXlsx(ExportText.Get("Export_SheetContacts"), header, table, output, zone);
         return rows.Count;
     }
 
@@ -137,14 +140,14 @@ public sealed class ContactExportService(IKelolaDbFactory dbFactory)
         var raw = rows.Select(e => System.Text.Json.JsonSerializer.Deserialize<string?[]>(e.RawValues ?? "[]") ?? []).ToList();
         var width = Math.Max(fileHeaders.Length, raw.Count == 0 ? 0 : raw.Max(r => r.Length));
         // A blank header cell (a merged title, a column without a name) is named by its letter, as the mapping step showed it.
-        var header = new[] { "Row", "Reason" }.Concat(Enumerable.Range(0, width).Select(i =>
+        var header = new[] { ExportText.Get("Export_Row"), ExportText.Get("Export_Reason") }.Concat(Enumerable.Range(0, width).Select(i =>
             i < fileHeaders.Length && !string.IsNullOrWhiteSpace(fileHeaders[i]) ? fileHeaders[i]!.Trim() : Import.ContactImportService.ColumnName(i))).ToArray();
         IEnumerable<object?[]> Sheet(ImportRowOutcome outcome) => rows.Select((e, i) => (e, i)).Where(x => x.e.Outcome == outcome)
-            .Select(x => new object?[] { x.e.RowNumber, x.e.Reason }.Concat(raw[x.i]).ToArray());
+            .Select(x => new object?[] { x.e.RowNumber, ProblemText.Describe(x.e.Reason) }.Concat(raw[x.i]).ToArray());
         using var workbook = new XLWorkbook();
-        AddSheet(workbook, "Rejected rows", header, Sheet(ImportRowOutcome.Rejected));
+        AddSheet(workbook, ExportText.Get("Export_SheetRejected"), header, Sheet(ImportRowOutcome.Rejected));
         if (rows.Any(e => e.Outcome == ImportRowOutcome.Skipped))
-            AddSheet(workbook, "Skipped duplicates", header, Sheet(ImportRowOutcome.Skipped));
+            AddSheet(workbook, ExportText.Get("Export_SheetSkipped"), header, Sheet(ImportRowOutcome.Skipped));
         workbook.SaveAs(output);
         return true;
     }

@@ -32,7 +32,7 @@ public sealed class ContactInputValidator : AbstractValidator<ContactInput>
         {
             var result = PhoneNormalizer.Normalize(phone, context.Region);
             if (!result.IsValid)
-                ctx.AddFailure(new FluentValidation.Results.ValidationFailure(nameof(ContactInput.Phone), result.Reason) { ErrorCode = PhoneNormalizer.Code(result.Error) });
+                ctx.AddFailure(new FluentValidation.Results.ValidationFailure(nameof(ContactInput.Phone), result.Reason) { ErrorCode = PhoneNormalizer.Code(result.Error), CustomState = Problem.Of(PhoneNormalizer.Code(result.Error)) });
         });
         RuleFor(x => x.Email).MaximumLength(Contact.EmailMaxLength).EmailAddress().WithProblem("Email_Invalid")
             .When(x => !string.IsNullOrWhiteSpace(x.Email));
@@ -49,7 +49,7 @@ public sealed class ContactInputValidator : AbstractValidator<ContactInput>
                 }
                 var check = CustomFieldValues.Parse(def, value);
                 if (check.Error is { } error)
-                    ctx.AddFailure($"Fields.{key}", error);
+                    ctx.AddProblem($"Fields.{key}", error.Code, error.Args);
             }
         });
     }
@@ -60,13 +60,13 @@ public static class CustomFieldValues
 {
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "d/M/yyyy", "d-M-yyyy", "d.M.yyyy", "yyyy/M/d", "d MMM yyyy", "d MMMM yyyy"];
 
-    public static (string? Value, string? Error) Parse(CustomFieldDefinition def, string? raw)
+    public static (string? Value, Problem? Error) Parse(CustomFieldDefinition def, string? raw)
     {
         var text = raw?.Trim();
         if (string.IsNullOrEmpty(text))
             return (null, null);
         if (text.Length > CustomFieldDefinition.ValueMaxLength)
-            return (null, ProblemText.Format("CustomField_TooLong", def.Label, CustomFieldDefinition.ValueMaxLength));
+            return (null, Problem.Of("CustomField_TooLong", def.Label, CustomFieldDefinition.ValueMaxLength));
         switch (def.Type)
         {
             case CustomFieldType.Number:
@@ -74,14 +74,14 @@ public static class CustomFieldValues
                 if (decimal.TryParse(normal, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var n)
                     || decimal.TryParse(normal, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.GetCultureInfo("id"), out n))
                     return (FormatNumber(n), null);
-                return (null, ProblemText.Format("CustomField_NotANumber", def.Label, Short(text)));
+                return (null, Problem.Of("CustomField_NotANumber", def.Label, Short(text)));
             case CustomFieldType.Date:
                 if (ParseDate(text) is { } date)
                     return (date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), null);
-                return (null, ProblemText.Format("CustomField_NotADate", def.Label, Short(text)));
+                return (null, Problem.Of("CustomField_NotADate", def.Label, Short(text)));
             case CustomFieldType.Choice:
                 var match = Choices(def).FirstOrDefault(c => string.Equals(c, text, StringComparison.OrdinalIgnoreCase));
-                return match is not null ? (match, null) : (null, ProblemText.Format("CustomField_NotAChoice", def.Label, Short(text)));
+                return match is not null ? (match, null) : (null, Problem.Of("CustomField_NotAChoice", def.Label, Short(text)));
             default:
                 return (text, null);
         }

@@ -1,10 +1,11 @@
 using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Core.Contacts;
 
 /// <summary>Contacts of one workspace: create, edit, delete, the grid's paged query and bulk actions.</summary>
-public sealed class ContactService(IKelolaDbFactory dbFactory, TimeProvider clock)
+public sealed class ContactService(IKelolaDbFactory dbFactory, TimeProvider clock, IRealtimeBus bus)
 {
     /// <summary>Soft-deleted contacts keep their phone's unique slot; re-creating the number revives the row.</summary>
     internal const string SoftDeleteFilter = "SoftDelete";
@@ -80,8 +81,30 @@ public sealed class ContactService(IKelolaDbFactory dbFactory, TimeProvider cloc
         Apply(contact, input, phone, clock.GetUtcNow());
         await ApplyFieldsAsync(db, ws, contact, input.Fields, replaceAll: true, isNew: db.Contacts.Local.Contains(contact) && contact.CreatedAt == default, ct);
         await SetMembershipAsync(db, ws, contact.Id, input.ListIds, input.LabelIds, ct);
+        var renamed = await NameChatsAsync(db, contact, ct);
         await db.SaveChangesAsync(ct);
+        // Every open inbox shows the new name in its list and the conversation's header without a reload.
+        foreach (var chat in renamed)
+            await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatChanged(ws.TenantId, workspaceId, chat.Id));
         return ContactSaveResult.Ok(contact.Id);
+    }
+
+    /// <summary>
+    /// The chats of the contact (linked to it, or WhatsApp chats of its number, as an inbound message names them) take
+    /// its name: the inbox titles a chat with the contact's name when one is known.
+    /// </summary>
+    private static async Task<List<Inbox.Chat>> NameChatsAsync(IKelolaDb db, Contact contact, CancellationToken ct)
+    {
+        var name = contact.Name.Length > Inbox.Chat.DisplayNameMaxLength ? contact.Name[..Inbox.Chat.DisplayNameMaxLength] : contact.Name;
+        if (name.Length == 0)
+            return [];
+        var chats = await db.Chats
+            .Where(c => c.WorkspaceId == contact.WorkspaceId && c.DisplayName != name
+                && (c.ContactId == contact.Id || (c.Channel == Inbox.Channel.WhatsApp && c.PhoneNumber == contact.Phone)))
+            .ToListAsync(ct);
+        foreach (var chat in chats)
+            chat.DisplayName = name;
+        return chats;
     }
 
     internal static void Apply(Contact contact, ContactInput input, string phone, DateTimeOffset now)

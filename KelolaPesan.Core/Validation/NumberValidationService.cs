@@ -72,7 +72,7 @@ public sealed class NumberValidationService(IKelolaDbFactory dbFactory, IWhatsAp
                 RawInput = raw.Length > NumberValidationEntry.RawMaxLength ? raw[..NumberValidationEntry.RawMaxLength] : raw,
                 NormalizedNumber = phone.E164,
                 Status = phone.IsValid ? ValidationStatus.Pending : ValidationStatus.InvalidFormat,
-                Error = phone.IsValid ? null : phone.Reason,
+                Error = phone.IsValid ? null : ProblemText.Store(Problem.Of(PhoneNormalizer.Code(phone.Error))),
                 CheckedAt = phone.IsValid ? null : clock.GetUtcNow(),
             });
             if (!phone.IsValid)
@@ -113,12 +113,13 @@ public sealed class NumberValidationService(IKelolaDbFactory dbFactory, IWhatsAp
         var zone = await Tenancy.TenantTime.OfWorkspaceAsync(db, workspaceId.Value, ct);
         var rows = (await db.ValidationEntries.AsNoTracking().Where(e => e.JobId == jobId).OrderBy(e => e.Sequence)
             .Select(e => new { e.RawInput, e.NormalizedNumber, e.Status, e.Error, e.CheckedAt }).ToListAsync(ct))
-            .Select(e => new object?[] { e.RawInput, e.NormalizedNumber, e.Status.ToString(), e.Error, e.CheckedAt }).ToList();
-        string[] header = ["Input", "Number", "Status", "Error", $"Checked at ({zone.Id})"];
+            .Select(e => new object?[] { e.RawInput, e.NormalizedNumber, e.Status.ToString(), ProblemText.Describe(e.Error), e.CheckedAt }).ToList();
+        string[] header = [ExportText.Get("Export_Input"), ExportText.Get("Export_Number"), ExportText.Get("Export_Status"), ExportText.Get("Export_Error"),
+            ExportText.Format("Export_CheckedAt", zone.Id)];
         if (format == ExportFormat.Csv)
             await ContactExportService.WriteCsvAsync(header, rows, output, ct, zone);
         else
-            ContactExportService.WriteXlsx("Validation", header, rows, output, zone);
+            ContactExportService.WriteXlsx(ExportText.Get("Export_SheetValidation"), header, rows, output, zone);
         return true;
     }
 

@@ -120,6 +120,27 @@ public sealed partial class ProblemTextTests
         }
     }
 
+    [Fact]
+    public void SeveralStoredProblems_AreEachReadInTheReadersLanguage_AndAUsersTextCannotBreakTheFormat()
+    {
+        // An import row failing two rules, one argument being the cell's own text with the format's characters in it.
+        var stored = ProblemText.Store([Problem.Of("Name_Required"), Problem.Of("CustomField_NotANumber", "Poin", "a|b\nc")]);
+        var before = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = new CultureInfo("en");
+            Assert.Equal($"{ProblemText.Get("Name_Required")} {ProblemText.Format("CustomField_NotANumber", "Poin", "a¦b c")}", ProblemText.Display(stored));
+            Assert.StartsWith("Name is required.", ProblemText.Describe(stored));
+            CultureInfo.CurrentUICulture = new CultureInfo("id");
+            Assert.StartsWith("Nama wajib diisi. ", ProblemText.Display(stored));
+            Assert.Contains("a¦b c", ProblemText.Display(stored));
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
+    }
+
     private static Dictionary<string, string> Read(string path) =>
         XDocument.Load(path).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "");
 

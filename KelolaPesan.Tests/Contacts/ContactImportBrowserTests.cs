@@ -1,6 +1,7 @@
 using ClosedXML.Excel;
 using KelolaPesan.Tests.Accounts;
 using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Tests.Layout;
 using Microsoft.Playwright;
 
 namespace KelolaPesan.Tests.Contacts;
@@ -64,6 +65,50 @@ public sealed class ContactImportBrowserTests(BrowserFixture browser, KelolaAppF
             await page.GetByRole(AriaRole.Tab, new() { Name = "Kontak" }).First.ClickAsync();
             await page.ByTestId("contact-search").FillAsync("Pembeli Impor");
             await Assertions.Expect(page.ByTestId("contact-grid")).ToContainTextAsync("+6281377712345");
+            Assert.Empty(session.ConsoleErrors);
+        });
+    }
+
+    [Fact]
+    public async Task InEnglish_AtPhoneSize_SkippedAndRejectedReasons_AndTheRejectedRowsFile_AreEnglish()
+    {
+        var number = $"0813{Random.Shared.Next(10_000_000, 99_999_999)}";
+        var path = Path.Combine(app.DataDirectory, $"customers-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(path, $"Name,Phone\nImport Buyer,{number}\nImport Buyer again,{number}\nWrong Number,number?\n");
+
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await PhoneLayoutBrowserTests.SignInAtAsync(page, LayoutProbe.Phone.Width, LayoutProbe.Phone.Height);
+            await page.GotoAsync("/account/culture?culture=en&returnUrl=%2Fcontacts");
+            await page.WaitForCircuitAsync();
+            await page.Locator("html[lang=en]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Import" }).ClickAsync();
+            await page.ByTestId("import-file").SetInputFilesAsync(path);
+            await page.ByTestId("import-mapping").WaitForAsync();
+            await page.ByTestId("import-run").ClickAsync();
+
+            // The reasons are stored as codes and read in the reader's language.
+            await Assertions.Expect(page.ByTestId("import-skipped")).ToContainTextAsync("Duplicate: the same number as row 2.", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.ByTestId("import-rejected")).ToContainTextAsync("The phone number is not a number.");
+            await LayoutProbe.AssertFitsAsync(page, "import result");
+
+            var href = await page.ByTestId("import-download-rejected").GetAttributeAsync("href");
+            var response = await page.APIRequest.GetAsync(href!);
+            Assert.Equal(200, response.Status);
+            using var book = new XLWorkbook(new MemoryStream(await response.BodyAsync()));
+            var rejected = book.Worksheet("Rejected rows");
+            Assert.Equal(["Row", "Reason", "Name", "Phone"], Enumerable.Range(1, 4).Select(c => rejected.Cell(1, c).GetString()));
+            Assert.Equal("The phone number is not a number.", rejected.Cell(2, 2).GetString());
+            Assert.Equal("Duplicate: the same number as row 2.", book.Worksheet("Skipped duplicates").Cell(2, 2).GetString());
+
+            // The contacts export of the same user has English headers.
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Contacts" }).First.ClickAsync();
+            var csvLink = page.Locator("a[href*='format=csv']").First;
+            await csvLink.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            var export = await page.APIRequest.GetAsync((await csvLink.GetAttributeAsync("href"))!);
+            Assert.Equal(200, export.Status);
+            Assert.StartsWith("Name,Phone,Email,Group,Opted out,WhatsApp", System.Text.Encoding.UTF8.GetString(await export.BodyAsync()).TrimStart('\uFEFF'));
             Assert.Empty(session.ConsoleErrors);
         });
     }

@@ -119,10 +119,12 @@ public sealed class ContactImportTests : IAsyncLifetime
 
         var errors = await _world.Imports.ErrorsAsync(import.Id, 100);
         Assert.Equal([6, 7, 9, 10], errors.Select(e => e.RowNumber));
-        Assert.Contains(KelolaPesan.Core.Common.ProblemText.Get("Phone_Invalid"), errors[0].Reason);
-        Assert.Contains("1000 karakter", errors[1].Reason);
-        Assert.Contains("bukan angka", errors[2].Reason);
-        Assert.Contains("bukan tanggal", errors[3].Reason);
+        // Kept as codes; read here in the test's (Indonesian) resources.
+        var reasons = errors.Select(e => KelolaPesan.Core.Common.ProblemText.Display(e.Reason)!).ToList();
+        Assert.Contains(KelolaPesan.Core.Common.ProblemText.Get("Phone_Invalid"), reasons[0]);
+        Assert.Contains("1000 karakter", reasons[1]);
+        Assert.Contains("bukan angka", reasons[2]);
+        Assert.Contains("bukan tanggal", reasons[3]);
 
         // The rejected rows download as .xlsx with their row numbers and reasons.
         using var report = new MemoryStream();
@@ -130,7 +132,7 @@ public sealed class ContactImportTests : IAsyncLifetime
         report.Position = 0;
         using var book = new XLWorkbook(report);
         var sheet = book.Worksheet(1);
-        Assert.Equal("Row", sheet.Cell(1, 1).GetString());
+        Assert.Equal("Baris", sheet.Cell(1, 1).GetString());
         Assert.Equal("6", sheet.Cell(2, 1).GetString());
         Assert.Equal("Dedi", sheet.Cell(2, 3).GetString());
     }
@@ -199,8 +201,8 @@ public sealed class ContactImportTests : IAsyncLifetime
         Assert.Equal(ImportProblem.EmptyFile, emptyPreview.Problem);
         Assert.Equal(ImportProblem.TooLarge, bigPreview.Problem);
         Assert.Equal(ImportStatus.Failed, tooMany!.Status);
-        Assert.StartsWith(KelolaPesan.Core.Common.ProblemText.Get("Import_TooManyRows").Split('{')[0], tooMany.Error);
-        Assert.Contains("20", tooMany.Error);
+        Assert.StartsWith(KelolaPesan.Core.Common.ProblemText.Get("Import_TooManyRows").Split('{')[0], KelolaPesan.Core.Common.ProblemText.Display(tooMany.Error));
+        Assert.Contains("20", KelolaPesan.Core.Common.ProblemText.Display(tooMany.Error));
         await using var db = _world.Database.CreateForTenant(_world.TenantId);
         Assert.Equal(0, await db.Contacts.CountAsync());
     }
@@ -241,8 +243,8 @@ public sealed class ContactImportTests : IAsyncLifetime
 
         Assert.Equal(ImportProblem.TooLarge, bigPreview.Problem);
         Assert.Equal(ImportStatus.Failed, tooMany!.Status);
-        Assert.StartsWith(KelolaPesan.Core.Common.ProblemText.Get("Import_TooManyRows").Split('{')[0], tooMany.Error);
-        Assert.Contains("20", tooMany.Error);
+        Assert.StartsWith(KelolaPesan.Core.Common.ProblemText.Get("Import_TooManyRows").Split('{')[0], KelolaPesan.Core.Common.ProblemText.Display(tooMany.Error));
+        Assert.Contains("20", KelolaPesan.Core.Common.ProblemText.Display(tooMany.Error));
         Assert.Equal(ImportStatus.Failed, bigRun.Status);
         Assert.StartsWith(KelolaPesan.Core.Common.ProblemText.Get("Import_TooLarge").Split('{')[0], bigRun.Error);
         await using var check = _world.Database.CreateForTenant(_world.TenantId);

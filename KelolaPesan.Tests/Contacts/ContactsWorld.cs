@@ -21,7 +21,7 @@ public sealed class ContactsWorld : IAsyncDisposable
         var scope = new TenantContext();
         scope.SetTenant(tenantId);
         Factory = database.CreateFactory(scope);
-        Contacts = new ContactService(Factory, TimeProvider.System);
+        Contacts = new ContactService(Factory, TimeProvider.System, Bus);
         Catalog = new ContactCatalogService(Factory);
         Policies = new Core.Admin.PolicyService(Factory, new Core.Audit.AuditLog(Factory, TimeProvider.System));
         Imports = new ContactImportService(Factory, new KelolaPesan.Data.Common.RelationalBulkInserter(), Bus, TimeProvider.System, Policies);

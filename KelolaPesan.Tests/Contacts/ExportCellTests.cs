@@ -46,7 +46,7 @@ public sealed class ExportCellTests : IAsyncLifetime
         using var book = new XLWorkbook(xlsx);
         var sheet = book.Worksheet(1);
         var last = sheet.Row(1).LastCellUsed().Address.ColumnNumber;
-        Assert.Equal("Added (Asia/Makassar)", sheet.Cell(1, last).GetString());
+        Assert.Equal("Ditambahkan (Asia/Makassar)", sheet.Cell(1, last).GetString());
         Assert.Equal(XLDataType.Text, sheet.Cell(2, 1).DataType);
         Assert.Equal("+Budi", sheet.Cell(2, 1).GetString());
         Assert.Equal(XLDataType.Text, sheet.Cell(2, 2).DataType);
@@ -70,7 +70,7 @@ public sealed class ExportCellTests : IAsyncLifetime
         await _world.Export.WriteAsync(_world.WorkspaceId, ContactSelection.All(new ContactFilter()), ExportFormat.Csv, csv);
 
         var lines = Encoding.UTF8.GetString(csv.ToArray()).TrimStart('\uFEFF').Split("\r\n".ToCharArray(), StringSplitOptions.RemoveEmptyEntries);
-        Assert.EndsWith(",Added (Asia/Makassar)", lines[0]);
+        Assert.EndsWith(",Ditambahkan (Asia/Makassar)", lines[0]);
         var cells = lines[1].Split(',');
         Assert.Equal("'=1+1", cells[0]);
         Assert.Equal("'+6281234567890", cells[1]);
@@ -97,22 +97,62 @@ public sealed class ExportCellTests : IAsyncLifetime
         Assert.Equal((1, 2, 1), (import!.Created, import.Skipped, import.Rejected));
         var skipped = await _world.Imports.SkippedAsync(import.Id, 100);
         Assert.Equal([3, 5], skipped.Select(s => s.RowNumber));
-        Assert.Contains("row 2", skipped[0].Reason);
-        Assert.Contains("already a contact", skipped[1].Reason);
+        Assert.Equal(["Import_DuplicateInFile|2", "Import_DuplicateOfContact"], skipped.Select(s => s.Reason));
         Assert.Equal([4], (await _world.Imports.ErrorsAsync(import.Id, 100)).Select(e => e.RowNumber));
 
         using var file = new MemoryStream();
         Assert.True(await _world.Export.WriteImportErrorsAsync(import.Id, file));
         file.Position = 0;
         using var book = new XLWorkbook(file);
-        var rejected = book.Worksheet("Rejected rows");
-        Assert.Equal(["Row", "Reason", "Nama Pelanggan", "Nomor WA", "Kota"], Enumerable.Range(1, 5).Select(c => rejected.Cell(1, c).GetString()));
+        var rejected = book.Worksheet("Baris ditolak");
+        Assert.Equal(["Baris", "Alasan", "Nama Pelanggan", "Nomor WA", "Kota"], Enumerable.Range(1, 5).Select(c => rejected.Cell(1, c).GetString()));
         Assert.Equal(4, rejected.Cell(2, 1).GetDouble());
         Assert.Equal("12ab", rejected.Cell(2, 4).GetString());
         Assert.True(rejected.Cell(3, 1).IsEmpty());
-        var dupes = book.Worksheet("Skipped duplicates");
+        var dupes = book.Worksheet("Duplikat dilewati");
         Assert.Equal("Nomor WA", dupes.Cell(1, 4).GetString());
         Assert.Equal(["Budi lagi", "Lama juga"], new[] { dupes.Cell(2, 3).GetString(), dupes.Cell(3, 3).GetString() });
         Assert.Equal("+62 812 3456 7890", dupes.Cell(2, 4).GetString());
+    }
+
+    [Theory, Providers]
+    public async Task ImportReasonsAndExportHeaders_AreReadInTheReadersLanguage(DatabaseProvider provider)
+    {
+        _world = await ContactsWorld.CreateAsync(provider);
+        var path = _world.PathFor("pelanggan.csv");
+        await File.WriteAllTextAsync(path, "Nama,Telepon\nBudi,081234567890\nBudi lagi,081234567890\nSalah,12ab\n");
+        // The import runs in one culture (a job's invariant one); each reader reads the reasons in theirs.
+        var (_, import) = await _world.ImportAsync(path, ImportDuplicateMode.Skip);
+
+        await ReadAsync("id", "Baris ditolak", "Baris", "Alasan", "Nomor telepon bukan angka.", "Duplikat: nomornya sama dengan baris 2.", "Nama,Telepon,Email,Grup,Berhenti,WhatsApp,Ditambahkan (");
+        await ReadAsync("en", "Rejected rows", "Row", "Reason", "The phone number is not a number.", "Duplicate: the same number as row 2.", "Name,Phone,Email,Group,Opted out,WhatsApp,Added (");
+
+        async Task ReadAsync(string culture, string rejectedSheet, string rowHeader, string reasonHeader, string notANumber, string duplicate, string contactHeaders)
+        {
+            var previous = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(culture);
+            try
+            {
+                Assert.Equal(notANumber, KelolaPesan.Core.Common.ProblemText.Display((await _world.Imports.ErrorsAsync(import!.Id, 10)).Single().Reason));
+                Assert.Equal(duplicate, KelolaPesan.Core.Common.ProblemText.Display((await _world.Imports.SkippedAsync(import.Id, 10)).Single().Reason));
+
+                using var file = new MemoryStream();
+                Assert.True(await _world.Export.WriteImportErrorsAsync(import.Id, file));
+                file.Position = 0;
+                using var book = new XLWorkbook(file);
+                var rejected = book.Worksheet(rejectedSheet);
+                Assert.Equal([rowHeader, reasonHeader, "Nama", "Telepon"], Enumerable.Range(1, 4).Select(c => rejected.Cell(1, c).GetString()));
+                Assert.Equal(notANumber, rejected.Cell(2, 2).GetString());
+                Assert.Equal(duplicate, book.Worksheet(2).Cell(2, 2).GetString());
+
+                using var csv = new MemoryStream();
+                await _world.Export.WriteAsync(_world.WorkspaceId, ContactSelection.All(new ContactFilter()), ExportFormat.Csv, csv);
+                Assert.StartsWith(contactHeaders, Encoding.UTF8.GetString(csv.ToArray()).TrimStart('\uFEFF'));
+            }
+            finally
+            {
+                (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = previous;
+            }
+        }
     }
 }

@@ -57,4 +57,56 @@ public sealed class RenameChatBrowserTests(BrowserFixture browser, KelolaAppFact
         Assert.Equal(newName, await QueryAsync(app, db => db.Chats.Where(c => c.Id == chat.Id).Select(c => c.DisplayName).SingleAsync()));
         Assert.True(await QueryAsync(app, db => db.AuditEntries.AnyAsync(a => a.Action == PrivacyAuditActions.ChatRenamed && a.TargetId == chat.Id.ToString())));
     }
+
+    [Fact]
+    public async Task AManagerRenamesTheContact_AnOpenInboxShowsTheChatsNewName_AtPhoneSize()
+    {
+        var phone = "+62813" + Random.Shared.Next(10_000_000, 99_999_999);
+        var oldName = "Kontak Lama " + Guid.NewGuid().ToString("N")[..4];
+        var newName = "Kontak Baru " + Guid.NewGuid().ToString("N")[..4];
+        var chat = await QueryAsync(app, async db =>
+        {
+            var ws = await db.Workspaces.FirstAsync(w => w.Name == "Toko Utama");
+            var row = new Chat
+            {
+                TenantId = ws.TenantId, WorkspaceId = ws.Id, ExternalChatId = phone[1..] + "@c.us", PhoneNumber = phone,
+                DisplayName = oldName, LastMessageAt = DateTimeOffset.UtcNow, LastMessagePreview = "halo",
+            };
+            db.Chats.Add(row);
+            db.Contacts.Add(new Core.Contacts.Contact { TenantId = ws.TenantId, WorkspaceId = ws.Id, Name = oldName, Phone = phone });
+            await db.SaveChangesAsync();
+            return row;
+        });
+
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync($"/inbox/{chat.Id}");
+            await page.WaitForCircuitAsync();
+            await Assertions.Expect(page.ByTestId("conversation-title")).ToHaveTextAsync(oldName);
+            await page.EvaluateAsync("() => window.__noReload = true");
+
+            // The contact is renamed in another tab (the same user, the contacts page).
+            var contactsTab = await page.Context.NewPageAsync();
+            await contactsTab.SetViewportSizeAsync(390, 844);
+            await contactsTab.GotoAsync("/contacts");
+            await contactsTab.WaitForCircuitAsync();
+            await contactsTab.ByTestId("contact-search").FillAsync(oldName);
+            var edit = contactsTab.ByTestId("contact-grid").Locator("tbody tr").Filter(new() { HasText = oldName }).GetByRole(AriaRole.Button).Last;
+            await edit.ClickAsync();
+            var name = contactsTab.Locator("input[data-testid=contact-name]");
+            await Assertions.Expect(name).ToHaveValueAsync(oldName);
+            await name.FillAsync(newName);
+            await contactsTab.ByTestId("contact-save").ClickAsync();
+            await Assertions.Expect(contactsTab.ByTestId("contact-grid")).ToContainTextAsync(newName);
+
+            // The open conversation's header shows the new name without a reload; back in the list, the row too.
+            await Assertions.Expect(page.ByTestId("conversation-title")).ToHaveTextAsync(newName);
+            Assert.True(await page.EvaluateAsync<bool>("() => window.__noReload === true"));
+            await page.ByTestId("conversation-back").ClickAsync();
+            await Assertions.Expect(page.Locator($"[data-testid=chat-row][data-chat-id='{chat.Id}'] [data-testid=chat-title]")).ToHaveTextAsync(newName);
+        });
+    }
 }

@@ -27,7 +27,7 @@ public sealed class ContactImportMapping
                 "phone" or "telepon" or "telp" or "no hp" or "hp" or "nomor" or "nomor hp" or "no telepon" or "whatsapp" or "wa" or "no wa" or "nomor wa" or "mobile" or "phone number" => Phone,
                 "email" or "e-mail" or "surel" => Email,
                 "group" or "grup" or "kelompok" => Group,
-                "opt out" or "optout" or "berhenti" => OptOut,
+                "opt out" or "optout" or "opted out" or "berhenti" or "berhenti langganan" => OptOut,
                 _ => fields.FirstOrDefault(f => string.Equals(f.Key, h, StringComparison.OrdinalIgnoreCase) || string.Equals(f.Label, h, StringComparison.OrdinalIgnoreCase)) is { } f ? FieldPrefix + f.Key : null,
             };
             if (target is not null && !mapping.Columns.ContainsValue(target))

@@ -166,14 +166,14 @@ public sealed partial class ContactImportService(IKelolaDbFactory dbFactory, IBu
             if (opened.Reader is not { } reader)
                 return await FinishAsync(run, ImportStatus.Failed, opened.Message, ct);
             if (!options.Mapping.HasPhone)
-                return await FinishAsync(run, ImportStatus.Failed, ProblemText.Get("Import_PhoneColumnRequired"), ct);
+                return await FinishAsync(run, ImportStatus.Failed, ProblemText.Store(Problem.Of("Import_PhoneColumnRequired")), ct);
             var sheet = options.Sheet is { } s && reader.SheetNames.Contains(s) ? s : reader.SheetNames[0];
 
             var total = reader.DeclaredRowCount(sheet) is { } declared && declared - options.HeaderRow <= limits.MaxRows
                 ? declared - options.HeaderRow
                 : reader.ReadRows(sheet, ct).Count(r => r.RowNumber > options.HeaderRow && !r.IsBlank);
             if (total > limits.MaxRows)
-                return await FinishAsync(run, ImportStatus.Failed, ProblemText.Format("Import_TooManyRows", total, limits.MaxRows), ct);
+                return await FinishAsync(run, ImportStatus.Failed, ProblemText.Store(Problem.Of("Import_TooManyRows", total, limits.MaxRows)), ct);
             import.TotalRows = total;
             import.Status = ImportStatus.Running;
             await SaveImportAsync(run, ct);
@@ -198,11 +198,11 @@ public sealed partial class ContactImportService(IKelolaDbFactory dbFactory, IBu
         }
         catch (OperationCanceledException)
         {
-            return await FinishAsync(run, ImportStatus.Failed, ProblemText.Get("Import_Stopped"), CancellationToken.None);
+            return await FinishAsync(run, ImportStatus.Failed, ProblemText.Store(Problem.Of("Import_Stopped")), CancellationToken.None);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or System.Xml.XmlException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException)
         {
-            return await FinishAsync(run, ImportStatus.Failed, ProblemText.Format("Import_ReadFailed", ex.Message), CancellationToken.None);
+            return await FinishAsync(run, ImportStatus.Failed, ProblemText.Store(Problem.Of("Import_ReadFailed", ex.Message)), CancellationToken.None);
         }
     }
 
@@ -235,7 +235,8 @@ public sealed partial class ContactImportService(IKelolaDbFactory dbFactory, IBu
             var result = ws.Validator.Validate(input);
             if (!result.IsValid)
             {
-                Reject(db, run, row, string.Join(" ", result.Errors.Select(e => e.ErrorMessage).Distinct()));
+                // Codes, not sentences: the page and the rejected-rows file read them in their reader's language.
+                Reject(db, run, row, ProblemText.Store(result.Errors.Select(e => ProblemRules.ProblemOf(e) ?? Problem.Of("Import_RowInvalid", e.PropertyName))));
                 continue;
             }
             var phone = PhoneNormalizer.Normalize(input.Phone, ws.Region).E164!;
@@ -243,7 +244,7 @@ public sealed partial class ContactImportService(IKelolaDbFactory dbFactory, IBu
             {
                 if (run.Options.Mode == ImportDuplicateMode.Skip)
                 {
-                    Skip(db, run, row, $"Duplicate: the same number as row {firstRow}.");
+                    Skip(db, run, row, ProblemText.Store(Problem.Of("Import_DuplicateInFile", firstRow)));
                     continue;
                 }
                 // Update mode: a later row wins over an earlier one of the same number.
@@ -261,7 +262,7 @@ public sealed partial class ContactImportService(IKelolaDbFactory dbFactory, IBu
             {
                 if (run.Options.Mode == ImportDuplicateMode.Skip && firstRow == 0)
                 {
-                    Skip(db, run, row, "Duplicate: the number is already a contact.");
+                    Skip(db, run, row, ProblemText.Store(Problem.Of("Import_DuplicateOfContact")));
                     continue;
                 }
                 updates[existing.Id] = (input, phone);
