@@ -50,7 +50,9 @@ public sealed partial class BroadcastService
             : 0;
         var pausedBy = b.PausedByUserId is { } userId
             ? await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct)
-            : null;
+            : ProblemText.Parse(b.StatusReason) is { Code: PausedByApiKeyReason, Args: [var key, ..] }
+                ? ProblemText.Format("Broadcast_ApiKeyName", key)
+                : null;
         var situation = new BroadcastSituation(BroadcastClock.Zone(zone), policy.SendWindowStart, policy.SendWindowEnd, policy.DailyCapPerWorkspace, connected,
             budget?.Day, budget?.SentToday ?? 0, budget?.SentInBatch ?? 0, budget?.NextSendAt, budget?.FailureStreak ?? 0, ahead, pausedBy);
         return BroadcastOutlookCalculator.Compute(b, situation, now) with { TimeZoneId = zone };

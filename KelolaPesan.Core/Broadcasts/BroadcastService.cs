@@ -223,11 +223,23 @@ public sealed partial class BroadcastService(
     /// <summary>The stored reason of a pause by a person (a problem code, shown in the reader's language).</summary>
     public const string PausedByManagerReason = "Broadcast_PausedByManager";
 
-    public Task<bool> PauseAsync(Guid broadcastId, CancellationToken ct = default) => PauseAsync(broadcastId, null, ct);
+    public Task<bool> PauseAsync(Guid broadcastId, CancellationToken ct = default) => PauseAsync(broadcastId, (Guid?)null, ct);
 
     /// <summary>Paused by a person; <paramref name="byUserId"/> is named on the progress view when given.</summary>
     public Task<bool> PauseAsync(Guid broadcastId, Guid? byUserId, CancellationToken ct = default) =>
         MoveAsync(broadcastId, [BroadcastStatus.Running, BroadcastStatus.Scheduled], BroadcastStatus.Paused, PausedByManagerReason, ct, byUserId);
+
+    /// <summary>The stored reason of a pause through the REST API: the code with the key's name, named on the progress view.</summary>
+    public const string PausedByApiKeyReason = "Broadcast_PausedByApiKey";
+
+    /// <summary>Paused by a client of the REST API; the key's name is kept with the reason, as a manager's pause keeps the user.</summary>
+    public Task<bool> PauseAsync(Guid broadcastId, string apiKeyName, CancellationToken ct = default) =>
+        MoveAsync(broadcastId, [BroadcastStatus.Running, BroadcastStatus.Scheduled], BroadcastStatus.Paused,
+            ProblemText.Store(Problem.Of(PausedByApiKeyReason, apiKeyName)), ct);
+
+    /// <summary>True for the stored reason of a pause by a person or an API client, which the outlook names instead.</summary>
+    public static bool IsPauseByPersonReason(string? reason) =>
+        reason == PausedByManagerReason || ProblemText.Parse(reason)?.Code == PausedByApiKeyReason;
 
     public async Task<bool> ResumeAsync(Guid broadcastId, CancellationToken ct = default)
     {

@@ -73,6 +73,44 @@ public sealed class ApiBroadcastsTests(ExternalApiHost host)
         Assert.DoesNotContain(audit, a => a.ActorName.Contains(key, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task APauseThroughTheApi_NamesTheKey_OnTheBroadcastOutlook_InTheReadersLanguage()
+    {
+        var (_, key) = await host.CreateKeyAsync();
+        var keyName = await host.AsTenantAsync(host.TenantId, async sp =>
+        {
+            await using var db = await sp.GetRequiredService<IKelolaDbFactory>().CreateAsync();
+            return await db.ApiKeys.Where(k => k.Prefix == key.Split('_')[1]).Select(k => k.Name).SingleAsync();
+        });
+        using var client = host.Client(key);
+        using var created = await client.PostAsJsonAsync("/api/v1/broadcasts", new
+        {
+            name = "API jeda " + Guid.NewGuid().ToString("N")[..6], workspaceId = host.ShopId, pastedNumbers = "081234567003",
+            messageTemplate = "Halo", scheduledLocal = InTwoDays,
+        });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        using var paused = await client.PostAsync($"/api/v1/broadcasts/{id}/pause", null);
+        Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+        // The API answers the stored reason as a code with the key's name, like the manager's pause code.
+        Assert.Equal($"{BroadcastService.PausedByApiKeyReason}|{keyName}", (await paused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusReason").GetString());
+
+        foreach (var (culture, expected) in new[] { ("en", $"API key '{keyName}'"), ("id", $"kunci API '{keyName}'") })
+        {
+            var before = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = new(culture);
+            try
+            {
+                var outlook = await host.AsTenantAsync(host.TenantId, sp => sp.GetRequiredService<BroadcastService>().OutlookAsync(id));
+                Assert.Equal((BroadcastPhase.Paused, BroadcastWaitReason.PausedByPerson, expected), (outlook!.Phase, outlook.Reason, outlook.PausedBy));
+            }
+            finally
+            {
+                (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = before;
+            }
+        }
+    }
+
     [Theory]
     [InlineData("""{"messageTemplate":"Halo","pastedNumbers":"081234567001"}""", "name")]
     [InlineData("""{"name":"x","pastedNumbers":"081234567001"}""", "messageTemplate")]

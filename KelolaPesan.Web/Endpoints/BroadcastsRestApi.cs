@@ -65,7 +65,7 @@ public static class BroadcastsRestApi
         MoveAsync(http, broadcasts, id, broadcasts.StartAsync, ApiAuditActions.BroadcastStarted, "started", ct);
 
     private static Task<Results<Ok<ApiBroadcastView>, ProblemHttpResult>> PauseAsync(HttpContext http, BroadcastService broadcasts, Guid id, CancellationToken ct) =>
-        MoveAsync(http, broadcasts, id, broadcasts.PauseAsync, ApiAuditActions.BroadcastPaused, "paused", ct);
+        MoveAsync(http, broadcasts, id, (b, c) => broadcasts.PauseAsync(b, http.ApiCaller().Name, c), ApiAuditActions.BroadcastPaused, "paused", ct);
 
     private static async Task<Results<Ok<ApiBroadcastView>, ProblemHttpResult>> MoveAsync(HttpContext http, BroadcastService broadcasts, Guid id,
         Func<Guid, CancellationToken, Task<bool>> move, string action, string verb, CancellationToken ct)
