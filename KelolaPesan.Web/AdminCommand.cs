@@ -16,7 +16,10 @@ public static class AdminCommand
             app.Logger.LogWarning("The Data Protection key ring is stored unencrypted: set DataProtection:CertificatePath (and CertificatePassword) " +
                 "or DataProtection:CertificateThumbprint to protect it with a certificate");
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        var database = scope.ServiceProvider.GetRequiredService<DatabaseInitializer>();
+        // Several nodes starting together take turns (a server database's lock): the demo seed checks, then inserts.
+        await using var turn = await database.LockStartUpAsync();
+        await database.InitializeAsync();
         await scope.ServiceProvider.GetRequiredService<PlatformDefaults>().EnsureAsync();
         if (app.Environment.IsDevelopment() && !app.Configuration.GetValue<bool>("Demo:Disabled"))
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync();

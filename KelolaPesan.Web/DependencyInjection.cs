@@ -86,6 +86,9 @@ public static class DependencyInjection
         services.AddHostedService<BroadcastStartup>();
         services.AddScoped<Components.Layout.ShellState>();
         services.AddExternalApi(builder.Configuration);
+        // Last of the hosted services: it runs once the others have started, before Kestrel listens.
+        if (NodeWarmUp.IsEnabled(builder.Configuration))
+            services.AddHostedService<NodeWarmUp>();
         return builder;
     }
 

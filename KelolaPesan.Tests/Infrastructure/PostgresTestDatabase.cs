@@ -29,6 +29,18 @@ public sealed class PostgresTestDatabase : TestDatabase
         return new PostgresTestDatabase(folder, clock ?? TimeProvider.System, name, interceptors);
     }
 
+    /// <summary>
+    /// An empty database (no tables, not copied from the migrated template), as a deployment's database server hands
+    /// the app on its first start: whatever the app needs, it must create itself.
+    /// </summary>
+    public static async Task<PostgresTestDatabase> CreateEmptyAsync(CancellationToken cancellationToken = default)
+    {
+        var name = await PostgresTestServer.CreateEmptyDatabaseAsync(cancellationToken);
+        var folder = Path.Combine(Path.GetTempPath(), "kelola-tests", name);
+        Directory.CreateDirectory(folder);
+        return new PostgresTestDatabase(folder, TimeProvider.System, name, null);
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await PostgresTestServer.DropDatabaseAsync(Name);
@@ -64,6 +76,14 @@ public static class PostgresTestServer
         var template = await TemplateAsync(ct);
         var name = "kelola_t_" + Guid.NewGuid().ToString("N");
         await ExecuteAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", ct);
+        return name;
+    }
+
+    /// <summary>A new database with nothing in it; its name.</summary>
+    public static async Task<string> CreateEmptyDatabaseAsync(CancellationToken ct = default)
+    {
+        var name = "kelola_e_" + Guid.NewGuid().ToString("N");
+        await ExecuteAsync($"CREATE DATABASE \"{name}\"", ct);
         return name;
     }
 

@@ -91,3 +91,61 @@ public sealed class NginxFactAttribute : FactAttribute
             Skip = $"{DeployFilesTests.Nginx} is missing (bash scripts/test.sh installs the nginx package).";
     }
 }
+
+/// <summary>
+/// deploy/Dockerfile against the repository it builds. No Docker daemon here (nor the Compose v2 plugin, and Debian's
+/// docker-compose 1.x cannot read a Compose Specification file), so the image is never built in the tests: this checks
+/// what a build would trip on first.
+/// </summary>
+public sealed partial class DockerfileTests
+{
+    [Fact]
+    public async Task TheDockerfile_CopiesPathsThatExist_UsesTheDotnetImagesOfTheTargetFramework_AndRunsTheWebDll()
+    {
+        var root = Path.GetDirectoryName(Path.GetDirectoryName(DeployFilesTests.ConfigPath()))!;
+        var lines = (await File.ReadAllLinesAsync(Path.Combine(root, "deploy", "Dockerfile"))).Select(l => l.Trim()).ToList();
+
+        // Every COPY from the build context names a file or folder of the repository (the context is its root).
+        var copies = lines.Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(copies);
+        foreach (var copy in copies)
+        {
+            var parts = copy.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1];
+            foreach (var source in parts)
+                Assert.True(File.Exists(Path.Combine(root, source)) || Directory.Exists(Path.Combine(root, source)), $"{copy}: {source} is not in the repository");
+        }
+        // Every project the web project builds from is copied before the restore (else the restore fails).
+        var projects = ProjectReference().Matches(await File.ReadAllTextAsync(Path.Combine(root, "KelolaPesan.Web", "KelolaPesan.Web.csproj")))
+            .Select(m => m.Groups[1].Value.Replace('\\', '/').Replace("../", "", StringComparison.Ordinal)).Append("KelolaPesan.Web/KelolaPesan.Web.csproj");
+        foreach (var project in projects)
+            Assert.Contains(copies, c => c.Contains(project, StringComparison.Ordinal));
+
+        // The images of the framework every project targets.
+        var framework = TargetFramework().Match(await File.ReadAllTextAsync(Path.Combine(root, "Directory.Build.props"))).Groups[1].Value;
+        Assert.Equal("net10.0", framework);
+        var version = framework["net".Length..];
+        Assert.Contains($"FROM mcr.microsoft.com/dotnet/sdk:{version} AS build", lines);
+        Assert.Contains($"FROM mcr.microsoft.com/dotnet/aspnet:{version}", lines);
+
+        // The entry point is the assembly the web project publishes (the one the two-node tests run).
+        var entry = lines.Single(l => l.StartsWith("ENTRYPOINT", StringComparison.Ordinal));
+        var dll = Path.GetFileName(typeof(KelolaPesan.Web.DemoSeeder).Assembly.Location);
+        Assert.Equal("[\"dotnet\", \"" + dll + "\"]", entry["ENTRYPOINT ".Length..]);
+
+        // The port the image listens on is the one nginx proxies to and compose leaves unpublished.
+        Assert.Contains("ENV ASPNETCORE_URLS=http://+:8080 \\", lines);
+        Assert.Contains("EXPOSE 8080", lines);
+        var nginx = await File.ReadAllTextAsync(DeployFilesTests.ConfigPath());
+        Assert.Contains("server web1:8080", nginx);
+        Assert.Contains("server web2:8080", nginx);
+        var compose = await File.ReadAllTextAsync(Path.Combine(root, "deploy", "compose.yaml"));
+        Assert.Contains("context: ..", compose);
+        Assert.Contains("dockerfile: deploy/Dockerfile", compose);
+    }
+
+    [GeneratedRegex("<ProjectReference Include=\"([^\"]+)\"")]
+    private static partial Regex ProjectReference();
+
+    [GeneratedRegex("<TargetFramework>([^<]+)</TargetFramework>")]
+    private static partial Regex TargetFramework();
+}

@@ -177,6 +177,8 @@ public sealed class Node : IDisposable
             ["Serilog:MinimumLevel:Default"] = "Warning",
             // "Now listening on ..." stays: a failure message shows how far a node got.
             ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Information",
+            // "Node warmed up in ..." stays too: a test reads it before "Now listening on".
+            ["Serilog:MinimumLevel:Override:KelolaPesan.Web.NodeWarmUp"] = "Information",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
