@@ -23,6 +23,17 @@ internal static class ChatSearch
     /// </summary>
     internal const int CollectLimit = 1000;
 
+    /// <summary>
+    /// Where the index reads every hit before stopping (<see cref="IChatTextIndex.ReadsEveryHitFirst"/>), the newest
+    /// <see cref="ProbeWindow"/> chats of the list are looked at first (their name and last-message preview, no message
+    /// rows): <see cref="ProbeHits"/> or more matches there and the term is common, the walk finds a page within about
+    /// that many chats, and the index is not read at all (docs/adr/0023-postgresql-common-term-search.md).
+    /// </summary>
+    internal const int ProbeWindow = 500;
+
+    /// <inheritdoc cref="ProbeWindow"/>
+    internal const int ProbeHits = 25;
+
     public static Task<IQueryable<Chat>> ApplyAsync(IKelolaDb db, IQueryable<Chat> chats, string? search, CancellationToken ct) =>
         ApplyAsync(db, chats, search, CollectLimit, ct);
 
@@ -37,6 +48,10 @@ internal static class ChatSearch
         if (term.Length < MinFullTextLength)
             // One or two letters match almost every message; only names and numbers are worth looking at.
             return Like(db, chats, term, messages: false);
+
+        // Which way is taken changes the cost only: both find the same chats in the same order (the tests hold them to it).
+        if (index.ReadsEveryHitFirst && await LooksCommonAsync(db, chats, term, ct))
+            return Like(db, chats, term, messages: true);
 
         // Hits are counted within the chats the viewer may list (and past the page cursor), so another tenant's
         // text can neither leak nor push this search onto the slower path.
@@ -59,6 +74,23 @@ internal static class ChatSearch
         // Common term: the caller's ORDER BY ... LIMIT walks the list index and stops at the first page. LIKE folds
         // ASCII case only, where the trigram index folds all of Unicode; the difference is documented in the ADR.
         return Like(db, chats, term, messages: true);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="term"/> shows in the names or last-message previews of at least <see cref="ProbeHits"/>
+    /// of the newest <see cref="ProbeWindow"/> chats the page may show: one bounded walk of the list index, no message
+    /// rows read. A term common only in older messages is missed here and found common by the collecting step instead.
+    /// </summary>
+    internal static async Task<bool> LooksCommonAsync(IKelolaDb db, IQueryable<Chat> chats, string term, CancellationToken ct)
+    {
+        var newest = chats.OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Take(ProbeWindow);
+        var pattern = LikePattern.Contains(db.CaseSensitiveLike ? term.ToLowerInvariant() : term);
+        var shown = db.CaseSensitiveLike
+            ? newest.Where(c => EF.Functions.Like(c.DisplayName.ToLower(), pattern, LikePattern.Escape)
+                                || EF.Functions.Like(c.LastMessagePreview!.ToLower(), pattern, LikePattern.Escape))
+            : newest.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikePattern.Escape)
+                                || EF.Functions.Like(c.LastMessagePreview!, pattern, LikePattern.Escape));
+        return await shown.Take(ProbeHits).CountAsync(ct) >= ProbeHits;
     }
 
     /// <summary>The search without a full-text index (SQL Server, short terms, common terms): LIKE and number ranges.</summary>
