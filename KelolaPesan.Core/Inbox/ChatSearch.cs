@@ -27,7 +27,7 @@ internal static class ChatSearch
     /// Where the index reads every hit before stopping (<see cref="IChatTextIndex.ReadsEveryHitFirst"/>), the newest
     /// <see cref="ProbeWindow"/> chats of the list are looked at first (their name and last-message preview, no message
     /// rows): <see cref="ProbeHits"/> or more matches there and the term is common, the walk finds a page within about
-    /// that many chats, and the index is not read at all (docs/adr/0023-postgresql-common-term-search.md).
+    /// that many chats, and the index is not read at all (docs/adr/0024-postgresql-common-term-search.md).
     /// </summary>
     internal const int ProbeWindow = 500;
 
@@ -114,7 +114,11 @@ internal static class ChatSearch
                                                 || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
                                                 || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
                                                     && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
-                                    || (messages && db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body.ToLower(), pattern, LikePattern.Escape))));
+                                    // A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL plans an EXISTS under OR as a hashed
+                                    // subplan when it costs the whole list (it ignores the page's LIMIT), which reads every
+                                    // message of the workspace; this one runs per chat walked and stops at its first hit.
+                                    || (messages && db.Messages.Where(m => m.ChatId == c.Id && EF.Functions.Like(m.Body.ToLower(), pattern, LikePattern.Escape))
+                                        .Select(m => (int?)1).FirstOrDefault() != null));
         return chats.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikePattern.Escape)
                                 || (isNumber && ((string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0)
                                                 || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
