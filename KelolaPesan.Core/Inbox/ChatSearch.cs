@@ -23,6 +23,17 @@ internal static class ChatSearch
     /// </summary>
     internal const int CollectLimit = 1000;
 
+    /// <summary>
+    /// Where the index reads every hit before stopping (<see cref="IChatTextIndex.ReadsEveryHitFirst"/>), the newest
+    /// <see cref="ProbeWindow"/> chats of the list are looked at first (their name and last-message preview, no message
+    /// rows): <see cref="ProbeHits"/> or more matches there and the term is common, the walk finds a page within about
+    /// that many chats, and the index is not read at all (docs/adr/0024-postgresql-common-term-search.md).
+    /// </summary>
+    internal const int ProbeWindow = 500;
+
+    /// <inheritdoc cref="ProbeWindow"/>
+    internal const int ProbeHits = 25;
+
     public static Task<IQueryable<Chat>> ApplyAsync(IKelolaDb db, IQueryable<Chat> chats, string? search, CancellationToken ct) =>
         ApplyAsync(db, chats, search, CollectLimit, ct);
 
@@ -37,6 +48,10 @@ internal static class ChatSearch
         if (term.Length < MinFullTextLength)
             // One or two letters match almost every message; only names and numbers are worth looking at.
             return Like(db, chats, term, messages: false);
+
+        // Which way is taken changes the cost only: both find the same chats in the same order (the tests hold them to it).
+        if (index.ReadsEveryHitFirst && await LooksCommonAsync(db, chats, term, ct))
+            return Like(db, chats, term, messages: true);
 
         // Hits are counted within the chats the viewer may list (and past the page cursor), so another tenant's
         // text can neither leak nor push this search onto the slower path.
@@ -61,6 +76,23 @@ internal static class ChatSearch
         return Like(db, chats, term, messages: true);
     }
 
+    /// <summary>
+    /// Whether <paramref name="term"/> shows in the names or last-message previews of at least <see cref="ProbeHits"/>
+    /// of the newest <see cref="ProbeWindow"/> chats the page may show: one bounded walk of the list index, no message
+    /// rows read. A term common only in older messages is missed here and found common by the collecting step instead.
+    /// </summary>
+    internal static async Task<bool> LooksCommonAsync(IKelolaDb db, IQueryable<Chat> chats, string term, CancellationToken ct)
+    {
+        var newest = chats.OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Take(ProbeWindow);
+        var pattern = LikePattern.Contains(db.CaseSensitiveLike ? term.ToLowerInvariant() : term);
+        var shown = db.CaseSensitiveLike
+            ? newest.Where(c => EF.Functions.Like(c.DisplayName.ToLower(), pattern, LikePattern.Escape)
+                                || EF.Functions.Like(c.LastMessagePreview!.ToLower(), pattern, LikePattern.Escape))
+            : newest.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikePattern.Escape)
+                                || EF.Functions.Like(c.LastMessagePreview!, pattern, LikePattern.Escape));
+        return await shown.Take(ProbeHits).CountAsync(ct) >= ProbeHits;
+    }
+
     /// <summary>The search without a full-text index (SQL Server, short terms, common terms): LIKE and number ranges.</summary>
     internal static IQueryable<Chat> Like(IKelolaDb db, IQueryable<Chat> chats, string search, bool messages)
     {
@@ -82,7 +114,11 @@ internal static class ChatSearch
                                                 || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
                                                 || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
                                                     && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
-                                    || (messages && db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body.ToLower(), pattern, LikePattern.Escape))));
+                                    // A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL plans an EXISTS under OR as a hashed
+                                    // subplan when it costs the whole list (it ignores the page's LIMIT), which reads every
+                                    // message of the workspace; this one runs per chat walked and stops at its first hit.
+                                    || (messages && db.Messages.Where(m => m.ChatId == c.Id && EF.Functions.Like(m.Body.ToLower(), pattern, LikePattern.Escape))
+                                        .Select(m => (int?)1).FirstOrDefault() != null));
         return chats.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikePattern.Escape)
                                 || (isNumber && ((string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0)
                                                 || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)

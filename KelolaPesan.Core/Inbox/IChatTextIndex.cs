@@ -12,4 +12,11 @@ public interface IChatTextIndex
     /// <see cref="ChatSearch.MinFullTextLength"/> characters.
     /// </summary>
     IQueryable<Guid> ChatsContaining(string term, bool messages = true);
+
+    /// <summary>
+    /// True where the index must find every hit before a LIMIT can stop it (PostgreSQL's GIN answers with a bitmap
+    /// of all matching rows, each rechecked): collecting a common term's hits then costs the whole table, so
+    /// <see cref="ChatSearch"/> first looks whether the term is common. SQLite's FTS5 streams its matches and stops.
+    /// </summary>
+    bool ReadsEveryHitFirst => false;
 }

@@ -10,6 +10,9 @@ namespace KelolaPesan.Data.Inbox;
 /// </summary>
 public sealed class PostgresChatTextIndex(DbContext context) : IChatTextIndex
 {
+    /// <summary>A GIN scan is a bitmap of every matching row: no LIMIT stops it early (docs/adr/0024).</summary>
+    public bool ReadsEveryHitFirst => true;
+
     public IQueryable<Guid> ChatsContaining(string term, bool messages = true)
     {
         var pattern = LikePattern.Contains(term);

@@ -262,4 +262,47 @@ public sealed class ChatSearchTests : IAsyncLifetime
             await (await ChatSearch.ApplyAsync(db, db.Chats.Where(c => c.WorkspaceId == _h.Shop.Id), text, CancellationToken.None))
                 .OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Select(c => c.Id).ToListAsync();
     }
+
+    [Theory, Providers]
+    public async Task ACommonTerm_WithMoreHitsThanAPage_ListsTheNewestMatchingChatsPageByPage(DatabaseProvider provider)
+    {
+        // Enough chats show the term in their name or last message that PostgreSQL's probe calls it common and walks
+        // the list instead of reading the trigram index; SQLite collects the hits. Both must give these pages.
+        _h = await InboxHarness.CreateAsync(provider);
+        var expected = new List<Guid>();
+        for (var i = 0; i < 64; i++)
+        {
+            var at = InboxHarness.Start.AddMinutes(-i);
+            var chat = await _h.AddChatAsync(_h.Shop, i % 4 == 3 ? $"Toko KIRIM Cepat {i}" : $"Pelanggan {i}", $"+62812100{i:D4}", at);
+            switch (i % 4)
+            {
+                case 0: await _h.ReceiveAsync(chat, $"Kiriman {i} sudah sampai", at); break;
+                // Only an older message holds the term: the preview shows "terima kasih".
+                case 1:
+                    await _h.ReceiveAsync(chat, "tolong kirim besok", at.AddSeconds(-30));
+                    await _h.ReceiveAsync(chat, "terima kasih", at);
+                    break;
+                case 2: await _h.ReceiveAsync(chat, "halo, stok ada?", at); break;
+            }
+            if (i % 4 != 2)
+                expected.Add(chat.Id);
+        }
+        await using (var db = _h.Database.CreateForTenant(_h.TenantA))
+            Assert.True(await ChatSearch.LooksCommonAsync(db, db.Chats.Where(c => c.WorkspaceId == _h.Shop.Id), "kirim", CancellationToken.None));
+
+        var found = new List<Guid>();
+        ChatCursor? after = null;
+        var pages = 0;
+        do
+        {
+            var page = await _h.Inbox(_h.TenantA).ListChatsAsync(_h.Owner, new ChatListQuery(_h.Shop.Id, Search: "Kirim", After: after));
+            Assert.Equal(pages == 0 ? ChatListQuery.DefaultPageSize : expected.Count - ChatListQuery.DefaultPageSize, page.Items.Count);
+            found.AddRange(page.Items.Select(c => c.Id));
+            after = page.Next;
+            pages++;
+        } while (after is not null);
+
+        Assert.Equal(2, pages);
+        Assert.Equal(expected, found);
+    }
 }
