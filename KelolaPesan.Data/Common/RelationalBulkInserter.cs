@@ -9,7 +9,8 @@ namespace KelolaPesan.Data.Common;
 
 /// <summary>
 /// One prepared INSERT, re-bound per row, in one transaction (the caller's, if it has begun one). On PostgreSQL a large
-/// batch goes as one binary COPY instead (<see cref="PostgresCopy{T}"/>): one round trip for the batch, not one per row.
+/// batch goes as one binary COPY instead (<see cref="PostgresCopy{T}"/>), on SQL Server as one SqlBulkCopy
+/// (<see cref="SqlServerBulkCopy{T}"/>): one round trip for the batch, not one per row.
 /// </summary>
 public sealed class RelationalBulkInserter : IBulkInserter
 {
@@ -37,6 +38,7 @@ public sealed class RelationalBulkInserter : IBulkInserter
         private readonly ModelCommand<T> _command;
         private readonly List<(IClrPropertyGetter Get, Action<object?> Set)> _bindings;
         private readonly PostgresCopy<T>? _copy;
+        private readonly SqlServerBulkCopy<T>? _sqlCopy;
         private long? _cacheSizeBefore;
 
         private PreparedInsert(DbContext context, ModelCommand<T> command, List<(IClrPropertyGetter, Action<object?>)> bindings)
@@ -44,6 +46,8 @@ public sealed class RelationalBulkInserter : IBulkInserter
             (_context, _command, _bindings) = (context, command, bindings);
             if (context.Database.GetDbConnection() is NpgsqlConnection)
                 _copy = new PostgresCopy<T>(command);
+            else if (context.Database.GetDbConnection() is Microsoft.Data.SqlClient.SqlConnection)
+                _sqlCopy = new SqlServerBulkCopy<T>(command);
         }
 
         /// <summary>Opens the context's connection (closed again on dispose) and prepares the INSERT on it.</summary>
@@ -84,6 +88,12 @@ public sealed class RelationalBulkInserter : IBulkInserter
                 if (_copy is not null && rows.Count >= PostgresCopy<T>.FromRows)
                 {
                     await _copy.WriteAsync((NpgsqlConnection)_context.Database.GetDbConnection(), rows, ct);
+                    return;
+                }
+                if (_sqlCopy is not null && rows.Count >= SqlServerBulkCopy<T>.FromRows)
+                {
+                    await _sqlCopy.WriteAsync((Microsoft.Data.SqlClient.SqlConnection)_context.Database.GetDbConnection(),
+                        (Microsoft.Data.SqlClient.SqlTransaction?)_context.Database.CurrentTransaction?.GetDbTransaction(), rows, ct);
                     return;
                 }
                 _command.Enlist(_context.Database.CurrentTransaction?.GetDbTransaction());

@@ -12,6 +12,16 @@ public static class PageExtensions
     public static Task WaitForCircuitAsync(this IPage page) =>
         page.Locator("[data-testid=circuit-ready]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// The open chat's reply box once Enter sends from it: the composer's key handler is attached a round trip after it
+    /// renders, and an Enter before that only breaks the line.
+    /// </summary>
+    public static async Task<ILocator> ReplyBoxAsync(this IPage page)
+    {
+        await page.Locator("[data-testid=composer] [data-keys=ready]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        return page.Locator("[data-testid=composer] textarea").First;
+    }
+
     /// <summary>Shorthand for the app's <c>data-testid</c> attributes.</summary>
     public static ILocator ByTestId(this IPage page, string testId) => page.Locator($"[data-testid={testId}]");
 

@@ -9,6 +9,9 @@ export function attach(box, dotnet) {
         const value = textarea.value;
         dotnet.invokeMethodAsync('SubmitFromKeyboardAsync', value).catch(() => { });
     });
+    // Until here Enter would only break the line (the handler comes a round trip after the first render):
+    // browser tests wait for this mark before they press Enter.
+    box.setAttribute('data-keys', 'ready');
 }
 
 // Opening a chat puts the cursor in the reply box, on devices with a keyboard (a phone's would cover the chat).

@@ -53,7 +53,9 @@ public partial class Conversation : IAsyncDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (_notFound || !RendererInfo.IsInteractive)
+        // Nothing to observe before the chat has loaded: on PostgreSQL the first render comes while the query is still
+        // running, and handing JS the not yet rendered scroller killed the circuit (an empty conversation pane).
+        if (_notFound || _chat is null || !RendererInfo.IsInteractive)
             return;
         try
         {
