@@ -24,13 +24,8 @@ public static class AccessSeed
         await using var db = System(app);
         var workspace = await db.Workspaces.FirstAsync(w => w.Name == workspaceName);
         var licenceId = await db.Tenants.Where(t => t.Id == workspace.TenantId).Select(t => t.LicenceId).SingleAsync();
-        var agent = new AppUser
-        {
-            TenantId = workspace.TenantId, Username = "agen-" + Guid.NewGuid().ToString("N")[..8], DisplayName = "Agen Uji",
-            Role = UserRole.Agent, PasswordHash = PasswordHashing.Hash(Password),
-        };
-        db.Users.Add(agent);
-        db.WorkspaceMembers.Add(new WorkspaceMember { TenantId = workspace.TenantId, WorkspaceId = workspace.Id, UserId = agent.Id });
+        var agent = Seed.In(db, workspace.TenantId).User("agen-" + Guid.NewGuid().ToString("N")[..8], UserRole.Agent,
+            u => (u.DisplayName, u.PasswordHash) = ("Agen Uji", PasswordHashing.Hash(Password)), workspace);
         await db.SaveChangesAsync();
         return new TenantAccount(DemoAccounts.LicenceCode, licenceId, workspace.TenantId, agent.Id, agent.Username);
     }
@@ -39,21 +34,14 @@ public static class AccessSeed
     public static async Task<TenantAccount> AddTenantAsync(KelolaAppFactory app, int agents = 0)
     {
         var code = LicenceCode.Generate();
-        var licence = new Licence { Kind = LicenceKind.Tenant, Name = "Toko Uji", CodePrefix = code.Prefix, CodeHash = code.Hash, MaxWorkspaces = 2 };
-        var tenant = new Tenant { Name = "Toko Uji", LicenceId = licence.Id };
-        var owner = new AppUser
-        {
-            TenantId = tenant.Id, Username = "pemilik", DisplayName = "Pemilik Uji", Role = UserRole.Owner, PasswordHash = PasswordHashing.Hash(Password),
-        };
-        await using var db = System(app);
-        db.Licences.Add(licence);
-        db.Tenants.Add(tenant);
-        db.Users.Add(owner);
         var hash = PasswordHashing.Hash(Password);
+        await using var db = System(app);
+        var tenant = Seed.Tenant(db, "Toko Uji", Seed.WithCode(code, l => l.MaxWorkspaces = 2));
+        var owner = tenant.User("pemilik", UserRole.Owner, u => (u.DisplayName, u.PasswordHash) = ("Pemilik Uji", hash));
         for (var i = 1; i <= agents; i++)
-            db.Users.Add(new AppUser { TenantId = tenant.Id, Username = $"agen{i:00}", DisplayName = $"Agen {i}", Role = UserRole.Agent, PasswordHash = hash });
+            tenant.User($"agen{i:00}", UserRole.Agent, u => (u.DisplayName, u.PasswordHash) = ($"Agen {i}", hash));
         await db.SaveChangesAsync();
-        return new TenantAccount(code.Code, licence.Id, tenant.Id, owner.Id, owner.Username);
+        return new TenantAccount(code.Code, tenant.Licence.Id, tenant.Id, owner.Id, owner.Username);
     }
 
     public static IKelolaDb System(KelolaAppFactory app) =>

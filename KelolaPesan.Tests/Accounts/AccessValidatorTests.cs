@@ -22,12 +22,11 @@ public sealed class AccessValidatorTests : IAsyncLifetime
     {
         _db = await SqliteTestDatabase.CreateAsync(_clock);
         _access = new AccessValidator(_db.CreateFactory(SystemTenant.Instance), _cache, Options.Create(new AccessOptions()), _clock);
-        _licence = new Licence { Name = "Toko", CodePrefix = "AKSES001", CodeHash = new byte[32], ExpiresAt = _clock.GetUtcNow().AddDays(30) };
-        var tenant = new Tenant { Name = "Toko", LicenceId = _licence.Id };
-        _agent = new AppUser { TenantId = tenant.Id, Username = "ani", DisplayName = "Ani", Role = UserRole.Agent };
-        await using var db = _db.CreateSystem();
-        db.AddRange(_licence, tenant, _agent);
-        await db.SaveChangesAsync();
+        (_licence, _agent) = await _db.SeedAsync(db =>
+        {
+            var tenant = Seed.Tenant(db, "Toko", l => l.ExpiresAt = _clock.GetUtcNow().AddDays(30));
+            return (tenant.Licence, tenant.User("ani", UserRole.Agent, u => u.DisplayName = "Ani"));
+        });
     }
 
     public async Task DisposeAsync()

@@ -25,13 +25,12 @@ public sealed class OwnAccountTests : IAsyncLifetime
         _db = await SqliteTestDatabase.CreateAsync();
         var factory = _db.CreateFactory(SystemTenant.Instance);
         _accounts = new AccountService(factory, new AuditLog(factory, TimeProvider.System));
-        var licence = new Licence { Name = "Toko", CodePrefix = "T" + Guid.NewGuid().ToString("N")[..8], CodeHash = [1] };
-        var tenant = new Tenant { Name = "Toko", LicenceId = licence.Id };
-        _agent = new AppUser { TenantId = tenant.Id, Username = "sinta", DisplayName = "Sinta", Role = UserRole.Agent, PasswordHash = PasswordHashing.Hash(Password) };
         _agencyOwner = new AppUser { AgencyId = Guid.NewGuid(), Username = "agensi", DisplayName = "Agensi", Role = UserRole.AgencyOwner, PasswordHash = PasswordHashing.Hash(Password) };
-        await using var db = _db.CreateSystem();
-        db.AddRange(licence, tenant, _agent, _agencyOwner);
-        await db.SaveChangesAsync();
+        _agent = await _db.SeedAsync(db =>
+        {
+            db.Users.Add(_agencyOwner);
+            return Seed.Tenant(db, "Toko").User("sinta", UserRole.Agent, u => (u.DisplayName, u.PasswordHash) = ("Sinta", PasswordHashing.Hash(Password)));
+        });
         _adminId = await _accounts.CreateAdminAsync("ops@kelola.test", "Ops", Password);
     }
 

@@ -24,15 +24,12 @@ public sealed class SignInServiceTests : IAsyncLifetime
         _signIn = new SignInService(factory, new SignInThrottle(_clock), new AuditLog(factory, _clock), _clock);
 
         _code = LicenceCode.Generate();
-        var licence = new Licence { Kind = LicenceKind.Tenant, Name = "Toko", CodePrefix = _code.Prefix, CodeHash = _code.Hash, ExpiresAt = _clock.GetUtcNow().AddDays(30) };
-        _licenceId = licence.Id;
-        var tenant = new Tenant { Name = "Toko", LicenceId = licence.Id };
-        await using var db = _db.CreateSystem();
-        db.AddRange(licence, tenant, new AppUser
+        _licenceId = await _db.SeedAsync(db =>
         {
-            TenantId = tenant.Id, Username = "ani", DisplayName = "Ani", Role = UserRole.Owner, PasswordHash = PasswordHashing.Hash(Password),
+            var tenant = Seed.Tenant(db, "Toko", Seed.WithCode(_code, l => l.ExpiresAt = _clock.GetUtcNow().AddDays(30)));
+            tenant.User("ani", UserRole.Owner, u => (u.DisplayName, u.PasswordHash) = ("Ani", PasswordHashing.Hash(Password)));
+            return tenant.Licence.Id;
         });
-        await db.SaveChangesAsync();
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();

@@ -9,6 +9,7 @@ using KelolaPesan.Data;
 using KelolaPesan.Tests.Broadcasts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using KelolaPesan.Tests.Infrastructure;
 
 namespace KelolaPesan.Tests.Admin;
 
@@ -149,12 +150,12 @@ public sealed class AdminConnectionFlowTests : IAsyncLifetime
 
     private async Task<Guid> AddTenantAsync(string name, string owner, string? phone)
     {
-        var licence = new Licence { Name = name, CodePrefix = "T" + Guid.NewGuid().ToString("N")[..8], CodeHash = [1] };
-        var tenant = new Tenant { Name = name, LicenceId = licence.Id };
-        await using var db = _host.Database.CreateSystem();
-        db.AddRange(licence, tenant, new AppUser { TenantId = tenant.Id, Username = owner.ToLowerInvariant(), DisplayName = owner, Role = UserRole.Owner, Phone = phone });
-        await db.SaveChangesAsync();
-        return tenant.Id;
+        return await _host.Database.SeedAsync(db =>
+        {
+            var tenant = Seed.Tenant(db, name);
+            tenant.User(owner.ToLowerInvariant(), UserRole.Owner, u => (u.DisplayName, u.Phone) = (owner, phone));
+            return tenant.Id;
+        });
     }
 
     /// <summary>The admin workspace's send queue run as the scheduler would, the fake clock moved to each next run.</summary>

@@ -44,13 +44,13 @@ public sealed class PlatformNotifierTests : IAsyncLifetime
         _connection = new AdminConnection(factory, new AuditLog(factory, _clock));
         _notifier = new PlatformNotifier(factory, _gateways.GetRequiredService<IWhatsAppGateway>(), _clock, NullLogger<PlatformNotifier>.Instance);
 
-        var code = LicenceCode.Generate();
-        var licence = new Licence { Name = "Toko Ani", CodePrefix = code.Prefix, CodeHash = code.Hash, ExpiresAt = _clock.GetUtcNow().AddDays(3) };
-        var tenant = new Tenant { Name = "Toko Ani", LicenceId = licence.Id };
-        (_tenantId, _licenceId) = (tenant.Id, licence.Id);
-        await using var db = _db.CreateSystem();
-        db.AddRange(licence, tenant, new AppUser { TenantId = tenant.Id, Username = "ani", DisplayName = "Ani", Role = UserRole.Owner, Phone = OwnerPhone });
-        await db.SaveChangesAsync();
+        var tenant = await _db.SeedAsync(db =>
+        {
+            var tenant = Seed.Tenant(db, "Toko Ani", l => l.ExpiresAt = _clock.GetUtcNow().AddDays(3));
+            tenant.User("ani", UserRole.Owner, u => (u.DisplayName, u.Phone) = ("Ani", OwnerPhone));
+            return tenant;
+        });
+        (_tenantId, _licenceId) = (tenant.Id, tenant.Licence.Id);
     }
 
     public async Task DisposeAsync()

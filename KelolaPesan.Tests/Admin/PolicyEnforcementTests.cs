@@ -125,12 +125,6 @@ public sealed class PolicyEnforcementTests : IAsyncLifetime
 
     private async Task<Guid> AddTenantAsync(PolicyTier tier, int maxWorkspaces)
     {
-        var code = LicenceCode.Generate();
-        var licence = new Licence { Name = "T", CodePrefix = code.Prefix, CodeHash = code.Hash, Tier = tier, MaxWorkspaces = maxWorkspaces };
-        var tenant = new Tenant { Name = "T", LicenceId = licence.Id };
-        await using var db = _db.CreateSystem();
-        db.AddRange(licence, tenant);
-        await db.SaveChangesAsync();
-        return tenant.Id;
+        return await _db.SeedAsync(db => Seed.Tenant(db, "T", l => (l.Tier, l.MaxWorkspaces) = (tier, maxWorkspaces)).Id);
     }
 }

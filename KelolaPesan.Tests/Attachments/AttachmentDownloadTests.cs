@@ -71,12 +71,7 @@ public sealed class AttachmentDownloadTests(BrowserFixture browser, KelolaAppFac
         await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
         var care = await db.Workspaces.FirstAsync(w => w.Name == "Layanan Pelanggan");
 
-        var licence = new Licence { Name = "Toko Lain", CodePrefix = "KP" + Guid.NewGuid().ToString("N")[..8], CodeHash = new byte[32] };
-        var tenant = new Tenant { Name = "Toko Lain", LicenceId = licence.Id };
-        var other = new Workspace { TenantId = tenant.Id, Name = "Toko Lain" };
-        db.Licences.Add(licence);
-        db.Tenants.Add(tenant);
-        db.Workspaces.Add(other);
+        var other = Seed.Tenant(db, "Toko Lain").Workspace("Toko Lain");
 
         async Task<Attachment> File(Workspace workspace)
         {

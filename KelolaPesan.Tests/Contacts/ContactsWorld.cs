@@ -1,11 +1,9 @@
 using KelolaPesan.Data;
-using System.Security.Cryptography;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Contacts.Import;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Tenancy;
-using KelolaPesan.Core.Workspaces;
 using KelolaPesan.Tests.Infrastructure;
 
 namespace KelolaPesan.Tests.Contacts;
@@ -53,13 +51,8 @@ public sealed class ContactsWorld : IAsyncDisposable
 
     public static (Guid TenantId, Guid WorkspaceId) AddTenant(IKelolaDb db, string tag)
     {
-        var licence = new Licence { Name = $"licence {tag}", CodePrefix = $"KP{tag}{Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}", CodeHash = SHA256.HashData(Guid.NewGuid().ToByteArray()), Features = LicenceFeatures.All };
-        var tenant = new Tenant { Name = $"tenant {tag}", LicenceId = licence.Id };
-        var workspace = new Workspace { TenantId = tenant.Id, Name = $"ws {tag}", ExternalSessionId = $"ws-{tag}-{Guid.NewGuid():N}" };
-        db.Licences.Add(licence);
-        db.Tenants.Add(tenant);
-        db.Workspaces.Add(workspace);
-        return (tenant.Id, workspace.Id);
+        var tenant = Seed.Tenant(db, $"tenant {tag}", l => l.Features = LicenceFeatures.All);
+        return (tenant.Id, tenant.Workspace($"ws {tag}", $"ws-{tag}-{Guid.NewGuid():N}").Id);
     }
 
     /// <summary>Sets the limits of the default policy row, or of a tier's override when <paramref name="tier"/> is given.</summary>

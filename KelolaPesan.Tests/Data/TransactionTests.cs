@@ -147,13 +147,8 @@ public sealed class TransactionTests
 
     private static async Task<(Guid TenantId, Guid WorkspaceId)> SeedAsync(SqliteTestDatabase database)
     {
-        var licence = new Licence { Name = "licence", CodePrefix = "KPTX" + Guid.NewGuid().ToString("N")[..6], CodeHash = new byte[32] };
-        var tenant = new Tenant { Name = "Toko", LicenceId = licence.Id };
-        var workspace = new Workspace { TenantId = tenant.Id, Name = "Toko" };
-        await using var db = database.CreateSystem();
-        db.AddRange(licence, tenant, workspace);
-        await db.SaveChangesAsync();
-        return (tenant.Id, workspace.Id);
+        var workspace = await database.SeedAsync(db => Seed.Tenant(db, "Toko").Workspace("Toko"));
+        return (workspace.TenantId, workspace.Id);
     }
 
     /// <summary>Fails the next <see cref="Remaining"/> commits the way SQLite does when another writer holds the lock.</summary>

@@ -86,21 +86,11 @@ public sealed class ExternalApiHost : IAsyncLifetime
     public async Task<OtherTenant> CreateOtherTenantAsync(bool restApi = true)
     {
         await using var db = System();
-        var licence = new Licence
-        {
-            Name = "other", CodePrefix = "KPO" + RandomNumberGenerator.GetHexString(8), CodeHash = SHA256.HashData(Guid.NewGuid().ToByteArray()),
-            Features = restApi ? LicenceFeatures.All : LicenceFeatures.None,
-        };
-        var tenant = new Tenant { Name = "Other " + Guid.NewGuid().ToString("N")[..6], LicenceId = licence.Id };
-        var workspace = new Workspace { TenantId = tenant.Id, Name = "Other shop" };
-        var contact = new Contact { TenantId = tenant.Id, WorkspaceId = workspace.Id, Name = "Secret customer", Phone = "+6281299990000" };
-        var chat = new Core.Inbox.Chat { TenantId = tenant.Id, WorkspaceId = workspace.Id, ExternalChatId = "6281299990000@c.us", DisplayName = "x" };
+        var tenant = Seed.Tenant(db, "Other " + Guid.NewGuid().ToString("N")[..6], l => l.Features = restApi ? LicenceFeatures.All : LicenceFeatures.None);
+        var workspace = tenant.Workspace("Other shop");
+        var contact = tenant.Contact(workspace.Id, "+6281299990000", "Secret customer");
+        var chat = tenant.Chat(workspace.Id, "x", "+6281299990000");
         var message = new Core.Inbox.Message { TenantId = tenant.Id, WorkspaceId = workspace.Id, ChatId = chat.Id, Body = "private", Direction = Core.Inbox.MessageDirection.Outbound };
-        db.Licences.Add(licence);
-        db.Tenants.Add(tenant);
-        db.Workspaces.Add(workspace);
-        db.Contacts.Add(contact);
-        db.Chats.Add(chat);
         db.Messages.Add(message);
         await db.SaveChangesAsync();
         return new OtherTenant(tenant.Id, workspace.Id, contact.Id, message.Id);

@@ -74,34 +74,18 @@ public sealed class InboxHarness : IAsyncDisposable
 
     private async Task SeedAsync()
     {
-        await using var db = Database.CreateSystem();
-        foreach (var (tenantId, name) in new[] { (TenantA, "Toko A"), (TenantB, "Toko B") })
+        await Database.SeedAsync(db =>
         {
-            var licence = new Licence { Name = name, CodePrefix = "KP" + tenantId.ToString("N")[^8..], CodeHash = new byte[32], ExpiresAt = Start.AddYears(1) };
-            db.Licences.Add(licence);
-            db.Tenants.Add(new Tenant { Id = tenantId, Name = name, LicenceId = licence.Id });
-        }
-        Shop = new Workspace { TenantId = TenantA, Name = "Toko Utama", ExternalSessionId = "sess-shop" };
-        Care = new Workspace { TenantId = TenantA, Name = "Layanan", ExternalSessionId = "sess-missing" };
-        OtherTenantShop = new Workspace { TenantId = TenantB, Name = "Toko Lain", ExternalSessionId = "sess-other" };
-        db.Workspaces.AddRange(Shop, Care, OtherTenantShop);
-
-        AppUser User(Guid tenantId, string username, UserRole role) => new() { TenantId = tenantId, Username = username, DisplayName = username, Role = role };
-        var owner = User(TenantA, "pemilik", UserRole.Owner);
-        var agent = User(TenantA, "agen", UserRole.Agent);
-        var agent2 = User(TenantA, "agen2", UserRole.Agent);
-        var otherOwner = User(TenantB, "lain", UserRole.Owner);
-        db.Users.AddRange(owner, agent, agent2, otherOwner);
-        db.WorkspaceMembers.AddRange(
-            new WorkspaceMember { TenantId = TenantA, WorkspaceId = Shop.Id, UserId = agent.Id },
-            new WorkspaceMember { TenantId = TenantA, WorkspaceId = Care.Id, UserId = agent.Id },
-            new WorkspaceMember { TenantId = TenantA, WorkspaceId = Shop.Id, UserId = agent2.Id });
-        await db.SaveChangesAsync();
-
-        Owner = new InboxViewer(owner.Id, UserRole.Owner);
-        Agent = new InboxViewer(agent.Id, UserRole.Agent);
-        Agent2 = new InboxViewer(agent2.Id, UserRole.Agent);
-        OtherTenantOwner = new InboxViewer(otherOwner.Id, UserRole.Owner);
+            var a = Seed.Tenant(db, "Toko A", l => l.ExpiresAt = Start.AddYears(1), t => t.Id = TenantA);
+            var b = Seed.Tenant(db, "Toko B", l => l.ExpiresAt = Start.AddYears(1), t => t.Id = TenantB);
+            Shop = a.Workspace("Toko Utama", "sess-shop");
+            Care = a.Workspace("Layanan", "sess-missing");
+            OtherTenantShop = b.Workspace("Toko Lain", "sess-other");
+            Owner = new InboxViewer(a.User("pemilik", UserRole.Owner).Id, UserRole.Owner);
+            Agent = new InboxViewer(a.User("agen", UserRole.Agent, Shop, Care).Id, UserRole.Agent);
+            Agent2 = new InboxViewer(a.User("agen2", UserRole.Agent, Shop).Id, UserRole.Agent);
+            OtherTenantOwner = new InboxViewer(b.User("lain", UserRole.Owner).Id, UserRole.Owner);
+        });
 
         // The shop's WhatsApp session is connected; Care's session is unknown to the gateway.
         await Simulator.EnsureSessionAsync(new GatewaySessionSetup("sess-shop", new Dictionary<string, string>(), "http://127.0.0.1/none", "key"), CancellationToken.None);
@@ -128,13 +112,8 @@ public sealed class InboxHarness : IAsyncDisposable
         Guid? assignedTo = null, Guid? id = null)
     {
         await using var db = Database.CreateSystem();
-        var chat = new Chat
-        {
-            Id = id ?? Guid.CreateVersion7(), TenantId = workspace.TenantId, WorkspaceId = workspace.Id, DisplayName = name, PhoneNumber = phone,
-            ExternalChatId = phone is null ? "ig" + Guid.NewGuid().ToString("N") : phone.TrimStart('+') + "@c.us", LastMessageAt = lastMessageAt, AssignedUserId = assignedTo,
-            LastMessagePreview = "",
-        };
-        db.Chats.Add(chat);
+        var chat = Seed.In(db, workspace.TenantId).Chat(workspace.Id, name, phone, c =>
+            (c.Id, c.LastMessageAt, c.AssignedUserId) = (id ?? c.Id, lastMessageAt, assignedTo));
         await db.SaveChangesAsync();
         return chat;
     }

@@ -1,45 +1,32 @@
-using KelolaPesan.Core;
-using KelolaPesan.Core.Attachments;
-using KelolaPesan.Core.Common;
-using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Instagram;
-using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Security;
 using KelolaPesan.Core.Tenancy;
-using KelolaPesan.Core.Workspaces;
-using KelolaPesan.Data;
-using KelolaPesan.Data.Security;
 using KelolaPesan.Tests.Infrastructure;
-using KelolaPesan.Web.Realtime;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KelolaPesan.Tests.Instagram;
 
 /// <summary>
-/// The comment reply services over a migrated SQLite file with a fake clock, two tenants, a connected account and
-/// the real Graph adapter talking HTTP to a <see cref="FakeGraphServer"/>.
+/// The comment reply services (<see cref="ServiceHost"/> over a SQLite file) with a fake clock, two tenants, a connected
+/// account and the real Graph adapter talking HTTP to a <see cref="FakeGraphServer"/>.
 /// </summary>
-public sealed class CommentReplyHarness : IAsyncDisposable
+public sealed class CommentReplyHarness : ServiceHost
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
 
-    private CommentReplyHarness(SqliteTestDatabase database, FakeTimeProvider clock, FakeGraphServer graph, ServiceProvider services)
+    private CommentReplyHarness(SqliteTestDatabase database, FakeTimeProvider clock, FakeGraphServer graph)
+        : base(database, graph.Settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)).Append(new("Instagram:MaxRetries", "0")), clock)
     {
-        Database = database;
         Clock = clock;
         Graph = graph;
-        Services = services;
     }
 
-    public SqliteTestDatabase Database { get; }
+    public new SqliteTestDatabase Database => (SqliteTestDatabase)base.Database;
     public FakeTimeProvider Clock { get; }
     public FakeGraphServer Graph { get; }
-    public ServiceProvider Services { get; }
-    public Guid TenantId { get; } = Guid.CreateVersion7();
-    public Guid OtherTenantId { get; } = Guid.CreateVersion7();
+    public Guid TenantId { get; private set; }
+    public Guid OtherTenantId { get; private set; }
     public Guid WorkspaceId { get; private set; }
     public Guid OtherWorkspaceId { get; private set; }
     public Guid AccountId { get; private set; }
@@ -48,51 +35,25 @@ public sealed class CommentReplyHarness : IAsyncDisposable
     public static async Task<CommentReplyHarness> CreateAsync()
     {
         var clock = new FakeTimeProvider(Start);
-        var database = await SqliteTestDatabase.CreateAsync(clock);
-        var graph = await FakeGraphServer.StartAsync();
-        var settings = graph.Settings.ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
-        settings["Instagram:MaxRetries"] = "0";
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(clock);
-        settings["Gateway:Kind"] = "Simulator";
-        services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddSingleton<IBulkInserter, KelolaPesan.Data.Common.RelationalBulkInserter>();
-        services.AddSingleton(database.Activator);
-        services.AddScoped<TenantContext>();
-        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
-        services.AddScoped<IKelolaDbFactory, KelolaDbFactory>();
-        services.AddSingleton<ISecretProtector>(new DataProtectionSecretProtector(new EphemeralDataProtectionProvider()));
-        services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
-        services.AddSingleton<IGatewayEventSink, Gateways.RecordingEventSink>();
-        services.AddSingleton<IAttachmentStore>(new LocalAttachmentStore(Path.Combine(database.Folder, "attachments")));
-        var harness = new CommentReplyHarness(database, clock, graph, services.BuildServiceProvider());
-        await harness.SeedAsync();
+        var harness = new CommentReplyHarness(await SqliteTestDatabase.CreateAsync(clock), clock, await FakeGraphServer.StartAsync());
+        var protector = harness.Services.GetRequiredService<ISecretProtector>();
+        var account = await harness.Database.SeedAsync(db =>
+        {
+            var tenant = Seed.Tenant(db, "T", l => l.ExpiresAt = Start.AddYears(1));
+            var other = Seed.Tenant(db, "T", l => l.ExpiresAt = Start.AddYears(1));
+            var workspace = tenant.Workspace("Toko");
+            (harness.OtherTenantId, harness.OtherWorkspaceId) = (other.Id, other.Workspace("Toko Lain").Id);
+            var account = new InstagramAccount
+            {
+                TenantId = tenant.Id, WorkspaceId = workspace.Id, InstagramUserId = harness.InstagramUserId, Username = FakeGraphServer.Username,
+                AccessTokenEncrypted = protector.Protect(InstagramAccountService.TokenPurpose, harness.Graph.IssueToken()), Status = InstagramConnectionStatus.Connected,
+                ConnectedAt = Start,
+            };
+            db.InstagramAccounts.Add(account);
+            return account;
+        });
+        (harness.TenantId, harness.WorkspaceId, harness.AccountId) = (account.TenantId, account.WorkspaceId, account.Id);
         return harness;
-    }
-
-    private async Task SeedAsync()
-    {
-        await using var db = Database.CreateSystem();
-        foreach (var tenantId in new[] { TenantId, OtherTenantId })
-        {
-            var licence = new Licence { Name = "T", CodePrefix = "IG" + tenantId.ToString("N")[^8..], CodeHash = [1], ExpiresAt = Start.AddYears(1) };
-            db.Licences.Add(licence);
-            db.Tenants.Add(new Tenant { Id = tenantId, Name = "T", LicenceId = licence.Id });
-        }
-        var workspace = new Workspace { TenantId = TenantId, Name = "Toko" };
-        var other = new Workspace { TenantId = OtherTenantId, Name = "Toko Lain" };
-        db.Workspaces.AddRange(workspace, other);
-        var protector = Services.GetRequiredService<ISecretProtector>();
-        var account = new InstagramAccount
-        {
-            TenantId = TenantId, WorkspaceId = workspace.Id, InstagramUserId = InstagramUserId, Username = FakeGraphServer.Username,
-            AccessTokenEncrypted = protector.Protect(InstagramAccountService.TokenPurpose, Graph.IssueToken()), Status = InstagramConnectionStatus.Connected,
-            ConnectedAt = Start,
-        };
-        db.InstagramAccounts.Add(account);
-        await db.SaveChangesAsync();
-        (WorkspaceId, OtherWorkspaceId, AccountId) = (workspace.Id, other.Id, account.Id);
     }
 
     /// <summary>Runs a service in a scope signed in to <paramref name="tenantId"/> (default: the account's tenant).</summary>
@@ -126,10 +87,9 @@ public sealed class CommentReplyHarness : IAsyncDisposable
 
     public Task<int> SendDueAsync() => InTenantAsync(sp => sp.GetRequiredService<CommentReplyService>().SendDueAsync());
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await Services.DisposeAsync();
+        await base.DisposeAsync();
         await Graph.DisposeAsync();
-        await Database.DisposeAsync();
     }
 }

@@ -46,14 +46,13 @@ public sealed class InstagramAppHost : IAsyncLifetime
         var protector = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
         await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
         var tenantId = await db.Workspaces.Where(w => w.Name == "Toko Utama").Select(w => w.TenantId).FirstAsync();
-        var workspace = new Workspace { TenantId = tenantId, Name = workspaceName };
+        var workspace = Seed.In(db, tenantId).Workspace(workspaceName);
         var account = new InstagramAccount
         {
             TenantId = tenantId, WorkspaceId = workspace.Id, InstagramUserId = userId, Username = "toko" + userId[^4..],
             AccessTokenEncrypted = protector.Protect(InstagramAccountService.TokenPurpose, token), Status = InstagramConnectionStatus.Connected,
             ConnectedAt = DateTimeOffset.UtcNow, TokenExpiresAt = DateTimeOffset.UtcNow.AddDays(60),
         };
-        db.Workspaces.Add(workspace);
         db.InstagramAccounts.Add(account);
         await db.SaveChangesAsync();
         return new TestAccount(tenantId, workspace.Id, account.Id, userId, token);

@@ -4,6 +4,7 @@ using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Instagram;
 using KelolaPesan.Core.Workspaces;
+using KelolaPesan.Tests.Infrastructure;
 using KelolaPesan.Tests.Privacy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,8 +71,7 @@ public sealed class InstagramHost : IAsyncDisposable
     private async Task<Guid> AddWorkspaceAsync(Guid tenantId, string name)
     {
         await using var db = Host.Database.CreateForTenant(tenantId);
-        var workspace = new Workspace { TenantId = tenantId, Name = name };
-        db.Workspaces.Add(workspace);
+        var workspace = Seed.In(db, tenantId).Workspace(name);
         await db.SaveChangesAsync();
         return workspace.Id;
     }

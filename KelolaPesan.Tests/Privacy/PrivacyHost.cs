@@ -1,104 +1,56 @@
-using KelolaPesan.Core;
 using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Automation;
-using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Instagram;
-using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Security;
-using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Core.Validation;
 using KelolaPesan.Core.Workspaces;
 using KelolaPesan.Data;
-using KelolaPesan.Data.Security;
 using KelolaPesan.Tests.Infrastructure;
-using KelolaPesan.Web.Realtime;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KelolaPesan.Tests.Privacy;
 
 /// <summary>
-/// Core's real services over a migrated SQLite file with two tenants ("alpha" and "bravo"), a real attachment folder,
-/// the simulator gateway and a clock the test moves. <see cref="CurrentTenant"/> is the signed-in user's tenant.
+/// Core's real services (<see cref="ServiceHost"/>) with two tenants ("alpha" and "bravo"), attachments through the app's
+/// storage port over the test folder, the simulator gateway and a clock the test moves. <see cref="CurrentTenant"/> is
+/// the signed-in user's tenant.
 /// </summary>
-public sealed class PrivacyHost : IAsyncDisposable
+public sealed class PrivacyHost : ServiceHost
 {
     public static readonly AuditActor Owner = new(AuditActorType.User, Guid.NewGuid(), "Pemilik Uji");
 
-    private PrivacyHost(TestDatabase database, FakeTimeProvider clock)
-    {
-        Database = database;
-        Clock = clock;
-    }
+    private PrivacyHost(TestDatabase database, Dictionary<string, string?>? settings, FakeTimeProvider clock) : base(database, settings, clock) => Clock = clock;
 
-    public TestDatabase Database { get; }
     public FakeTimeProvider Clock { get; }
-    public ServiceProvider Services { get; private set; } = null!;
     public Guid Alpha { get; private set; }
     public Guid Bravo { get; private set; }
     public Guid CurrentTenant { get; set; }
     public IAttachmentStore Store => Services.GetRequiredService<IAttachmentStore>();
     public ISecretProtector Secrets => Services.GetRequiredService<ISecretProtector>();
+    protected override Guid? ScopeTenant => CurrentTenant;
+
+    // The app's storage port over the test folder: deletion must reach files through it (same layout as before).
+    protected override void Configure(IServiceCollection services)
+    {
+        var storage = new KelolaPesan.Core.Storage.LocalFileStorage(Database.Folder);
+        services.AddSingleton<KelolaPesan.Core.Storage.IFileStorage>(storage);
+        services.AddSingleton<IAttachmentStore>(new KelolaPesan.Core.Storage.FileStorageAttachmentStore(storage));
+    }
 
     public static async Task<PrivacyHost> CreateAsync(Dictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
-        var host = new PrivacyHost(await TestDatabase.CreateAsync(provider, clock), clock);
-        host.Alpha = await host.AddTenantAsync("alpha");
-        host.Bravo = await host.AddTenantAsync("bravo");
+        var host = new PrivacyHost(await TestDatabase.CreateAsync(provider, clock), settings, clock);
+        (host.Alpha, host.Bravo) = await host.Database.SeedAsync(db =>
+            (Seed.Tenant(db, "alpha", l => l.MaxWorkspaces = 5).Id, Seed.Tenant(db, "bravo", l => l.MaxWorkspaces = 5).Id));
         host.CurrentTenant = host.Alpha;
-
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(clock);
-        var config = new Dictionary<string, string?> { ["Gateway:Kind"] = "Simulator", ["Gateway:PublicBaseUrl"] = "http://127.0.0.1:5999" };
-        foreach (var (key, value) in settings ?? [])
-            config[key] = value;
-        services.AddCoreServices(new ConfigurationBuilder().AddInMemoryCollection(config).Build());
-        KelolaPesan.Data.DependencyInjection.AddRelationalWriters(services);
-        services.AddSingleton(host.Database.Activator);
-        services.AddScoped<TenantContext>(_ =>
-        {
-            var context = new TenantContext();
-            context.SetTenant(host.CurrentTenant);
-            return context;
-        });
-        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
-        services.AddScoped<IKelolaDbFactory, KelolaDbFactory>();
-        services.AddSingleton<ISecretProtector>(new DataProtectionSecretProtector(new EphemeralDataProtectionProvider()));
-        services.AddSingleton<IRealtimeBus, InProcessRealtimeBus>();
-        services.AddSingleton<Gateways.RecordingEventSink>();
-        services.AddSingleton<KelolaPesan.Core.Gateways.IGatewayEventSink>(sp => sp.GetRequiredService<Gateways.RecordingEventSink>());
-        // The app's storage port over the test folder: deletion must reach files through it (same layout as before).
-        var storage = new KelolaPesan.Core.Storage.LocalFileStorage(host.Database.Folder);
-        services.AddSingleton<KelolaPesan.Core.Storage.IFileStorage>(storage);
-        services.AddSingleton<IAttachmentStore>(new KelolaPesan.Core.Storage.FileStorageAttachmentStore(storage));
-        host.Services = services.BuildServiceProvider();
         return host;
-    }
-
-    private async Task<Guid> AddTenantAsync(string name)
-    {
-        var licence = new Licence { Name = name, CodePrefix = "T" + Guid.NewGuid().ToString("N")[..8], CodeHash = [1], MaxWorkspaces = 5 };
-        var tenant = new Tenant { Name = name, LicenceId = licence.Id };
-        await using var db = Database.CreateSystem();
-        db.Licences.Add(licence);
-        db.Tenants.Add(tenant);
-        await db.SaveChangesAsync();
-        return tenant.Id;
-    }
-
-    /// <summary>Runs <paramref name="action"/> in a fresh DI scope (a request or circuit of <see cref="CurrentTenant"/>).</summary>
-    public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider);
     }
 
     public Task<T> Run<TService, T>(Func<TService, Task<T>> action) where TService : notnull =>
@@ -158,12 +110,6 @@ public sealed class PrivacyHost : IAsyncDisposable
         db.CommentReplies.Add(Own(new CommentReply { AutomationId = automation.Id, CommentId = $"{m}-comment-id", PrivateReplyMessage = $"{m}-privatereply" }));
         await db.SaveChangesAsync();
         return new Seeded(ws.Id, contact.Id, chat.Id, attachment.Id, stored.StorageKey, recipient.Id, entry.Id);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Services.DisposeAsync();
-        await Database.DisposeAsync();
     }
 }
 

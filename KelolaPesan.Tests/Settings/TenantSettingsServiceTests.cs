@@ -5,6 +5,7 @@ using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Tests.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using KelolaPesan.Tests.Infrastructure;
 
 namespace KelolaPesan.Tests.Settings;
 
@@ -18,13 +19,7 @@ public sealed class TenantSettingsServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await CoreServiceHost.CreateAsync();
-        await using var db = _host.Database.CreateSystem();
-        var licence = new Licence { Name = "Other", CodePrefix = "O" + Guid.NewGuid().ToString("N")[..8], CodeHash = [2] };
-        var other = new Tenant { Name = "Toko Lain", LicenceId = licence.Id };
-        db.Licences.Add(licence);
-        db.Tenants.Add(other);
-        await db.SaveChangesAsync();
-        _otherTenant = other.Id;
+        _otherTenant = await _host.Database.SeedAsync(db => Seed.Tenant(db, "Toko Lain").Id);
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();

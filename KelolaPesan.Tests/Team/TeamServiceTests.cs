@@ -9,6 +9,7 @@ using KelolaPesan.Core.Workspaces;
 using KelolaPesan.Tests.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using KelolaPesan.Tests.Infrastructure;
 
 namespace KelolaPesan.Tests.Team;
 
@@ -259,13 +260,7 @@ public sealed class TeamServiceTests : IAsyncLifetime
 
     private async Task<Guid> OtherTenantAsync()
     {
-        var licence = new Licence { Name = "Lain", CodePrefix = "L" + Guid.NewGuid().ToString("N")[..8], CodeHash = [2] };
-        var tenant = new Tenant { Name = "Lain", LicenceId = licence.Id };
-        await using var db = _host.Database.CreateSystem();
-        db.Licences.Add(licence);
-        db.Tenants.Add(tenant);
-        await db.SaveChangesAsync();
-        return tenant.Id;
+        return await _host.Database.SeedAsync(db => Seed.Tenant(db, "Lain").Id);
     }
 
     private async Task SetMaxUsersAsync(int max)

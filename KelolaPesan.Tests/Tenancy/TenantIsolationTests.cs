@@ -261,11 +261,10 @@ public sealed class TenantIsolationFixture : IAsyncLifetime
 
     private static TenantRows SeedTenant(KelolaDbContext db, string tag)
     {
-        var licence = new Licence { Name = $"licence {tag}", CodePrefix = $"KP{tag}{RandomText(8)}", CodeHash = SHA256.HashData(Guid.NewGuid().ToByteArray()) };
-        var tenant = new Tenant { Name = $"tenant {tag}", LicenceId = licence.Id };
-        var user = new AppUser { TenantId = tenant.Id, Username = $"owner-{tag}", DisplayName = $"Owner {tag}", Role = UserRole.Owner };
+        var tenant = Seed.Tenant(db, $"tenant {tag}");
+        var user = tenant.User($"owner-{tag}", UserRole.Owner);
         var audit = new AuditEntry { TenantId = tenant.Id, ActorName = $"owner-{tag}", Action = "user.signed-in", ActorType = AuditActorType.User };
-        db.AddRange(licence, tenant, user, audit);
+        db.Add(audit);
 
         var rows = new Dictionary<Type, Guid> { [typeof(Tenant)] = tenant.Id, [typeof(AppUser)] = user.Id, [typeof(AuditEntry)] = audit.Id };
         var tenantOwned = db.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType));

@@ -20,14 +20,10 @@ public static class AppWorkspaces
         var protector = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
         await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
         var tenantId = await db.Workspaces.Where(w => w.Name == "Toko Utama").Select(w => w.TenantId).FirstAsync();
-        var workspace = new Workspace
-        {
-            TenantId = tenantId, Name = name, WebhookSecretEncrypted = protector.Protect(WorkspaceService.WebhookSecretPurpose, key),
-        };
-        workspace.ExternalSessionId = WorkspaceService.SessionNameFor(workspace.Id);
-        db.Workspaces.Add(workspace);
+        var workspace = Seed.In(db, tenantId).Workspace(name, configure: w =>
+            (w.ExternalSessionId, w.WebhookSecretEncrypted) = (WorkspaceService.SessionNameFor(w.Id), protector.Protect(WorkspaceService.WebhookSecretPurpose, key)));
         await db.SaveChangesAsync();
-        return new TestWorkspace(tenantId, workspace.Id, workspace.ExternalSessionId, key,
+        return new TestWorkspace(tenantId, workspace.Id, workspace.ExternalSessionId!, key,
             new Uri($"{app.BaseUrl}/webhooks/whatsapp?workspace={workspace.Id}"));
     }
 
