@@ -18,6 +18,7 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -126,6 +127,13 @@ public sealed class CircuitCounter : CircuitHandler
 public sealed record LiveWorld(string LicenceCode, IReadOnlyList<string> AgentNames, string Password, IReadOnlyList<LiveWorkspace> Workspaces, IReadOnlyList<string> ShownCustomers)
 {
     public LiveWorkspace Shown => Workspaces[0];
+
+    /// <summary>Webhook events stored but not processed yet (the ingest's queue).</summary>
+    public static async Task<int> BacklogAsync(IServiceProvider services)
+    {
+        await using var db = services.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+        return await db.InboundWebhookEvents.CountAsync(e => e.ProcessedAt == null);
+    }
 
     /// <summary>
     /// Seeds <paramref name="workspaces"/> connected workspaces (names sort so that the first is the one every inbox

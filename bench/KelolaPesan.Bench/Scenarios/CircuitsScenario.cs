@@ -35,12 +35,15 @@ public sealed class CircuitsScenario : IScenario
         await browsers.CloseAllAsync();
         await WaitForAsync(() => app.Circuits.Open == 0, TimeSpan.FromSeconds(30));
         var before = LiveApp.Measure();
+        var dumps = Args.String(args, "--gcdump");
+        await GcDumpAsync(dumps, "before");
         Console.WriteLine($"  before: heap {Mb(before.HeapBytes)}, working set {Mb(before.WorkingSetBytes)}, circuits {app.Circuits.Open}");
 
         await browsers.OpenAsync(app.BaseUrl, world, count, perContext, viewport, Console.WriteLine);
         var rows = await browsers.RowCountsAsync();
         await WaitForAsync(() => app.Circuits.Open >= count, TimeSpan.FromSeconds(30));
         var open = LiveApp.Measure();
+        await GcDumpAsync(dumps, "open");
         var circuits = app.Circuits.Open;
         var heapPer = (open.HeapBytes - before.HeapBytes) / (double)circuits / 1024;
         var wsPer = (open.WorkingSetBytes - before.WorkingSetBytes) / (double)circuits / 1024;
@@ -89,6 +92,21 @@ public sealed class CircuitsScenario : IScenario
         var until = DateTime.UtcNow + patience;
         while (!done() && DateTime.UtcNow < until)
             await Task.Delay(100);
+    }
+
+    /// <summary>
+    /// With <c>--gcdump DIR</c>: a heap snapshot of this process (<c>dotnet-gcdump</c> on the PATH, a .NET tool) for
+    /// <c>dotnet-gcdump report</c>, to see by type what a circuit holds.
+    /// </summary>
+    private static async Task GcDumpAsync(string? folder, string name)
+    {
+        if (folder is null)
+            return;
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, name + ".gcdump");
+        using var tool = System.Diagnostics.Process.Start("dotnet-gcdump", ["collect", "-p", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), "-o", file]);
+        await tool.WaitForExitAsync();
+        Console.WriteLine($"  heap snapshot: {file}");
     }
 
     private static string Mb(long bytes) => $"{bytes / 1024.0 / 1024:0.0} MB";

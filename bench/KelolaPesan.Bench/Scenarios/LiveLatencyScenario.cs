@@ -57,6 +57,9 @@ public sealed class LiveLatencyScenario : IScenario
             markers++;
             delays.AddRange(result.Where(d => d is not null).Select(d => d!.Value));
             missed += result.Count(d => d is null);
+            if (result.Any(d => d is null))
+                Console.WriteLine($"  marker {marker - 1} missed on {result.Count(d => d is null)} pages; backlog {await LiveWorld.BacklogAsync(app.Services)}; first page top rows: " +
+                                  await browsers.Pages[0].Page.EvaluateAsync<string>("() => [...document.querySelectorAll('[data-testid=chat-row]')].slice(0, 3).map(r => r.textContent).join(' | ')"));
             var rest = next - DateTime.UtcNow;
             if (rest > TimeSpan.Zero)
                 await Task.Delay(rest);
@@ -90,6 +93,12 @@ public sealed class LiveLatencyScenario : IScenario
 
 public static class Args
 {
+    public static string? String(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
     public static int Int(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
