@@ -28,7 +28,7 @@ public sealed class CircuitsScenario : IScenario
         using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
 
         // 50 rows of 72 px rendered: Virtualize renders what the viewport shows plus 8 rows of overscan each side.
-        const int viewport = 3400;
+        var viewport = Args.Int(args, "--viewport-height", 3400);
         await using var browsers = await AgentPages.LaunchAsync();
         // Warm-up, one page opened and closed again: JIT, caches and pools belong to the baseline, not to a circuit.
         await browsers.OpenAsync(app.BaseUrl, world, 1, 1, viewport, _ => { });
