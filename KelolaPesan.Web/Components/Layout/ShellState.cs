@@ -2,6 +2,7 @@ using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Workspaces;
 using KelolaPesan.Web.Accounts;
+using KelolaPesan.Web.Components.Shared;
 
 namespace KelolaPesan.Web.Components.Layout;
 
@@ -13,8 +14,6 @@ namespace KelolaPesan.Web.Components.Layout;
 public sealed class ShellState(WorkspaceDirectory directory, AccountService accounts, CurrentUser user, IRealtimeBus bus) : IDisposable
 {
     private IDisposable? _subscription;
-    private int _refreshing;
-    private int _dirty;
 
     public IReadOnlyList<WorkspaceSummary> Workspaces { get; private set; } = [];
     public Guid? SelectedWorkspaceId { get; private set; }
@@ -61,6 +60,7 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
             Alerts = await accounts.GetInboxAlertsAsync(user.UserId);
             SelectedWorkspaceId = Workspaces.FirstOrDefault()?.Id;
             _subscription?.Dispose();
+            _coalescer ??= new RefreshCoalescer(CounterRefreshInterval, ReloadAsync);
             _subscription = bus.Subscribe(Topics.Tenant(tenantId), OnEventAsync);
         }
         IsInitialized = true;
@@ -101,53 +101,36 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
     }
 
     /// <summary>
-    /// Returns at once: the reload (a query) runs on its own, so the bus hands this subscriber the next event without
-    /// waiting for it, and events arriving meanwhile only leave the dirty mark (one reload for a burst).
+    /// Returns at once: the reload (a query and a re-render of the shell) runs through a leading-edge coalescer, so a
+    /// lone event updates the counters at once and a steady stream costs at most one reload per
+    /// <see cref="CounterRefreshInterval"/> per circuit. Reloading back to back instead kept every open page querying
+    /// and re-rendering without pause under steady webhook traffic, which starved the ingest (issue 21, live-latency).
     /// </summary>
     private Task OnEventAsync(RealtimeEvent evt)
     {
         if (evt is UnreadCountsChanged or WorkspaceStatusChanged)
-            _ = RefreshInBackgroundAsync();
+            _coalescer?.Schedule();
         return Task.CompletedTask;
     }
 
-    private async Task RefreshInBackgroundAsync()
-    {
-        try
-        {
-            await RefreshAsync();
-        }
-        catch (Exception)
-        {
-            // The circuit went away mid-reload, or the database did not answer: the counters stay as they were and the
-            // next event reloads them (nobody awaits this task, so a throw would only go unobserved).
-        }
-    }
+    /// <summary>The shortest gap between two reloads of the unread counters of one circuit.</summary>
+    public static readonly TimeSpan CounterRefreshInterval = TimeSpan.FromMilliseconds(500);
 
-    private async Task RefreshAsync()
+    private RefreshCoalescer? _coalescer;
+
+    private async Task ReloadAsync()
     {
-        Interlocked.Exchange(ref _dirty, 1);
-        // Whoever wins the flag reloads until nothing new arrived; the others just leave the dirty mark.
-        while (Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
-        {
-            try
-            {
-                while (Interlocked.Exchange(ref _dirty, 0) == 1)
-                {
-                    Workspaces = await directory.ListForUserAsync(user.UserId, user.TenantRole ?? UserRole.Agent);
-                    await NotifyAsync();
-                }
-            }
-            finally
-            {
-                Interlocked.Exchange(ref _refreshing, 0);
-            }
-            if (Volatile.Read(ref _dirty) == 0)
-                return;
-        }
+        // A throw (the circuit went away mid-reload, the database did not answer) leaves the counters as they were;
+        // the coalescer logs nothing and the next event reloads them.
+        Workspaces = await directory.ListForUserAsync(user.UserId, user.TenantRole ?? UserRole.Agent);
+        await NotifyAsync();
     }
 
     private Task NotifyAsync() => Changed?.Invoke() ?? Task.CompletedTask;
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _coalescer?.Dispose();
+    }
 }

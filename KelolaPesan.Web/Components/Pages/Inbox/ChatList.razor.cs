@@ -1,4 +1,5 @@
 using KelolaPesan.Core.Inbox;
+using KelolaPesan.Web.Accounts;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web.Virtualization;
 using Microsoft.Extensions.Localization;
@@ -19,7 +20,7 @@ public partial class ChatList : IDisposable
     [Parameter] public IReadOnlyDictionary<Guid, string> WorkspaceNames { get; set; } = new Dictionary<Guid, string>();
 
     [Inject] private InboxService Inbox { get; set; } = null!;
-    [Inject] private TimeProvider Clock { get; set; } = null!;
+    [Inject] private UserClock Clock { get; set; } = null!;
     [Inject] private IStringLocalizer<InboxText> T { get; set; } = null!;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -34,14 +35,14 @@ public partial class ChatList : IDisposable
     private Guid? _shownWorkspace;
     private bool _firstParameters = true;
     private IReadOnlyList<LabelView> _labels = [];
-    private DateTimeOffset _now;
 
     /// <summary>The rows loaded so far (for tests and the page).</summary>
     public IReadOnlyList<ChatListItem> Loaded => _items;
 
+    protected override Task OnInitializedAsync() => Clock.ReadyAsync();
+
     protected override async Task OnParametersSetAsync()
     {
-        _now = Clock.GetUtcNow();
         if (_firstParameters || _shownWorkspace != WorkspaceId)
         {
             _firstParameters = false;
@@ -55,7 +56,6 @@ public partial class ChatList : IDisposable
     /// <summary>Reloads from the top (new activity re-sorts the list); the visible window is fetched again.</summary>
     public async Task RefreshAsync()
     {
-        _now = Clock.GetUtcNow();
         if (WorkspaceId is { } id)
             _labels = await Inbox.ListLabelsAsync(Viewer, id);
         await ResetAsync();
