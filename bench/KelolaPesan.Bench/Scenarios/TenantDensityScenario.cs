@@ -39,7 +39,7 @@ public sealed class TenantDensityScenario : IScenario
     private const int WorkspacesPerTenant = 5;
 
     public string Name => "tenant-density";
-    public string Description => "--workspaces N --seconds S --inbound R [--baseline-seconds B] [--provider Sqlite|Postgres]: paced broadcasts in every workspace + inbound webhooks (targets: pacing error p95 < 1 s, scheduling < 25% of a core, max gap < 2x pacing)";
+    public string Description => "--workspaces N --seconds S --inbound R [--baseline-seconds B] [--lead-seconds L] [--provider Sqlite|Postgres]: paced broadcasts in every workspace + inbound webhooks (targets: pacing error p95 < 1 s, scheduling < 25% of a core, max gap < 2x pacing)";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -53,6 +53,18 @@ public sealed class TenantDensityScenario : IScenario
                           $"{inboundRate} inbound events/s; {database.Describe()}");
 
         var seeded = await SeedAsync(database, tenantCount, workspaceCount, seconds);
+        // The broadcasts start (Scheduled -> Running, the dispatcher's own path) after the app is up and the baseline has
+        // run, staggered over their first pacing. The app's start-up wakes every queue with a scheduled broadcast (as after
+        // a restart); that run finds it not yet due and wakes the queue again at its time.
+        var firstAt = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(IntArg(args, "--lead-seconds", 60) + baselineSeconds);
+        var workspaces = seeded.Select(w => w with { ScheduledAt = firstAt + (w.ScheduledAt - DateTimeOffset.UnixEpoch) }).ToList();
+        await using (var db = database.Activator.Create(SystemTenant.Instance))
+        {
+            var at = workspaces.ToDictionary(w => w.BroadcastId, w => w.ScheduledAt);
+            foreach (var broadcast in await db.Broadcasts.ToListAsync())
+                broadcast.ScheduledAt = at[broadcast.Id];
+            await db.SaveChangesAsync();
+        }
         try
         {
             using var counters = new StatementCounter(database.Provider == DatabaseProvider.Postgres);
@@ -64,13 +76,10 @@ public sealed class TenantDensityScenario : IScenario
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 }) { BaseAddress = new Uri(baseUrl) };
 
             // The secrets were stored before the app existed; protect them with the app's own keys now (not timed).
-            await ProtectSecretsAsync(app.Services, seeded);
-            // The broadcasts start (Scheduled -> Running, the dispatcher's own path) after the baseline, staggered over their
-            // first pacing: each is moved to its time and its queue woken, as scheduling a broadcast in the app does.
-            var firstAt = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(baselineSeconds + 10);
-            var workspaces = seeded.Select(w => w with { ScheduledAt = firstAt + (w.ScheduledAt - DateTimeOffset.UnixEpoch) }).ToList();
-            await ScheduleAsync(app.Services, workspaces);
-            Console.WriteLine($"app up, {fires.Fires} start-up runs; broadcasts start in {(firstAt - DateTimeOffset.UtcNow).TotalSeconds:0} s");
+            await ProtectSecretsAsync(app.Services, workspaces);
+            Console.WriteLine($"app up, {fires.Fires} start-up runs so far; broadcasts start in {(firstAt - DateTimeOffset.UtcNow).TotalSeconds:0} s");
+            if (DateTimeOffset.UtcNow > firstAt - TimeSpan.FromSeconds(baselineSeconds))
+                Console.WriteLine("WARNING: the app came up after the baseline should have begun (--lead-seconds more); the baseline is short or empty");
 
             using var stop = new CancellationTokenSource();
             var inbound = new InboundLoad(http, workspaces, inboundRate);
@@ -111,7 +120,7 @@ public sealed class TenantDensityScenario : IScenario
             var otherStatements = (c.AllStatements - b.AllStatements) - (c.EfStatements - b.EfStatements);
             var inboundRateAchieved = (c.Inbound - b.Inbound) / measured.TotalSeconds;
 
-            Console.WriteLine($"load: {Uptime()}");
+            Console.WriteLine($"load: {Uptime()}; the baseline ({baseline.TotalSeconds:0} s) saw {b.Fires - a.Fires} dispatch fires (start-up runs; 0 is a clean baseline)");
             Console.WriteLine($"sends: {sends:N0} in {measured.TotalSeconds:0} s = {sendRate:0.0}/s; sum of the pacings {plannedRate:0.0}/s ({sendRate / plannedRate:P0}); " +
                               $"{report.Uncertain} uncertain, {report.Failed} failed, {report.NeverSent} workspaces never sent");
             Console.WriteLine($"pacing error (send - planned): p50 {report.ErrorP50:0} ms, p95 {report.ErrorP95:0} ms, p99 {report.ErrorP99:0} ms, max {report.ErrorMax:0} ms; " +
@@ -217,18 +226,6 @@ public sealed class TenantDensityScenario : IScenario
         Console.WriteLine($"seeded {tenantCount} tenants, {workspaceCount} workspaces, {recipients.Count:N0} recipients in {watch.Elapsed.TotalSeconds:0.0} s; " +
                           $"pacings 5-15 s, sum of the pacings {result.Sum(w => 1.0 / w.Pacing):0.0} sends/s");
         return result;
-    }
-
-    private static async Task ScheduleAsync(IServiceProvider services, List<BenchWorkspace> workspaces)
-    {
-        var scheduler = services.GetRequiredService<IBroadcastScheduler>();
-        await using var scope = services.CreateAsyncScope();
-        await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
-        foreach (var w in workspaces)
-        {
-            await db.Broadcasts.Where(b => b.Id == w.BroadcastId).ExecuteUpdateAsync(s => s.SetProperty(b => b.ScheduledAt, w.ScheduledAt));
-            await scheduler.WakeAsync(w.TenantId, w.Id, w.ScheduledAt);
-        }
     }
 
     private static async Task ProtectSecretsAsync(IServiceProvider services, List<BenchWorkspace> workspaces)
