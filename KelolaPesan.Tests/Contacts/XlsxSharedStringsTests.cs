@@ -11,8 +11,8 @@ public sealed class XlsxSharedStringsTests
     {
         var table = new XlsxSharedStrings();
         var expected = new List<string>();
-        // ~3 MB of UTF-8: several blocks, strings that would straddle a block edge start the next one.
-        for (var i = 0; i < 60_000; i++)
+        // ~4 MB of UTF-8: several blocks, strings that would straddle a block edge start the next one.
+        for (var i = 0; i < 150_000; i++)
         {
             var value = (i % 4) switch
             {
@@ -31,6 +31,6 @@ public sealed class XlsxSharedStringsTests
         Assert.Equal(expected.Count, table.Count);
         for (var i = 0; i < expected.Count; i++)
             Assert.Equal(expected[i], table[i]);
-        Assert.True(Encoding.UTF8.GetByteCount(string.Concat(expected)) > 2 << 20);
+        Assert.True(Encoding.UTF8.GetByteCount(string.Concat(expected)) > 3 << 20, "the data should span several 1 MiB blocks");
     }
 }
