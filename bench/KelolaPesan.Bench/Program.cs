@@ -4,7 +4,7 @@ using KelolaPesan.Bench.Scenarios;
 IScenario[] scenarios =
 [
     new SeedScaleScenario(), new WebhookIngestScenario(), new InboxScaleScenario(), new ImportXlsxScenario(), new NormalizeScenario(), new BroadcastDispatchScenario(),
-    new LiveLatencyScenario(), new CircuitsScenario(),
+    new LiveLatencyScenario(), new CircuitsScenario(), new TenantDensityScenario(),
 ];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;

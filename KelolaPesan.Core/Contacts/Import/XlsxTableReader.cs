@@ -146,7 +146,7 @@ public sealed partial class XlsxTableReader : ITableReader
         public string? Value;
     }
 
-    private static string? CellText(CellState cell, string? inline, List<string> strings)
+    private static string? CellText(CellState cell, string? inline, XlsxSharedStrings strings)
     {
         string? text;
         switch (cell.Type)
@@ -187,9 +187,9 @@ public sealed partial class XlsxTableReader : ITableReader
         return value.ToString("R", CultureInfo.InvariantCulture);
     }
 
-    private static List<string> ReadSharedStrings(WorkbookPart workbookPart)
+    private static XlsxSharedStrings ReadSharedStrings(WorkbookPart workbookPart)
     {
-        var list = new List<string>();
+        var list = new XlsxSharedStrings();
         if (workbookPart.SharedStringTablePart is not { } part)
             return list;
         using var reader = CreateXml(part);
@@ -213,7 +213,7 @@ public sealed partial class XlsxTableReader : ITableReader
                 {
                     // Every shared string is held for the whole read: their sum is capped, not only each one.
                     total += text.Length;
-                    if (total > MaxSharedStringCharacters)
+                    if (total > MaxSharedStringCharacters || list.Count >= MaxSharedStrings)
                         throw new SpreadsheetTooLargeException();
                     list.Add(Unescape(text.ToString()));
                     open = false;
@@ -228,8 +228,14 @@ public sealed partial class XlsxTableReader : ITableReader
         return list;
     }
 
-    /// <summary>Most characters of all shared strings together (32 MB of text; a 100k-row contact list needs a few).</summary>
-    public const long MaxSharedStringCharacters = 16_000_000;
+    /// <summary>
+    /// Most characters of all shared strings together: a million-row contact list needs about 50 million (names, emails,
+    /// notes). Held packed as UTF-8 (<see cref="XlsxSharedStrings"/>): 64 MB for plain Latin text, at most 192 MB.
+    /// </summary>
+    public const long MaxSharedStringCharacters = 64_000_000;
+
+    /// <summary>Most shared strings (8 bytes each held): bounds a file of many tiny strings, which the character cap does not.</summary>
+    public const int MaxSharedStrings = 8_000_000;
 
     /// <summary>Most characters the worksheet and shared-string parts may hold once unzipped: a zip bomb stops here.</summary>
     public const long MaxPartCharacters = 400_000_000;

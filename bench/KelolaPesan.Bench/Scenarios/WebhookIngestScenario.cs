@@ -77,7 +77,7 @@ public sealed class WebhookIngestScenario : IScenario
         }
     }
 
-    private static async Task<WebApplication> StartAppAsync(BenchDatabase database)
+    internal static async Task<WebApplication> StartAppAsync(BenchDatabase database)
     {
         var webProject = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../KelolaPesan.Web"));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
