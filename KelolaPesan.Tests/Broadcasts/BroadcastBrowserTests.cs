@@ -30,7 +30,7 @@ public sealed class BroadcastBrowserTests(BrowserFixture browser, KelolaAppFacto
                     string.Join("\n", Enumerable.Range(0, 12).Select(i => $"0813{Random.Shared.Next(100000, 999999)}{Random.Shared.Next(1, 10)}")));
                 await page.Locator("[data-testid=broadcast-message] textarea, textarea[data-testid=broadcast-message]").FillAsync("{Halo|Hai} {name|Kak}, promo hari ini!");
                 // The optional attachment: stored through the upload path and shown as a chip; every message then carries it.
-                await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+                await (await page.Locator("input[type=file]").ReadyInputFileAsync()).SetInputFilesAsync(new FilePayload
                 {
                     Name = "promo.png", MimeType = "image/png", Buffer = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52],
                 });

@@ -40,7 +40,7 @@ public sealed class ContactImportBrowserTests(BrowserFixture browser, KelolaAppF
             await page.GotoAsync("/contacts");
             await page.WaitForCircuitAsync();
             await page.GetByRole(AriaRole.Tab, new() { Name = "Impor" }).ClickAsync();
-            await page.ByTestId("import-file").SetInputFilesAsync(path);
+            await (await page.ByTestId("import-file").ReadyInputFileAsync()).SetInputFilesAsync(path);
 
             await page.ByTestId("import-mapping").WaitForAsync();
             Assert.Equal("phone", await page.ByTestId("map-1").InputValueAsync());
@@ -84,7 +84,7 @@ public sealed class ContactImportBrowserTests(BrowserFixture browser, KelolaAppF
             await page.WaitForCircuitAsync();
             await page.Locator("html[lang=en]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
             await page.GetByRole(AriaRole.Tab, new() { Name = "Import" }).ClickAsync();
-            await page.ByTestId("import-file").SetInputFilesAsync(path);
+            await (await page.ByTestId("import-file").ReadyInputFileAsync()).SetInputFilesAsync(path);
             await page.ByTestId("import-mapping").WaitForAsync();
             await page.ByTestId("import-run").ClickAsync();
 

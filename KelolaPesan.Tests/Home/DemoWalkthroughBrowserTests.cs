@@ -101,7 +101,7 @@ public sealed class DemoWalkthroughBrowserTests(BrowserFixture browser)
             await page.GotoAsync("/contacts");
             await page.WaitForCircuitAsync();
             await page.GetByRole(AriaRole.Tab, new() { Name = "Impor" }).ClickAsync();
-            await page.ByTestId("import-file").SetInputFilesAsync(csv);
+            await (await page.ByTestId("import-file").ReadyInputFileAsync()).SetInputFilesAsync(csv);
             await page.ByTestId("import-mapping").WaitForAsync();
             await page.ByTestId("map-0").SelectOptionAsync("name");
             await page.ByTestId("map-1").SelectOptionAsync("phone");

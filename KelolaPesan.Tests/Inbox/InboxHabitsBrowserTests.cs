@@ -114,7 +114,7 @@ public sealed class InboxHabitsBrowserTests(BrowserFixture browser, KelolaAppFac
                 // A picture waits in a preview with its caption until it is sent.
                 await Row(page, world.First).ClickAsync();
                 // MudFileUpload adds a fresh input after each pick (the used one stays, hidden): the last one is live.
-                var file = page.Locator("[data-testid=composer] input[type=file]").Last;
+                var file = await page.Locator("[data-testid=composer] input[type=file]").Last.ReadyInputFileAsync();
                 await file.SetInputFilesAsync(new FilePayload { Name = "foto.png", MimeType = "image/png", Buffer = Png });
                 await Assertions.Expect(page.ByTestId("attachment-preview-image")).ToBeVisibleAsync();
                 await Assertions.Expect(page.ByTestId("attachment-preview-name")).ToHaveTextAsync("foto.png");

@@ -22,6 +22,18 @@ public static class PageExtensions
         return page.Locator("[data-testid=composer] textarea").First;
     }
 
+    /// <summary>
+    /// The file input once Blazor listens to it: <c>InputFile</c> attaches its change handler by JS interop after it
+    /// renders (marking the element with <c>_blazorInputFileNextFileId</c>), and files set before that are silently lost.
+    /// </summary>
+    public static async Task<ILocator> ReadyInputFileAsync(this ILocator input)
+    {
+        var first = input.First;
+        await first.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await first.Page.WaitForFunctionAsync("e => e._blazorInputFileNextFileId !== undefined", await first.ElementHandleAsync());
+        return first;
+    }
+
     /// <summary>Shorthand for the app's <c>data-testid</c> attributes.</summary>
     public static ILocator ByTestId(this IPage page, string testId) => page.Locator($"[data-testid={testId}]");
 

@@ -204,6 +204,9 @@ public sealed class InstagramWebhookTests(InstagramAppHost host) : IClassFixture
 
         var reply = Assert.Single(host.Graph.DirectMessages, m => m.RecipientId == "5550003");
         Assert.StartsWith("Ongkir flat 10rb kak", reply.Text);
+        // The Graph answers before the bot's Sent commit lands: wait for the stored outcome, not the request.
+        await EventuallyAsync(() => host.QueryAsync(db => db.Messages.AnyAsync(m =>
+            m.WorkspaceId == account.WorkspaceId && m.Direction == MessageDirection.Outbound && m.Status != MessageStatus.Pending)), "bot reply stored as sent");
         var outbound = await host.QueryAsync(db => db.Messages.SingleAsync(m => m.WorkspaceId == account.WorkspaceId && m.Direction == MessageDirection.Outbound));
         Assert.Equal((MessageOrigin.Bot, MessageStatus.Sent, reply.MessageId), (outbound.Origin, outbound.Status, outbound.ExternalMessageId));
     }

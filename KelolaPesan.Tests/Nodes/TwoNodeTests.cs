@@ -128,7 +128,7 @@ public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper outpu
             Assert.All(rows, r => Assert.Contains(r.Status, new[] { RecipientStatus.Sent, RecipientStatus.Failed, RecipientStatus.Skipped, RecipientStatus.Uncertain }));
             // Sent means the fake got it exactly once; one left Uncertain was looked up in the history and is not there.
             Assert.All(rows.Where(r => r.Status == RecipientStatus.Sent), r => Assert.Equal(1, perChat.GetValueOrDefault(r.Phone.TrimStart('+') + "@c.us")));
-            Assert.All(rows.Where(r => r.Status == RecipientStatus.Uncertain), r => Assert.Contains("history", r.Error));
+            Assert.All(rows.Where(r => r.Status == RecipientStatus.Uncertain), r => Assert.Equal("Broadcast_NotInHistory", r.Error));
             Assert.True(rows.Count(r => r.Status == RecipientStatus.Sent) >= recipients - 5, $"only {rows.Count(r => r.Status == RecipientStatus.Sent)} sent");
             var broadcast = await ReadAsync(host, broadcastId);
             Assert.Equal((0, rows.Count(r => r.Status == RecipientStatus.Sent), rows.Count(r => r.Status == RecipientStatus.Uncertain)),
@@ -236,8 +236,11 @@ public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper outpu
                     FakeWahaServer.MessagePayload("via-nginx-" + Guid.NewGuid().ToString("N"), Customer, Me, "Halo lewat nginx", pushName: "Pelanggan Nginx"));
                 using (var response = await FakeWahaServer.SendWebhookAsync(new Uri($"{proxy.BaseUrl}/webhooks/whatsapp?workspace={world.WorkspaceId}"), world.HmacKey, body))
                     Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                await Assertions.Expect(first.Page.ByTestId("total-unread-count")).ToHaveTextAsync((before[0] + 1).ToString());
-                await Assertions.Expect(second.Page.ByTestId("total-unread-count")).ToHaveTextAsync((before[1] + 1).ToString());
+                // Liveness through the proxy, not latency (the timed test above owns that): the first message a node
+                // processes is its coldest, so allow for a loaded CI machine.
+                var live = new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 };
+                await Assertions.Expect(first.Page.ByTestId("total-unread-count")).ToHaveTextAsync((before[0] + 1).ToString(), live);
+                await Assertions.Expect(second.Page.ByTestId("total-unread-count")).ToHaveTextAsync((before[1] + 1).ToString(), live);
 
                 // nginx logs a WebSocket when it ends: close the pages, then wait for both circuits' lines.
                 var affinities = new List<string>();

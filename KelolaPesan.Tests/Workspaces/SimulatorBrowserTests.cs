@@ -36,7 +36,7 @@ public sealed class SimulatorBrowserTests(BrowserFixture browser, KelolaAppFacto
             await Assertions.Expect(page.Locator("[data-testid=sim-message] textarea, textarea[data-testid=sim-message]")).ToHaveValueAsync("");
 
             // The customer sends a picture through the same inbound path.
-            await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "foto-produk.png", MimeType = "image/png", Buffer = Png });
+            await (await page.Locator("input[type=file]").ReadyInputFileAsync()).SetInputFilesAsync(new FilePayload { Name = "foto-produk.png", MimeType = "image/png", Buffer = Png });
             await Assertions.Expect(page.ByTestId("sim-own-message").Filter(new() { HasText = "foto-produk.png" })).ToBeVisibleAsync();
             await LayoutProbe.AssertFitsAsync(page, "simulator");
 
