@@ -44,7 +44,7 @@ public sealed class ContactImportMemoryTests : IAsyncLifetime
         var (_, import) = await _world.ImportAsync(path, ImportDuplicateMode.Update);
 
         Assert.Equal((3, 1, 0), (import!.Created, import.Updated, import.Rejected));
-        Assert.InRange(reads.MostRows(), 1, 4);
+        Assert.InRange(reads.MostRows(), 1, 5);
         await using (var db = _world.Database.CreateForTenant(_world.TenantId))
         {
             Assert.Equal("Baru", (await db.Contacts.SingleAsync(c => c.Phone == "+6281260000003")).Name);

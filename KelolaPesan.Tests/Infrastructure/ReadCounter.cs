@@ -21,7 +21,10 @@ public sealed class ReadCounter : DbCommandInterceptor
 
     public void Clear() => _reads.Clear();
 
-    /// <summary>The most rows one query read whose text mentions <paramref name="table"/> (all queries when null).</summary>
+    /// <summary>
+    /// The most rows one query read whose text mentions <paramref name="table"/> (all queries when null), as the
+    /// provider's reads: a reader read to its end counts one more than its rows (the read that found none).
+    /// </summary>
     public int MostRows(string? table = null) =>
         _reads.Where(r => table is null || r.Sql.Contains(table, StringComparison.OrdinalIgnoreCase)).Select(r => r.Rows).DefaultIfEmpty().Max();
 
