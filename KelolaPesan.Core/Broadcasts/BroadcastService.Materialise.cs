@@ -10,43 +10,55 @@ public sealed partial class BroadcastService
 {
     /// <summary>
     /// One recipient row per member with its rendered text and idempotency key, written by the bulk inserter in one
-    /// transaction (no change tracking). Rendering, a third of the work for 100,000 members, runs on a pool thread
-    /// beside the insert: chunks are written as they are made. The counters are set once at the end.
+    /// transaction (no change tracking). The audience is read page by page on a pool thread and rendered there, beside
+    /// the insert: chunks are written as they are made, so memory holds a few chunks, not the audience. The counters
+    /// are set once at the end.
     /// </summary>
-    internal async Task<(int Total, int Skipped)> MaterialiseAsync(Broadcast broadcast, IReadOnlyList<AudienceMember> members, CancellationToken ct)
+    internal async Task<AudienceTally> MaterialiseAsync(Broadcast broadcast, BroadcastAudience audience, CancellationToken ct)
     {
+        AudienceTally tally;
         await using (var db = dbFactory.CreateForTenant(broadcast.TenantId))
         {
-            // Each attempt renders afresh: a retried one cannot read the channel again, and the rows (and ids) of
-            // the rolled-back attempt were never stored.
-            await db.InTransactionAsync(ct => InsertRecipientsAsync(db, broadcast, members, ct), ct);
+            // Each attempt reads and renders afresh: the rows (and ids) of a rolled-back attempt were never stored.
+            tally = await db.InTransactionAsync(ct => InsertRecipientsAsync(db, broadcast, audience, ct), ct);
         }
 
-        var total = members.Count;
-        var skipped = members.Count(m => m.SkipReason is not null);
-        var pending = total - skipped;
+        var pending = tally.Members - tally.Skipped;
         await using (var db = dbFactory.CreateForTenant(broadcast.TenantId))
         {
             await db.Broadcasts.Where(b => b.Id == broadcast.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.TotalRecipients, b => b.TotalRecipients + total)
+                .SetProperty(b => b.TotalRecipients, b => b.TotalRecipients + tally.Members)
                 .SetProperty(b => b.PendingCount, b => b.PendingCount + pending)
-                .SetProperty(b => b.SkippedCount, b => b.SkippedCount + skipped), ct);
+                .SetProperty(b => b.SkippedCount, b => b.SkippedCount + tally.Skipped), ct);
         }
-        return (total, skipped);
+        return tally;
     }
 
     private const int MaterialiseChunk = 2_000;
 
-    private async Task InsertRecipientsAsync(IKelolaDb db, Broadcast broadcast, IReadOnlyList<AudienceMember> members, CancellationToken ct)
+    private async Task<AudienceTally> InsertRecipientsAsync(IKelolaDb db, Broadcast broadcast, BroadcastAudience audience, CancellationToken ct)
     {
+        var tally = new AudienceTally();
         var chunks = Channel.CreateBounded<BroadcastRecipient[]>(4);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var rendering = Task.Run(async () =>
         {
             try
             {
-                foreach (var chunk in Recipients(broadcast, members, clock.GetUtcNow()).Chunk(MaterialiseChunk))
-                    await chunks.Writer.WriteAsync(chunk, stop.Token);
+                // Its own context: the pages are read while the writing context holds the transaction.
+                await using var reader = dbFactory.CreateForTenant(broadcast.TenantId);
+                var chunk = new List<BroadcastRecipient>(MaterialiseChunk);
+                await foreach (var row in Recipients(broadcast, audience, audience.ReadAsync(reader, tally, stop.Token), clock.GetUtcNow()))
+                {
+                    chunk.Add(row);
+                    if (chunk.Count == MaterialiseChunk)
+                    {
+                        await chunks.Writer.WriteAsync(chunk.ToArray(), stop.Token);
+                        chunk.Clear();
+                    }
+                }
+                if (chunk.Count > 0)
+                    await chunks.Writer.WriteAsync(chunk.ToArray(), stop.Token);
                 chunks.Writer.Complete();
             }
             catch (Exception ex)
@@ -56,7 +68,9 @@ public sealed partial class BroadcastService
         }, CancellationToken.None);
         try
         {
-            await using var insert = await inserter.PrepareAsync<BroadcastRecipient>(db, members.Count, ct);
+            // The size is known only once read: a list or segment may be large (SQLite's wider cache), pasted numbers are few.
+            var expected = audience.HasContactSources ? int.MaxValue : audience.PastedCount;
+            await using var insert = await inserter.PrepareAsync<BroadcastRecipient>(db, expected, ct);
             await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
                 await insert.InsertAsync(chunk, ct);
         }
@@ -66,18 +80,19 @@ public sealed partial class BroadcastService
             await stop.CancelAsync();
             await rendering;
         }
+        return tally;
     }
 
-    private static IEnumerable<BroadcastRecipient> Recipients(Broadcast broadcast, IReadOnlyList<AudienceMember> members, DateTimeOffset now)
+    private static async IAsyncEnumerable<BroadcastRecipient> Recipients(Broadcast broadcast, BroadcastAudience audience, IAsyncEnumerable<AudienceMember> members, DateTimeOffset now)
     {
-        // The template is parsed once for the audience's keys; a member with other keys (none today) renders as before.
-        var schema = members.Count > 0 && members[0].Values is AudienceValues first ? first.Schema : null;
-        var compiled = schema is null ? null : CompiledTemplate.TryCompile(broadcast.MessageTemplate, schema.KeySet);
+        // The template is parsed once for the audience's keys.
+        var schema = audience.Schema;
+        var compiled = CompiledTemplate.TryCompile(broadcast.MessageTemplate, schema.KeySet);
         var buffer = new System.Text.StringBuilder();
         var keyPrefix = $"b:{broadcast.Id}:";
-        for (var i = 0; i < members.Count; i++)
+        var i = 0;
+        await foreach (var m in members)
         {
-            var m = members[i];
             // The entity's own time-ordered id (made by its constructor) is the recipient's id and part of its key.
             var row = new BroadcastRecipient();
             var key = keyPrefix + row.Id.ToString();
@@ -92,7 +107,7 @@ public sealed partial class BroadcastService
             row.Name = m.Name is { Length: > BroadcastRecipient.NameMaxLength } n ? n[..BroadcastRecipient.NameMaxLength] : m.Name;
             row.RenderedText = WatermarkService.Append(text, broadcast.WatermarkFooter);
             row.IdempotencyKey = key;
-            row.Sequence = i;
+            row.Sequence = i++;
             row.CreatedAt = now;
             row.UpdatedAt = now;
             row.Status = m.SkipReason is null ? RecipientStatus.Pending : RecipientStatus.Skipped;

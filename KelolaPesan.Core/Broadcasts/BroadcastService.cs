@@ -53,14 +53,22 @@ public sealed partial class BroadcastService(
         if (ws is null)
             return null;
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == ws.TenantId, ct);
-        var audience = await BroadcastAudience.ResolveAsync(db, ws.TenantId, ws.Id, tenant.PhoneRegion, request, ct);
+        var audience = await BroadcastAudience.OpenAsync(db, ws.Id, tenant.PhoneRegion, request, ct);
         var footer = await FooterAsync(db, tenant, ct);
-        var list = audience.Members.Where(m => m.SkipReason is null).Take(samples)
-            .Concat(audience.Members.Where(m => m.SkipReason is not null).Take(samples))
+        // The whole audience is read to count it, holding only the samples.
+        var tally = new AudienceTally();
+        var sendable = new List<AudienceMember>(samples);
+        var skippedSamples = new List<AudienceMember>(samples);
+        await foreach (var m in audience.ReadAsync(db, tally, ct))
+        {
+            var into = m.SkipReason is null ? sendable : skippedSamples;
+            if (into.Count < samples)
+                into.Add(m);
+        }
+        var list = sendable.Concat(skippedSamples)
             .Select(m => new PreviewSample(m.Phone, m.Name, WatermarkService.Append(MessageTemplate.Render(request.MessageTemplate, m.Values, Random.Shared), footer), m.SkipReason))
             .ToList();
-        var skipped = audience.Members.Count(m => m.SkipReason is not null);
-        return new BroadcastPreview(list, audience.Members.Count - skipped, skipped, audience.DuplicatesRemoved,
+        return new BroadcastPreview(list, tally.Members - tally.Skipped, tally.Skipped, tally.DuplicatesRemoved,
             MessageTemplate.UnknownPlaceholders(request.MessageTemplate, audience.KnownKeys));
     }
 
@@ -132,8 +140,8 @@ public sealed partial class BroadcastService(
 
         var policy = await policies.GetEffectiveAsync(ws.TenantId, ct);
         var pacing = PolicyService.ClampPacing(new BroadcastPacing(request.MinDelaySeconds, request.MaxDelaySeconds, request.BatchSize, request.BatchRestSeconds, request.DailyCap), policy);
-        var audience = await BroadcastAudience.ResolveAsync(db, ws.TenantId, ws.Id, tenant.PhoneRegion, request, ct);
-        if (audience.Members.Count == 0)
+        var audience = await BroadcastAudience.OpenAsync(db, ws.Id, tenant.PhoneRegion, request, ct);
+        if (!await audience.AnyAsync(db, ct))
             return BroadcastCreated.FailOn(CreateBroadcastRequestValidator.AudienceField, ProblemText.Get("Broadcast_AudienceEmpty"));
 
         var broadcast = new Broadcast
@@ -152,10 +160,10 @@ public sealed partial class BroadcastService(
         db.Broadcasts.Add(broadcast);
         await db.SaveChangesAsync(ct);
 
-        var (total, skipped) = await MaterialiseAsync(broadcast, audience.Members, ct);
+        var tally = await MaterialiseAsync(broadcast, audience, ct);
         await scheduler.WakeAsync(broadcast.TenantId, broadcast.WorkspaceId, broadcast.ScheduledAt ?? now, ct);
         await PublishAsync(broadcast.TenantId, broadcast.WorkspaceId, broadcast.Id);
-        return new BroadcastCreated(broadcast.Id, [], total - skipped, skipped, audience.DuplicatesRemoved);
+        return new BroadcastCreated(broadcast.Id, [], tally.Members - tally.Skipped, tally.Skipped, tally.DuplicatesRemoved);
     }
 
     public async Task<IReadOnlyList<BroadcastSummary>> ListAsync(Guid? workspaceId = null, CancellationToken ct = default)

@@ -40,9 +40,11 @@ public sealed class ContactsWorld : IAsyncDisposable
     public ContactExportService Export { get; }
     public string Folder => Database.Folder;
 
-    public static async Task<ContactsWorld> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite)
+    /// <param name="interceptors">On every context of the world (e.g. a <see cref="ReadCounter"/>).</param>
+    public static async Task<ContactsWorld> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite,
+        IEnumerable<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>? interceptors = null)
     {
-        var database = await TestDatabase.CreateAsync(provider);
+        var database = await TestDatabase.CreateAsync(provider, interceptors: interceptors);
         await using var db = database.CreateSystem();
         var (tenantId, workspaceId) = AddTenant(db, "a");
         await db.SaveChangesAsync();

@@ -17,6 +17,8 @@ public class ContactConfiguration : IEntityTypeConfiguration<Contact>
         b.HasMany(x => x.FieldValues).WithOne().HasForeignKey(x => x.ContactId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.WorkspaceId, x.Phone }).IsUnique();
         b.HasIndex(x => new { x.WorkspaceId, x.Name });
+        // A broadcast reads its audience in pages in this order (BroadcastAudience): a seek per page, not a sort.
+        b.HasIndex(x => new { x.WorkspaceId, x.CreatedAt, x.Id });
         b.HasIndex(x => x.TenantId);
     }
 }

@@ -1149,6 +1149,8 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     b.HasIndex("WorkspaceId", "Phone")
                         .IsUnique();
 
+                    b.HasIndex("WorkspaceId", "CreatedAt", "Id");
+
                     b.ToTable("Contacts");
                 });
 

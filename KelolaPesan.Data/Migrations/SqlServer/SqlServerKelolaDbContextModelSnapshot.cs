@@ -1403,6 +1403,8 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.HasIndex("WorkspaceId", "Phone")
                         .IsUnique();
 
+                    b.HasIndex("WorkspaceId", "CreatedAt", "Id");
+
                     b.ToTable("Contacts");
                 });
 

@@ -1143,6 +1143,8 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.HasIndex("WorkspaceId", "Phone")
                         .IsUnique();
 
+                    b.HasIndex("WorkspaceId", "CreatedAt", "Id");
+
                     b.ToTable("Contacts");
                 });
 
