@@ -12,7 +12,7 @@ namespace KelolaPesan.Core.Broadcasts;
 public sealed class BroadcastDispatchCache(TimeProvider clock)
 {
     /// <summary>How long a page of candidates may be reused: also how stale a stored number-check answer in it may be.</summary>
-    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<Guid, Entry> _byWorkspace = new();
 
