@@ -135,6 +135,7 @@ public static class DependencyInjection
         services.TryAddSingleton<Broadcasts.IBroadcastScheduler, Broadcasts.NoBroadcastScheduler>();
         services.AddScoped<Broadcasts.BroadcastService>();
         services.AddScoped<Broadcasts.BroadcastDispatcher>();
+        services.AddSingleton<Broadcasts.BroadcastDispatchCache>();
         services.AddScoped<Broadcasts.SequenceService>();
         services.AddScoped<Broadcasts.AudienceReplies>();
         services.AddScoped<Broadcasts.BroadcastReport>();

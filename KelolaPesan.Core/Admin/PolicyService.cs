@@ -95,6 +95,13 @@ public sealed class PolicyService(IKelolaDbFactory dbFactory, AuditLog audit)
             ? time >= policy.SendWindowStart && time < policy.SendWindowEnd
             : time >= policy.SendWindowStart || time < policy.SendWindowEnd;
 
+    /// <summary>The effective policy of a licence tier (null: no licence), for a caller that read the tier with its own query.</summary>
+    public async Task<PolicySettings> ForTierAsync(PolicyTier? tier, CancellationToken cancellationToken = default)
+    {
+        await using var db = dbFactory.CreateSystem();
+        return await ForTierAsync(db, tier, cancellationToken);
+    }
+
     private static async Task<PolicySettings> ForTierAsync(IKelolaDb db, PolicyTier? tier, CancellationToken ct)
     {
         var rows = await db.Policies.AsNoTracking().Where(p => p.Tier == null || p.Tier == tier).ToListAsync(ct);

@@ -4,6 +4,7 @@ using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -100,15 +101,28 @@ public sealed partial class BroadcastDispatcher
         }
     }
 
-    private async Task<DispatchContext?> LoadContextAsync(Guid tenantId, Guid workspaceId, CancellationToken ct)
+    /// <summary>
+    /// The workspace, its tenant's zone and licence tier, its connection, and whether a recovery or a history check
+    /// waits, in one statement; then the tier's policy. Read per run (a run is usually one send), so none of it is stale.
+    /// </summary>
+    private async Task<DispatchContext?> LoadContextAsync(IKelolaDb db, Guid tenantId, Guid workspaceId, CancellationToken ct)
     {
-        await using var db = dbFactory.CreateForTenant(tenantId);
-        var ws = await db.Workspaces.AsNoTracking().Where(w => w.Id == workspaceId).Select(w => new { w.Name, w.ExternalSessionId }).FirstOrDefaultAsync(ct);
+        var ws = await db.Workspaces.AsNoTracking().Where(w => w.Id == workspaceId).Select(w => new
+        {
+            w.Name,
+            w.ExternalSessionId,
+            Connected = w.ConnectionStatus == ConnectionStatus.Connected,
+            Zone = db.Tenants.Where(t => t.Id == tenantId).Select(t => t.TimeZone).FirstOrDefault(),
+            Tier = db.Tenants.Where(t => t.Id == tenantId).Join(db.Licences, t => t.LicenceId, l => l.Id, (t, l) => (PolicyTier?)l.Tier).FirstOrDefault(),
+            Marked = db.SendBudgets.Any(b => b.WorkspaceId == workspaceId && b.NeedsRecovery),
+            LeftSending = db.BroadcastRecipients.Any(r => r.WorkspaceId == workspaceId && r.Status == RecipientStatus.Sending && (r.Error == null || r.Error != AwaitingCheck)),
+            Awaiting = db.BroadcastRecipients.Any(r => r.WorkspaceId == workspaceId && r.Status == RecipientStatus.Sending && r.Error == AwaitingCheck),
+        }).FirstOrDefaultAsync(ct);
         if (ws is null)
             return null;
-        var zone = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.TimeZone).FirstOrDefaultAsync(ct);
-        var policy = await policies.GetEffectiveAsync(tenantId, ct);
-        return new DispatchContext(tenantId, workspaceId, ws.Name, ws.ExternalSessionId, BroadcastClock.Zone(zone), policy);
+        var policy = await policies.ForTierAsync(ws.Tier, ct);
+        return new DispatchContext(tenantId, workspaceId, ws.Name, ws.ExternalSessionId, BroadcastClock.Zone(ws.Zone), policy,
+            ws.Connected, ws.Marked, ws.LeftSending, ws.Awaiting);
     }
 
     private async Task PublishAsync(DispatchContext context, HashSet<Guid> touched)

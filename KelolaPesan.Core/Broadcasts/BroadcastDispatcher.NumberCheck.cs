@@ -17,7 +17,7 @@ public sealed partial class BroadcastDispatcher
     /// <summary>The least time between two checks that did not end in a send (a run of numbers not on WhatsApp), as the validation job pauses.</summary>
     public static readonly TimeSpan NumberCheckGap = NumberValidationService.DefaultPause;
 
-    private sealed record KnownRegistration(ValidationStatus Status, DateTimeOffset CheckedAt);
+    internal sealed record KnownRegistration(ValidationStatus Status, DateTimeOffset CheckedAt);
 
     /// <summary>The newest stored answer for each candidate of a page, from its contact and the cache: two queries per page.</summary>
     private static async Task<List<Candidate>> WithKnownRegistrationAsync(IKelolaDb db, DispatchContext context, List<Candidate> page, CancellationToken ct)

@@ -27,8 +27,8 @@ public sealed partial class BroadcastDispatcher
     /// </summary>
     private async Task RecoverIfNeededAsync(IKelolaDb db, DispatchContext context, WorkspaceSendBudget budget, CancellationToken ct)
     {
-        var marked = await db.SendBudgets.AnyAsync(b => b.WorkspaceId == context.WorkspaceId && b.NeedsRecovery, ct);
-        if (!marked && !await AnyLeftSendingAsync(db, context.WorkspaceId, ct))
+        // Both probes were read with the workspace at the start of this run (LoadContextAsync).
+        if (!context.NeedsRecovery && !context.AnyLeftSending)
             return;
         var now = clock.GetUtcNow();
         var lease = WholeMilliseconds(now + RecoveryLease);
@@ -48,9 +48,6 @@ public sealed partial class BroadcastDispatcher
                 .ExecuteUpdateAsync(s => s.SetProperty(b => b.RecoveryLeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
         }
     }
-
-    private static Task<bool> AnyLeftSendingAsync(IKelolaDb db, Guid workspaceId, CancellationToken ct) =>
-        db.BroadcastRecipients.AnyAsync(r => r.WorkspaceId == workspaceId && r.Status == RecipientStatus.Sending && (r.Error == null || r.Error != AwaitingCheck), ct);
 
     /// <summary>Stores the mark after a run failed past a gateway call; best effort (the database may be what failed), the Sending row itself also tells.</summary>
     private async Task MarkForRecoveryAsync(DispatchContext context)

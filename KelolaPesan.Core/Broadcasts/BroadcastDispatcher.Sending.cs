@@ -15,7 +15,7 @@ public sealed partial class BroadcastDispatcher
 {
     private sealed record Claimed(Guid Id, string Phone, string Text, bool OptedOut, KnownRegistration? Known = null);
 
-    private sealed record Candidate(Guid Id, string Phone, string Text, Guid? ContactId = null, KnownRegistration? Known = null);
+    internal sealed record Candidate(Guid Id, string Phone, string Text, Guid? ContactId = null, KnownRegistration? Known = null);
 
     /// <summary>
     /// The next pending recipient of the broadcast, moved to Sending by a conditional UPDATE that only succeeds while it

@@ -27,6 +27,7 @@ public sealed partial class BroadcastDispatcher(
     PlatformNotifier notifier,
     IRealtimeBus bus,
     SequenceService sequences,
+    BroadcastDispatchCache cache,
     TimeProvider clock,
     ILogger<BroadcastDispatcher> logger)
 {
@@ -37,22 +38,29 @@ public sealed partial class BroadcastDispatcher(
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
 
-    public async Task<DispatchRun> RunAsync(Guid tenantId, Guid workspaceId, int maxSends = 1_000, TimeSpan? maxDuration = null, CancellationToken ct = default)
+    /// <param name="hold">
+    /// When the queue's next send is due within this time, the run waits for it rather than returning (a caller that
+    /// fires runs a little early, as Quartz's batch acquisition does, would otherwise pay a second fire for the send).
+    /// Never sends before the planned time: the wait ends at it, and the step checks it again.
+    /// </param>
+    public async Task<DispatchRun> RunAsync(Guid tenantId, Guid workspaceId, int maxSends = 1_000, TimeSpan? maxDuration = null, CancellationToken ct = default,
+        TimeSpan hold = default)
     {
         var started = clock.GetTimestamp();
         var limit = maxDuration ?? TimeSpan.FromSeconds(20);
-        var context = await LoadContextAsync(tenantId, workspaceId, ct);
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        var context = await LoadContextAsync(db, tenantId, workspaceId, ct);
         if (context is null)
             return new DispatchRun(0, 0, 0, null);
 
-        await using var db = dbFactory.CreateForTenant(tenantId);
         var budget = await BudgetAsync(db, context, ct);
         await RecoverIfNeededAsync(db, context, budget, ct);
 
         var sequenceDue = await sequences.MaterialiseDueAsync(tenantId, workspaceId, ct);
         int sent = 0, failed = 0, skipped = 0;
         var first = true;
-        var state = new RunState();
+        var candidates = cache.Take(workspaceId) ?? cache.Fresh();
+        var state = new RunState(candidates.Next);
         var touched = new HashSet<Guid>();
         var lastPublish = 0L;
         try
@@ -74,6 +82,17 @@ public sealed partial class BroadcastDispatcher(
                     lastPublish = clock.GetTimestamp();
                 }
                 var now = clock.GetUtcNow();
+                if (hold > TimeSpan.Zero && Earliest(step.NextRunAt, sequenceDue) is { } soon && soon > now && soon - now <= hold
+                    && sent + failed + skipped < maxSends && clock.GetElapsedTime(started) + (soon - now) <= limit)
+                {
+                    // Due in a moment: wait here, then run the step as a run's first (scheduled starts, sequences due).
+                    await Task.Delay(soon - now, clock, ct);
+                    if (sequenceDue <= clock.GetUtcNow())
+                        sequenceDue = await sequences.MaterialiseDueAsync(tenantId, workspaceId, ct);
+                    state.Running = null;
+                    first = true;
+                    continue;
+                }
                 if (step.NextRunAt is null || step.NextRunAt > now || sent + failed + skipped >= maxSends || clock.GetElapsedTime(started) > limit)
                 {
                     var next = Earliest(step.NextRunAt, sequenceDue);
@@ -84,6 +103,7 @@ public sealed partial class BroadcastDispatcher(
         }
         finally
         {
+            cache.Return(workspaceId, candidates);
             await PublishAsync(context, touched);
         }
     }
@@ -95,12 +115,12 @@ public sealed partial class BroadcastDispatcher(
     /// and the next pending rows per broadcast, read in pages. A pause or cancel is seen within that time; the claim
     /// itself is always a conditional UPDATE that also re-checks opt-out, so nothing stale is ever sent.
     /// </summary>
-    private sealed class RunState
+    private sealed class RunState(Dictionary<Guid, Queue<Candidate>> next)
     {
         public List<RunningBroadcast>? Running;
         public long ReadAt;
         public bool Connected;
-        public readonly Dictionary<Guid, Queue<Candidate>> Next = new();
+        public readonly Dictionary<Guid, Queue<Candidate>> Next = next;
         public bool LeftSending;
 
         public void Invalidate()
@@ -119,19 +139,20 @@ public sealed partial class BroadcastDispatcher(
         var local = BroadcastClock.ToLocal(now, context.Zone);
         var today = DateOnly.FromDateTime(local.DateTime);
 
-        // Scheduled broadcasts whose time has come start now (checked once per run: the run returns at the next scheduled time).
-        if (firstStep)
-            await db.Broadcasts.Where(b => b.WorkspaceId == context.WorkspaceId && b.Status == BroadcastStatus.Scheduled && b.ScheduledAt <= now)
-            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BroadcastStatus.Running).SetProperty(b => b.StartedAt, now), ct);
-
         if (state.Running is null || clock.GetElapsedTime(state.ReadAt) > StateTtl)
         {
-            var rows = await db.Broadcasts.AsNoTracking().Where(b => b.WorkspaceId == context.WorkspaceId && b.Status == BroadcastStatus.Running)
-                .Select(b => new RunningBroadcast(b.Id, b.Name, b.AttachmentId, b.PendingCount, b.MinDelaySeconds, b.MaxDelaySeconds, b.BatchSize,
-                    b.BatchRestSeconds, b.DailyCap, b.WindowStart, b.WindowEnd, b.SequenceStepId, b.StartedAt, b.SentCount, b.FailedCount))
-                .ToListAsync(ct);
-            state.Running = rows.OrderBy(b => b.SequenceStepId is null ? 1 : 0).ThenBy(b => b.StartedAt).ThenBy(b => b.Id).ToList();
-            state.Connected = await IsConnectedAsync(db, context, ct);
+            // Scheduled broadcasts whose time has come start now (checked once per run: the run returns at the next
+            // scheduled time). Read with the running ones; the UPDATE is issued only when one is due.
+            var rows = await RunningAsync(db, context, firstStep ? now : null, ct);
+            if (rows.Any(r => r.Status == BroadcastStatus.Scheduled))
+            {
+                await db.Broadcasts.Where(b => b.WorkspaceId == context.WorkspaceId && b.Status == BroadcastStatus.Scheduled && b.ScheduledAt <= now)
+                    .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BroadcastStatus.Running).SetProperty(b => b.StartedAt, now), ct);
+                rows = await RunningAsync(db, context, null, ct);
+            }
+            state.Running = rows.Select(r => r.Broadcast).OrderBy(b => b.SequenceStepId is null ? 1 : 0).ThenBy(b => b.StartedAt).ThenBy(b => b.Id).ToList();
+            // The run's first read takes the connection from the context, read a moment ago with the workspace.
+            state.Connected = state.ReadAt == 0 ? context.Connected : await IsConnectedAsync(db, context, ct);
             state.ReadAt = clock.GetTimestamp();
             foreach (var gone in state.Next.Keys.Where(id => state.Running.All(b => b.Id != id)).ToList())
                 state.Next.Remove(gone);
@@ -139,7 +160,7 @@ public sealed partial class BroadcastDispatcher(
         var running = state.Running;
 
         // Sends left awaiting a history check come only from a timeout, which ends the run: checked once per run.
-        if (firstStep && await CheckAwaitingAsync(db, context, budget, touched, ct) is { } wait)
+        if (firstStep && context.AnyAwaitingCheck && await CheckAwaitingAsync(db, context, budget, touched, ct) is { } wait)
             return new StepResult(wait);
 
         var withWork = running.Where(b => b.PendingCount > 0).ToList();
@@ -245,13 +266,28 @@ public sealed partial class BroadcastDispatcher(
         }
     }
 
+    /// <summary>The running broadcasts, and with a time the scheduled ones due by then (one statement).</summary>
+    private static async Task<List<(BroadcastStatus Status, RunningBroadcast Broadcast)>> RunningAsync(IKelolaDb db, DispatchContext context, DateTimeOffset? scheduledBy, CancellationToken ct)
+    {
+        var due = scheduledBy ?? DateTimeOffset.MinValue;
+        var withDue = scheduledBy is not null;
+        var rows = await db.Broadcasts.AsNoTracking()
+            .Where(b => b.WorkspaceId == context.WorkspaceId && (b.Status == BroadcastStatus.Running || (withDue && b.Status == BroadcastStatus.Scheduled && b.ScheduledAt <= due)))
+            .Select(b => new { b.Status, Broadcast = new RunningBroadcast(b.Id, b.Name, b.AttachmentId, b.PendingCount, b.MinDelaySeconds, b.MaxDelaySeconds, b.BatchSize,
+                b.BatchRestSeconds, b.DailyCap, b.WindowStart, b.WindowEnd, b.SequenceStepId, b.StartedAt, b.SentCount, b.FailedCount) })
+            .ToListAsync(ct);
+        return rows.Select(r => (r.Status, r.Broadcast)).ToList();
+    }
+
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     private static TimeOnly Later(TimeOnly a, TimeOnly b) => a > b ? a : b;
 
     private static string Limit(string value, int max) => value.Length <= max ? value : value[..max];
 
-    private sealed record DispatchContext(Guid TenantId, Guid WorkspaceId, string WorkspaceName, string? Session, TimeZoneInfo Zone, PolicySettings Policy);
+    /// <summary>What a run reads once, in one statement with the workspace: its connection, and whether recovery or a history check waits.</summary>
+    private sealed record DispatchContext(Guid TenantId, Guid WorkspaceId, string WorkspaceName, string? Session, TimeZoneInfo Zone, PolicySettings Policy,
+        bool Connected = true, bool NeedsRecovery = false, bool AnyLeftSending = false, bool AnyAwaitingCheck = true);
 
     private sealed record RunningBroadcast(Guid Id, string Name, Guid? AttachmentId, int PendingCount, int MinDelaySeconds, int MaxDelaySeconds, int BatchSize,
         int BatchRestSeconds, int DailyCap, TimeOnly? WindowStart, TimeOnly? WindowEnd, Guid? SequenceStepId, DateTimeOffset? StartedAt, int SentCount, int FailedCount);

@@ -36,7 +36,11 @@ public static class JobsSetup
                 // The schema ships inside the Quartz package; create it when missing (start-up validation needs it).
                 store.ProvisionSchema();
             });
-            q.UseDefaultThreadPool(tp => tp.MaxConcurrency = 4);
+            // Runs mostly wait (database round trips, the gateway), so more of them at once than cores; Quartz takes every
+            // due trigger in one acquisition round (its automatic batch is the pool size on a persistent store), and the
+            // fire-ahead window lets a round take those due a moment later too (the dispatch job waits for its time).
+            q.UseDefaultThreadPool(tp => tp.MaxConcurrency = Threads);
+            q.ConfigureScheduler(s => s.BatchTriggerAcquisitionFireAheadTimeWindow = FireAheadWindow);
             LicenceNotificationJob.Schedule(q);
             RetentionJob.Schedule(q);
             InstagramTokenRefreshJob.Schedule(q);
@@ -52,6 +56,12 @@ public static class JobsSetup
     /// interval shortens that wait; the threshold, the lateness a live node is allowed before its running jobs are
     /// recovered under it, stays a little above the default.
     /// </summary>
+    /// <summary>How many jobs run at once on a node (it was 4: paced broadcast queues waited for a free one).</summary>
+    public const int Threads = 16;
+
+    /// <summary>How early a trigger may fire to join an acquisition round: one round for the sends of the next moment.</summary>
+    public static readonly TimeSpan FireAheadWindow = TimeSpan.FromMilliseconds(250);
+
     public static readonly TimeSpan ClusterCheckinInterval = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan ClusterCheckinMisfireThreshold = TimeSpan.FromSeconds(8);
 }
