@@ -43,6 +43,8 @@ public sealed class NodeWarmUp(IServiceScopeFactory scopes, IRealtimeBus bus, ID
             await scope.ServiceProvider.GetRequiredService<WhatsAppWebhookIngest>()
                 .VerifyAndStoreAsync(NoWorkspace, "{}"u8.ToArray(), null, null, null, cancellationToken);
             await scope.ServiceProvider.GetRequiredService<WhatsAppEventProcessor>().ProcessAsync(NoWorkspace, cancellationToken);
+            // The writer's own connection and prepared INSERT, open before the first webhook needs them.
+            scope.ServiceProvider.GetRequiredService<WebhookEventWriter>().Start();
         });
         await StepAsync("message processing", () => WarmUpMessagesAsync(cancellationToken));
         await StepAsync("data protection", () =>
