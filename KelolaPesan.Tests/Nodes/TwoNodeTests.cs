@@ -81,6 +81,8 @@ public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper outpu
                 output.WriteLine("  POST answered after " + string.Join(", ", posts.Select(t => $"{t.TotalMilliseconds:0}")) + " ms; stored -> processed on node A "
                     + string.Join(", ", events.Select(e => e.ProcessedAt is { } at ? $"{(at - e.ReceivedAt).TotalMilliseconds:0}" : "-")) + " ms");
             }
+            foreach (var line in nodes.A.Output.Split('\n').Where(l => l.Contains(" stages", StringComparison.Ordinal)))
+                output.WriteLine("  node A: " + line.Trim());
             Assert.True(times.All(t => t <= TimeSpan.FromSeconds(1)), $"node B's page showed the messages after {figures} ms (each at most 1,000 ms)");
         }));
     }
