@@ -22,6 +22,7 @@ public static class DependencyInjection
 
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
+        services.AddScoped<RolledBackScope>();
         services.AddScoped<IKelolaDbFactory, KelolaDbFactory>();
         services.AddRelationalWriters();
 

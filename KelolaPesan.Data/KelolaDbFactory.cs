@@ -1,3 +1,4 @@
+using System.Data.Common;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Data.Interceptors;
@@ -12,11 +13,13 @@ public sealed class KelolaDbContextActivator
     private readonly DbContextOptions<SqliteKelolaDbContext>? _sqlite;
     private readonly DbContextOptions<SqlServerKelolaDbContext>? _sqlServer;
     private readonly DbContextOptions<PostgresKelolaDbContext>? _postgres;
+    private readonly IInterceptor[] _interceptors;
 
     /// <param name="extra">Further interceptors (tests inject faults with them).</param>
     public KelolaDbContextActivator(DatabaseSettings settings, TimestampInterceptor timestamps, IEnumerable<IInterceptor>? extra = null)
     {
         var interceptors = new IInterceptor[] { timestamps }.Concat(extra ?? []).ToArray();
+        _interceptors = interceptors;
         if (settings.Provider == DatabaseProvider.SqlServer)
             _sqlServer = new DbContextOptionsBuilder<SqlServerKelolaDbContext>()
                 .UseSqlServer(settings.ConnectionString, o => o.EnableRetryOnFailure())
@@ -35,21 +38,41 @@ public sealed class KelolaDbContextActivator
         _sqlServer is not null ? new SqlServerKelolaDbContext(_sqlServer, tenant)
         : _postgres is not null ? new PostgresKelolaDbContext(_postgres, tenant)
         : new SqliteKelolaDbContext(_sqlite!, tenant);
+
+    /// <summary>
+    /// A context on an open connection inside a transaction someone else owns (<see cref="RolledBackScope"/>). No
+    /// retrying strategy (EF refuses one around a transaction it did not start); the same interceptors and provider, so
+    /// the context shares EF's internal services, and with them the compiled-query cache, with <see cref="Create"/>'s.
+    /// </summary>
+    internal KelolaDbContext CreateIn(DbConnection connection, DbTransaction transaction, ITenantContext tenant)
+    {
+        KelolaDbContext context = _sqlServer is not null
+            ? new SqlServerKelolaDbContext(new DbContextOptionsBuilder<SqlServerKelolaDbContext>().UseSqlServer(connection).AddInterceptors(_interceptors).Options, tenant)
+            : _postgres is not null
+                ? new PostgresKelolaDbContext(new DbContextOptionsBuilder<PostgresKelolaDbContext>().UseNpgsql(connection).AddInterceptors(_interceptors).Options, tenant)
+                : new SqliteKelolaDbContext(new DbContextOptionsBuilder<SqliteKelolaDbContext>().UseSqlite(connection)
+                    .AddInterceptors([.. _interceptors, new SqlitePragmaInterceptor()]).Options, tenant);
+        context.Database.UseTransaction(transaction);
+        return context;
+    }
 }
 
-public sealed class KelolaDbFactory(KelolaDbContextActivator activator, ITenantContext scopeTenant) : IKelolaDbFactory
+public sealed class KelolaDbFactory(KelolaDbContextActivator activator, ITenantContext scopeTenant, RolledBackScope? rolledBack = null) : IKelolaDbFactory
 {
     public Task<IKelolaDb> CreateAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IKelolaDb>(activator.Create(scopeTenant));
+        Task.FromResult<IKelolaDb>(Create(scopeTenant));
 
     public IKelolaDb CreateForTenant(Guid tenantId)
     {
         var tenant = new TenantContext();
         tenant.SetTenant(tenantId);
-        return activator.Create(tenant);
+        return Create(tenant);
     }
 
-    public IKelolaDb CreateSystem() => activator.Create(SystemTenant.Instance);
+    public IKelolaDb CreateSystem() => Create(SystemTenant.Instance);
+
+    private KelolaDbContext Create(ITenantContext tenant) =>
+        rolledBack is { IsActive: true } ? rolledBack.Create(tenant) : activator.Create(tenant);
 }
 
 /// <summary>The context of platform and system work: sees every tenant.</summary>

@@ -7,7 +7,9 @@ using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace KelolaPesan.Core.Inbox;
 
@@ -27,7 +29,8 @@ public sealed partial class InboundMessageService(
     PolicyService policies,
     IngestGate gate,
     IBulkInserter bulk,
-    IChatCounters counters)
+    IChatCounters counters,
+    ILogger<InboundMessageService>? logger = null)
 {
     /// <summary>The name of the soft-delete query filter (KelolaDbContext.SoftDeleteFilter): a deleted chat comes back on a new message.</summary>
     private const string SoftDeleteFilter = "SoftDelete";
@@ -42,17 +45,22 @@ public sealed partial class InboundMessageService(
         if (ChatIds.IsGroup(counterpart) || counterpart.StartsWith("status@", StringComparison.OrdinalIgnoreCase) || string.IsNullOrWhiteSpace(counterpart))
             return InboundOutcome.Ignored;
 
+        // Debug only: where a message's time goes (issue 18: a node's first message was slow after its warm-up).
+        var stages = logger?.IsEnabled(LogLevel.Debug) == true ? new StageClock() : null;
         await using var db = dbFactory.CreateForTenant(tenantId);
         if (await db.Messages.AnyAsync(m => m.WorkspaceId == workspaceId && m.ExternalMessageId == received.Id, ct))
             return InboundOutcome.Duplicate;
+        stages?.Mark("duplicate check");
 
         var phone = await ResolvePhoneAsync(db, tenantId, workspaceId, session, counterpart, ct);
+        stages?.Mark("phone");
         var externalChatId = phone is not null ? ChatIds.FromPhone(phone) : counterpart.Trim();
         var e164 = phone is not null ? "+" + phone : null;
         // Known before the chat is found: a broadcast's or sequence's own message makes no chat of its own in the lists (docs/adr/0021).
         var origin = received.FromMe ? await OwnOriginAsync(db, workspaceId, e164, received, ct) : MessageOrigin.Customer;
         var paced = origin is MessageOrigin.Broadcast or MessageOrigin.Sequence;
         var chat = await FindOrCreateChatAsync(tenantId, workspaceId, externalChatId, e164, received.FromMe ? null : received.PushName, ct, broadcastOnly: paced);
+        stages?.Mark("chat");
 
         if (received.FromMe && await ClaimOwnSendAsync(db, chat.Id, received, ct) is { } own)
         {
@@ -82,6 +90,7 @@ public sealed partial class InboundMessageService(
         var reveal = chat.BroadcastOnly && !paced;
         using (await gate.EnterAsync(ct))
         {
+            stages?.Mark("ingest turn");
             try
             {
                 await db.InTransactionAsync(async ct =>
@@ -110,11 +119,18 @@ public sealed partial class InboundMessageService(
             }
         }
 
+        stages?.Mark("stored");
         await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, chat.Id, message.Id, message.Direction));
         if (inbound)
             await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
+        stages?.Mark("published");
         if (inbound) await audienceReplies.HandleInboundAsync(tenantId, workspaceId, e164, message.Body, ct);
         await automation.OnInboundAsync(tenantId, workspaceId, chat.Id, message.Id, ct);
+        if (stages is not null)
+        {
+            stages.Mark("hooks");
+            logger!.LogDebug("Inbound message {MessageId} stages: {Stages}", received.Id, stages);
+        }
         return InboundOutcome.Stored;
     }
 
@@ -335,3 +351,19 @@ public sealed partial class InboundMessageService(
 }
 
 public enum InboundOutcome { Stored, Duplicate, Ignored }
+
+/// <summary>Milliseconds per named stage, for a debug line.</summary>
+internal sealed class StageClock
+{
+    private readonly List<string> _marks = [];
+    private long _last = Stopwatch.GetTimestamp();
+
+    public void Mark(string stage)
+    {
+        var now = Stopwatch.GetTimestamp();
+        _marks.Add($"{stage} {Stopwatch.GetElapsedTime(_last, now).TotalMilliseconds:0}");
+        _last = now;
+    }
+
+    public override string ToString() => string.Join(", ", _marks) + " ms";
+}

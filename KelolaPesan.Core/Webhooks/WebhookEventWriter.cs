@@ -29,6 +29,12 @@ public sealed class WebhookEventWriter(IServiceScopeFactory scopes, IngestGate g
         return pending.Result.Task;
     }
 
+    /// <summary>
+    /// Starts the loop now, with its connection opened and its INSERT prepared (a node's warm-up, before it listens):
+    /// the first webhook then finds them ready instead of paying for them. Writes nothing.
+    /// </summary>
+    public void Start() => EnsureStarted();
+
     private void EnsureStarted()
     {
         if (_loop is not null)
@@ -41,6 +47,15 @@ public sealed class WebhookEventWriter(IServiceScopeFactory scopes, IngestGate g
     {
         var batch = new List<Pending>(MaxBatch);
         Session? session = null;
+        try
+        {
+            session = await Session.OpenAsync(scopes, bulk);
+        }
+        catch (Exception ex)
+        {
+            // Opened again by the first batch.
+            logger.LogInformation(ex, "Opening the webhook writer's connection failed; the first batch tries again");
+        }
         while (await _queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))

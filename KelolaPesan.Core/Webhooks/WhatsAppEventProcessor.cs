@@ -129,13 +129,23 @@ public sealed class WhatsAppEventProcessor(
 
     public async Task ProcessAsync(Guid eventId, CancellationToken ct = default)
     {
+        var stages = logger.IsEnabled(LogLevel.Debug) ? new StageClock() : null;
         await using var db = dbFactory.CreateSystem();
         var token = await ClaimAsync(db, [eventId], ct);
+        stages?.Mark("claimed");
         if (await db.InboundWebhookEvents.FirstOrDefaultAsync(e => e.Id == eventId, ct) is not { ProcessedAt: null } row || row.ClaimToken != token)
             return;
+        stages?.Mark("loaded");
         await ProcessRowAsync(row, ct);
+        stages?.Mark("handled");
         using (await gate.EnterAsync(CancellationToken.None))
             await db.SaveChangesAsync(CancellationToken.None);
+        if (stages is not null)
+        {
+            stages.Mark("saved");
+            logger.LogDebug("WhatsApp event {EventId} stages ({Waited:0} ms after it was received): {Stages}", eventId,
+                (clock.GetUtcNow() - row.ReceivedAt).TotalMilliseconds, stages);
+        }
     }
 
     /// <summary>

@@ -5,29 +5,30 @@ using KelolaPesan.Core.Contacts.Import;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KelolaPesan.Tests.Contacts;
 
-/// <summary>A migrated SQLite file with one tenant (region ID) and one workspace, and the contact services over it.</summary>
-public sealed class ContactsWorld : IAsyncDisposable
+/// <summary>
+/// A migrated database of the test's provider with one tenant (region ID) and one workspace, and the contact services
+/// over it as that tenant's user gets them (<see cref="ServiceHost"/>), the realtime events recorded.
+/// </summary>
+public sealed class ContactsWorld : ServiceHost
 {
-    private ContactsWorld(TestDatabase database, Guid tenantId, Guid workspaceId)
+    private ContactsWorld(TestDatabase database, Guid tenantId, Guid workspaceId) : base(database)
     {
-        Database = database;
         TenantId = tenantId;
         WorkspaceId = workspaceId;
-        var scope = new TenantContext();
-        scope.SetTenant(tenantId);
-        Factory = database.CreateFactory(scope);
-        Contacts = new ContactService(Factory, TimeProvider.System, Bus);
-        Catalog = new ContactCatalogService(Factory);
-        Policies = new Core.Admin.PolicyService(Factory, new Core.Audit.AuditLog(Factory, TimeProvider.System));
-        Imports = new ContactImportService(Factory, new KelolaPesan.Data.Common.RelationalBulkInserter(), Bus, TimeProvider.System, Policies);
-        Segments = new SegmentService(Factory);
-        Export = new ContactExportService(Factory);
+        var services = TenantScope(tenantId);
+        Factory = services.GetRequiredService<IKelolaDbFactory>();
+        Contacts = services.GetRequiredService<ContactService>();
+        Catalog = services.GetRequiredService<ContactCatalogService>();
+        Policies = services.GetRequiredService<Core.Admin.PolicyService>();
+        Imports = services.GetRequiredService<ContactImportService>();
+        Segments = services.GetRequiredService<SegmentService>();
+        Export = services.GetRequiredService<ContactExportService>();
     }
 
-    public TestDatabase Database { get; }
     public Core.Admin.PolicyService Policies { get; }
     public Guid TenantId { get; }
     public Guid WorkspaceId { get; }
@@ -40,14 +41,14 @@ public sealed class ContactsWorld : IAsyncDisposable
     public ContactExportService Export { get; }
     public string Folder => Database.Folder;
 
+    protected override void Configure(IServiceCollection services) => services.AddSingleton<IRealtimeBus>(Bus);
+
     /// <param name="interceptors">On every context of the world (e.g. a <see cref="ReadCounter"/>).</param>
     public static async Task<ContactsWorld> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite,
         IEnumerable<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>? interceptors = null)
     {
         var database = await TestDatabase.CreateAsync(provider, interceptors: interceptors);
-        await using var db = database.CreateSystem();
-        var (tenantId, workspaceId) = AddTenant(db, "a");
-        await db.SaveChangesAsync();
+        var (tenantId, workspaceId) = await database.SeedAsync(db => AddTenant(db, "a"));
         return new ContactsWorld(database, tenantId, workspaceId);
     }
 
@@ -82,8 +83,6 @@ public sealed class ContactsWorld : IAsyncDisposable
     }
 
     public string PathFor(string name) => Path.Combine(Folder, name);
-
-    public ValueTask DisposeAsync() => Database.DisposeAsync();
 }
 
 public sealed class RecordingBus : IRealtimeBus

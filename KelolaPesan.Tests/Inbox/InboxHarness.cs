@@ -18,35 +18,24 @@ using Microsoft.Extensions.Time.Testing;
 namespace KelolaPesan.Tests.Inbox;
 
 /// <summary>
-/// A real migrated SQLite file with two tenants, the in-process realtime bus, a connected simulator gateway
-/// and a local attachment folder: everything <see cref="InboxService"/> talks to, none of it mocked.
-/// Inbound messages are inserted here the way the webhook path stores them (atomic counter bumps).
+/// Everything <see cref="InboxService"/> talks to, none of it mocked (<see cref="ServiceHost"/>): a migrated database of
+/// the test's provider with two tenants, the in-process realtime bus, a connected simulator gateway and a local
+/// attachment folder. Inbound messages are inserted here the way the webhook path stores them (atomic counter bumps).
 /// </summary>
-public sealed class InboxHarness : IAsyncDisposable
+public sealed class InboxHarness : ServiceHost
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 3, 0, 0, TimeSpan.Zero);
 
-    private readonly ServiceProvider _gatewayServices;
-
-    private InboxHarness(TestDatabase database, FakeTimeProvider clock)
+    private InboxHarness(TestDatabase database, FakeTimeProvider clock) : base(database, clock: clock)
     {
-        Database = database;
         Clock = clock;
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(clock);
-        services.AddSingleton<IGatewayEventSink>(Sink);
-        services.AddGateways(new ConfigurationBuilder().Build());
-        _gatewayServices = services.BuildServiceProvider();
-        Simulator = _gatewayServices.GetRequiredService<SimulatorGateway>();
-        Attachments = new LocalAttachmentStore(Path.Combine(database.Folder, "attachments"));
     }
 
-    public TestDatabase Database { get; }
     public FakeTimeProvider Clock { get; }
-    public RecordingEventSink Sink { get; } = new();
-    public SimulatorGateway Simulator { get; }
-    public LocalAttachmentStore Attachments { get; }
-    public InProcessRealtimeBus Bus { get; } = new(NullLogger<InProcessRealtimeBus>.Instance);
+    public RecordingEventSink Sink => Services.GetRequiredService<RecordingEventSink>();
+    public SimulatorGateway Simulator => Services.GetRequiredService<SimulatorGateway>();
+    public LocalAttachmentStore Attachments => (LocalAttachmentStore)Services.GetRequiredService<IAttachmentStore>();
+    public InProcessRealtimeBus Bus => (InProcessRealtimeBus)Services.GetRequiredService<IRealtimeBus>();
 
     public Guid TenantA { get; } = Guid.CreateVersion7();
     public Guid TenantB { get; } = Guid.CreateVersion7();
@@ -93,20 +82,13 @@ public sealed class InboxHarness : IAsyncDisposable
     }
 
     /// <summary>The services as a signed-in user of <paramref name="tenantId"/> gets them.</summary>
-    public InboxService Inbox(Guid tenantId) =>
-        new(Factory(tenantId), Simulator, Attachments, Bus, Clock, NullLogger<InboxService>.Instance,
-            new Core.Admin.PolicyService(Factory(tenantId), new Core.Audit.AuditLog(Factory(tenantId), Clock)));
+    public InboxService Inbox(Guid tenantId) => TenantScope(tenantId).GetRequiredService<InboxService>();
 
-    public QuickReplyService QuickReplies(Guid tenantId) => new(Factory(tenantId));
+    public QuickReplyService QuickReplies(Guid tenantId) => TenantScope(tenantId).GetRequiredService<QuickReplyService>();
 
-    public MessageStatsService Stats(Guid tenantId) => new(Factory(tenantId), Clock);
+    public MessageStatsService Stats(Guid tenantId) => TenantScope(tenantId).GetRequiredService<MessageStatsService>();
 
-    public Core.Common.IKelolaDbFactory Factory(Guid tenantId)
-    {
-        var tenant = new TenantContext();
-        tenant.SetTenant(tenantId);
-        return Database.CreateFactory(tenant);
-    }
+    public Core.Common.IKelolaDbFactory Factory(Guid tenantId) => TenantScope(tenantId).GetRequiredService<Core.Common.IKelolaDbFactory>();
 
     public async Task<Chat> AddChatAsync(Workspace workspace, string name, string? phone, DateTimeOffset lastMessageAt,
         Guid? assignedTo = null, Guid? id = null)
@@ -192,9 +174,4 @@ public sealed class InboxHarness : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _gatewayServices.DisposeAsync();
-        await Database.DisposeAsync();
-    }
 }

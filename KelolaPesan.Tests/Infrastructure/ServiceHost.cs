@@ -29,6 +29,7 @@ public abstract class ServiceHost : IAsyncDisposable
         ["Gateway:PublicBaseUrl"] = "http://127.0.0.1:5999",
     };
     private readonly List<ServiceProvider> _nodes = [];
+    private readonly List<AsyncServiceScope> _scopes = [];
     // One key ring for every node, as the app's keys persisted in the database are.
     private readonly ISecretProtector _protector = new DataProtectionSecretProtector(new EphemeralDataProtectionProvider());
     private ServiceProvider? _services;
@@ -72,6 +73,19 @@ public abstract class ServiceHost : IAsyncDisposable
         return await action(scope.ServiceProvider);
     }
 
+    /// <summary>
+    /// A scope of the first node signed in to <paramref name="tenantId"/>, as a request of that tenant's user gets, kept
+    /// until the host is disposed: for harnesses that hand a test a service to hold (<c>h.Inbox(tenant).ListChatsAsync(...)</c>).
+    /// </summary>
+    public IServiceProvider TenantScope(Guid tenantId)
+    {
+        var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().SetTenant(tenantId);
+        lock (_scopes)
+            _scopes.Add(scope);
+        return scope.ServiceProvider;
+    }
+
     private ServiceProvider BuildNode(Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
@@ -102,6 +116,8 @@ public abstract class ServiceHost : IAsyncDisposable
 
     public virtual async ValueTask DisposeAsync()
     {
+        foreach (var scope in _scopes)
+            await scope.DisposeAsync();
         foreach (var node in _nodes)
             await node.DisposeAsync();
         if (_services is not null)

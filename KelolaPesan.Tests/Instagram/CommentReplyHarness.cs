@@ -8,21 +8,20 @@ using Microsoft.Extensions.Time.Testing;
 namespace KelolaPesan.Tests.Instagram;
 
 /// <summary>
-/// The comment reply services (<see cref="ServiceHost"/> over a SQLite file) with a fake clock, two tenants, a connected
-/// account and the real Graph adapter talking HTTP to a <see cref="FakeGraphServer"/>.
+/// The comment reply services (<see cref="ServiceHost"/> over a database of the test's provider) with a fake clock, two
+/// tenants, a connected account and the real Graph adapter talking HTTP to a <see cref="FakeGraphServer"/>.
 /// </summary>
 public sealed class CommentReplyHarness : ServiceHost
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
 
-    private CommentReplyHarness(SqliteTestDatabase database, FakeTimeProvider clock, FakeGraphServer graph)
+    private CommentReplyHarness(TestDatabase database, FakeTimeProvider clock, FakeGraphServer graph)
         : base(database, graph.Settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)).Append(new("Instagram:MaxRetries", "0")), clock)
     {
         Clock = clock;
         Graph = graph;
     }
 
-    public new SqliteTestDatabase Database => (SqliteTestDatabase)base.Database;
     public FakeTimeProvider Clock { get; }
     public FakeGraphServer Graph { get; }
     public Guid TenantId { get; private set; }
@@ -32,10 +31,10 @@ public sealed class CommentReplyHarness : ServiceHost
     public Guid AccountId { get; private set; }
     public string InstagramUserId => FakeGraphServer.UserId;
 
-    public static async Task<CommentReplyHarness> CreateAsync()
+    public static async Task<CommentReplyHarness> CreateAsync(KelolaPesan.Data.DatabaseProvider provider = KelolaPesan.Data.DatabaseProvider.Sqlite)
     {
         var clock = new FakeTimeProvider(Start);
-        var harness = new CommentReplyHarness(await SqliteTestDatabase.CreateAsync(clock), clock, await FakeGraphServer.StartAsync());
+        var harness = new CommentReplyHarness(await TestDatabase.CreateAsync(provider, clock), clock, await FakeGraphServer.StartAsync());
         var protector = harness.Services.GetRequiredService<ISecretProtector>();
         var account = await harness.Database.SeedAsync(db =>
         {

@@ -1,24 +1,34 @@
 using KelolaPesan.Core.Automation;
 using KelolaPesan.Core.Instagram;
+using KelolaPesan.Data;
+using KelolaPesan.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KelolaPesan.Tests.Instagram;
 
-/// <summary>Which comments get a private reply, when, and what Graph errors do to it (fake clock, real HTTP to the fake Graph).</summary>
+/// <summary>Which comments get a private reply, when, and what Graph errors do to it (fake clock, real HTTP to the fake Graph), on every provider.</summary>
 public sealed class CommentReplyRulesTests : IAsyncLifetime
 {
     private const string PostA = "17900000000000001";
     private const string PostB = "17900000000000002";
     private CommentReplyHarness _h = null!;
 
-    public async Task InitializeAsync() => _h = await CommentReplyHarness.CreateAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _h.DisposeAsync();
-
-    [Fact]
-    public async Task OnlyMatchingAutomations_Reply_ByPostAndKeyword()
+    public async Task DisposeAsync()
     {
+        if (_h is not null)
+            await _h.DisposeAsync();
+    }
+
+    /// <summary>Each test that touches the database runs on every provider (<see cref="ProvidersAttribute"/>).</summary>
+    private async Task StartAsync(DatabaseProvider provider) => _h = await CommentReplyHarness.CreateAsync(provider);
+
+    [Theory, Providers]
+    public async Task OnlyMatchingAutomations_Reply_ByPostAndKeyword(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
         await _h.AutomationAsync(new() { Name = "Post A", MediaIds = [PostA], Keywords = ["harga"], PrivateReplyTemplate = "A: hai {username}" });
         await _h.AutomationAsync(new() { Name = "Semua", Keywords = ["katalog"], MatchMode = KeywordMatchMode.Exact, PrivateReplyTemplate = "Katalog untuk {username|kak}" });
         await _h.AutomationAsync(new() { Name = "Off", IsActive = false, AllComments = true, PrivateReplyTemplate = "never" });
@@ -36,9 +46,10 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         Assert.Equal(2, _h.Graph.PrivateReplies.Count);
     }
 
-    [Fact]
-    public async Task NoKeyword_IsRefused_UnlessEveryCommentIsChosen()
+    [Theory, Providers]
+    public async Task NoKeyword_IsRefused_UnlessEveryCommentIsChosen(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var validator = new CommentAutomationInputValidator();
         var result = await validator.ValidateAsync(new CommentAutomationInput { Name = "Kosong", Keywords = [" "], PrivateReplyTemplate = "Halo" });
         Assert.Contains(result.Errors, e => e.ErrorCode == CommentAutomationInputValidator.KeywordsRequiredCode);
@@ -69,9 +80,10 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         Assert.True(CommentAutomationMatcher.Matches(automation, "m", "apa saja"));
     }
 
-    [Fact]
-    public async Task ACommentOlderThanSevenDays_IsExpired_AndNothingIsSent()
+    [Theory, Providers]
+    public async Task ACommentOlderThanSevenDays_IsExpired_AndNothingIsSent(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
         await _h.CommentAsync("old", "halo", at: _h.Clock.GetUtcNow().AddDays(-8));
         await _h.CommentAsync("fresh", "halo", at: _h.Clock.GetUtcNow().AddDays(-6));
@@ -81,9 +93,10 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         Assert.Equal(["fresh"], _h.Graph.PrivateReplies.Select(m => m.CommentId));
     }
 
-    [Fact]
-    public async Task PastSevenHundredFiftyAnHour_RepliesWaitInTheQueue_AndGoLater()
+    [Theory, Providers]
+    public async Task PastSevenHundredFiftyAnHour_RepliesWaitInTheQueue_AndGoLater(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var automationId = await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
         // 749 calls already made in the last hour for this account.
         await using (var db = _h.Database.CreateForTenant(_h.TenantId))
@@ -114,9 +127,10 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         Assert.Equal(CommentReplyStatus.Sent, await StatusAsync("q3"));
     }
 
-    [Fact]
-    public async Task Throttling_BacksOff_AndIsRetriedLater()
+    [Theory, Providers]
+    public async Task Throttling_BacksOff_AndIsRetriedLater(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
         _h.Graph.FailNext(1, code: 4, pathContains: "/messages", message: "Application request limit reached");
 
@@ -135,9 +149,10 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         Assert.Single(_h.Graph.PrivateReplies);
     }
 
-    [Fact]
-    public async Task OutsideTheWindow_Fails_AndIsNeverRetried()
+    [Theory, Providers]
+    public async Task OutsideTheWindow_Fails_AndIsNeverRetried(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
         _h.Graph.FailNext(1, code: 10, subcode: InstagramGraphException.OutsideWindowSubcode, pathContains: "/messages", message: "outside of allowed window");
 
@@ -152,9 +167,10 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         Assert.Empty(_h.Graph.PrivateReplies);
     }
 
-    [Fact]
-    public async Task APermissionError_FailsWithTheErrorShown_AndAnInvalidToken_DisconnectsTheAccount()
+    [Theory, Providers]
+    public async Task APermissionError_FailsWithTheErrorShown_AndAnInvalidToken_DisconnectsTheAccount(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
         _h.Graph.FailNext(1, code: 200, pathContains: "/messages", message: "Requires instagram_business_manage_messages permission");
         await _h.CommentAsync("p1", "halo");
@@ -174,9 +190,10 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         Assert.Empty(_h.Graph.PrivateReplies);
     }
 
-    [Fact]
-    public async Task AReplyThatMetAnExpiredToken_GoesOutRightAfterTheReconnect_NotAnHourLater()
+    [Theory, Providers]
+    public async Task AReplyThatMetAnExpiredToken_GoesOutRightAfterTheReconnect_NotAnHourLater(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
         _h.Graph.FailNext(1, code: 190, pathContains: "/messages", message: "Error validating access token");
         await _h.CommentAsync("r1", "halo");
@@ -195,9 +212,10 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         Assert.Equal(["r1"], _h.Graph.PrivateReplies.Select(m => m.CommentId));
     }
 
-    [Fact]
-    public async Task AThrottledPublicReply_BacksOff_AndIsRetried_WithoutASecondPrivateReply()
+    [Theory, Providers]
+    public async Task AThrottledPublicReply_BacksOff_AndIsRetried_WithoutASecondPrivateReply(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Cek DM", PublicReplyTemplate = "Sudah kami DM ya" });
         _h.Graph.FailNext(1, code: 4, pathContains: "/replies", message: "Application request limit reached");
 
@@ -226,9 +244,10 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         Assert.Single(_h.Graph.CommentReplies);
     }
 
-    [Fact]
-    public async Task APublicReply_GoesUnderTopLevelCommentsOnly()
+    [Theory, Providers]
+    public async Task APublicReply_GoesUnderTopLevelCommentsOnly(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Cek DM", PublicReplyTemplate = "Sudah kami DM ya @{username}" });
         await _h.CommentAsync("top", "halo", username: "dewi");
         await _h.CommentAsync("nested", "halo juga", parentId: "top", username: "eko");
@@ -239,9 +258,10 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         Assert.Null((await RowAsync("nested")).PublicReplyText);
     }
 
-    [Fact]
-    public async Task AnotherTenantsAutomation_IsNotFound()
+    [Theory, Providers]
+    public async Task AnotherTenantsAutomation_IsNotFound(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await _h.AutomationAsync(new() { Name = "Mine", AllComments = true, PrivateReplyTemplate = "Halo" });
 
         Task Other(Func<CommentAutomationService, Task> act) => _h.InTenantAsync(sp => act(sp.GetRequiredService<CommentAutomationService>()), _h.OtherTenantId);
@@ -256,9 +276,10 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
         Assert.Equal(("Mine", true), (mine.Name, mine.IsActive));
     }
 
-    [Fact]
-    public async Task TheValidator_ExplainsBadInput()
+    [Theory, Providers]
+    public async Task TheValidator_ExplainsBadInput(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var validator = new CommentAutomationInputValidator();
         var result = await validator.ValidateAsync(new CommentAutomationInput
         {

@@ -29,31 +29,21 @@ public sealed record NodesWorld(string LicenceCode, Guid TenantId, Guid OwnerId,
     {
         var secrets = Protector(database);
         var code = KelolaPesan.Core.Tenancy.LicenceCode.Generate();
-        var licence = new Licence
-        {
-            Kind = LicenceKind.Tenant, Name = "Toko Dua Node", CodePrefix = code.Prefix, CodeHash = code.Hash, MaxWorkspaces = 3, Features = LicenceFeatures.All,
-        };
-        var tenant = new Tenant { Name = "Toko Dua Node", LicenceId = licence.Id };
-        var owner = new AppUser
-        {
-            TenantId = tenant.Id, Username = OwnerUsername, DisplayName = "Pemilik Dua Node", Role = UserRole.Owner, PasswordHash = PasswordHashing.Hash(Password),
-        };
         var hmacKey = "two-nodes-" + Guid.NewGuid().ToString("N");
-        var workspace = new Workspace
+        var (tenant, owner, workspace) = await database.SeedAsync(db =>
         {
-            TenantId = tenant.Id, Name = "Toko Utama", ConnectionStatus = ConnectionStatus.Connected, PhoneNumber = "+6280000000001",
-            WebhookSecretEncrypted = secrets.Protect(WorkspaceService.WebhookSecretPurpose, hmacKey),
-        };
-        workspace.ExternalSessionId = WorkspaceService.SessionNameFor(workspace.Id);
-        await using (var db = database.CreateSystem())
-        {
-            db.Licences.Add(licence);
-            db.Tenants.Add(tenant);
-            db.Users.Add(owner);
-            db.Workspaces.Add(workspace);
-            await db.SaveChangesAsync();
-        }
-        return new NodesWorld(code.Code, tenant.Id, owner.Id, workspace.Id, workspace.ExternalSessionId, hmacKey, secrets);
+            var t = Seed.Tenant(db, "Toko Dua Node", Seed.WithCode(code, l =>
+                (l.Kind, l.MaxWorkspaces, l.Features) = (LicenceKind.Tenant, 3, LicenceFeatures.All)));
+            var o = t.User(OwnerUsername, UserRole.Owner, u => (u.DisplayName, u.PasswordHash) = ("Pemilik Dua Node", PasswordHashing.Hash(Password)));
+            var ws = t.Workspace("Toko Utama", configure: w =>
+            {
+                (w.ConnectionStatus, w.PhoneNumber) = (ConnectionStatus.Connected, "+6280000000001");
+                w.WebhookSecretEncrypted = secrets.Protect(WorkspaceService.WebhookSecretPurpose, hmacKey);
+                w.ExternalSessionId = WorkspaceService.SessionNameFor(w.Id);
+            });
+            return (t.Tenant, o, ws);
+        });
+        return new NodesWorld(code.Code, tenant.Id, owner.Id, workspace.Id, workspace.ExternalSessionId!, hmacKey, secrets);
     }
 
     /// <summary>The tenant's outgoing webhook to <paramref name="url"/>; its signing secret.</summary>

@@ -48,35 +48,43 @@ public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper outpu
             await page.ByTestId("workspace-switcher").WaitForAsync(new() { State = WaitForSelectorState.Attached });
             await page.GotoAsync("/inbox");
             await page.WaitForCircuitAsync();
-            // One untimed message first, then five timed ones: the 1 s is their median, and every one of them must arrive.
-            // Why not each: a stage-by-stage trace (webhook stored, dequeued, published, heard on B, shell reloaded,
-            // badge mutated in the page) at load 46-80 found no one slow stage. Redis A->B took 1-20 ms and the thread
-            // pool had 6-9 threads with at most 4 items waiting (no starvation); the time was spread over every CPU-bound
-            // step (POST up to 150 ms, processing 30-200 ms, shell reload 5-120 ms, render to DOM ~100 ms, and 30-280 ms
-            // of Playwright's own round trip), plus one outlier of its own kind: the first message's processing on node A
-            // is cold (5.6 s there; the start-up warm-up covers the ingest's queries, not a message's processing) and its
-            // tail held the processor's queue 634 ms into the next message.
+            // Five messages, each timed and each within 1 s, the first included: the node warmed the message path up
+            // before it listened (NodeWarmUp: messages processed for real in rolled-back transactions, on three
+            // connections). Measured at load 31-75 on 2 cores: the first still took 1.6-4.5 s (its stages 5-20 times a
+            // warm message's: duplicate check, new chat, store; the POST 0.1-0.9 s), the others 0.2-0.7 s (even 2 s once).
             var unread = int.Parse(await page.ByTestId("total-unread-count").InnerTextAsync());
             var times = new List<TimeSpan>();
-            for (var i = 0; i <= 5; i++)
+            var posts = new List<TimeSpan>();
+            for (var i = 1; i <= 5; i++)
             {
-                var text = i == 0 ? "Pemanasan" : $"Halo dari node A #{i}";
+                var text = $"Halo dari node A #{i}";
                 var body = FakeWahaServer.Envelope("message", world.Session,
                     FakeWahaServer.MessagePayload("two-nodes-" + Guid.NewGuid().ToString("N"), Customer, Me, text, pushName: "Pelanggan Dua Node"));
                 var clock = Stopwatch.StartNew();
                 using (var response = await FakeWahaServer.SendWebhookAsync(world.WebhookUrl(nodes.A), world.HmacKey, body))
                     Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                posts.Add(clock.Elapsed);
                 // Polled every 20 ms in the page itself: the measured time is the bus's, not the test's polling.
                 await page.WaitForFunctionAsync(
                     "want => document.querySelector('[data-testid=total-unread-count]')?.textContent?.trim() === want",
                     (++unread).ToString(), new() { PollingInterval = 20, Timeout = 15_000 });
-                if (i > 0)
-                    times.Add(clock.Elapsed);
+                times.Add(clock.Elapsed);
                 await Assertions.Expect(page.ByTestId("chat-row").First).ToContainTextAsync(text);
             }
-            var median = times.Order().ElementAt(times.Count / 2);
-            output.WriteLine($"webhook posted to node A -> unread badge moved on node B's page after {string.Join(", ", times.Select(t => $"{t.TotalMilliseconds:0}"))} ms (median {median.TotalMilliseconds:0})");
-            Assert.True(median <= TimeSpan.FromSeconds(1), $"node B's page showed the messages after {string.Join(", ", times.Select(t => $"{t.TotalMilliseconds:0}"))} ms (median at most 1,000 ms)");
+            var figures = string.Join(", ", times.Select(t => $"{t.TotalMilliseconds:0}"));
+            output.WriteLine($"webhook posted to node A -> unread badge moved on node B's page after {figures} ms (load average {LoadAverage()})");
+            // Where the time went: the POST (answered once the event is stored), then node A's processing (stored ->
+            // processed, its own clock), the rest is the bus to node B, its reload and the page.
+            await using (var db = database.CreateSystem())
+            {
+                var events = await db.InboundWebhookEvents.AsNoTracking().Where(e => e.WorkspaceId == world.WorkspaceId)
+                    .OrderBy(e => e.ReceivedAt).Select(e => new { e.ReceivedAt, e.ProcessedAt }).ToListAsync();
+                output.WriteLine("  POST answered after " + string.Join(", ", posts.Select(t => $"{t.TotalMilliseconds:0}")) + " ms; stored -> processed on node A "
+                    + string.Join(", ", events.Select(e => e.ProcessedAt is { } at ? $"{(at - e.ReceivedAt).TotalMilliseconds:0}" : "-")) + " ms");
+            }
+            foreach (var line in nodes.A.Output.Split('\n').Where(l => l.Contains(" stages", StringComparison.Ordinal)))
+                output.WriteLine("  node A: " + line.Trim());
+            Assert.True(times.All(t => t <= TimeSpan.FromSeconds(1)), $"node B's page showed the messages after {figures} ms (each at most 1,000 ms)");
         }));
     }
 
@@ -289,4 +297,8 @@ public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper outpu
         await using var db = host.Database.CreateForTenant(host.TenantId);
         return await db.Broadcasts.AsNoTracking().FirstAsync(b => b.Id == id);
     }
+
+    /// <summary>The 1-minute load average (Linux), for the figures a timing test prints.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 }

@@ -179,6 +179,9 @@ public sealed class Node : IDisposable
             ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Information",
             // "Node warmed up in ..." stays too: a test reads it before "Now listening on".
             ["Serilog:MinimumLevel:Override:KelolaPesan.Web.NodeWarmUp"] = "Information",
+            // Where an inbound message's time goes on the node that processes it (stage by stage, one line each).
+            ["Serilog:MinimumLevel:Override:KelolaPesan.Core.Inbox.InboundMessageService"] = "Debug",
+            ["Serilog:MinimumLevel:Override:KelolaPesan.Core.Webhooks.WhatsAppEventProcessor"] = "Debug",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())

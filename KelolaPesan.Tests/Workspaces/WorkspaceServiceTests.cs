@@ -4,6 +4,8 @@ using KelolaPesan.Core.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
+using KelolaPesan.Tests.Infrastructure;
+
 namespace KelolaPesan.Tests.Workspaces;
 
 public sealed class WorkspaceServiceTests : IAsyncLifetime
@@ -81,16 +83,7 @@ public sealed class WorkspaceServiceTests : IAsyncLifetime
     [Fact]
     public async Task AnotherTenantsWorkspace_IsNotFound()
     {
-        var licence = new KelolaPesan.Core.Tenancy.Licence { Name = "Other", CodePrefix = "OTHER", CodeHash = [2], MaxWorkspaces = 5 };
-        var tenant = new KelolaPesan.Core.Tenancy.Tenant { Name = "Other", LicenceId = licence.Id };
-        var theirs = new Workspace { TenantId = tenant.Id, Name = "Theirs" };
-        await using (var db = _host.Database.CreateSystem())
-        {
-            db.Licences.Add(licence);
-            db.Tenants.Add(tenant);
-            db.Workspaces.Add(theirs);
-            await db.SaveChangesAsync();
-        }
+        var theirs = await _host.Database.SeedAsync(db => Seed.Tenant(db, "Other", l => l.MaxWorkspaces = 5).Workspace("Theirs"));
 
         Assert.Equal(WorkspaceError.NotFound, (await WithService(s => s.UpdateAsync(theirs.Id, new WorkspaceInput { Name = "Mine" }))).Error);
         Assert.Equal(WorkspaceError.NotFound, (await WithService(s => s.DeleteAsync(theirs.Id))).Error);
