@@ -50,6 +50,8 @@ public sealed class KelolaDbFactory(KelolaDbContextActivator activator, ITenantC
     }
 
     public IKelolaDb CreateSystem() => activator.Create(SystemTenant.Instance);
+
+    public IKelolaDb CreateForTenants(TenantContext tenant) => activator.Create(tenant);
 }
 
 /// <summary>The context of platform and system work: sees every tenant.</summary>

@@ -8,6 +8,7 @@ using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace KelolaPesan.Core.Inbox;
 
@@ -27,7 +28,8 @@ public sealed partial class InboundMessageService(
     PolicyService policies,
     IngestGate gate,
     IBulkInserter bulk,
-    IChatCounters counters)
+    IChatCounters counters,
+    ILogger<InboundMessageService> logger)
 {
     /// <summary>The name of the soft-delete query filter (KelolaDbContext.SoftDeleteFilter): a deleted chat comes back on a new message.</summary>
     private const string SoftDeleteFilter = "SoftDelete";
