@@ -45,8 +45,8 @@ public sealed class WhatsAppEventProcessor(
     /// of the batch, whichever workspaces and tenants they belong to, are stored together in one transaction
     /// (<see cref="InboundMessageService.HandleReceivedBatchesAsync"/>; traffic spread over many workspaces otherwise
     /// cost a transaction per event, docs/adr/0026). Everything else goes one by one as in <see cref="ProcessAsync"/>;
-    /// before such an event, the messages gathered so far of its workspace are stored first, so each chat's events
-    /// apply in arrival order. A failed group falls back to one transaction per workspace, then one by one, so one bad
+    /// before such an event, what was gathered so far is stored first if any of it is of the event's workspace, so each
+    /// chat's events apply in arrival order. A failed group falls back to one transaction per workspace, then one by one, so one bad
     /// event never holds back the others. A crash before the rows are marked leaves them to the sweep, and processing
     /// again is a no-op (messages are unique by gateway id).
     /// </summary>
