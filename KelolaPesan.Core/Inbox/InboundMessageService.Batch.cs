@@ -73,26 +73,52 @@ public sealed partial class InboundMessageService
                 using (await gate.EnterAsync(ct))
                     await db.InTransactionAsync(ct => StoreAsync(db, tenant, plans, now, ct), ct);
             }
-        }
 
-        foreach (var plan in plans.Where(p => p.Stored.Count > 0))
-        {
-            var (tenantId, workspaceId) = (plan.Batch.TenantId, plan.Batch.WorkspaceId);
-            try
+            // After the commit. Which workspaces the hooks have anything to do for: one query each per tenant, not a
+            // context and query per workspace and hook (most workspaces have no bot rule, most senders are no contact).
+            var hooked = new HashSet<Guid>();
+            var botted = new HashSet<Guid>();
+            foreach (var perTenant in plans.Where(p => p.Stored.Count > 0).GroupBy(p => p.Batch.TenantId))
             {
-                foreach (var (message, _) in plan.Stored)
-                    await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, message.ChatId, message.Id, message.Direction));
-                await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
-
-                // The same hooks as one by one, in the same order: opt-outs and sequence stops first, then the bot.
-                await audienceReplies.HandleInboundAsync(tenantId, workspaceId, plan.Stored.Select(s => new InboundReply(s.Message.SenderNumber!, s.Message.Body)).ToList(), ct);
-                await automation.OnInboundAsync(tenantId, workspaceId, plan.Stored.Select(s => new StoredInbound(s.Message.ChatId, s.Message.Id)).ToList(), ct);
+                tenant.SetTenant(perTenant.Key);
+                var workspaceIds = perTenant.Select(p => p.Batch.WorkspaceId).Distinct().ToList();
+                var phones = perTenant.SelectMany(p => p.Stored.Select(s => s.Message.SenderNumber!)).Distinct().ToList();
+                try
+                {
+                    hooked.UnionWith(await AudienceReplies.WithContactsAsync(db, workspaceIds, phones, ct));
+                    // Another automation than ours (none today) is asked every time.
+                    botted.UnionWith(automation is AutomationService ? await AutomationService.WithActiveRulesAsync(db, workspaceIds, ct) : workspaceIds);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Stored and marked already: the hooks then look for themselves, as one by one.
+                    logger.LogError(ex, "Looking up the inbound hooks of tenant {TenantId} failed", perTenant.Key);
+                    hooked.UnionWith(workspaceIds);
+                    botted.UnionWith(workspaceIds);
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+
+            foreach (var plan in plans.Where(p => p.Stored.Count > 0))
             {
-                // Stored and marked already: applying the events again would find them duplicates and run nothing.
-                logger.LogError(ex, "After storing {Count} inbound messages of workspace {WorkspaceId}, the realtime events or hooks failed",
-                    plan.Stored.Count, workspaceId);
+                var (tenantId, workspaceId) = (plan.Batch.TenantId, plan.Batch.WorkspaceId);
+                try
+                {
+                    foreach (var (message, _) in plan.Stored)
+                        await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, message.ChatId, message.Id, message.Direction));
+                    await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
+
+                    // The same hooks as one by one, in the same order: opt-outs and sequence stops first, then the bot.
+                    if (hooked.Contains(workspaceId))
+                        await audienceReplies.HandleInboundAsync(tenantId, workspaceId, plan.Stored.Select(s => new InboundReply(s.Message.SenderNumber!, s.Message.Body)).ToList(), ct);
+                    if (botted.Contains(workspaceId))
+                        await automation.OnInboundAsync(tenantId, workspaceId, plan.Stored.Select(s => new StoredInbound(s.Message.ChatId, s.Message.Id)).ToList(), ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Stored and marked already: applying the events again would find them duplicates and run nothing.
+                    logger.LogError(ex, "After storing {Count} inbound messages of workspace {WorkspaceId}, the realtime events or hooks failed",
+                        plan.Stored.Count, workspaceId);
+                }
             }
         }
         return plans.Select(p => (IReadOnlyList<InboundOutcome>)p.Outcomes).ToList();
