@@ -141,4 +141,31 @@ public sealed class WebhookBatchGroupingTests : IAsyncLifetime
         Assert.Equal(storedIds.Order(), announced.Select(a => a.Message).Order());
         Assert.All(announced, a => Assert.True(a.Committed));
     }
+
+    // The opt-out hook runs only where the sender is a contact, looked up once per tenant for the whole batch: a contact
+    // of the second tenant's workspace who writes STOP amid other workspaces' traffic is opted out; the same number
+    // writing STOP to another tenant's workspace, where it is no contact, changes nothing there.
+    [Theory, Providers]
+    public async Task AnOptOutAmidOtherWorkspacesTraffic_OptsOutTheContactOfItsOwnWorkspaceOnly(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
+        var (otherTenant, otherWorkspace) = _workspaces[2];
+        var phone = "+" + Customer(0).Split('@')[0];
+        var contactId = await _host.Database.SeedAsync(db => Seed.In(db, otherTenant).Contact(otherWorkspace.Id, phone, "Pelanggan").Id);
+
+        var ids = new List<Guid>();
+        for (var i = 0; i < 9; i++)
+        {
+            var target = _workspaces[i % 3];
+            var body = i is 4 or 5 ? "STOP" : $"pesan {i}";
+            ids.Add(await StoreAsync(target, "message", FakeWahaServer.MessagePayload($"s-{i}", Customer(0), Me, body)));
+        }
+        await ProcessAsync(ids);
+
+        await using var db = _host.Database.CreateSystem();
+        Assert.All(await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id)).ToListAsync(), e => Assert.Equal((1, true), (e.Attempts, e.ProcessedAt is not null)));
+        var contact = await db.Contacts.SingleAsync(c => c.Id == contactId);
+        Assert.True(contact.OptedOut);
+        Assert.Equal(1, await db.Contacts.CountAsync(c => c.Phone == phone));
+    }
 }
