@@ -88,9 +88,16 @@ public sealed class DatabaseInitializer(DatabaseSettings settings, KelolaDbConte
                     ? $"SELECT pg_advisory_unlock({StartUpLockKey})"
                     : $"EXEC sp_releaseapplock @Resource = '{StartUpLockName}', @LockOwner = 'Session'");
             }
+            catch when (db.Database.GetDbConnection() is Npgsql.NpgsqlConnection connection)
+            {
+                // The pool keeps sessions as they are (No Reset On Close, docs/adr/0026): a session whose unlock failed
+                // must not go back to it holding the lock. Clearing the pool closes it for real when it is returned.
+                Npgsql.NpgsqlConnection.ClearPool(connection);
+                throw;
+            }
             finally
             {
-                // Closing ends the session's lock too, should the unlock above have failed.
+                // Closing ends the session (and its lock) on SQL Server, and on PostgreSQL after the clear above.
                 await db.Database.CloseConnectionAsync();
                 await db.DisposeAsync();
             }

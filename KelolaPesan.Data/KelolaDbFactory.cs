@@ -71,6 +71,8 @@ public sealed class KelolaDbFactory(KelolaDbContextActivator activator, ITenantC
 
     public IKelolaDb CreateSystem() => Create(SystemTenant.Instance);
 
+    public IKelolaDb CreateForTenants(TenantContext tenant) => Create(tenant);
+
     private KelolaDbContext Create(ITenantContext tenant) =>
         rolledBack is { IsActive: true } ? rolledBack.Create(tenant) : activator.Create(tenant);
 }

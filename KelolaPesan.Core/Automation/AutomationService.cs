@@ -38,6 +38,13 @@ public sealed partial class AutomationService(
         }
     }
 
+    /// <summary>
+    /// Of these workspaces (of the context's tenant), the ones with an active rule: for the others the burst overload of
+    /// <c>OnInboundAsync</c> does nothing. One query for a batch spread over many workspaces (docs/adr/0026).
+    /// </summary>
+    public static async Task<HashSet<Guid>> WithActiveRulesAsync(IKelolaDb db, IReadOnlyCollection<Guid> workspaceIds, CancellationToken ct) =>
+        (await db.BotRules.Where(r => workspaceIds.Contains(r.WorkspaceId) && r.IsActive).Select(r => r.WorkspaceId).Distinct().ToListAsync(ct)).ToHashSet();
+
     /// <summary>A burst of messages: one look at whether the workspace has any active rule (most have none), then each message as above.</summary>
     public async Task OnInboundAsync(Guid tenantId, Guid workspaceId, IReadOnlyList<StoredInbound> messages, CancellationToken ct = default)
     {

@@ -15,6 +15,16 @@ public sealed class AudienceReplies(IKelolaDbFactory dbFactory, IRealtimeBus bus
     public Task HandleInboundAsync(Guid tenantId, Guid workspaceId, string? e164, string? body, CancellationToken ct = default) =>
         string.IsNullOrEmpty(e164) ? Task.CompletedTask : HandleInboundAsync(tenantId, workspaceId, [new InboundReply(e164, body)], ct);
 
+    /// <summary>
+    /// Of these workspaces (of the context's tenant), the ones where any of these numbers is a contact: for the others
+    /// <see cref="HandleInboundAsync(Guid, Guid, IReadOnlyList{InboundReply}, CancellationToken)"/> does nothing. One query
+    /// for a batch spread over many workspaces instead of one context and query each (docs/adr/0026).
+    /// </summary>
+    public static async Task<HashSet<Guid>> WithContactsAsync(IKelolaDb db, IReadOnlyCollection<Guid> workspaceIds, IReadOnlyCollection<string> phones,
+        CancellationToken ct) =>
+        (await db.Contacts.Where(c => workspaceIds.Contains(c.WorkspaceId) && phones.Contains(c.Phone)).Select(c => c.WorkspaceId).Distinct().ToListAsync(ct))
+        .ToHashSet();
+
     /// <summary>Messages of one workspace in their order: one query finds which senders are contacts (in a burst, usually few).</summary>
     public async Task HandleInboundAsync(Guid tenantId, Guid workspaceId, IReadOnlyList<InboundReply> replies, CancellationToken ct = default)
     {

@@ -113,4 +113,12 @@ public interface IKelolaDbFactory
 
     /// <summary>A context that sees every tenant: platform admin and system work only.</summary>
     IKelolaDb CreateSystem();
+
+    /// <summary>
+    /// A context acting for one tenant at a time on one connection, so several tenants' work can share one transaction:
+    /// it sees exactly the tenant last set on <paramref name="tenant"/> with <see cref="TenantContext.SetTenant"/> (nothing
+    /// before that). For system work that applies many tenants' events together (the webhook ingest, docs/adr/0026); the
+    /// caller sets each tenant before that tenant's statements and never tracks one tenant's entities across a switch.
+    /// </summary>
+    IKelolaDb CreateForTenants(TenantContext tenant);
 }

@@ -12,8 +12,11 @@ namespace KelolaPesan.Core.Inbox;
 /// </summary>
 public interface IChatCounters
 {
-    /// <summary>Returns how many of the chats went from read to unread (for the workspace's unread-chats counter).</summary>
-    Task<int> BumpAsync(IKelolaDb db, IReadOnlyList<ChatBump> bumps, CancellationToken ct);
+    /// <summary>
+    /// Returns how many of the chats went from read to unread (for the workspace's unread-chats counter); when
+    /// <paramref name="becameUnread"/> is given, those chats' ids are added to it (chats of several workspaces in one call).
+    /// </summary>
+    Task<int> BumpAsync(IKelolaDb db, IReadOnlyList<ChatBump> bumps, CancellationToken ct, ICollection<Guid>? becameUnread = null);
 }
 
 /// <param name="Count">Inbound messages stored for the chat.</param>

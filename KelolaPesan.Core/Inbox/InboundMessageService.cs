@@ -30,7 +30,7 @@ public sealed partial class InboundMessageService(
     IngestGate gate,
     IBulkInserter bulk,
     IChatCounters counters,
-    ILogger<InboundMessageService>? logger = null)
+    ILogger<InboundMessageService> logger)
 {
     /// <summary>The name of the soft-delete query filter (KelolaDbContext.SoftDeleteFilter): a deleted chat comes back on a new message.</summary>
     private const string SoftDeleteFilter = "SoftDelete";
@@ -46,7 +46,7 @@ public sealed partial class InboundMessageService(
             return InboundOutcome.Ignored;
 
         // Debug only: where a message's time goes (issue 18: a node's first message was slow after its warm-up).
-        var stages = logger?.IsEnabled(LogLevel.Debug) == true ? new StageClock() : null;
+        var stages = logger.IsEnabled(LogLevel.Debug) ? new StageClock() : null;
         await using var db = dbFactory.CreateForTenant(tenantId);
         if (await db.Messages.AnyAsync(m => m.WorkspaceId == workspaceId && m.ExternalMessageId == received.Id, ct))
             return InboundOutcome.Duplicate;
@@ -129,7 +129,7 @@ public sealed partial class InboundMessageService(
         if (stages is not null)
         {
             stages.Mark("hooks");
-            logger!.LogDebug("Inbound message {MessageId} stages: {Stages}", received.Id, stages);
+            logger.LogDebug("Inbound message {MessageId} stages: {Stages}", received.Id, stages);
         }
         return InboundOutcome.Stored;
     }

@@ -41,11 +41,14 @@ public sealed class WhatsAppEventProcessor(
     }
 
     /// <summary>
-    /// Processes stored events in arrival order with one read and one write of their rows. Runs of plain customer
-    /// messages of a workspace are stored together (<see cref="InboundMessageService.HandleReceivedBatchAsync"/>);
-    /// everything else, and any run whose batch fails, goes one by one as in <see cref="ProcessAsync"/>, so one
-    /// bad event never holds back the others. A crash before the rows are marked leaves them to the sweep, and
-    /// processing again is a no-op (messages are unique by gateway id).
+    /// Processes stored events in arrival order with one read and one write of their rows. The plain customer messages
+    /// of the batch, whichever workspaces and tenants they belong to, are stored together in one transaction
+    /// (<see cref="InboundMessageService.HandleReceivedBatchesAsync"/>; traffic spread over many workspaces otherwise
+    /// cost a transaction per event, docs/adr/0026). Everything else goes one by one as in <see cref="ProcessAsync"/>;
+    /// before such an event, what was gathered so far is stored first if any of it is of the event's workspace, so each
+    /// chat's events apply in arrival order. A failed group falls back to one transaction per workspace, then one by one, so one bad
+    /// event never holds back the others. A crash before the rows are marked leaves them to the sweep, and processing
+    /// again is a no-op (messages are unique by gateway id).
     /// </summary>
     public async Task ProcessBatchAsync(IReadOnlyList<Guid> eventIds, CancellationToken ct = default)
     {
@@ -61,7 +64,7 @@ public sealed class WhatsAppEventProcessor(
             .OrderBy(e => ids.IndexOf(e.Id)).ToList();
         var attemptsBefore = rows.ToDictionary(r => r.Id, r => r.Attempts);
 
-        var run = new List<(InboundWebhookEvent Row, MessageReceived Message)>();
+        var gathered = new List<(InboundWebhookEvent Row, MessageReceived Message)>();
         foreach (var row in rows)
         {
             MessageReceived? message = null;
@@ -74,20 +77,18 @@ public sealed class WhatsAppEventProcessor(
             {
                 // Handled (and recorded) by the one-by-one path below.
             }
-            if (message is not null && InboundMessageService.IsBatchable(message.Message)
-                && (run.Count == 0 || (run[0].Row.TenantId == row.TenantId && run[0].Row.WorkspaceId == row.WorkspaceId)))
+            if (message is not null && InboundMessageService.IsBatchable(message.Message))
             {
-                run.Add((row, message));
+                gathered.Add((row, message));
                 continue;
             }
-            await FlushRunAsync(db, run, ct);
-            if (message is not null && InboundMessageService.IsBatchable(message.Message))
-                run.Add((row, message));
-            else
-                await ProcessRowAsync(row, ct);
+            // Another workspace's messages gathered so far may wait: only this workspace's chats must see them first.
+            if (gathered.Any(g => g.Row.WorkspaceId == row.WorkspaceId))
+                await FlushAsync(gathered, ct);
+            await ProcessRowAsync(row, ct);
         }
-        await FlushRunAsync(db, run, ct);
-        // Rows handled one by one carry their outcome (the batched ones were marked in one statement).
+        await FlushAsync(gathered, ct);
+        // Rows handled one by one carry their outcome (the batched ones were marked in their transaction).
         if (rows.Any(r => r.Attempts != attemptsBefore[r.Id]))
         {
             using (await gate.EnterAsync(CancellationToken.None))
@@ -95,25 +96,45 @@ public sealed class WhatsAppEventProcessor(
         }
     }
 
-    private async Task FlushRunAsync(IKelolaDb db, List<(InboundWebhookEvent Row, MessageReceived Message)> run, CancellationToken ct)
+    /// <summary>The gathered messages, grouped by workspace (each in arrival order), in one transaction; on failure in smaller units.</summary>
+    private async Task FlushAsync(List<(InboundWebhookEvent Row, MessageReceived Message)> gathered, CancellationToken ct)
     {
-        if (run.Count == 0)
+        if (gathered.Count == 0)
             return;
-        try
+        var groups = gathered.GroupBy(g => (Tenant: g.Row.TenantId!.Value, Workspace: g.Row.WorkspaceId!.Value)).Select(g => g.ToList()).ToList();
+        gathered.Clear();
+        if (groups.Count > 1)
         {
-            var first = run[0].Row;
-            await inbound.HandleReceivedBatchAsync(first.TenantId!.Value, first.WorkspaceId!.Value, run.Select(r => r.Message.Message).ToList(),
-                run.Select(r => r.Row.Id).ToList(), ct);
+            try
+            {
+                await inbound.HandleReceivedBatchesAsync(groups.Select(Batch).ToList(), ct);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Nothing was committed: each workspace again in a transaction of its own.
+                logger.LogInformation(ex, "A batch of {Count} WhatsApp events over {Workspaces} workspaces failed; processing each workspace alone",
+                    groups.Sum(g => g.Count), groups.Count);
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        foreach (var group in groups)
         {
-            // Nothing of the batch was committed: each event again on its own, with its own error if any.
-            logger.LogInformation(ex, "A batch of {Count} WhatsApp events failed; processing them one by one", run.Count);
-            foreach (var (row, _) in run)
-                await ProcessRowAsync(row, ct);
+            try
+            {
+                await inbound.HandleReceivedBatchesAsync([Batch(group)], ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Nothing of the batch was committed: each event again on its own, with its own error if any.
+                logger.LogInformation(ex, "A batch of {Count} WhatsApp events failed; processing them one by one", group.Count);
+                foreach (var (row, _) in group)
+                    await ProcessRowAsync(row, ct);
+            }
         }
-        run.Clear();
     }
+
+    private static ReceivedBatch Batch(List<(InboundWebhookEvent Row, MessageReceived Message)> group) =>
+        new(group[0].Row.TenantId!.Value, group[0].Row.WorkspaceId!.Value, group.Select(g => g.Message.Message).ToList(), group.Select(g => g.Row.Id).ToList());
 
     /// <summary>
     /// Marks one tenant's events processed in one statement, in the caller's transaction (the one that applied them).

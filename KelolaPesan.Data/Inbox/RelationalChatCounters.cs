@@ -12,7 +12,7 @@ namespace KelolaPesan.Data.Inbox;
 /// </summary>
 public sealed class RelationalChatCounters : IChatCounters
 {
-    public async Task<int> BumpAsync(IKelolaDb db, IReadOnlyList<ChatBump> bumps, CancellationToken ct)
+    public async Task<int> BumpAsync(IKelolaDb db, IReadOnlyList<ChatBump> bumps, CancellationToken ct, ICollection<Guid>? becameUnread = null)
     {
         var context = (DbContext)db;
         if (bumps.Count == 0)
@@ -25,7 +25,7 @@ public sealed class RelationalChatCounters : IChatCounters
         var bindIncrement = await PrepareAsync(increment, $"{increment.Column(nameof(Chat.UnreadCount))} + @count", "> 0", ct);
         var bindFirst = await PrepareAsync(firstUnread, "@count", "= 0", ct);
 
-        var becameUnread = 0;
+        var unread = 0;
         foreach (var bump in bumps)
         {
             // A mark-read between the two statements (SQL Server lets one in) is caught by the next round.
@@ -37,12 +37,13 @@ public sealed class RelationalChatCounters : IChatCounters
                 bindFirst(bump);
                 if (await firstUnread.ExecuteAsync(ct) == 1)
                 {
-                    becameUnread++;
+                    unread++;
+                    becameUnread?.Add(bump.ChatId);
                     break;
                 }
             }
         }
-        return becameUnread;
+        return unread;
     }
 
     private static async Task<Action<ChatBump>> PrepareAsync(ModelCommand<Chat> command, string newCount, string unreadCondition, CancellationToken ct)

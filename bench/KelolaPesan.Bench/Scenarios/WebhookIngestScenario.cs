@@ -30,44 +30,49 @@ namespace KelolaPesan.Bench.Scenarios;
 public sealed class WebhookIngestScenario : IScenario
 {
     public string Name => "webhook-ingest";
-    public string Description => "--events N --clients C: signed webhooks/s fully processed vs a one-row-insert floor [--provider Sqlite|Postgres]";
+    public string Description => "--events N --clients C [--workspaces W]: signed webhooks/s fully processed vs a one-row-insert floor [--provider Sqlite|Postgres]";
 
     public async Task<int> RunAsync(string[] args)
     {
         var events = IntArg(args, "--events", 5000);
         var clients = IntArg(args, "--clients", 8);
+        // Traffic spread round robin over W workspaces (in W/5 tenants): every event's neighbour in the queue is another workspace's.
+        var spread = Math.Max(1, IntArg(args, "--workspaces", 1));
         await using var database = await BenchDatabase.CreateAsync(args);
         try
         {
             await using var app = await StartAppAsync(database);
             var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var (workspaceId, key) = await CreateWorkspaceAsync(app.Services);
+            var workspaces = await CreateWorkspacesAsync(app.Services, spread);
+            var targets = workspaces.Select(w => ($"/webhooks/whatsapp?workspace={w.WorkspaceId}", w.Key)).ToList();
+            var ids = workspaces.Select(w => w.WorkspaceId).ToList();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(baseUrl) };
 
-            Console.WriteLine($"webhook-ingest: {events} events, {clients} clients, {database.Describe()}");
+            Console.WriteLine($"webhook-ingest: {events} events, {clients} clients, {spread} workspace(s), {database.Describe()}; load {KelolaPesan.Bench.Live.Stats.Load()}");
             // Warm-up (JIT, connection pool, first chat): not counted.
-            await PostAllAsync(http, $"/webhooks/whatsapp?workspace={workspaceId}", key, 200, clients, "warm");
-            await WaitForMessagesAsync(app.Services, workspaceId, 200);
+            await PostAllAsync(http, targets, 200, clients, "warm");
+            await WaitForMessagesAsync(app.Services, ids, 200);
 
             var real = Stopwatch.StartNew();
-            await PostAllAsync(http, $"/webhooks/whatsapp?workspace={workspaceId}", key, events, clients, "run");
+            await PostAllAsync(http, targets, events, clients, "run");
             var answered = real.Elapsed;
-            await WaitForMessagesAsync(app.Services, workspaceId, 200 + events);
+            await WaitForMessagesAsync(app.Services, ids, 200 + events);
             real.Stop();
             var realRate = events / real.Elapsed.TotalSeconds;
             Console.WriteLine($"real path: all {events} answered in {answered.TotalSeconds:0.00} s ({events / answered.TotalSeconds:0} req/s), " +
                               $"all processed in {real.Elapsed.TotalSeconds:0.00} s = {realRate:0} events/s");
 
-            await PostAllAsync(http, "/bench/floor", key, 200, clients, "floorwarm");
+            List<(string, string)> floorTarget = [("/bench/floor", workspaces[0].Key)];
+            await PostAllAsync(http, floorTarget, 200, clients, "floorwarm");
             var floor = Stopwatch.StartNew();
-            await PostAllAsync(http, "/bench/floor", key, events, clients, "floor");
+            await PostAllAsync(http, floorTarget, events, clients, "floor");
             floor.Stop();
             var floorRate = events / floor.Elapsed.TotalSeconds;
             Console.WriteLine($"floor (one-row insert per request): {floor.Elapsed.TotalSeconds:0.00} s = {floorRate:0} events/s");
 
             var ratio = realRate / floorRate;
             Console.WriteLine($"ratio real/floor = {ratio:0.00}; targets: >= 1000 events/s ({(realRate >= 1000 ? "met" : "NOT met")}), >= 0.5 of floor ({(ratio >= 0.5 ? "met" : "NOT met")})");
-            Console.WriteLine(FormattableString.Invariant($"RESULT webhook-ingest provider={database.Provider} events={events} clients={clients} processed_per_s={realRate:0} floor_per_s={floorRate:0} ratio={ratio:0.00}"));
+            Console.WriteLine(FormattableString.Invariant($"RESULT webhook-ingest provider={database.Provider} events={events} clients={clients} workspaces={spread} processed_per_s={realRate:0} floor_per_s={floorRate:0} ratio={ratio:0.00}"));
             await app.StopAsync();
             return 0;
         }
@@ -118,28 +123,39 @@ public sealed class WebhookIngestScenario : IScenario
         return app;
     }
 
-    private static async Task<(Guid WorkspaceId, string Key)> CreateWorkspaceAsync(IServiceProvider services)
+    /// <summary>W workspaces, five to a tenant, each with its own webhook secret.</summary>
+    private static async Task<List<(Guid WorkspaceId, string Key)>> CreateWorkspacesAsync(IServiceProvider services, int count)
     {
-        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         await using var scope = services.CreateAsyncScope();
         await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
-        var licence = new Licence { Name = "Bench", CodePrefix = "BENCH" + Random.Shared.Next(1000, 9999), CodeHash = [1], MaxWorkspaces = 3 };
-        var tenant = new Tenant { Name = "Bench", LicenceId = licence.Id };
-        var workspace = new Workspace
+        var protector = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
+        var result = new List<(Guid, string)>();
+        Tenant? tenant = null;
+        for (var i = 0; i < count; i++)
         {
-            TenantId = tenant.Id, Name = "Bench", ConnectionStatus = ConnectionStatus.Connected,
-            WebhookSecretEncrypted = scope.ServiceProvider.GetRequiredService<ISecretProtector>().Protect(WorkspaceService.WebhookSecretPurpose, key),
-        };
-        workspace.ExternalSessionId = WorkspaceService.SessionNameFor(workspace.Id);
-        db.Licences.Add(licence);
-        db.Tenants.Add(tenant);
-        db.Workspaces.Add(workspace);
+            if (i % 5 == 0)
+            {
+                // A licence per tenant (one tenant per licence).
+                var licence = new Licence { Name = $"Bench {i / 5}", CodePrefix = $"B{i / 5}X" + Random.Shared.Next(1000, 9999), CodeHash = [1], MaxWorkspaces = 5 };
+                db.Licences.Add(licence);
+                db.Tenants.Add(tenant = new Tenant { Name = $"Bench {i / 5}", LicenceId = licence.Id });
+            }
+            var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            var workspace = new Workspace
+            {
+                TenantId = tenant!.Id, Name = $"Bench {i}", ConnectionStatus = ConnectionStatus.Connected,
+                WebhookSecretEncrypted = protector.Protect(WorkspaceService.WebhookSecretPurpose, key),
+            };
+            workspace.ExternalSessionId = WorkspaceService.SessionNameFor(workspace.Id);
+            db.Workspaces.Add(workspace);
+            result.Add((workspace.Id, key));
+        }
         await db.SaveChangesAsync();
-        return (workspace.Id, key);
+        return result;
     }
 
-    /// <summary>Each client posts its share in turn; 50 customers, so chats are both created and updated.</summary>
-    private static async Task PostAllAsync(HttpClient http, string path, string key, int count, int clients, string tag)
+    /// <summary>Each client posts its share in turn, event i to target i mod W; 50 customers, so chats are both created and updated.</summary>
+    private static async Task PostAllAsync(HttpClient http, IReadOnlyList<(string Path, string Key)> targets, int count, int clients, string tag)
     {
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
@@ -147,6 +163,7 @@ public sealed class WebhookIngestScenario : IScenario
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
+                var (path, key) = targets[i % targets.Count];
                 var body = Envelope(tag, i);
                 using var content = new ByteArrayContent(body);
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -177,7 +194,7 @@ public sealed class WebhookIngestScenario : IScenario
         return Encoding.UTF8.GetBytes(envelope.ToJsonString());
     }
 
-    private static async Task WaitForMessagesAsync(IServiceProvider services, Guid workspaceId, int expected)
+    private static async Task WaitForMessagesAsync(IServiceProvider services, IReadOnlyList<Guid> workspaceIds, int expected)
     {
         var until = DateTime.UtcNow.AddMinutes(5);
         while (true)
@@ -186,8 +203,8 @@ public sealed class WebhookIngestScenario : IScenario
             await using (var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem())
             {
                 // Fully processed: the messages are in the inbox and their events are marked (a sweep would apply them again).
-                if (await db.Messages.CountAsync(m => m.WorkspaceId == workspaceId) >= expected
-                    && !await db.InboundWebhookEvents.AnyAsync(e => e.WorkspaceId == workspaceId && e.ProcessedAt == null))
+                if (await db.Messages.CountAsync(m => workspaceIds.Contains(m.WorkspaceId)) >= expected
+                    && !await db.InboundWebhookEvents.AnyAsync(e => e.Source == WebhookSource.WhatsApp && e.ProcessedAt == null))
                     return;
             }
             if (DateTime.UtcNow > until)
