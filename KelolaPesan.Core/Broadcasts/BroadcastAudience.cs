@@ -12,9 +12,15 @@ public sealed record ResolvedAudience(IReadOnlyList<AudienceMember> Members, int
 
 public static class BroadcastAudience
 {
-    public const string ReasonOptedOut = "Opted out";
-    public const string ReasonNotRegistered = "Not on WhatsApp";
-    public const string ReasonInvalidPrefix = "Invalid number: ";
+    // Skip reasons are problem codes (Common/ProblemText), so the preview, the recipients and the report read them in
+    // their reader's language; an invalid number's reason is followed by the Phone_* code of why.
+    public const string ReasonOptedOut = "Broadcast_SkipOptedOut";
+    public const string ReasonNotRegistered = "Broadcast_SkipNotRegistered";
+    public const string ReasonInvalidPrefix = "Broadcast_SkipInvalidNumber";
+    public const string ReasonCancelled = "Broadcast_SkipCancelled";
+
+    /// <summary>The stored reason of a number that is not one: <see cref="ReasonInvalidPrefix"/> and the phone problem's code.</summary>
+    public static string ReasonInvalid(PhoneError error) => ProblemText.Store([Problem.Of(ReasonInvalidPrefix), Problem.Of(PhoneNormalizer.Code(error))]);
 
     public static async Task<ResolvedAudience> ResolveAsync(IKelolaDb db, Guid tenantId, Guid workspaceId, string region, CreateBroadcastRequest request, CancellationToken ct)
     {
@@ -83,7 +89,7 @@ public static class BroadcastAudience
             var phone = result.E164 ?? Limit(raw, BroadcastRecipient.PhoneMaxLength);
             if (!seen.Add(phone)) { duplicates++; continue; }
             if (!result.IsValid)
-                members.Add(new AudienceMember(null, phone, null, ReasonInvalidPrefix + result.Reason, schema.For(null, phone, null)));
+                members.Add(new AudienceMember(null, phone, null, ReasonInvalid(result.Error), schema.For(null, phone, null)));
             else if (byPhone.TryGetValue(phone, out var c))
                 members.Add(Member(c, values, schema));
             else
@@ -99,7 +105,7 @@ public static class BroadcastAudience
     {
         var reason = c.OptedOut ? ReasonOptedOut
             : c.Validation == ValidationStatus.NotRegistered ? ReasonNotRegistered
-            : c.Validation == ValidationStatus.InvalidFormat ? ReasonInvalidPrefix + "format"
+            : c.Validation == ValidationStatus.InvalidFormat ? ReasonInvalid(PhoneError.Invalid)
             : null;
         return new AudienceMember(c.Id, c.Phone, c.Name, reason, schema.For(c.Name, c.Phone, values.GetValueOrDefault(c.Id)));
     }
