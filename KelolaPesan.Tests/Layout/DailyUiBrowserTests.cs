@@ -85,13 +85,13 @@ public sealed partial class DailyUiBrowserTests(BrowserFixture browser, KelolaAp
                 await PhoneLayoutBrowserTests.SignInAtAsync(page, LayoutProbe.Phone.Width, LayoutProbe.Phone.Height);
                 await page.GotoAsync("/broadcasts/new");
                 await page.WaitForCircuitAsync();
-                await page.ByTestId("audience-lists").ClickAsync();
+                await page.Locator("input[data-testid=audience-lists]").ClickAsync();
                 await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = name }).ClickAsync();
                 await page.Keyboard.PressAsync("Escape");
 
-                var field = page.Locator("[data-testid=audience-lists] input").First;
+                var field = page.Locator("input[data-testid=audience-lists]");
                 await Assertions.Expect(field).ToHaveValueAsync(name);
-                var shown = await page.ByTestId("audience-lists").InnerTextAsync() + " " + await field.InputValueAsync();
+                var shown = await page.Locator(".mud-select", new() { Has = field }).InnerTextAsync() + " " + await field.InputValueAsync();
                 Assert.DoesNotMatch(GuidPattern(), shown);
                 Assert.DoesNotContain(ids, id => shown.Contains(id, StringComparison.OrdinalIgnoreCase));
             });
@@ -145,7 +145,7 @@ public sealed partial class DailyUiBrowserTests(BrowserFixture browser, KelolaAp
             await page.Locator(".kp-dark").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
             // Headings, labels, the values typed, help and body text, and buttons: every text that is not disabled.
-            var texts = page.Locator("main").Locator("h1, h2, h3, h4, h5, h6, label, input:not([disabled]), textarea, p, .mud-typography, .mud-input-helper-text, .mud-button-label");
+            var texts = page.Locator(".mud-main-content").Locator("h1, h2, h3, h4, h5, h6, label, input:not([disabled]), textarea, p, .mud-typography, .mud-input-helper-text, .mud-button-label");
             var count = await texts.CountAsync();
             Assert.True(count > 5, $"only {count} texts found on the form");
             var failures = new List<string>();
@@ -154,7 +154,7 @@ public sealed partial class DailyUiBrowserTests(BrowserFixture browser, KelolaAp
                 var element = texts.Nth(i);
                 if (!await element.IsVisibleAsync() || (await element.InnerTextAsync()).Trim().Length == 0 && await element.EvaluateAsync<string>("e => e.value ?? ''") == "")
                     continue;
-                if (await element.EvaluateAsync<bool>("e => !!e.closest('.mud-disabled, [disabled], .mud-button-filled')"))
+                if (await element.EvaluateAsync<bool>("e => !!e.closest('.mud-disabled, [disabled]')"))
                     continue;
                 var contrast = await LayoutProbe.ContrastAsync(element);
                 if (contrast < 4.5)

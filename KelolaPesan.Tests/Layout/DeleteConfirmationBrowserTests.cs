@@ -26,7 +26,7 @@ public sealed class DeleteConfirmationBrowserTests(BrowserFixture browser, Kelol
     public async Task Deleting_AsksFirst_CancelKeepsTheItem_ConfirmRemovesIt(string kind)
     {
         var name = "Hapus-" + Guid.NewGuid().ToString("N")[..6];
-        var shown = await SeedAsync(kind, name);
+        var (shown, copies) = await SeedAsync(kind, name);
         try
         {
             await using var session = await browser.NewPageAsync(app.BaseUrl);
@@ -52,7 +52,8 @@ public sealed class DeleteConfirmationBrowserTests(BrowserFixture browser, Kelol
                 await Assertions.Expect(item).ToHaveCountAsync(0);
                 Assert.Empty(session.ConsoleErrors);
             });
-            Assert.False(await ExistsAsync(kind, name), $"{kind} {name} is still in the database");
+            // The page deleted the copy of the workspace it shows, and only that one.
+            Assert.Equal(copies - 1, await CountAsync(kind, name));
         }
         finally
         {
@@ -77,7 +78,7 @@ public sealed class DeleteConfirmationBrowserTests(BrowserFixture browser, Kelol
         {
             case "contact":
                 await GoAsync("/contacts");
-                await page.Locator("[data-testid=contact-search] input").FillAsync(shown);
+                await page.Locator("input[data-testid=contact-search]").FillAsync(shown);
                 return page.ByTestId("contact-grid").Locator("tbody tr", new() { HasText = shown });
             case "list":
                 await TabAsync("Daftar & label");
@@ -99,11 +100,11 @@ public sealed class DeleteConfirmationBrowserTests(BrowserFixture browser, Kelol
                 await page.ByTestId("manage-quick-replies").ClickAsync();
                 return page.ByTestId("quick-reply-row").Filter(new() { HasText = shown });
             case "team-member":
-                await GoAsync("/team");
+                await GoAsync("/settings/team");
                 return page.ByTestId("team-table").Locator("tr").Filter(new() { Has = page.Locator($"[data-testid=team-row][data-username={shown}]") });
             case "webhook":
                 await GoAsync("/settings/api");
-                await Assertions.Expect(page.Locator("[data-testid=webhook-url] input")).ToHaveValueAsync(shown);
+                await Assertions.Expect(page.Locator("input[data-testid=webhook-url]")).ToHaveValueAsync(shown);
                 return page.ByTestId("webhook-delete");
             case "workspace":
                 await GoAsync("/workspaces");
@@ -141,13 +142,17 @@ public sealed class DeleteConfirmationBrowserTests(BrowserFixture browser, Kelol
         await page.ByTestId("confirm-message").WaitForAsync();
     }
 
-    /// <summary>Seeds the item in every workspace of the demo tenant (whichever the shell shows); returns the text the page shows.</summary>
-    private async Task<string> SeedAsync(string kind, string name)
+    /// <summary>
+    /// Seeds the item in every workspace of the demo tenant (whichever the shell shows); returns the text the page shows
+    /// and how many copies were made.
+    /// </summary>
+    private async Task<(string Shown, int Copies)> SeedAsync(string kind, string name)
     {
         var shown = kind == "quick-reply" ? "/" + name.ToLowerInvariant() : name;
-        await InDemoAsync(async (db, tenant, workspaces) =>
+        var copies = await InDemoAsync(async (db, tenant, workspaces) =>
         {
-            foreach (var ws in kind is "field" or "team-member" or "webhook" or "workspace" ? workspaces.Take(1) : workspaces)
+            var targets = kind is "field" or "team-member" or "webhook" or "workspace" ? workspaces.Take(1).ToList() : workspaces;
+            foreach (var ws in targets)
             {
                 switch (kind)
                 {
@@ -186,24 +191,24 @@ public sealed class DeleteConfirmationBrowserTests(BrowserFixture browser, Kelol
                 }
             }
             await db.SaveChangesAsync();
-            return 0;
+            return targets.Count;
         });
-        return kind switch { "team-member" => name.ToLowerInvariant(), "webhook" => $"https://hook.example.test/{name}", _ => shown };
+        return (kind switch { "team-member" => name.ToLowerInvariant(), "webhook" => $"https://hook.example.test/{name}", _ => shown }, copies);
     }
 
-    private Task<bool> ExistsAsync(string kind, string name) => InDemoAsync((db, tenant, _) => kind switch
+    private Task<int> CountAsync(string kind, string name) => InDemoAsync((db, tenant, _) => kind switch
     {
         // A contact, a rule and a workspace are soft-deleted: gone from every query but the filter-free one.
-        "contact" => db.Contacts.AnyAsync(c => c.TenantId == tenant && c.Name == name),
-        "list" => db.ContactLists.AnyAsync(l => l.TenantId == tenant && l.Name == name),
-        "label" => db.Labels.AnyAsync(l => l.TenantId == tenant && l.Name == name),
-        "segment" => db.Segments.AnyAsync(s => s.TenantId == tenant && s.Name == name),
-        "field" => db.CustomFields.AnyAsync(f => f.TenantId == tenant && f.Label == name),
-        "rule" => db.BotRules.AnyAsync(r => r.TenantId == tenant && r.Name == name),
-        "quick-reply" => db.QuickReplies.AnyAsync(q => q.TenantId == tenant && q.Shortcut == name.ToLowerInvariant()),
-        "team-member" => db.Users.AnyAsync(u => u.TenantId == tenant && u.DisplayName == name),
-        "webhook" => db.WebhookSubscriptions.AnyAsync(w => w.TenantId == tenant && w.Url.EndsWith(name)),
-        "workspace" => db.Workspaces.AnyAsync(w => w.TenantId == tenant && w.Name == name),
+        "contact" => db.Contacts.CountAsync(c => c.TenantId == tenant && c.Name == name),
+        "list" => db.ContactLists.CountAsync(l => l.TenantId == tenant && l.Name == name),
+        "label" => db.Labels.CountAsync(l => l.TenantId == tenant && l.Name == name),
+        "segment" => db.Segments.CountAsync(s => s.TenantId == tenant && s.Name == name),
+        "field" => db.CustomFields.CountAsync(f => f.TenantId == tenant && f.Label == name),
+        "rule" => db.BotRules.CountAsync(r => r.TenantId == tenant && r.Name == name),
+        "quick-reply" => db.QuickReplies.CountAsync(q => q.TenantId == tenant && q.Shortcut == name.ToLowerInvariant()),
+        "team-member" => db.Users.CountAsync(u => u.TenantId == tenant && u.DisplayName == name),
+        "webhook" => db.WebhookSubscriptions.CountAsync(w => w.TenantId == tenant && w.Url.EndsWith(name)),
+        "workspace" => db.Workspaces.CountAsync(w => w.TenantId == tenant && w.Name == name),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     });
 
