@@ -91,7 +91,7 @@ public sealed partial class DailyUiBrowserTests(BrowserFixture browser, KelolaAp
 
                 var field = page.Locator("input[data-testid=audience-lists]");
                 await Assertions.Expect(field).ToHaveValueAsync(name);
-                var shown = await page.Locator(".mud-select", new() { Has = field }).InnerTextAsync() + " " + await field.InputValueAsync();
+                var shown = await page.Locator("div.mud-select", new() { Has = field }).First.InnerTextAsync() + " " + await field.InputValueAsync();
                 Assert.DoesNotMatch(GuidPattern(), shown);
                 Assert.DoesNotContain(ids, id => shown.Contains(id, StringComparison.OrdinalIgnoreCase));
             });
@@ -145,7 +145,7 @@ public sealed partial class DailyUiBrowserTests(BrowserFixture browser, KelolaAp
             await page.Locator(".kp-dark").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
             // Headings, labels, the values typed, help and body text, and buttons: every text that is not disabled.
-            var texts = page.Locator(".mud-main-content").Locator("h1, h2, h3, h4, h5, h6, label, input:not([disabled]), textarea, p, .mud-typography, .mud-input-helper-text, .mud-button-label");
+            var texts = page.Locator(".mud-main-content").Locator("h1, h2, h3, h4, h5, h6, label, input:not([disabled]):not([type=checkbox]):not([type=radio]):not([type=hidden]), textarea, p, .mud-typography, .mud-input-helper-text, .mud-button-label");
             var count = await texts.CountAsync();
             Assert.True(count > 5, $"only {count} texts found on the form");
             var failures = new List<string>();

@@ -37,7 +37,7 @@ public sealed class DeleteConfirmationBrowserTests(BrowserFixture browser, Kelol
                 await Assertions.Expect(item).ToHaveCountAsync(1);
 
                 await AskAsync(page, kind, item);
-                var dialog = page.ByTestId("confirm-dialog");
+                var dialog = page.Locator(".mud-dialog", new() { Has = page.ByTestId("confirm-message") });
                 if (kind != "webhook")
                     await Assertions.Expect(dialog).ToContainTextAsync(shown);
                 await Assertions.Expect(page.ByTestId("confirm-yes")).ToContainTextAsync("Hapus");
@@ -79,6 +79,8 @@ public sealed class DeleteConfirmationBrowserTests(BrowserFixture browser, Kelol
             case "contact":
                 await GoAsync("/contacts");
                 await page.Locator("input[data-testid=contact-search]").FillAsync(shown);
+                // The search has been applied (one row left) before the row is clicked: a reload would swallow the click.
+                await Assertions.Expect(page.ByTestId("contact-grid").Locator("tbody tr")).ToHaveCountAsync(1);
                 return page.ByTestId("contact-grid").Locator("tbody tr", new() { HasText = shown });
             case "list":
                 await TabAsync("Daftar & label");
