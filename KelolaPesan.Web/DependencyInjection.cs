@@ -50,6 +50,8 @@ public static class DependencyInjection
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        // MudBlazor's own texts (pager, "Loading…", close buttons) in the page's language too.
+        services.AddTransient<MudBlazor.MudLocalizer, MudTextLocalizer>();
         services.AddHttpContextAccessor();
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)

@@ -30,9 +30,15 @@ public sealed class AudienceTally
 /// </remarks>
 public sealed class BroadcastAudience
 {
-    public const string ReasonOptedOut = "Opted out";
-    public const string ReasonNotRegistered = "Not on WhatsApp";
-    public const string ReasonInvalidPrefix = "Invalid number: ";
+    // Skip reasons are problem codes (Common/ProblemText), so the preview, the recipients and the report read them in
+    // their reader's language; an invalid number's reason is followed by the Phone_* code of why.
+    public const string ReasonOptedOut = "Broadcast_SkipOptedOut";
+    public const string ReasonNotRegistered = "Broadcast_SkipNotRegistered";
+    public const string ReasonInvalidPrefix = "Broadcast_SkipInvalidNumber";
+    public const string ReasonCancelled = "Broadcast_SkipCancelled";
+
+    /// <summary>The stored reason of a number that is not one: <see cref="ReasonInvalidPrefix"/> and the phone problem's code.</summary>
+    public static string ReasonInvalid(PhoneError error) => ProblemText.Store([Problem.Of(ReasonInvalidPrefix), Problem.Of(PhoneNormalizer.Code(error))]);
 
     /// <summary>Contacts read per query (and field values looked up per query); a page is all that is held at once.</summary>
     public const int PageSize = 2_000;
@@ -85,7 +91,7 @@ public sealed class BroadcastAudience
 
         var pasted = SplitNumbers(request.PastedNumbers).Select(raw => PhoneNormalizer.Normalize(raw, region) is var result && result.IsValid
                 ? (result.E164!, (string?)null)
-                : (Limit(raw, BroadcastRecipient.PhoneMaxLength), ReasonInvalidPrefix + result.Reason))
+                : (Limit(raw, BroadcastRecipient.PhoneMaxLength), ReasonInvalid(result.Error)))
             .ToList();
         return new BroadcastAudience(workspaceId, request, segments, schema, slots, known, pasted);
     }
@@ -207,7 +213,7 @@ public sealed class BroadcastAudience
     {
         var reason = c.OptedOut ? ReasonOptedOut
             : c.Validation == ValidationStatus.NotRegistered ? ReasonNotRegistered
-            : c.Validation == ValidationStatus.InvalidFormat ? ReasonInvalidPrefix + "format"
+            : c.Validation == ValidationStatus.InvalidFormat ? ReasonInvalid(PhoneError.Invalid)
             : null;
         return new AudienceMember(c.Id, c.Phone, c.Name, reason, Schema.For(c.Name, c.Phone, values.GetValueOrDefault(c.Id)));
     }

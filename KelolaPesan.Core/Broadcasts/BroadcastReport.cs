@@ -39,7 +39,7 @@ public sealed class BroadcastReport(IKelolaDbFactory dbFactory)
             foreach (var r in page)
             {
                 // Typed cells: phones and names are text (never a number, never a formula, no quote needed), the time a date.
-                object?[] cells = [r.Sequence + 1, r.Phone, r.Name, r.Status.ToString(), r.ExternalMessageId, r.SentAt, ProblemText.Describe(r.Error) ?? r.SkipReason];
+                object?[] cells = [r.Sequence + 1, r.Phone, r.Name, ExportText.Of(r.Status), r.ExternalMessageId, r.SentAt, ProblemText.Describe(r.Error) ?? ProblemText.Describe(r.SkipReason)];
                 for (var c = 0; c < cells.Length; c++)
                     ContactExportService.SetCell(sheet.Cell(row, c + 1), cells[c], zone);
                 row++;

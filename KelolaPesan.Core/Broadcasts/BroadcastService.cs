@@ -263,7 +263,7 @@ public sealed partial class BroadcastService(
             return false;
         await using var db = await dbFactory.CreateAsync(ct);
         var skipped = await db.BroadcastRecipients.Where(r => r.BroadcastId == broadcastId && r.Status == RecipientStatus.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Skipped).SetProperty(r => r.SkipReason, "Cancelled"), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Skipped).SetProperty(r => r.SkipReason, BroadcastAudience.ReasonCancelled), ct);
         await db.Broadcasts.Where(b => b.Id == broadcastId).ExecuteUpdateAsync(s => s
             .SetProperty(b => b.PendingCount, b => b.PendingCount - skipped).SetProperty(b => b.SkippedCount, b => b.SkippedCount + skipped)
             .SetProperty(b => b.CancelledCount, b => b.CancelledCount + skipped)

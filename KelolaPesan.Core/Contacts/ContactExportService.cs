@@ -30,7 +30,7 @@ public sealed class ContactExportService(IKelolaDbFactory dbFactory)
         var header = new[] { "Export_Name", "Export_Phone", "Export_Email", "Export_Group", "Export_OptedOut", "Export_WhatsApp" }.Select(ExportText.Get)
             .Concat(fields.Select(f => f.Label)).Append(ExportText.Format("Export_AddedAt", zone.Id)).ToArray();
         var yes = ExportText.Get("Export_Yes");
-        var table = rows.Select(r => new object?[] { r.Name, r.Phone, r.Email, r.GroupId, r.OptedOut ? yes : "", r.LastValidationStatus?.ToString() }
+        var table = rows.Select(r => new object?[] { r.Name, r.Phone, r.Email, r.GroupId, r.OptedOut ? yes : "", ExportText.Of(r.LastValidationStatus) }
             .Concat(fields.Select(f => r.Fields.FirstOrDefault(v => v.FieldId == f.Id)?.Value)).Append(r.CreatedAt).ToArray());
         if (format == ExportFormat.Csv)
             await WriteCsvAsync(header, table, output, ct, zone);

@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Common;
@@ -60,13 +61,21 @@ public sealed class DataExportService(IKelolaDbFactory dbFactory, IAttachmentSto
         try
         {
             Guid? workspaceId;
+            UiLanguage language;
             await using (var db = dbFactory.CreateForTenant(tenantId))
-                workspaceId = await db.DataExports.Where(e => e.Id == exportId).Select(e => e.WorkspaceId).FirstAsync(ct);
+            {
+                var request = await db.DataExports.Where(e => e.Id == exportId).Select(e => new { e.WorkspaceId, e.RequestedByUserId }).FirstAsync(ct);
+                workspaceId = request.WorkspaceId;
+                // The sheets' headers and statuses in the language of the owner who asked (Indonesian, the default, otherwise).
+                language = await db.Users.Where(u => u.Id == request.RequestedByUserId).Select(u => (UiLanguage?)u.Language).FirstOrDefaultAsync(ct)
+                    ?? UiLanguage.Indonesian;
+            }
 
             await using (var file = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, useAsync: true))
             {
                 var writer = new DataExportWriter(dbFactory, store, tenantId, workspaceId);
-                await writer.WriteAsync(file, percent => SetProgressAsync(tenantId, exportId, percent, ct), ct);
+                await ExportText.InCultureAsync(new System.Globalization.CultureInfo(language == UiLanguage.English ? "en" : "id"),
+                    () => writer.WriteAsync(file, percent => SetProgressAsync(tenantId, exportId, percent, ct), ct));
             }
             StoredFile stored;
             await using (var read = File.OpenRead(temp))

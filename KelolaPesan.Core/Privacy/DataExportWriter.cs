@@ -132,9 +132,12 @@ public sealed class DataExportWriter(IKelolaDbFactory dbFactory, IAttachmentStor
                 Workspace = db.Workspaces.Where(w => w.Id == c.WorkspaceId).Select(w => w.Name).FirstOrDefault(),
                 Fields = db.ContactFieldValues.Where(v => v.ContactId == c.Id).Select(v => new { v.FieldId, v.Value }).ToList(),
             }).ToListAsync(ct);
-        var header = new[] { "Workspace", "Name", "Phone", "Email", "Group", "Opted out", "WhatsApp" }.Concat(fields.Select(f => f.Label)).ToArray();
-        await XlsxAsync(zip, "contacts", header, rows.Select(r =>
-            new[] { r.Workspace, r.Name, r.Phone, r.Email, r.GroupId, r.OptedOut ? "yes" : "", r.LastValidationStatus?.ToString() }
+        // The sheets in the language of the owner who asked (the job runs in it), like the other exports.
+        var header = new[] { "Export_Workspace", "Export_Name", "Export_Phone", "Export_Email", "Export_Group", "Export_OptedOut", "Export_WhatsApp" }
+            .Select(ExportText.Get).Concat(fields.Select(f => f.Label)).ToArray();
+        var yes = ExportText.Get("Export_Yes");
+        await XlsxAsync(zip, "contacts", ExportText.Get("Export_SheetContacts"), header, rows.Select(r =>
+            new[] { r.Workspace, r.Name, r.Phone, r.Email, r.GroupId, r.OptedOut ? yes : "", ExportText.Of(r.LastValidationStatus) }
                 .Concat(fields.Select(f => r.Fields.FirstOrDefault(v => v.FieldId == f.Id)?.Value)).ToArray()), ct);
     }
 
@@ -148,18 +151,19 @@ public sealed class DataExportWriter(IKelolaDbFactory dbFactory, IAttachmentStor
                 x.c.DisplayName, x.c.PhoneNumber, x.m.Direction, x.m.SenderName, x.m.SenderNumber, x.m.Body, x.m.Status, x.m.SentAt,
             }).ToListAsync(ct);
         var zone = TenantTime.Zone(await db.Tenants.Select(t => t.TimeZone).FirstOrDefaultAsync(ct));
-        var header = new[] { "Chat", "Chat phone", "Direction", "Sender", "Sender number", "Message", "Status", $"Sent at ({zone.Id})" };
-        await XlsxAsync(zip, "messages", header, rows.Select(r => new object?[]
+        var header = new[] { "Export_Chat", "Export_ChatPhone", "Export_Direction", "Export_Sender", "Export_SenderNumber", "Export_Message", "Export_Status" }
+            .Select(ExportText.Get).Append(ExportText.Format("Export_SentAt", zone.Id)).ToArray();
+        await XlsxAsync(zip, "messages", ExportText.Get("Export_SheetMessages"), header, rows.Select(r => new object?[]
         {
-            r.DisplayName, r.PhoneNumber, r.Direction.ToString(), r.SenderName, r.SenderNumber, r.Body, r.Status.ToString(), r.SentAt,
+            r.DisplayName, r.PhoneNumber, ExportText.Of(r.Direction), r.SenderName, r.SenderNumber, r.Body, ExportText.Of(r.Status), r.SentAt,
         }), ct, zone);
     }
 
     // ClosedXML needs a seekable stream; a zip entry is not, so the sheet goes through memory.
-    private static async Task XlsxAsync(ZipArchive zip, string name, string[] header, IEnumerable<object?[]> rows, CancellationToken ct, TimeZoneInfo? zone = null)
+    private static async Task XlsxAsync(ZipArchive zip, string name, string sheet, string[] header, IEnumerable<object?[]> rows, CancellationToken ct, TimeZoneInfo? zone = null)
     {
         using var buffer = new MemoryStream();
-        ContactExportService.WriteXlsx(name, header, rows, buffer, zone);
+        ContactExportService.WriteXlsx(sheet, header, rows, buffer, zone);
         buffer.Position = 0;
         var entry = zip.CreateEntry($"xlsx/{name}.xlsx", CompressionLevel.NoCompression);
         await using var stream = entry.Open();

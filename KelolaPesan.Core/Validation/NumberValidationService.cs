@@ -113,7 +113,7 @@ public sealed class NumberValidationService(IKelolaDbFactory dbFactory, IWhatsAp
         var zone = await Tenancy.TenantTime.OfWorkspaceAsync(db, workspaceId.Value, ct);
         var rows = (await db.ValidationEntries.AsNoTracking().Where(e => e.JobId == jobId).OrderBy(e => e.Sequence)
             .Select(e => new { e.RawInput, e.NormalizedNumber, e.Status, e.Error, e.CheckedAt }).ToListAsync(ct))
-            .Select(e => new object?[] { e.RawInput, e.NormalizedNumber, e.Status.ToString(), ProblemText.Describe(e.Error), e.CheckedAt }).ToList();
+            .Select(e => new object?[] { e.RawInput, e.NormalizedNumber, ExportText.Of(e.Status), ProblemText.Describe(e.Error), e.CheckedAt }).ToList();
         string[] header = [ExportText.Get("Export_Input"), ExportText.Get("Export_Number"), ExportText.Get("Export_Status"), ExportText.Get("Export_Error"),
             ExportText.Format("Export_CheckedAt", zone.Id)];
         if (format == ExportFormat.Csv)

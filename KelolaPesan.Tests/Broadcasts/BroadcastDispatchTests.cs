@@ -25,6 +25,35 @@ public class BroadcastDispatchTests
 
     private static int OnWhatsApp(int i) => i + i / 9 + 1;
 
+    [Theory]
+    [InlineData("id", "Dilewati", "Kontak berhenti berlangganan.", "Nomor tidak valid: Nomor telepon bukan angka.", "Menunggu")]
+    [InlineData("en", "Skipped", "The contact opted out.", "Invalid number: The phone number is not a number.", "Pending")]
+    public async Task TheReport_WritesStatusesAndSkipReasons_InTheReadersLanguage(string culture, string skipped, string optedOut, string invalid, string pending)
+    {
+        await using var host = await BroadcastHost.CreateAsync(Fast());
+        await host.AddContactAsync("+6281230000001", "Ani", optedOut: true);
+        var created = await host.CreateAsync(host.Request("081230000001\nabc\n081230000003"));
+        Assert.True(created.Succeeded, string.Join(", ", created.Errors));
+
+        var before = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(culture);
+        try
+        {
+            using var file = new MemoryStream();
+            Assert.True(await host.InScopeAsync(sp => sp.GetRequiredService<BroadcastReport>().WriteAsync(created.BroadcastId!.Value, file)));
+            file.Position = 0;
+            using var book = new ClosedXML.Excel.XLWorkbook(file);
+            var rows = book.Worksheet(1).RowsUsed().Skip(1).ToDictionary(r => r.Cell(2).GetString(), r => (Status: r.Cell(4).GetString(), Reason: r.Cell(7).GetString()));
+            Assert.Equal((skipped, optedOut), rows["+6281230000001"]);
+            Assert.Equal((skipped, invalid), rows["abc"]);
+            Assert.Equal((pending, ""), rows["+6281230000003"]);
+        }
+        finally
+        {
+            (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = before;
+        }
+    }
+
     [Theory, Providers]
     public async Task Create_SkipsOptedOutInvalidAndNotRegistered_WithReasons_AndDropsDuplicates(DatabaseProvider provider)
     {

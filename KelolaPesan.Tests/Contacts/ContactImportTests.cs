@@ -269,6 +269,25 @@ public sealed class ContactImportTests : IAsyncLifetime
         var contact = await check.Contacts.SingleAsync();
         Assert.Equal(("+6281211112222", "Pembeli"), (contact.Phone, contact.Name));
         Assert.Equal(contact.Id, (await check.Chats.SingleAsync(c => c.DisplayName == "Pembeli")).ContactId);
+        // The group's row is rejected with codes, not a sentence: the reader sees it in their own language.
+        var reason = (await check.ContactImportErrors.SingleAsync()).Reason;
+        Assert.Equal("Import_ChatNumberInvalid|Grup" + KelolaPesan.Core.Common.ProblemText.Separator + "Phone_Empty", reason);
+        Assert.Equal("Chat 'Grup': Nomor telepon kosong.", InCulture("id", () => KelolaPesan.Core.Common.ProblemText.Display(reason)));
+        Assert.Equal("Chat 'Grup': The phone number is empty.", InCulture("en", () => KelolaPesan.Core.Common.ProblemText.Display(reason)));
+    }
+
+    private static string? InCulture(string culture, Func<string?> read)
+    {
+        var (before, beforeUi) = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(culture);
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = (before, beforeUi);
+        }
     }
 
     private static void SetCachedFormulaValue(string path, string reference, string value)

@@ -45,9 +45,20 @@ public sealed class BubbleBrowserTests(BrowserFixture browser, KelolaAppFactory 
                     var contrast = await LayoutProbe.ContrastAsync(reply.Locator(part).First);
                     Assert.True(contrast >= 4.5, $"{part} in a dark outbound bubble has contrast {contrast:0.00}");
                 }
+                // The customer's bubbles too (the demo's chats open with the customer's message).
                 var inbound = page.Locator("[data-direction=Inbound] [data-testid=message-text]").First;
-                if (await inbound.CountAsync() > 0)
-                    Assert.True(await LayoutProbe.ContrastAsync(inbound) >= 4.5);
+                await inbound.WaitForAsync();
+                var inboundContrast = await LayoutProbe.ContrastAsync(inbound);
+                Assert.True(inboundContrast >= 4.5, $"text in a dark inbound bubble has contrast {inboundContrast:0.00}");
+                foreach (var part in new[] { ".bubble-time" })
+                {
+                    var meta = page.Locator($"[data-direction=Inbound] {part}").First;
+                    if (await meta.CountAsync() > 0)
+                    {
+                        var contrast = await LayoutProbe.ContrastAsync(meta);
+                        Assert.True(contrast >= 4.5, $"{part} in a dark inbound bubble has contrast {contrast:0.00}");
+                    }
+                }
             }
             finally
             {

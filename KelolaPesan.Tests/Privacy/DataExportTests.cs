@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using ClosedXML.Excel;
 using KelolaPesan.Core.Privacy;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Tests.Privacy;
 
@@ -10,9 +12,9 @@ namespace KelolaPesan.Tests.Privacy;
 public sealed class DataExportTests
 {
     /// <summary>Requests, runs (as the job does) and opens an export of the current tenant; every entry as text.</summary>
-    public static async Task<Dictionary<string, string>> ExportAsync(PrivacyHost host, Guid? workspaceId = null)
+    public static async Task<Dictionary<string, string>> ExportAsync(PrivacyHost host, Guid? workspaceId = null, Core.Audit.AuditActor? requester = null)
     {
-        var export = await host.Run<DataExportService, Core.Privacy.DataExport?>(s => s.RequestAsync(workspaceId, PrivacyHost.Owner));
+        var export = await host.Run<DataExportService, Core.Privacy.DataExport?>(s => s.RequestAsync(workspaceId, requester ?? PrivacyHost.Owner));
         Assert.NotNull(export);
         await host.Run<DataExportService, bool>(async s => { await s.RunAsync(host.CurrentTenant, export.Id); return true; });
         var download = await host.Run<DataExportService, ExportDownload?>(s => s.OpenAsync(export.Id, PrivacyHost.Owner));
@@ -74,6 +76,52 @@ public sealed class DataExportTests
         Assert.All(entries, e => Assert.DoesNotContain("PLAIN-IG-TOKEN", e.Value, StringComparison.Ordinal));
         foreach (var secretField in new[] { "accessTokenEncrypted", "webhookSecretEncrypted", "passwordHash", "secretHash", "encryptedKey", "codeHash" })
             Assert.All(entries, e => Assert.DoesNotContain(secretField, e.Value, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData(Core.Accounts.UiLanguage.Indonesian, "Workspace\nNama\nTelepon\nEmail\nGrup\nBerhenti\nWhatsApp", "Telepon chat\nArah\nPengirim", "Masuk", "Terdaftar")]
+    [InlineData(Core.Accounts.UiLanguage.English, "Workspace\nName\nPhone\nEmail\nGroup\nOpted out\nWhatsApp", "Chat phone\nDirection\nSender", "Inbound", "Registered")]
+    public async Task TheSheets_AreInTheLanguageOfTheOwnerWhoAsked_HeadersAndStatusesAlike(Core.Accounts.UiLanguage language, string contactHeaders,
+        string messageHeaders, string inbound, string registered)
+    {
+        await using var host = await PrivacyHost.CreateAsync();
+        var seeded = await host.SeedAsync(host.Alpha, "alpha", "+6281234500001");
+        var owner = await host.Database.SeedAsync(db =>
+        {
+            var user = Seed.In(db, host.Alpha).User("pemilik", Core.Accounts.UserRole.Owner, u => u.Language = language);
+            db.Contacts.Where(c => c.Id == seeded.ContactId).ExecuteUpdate(s => s.SetProperty(c => c.LastValidationStatus, Core.Contacts.ValidationStatus.Registered));
+            db.Messages.Where(m => m.ChatId == seeded.ChatId).ExecuteUpdate(s => s.SetProperty(m => m.Direction, Core.Inbox.MessageDirection.Inbound));
+            return user.Id;
+        });
+
+        // The job runs in no user's culture: the one this test runs in must not leak into the file.
+        var before = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture =
+            new System.Globalization.CultureInfo(language == Core.Accounts.UiLanguage.English ? "id" : "en");
+        Dictionary<string, string> entries;
+        try
+        {
+            entries = await ExportAsync(host, requester: new Core.Audit.AuditActor(Core.Audit.AuditActorType.User, owner, "pemilik"));
+        }
+        finally
+        {
+            (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = before;
+        }
+
+        Assert.StartsWith(contactHeaders, entries["xlsx/contacts.xlsx"]);
+        Assert.Contains("\n" + registered + "\n", entries["xlsx/contacts.xlsx"] + "\n");
+        Assert.StartsWith("Chat\n" + messageHeaders, entries["xlsx/messages.xlsx"]);
+        Assert.Contains("\n" + inbound + "\n", entries["xlsx/messages.xlsx"]);
+    }
+
+    [Fact]
+    public void EveryStatusAnExportWrites_HasWordsInBothLanguages()
+    {
+        string[] missing = [.. Keys<Core.Contacts.ValidationStatus>(), .. Keys<Core.Broadcasts.RecipientStatus>(), .. Keys<Core.Inbox.MessageStatus>(),
+            .. Keys<Core.Inbox.MessageDirection>()];
+        Assert.DoesNotContain(missing, k => !Core.Common.ExportText.Has(k));
+
+        static IEnumerable<string> Keys<T>() where T : struct, Enum => Enum.GetValues<T>().Select(v => $"Enum_{typeof(T).Name}_{v}");
     }
 
     [Fact]

@@ -31,7 +31,9 @@ public sealed partial class ContactImportService
             {
                 import.Rejected++;
                 db.ContactImportErrors.Add(new ContactImportError { TenantId = ws.TenantId, WorkspaceId = workspaceId, ImportId = import.Id, RowNumber = row,
-                    Reason = $"{chat.DisplayName}: {phone.Reason}", RawValues = JsonSerializer.Serialize(new[] { chat.DisplayName, chat.ExternalChatId }) });
+                    // Codes, not a sentence: the chat's name, then why its number is not one, each read in the reader's language.
+                    Reason = ProblemText.Store([Problem.Of("Import_ChatNumberInvalid", chat.DisplayName ?? ""), Problem.Of(PhoneNormalizer.Code(phone.Error))]),
+                    RawValues = JsonSerializer.Serialize(new[] { chat.DisplayName, chat.ExternalChatId }) });
                 continue;
             }
             if (LinkContact(db, ws, chat, phone.E164!, byPhone, import.Id))

@@ -36,6 +36,9 @@ public partial class ChatList : IDisposable
     private bool _firstParameters = true;
     private IReadOnlyList<LabelView> _labels = [];
 
+    // Nothing at all (not just nothing matching a search or filter): the empty list offers to connect a number.
+    private bool Filtered => !string.IsNullOrWhiteSpace(_search) || _unread || _mine || _unassigned || _labelId is not null;
+
     /// <summary>The rows loaded so far (for tests and the page).</summary>
     public IReadOnlyList<ChatListItem> Loaded => _items;
 
