@@ -2093,6 +2093,11 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Contacts_WorkspaceId_CreatedAt_Id",
+                table: "Contacts",
+                columns: new[] { "WorkspaceId", "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Contacts_WorkspaceId_Name",
                 table: "Contacts",
                 columns: new[] { "WorkspaceId", "Name" });

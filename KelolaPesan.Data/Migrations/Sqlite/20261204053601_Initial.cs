@@ -1770,6 +1770,11 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Contacts_WorkspaceId_CreatedAt_Id",
+                table: "Contacts",
+                columns: new[] { "WorkspaceId", "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Contacts_WorkspaceId_Name",
                 table: "Contacts",
                 columns: new[] { "WorkspaceId", "Name" });

@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KelolaPesan.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerKelolaDbContext))]
-    [Migration("20261204042616_ContactAudienceOrder")]
-    partial class ContactAudienceOrder
+    [Migration("20261204053604_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
