@@ -13,7 +13,7 @@ namespace KelolaPesan.Data;
 /// jitted, their writes executed) and leaves no row behind. Scoped: only the scope that began it is affected; loops
 /// and singletons use scopes of their own.
 /// </summary>
-public sealed class RolledBackScope(KelolaDbContextActivator activator) : IAsyncDisposable
+public sealed class RolledBackScope(KelolaDbContextActivator activator) : IAsyncDisposable, IDisposable
 {
     private KelolaDbContext? _owner;
     private DbTransaction? _transaction;
@@ -48,6 +48,24 @@ public sealed class RolledBackScope(KelolaDbContextActivator activator) : IAsync
         finally
         {
             await _owner.DisposeAsync();
+            _owner = null;
+            _transaction = null;
+        }
+    }
+
+    // A DI scope disposed synchronously (`using var scope = CreateScope()`) refuses a service that is only
+    // IAsyncDisposable, even one that never began: every test and job that creates scopes that way would throw.
+    public void Dispose()
+    {
+        if (_owner is null)
+            return;
+        try
+        {
+            _transaction?.Rollback();
+        }
+        finally
+        {
+            _owner.Dispose();
             _owner = null;
             _transaction = null;
         }

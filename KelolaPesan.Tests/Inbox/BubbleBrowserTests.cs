@@ -1,3 +1,7 @@
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using KelolaPesan.Tests.Infrastructure;
 using KelolaPesan.Tests.Layout;
 using Microsoft.Playwright;
@@ -15,9 +19,9 @@ public sealed class BubbleBrowserTests(BrowserFixture browser, KelolaAppFactory 
         await session.RunAsync(async page =>
         {
             await PhoneLayoutBrowserTests.SignInAtAsync(page, LayoutProbe.Desktop.Width, LayoutProbe.Desktop.Height);
-            await page.GotoAsync("/inbox");
+            // A demo chat that opens with the customer's message: the first row may be a chat another test started.
+            await page.GotoAsync($"/inbox/{await ADemoChatWithACustomerMessageAsync()}");
             await page.WaitForCircuitAsync();
-            await page.ByTestId("chat-row").First.ClickAsync();
             await page.ByTestId("conversation").WaitForAsync();
 
             var tag = Guid.NewGuid().ToString("N")[..6];
@@ -45,7 +49,7 @@ public sealed class BubbleBrowserTests(BrowserFixture browser, KelolaAppFactory 
                     var contrast = await LayoutProbe.ContrastAsync(reply.Locator(part).First);
                     Assert.True(contrast >= 4.5, $"{part} in a dark outbound bubble has contrast {contrast:0.00}");
                 }
-                // The customer's bubbles too (the demo's chats open with the customer's message).
+                // The customer's bubbles too.
                 var inbound = page.Locator("[data-direction=Inbound] [data-testid=message-text]").First;
                 await inbound.WaitForAsync();
                 var inboundContrast = await LayoutProbe.ContrastAsync(inbound);
@@ -72,6 +76,15 @@ public sealed class BubbleBrowserTests(BrowserFixture browser, KelolaAppFactory 
             // And in light mode the same bubble is readable too.
             Assert.True(await LayoutProbe.ContrastAsync(reply.Locator("[data-testid=message-text]").First) >= 4.5);
         });
+    }
+
+    private async Task<Guid> ADemoChatWithACustomerMessageAsync()
+    {
+        using var scope = app.Services.CreateScope();
+        await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+        var shop = await db.Workspaces.SingleAsync(w => w.Name == "Toko Utama");
+        return await db.Messages.Where(m => m.WorkspaceId == shop.Id && m.Direction == MessageDirection.Inbound)
+            .OrderBy(m => m.Id).Select(m => m.ChatId).FirstAsync();
     }
 }
 
