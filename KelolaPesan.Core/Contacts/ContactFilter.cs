@@ -45,9 +45,10 @@ public sealed class ContactFilter
         if (!string.IsNullOrWhiteSpace(Search))
         {
             var term = Search.Trim();
-            var digits = new string(term.Where(char.IsAsciiDigit).ToArray());
-            // "0812..." typed in the box should find "+62812...": search the digits without the trunk 0.
-            var phoneTerm = digits.TrimStart('0');
+            // "0812..." typed in the box should find "+62812...": search the digits without the trunk 0. Only a term
+            // written like a number is one: the digits of "Toko 123" or "Budi-2a3b7c" would match unrelated phones.
+            var looksLikeNumber = term.All(ch => char.IsAsciiDigit(ch) || ch is '+' or '-' or ' ' or '(' or ')' or '.');
+            var phoneTerm = looksLikeNumber ? new string(term.Where(char.IsAsciiDigit).ToArray()).TrimStart('0') : "";
             contacts = phoneTerm.Length >= 3
                 ? contacts.Where(c => c.Name.Contains(term) || c.Phone.Contains(phoneTerm) || (c.Email != null && c.Email.Contains(term)))
                 : contacts.Where(c => c.Name.Contains(term) || (c.Email != null && c.Email.Contains(term)));

@@ -85,6 +85,8 @@ public sealed class ContactServiceTests : IAsyncLifetime
         Assert.Equal(3, await _world.Contacts.CountAsync(_world.WorkspaceId, new ContactFilter { ListIds = [list.Id!.Value] }));
         Assert.Equal(["Grosir"], (await _world.Contacts.QueryAsync(_world.WorkspaceId, filter, 0, 1, null, false)).Items[0].Labels);
         Assert.Equal("Warung 5", Assert.Single(byPhone.Items).Name);
+        // A name with digits in it is searched as a name, not as the phone numbers those digits appear in.
+        Assert.Equal(0, await _world.Contacts.CountAsync(_world.WorkspaceId, new ContactFilter { Search = "Toko-345" }));
 
         var deleted = await _world.Contacts.BulkAsync(_world.WorkspaceId, ContactSelection.Of([page.Items[0].Id]), BulkAction.Delete);
         Assert.Equal(1, deleted);
