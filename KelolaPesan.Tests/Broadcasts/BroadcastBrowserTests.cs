@@ -41,7 +41,8 @@ public sealed class BroadcastBrowserTests(BrowserFixture browser, KelolaAppFacto
                 await Assertions.Expect(page.ByTestId("broadcast-preview-panel")).ToContainTextAsync("12");
                 await page.ByTestId("broadcast-create").ClickAsync();
 
-                await page.WaitForURLAsync("**/broadcasts/*-*");
+                // Creating materialises the audience first: under load that took over the default 10 s once.
+                await page.WaitForURLAsync("**/broadcasts/*-*", new() { Timeout = 30_000 });
                 await Assertions.Expect(page.ByTestId("broadcast-progress")).ToHaveAttributeAsync("data-percent", "100", new() { Timeout = 30_000 });
                 await Assertions.Expect(page.ByTestId("broadcast-status")).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 15_000 });
                 await Assertions.Expect(page.ByTestId("count-Skipped")).ToContainTextAsync("0");

@@ -94,7 +94,8 @@ public sealed class DemoWalkthroughBrowserTests(BrowserFixture browser)
             await page.Locator("[data-testid=pacing-min] input, input[data-testid=pacing-min]").FillAsync("0");
             await page.Locator("[data-testid=pacing-max] input, input[data-testid=pacing-max]").FillAsync("0");
             await page.ByTestId("broadcast-create").ClickAsync();
-            await page.WaitForURLAsync("**/broadcasts/*-*");
+            // Creating materialises the audience first: under load that took over the default 10 s once.
+            await page.WaitForURLAsync("**/broadcasts/*-*", new() { Timeout = 30_000 });
             await Assertions.Expect(page.ByTestId("broadcast-status")).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 30_000 });
 
             // Import: a small CSV into the contacts.

@@ -53,7 +53,8 @@ public sealed class ConfirmationBrowserTests(BrowserFixture browser, KelolaAppFa
                 string.Join("\n", Enumerable.Range(0, 20).Select(i => $"0813{Random.Shared.Next(1000000, 9999999)}")));
             await page.Locator("[data-testid=broadcast-message] textarea, textarea[data-testid=broadcast-message]").FillAsync("Halo {name|Kak}");
             await page.ByTestId("broadcast-create").ClickAsync();
-            await page.WaitForURLAsync("**/broadcasts/*-*");
+            // Creating materialises the audience first: under load that took over the default 10 s once.
+            await page.WaitForURLAsync("**/broadcasts/*-*", new() { Timeout = 30_000 });
             await page.ByTestId("broadcast-progress").WaitForAsync();
 
             foreach (var (width, height) in new[] { LayoutProbe.Phone, LayoutProbe.Desktop })
