@@ -105,11 +105,15 @@ public static class DependencyInjection
     private static void AddLogging(this WebApplicationBuilder builder)
     {
         var logDirectory = Path.Combine(DatabaseSettings.From(builder.Configuration, builder.Environment.ContentRootPath).DataDirectory, "logs");
+        // Each host keeps its own logger. Without preserveStaticLogger the factory writes through the static
+        // Log.Logger as it was when each category's logger was made: the last host to start replaces it and a host
+        // that stops closes it, so a host beside others (the tests, several apps in one process) lost its lines.
         builder.Services.AddSerilog((services, lc) => lc
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
             .WriteTo.Console()
-            .WriteTo.File(Path.Combine(logDirectory, "kelola-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
+            .WriteTo.File(Path.Combine(logDirectory, "kelola-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14),
+            preserveStaticLogger: true);
     }
 
     public static bool IsMachineEndpoint(PathString path) =>

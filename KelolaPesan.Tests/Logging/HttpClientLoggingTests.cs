@@ -3,6 +3,7 @@ using KelolaPesan.Core.Logging;
 using KelolaPesan.Tests.Gateways;
 using KelolaPesan.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace KelolaPesan.Tests.Logging;
 
@@ -48,6 +49,20 @@ public sealed class HttpClientLoggingTests : IAsyncLifetime
         Assert.DoesNotContain(Customer, log);
         Assert.DoesNotContain("123456789012345", log);
         Assert.DoesNotContain("81234567891", log);
+    }
+
+    [Fact]
+    public async Task AHostStartedAndStoppedBesideThisOne_DoesNotTakeItsLogLines()
+    {
+        // With Serilog's static logger, a category's logger made after another host started wrote to that host's
+        // sinks, and after it stopped to none: lines of a test app (CI once lost every gateway line) went missing.
+        await using (var other = new KelolaAppFactory())
+            await other.StartAsync();
+        var marker = "beside-" + Guid.NewGuid().ToString("N");
+
+        _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KelolaPesan.Tests.Beside").LogWarning("{Marker}", marker);
+
+        Assert.Contains(marker, await ReadLogsAsync(text => text.Contains(marker, StringComparison.Ordinal)));
     }
 
     [Theory]
