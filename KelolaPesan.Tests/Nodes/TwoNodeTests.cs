@@ -82,7 +82,7 @@ public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper outpu
                 output.WriteLine("  POST answered after " + string.Join(", ", posts.Select(t => $"{t.TotalMilliseconds:0}")) + " ms; stored -> processed on node A "
                     + string.Join(", ", events.Select(e => e.ProcessedAt is { } at ? $"{(at - e.ReceivedAt).TotalMilliseconds:0}" : "-")) + " ms");
             }
-            foreach (var line in nodes.A.Output.Split('\n').Where(l => l.Contains(" stages", StringComparison.Ordinal)))
+            foreach (var line in nodes.A.Output.Split('\n').Where(l => l.Contains(" stages", StringComparison.Ordinal) || l.Contains("HTTP POST /webhooks", StringComparison.Ordinal)))
                 output.WriteLine("  node A: " + line.Trim());
             // Every message must arrive (the wait above); the 1 s holds for their median. Single messages still miss
             // it: a cold first POST (995 ms at load 5), and a message within the shell's 500 ms counter coalescing of
