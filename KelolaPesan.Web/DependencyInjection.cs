@@ -90,7 +90,10 @@ public static class DependencyInjection
         services.AddExternalApi(builder.Configuration);
         // Last of the hosted services: it runs once the others have started, before Kestrel listens.
         if (NodeWarmUp.IsEnabled(builder.Configuration))
+        {
             services.AddHostedService<NodeWarmUp>();
+            NodeWarmUpServer.Register(services);
+        }
         return builder;
     }
 

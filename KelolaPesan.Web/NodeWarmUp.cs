@@ -6,6 +6,7 @@ using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Security;
 using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
@@ -20,7 +21,7 @@ namespace KelolaPesan.Web;
 /// for (a node's first message took 1.2 s against 0.1-0.2 s warm): the database pool and EF's model, the ingest's key
 /// lookup and the processor's claim, inbound messages processed for real and rolled back (<see cref="WarmUpMessagesAsync"/>),
 /// the Data Protection key ring, and the Redis connection (a publish every node receives). A hosted service's start runs before Kestrel's, so <c>/health</c> answers only once this is done and a
-/// proxy sends the node nothing cold. Nothing is written; a step that fails is logged and the start goes on. One node
+/// proxy sends the node nothing cold; then <see cref="NodeWarmUpServer"/> sends a webhook POST through the request pipeline. Nothing is written; a step that fails is logged and the start goes on. One node
 /// without Redis starts as before (<c>Node:WarmUp</c> turns it on or off either way).
 /// </summary>
 public sealed class NodeWarmUp(IServiceScopeFactory scopes, IRealtimeBus bus, IDataProtectionProvider protection, DatabaseSettings database, ILogger<NodeWarmUp> logger)
@@ -56,6 +57,10 @@ public sealed class NodeWarmUp(IServiceScopeFactory scopes, IRealtimeBus bus, ID
         {
             var protector = protection.CreateProtector("KelolaPesan.WarmUp");
             protector.Unprotect(protector.Protect("warm-up"));
+            // The webhook's key lookup opens the workspace's secret under its own purpose.
+            using var scope = scopes.CreateScope();
+            var secrets = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
+            secrets.Unprotect(WorkspaceService.WebhookSecretPurpose, secrets.Protect(WorkspaceService.WebhookSecretPurpose, "warm-up"));
             return Task.CompletedTask;
         });
         await StepAsync("realtime bus", () => bus.PublishAsync(Topics.Platform, new WebhookKeyChanged(NoWorkspace)));

@@ -78,10 +78,14 @@ public sealed partial class InboundMessageService
             // context and query per workspace and hook (most workspaces have no bot rule, most senders are no contact).
             var hooked = new HashSet<Guid>();
             var botted = new HashSet<Guid>();
+            var counted = new Dictionary<Guid, UnreadCountsChanged>();
             foreach (var perTenant in plans.Where(p => p.Stored.Count > 0).GroupBy(p => p.Batch.TenantId))
             {
                 tenant.SetTenant(perTenant.Key);
                 var workspaceIds = perTenant.Select(p => p.Batch.WorkspaceId).Distinct().ToList();
+                // The counters as stored now, for the pages' badges: one query per tenant, like the hooks' lookups.
+                foreach (var (workspaceId, changed) in await UnreadCountEvents.ReadAsync(db, perTenant.Key, workspaceIds, logger, ct))
+                    counted[workspaceId] = changed;
                 var phones = perTenant.SelectMany(p => p.Stored.Select(s => s.Message.SenderNumber!)).Distinct().ToList();
                 try
                 {
@@ -105,7 +109,7 @@ public sealed partial class InboundMessageService
                 {
                     foreach (var (message, _) in plan.Stored)
                         await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, message.ChatId, message.Id, message.Direction));
-                    await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
+                    await bus.PublishAsync(Topics.Tenant(tenantId), counted.GetValueOrDefault(workspaceId) ?? new UnreadCountsChanged(tenantId, workspaceId));
 
                     // The same hooks as one by one, in the same order: opt-outs and sequence stops first, then the bot.
                     if (hooked.Contains(workspaceId))

@@ -47,7 +47,7 @@ public sealed partial class InboundMessageService
         }
 
         await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, chat.Id, message.Id, message.Direction));
-        await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
+        await bus.PublishAsync(Topics.Tenant(tenantId), await UnreadCountEvents.ReadAsync(db, tenantId, workspaceId, logger, ct));
         await automation.OnInboundAsync(tenantId, workspaceId, chat.Id, message.Id, ct);
         return InboundOutcome.Stored;
     }

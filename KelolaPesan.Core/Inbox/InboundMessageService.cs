@@ -122,7 +122,7 @@ public sealed partial class InboundMessageService(
         stages?.Mark("stored");
         await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageAdded(tenantId, workspaceId, chat.Id, message.Id, message.Direction));
         if (inbound)
-            await bus.PublishAsync(Topics.Tenant(tenantId), new UnreadCountsChanged(tenantId, workspaceId));
+            await bus.PublishAsync(Topics.Tenant(tenantId), await UnreadCountEvents.ReadAsync(db, tenantId, workspaceId, logger, ct));
         stages?.Mark("published");
         if (inbound) await audienceReplies.HandleInboundAsync(tenantId, workspaceId, e164, message.Body, ct);
         await automation.OnInboundAsync(tenantId, workspaceId, chat.Id, message.Id, ct);

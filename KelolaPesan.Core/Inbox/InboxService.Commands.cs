@@ -57,7 +57,7 @@ public sealed partial class InboxService
             if (chat.Channel == Channel.WhatsApp)
                 await MarkReadAtGatewayAsync(db, chat.TenantId, chat.WorkspaceId, chat.ExternalChatId);
             await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId), new ChatChanged(chat.TenantId, chat.WorkspaceId, chatId));
-            await bus.PublishAsync(Topics.Tenant(chat.TenantId), new UnreadCountsChanged(chat.TenantId, chat.WorkspaceId));
+            await bus.PublishAsync(Topics.Tenant(chat.TenantId), await UnreadCountEvents.ReadAsync(db, chat.TenantId, chat.WorkspaceId, logger, ct));
             return true;
         }
     }

@@ -37,8 +37,14 @@ public static class Topics
 /// <summary>Base of every realtime event; subscribers switch on the concrete type.</summary>
 public abstract record RealtimeEvent;
 
-/// <summary>Unread counters of a workspace changed (stored counters; subscribers re-read them).</summary>
-public sealed record UnreadCountsChanged(Guid TenantId, Guid WorkspaceId) : RealtimeEvent;
+/// <summary>
+/// Unread counters of a workspace changed. <paramref name="UnreadChats"/> and <paramref name="UnreadMessages"/> are the
+/// workspace's stored counters as the publisher read them after its commit (the same figures for every user who sees
+/// the workspace), so an open page moves its badge without a query of its own; null from a publisher that did not read
+/// them (or an older node): subscribers re-read the stored counters. Two commits' events may arrive in either order
+/// (published after each commit, from any node): a subscriber that shows the figures re-reads once the events stop.
+/// </summary>
+public sealed record UnreadCountsChanged(Guid TenantId, Guid WorkspaceId, int? UnreadChats = null, int? UnreadMessages = null) : RealtimeEvent;
 
 /// <summary>A workspace's connection status changed.</summary>
 public sealed record WorkspaceStatusChanged(Guid TenantId, Guid WorkspaceId, Workspaces.ConnectionStatus Status) : RealtimeEvent;

@@ -2,6 +2,7 @@ using KelolaPesan.Core.Automation;
 using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Workspaces;
 using KelolaPesan.Tests.Gateways;
 using KelolaPesan.Tests.Workspaces;
@@ -97,6 +98,32 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
         Assert.Equal((61, 4), (workspace.UnreadMessages, workspace.UnreadChats));
         var latest = await db.Messages.OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Id).FirstAsync(m => m.ChatId == db.Chats.First().Id);
         Assert.Equal(latest.SentAt, (await db.Chats.FirstAsync()).LastMessageAt);
+    }
+
+    // Issue 18: the event that moves the pages' unread badges carries the workspace's stored counters after the change
+    // (the shell shows them without a query), from the one-by-one path and from a batch.
+    [Theory, Providers]
+    public async Task TheUnreadEvent_CarriesTheWorkspacesStoredCounters_OneByOneAndInABatch(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
+        var heard = new List<RealtimeEvent>();
+        using var subscription = _host.Services.GetRequiredService<IRealtimeBus>().Subscribe(Topics.Tenant(_host.TenantId), evt =>
+        {
+            lock (heard)
+                heard.Add(evt);
+            return Task.CompletedTask;
+        });
+
+        await ReceiveAsync(Inbound("u-1", "6281234567801@c.us", "satu"));
+        await InboxHarness.HeardAsync(heard, 1);
+        await _host.InScopeAsync(sp => sp.GetRequiredService<InboundMessageService>().HandleReceivedBatchAsync(_host.TenantId, _workspace.Id,
+            [Inbound("u-2", "6281234567801@c.us", "dua"), Inbound("u-3", "6281234567802@c.us", "tiga")]));
+        await InboxHarness.HeardAsync(heard, 2);
+
+        lock (heard)
+            Assert.Equal([
+                new UnreadCountsChanged(_host.TenantId, _workspace.Id, UnreadChats: 1, UnreadMessages: 1),
+                new UnreadCountsChanged(_host.TenantId, _workspace.Id, UnreadChats: 2, UnreadMessages: 3)], heard);
     }
 
     [Theory, Providers]

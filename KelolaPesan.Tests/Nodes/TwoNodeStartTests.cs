@@ -40,7 +40,13 @@ public sealed class TwoNodeStartTests(ITestOutputHelper output)
                 var listening = Array.FindIndex(lines, l => l.Contains("Now listening on", StringComparison.Ordinal));
                 Assert.True(warmed >= 0 && listening > warmed, $"node {node.Name} listened before it had warmed up:\n{node.Output}");
                 Assert.DoesNotContain("Warm-up step", node.Output);
+                // Then a webhook POST went through the node's own request pipeline (NodeWarmUpServer), before it
+                // listened: refused, for it names no workspace, so it stored nothing (below).
+                var posted = Array.FindIndex(lines, l => l.Contains("Warm-up: a webhook POST through the pipeline answered 401", StringComparison.Ordinal));
+                Assert.True(posted > warmed && listening > posted, $"node {node.Name} did not send its warm-up POST before it listened:\n{node.Output}");
+                Assert.DoesNotContain("Warm-up request failed", node.Output);
             }
+            Assert.Equal(0, await db.InboundWebhookEvents.CountAsync());
 
             // Migrations: every one the app ships, each applied once.
             var shipped = db.Database.GetMigrations().ToList();

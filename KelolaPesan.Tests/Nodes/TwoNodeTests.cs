@@ -50,8 +50,9 @@ public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper outpu
             await page.WaitForCircuitAsync();
             // Five messages, each timed, the first included: the node warmed the message path up
             // before it listened (NodeWarmUp: messages processed for real in rolled-back transactions, on three
-            // connections). Measured at load 31-75 on 2 cores: the first still took 1.6-4.5 s (its stages 5-20 times a
-            // warm message's: duplicate check, new chat, store; the POST 0.1-0.9 s), the others 0.2-0.7 s (even 2 s once).
+            // connections; NodeWarmUpServer: a webhook POST through its request pipeline). Measured at load 31-75 on
+            // 2 cores before the counters travelled with the event: the first took 1.6-4.5 s, the others 0.2-0.7 s
+            // (even 2 s once). After (issue 18), at load 10-21: 40 messages in eight runs, 39 within 1 s (38 within 0.71 s).
             var unread = int.Parse(await page.ByTestId("total-unread-count").InnerTextAsync());
             var times = new List<TimeSpan>();
             var posts = new List<TimeSpan>();
@@ -73,8 +74,9 @@ public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper outpu
             }
             var figures = string.Join(", ", times.Select(t => $"{t.TotalMilliseconds:0}"));
             output.WriteLine($"webhook posted to node A -> unread badge moved on node B's page after {figures} ms (load average {LoadAverage()})");
-            // Where the time went: the POST (answered once the event is stored), then node A's processing (stored ->
-            // processed, its own clock), the rest is the bus to node B, its reload and the page.
+            // Where the time went: the POST (answered once the event is stored; node A's own request log says how much
+            // of it was the node's), then node A's processing (stored -> processed, its own clock, the hooks after the
+            // publish included), the rest is the bus to node B and the page (the badge moves from the event's figures).
             await using (var db = database.CreateSystem())
             {
                 var events = await db.InboundWebhookEvents.AsNoTracking().Where(e => e.WorkspaceId == world.WorkspaceId)
@@ -82,11 +84,12 @@ public sealed class TwoNodeTests(BrowserFixture browser, ITestOutputHelper outpu
                 output.WriteLine("  POST answered after " + string.Join(", ", posts.Select(t => $"{t.TotalMilliseconds:0}")) + " ms; stored -> processed on node A "
                     + string.Join(", ", events.Select(e => e.ProcessedAt is { } at ? $"{(at - e.ReceivedAt).TotalMilliseconds:0}" : "-")) + " ms");
             }
-            foreach (var line in nodes.A.Output.Split('\n').Where(l => l.Contains(" stages", StringComparison.Ordinal)))
+            foreach (var line in nodes.A.Output.Split('\n').Where(l => l.Contains(" stages", StringComparison.Ordinal) || l.Contains("HTTP POST /webhooks", StringComparison.Ordinal)))
                 output.WriteLine("  node A: " + line.Trim());
-            // Every message must arrive (the wait above); the 1 s holds for their median. Single messages still miss
-            // it: a cold first POST (995 ms at load 5), and a message within the shell's 500 ms counter coalescing of
-            // the previous one (1,234 ms at load 5 with 54 ms of processing). See README, Not done yet.
+            // Every message must arrive (the wait above); the 1 s holds for their median. Single messages still miss it
+            // now and then under load: a first message whose processing took 1.2 s at load 21, a warm POST answered by
+            // node A in 12 ms that reached the test only after 962 ms at load 10 (not found where). A test of each
+            // would flake on a loaded CI machine. See README, Not done yet.
             var median = times.Order().ElementAt(times.Count / 2);
             Assert.True(median <= TimeSpan.FromSeconds(1), $"node B's page showed the messages after {figures} ms (median at most 1,000 ms)");
         }));

@@ -179,9 +179,14 @@ public sealed class Node : IDisposable
             ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Information",
             // "Node warmed up in ..." stays too: a test reads it before "Now listening on".
             ["Serilog:MinimumLevel:Override:KelolaPesan.Web.NodeWarmUp"] = "Information",
+            ["Serilog:MinimumLevel:Override:KelolaPesan.Web.NodeWarmUpServer"] = "Information",
             // Where an inbound message's time goes on the node that processes it (stage by stage, one line each).
             ["Serilog:MinimumLevel:Override:KelolaPesan.Core.Inbox.InboundMessageService"] = "Debug",
             ["Serilog:MinimumLevel:Override:KelolaPesan.Core.Webhooks.WhatsAppEventProcessor"] = "Debug",
+            ["Serilog:MinimumLevel:Override:KelolaPesan.Web.Endpoints.WhatsAppWebhookEndpoints"] = "Debug",
+            // Each request's time inside the node ("HTTP POST /webhooks/whatsapp responded 200 in ... ms"): a slow POST
+            // is the node's or the way to it.
+            ["Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware"] = "Information",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())

@@ -79,6 +79,19 @@ public sealed class RedisBackplaneTests(RedisServer redis) : IClassFixture<Redis
     }
 
     [Fact]
+    public void AnUnreadEvent_FromANodeThatSendsNoCounters_ArrivesWithoutThem()
+    {
+        // A node of an older build (a rolling deploy) sends the ids only: the pages re-read the counters (ShellState).
+        var json = new RealtimeEventJson();
+        var (tenant, workspace) = (Guid.NewGuid(), Guid.NewGuid());
+        var (_, back) = json.Deserialize($$$"""
+            {"topic":"tenant/{{{tenant}}}","event":{"$type":"{{{typeof(UnreadCountsChanged).FullName}}}","tenantId":"{{{tenant}}}","workspaceId":"{{{workspace}}}"}}
+            """);
+        Assert.Equal(new UnreadCountsChanged(tenant, workspace), back);
+        Assert.Equal(new UnreadCountsChanged(tenant, workspace, 2, 5), json.Deserialize(json.Serialize("t", new UnreadCountsChanged(tenant, workspace, 2, 5))).Event);
+    }
+
+    [Fact]
     public async Task ASlowSubscriberOnB_DoesNotDelayThePublisherOnA_NorAnotherSubscriberOnB()
     {
         await using var a = ScaleOutNode.Start(redis.Configuration);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Workspaces;
@@ -8,8 +9,8 @@ namespace KelolaPesan.Web.Components.Layout;
 
 /// <summary>
 /// Per-circuit shell state: the user's workspaces with their stored unread counters, the selected
-/// workspace and the UI preferences. Refreshed from realtime events, coalesced so a burst of inbound
-/// messages causes one reload at a time, not one per event.
+/// workspace and the UI preferences. Kept current from realtime events: the counters an event carries are shown at
+/// once (no query), anything else is reloaded, coalesced so a burst of events causes one reload at a time.
 /// </summary>
 public sealed class ShellState(WorkspaceDirectory directory, AccountService accounts, CurrentUser user, IRealtimeBus bus) : IDisposable
 {
@@ -61,6 +62,8 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
             SelectedWorkspaceId = Workspaces.FirstOrDefault()?.Id;
             _subscription?.Dispose();
             _coalescer ??= new RefreshCoalescer(CounterRefreshInterval, ReloadAsync);
+            _shown ??= new RefreshCoalescer(RefreshCoalescer.DefaultDelay, NotifyAsync);
+            _settle ??= new Timer(_ => _coalescer?.Schedule());
             _subscription = bus.Subscribe(Topics.Tenant(tenantId), OnEventAsync);
         }
         IsInitialized = true;
@@ -101,14 +104,22 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
     }
 
     /// <summary>
-    /// Returns at once: the reload (a query and a re-render of the shell) runs through a leading-edge coalescer, so a
-    /// lone event updates the counters at once and a steady stream costs at most one reload per
-    /// <see cref="CounterRefreshInterval"/> per circuit. Reloading back to back instead kept every open page querying
-    /// and re-rendering without pause under steady webhook traffic, which starved the ingest (issue 21, live-latency).
+    /// Returns at once. Counters an event carries (<see cref="UnreadCountsChanged"/> from a publisher that read them after
+    /// its commit; per workspace, the same for every user who sees it) are shown without a query, the re-render coalesced
+    /// at <see cref="RefreshCoalescer.DefaultDelay"/> like the inbox list's own refresh: a coalesced reload made a message
+    /// that came within <see cref="CounterRefreshInterval"/> of the previous one wait for its trailing reload (issue 18,
+    /// 1.2 s from webhook to badge). Since two commits' events may arrive in either order, the counters are re-read once
+    /// no such event came for <see cref="CounterRefreshInterval"/> (a steady stream costs no query at all). Anything else
+    /// (an event without figures, of a workspace not in the list, a status change) reloads through a leading-edge
+    /// coalescer: at once for a lone event, at most one reload per <see cref="CounterRefreshInterval"/> per circuit.
+    /// Reloading back to back instead kept every open page querying and re-rendering without pause under steady webhook
+    /// traffic, which starved the ingest (issue 21, live-latency).
     /// </summary>
     private Task OnEventAsync(RealtimeEvent evt)
     {
-        if (evt is UnreadCountsChanged or WorkspaceStatusChanged)
+        if (evt is UnreadCountsChanged { UnreadChats: { } chats, UnreadMessages: { } messages } counted && Show(counted.WorkspaceId, chats, messages))
+            _settle?.Change(CounterRefreshInterval, Timeout.InfiniteTimeSpan);
+        else if (evt is UnreadCountsChanged or WorkspaceStatusChanged)
             _coalescer?.Schedule();
         return Task.CompletedTask;
     }
@@ -116,13 +127,49 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
     /// <summary>The shortest gap between two reloads of the unread counters of one circuit.</summary>
     public static readonly TimeSpan CounterRefreshInterval = TimeSpan.FromMilliseconds(500);
 
+    private readonly Lock _countersLock = new();
+
+    /// <summary>When an event's counters were last shown, per workspace (a reload that started earlier keeps them).</summary>
+    private readonly Dictionary<Guid, long> _shownAt = [];
+
     private RefreshCoalescer? _coalescer;
+    private RefreshCoalescer? _shown;
+    private Timer? _settle;
+
+    /// <summary>False when the workspace is not in the user's list (a reload finds out whether it should be).</summary>
+    private bool Show(Guid workspaceId, int chats, int messages)
+    {
+        lock (_countersLock)
+        {
+            var workspaces = Workspaces.ToArray();
+            var index = Array.FindIndex(workspaces, w => w.Id == workspaceId);
+            if (index < 0)
+                return false;
+            _shownAt[workspaceId] = Stopwatch.GetTimestamp();
+            var current = workspaces[index];
+            if (current.UnreadChats == chats && current.UnreadMessages == messages)
+                return true;
+            workspaces[index] = current with { UnreadChats = chats, UnreadMessages = messages };
+            Workspaces = workspaces;
+        }
+        _shown?.Schedule();
+        return true;
+    }
 
     private async Task ReloadAsync()
     {
         // A throw (the circuit went away mid-reload, the database did not answer) leaves the counters as they were;
         // the coalescer logs nothing and the next event reloads them.
-        Workspaces = await directory.ListForUserAsync(user.UserId, user.TenantRole ?? UserRole.Agent);
+        var started = Stopwatch.GetTimestamp();
+        var loaded = await directory.ListForUserAsync(user.UserId, user.TenantRole ?? UserRole.Agent);
+        lock (_countersLock)
+        {
+            // Counters an event brought while the query ran may be newer than what it read: they stay (that event's
+            // settling re-read follows).
+            Workspaces = loaded.Select(w => _shownAt.GetValueOrDefault(w.Id) > started && Workspaces.FirstOrDefault(c => c.Id == w.Id) is { } shown
+                ? w with { UnreadChats = shown.UnreadChats, UnreadMessages = shown.UnreadMessages }
+                : w).ToList();
+        }
         await NotifyAsync();
     }
 
@@ -131,6 +178,8 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
     public void Dispose()
     {
         _subscription?.Dispose();
+        _settle?.Dispose();
         _coalescer?.Dispose();
+        _shown?.Dispose();
     }
 }

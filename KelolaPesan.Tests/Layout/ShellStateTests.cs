@@ -1,0 +1,91 @@
+using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Core.Workspaces;
+using KelolaPesan.Data;
+using KelolaPesan.Tests.Inbox;
+using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Web.Accounts;
+using KelolaPesan.Web.Components.Layout;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KelolaPesan.Tests.Layout;
+
+/// <summary>
+/// Issue 18: the shell's unread counters move from the event's own figures (no query, no coalescing interval to wait
+/// for), re-read once the events stop; an event without figures (an older node) or of a workspace the user does not see
+/// is re-read as before. Over the real services and database (<see cref="InboxHarness"/>) and the in-process bus.
+/// </summary>
+public sealed class ShellStateTests : IAsyncLifetime
+{
+    private InboxHarness _h = null!;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_h is not null)
+            await _h.DisposeAsync();
+    }
+
+    [Theory, Providers]
+    public async Task CountersAnEventCarries_ShowAtOnce_AndTheStoredOnesAreReadAgainOnceTheEventsStop(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        var chat = await _h.AddChatAsync(_h.Shop, "Andi", "+628120001", InboxHarness.Start);
+        await _h.ReceiveAsync(chat, "satu");
+        await _h.ReceiveAsync(chat, "dua");
+        using var shell = Shell(_h.Owner.UserId, UserRole.Owner);
+        await shell.InitializeAsync();
+        Assert.Equal(2, shell.TotalUnread);
+
+        // Figures the database does not hold: only the event can have put them there.
+        await _h.Bus.PublishAsync(Topics.Tenant(_h.TenantA), new UnreadCountsChanged(_h.TenantA, _h.Shop.Id, UnreadChats: 3, UnreadMessages: 9));
+        await UntilAsync(() => shell.TotalUnread == 9, "the event's figure");
+        Assert.Equal(3, shell.Workspaces.Single(w => w.Id == _h.Shop.Id).UnreadChats);
+        // No further event: the settling re-read puts the stored figures back.
+        await UntilAsync(() => shell.TotalUnread == 2, "the stored figure read again");
+
+        // An event without figures (a node of an older build) re-reads the stored counters.
+        await _h.ReceiveAsync(chat, "tiga");
+        await _h.Bus.PublishAsync(Topics.Tenant(_h.TenantA), new UnreadCountsChanged(_h.TenantA, _h.Shop.Id));
+        await UntilAsync(() => shell.TotalUnread == 3, "the re-read after an event without figures");
+    }
+
+    [Theory, Providers]
+    public async Task AnAgentsShell_ShowsOnlyTheirWorkspaces_WhateverTheEventsOfOthersCarry(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        using var shell = Shell(_h.Agent2.UserId, UserRole.Agent);
+        await shell.InitializeAsync();
+        Assert.Equal([_h.Shop.Id], shell.Workspaces.Select(w => w.Id));
+        var chat = await _h.AddChatAsync(_h.Shop, "Andi", "+628120001", InboxHarness.Start);
+        await _h.ReceiveAsync(chat, "satu");
+        await _h.ReceiveAsync(chat, "dua");
+
+        // Care is not Agent2's: its figures are no business of this shell (a re-read finds it still not theirs).
+        await _h.Bus.PublishAsync(Topics.Tenant(_h.TenantA), new UnreadCountsChanged(_h.TenantA, _h.Care.Id, UnreadChats: 1, UnreadMessages: 50));
+        await _h.Bus.PublishAsync(Topics.Tenant(_h.TenantA), new UnreadCountsChanged(_h.TenantA, _h.Shop.Id, UnreadChats: 1, UnreadMessages: 2));
+        await UntilAsync(() => shell.TotalUnread == 2, "the shop's figure");
+        Assert.Equal([_h.Shop.Id], shell.Workspaces.Select(w => w.Id));
+    }
+
+    /// <summary>A circuit's shell for a signed-in user of tenant A.</summary>
+    private ShellState Shell(Guid userId, UserRole role)
+    {
+        var scope = _h.TenantScope(_h.TenantA);
+        var user = new CurrentUser(scope.GetRequiredService<TenantContext>());
+        user.Set(CurrentUser.CreatePrincipal(new SignedInUser(userId, "Pengguna", role.ToString(), _h.TenantA, null, UiLanguage.Indonesian, UiTheme.Light), "test"));
+        return new ShellState(scope.GetRequiredService<WorkspaceDirectory>(), scope.GetRequiredService<AccountService>(), user, _h.Bus);
+    }
+
+    private static async Task UntilAsync(Func<bool> done, string what)
+    {
+        for (var waited = 0; !done(); waited += 10)
+        {
+            if (waited > 10_000)
+                throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}.");
+            await Task.Delay(10);
+        }
+    }
+}
