@@ -25,9 +25,11 @@ public sealed class PolicyService(IKelolaDbFactory dbFactory, AuditLog audit)
     public async Task<PolicySettings> GetEffectiveAsync(Guid tenantId, CancellationToken cancellationToken = default)
     {
         await using var db = dbFactory.CreateSystem();
-        var tier = await (from t in db.Tenants join l in db.Licences on t.LicenceId equals l.Id where t.Id == tenantId select (PolicyTier?)l.Tier)
-            .FirstOrDefaultAsync(cancellationToken);
-        return await ForTierAsync(db, tier, cancellationToken);
+        // One statement: the default row, and the row of the tenant's licence tier when there is one (it wins).
+        var rows = await db.Policies.AsNoTracking()
+            .Where(p => p.Tier == null || p.Tier == (from t in db.Tenants join l in db.Licences on t.LicenceId equals l.Id where t.Id == tenantId select (PolicyTier?)l.Tier).FirstOrDefault())
+            .ToListAsync(cancellationToken);
+        return rows.FirstOrDefault(p => p.Tier != null) ?? rows.FirstOrDefault() ?? new PolicySettings();
     }
 
     /// <summary>Whether a tenant may use a feature: its licence has the switch on and its tier's policy allows it.</summary>
@@ -94,13 +96,6 @@ public sealed class PolicyService(IKelolaDbFactory dbFactory, AuditLog audit)
         policy.SendWindowStart < policy.SendWindowEnd
             ? time >= policy.SendWindowStart && time < policy.SendWindowEnd
             : time >= policy.SendWindowStart || time < policy.SendWindowEnd;
-
-    /// <summary>The effective policy of a licence tier (null: no licence), for a caller that read the tier with its own query.</summary>
-    public async Task<PolicySettings> ForTierAsync(PolicyTier? tier, CancellationToken cancellationToken = default)
-    {
-        await using var db = dbFactory.CreateSystem();
-        return await ForTierAsync(db, tier, cancellationToken);
-    }
 
     private static async Task<PolicySettings> ForTierAsync(IKelolaDb db, PolicyTier? tier, CancellationToken ct)
     {

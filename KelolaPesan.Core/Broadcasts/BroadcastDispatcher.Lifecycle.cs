@@ -102,7 +102,7 @@ public sealed partial class BroadcastDispatcher
     }
 
     /// <summary>
-    /// The workspace, its tenant's zone and licence tier, its connection, and whether a recovery or a history check
+    /// The workspace, its tenant's zone, its connection, and whether a recovery or a history check
     /// waits, in one statement; then the tier's policy. Read per run (a run is usually one send), so none of it is stale.
     /// </summary>
     private async Task<DispatchContext?> LoadContextAsync(IKelolaDb db, Guid tenantId, Guid workspaceId, CancellationToken ct)
@@ -113,14 +113,15 @@ public sealed partial class BroadcastDispatcher
             w.ExternalSessionId,
             Connected = w.ConnectionStatus == ConnectionStatus.Connected,
             Zone = db.Tenants.Where(t => t.Id == tenantId).Select(t => t.TimeZone).FirstOrDefault(),
-            Tier = db.Tenants.Where(t => t.Id == tenantId).Join(db.Licences, t => t.LicenceId, l => l.Id, (t, l) => (PolicyTier?)l.Tier).FirstOrDefault(),
             Marked = db.SendBudgets.Any(b => b.WorkspaceId == workspaceId && b.NeedsRecovery),
             LeftSending = db.BroadcastRecipients.Any(r => r.WorkspaceId == workspaceId && r.Status == RecipientStatus.Sending && (r.Error == null || r.Error != AwaitingCheck)),
             Awaiting = db.BroadcastRecipients.Any(r => r.WorkspaceId == workspaceId && r.Status == RecipientStatus.Sending && r.Error == AwaitingCheck),
         }).FirstOrDefaultAsync(ct);
         if (ws is null)
             return null;
-        var policy = await policies.ForTierAsync(ws.Tier, ct);
+        // The tier's policy through a system context: licences are platform rows, invisible to this tenant's context
+        // (read here, the tier was always null and every tenant was paced by the default policy).
+        var policy = await policies.GetEffectiveAsync(tenantId, ct);
         return new DispatchContext(tenantId, workspaceId, ws.Name, ws.ExternalSessionId, BroadcastClock.Zone(ws.Zone), policy,
             ws.Connected, ws.Marked, ws.LeftSending, ws.Awaiting);
     }

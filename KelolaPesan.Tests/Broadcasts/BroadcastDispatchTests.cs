@@ -164,6 +164,32 @@ public class BroadcastDispatchTests
     }
 
     [Theory, Providers]
+    public async Task ThePolicyOfTheTenantsTier_HoldsTheQueue_NotTheDefaultPolicy(DatabaseProvider provider)
+    {
+        // Created under the default policy (all day); the admin then narrows the tenant's tier to 10:00-12:00 and a cap of 1.
+        await using var host = await BroadcastHost.CreateAsync(Fast(), provider: provider);
+        var created = await host.CreateAsync(host.Request(Numbers(2)));
+        await using (var db = host.Database.CreateSystem())
+        {
+            var tier = await db.Tenants.Where(t => t.Id == host.TenantId).Join(db.Licences, t => t.LicenceId, l => l.Id, (t, l) => l.Tier).SingleAsync();
+            var narrow = Fast();
+            (narrow.Tier, narrow.SendWindowStart, narrow.SendWindowEnd, narrow.DailyCapPerWorkspace) = (tier, new TimeOnly(10, 0), new TimeOnly(12, 0), 1);
+            db.Policies.Add(narrow);
+            await db.SaveChangesAsync();
+        }
+
+        // 09:00 WIB: nothing goes out before the tier's window opens at 10:00.
+        var run = await host.RunOnceAsync();
+        Assert.Equal((0, BroadcastHost.Start.AddHours(1)), (run.Sent, run.NextRunAt));
+
+        await host.RunToEndAsync();
+        var jakarta = BroadcastClock.Zone("Asia/Jakarta");
+        var sent = (await host.RecipientsAsync(created.BroadcastId!.Value)).Select(r => BroadcastClock.ToLocal(r.SentAt!.Value, jakarta).DateTime).Order().ToList();
+        // One a day (the tier's cap), each at the window's opening.
+        Assert.Equal([new DateTime(2026, 11, 30, 10, 0, 0), new DateTime(2026, 12, 1, 10, 0, 0)], sent);
+    }
+
+    [Theory, Providers]
     public async Task Restart_RecipientLeftSending_IsReconciledFromHistory_OrLeftUncertain_NeverSentTwice(DatabaseProvider provider)
     {
         await using var host = await BroadcastHost.CreateAsync(Fast(), provider: provider);

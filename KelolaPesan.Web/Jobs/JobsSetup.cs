@@ -49,6 +49,12 @@ public static class JobsSetup
         return services;
     }
 
+    /// <summary>How many jobs run at once on a node (it was 4: paced broadcast queues waited for a free one).</summary>
+    public const int Threads = 16;
+
+    /// <summary>How early a trigger may fire to join an acquisition round: one round for the sends of the next moment.</summary>
+    public static readonly TimeSpan FireAheadWindow = TimeSpan.FromMilliseconds(250);
+
     /// <summary>
     /// How often a node checks in, and how late a check-in may be before another node recovers its jobs. A node that
     /// died mid-job (a crash, a SIGKILL, an out-of-memory kill) keeps its queue's trigger BLOCKED until another node
@@ -56,12 +62,6 @@ public static class JobsSetup
     /// interval shortens that wait; the threshold, the lateness a live node is allowed before its running jobs are
     /// recovered under it, stays a little above the default.
     /// </summary>
-    /// <summary>How many jobs run at once on a node (it was 4: paced broadcast queues waited for a free one).</summary>
-    public const int Threads = 16;
-
-    /// <summary>How early a trigger may fire to join an acquisition round: one round for the sends of the next moment.</summary>
-    public static readonly TimeSpan FireAheadWindow = TimeSpan.FromMilliseconds(250);
-
     public static readonly TimeSpan ClusterCheckinInterval = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan ClusterCheckinMisfireThreshold = TimeSpan.FromSeconds(8);
 }
