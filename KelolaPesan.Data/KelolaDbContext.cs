@@ -126,6 +126,8 @@ public abstract class KelolaDbContext(DbContextOptions options, ITenantContext t
 
     public virtual bool CaseSensitiveLike => false;
 
+    public virtual ISendResultWriter? SendResults => null;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(KelolaDbContext).Assembly);

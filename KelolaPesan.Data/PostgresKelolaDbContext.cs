@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -12,14 +13,18 @@ public class PostgresKelolaDbContext(DbContextOptions<PostgresKelolaDbContext> o
     public const string ChatNameTrigramIndex = "IX_Chats_DisplayName_Trgm";
     public const string MessageBodyTrigramIndex = "IX_Messages_Body_Trgm";
 
-    /// <summary>
-    /// Npgsql writes a DateTimeOffset to timestamptz only with offset zero and throws otherwise. The app's times come
-    /// from TimeProvider.GetUtcNow(), but a schedule typed in the tenant's zone may keep its offset: store the instant.
-    /// </summary>
+    private Broadcasts.PostgresSendResultWriter? _sendResults;
+
     public override IChatTextIndex ChatTextIndex => new Inbox.PostgresChatTextIndex(this);
 
     public override bool CaseSensitiveLike => true;
 
+    public override ISendResultWriter SendResults => _sendResults ??= new Broadcasts.PostgresSendResultWriter(this);
+
+    /// <summary>
+    /// Npgsql writes a DateTimeOffset to timestamptz only with offset zero and throws otherwise. The app's times come
+    /// from TimeProvider.GetUtcNow(), but a schedule typed in the tenant's zone may keep its offset: store the instant.
+    /// </summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcConverter>();

@@ -102,6 +102,11 @@ public sealed partial class BroadcastDispatcher
     /// <summary>The gateway's answer with its date: on every contact of the workspace with that number, and in the number cache.</summary>
     private async Task RememberRegistrationAsync(IKelolaDb db, DispatchContext context, string phone, ValidationStatus status, DateTimeOffset now, CancellationToken ct)
     {
+        if (db.SendResults is { } writer)
+        {
+            await writer.RememberRegistrationAsync(context.TenantId, context.WorkspaceId, phone, status, now, ct);
+            return;
+        }
         await db.Contacts.Where(c => c.WorkspaceId == context.WorkspaceId && c.Phone == phone)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastValidationStatus, status).SetProperty(c => c.LastValidatedAt, now), ct);
         if (await db.NumberChecks.Where(n => n.WorkspaceId == context.WorkspaceId && n.Phone == phone)

@@ -74,8 +74,8 @@ public sealed partial class BroadcastDispatcher
         return await gateway.SendMediaAsync(new GatewayMediaMessage(context.Session ?? "", to, kind, attachment.MimeType, attachment.OriginalFileName, claim.Text, Data: buffer.ToArray()), ct);
     }
 
-    /// <summary>After a send: the budget counts it, and the next send waits the random delay, or the rest after a full batch.</summary>
-    private async Task<DateTimeOffset> SpendAsync(IKelolaDb db, WorkspaceSendBudget budget, RunningBroadcast b, DateTimeOffset now, CancellationToken ct)
+    /// <summary>After a send: the budget counts it, and the next send waits the random delay, or the rest after a full batch (the caller writes it).</summary>
+    private static DateTimeOffset Spend(WorkspaceSendBudget budget, RunningBroadcast b, DateTimeOffset now)
     {
         budget.SentToday++;
         budget.SentInBatch++;
@@ -91,7 +91,6 @@ public sealed partial class BroadcastDispatcher
             wait = TimeSpan.FromSeconds(Random.Shared.Next(b.MinDelaySeconds, Math.Max(b.MinDelaySeconds, b.MaxDelaySeconds) + 1));
         }
         budget.NextSendAt = now + wait;
-        await db.SaveChangesAsync(ct);
         return budget.NextSendAt.Value;
     }
 

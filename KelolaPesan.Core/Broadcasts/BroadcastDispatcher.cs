@@ -216,6 +216,12 @@ public sealed partial class BroadcastDispatcher(
         {
             var externalId = await SendAsync(context, candidate, claim, ct);
             // The result, the counters and the budget commit together: one write per send after the claim's.
+            if (db.SendResults is { } writer)
+            {
+                var planned = Spend(budget, candidate, now);
+                await writer.RecordSentAsync(new SentResult(context.TenantId, claim.Id, candidate.Id, externalId, now, budget), ct);
+                return new StepResult(planned, Sent: true);
+            }
             var before = (budget.SentToday, budget.SentInBatch, budget.FailureStreak, budget.NextSendAt);
             var nextSend = await db.InTransactionAsync(async ct =>
             {
@@ -227,7 +233,9 @@ public sealed partial class BroadcastDispatcher(
                         .SetProperty(r => r.Status, RecipientStatus.Sent).SetProperty(r => r.ExternalMessageId, externalId)
                         .SetProperty(r => r.SentAt, now).SetProperty(r => r.Error, (string?)null), ct) == 1)
                     await CountAsync(db, candidate.Id, pending: -1, sent: 1, ct: ct);
-                return await SpendAsync(db, budget, candidate, now, ct);
+                var next = Spend(budget, candidate, now);
+                await db.SaveChangesAsync(ct);
+                return next;
             }, ct);
             return new StepResult(nextSend, Sent: true);
         }

@@ -100,6 +100,9 @@ public interface IKelolaDb : IAsyncDisposable
 
     /// <summary>True where LIKE compares case-sensitively (PostgreSQL); callers then compare lower-cased values.</summary>
     bool CaseSensitiveLike { get; }
+
+    /// <summary>The provider's one-statement writer of a broadcast send's result, or null where EF writes it.</summary>
+    ISendResultWriter? SendResults { get; }
 }
 
 /// <summary>Creates short-lived contexts: one per operation, never one per circuit.</summary>

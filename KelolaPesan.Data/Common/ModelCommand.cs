@@ -14,32 +14,28 @@ namespace KelolaPesan.Data.Common;
 internal sealed class ModelCommand<T> : IAsyncDisposable
 {
     private readonly DbCommand _command;
-    private readonly IEntityType _entity;
-    private readonly StoreObjectIdentifier _table;
-    private readonly ISqlGenerationHelper _sql;
+    private readonly StoreNames<T> _names;
 
     public ModelCommand(DbContext context)
     {
-        _entity = context.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
-        _table = StoreObjectIdentifier.Table(_entity.GetTableName()!, _entity.GetSchema());
-        _sql = context.GetService<ISqlGenerationHelper>();
+        _names = new StoreNames<T>(context);
         _command = context.Database.GetDbConnection().CreateCommand();
         _command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
     }
 
-    public string Table => _sql.DelimitIdentifier(_table.Name, _table.Schema);
+    public string Table => _names.Table;
 
-    public string Column(string property) => _sql.DelimitIdentifier(Property(property).GetColumnName(_table)!);
+    public string Column(string property) => _names.Column(property);
 
     /// <summary>
     /// The columns an INSERT writes, in model order, with their delimited names: every mapped column except those the
     /// database fills itself (computed columns, SQL Server's clustering identity).
     /// </summary>
     public IReadOnlyList<(IProperty Property, string Column)> Columns() =>
-        _entity.GetProperties()
+        _names.Entity.GetProperties()
             .Where(p => p.GetBeforeSaveBehavior() != PropertySaveBehavior.Ignore)
-            .Select(p => (Property: p, Name: p.GetColumnName(_table)))
-            .Where(c => c.Name is not null).Select(c => (c.Property, _sql.DelimitIdentifier(c.Name!))).ToList();
+            .Select(p => (Property: p, Name: p.GetColumnName(_names.StoreObject)))
+            .Where(c => c.Name is not null).Select(c => (c.Property, _names.Sql.DelimitIdentifier(c.Name!))).ToList();
 
     /// <summary>The parameters added so far (tests read their types and sizes without a server).</summary>
     internal DbParameterCollection Parameters => _command.Parameters;
@@ -55,7 +51,7 @@ internal sealed class ModelCommand<T> : IAsyncDisposable
     }
 
     /// <summary>Adds a parameter typed like <paramref name="property"/>'s column; the returned setter converts a CLR value.</summary>
-    public Action<object?> Parameter(string name, string property) => Parameter(name, Property(property));
+    public Action<object?> Parameter(string name, string property) => Parameter(name, _names.Property(property));
 
     /// <remarks>
     /// The last value and its converted form are kept, so a value that repeats from row to row (tenant, workspace,
@@ -111,5 +107,4 @@ internal sealed class ModelCommand<T> : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _command.DisposeAsync();
 
-    private IProperty Property(string name) => _entity.FindProperty(name) ?? throw new InvalidOperationException($"{typeof(T).Name}.{name} is not mapped.");
 }

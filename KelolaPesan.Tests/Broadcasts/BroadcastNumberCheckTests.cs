@@ -1,7 +1,9 @@
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Contacts;
+using KelolaPesan.Data;
 using KelolaPesan.Tests.Gateways;
+using KelolaPesan.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Tests.Broadcasts;
@@ -18,12 +20,12 @@ public class BroadcastNumberCheckTests
         SendWindowStart = new TimeOnly(0, 0), SendWindowEnd = new TimeOnly(0, 0), NumberCheckMaxAgeDays = 30,
     };
 
-    [Fact]
-    public async Task UncheckedAndStaleNumbers_AreCheckedBeforeTheSend_NotRegisteredOnesSkipped_AndTheAnswerIsKept()
+    [Theory, Providers]
+    public async Task UncheckedAndStaleNumbers_AreCheckedBeforeTheSend_NotRegisteredOnesSkipped_AndTheAnswerIsKept(DatabaseProvider provider)
     {
         await using var waha = await FakeWahaServer.StartAsync();
         waha.AddSession(BroadcastHost.Session);
-        await using var host = await BroadcastHost.CreateAsync(Fast(), waha.BaseAddress);
+        await using var host = await BroadcastHost.CreateAsync(Fast(), waha.BaseAddress, provider: provider);
         var now = host.Clock.GetUtcNow();
         var unchecked_ = await host.AddContactAsync("+6281240000021", "Ani");
         var stale = await host.AddContactAsync("+6281240000040", "Budi", validation: ValidationStatus.Registered);
