@@ -23,4 +23,4 @@ public interface ISendResultWriter
     Task RecordSentAsync(SentResult result, CancellationToken ct);
 }
 
-public sealed record SentResult(Guid TenantId, Guid RecipientId, Guid BroadcastId, string ExternalId, DateTimeOffset SentAt, WorkspaceSendBudget Budget);
+public sealed record SentResult(Guid TenantId, Guid RecipientId, string ExternalId, DateTimeOffset SentAt, WorkspaceSendBudget Budget);

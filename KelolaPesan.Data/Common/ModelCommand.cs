@@ -106,5 +106,4 @@ internal sealed class ModelCommand<T> : IAsyncDisposable
     public Task<int> ExecuteAsync(CancellationToken ct) => _command.ExecuteNonQueryAsync(ct);
 
     public ValueTask DisposeAsync() => _command.DisposeAsync();
-
 }

@@ -13,7 +13,7 @@ namespace KelolaPesan.Tests.Broadcasts;
 
 public class BroadcastDispatchTests
 {
-    private static PolicySettings Fast() => new()
+    internal static PolicySettings Fast() => new()
     {
         MinDelaySeconds = 0, MaxDelaySeconds = 0, BatchSize = 1000, BatchRestSeconds = 0, DailyCapPerWorkspace = 100_000,
         SendWindowStart = new TimeOnly(0, 0), SendWindowEnd = new TimeOnly(0, 0),
@@ -187,43 +187,6 @@ public class BroadcastDispatchTests
         var sent = (await host.RecipientsAsync(created.BroadcastId!.Value)).Select(r => BroadcastClock.ToLocal(r.SentAt!.Value, jakarta).DateTime).Order().ToList();
         // One a day (the tier's cap), each at the window's opening.
         Assert.Equal([new DateTime(2026, 11, 30, 10, 0, 0), new DateTime(2026, 12, 1, 10, 0, 0)], sent);
-    }
-
-    [PostgresFact]
-    public async Task OnPostgres_ASendsResultStatement_CountsOnlyARecipientStillSending_AndWrittenTwiceCountsOnce()
-    {
-        await using var host = await BroadcastHost.CreateAsync(Fast(), provider: DatabaseProvider.Postgres);
-        var created = await host.CreateAsync(host.Request(Numbers(2)));
-        var id = created.BroadcastId!.Value;
-        var rows = await host.RecipientsAsync(id);
-        var at = host.Clock.GetUtcNow();
-        var budget = new WorkspaceSendBudget { TenantId = host.TenantId, WorkspaceId = host.WorkspaceId, Day = DateOnly.FromDateTime(at.Date), SentToday = 7, SentInBatch = 3, NextSendAt = at.AddSeconds(9) };
-        await using (var db = host.Database.CreateForTenant(host.TenantId))
-        {
-            db.SendBudgets.Add(budget);
-            await db.SaveChangesAsync();
-            await db.BroadcastRecipients.Where(r => r.Id == rows[0].Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Sending));
-        }
-
-        await using (var db = host.Database.CreateForTenant(host.TenantId))
-        {
-            var writer = db.SendResults!;
-            // The first recipient twice (a retry after a lost answer), the second while it is still Pending (not this run's).
-            await writer.RecordSentAsync(new SentResult(host.TenantId, rows[0].Id, id, "wamid-1", at, budget), CancellationToken.None);
-            await writer.RecordSentAsync(new SentResult(host.TenantId, rows[0].Id, id, "wamid-1", at, budget), CancellationToken.None);
-            await writer.RecordSentAsync(new SentResult(host.TenantId, rows[1].Id, id, "wamid-2", at, budget), CancellationToken.None);
-        }
-
-        var after = await host.RecipientsAsync(id);
-        Assert.Equal((RecipientStatus.Sent, "wamid-1", at), (after[0].Status, after[0].ExternalMessageId, after[0].SentAt));
-        Assert.Equal((RecipientStatus.Pending, null), (after[1].Status, after[1].ExternalMessageId));
-        var b = await host.BroadcastAsync(id);
-        Assert.Equal((1, 1), (b.SentCount, b.PendingCount));
-        await using (var db = host.Database.CreateForTenant(host.TenantId))
-        {
-            var stored = await db.SendBudgets.AsNoTracking().SingleAsync(x => x.Id == budget.Id);
-            Assert.Equal((7, 3, at.AddSeconds(9)), (stored.SentToday, stored.SentInBatch, stored.NextSendAt));
-        }
     }
 
     [Theory, Providers]
