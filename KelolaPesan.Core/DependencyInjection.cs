@@ -136,6 +136,7 @@ public static class DependencyInjection
         services.AddScoped<Broadcasts.BroadcastService>();
         services.AddScoped<Broadcasts.BroadcastDispatcher>();
         services.AddSingleton<Broadcasts.BroadcastDispatchCache>();
+        services.AddSingleton<Broadcasts.BroadcastHolds>();
         services.AddScoped<Broadcasts.SequenceService>();
         services.AddScoped<Broadcasts.AudienceReplies>();
         services.AddScoped<Broadcasts.BroadcastReport>();

@@ -20,13 +20,16 @@ public sealed class BroadcastDispatchCache(TimeProvider clock)
 
     /// <summary>The workspace's candidates if still fresh, removed so that no other run uses them meanwhile.</summary>
     internal Entry? Take(Guid workspaceId) =>
-        _byWorkspace.TryRemove(workspaceId, out var entry) && clock.GetElapsedTime(entry.ReadAt) < Ttl ? entry : null;
+        _byWorkspace.TryRemove(workspaceId, out var entry) && !IsStale(entry) ? entry : null;
 
     internal void Return(Guid workspaceId, Entry entry)
     {
-        if (entry.Next.Values.Any(q => q.Count > 0) && clock.GetElapsedTime(entry.ReadAt) < Ttl)
+        if (entry.Next.Values.Any(q => q.Count > 0) && !IsStale(entry))
             _byWorkspace[workspaceId] = entry;
     }
+
+    /// <summary>Read longer than <see cref="Ttl"/> ago: a run that held its queue for a while reads its pages again.</summary>
+    internal bool IsStale(Entry entry) => clock.GetElapsedTime(entry.ReadAt) >= Ttl;
 
     internal Entry Fresh() => new(clock.GetTimestamp(), new Dictionary<Guid, Queue<BroadcastDispatcher.Candidate>>());
 

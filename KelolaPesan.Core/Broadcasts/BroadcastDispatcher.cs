@@ -28,6 +28,7 @@ public sealed partial class BroadcastDispatcher(
     IRealtimeBus bus,
     SequenceService sequences,
     BroadcastDispatchCache cache,
+    BroadcastHolds holds,
     TimeProvider clock,
     ILogger<BroadcastDispatcher> logger)
 {
@@ -39,9 +40,10 @@ public sealed partial class BroadcastDispatcher(
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
 
     /// <param name="hold">
-    /// When the queue's next send is due within this time, the run waits for it rather than returning (a caller that
-    /// fires runs a little early, as Quartz's batch acquisition does, would otherwise pay a second fire for the send).
-    /// Never sends before the planned time: the wait ends at it, and the step checks it again.
+    /// When the queue's next send is due within this time (and within <paramref name="maxDuration"/>), the run waits
+    /// for it in memory rather than returning (<see cref="BroadcastHolds"/>, docs/adr/0030): a paced queue then costs
+    /// its caller one fire per run, not one per send. Never sends before the planned time: the wait ends at it, and
+    /// the step checks it again. A wake on this node ends the wait early; the app stopping ends the run.
     /// </param>
     public async Task<DispatchRun> RunAsync(Guid tenantId, Guid workspaceId, int maxSends = 1_000, TimeSpan? maxDuration = null, CancellationToken ct = default,
         TimeSpan hold = default)
@@ -85,8 +87,15 @@ public sealed partial class BroadcastDispatcher(
                 if (hold > TimeSpan.Zero && Earliest(step.NextRunAt, sequenceDue) is { } soon && soon > now && soon - now <= hold
                     && sent + failed + skipped < maxSends && clock.GetElapsedTime(started) + (soon - now) <= limit)
                 {
-                    // Due in a moment: wait here, then run the step as a run's first (scheduled starts, sequences due).
-                    await Task.Delay(soon - now, clock, ct);
+                    // Due within the hold: wait here, then run the step as a run's first (scheduled starts, sequences due).
+                    if (await holds.WaitAsync(workspaceId, soon - now, ct) == HoldOutcome.Stopping)
+                        return new DispatchRun(sent, failed, skipped, soon);
+                    // Stored number-check answers in the pages are trusted for the cache's TTL, however long the run.
+                    if (cache.IsStale(candidates))
+                    {
+                        state.Next.Clear();
+                        candidates = candidates with { ReadAt = clock.GetTimestamp() };
+                    }
                     if (sequenceDue <= clock.GetUtcNow())
                         sequenceDue = await sequences.MaterialiseDueAsync(tenantId, workspaceId, ct);
                     state.Running = null;

@@ -143,6 +143,53 @@ public sealed class BroadcastWahaAppTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task AQueueWaitingForItsNextTimeInARun_AWakeEndsTheWait_AndStoppingTheAppDoesNotWaitForIt()
+    {
+        var ws = await CreateAsync(_app, "Held queue");
+        _waha.AddSession(ws.Session);
+        await QueryAsync(_app, db => db.Workspaces.Where(w => w.Id == ws.WorkspaceId)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.ConnectionStatus, ConnectionStatus.Connected)));
+        var restore = await AllowZeroPacingAsync();
+        try
+        {
+            // A broadcast scheduled 40 s ahead: the queue's run waits for it in memory (docs/adr/0030), not in Quartz.
+            var later = await QueryAsync(_app, async db =>
+            {
+                var broadcast = new Broadcast
+                {
+                    TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, Name = "Nanti", Status = BroadcastStatus.Scheduled, MessageTemplate = "Nanti",
+                    ScheduledAt = DateTimeOffset.UtcNow.AddSeconds(40), PendingCount = 1, TotalRecipients = 1, MinDelaySeconds = 0, MaxDelaySeconds = 0,
+                    BatchSize = 1000, BatchRestSeconds = 0, DailyCap = 100_000,
+                };
+                db.Broadcasts.Add(broadcast);
+                db.BroadcastRecipients.Add(Recipient(ws, broadcast.Id, "+6281250001061", "Nanti", RecipientStatus.Pending, null, 0));
+                await db.SaveChangesAsync();
+                return broadcast.Id;
+            });
+            await _app.Services.GetRequiredService<IBroadcastScheduler>().WakeAsync(ws.TenantId, ws.WorkspaceId, DateTimeOffset.UtcNow);
+            var holds = _app.Services.GetRequiredService<BroadcastHolds>();
+            await EventuallyAsync(() => Task.FromResult(holds.Waiting == 1), "the queue's run to wait for the scheduled broadcast", 30);
+
+            // A broadcast sent now wakes the waiting run on this node: it goes out at once, not when the wait ends.
+            var now = await CreateBroadcastAsync(ws, "Sekarang", "081250001071");
+            await EventuallyAsync(async () => await QueryAsync(_app, db => db.Broadcasts.CountAsync(b => b.Id == now && b.Status == BroadcastStatus.Completed)) == 1,
+                "the broadcast sent now to complete while the other waits", 20);
+            Assert.Equal(BroadcastStatus.Scheduled, await QueryAsync(_app, db => db.Broadcasts.Where(b => b.Id == later).Select(b => b.Status).SingleAsync()));
+            await EventuallyAsync(() => Task.FromResult(holds.Waiting == 1), "the run to wait again for the scheduled broadcast", 10);
+        }
+        finally
+        {
+            await restore();
+        }
+
+        // Stopping ends the wait: the app does not stay up until the scheduled time (about 30 s away).
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await _app.DisposeAsync();
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"stopping took {stopping.Elapsed}");
+        Assert.DoesNotContain(_waha.RequestsTo("POST", "/api/sendText"), r => r.Json!["chatId"]!.GetValue<string>() == "6281250001061@c.us");
+    }
+
     private async Task<Guid> CreateBroadcastAsync(TestWorkspace ws, string name, string numbers)
     {
         await using var scope = _app.Services.CreateAsyncScope();

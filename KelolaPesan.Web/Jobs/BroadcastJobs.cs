@@ -8,7 +8,9 @@ namespace KelolaPesan.Web.Jobs;
 /// <summary>
 /// The send queue of one workspace: one durable job per workspace, never concurrent, re-triggered at the time the
 /// dispatcher asks for next. Triggers live in the persistent store, so scheduled broadcasts survive restarts, and
-/// recovery re-runs a job a crash interrupted (the dispatcher then reconciles what was left Sending).
+/// recovery re-runs a job a crash interrupted (the dispatcher then reconciles what was left Sending). A run keeps its
+/// queue for up to <see cref="RunLength"/>, waiting in memory between paced sends (docs/adr/0030), so the store pays
+/// one fire per run rather than one per send.
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadcastScheduler scheduler, ILogger<BroadcastDispatchJob> logger) : IJob
@@ -23,9 +25,8 @@ public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadc
         DispatchRun run;
         try
         {
-            // A batch fires its later triggers up to the fire-ahead window early: the run waits for its send time.
-            run = await dispatcher.RunAsync(tenantId, workspaceId, maxSends: 500, maxDuration: TimeSpan.FromSeconds(10), ct: cancellationToken,
-                hold: JobsSetup.FireAheadWindow + HoldSlack);
+            // The run waits for the sends due within its length (a batch also fires triggers up to the fire-ahead window early).
+            run = await dispatcher.RunAsync(tenantId, workspaceId, maxSends: 500, maxDuration: RunLength, ct: cancellationToken, hold: RunLength);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -40,8 +41,11 @@ public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadc
             await WakeAsync(tenantId, workspaceId, next, cancellationToken);
     }
 
-    /// <summary>A little more than the fire-ahead window, for the scheduler thread's own lateness in starting the run.</summary>
-    public static readonly TimeSpan HoldSlack = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// How long one run keeps its queue. Longer: fewer fires, but a wake from another node (this node's wakes end the
+    /// wait at once) and a changed policy or tier reach a running queue up to this late.
+    /// </summary>
+    public static readonly TimeSpan RunLength = TimeSpan.FromSeconds(60);
 
     // The job runs, so it exists: its re-wake skips that look-up (one Quartz store transaction less per send).
     private Task WakeAsync(Guid tenantId, Guid workspaceId, DateTimeOffset at, CancellationToken ct) =>
@@ -49,12 +53,17 @@ public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadc
 }
 
 /// <summary>Quartz form of <see cref="IBroadcastScheduler"/>: one trigger per workspace, moved earlier, never later, by a wake.</summary>
-public sealed class QuartzBroadcastScheduler(ISchedulerFactory schedulers) : IBroadcastScheduler
+public sealed class QuartzBroadcastScheduler(ISchedulerFactory schedulers, BroadcastHolds holds) : IBroadcastScheduler
 {
     public static JobKey JobKeyFor(Guid workspaceId) => new($"dispatch-{workspaceId}", BroadcastDispatchJob.Group);
     public static TriggerKey TriggerKeyFor(Guid workspaceId) => new($"dispatch-{workspaceId}", BroadcastDispatchJob.Group);
 
-    public Task WakeAsync(Guid tenantId, Guid workspaceId, DateTimeOffset at, CancellationToken ct = default) => WakeAsync(tenantId, workspaceId, at, false, ct);
+    public async Task WakeAsync(Guid tenantId, Guid workspaceId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await WakeAsync(tenantId, workspaceId, at, false, ct);
+        // A run of this queue holding on this node looks again now; its trigger is BLOCKED until the run ends.
+        holds.Wake(workspaceId);
+    }
 
     internal async Task WakeAsync(Guid tenantId, Guid workspaceId, DateTimeOffset at, bool jobExists, CancellationToken ct)
     {
@@ -110,6 +119,9 @@ public sealed class BroadcastStartup(IServiceProvider services, ILogger<Broadcas
     {
         try
         {
+            // Runs holding their queues end when the app stops, and hand their next time to the stored trigger.
+            var holds = services.GetRequiredService<BroadcastHolds>();
+            services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(holds.StopAll);
             await using var scope = services.CreateAsyncScope();
             var factory = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>();
             var scheduler = scope.ServiceProvider.GetRequiredService<IBroadcastScheduler>();

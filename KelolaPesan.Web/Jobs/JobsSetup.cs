@@ -39,7 +39,7 @@ public static class JobsSetup
             // Runs mostly wait (database round trips, the gateway), so more of them at once than cores; Quartz takes every
             // due trigger in one acquisition round (its automatic batch is the pool size on a persistent store), and the
             // fire-ahead window lets a round take those due a moment later too (the dispatch job waits for its time).
-            q.UseDefaultThreadPool(tp => tp.MaxConcurrency = Threads);
+            q.UseDefaultThreadPool(tp => tp.MaxConcurrency = MaxConcurrentJobs);
             q.ConfigureScheduler(s => s.BatchTriggerAcquisitionFireAheadTimeWindow = FireAheadWindow);
             LicenceNotificationJob.Schedule(q);
             RetentionJob.Schedule(q);
@@ -49,8 +49,12 @@ public static class JobsSetup
         return services;
     }
 
-    /// <summary>How many jobs run at once on a node (it was 4: paced broadcast queues waited for a free one).</summary>
-    public const int Threads = 16;
+    /// <summary>
+    /// How many jobs run at once on a node: tasks, not threads. A paced broadcast queue's run keeps its slot while it
+    /// waits between sends (docs/adr/0030), so this bounds the queues one node paces at once; past it, queues take
+    /// turns by run (a run ends within <see cref="BroadcastDispatchJob.RunLength"/>).
+    /// </summary>
+    public const int MaxConcurrentJobs = 2_000;
 
     /// <summary>How early a trigger may fire to join an acquisition round: one round for the sends of the next moment.</summary>
     public static readonly TimeSpan FireAheadWindow = TimeSpan.FromMilliseconds(250);
