@@ -102,7 +102,7 @@ public sealed partial class BroadcastDispatcher(
                     first = true;
                     continue;
                 }
-                if (step.NextRunAt is null || step.NextRunAt > now || sent + failed + skipped >= maxSends || clock.GetElapsedTime(started) > limit)
+                if (step.NextRunAt is null || step.NextRunAt > now || sent + failed + skipped >= maxSends || clock.GetElapsedTime(started) > limit || holds.Stopping)
                 {
                     var next = Earliest(step.NextRunAt, sequenceDue);
                     return new DispatchRun(sent, failed, skipped, next is null ? null : next > now ? next : now);

@@ -17,12 +17,35 @@ public enum HoldOutcome
 /// Where a paced queue's run waits in memory for its next send (docs/adr/0030), instead of ending and being fired
 /// again through the Quartz store for every send. One waiting run per workspace on a node (the job never runs twice
 /// at once). A wake on this node ends the wait early, so a broadcast started meanwhile does not wait for the held
-/// time; the app stopping ends every wait, so a shutdown does not wait for them either.
+/// time. Stopping the app ends every run and waits for them to hand their next time to the store
+/// (<see cref="StopAllAsync"/>), before the scheduler closes: another node, or this one's next start, goes on.
 /// </summary>
 public sealed class BroadcastHolds(TimeProvider clock)
 {
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _waiting = new();
     private volatile bool _stopping;
+    private int _runs;
+
+    /// <summary>The app is stopping: a run ends at its next step, whatever it was doing.</summary>
+    public bool Stopping => _stopping;
+
+    /// <summary>Counts a run, from its start until its next time is stored, so that stopping waits for it.</summary>
+    public IDisposable Enter()
+    {
+        Interlocked.Increment(ref _runs);
+        return new Exit(this);
+    }
+
+    private sealed class Exit(BroadcastHolds holds) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+                Interlocked.Decrement(ref holds._runs);
+        }
+    }
 
     internal async Task<HoldOutcome> WaitAsync(Guid workspaceId, TimeSpan delay, CancellationToken ct)
     {
@@ -53,12 +76,18 @@ public sealed class BroadcastHolds(TimeProvider clock)
             woken.TrySetResult();
     }
 
-    /// <summary>The app is stopping: every wait ends now, and no run waits again.</summary>
-    public void StopAll()
+    /// <summary>
+    /// The app is stopping: every wait ends now, no run waits again, and this returns once every counted run has
+    /// stored its next time (or after <paramref name="max"/>: a run stuck on the database must not hold the stop).
+    /// </summary>
+    public async Task StopAllAsync(TimeSpan max, CancellationToken ct = default)
     {
         _stopping = true;
         foreach (var woken in _waiting.Values)
             woken.TrySetResult();
+        var started = clock.GetTimestamp();
+        while (Volatile.Read(ref _runs) > 0 && clock.GetElapsedTime(started) < max && !ct.IsCancellationRequested)
+            await Task.Delay(TimeSpan.FromMilliseconds(20), clock, CancellationToken.None);
     }
 
     /// <summary>How many runs wait now (the benchmark reports it).</summary>

@@ -8,7 +8,9 @@ using KelolaPesan.Core.Workspaces;
 using KelolaPesan.Tests.Gateways;
 using KelolaPesan.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using KelolaPesan.Web.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 using static KelolaPesan.Tests.Webhooks.AppWorkspaces;
 
 namespace KelolaPesan.Tests.Broadcasts;
@@ -151,6 +153,7 @@ public sealed class BroadcastWahaAppTests : IAsyncLifetime
         await QueryAsync(_app, db => db.Workspaces.Where(w => w.Id == ws.WorkspaceId)
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.ConnectionStatus, ConnectionStatus.Connected)));
         var restore = await AllowZeroPacingAsync();
+        var scheduledAt = DateTimeOffset.UtcNow.AddSeconds(40);
         try
         {
             // A broadcast scheduled 40 s ahead: the queue's run waits for it in memory (docs/adr/0030), not in Quartz.
@@ -159,7 +162,7 @@ public sealed class BroadcastWahaAppTests : IAsyncLifetime
                 var broadcast = new Broadcast
                 {
                     TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, Name = "Nanti", Status = BroadcastStatus.Scheduled, MessageTemplate = "Nanti",
-                    ScheduledAt = DateTimeOffset.UtcNow.AddSeconds(40), PendingCount = 1, TotalRecipients = 1, MinDelaySeconds = 0, MaxDelaySeconds = 0,
+                    ScheduledAt = scheduledAt, PendingCount = 1, TotalRecipients = 1, MinDelaySeconds = 0, MaxDelaySeconds = 0,
                     BatchSize = 1000, BatchRestSeconds = 0, DailyCap = 100_000,
                 };
                 db.Broadcasts.Add(broadcast);
@@ -183,8 +186,15 @@ public sealed class BroadcastWahaAppTests : IAsyncLifetime
             await restore();
         }
 
-        // Stopping ends the wait: the app does not stay up until the scheduled time (about 30 s away).
+        // Stopping ends the wait, and the run stores its next time while the scheduler still takes it: another node, or
+        // the next start, goes on from the trigger. The app does not stay up until the scheduled time (about 30 s away).
         var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await _app.Services.GetRequiredService<BroadcastHolds>().StopAllAsync(BroadcastHoldsStop.MaxWait);
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"the runs took {stopping.Elapsed} to end");
+        var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var trigger = await scheduler.GetTrigger(QuartzBroadcastScheduler.TriggerKeyFor(ws.WorkspaceId));
+        Assert.NotNull(trigger);
+        Assert.InRange(trigger.NextFireTimeUtc!.Value, scheduledAt.AddSeconds(-1), scheduledAt.AddSeconds(1));
         await _app.DisposeAsync();
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"stopping took {stopping.Elapsed}");
         Assert.DoesNotContain(_waha.RequestsTo("POST", "/api/sendText"), r => r.Json!["chatId"]!.GetValue<string>() == "6281250001061@c.us");

@@ -13,7 +13,7 @@ namespace KelolaPesan.Web.Jobs;
 /// one fire per run rather than one per send.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadcastScheduler scheduler, ILogger<BroadcastDispatchJob> logger) : IJob
+public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadcastScheduler scheduler, BroadcastHolds holds, ILogger<BroadcastDispatchJob> logger) : IJob
 {
     public const string Group = "broadcasts";
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
@@ -22,6 +22,8 @@ public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadc
     {
         var tenantId = Guid.Parse(context.MergedJobDataMap.GetString("tenantId")!);
         var workspaceId = Guid.Parse(context.MergedJobDataMap.GetString("workspaceId")!);
+        // Counted until the next time is stored: stopping the app waits for that before the scheduler closes.
+        using var counted = holds.Enter();
         DispatchRun run;
         try
         {
@@ -119,9 +121,6 @@ public sealed class BroadcastStartup(IServiceProvider services, ILogger<Broadcas
     {
         try
         {
-            // Runs holding their queues end when the app stops, and hand their next time to the stored trigger.
-            var holds = services.GetRequiredService<BroadcastHolds>();
-            services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(holds.StopAll);
             await using var scope = services.CreateAsyncScope();
             var factory = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>();
             var scheduler = scope.ServiceProvider.GetRequiredService<IBroadcastScheduler>();
@@ -139,4 +138,17 @@ public sealed class BroadcastStartup(IServiceProvider services, ILogger<Broadcas
             logger.LogError(ex, "Waking the broadcast queues at start-up failed");
         }
     }
+}
+
+/// <summary>
+/// Registered after Quartz's hosted service, so it stops first: the runs holding their queues end and store their next
+/// time while the scheduler can still take it (docs/adr/0030).
+/// </summary>
+public sealed class BroadcastHoldsStop(BroadcastHolds holds) : IHostedService
+{
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => holds.StopAllAsync(MaxWait, cancellationToken);
 }
