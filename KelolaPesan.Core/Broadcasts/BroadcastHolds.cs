@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 
 namespace KelolaPesan.Core.Broadcasts;
 
+/// <summary>A queue whose run ended because the app stops: its trigger is stored for it in one batch.</summary>
+public sealed record HandedOverQueue(Guid TenantId, Guid WorkspaceId);
+
 /// <summary>How a run's wait for its queue's next send ended.</summary>
 public enum HoldOutcome
 {
@@ -17,12 +20,13 @@ public enum HoldOutcome
 /// Where a paced queue's run waits in memory for its next send (docs/adr/0030), instead of ending and being fired
 /// again through the Quartz store for every send. One waiting run per workspace on a node (the job never runs twice
 /// at once). A wake on this node ends the wait early, so a broadcast started meanwhile does not wait for the held
-/// time. Stopping the app ends every run and waits for them to hand their next time to the store
-/// (<see cref="StopAllAsync"/>), before the scheduler closes: another node, or this one's next start, goes on.
+/// time. Stopping the app ends every run and collects their queues (<see cref="StopAllAsync"/>), whose triggers the
+/// scheduler then stores in one batch before it closes: another node, or this one's next start, goes on from them.
 /// </summary>
 public sealed class BroadcastHolds(TimeProvider clock)
 {
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _waiting = new();
+    private readonly ConcurrentQueue<HandedOverQueue> _handedOver = new();
     private volatile bool _stopping;
     private int _runs;
 
@@ -76,11 +80,15 @@ public sealed class BroadcastHolds(TimeProvider clock)
             woken.TrySetResult();
     }
 
+    /// <summary>A run that ended while the app stops leaves its queue here rather than storing a trigger of its own.</summary>
+    public void HandOver(Guid tenantId, Guid workspaceId) => _handedOver.Enqueue(new HandedOverQueue(tenantId, workspaceId));
+
     /// <summary>
-    /// The app is stopping: every wait ends now, no run waits again, and this returns once every counted run has
-    /// stored its next time (or after <paramref name="max"/>: a run stuck on the database must not hold the stop).
+    /// The app is stopping: every wait ends now, no run waits again, and this returns the queues handed over once every
+    /// counted run has ended (or after <paramref name="max"/>: a run stuck on the database must not hold the stop; its
+    /// queue is woken by the next start, as after a crash).
     /// </summary>
-    public async Task StopAllAsync(TimeSpan max, CancellationToken ct = default)
+    public async Task<IReadOnlyList<HandedOverQueue>> StopAllAsync(TimeSpan max, CancellationToken ct = default)
     {
         _stopping = true;
         foreach (var woken in _waiting.Values)
@@ -88,6 +96,10 @@ public sealed class BroadcastHolds(TimeProvider clock)
         var started = clock.GetTimestamp();
         while (Volatile.Read(ref _runs) > 0 && clock.GetElapsedTime(started) < max && !ct.IsCancellationRequested)
             await Task.Delay(TimeSpan.FromMilliseconds(20), clock, CancellationToken.None);
+        var queues = new List<HandedOverQueue>();
+        while (_handedOver.TryDequeue(out var queue))
+            queues.Add(queue);
+        return queues;
     }
 
     /// <summary>How many runs wait now (the benchmark reports it).</summary>

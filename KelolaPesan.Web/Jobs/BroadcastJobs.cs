@@ -22,7 +22,7 @@ public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadc
     {
         var tenantId = Guid.Parse(context.MergedJobDataMap.GetString("tenantId")!);
         var workspaceId = Guid.Parse(context.MergedJobDataMap.GetString("workspaceId")!);
-        // Counted until the next time is stored: stopping the app waits for that before the scheduler closes.
+        // Counted until the run ends: stopping the app waits for that, then stores the handed-over queues' triggers.
         using var counted = holds.Enter();
         DispatchRun run;
         try
@@ -43,15 +43,24 @@ public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadc
             await WakeAsync(tenantId, workspaceId, next, cancellationToken);
     }
 
+    private Task WakeAsync(Guid tenantId, Guid workspaceId, DateTimeOffset at, CancellationToken ct)
+    {
+        // Stopping: a trigger each, one after the other, would outlast the stop; they are stored in one batch (BroadcastHoldsStop).
+        if (holds.Stopping)
+        {
+            holds.HandOver(tenantId, workspaceId);
+            return Task.CompletedTask;
+        }
+        // The job runs, so it exists: its re-wake skips that look-up (one Quartz store transaction less per run).
+        return scheduler is QuartzBroadcastScheduler quartz ? quartz.WakeAsync(tenantId, workspaceId, at, jobExists: true, ct) : scheduler.WakeAsync(tenantId, workspaceId, at, ct);
+    }
+
     /// <summary>
     /// How long one run keeps its queue. Longer: fewer fires, but a wake from another node (this node's wakes end the
     /// wait at once) and a changed policy or tier reach a running queue up to this late.
     /// </summary>
     public static readonly TimeSpan RunLength = TimeSpan.FromSeconds(60);
 
-    // The job runs, so it exists: its re-wake skips that look-up (one Quartz store transaction less per send).
-    private Task WakeAsync(Guid tenantId, Guid workspaceId, DateTimeOffset at, CancellationToken ct) =>
-        scheduler is QuartzBroadcastScheduler quartz ? quartz.WakeAsync(tenantId, workspaceId, at, jobExists: true, ct) : scheduler.WakeAsync(tenantId, workspaceId, at, ct);
 }
 
 /// <summary>Quartz form of <see cref="IBroadcastScheduler"/>: one trigger per workspace, moved earlier, never later, by a wake.</summary>
@@ -72,19 +81,9 @@ public sealed class QuartzBroadcastScheduler(ISchedulerFactory schedulers, Broad
         var scheduler = await schedulers.GetScheduler(ct);
         var jobKey = JobKeyFor(workspaceId);
         if (!jobExists && !await scheduler.Exists(jobKey, ct))
-        {
-            var job = JobBuilder.Create<BroadcastDispatchJob>().WithIdentity(jobKey).StoreDurably().RequestRecovery()
-                .UsingJobData("tenantId", tenantId.ToString()).UsingJobData("workspaceId", workspaceId.ToString()).Build();
-            await scheduler.AddJob(job, AddJobOptions.Replacing, ct);
-        }
+            await scheduler.AddJob(Job(tenantId, workspaceId), AddJobOptions.Replacing, ct);
         var triggerKey = TriggerKeyFor(workspaceId);
-        // A wake means "run at or after this time", however late: a trigger kept BLOCKED (the job still running, or a
-        // dead cluster node's run not yet recovered) for longer than Quartz's misfire threshold (60 s) is skipped by
-        // the trigger acquisition and left to the misfire handler, up to another minute later. Ignoring misfires lets it
-        // fire as soon as the job is free.
-        var trigger = TriggerBuilder.Create().WithIdentity(triggerKey).ForJob(jobKey).StartAt(at)
-            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.IgnoreMisfires))
-            .Build();
+        var trigger = Trigger(workspaceId, at);
         // Another process (a cluster node, or this one's running job or recovery) may add or remove the trigger between
         // the read and the write: look again until the wake is in place, never lose it.
         for (var attempt = 1; ; attempt++)
@@ -112,6 +111,33 @@ public sealed class QuartzBroadcastScheduler(ISchedulerFactory schedulers, Broad
     }
 
     private const int MaxWakeAttempts = 5;
+
+    /// <summary>
+    /// The queues whose runs ended because the app stops, due now, in one store transaction: another node takes them at
+    /// once (its run waits for the planned time, so nothing goes early), or this node at its next start. Due now also
+    /// means no later time replaces an earlier one another node stored meanwhile.
+    /// </summary>
+    internal async Task HandOverAsync(IReadOnlyList<HandedOverQueue> queues, CancellationToken ct)
+    {
+        if (queues.Count == 0)
+            return;
+        var scheduler = await schedulers.GetScheduler(ct);
+        var now = DateTimeOffset.UtcNow;
+        await scheduler.ScheduleJobs(queues.DistinctBy(q => q.WorkspaceId).ToDictionary(
+            q => Job(q.TenantId, q.WorkspaceId), q => (IReadOnlyCollection<ITrigger>)[Trigger(q.WorkspaceId, now)]), ScheduleJobOptions.Replacing, ct);
+    }
+
+    private static IJobDetail Job(Guid tenantId, Guid workspaceId) =>
+        JobBuilder.Create<BroadcastDispatchJob>().WithIdentity(JobKeyFor(workspaceId)).StoreDurably().RequestRecovery()
+            .UsingJobData("tenantId", tenantId.ToString()).UsingJobData("workspaceId", workspaceId.ToString()).Build();
+
+    // A wake means "run at or after this time", however late: a trigger kept BLOCKED (the job still running, or a dead
+    // cluster node's run not yet recovered) for longer than Quartz's misfire threshold (60 s) is skipped by the trigger
+    // acquisition and left to the misfire handler, up to another minute later. Ignoring misfires lets it fire as soon
+    // as the job is free.
+    private static ITrigger Trigger(Guid workspaceId, DateTimeOffset at) =>
+        TriggerBuilder.Create().WithIdentity(TriggerKeyFor(workspaceId)).ForJob(JobKeyFor(workspaceId)).StartAt(at)
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.IgnoreMisfires)).Build();
 }
 
 /// <summary>At start-up: every workspace with running or scheduled broadcasts, or active sequences, gets its queue woken (the first run recovers).</summary>
@@ -141,14 +167,28 @@ public sealed class BroadcastStartup(IServiceProvider services, ILogger<Broadcas
 }
 
 /// <summary>
-/// Registered after Quartz's hosted service, so it stops first: the runs holding their queues end and store their next
-/// time while the scheduler can still take it (docs/adr/0030).
+/// When the app stops, before any hosted service's StopAsync (Quartz's shuts the scheduler down there; docs/adr/0030):
+/// this node fires nothing more, the runs holding their queues end, and their queues' triggers are stored in one batch
+/// while the scheduler still takes them.
 /// </summary>
-public sealed class BroadcastHoldsStop(BroadcastHolds holds) : IHostedService
+public sealed class BroadcastHoldsStop(BroadcastHolds holds, ISchedulerFactory schedulers, IBroadcastScheduler broadcastScheduler, ILogger<BroadcastHoldsStop> logger)
+    : IHostedLifecycleService
 {
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);
 
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StopAsync(CancellationToken cancellationToken) => holds.StopAllAsync(MaxWait, cancellationToken);
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        // Before the runs end: a trigger due now must not start a run here that would end at once.
+        await (await schedulers.GetScheduler(cancellationToken)).Standby(cancellationToken);
+        var queues = await holds.StopAllAsync(MaxWait, cancellationToken);
+        if (broadcastScheduler is QuartzBroadcastScheduler quartz)
+            await quartz.HandOverAsync(queues, cancellationToken);
+        logger.LogInformation("Stopping: {Count} broadcast queues handed over", queues.Count);
+    }
 }

@@ -46,7 +46,6 @@ public static class JobsSetup
             InstagramTokenRefreshJob.Schedule(q);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        // After Quartz's, so that it stops before it (hosted services stop in reverse order).
         services.AddHostedService<BroadcastHoldsStop>();
         return services;
     }
