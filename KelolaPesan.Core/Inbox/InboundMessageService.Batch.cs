@@ -44,6 +44,22 @@ public sealed partial class InboundMessageService
     /// <returns>Per batch, in the order given, each message's outcome.</returns>
     public async Task<IReadOnlyList<IReadOnlyList<InboundOutcome>>> HandleReceivedBatchesAsync(IReadOnlyList<ReceivedBatch> batches, CancellationToken ct = default)
     {
+        try
+        {
+            return await HandleReceivedBatchesAsync(batches, createChats: true, ct);
+        }
+        catch (DbUpdateException ex)
+        {
+            // A new customer's chat was made meanwhile by another path (a single event, another node): nothing was
+            // committed; again with each missing chat found or made one by one, as that path does.
+            logger.LogDebug(ex, "A batch's new chats clashed with chats made meanwhile; storing it again with chats made one by one");
+            return await HandleReceivedBatchesAsync(batches, createChats: false, ct);
+        }
+    }
+
+    private async Task<IReadOnlyList<IReadOnlyList<InboundOutcome>>> HandleReceivedBatchesAsync(IReadOnlyList<ReceivedBatch> batches, bool createChats,
+        CancellationToken ct)
+    {
         var tenant = new TenantContext();
         var now = clock.GetUtcNow();
         var plans = new BatchPlan[batches.Count];
@@ -64,8 +80,16 @@ public sealed partial class InboundMessageService
                 var chats = await db.Chats.IgnoreQueryFilters([SoftDeleteFilter]).AsNoTracking()
                     .Where(c => workspaceIds.Contains(c.WorkspaceId) && c.Channel == Channel.WhatsApp && chatIds.Contains(c.ExternalChatId))
                     .ToDictionaryAsync(c => (c.WorkspaceId, c.ExternalChatId), ct);
+                // New customers' chats are made in the batch's transaction below, named after their contact if any: one
+                // query for the tenant, where a commit per new chat had made a batch of new customers cost seconds (issue 21).
+                var newPhones = perTenant.SelectMany(b => b.Batch.Messages.Select(m => (b.Batch.WorkspaceId, Phone: "+" + ChatIds.ToPhone(m.From)!)))
+                    .Where(p => !chats.ContainsKey((p.WorkspaceId, ChatIds.FromPhone(p.Phone[1..])))).Select(p => p.Phone).Distinct().ToList();
+                var contacts = newPhones.Count == 0 || !createChats ? [] : (await db.Contacts.AsNoTracking()
+                        .Where(c => workspaceIds.Contains(c.WorkspaceId) && newPhones.Contains(c.Phone))
+                        .Select(c => new { c.WorkspaceId, c.Phone, c.Id, c.Name }).ToListAsync(ct))
+                    .DistinctBy(c => (c.WorkspaceId, c.Phone)).ToDictionary(c => (c.WorkspaceId, c.Phone), c => (c.Id, c.Name));
                 foreach (var (batch, index) in perTenant)
-                    plans[index] = await PlanAsync(batch, known, chats, now, ct);
+                    plans[index] = await PlanAsync(batch, known, chats, createChats ? contacts : null, now, ct);
             }
 
             if (plans.Any(p => p.Stored.Count > 0 || p.Batch.WebhookEvents is { Count: > 0 }))
@@ -130,7 +154,7 @@ public sealed partial class InboundMessageService
 
     /// <summary>One batch's messages to store, from what the tenant's reads found (<paramref name="known"/> gains the new ids).</summary>
     private async Task<BatchPlan> PlanAsync(ReceivedBatch batch, HashSet<(Guid, string)> known, Dictionary<(Guid, string), Chat> chats,
-        DateTimeOffset now, CancellationToken ct)
+        Dictionary<(Guid, string), (Guid Id, string Name)>? contacts, DateTimeOffset now, CancellationToken ct)
     {
         var (tenantId, workspaceId) = (batch.TenantId, batch.WorkspaceId);
         var plan = new BatchPlan(batch, new InboundOutcome[batch.Messages.Count]);
@@ -145,8 +169,21 @@ public sealed partial class InboundMessageService
             var phone = ChatIds.ToPhone(received.From)!;
             var e164 = "+" + phone;
             var externalChatId = ChatIds.FromPhone(phone);
-            if (!chats.TryGetValue((workspaceId, externalChatId), out var chat) || chat.DeletedAt is not null
-                || (received.PushName is { Length: > 0 } && chat.DisplayName == e164))
+            if (!chats.TryGetValue((workspaceId, externalChatId), out var chat) && contacts is not null)
+            {
+                // As FindOrCreateChatAsync names it: the contact's name first, then the customer's own, then the number.
+                var contact = contacts.TryGetValue((workspaceId, e164), out var c) ? c : ((Guid Id, string Name)?)null;
+                var name = !string.IsNullOrWhiteSpace(contact?.Name) ? contact.Value.Name : received.PushName is { Length: > 0 } ? received.PushName : e164;
+                chat = new Chat
+                {
+                    TenantId = tenantId, WorkspaceId = workspaceId, Channel = Channel.WhatsApp, ExternalChatId = externalChatId,
+                    PhoneNumber = e164, DisplayName = Limit(name, Chat.DisplayNameMaxLength), LastMessageAt = DateTimeOffset.MinValue,
+                    ContactId = contact?.Id,
+                };
+                chats[(workspaceId, externalChatId)] = chat;
+                plan.Created.Add(chat);
+            }
+            else if (chat is null || chat.DeletedAt is not null || (received.PushName is { Length: > 0 } && chat.DisplayName == e164))
             {
                 chat = await FindOrCreateChatAsync(tenantId, workspaceId, externalChatId, e164, received.PushName, ct);
                 chats[(workspaceId, externalChatId)] = chat;
@@ -176,6 +213,13 @@ public sealed partial class InboundMessageService
     /// </summary>
     private async Task StoreAsync(IKelolaDb db, TenantContext tenant, IReadOnlyList<BatchPlan> plans, DateTimeOffset now, CancellationToken ct)
     {
+        foreach (var perTenant in plans.Where(p => p.Created.Count > 0).GroupBy(p => p.Batch.TenantId))
+        {
+            tenant.SetTenant(perTenant.Key);
+            foreach (var chat in perTenant.SelectMany(p => p.Created))
+                db.Chats.Add(chat);
+            await db.SaveChangesAsync(ct);
+        }
         var messages = plans.SelectMany(p => p.Stored.Select(s => s.Message)).ToList();
         if (messages.Count > 0)
             await bulk.InsertAsync(db, messages, ct);
@@ -221,6 +265,9 @@ public sealed partial class InboundMessageService
     {
         public List<(Message Message, string Preview)> Stored { get; } = [];
         public List<Guid> Revealed { get; } = [];
+
+        /// <summary>Chats of new customers, inserted in the batch's transaction before their messages.</summary>
+        public List<Chat> Created { get; } = [];
     }
 
     /// <summary>Moves the chats' counters and the workspace's unread counters for newly stored inbound messages (in the caller's transaction).</summary>

@@ -154,6 +154,36 @@ public sealed class InboundMessageServiceTests : IAsyncLifetime
         Assert.Equal([asked], await check.BotReplies.Where(r => r.RuleId != null).Select(r => r.InboundMessageId).ToListAsync());
     }
 
+    // Issue 21: a batch of new customers makes their chats in its own transaction (a commit per new chat made such a batch
+    // take seconds), named as one by one: the contact's name, else the name the customer gave, else the number.
+    [Theory, Providers]
+    public async Task Batch_OfNewCustomers_MakesTheirChats_NamedAsOneByOne(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
+        Guid contactId;
+        await using (var db = _host.Database.CreateSystem())
+        {
+            var contact = new Contact { TenantId = _host.TenantId, WorkspaceId = _workspace.Id, Phone = "+6281234567801", Name = "Bu Sari" };
+            db.Contacts.Add(contact);
+            await db.SaveChangesAsync();
+            contactId = contact.Id;
+        }
+
+        var outcomes = await _host.InScopeAsync(sp => sp.GetRequiredService<InboundMessageService>().HandleReceivedBatchAsync(_host.TenantId, _workspace.Id,
+            [Inbound("n-1", "6281234567801@c.us", "halo"), Inbound("n-2", "6281234567802@c.us", "permisi", pushName: "Budi"),
+             Inbound("n-3", "6281234567803@c.us", "tanya", pushName: null), Inbound("n-4", "6281234567802@c.us", "jadi?", pushName: "Budi")]));
+
+        Assert.All(outcomes, o => Assert.Equal(InboundOutcome.Stored, o));
+        await using var check = _host.Database.CreateSystem();
+        var chats = await check.Chats.AsNoTracking().OrderBy(c => c.PhoneNumber).ToListAsync();
+        Assert.Equal(["Bu Sari", "Budi", "+6281234567803"], chats.Select(c => c.DisplayName));
+        Assert.Equal([contactId, null, null], chats.Select(c => c.ContactId));
+        Assert.Equal([1, 2, 1], chats.Select(c => c.UnreadCount));
+        Assert.Equal(["halo", "jadi?", "tanya"], chats.Select(c => c.LastMessagePreview));
+        var workspace = await check.Workspaces.AsNoTracking().SingleAsync(w => w.Id == _workspace.Id);
+        Assert.Equal((3, 4), (workspace.UnreadChats, workspace.UnreadMessages));
+    }
+
     [Theory, Providers]
     public async Task ConcurrentMessagesOfManyCustomers_CountEveryChatOnce(DatabaseProvider provider)
     {

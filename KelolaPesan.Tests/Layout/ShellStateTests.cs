@@ -70,6 +70,28 @@ public sealed class ShellStateTests : IAsyncLifetime
         Assert.Equal([_h.Shop.Id], shell.Workspaces.Select(w => w.Id));
     }
 
+    // Issue 21: steady traffic in any of the user's workspaces moved the counters up to 10 times a second, and each move
+    // re-rendered the layout and the open page of every circuit; only what shows counters hears a counters-only change.
+    [Theory, Providers]
+    public async Task ACountersOnlyChange_RaisesCountersChanged_NotChanged(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        using var shell = Shell(_h.Owner.UserId, UserRole.Owner);
+        await shell.InitializeAsync();
+        var (changed, counters) = (0, 0);
+        shell.Changed += () => { Interlocked.Increment(ref changed); return Task.CompletedTask; };
+        shell.CountersChanged += () => { Interlocked.Increment(ref counters); return Task.CompletedTask; };
+
+        await _h.Bus.PublishAsync(Topics.Tenant(_h.TenantA), new UnreadCountsChanged(_h.TenantA, _h.Shop.Id, UnreadChats: 1, UnreadMessages: 4));
+        await UntilAsync(() => Volatile.Read(ref counters) > 0 && shell.TotalUnread == 4, "the counters' notice");
+        // The settling re-read finds only counters changed too (back to the stored 0).
+        await UntilAsync(() => shell.TotalUnread == 0 && Volatile.Read(ref counters) > 1, "the re-read's notice");
+        Assert.Equal(0, Volatile.Read(ref changed));
+
+        await shell.SelectWorkspaceAsync(_h.Care.Id);
+        Assert.Equal(1, Volatile.Read(ref changed));
+    }
+
     /// <summary>A circuit's shell for a signed-in user of tenant A.</summary>
     private ShellState Shell(Guid userId, UserRole role)
     {

@@ -32,8 +32,18 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
 
     private string? _displayName;
 
-    /// <summary>Raised after any change; subscribers re-render with InvokeAsync(StateHasChanged).</summary>
+    /// <summary>
+    /// Raised after a change of anything but the unread counters alone (the workspaces, the selection, the preferences);
+    /// subscribers re-render with InvokeAsync(StateHasChanged).
+    /// </summary>
     public event Func<Task>? Changed;
+
+    /// <summary>
+    /// Raised when only unread counters moved (an event's figures, a re-read that found nothing else new): up to 10 times
+    /// a second under steady traffic in any of the user's workspaces. Only what shows counters listens to it as well as to
+    /// <see cref="Changed"/>; the layout and the pages did not need to re-render for another workspace's message (issue 21).
+    /// </summary>
+    public event Func<Task>? CountersChanged;
 
     /// <summary>
     /// Loads the shell once per circuit. Every caller (the layout and the pages that need the workspaces) awaits the
@@ -62,7 +72,7 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
             SelectedWorkspaceId = Workspaces.FirstOrDefault()?.Id;
             _subscription?.Dispose();
             _coalescer ??= new RefreshCoalescer(CounterRefreshInterval, ReloadAsync);
-            _shown ??= new RefreshCoalescer(RefreshCoalescer.DefaultDelay, NotifyAsync);
+            _shown ??= new RefreshCoalescer(RefreshCoalescer.DefaultDelay, NotifyCountersAsync);
             _settle ??= new Timer(_ => _coalescer?.Schedule());
             _subscription = bus.Subscribe(Topics.Tenant(tenantId), OnEventAsync);
         }
@@ -162,18 +172,24 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
         // the coalescer logs nothing and the next event reloads them.
         var started = Stopwatch.GetTimestamp();
         var loaded = await directory.ListForUserAsync(user.UserId, user.TenantRole ?? UserRole.Agent);
+        bool countersOnly;
         lock (_countersLock)
         {
             // Counters an event brought while the query ran may be newer than what it read: they stay (that event's
             // settling re-read follows).
+            var before = Workspaces;
             Workspaces = loaded.Select(w => _shownAt.GetValueOrDefault(w.Id) > started && Workspaces.FirstOrDefault(c => c.Id == w.Id) is { } shown
                 ? w with { UnreadChats = shown.UnreadChats, UnreadMessages = shown.UnreadMessages }
                 : w).ToList();
+            countersOnly = before.Count == Workspaces.Count
+                && before.Zip(Workspaces).All(p => p.First with { UnreadChats = 0, UnreadMessages = 0 } == p.Second with { UnreadChats = 0, UnreadMessages = 0 });
         }
-        await NotifyAsync();
+        await (countersOnly ? NotifyCountersAsync() : NotifyAsync());
     }
 
     private Task NotifyAsync() => Changed?.Invoke() ?? Task.CompletedTask;
+
+    private Task NotifyCountersAsync() => CountersChanged?.Invoke() ?? Task.CompletedTask;
 
     public void Dispose()
     {

@@ -56,10 +56,14 @@ public partial class ChatList : IDisposable
         }
     }
 
-    /// <summary>Reloads from the top (new activity re-sorts the list); the visible window is fetched again.</summary>
-    public async Task RefreshAsync()
+    /// <summary>
+    /// Reloads from the top (new activity re-sorts the list); the visible window is fetched again. The workspace's labels
+    /// (the filter chips) are read again only when <paramref name="labels"/>: a new message changes none, and every open
+    /// page refreshing at once for one message paid that query too (issue 21).
+    /// </summary>
+    public async Task RefreshAsync(bool labels = true)
     {
-        if (WorkspaceId is { } id)
+        if (labels && WorkspaceId is { } id)
             _labels = await Inbox.ListLabelsAsync(Viewer, id);
         await ResetAsync();
     }

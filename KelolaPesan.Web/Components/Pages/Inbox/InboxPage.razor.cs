@@ -34,6 +34,7 @@ public partial class InboxPage
     private Conversation? _conversation;
     private bool _allWorkspaces;
     private bool _listDirty;
+    private bool _labelsDirty;
     private bool _newMessages;
     private bool _chatDirty;
     private Guid? _markedReadChat;
@@ -106,6 +107,7 @@ public partial class InboxPage
                     break;
                 case ChatChanged changed when shown is null || changed.WorkspaceId == shown || changed.ChatId == ChatId:
                     _listDirty |= shown is null || changed.WorkspaceId == shown;
+                    _labelsDirty |= shown is null || changed.WorkspaceId == shown;
                     _chatDirty |= changed.ChatId == ChatId;
                     break;
                 default:
@@ -118,12 +120,12 @@ public partial class InboxPage
 
     private async Task FlushAsync()
     {
-        bool list, added, chat;
+        bool list, labels, added, chat;
         Guid[] changed;
         lock (_lock)
         {
-            (list, added, chat, changed) = (_listDirty, _newMessages, _chatDirty, [.. _changedMessages]);
-            (_listDirty, _newMessages, _chatDirty) = (false, false, false);
+            (list, labels, added, chat, changed) = (_listDirty, _labelsDirty, _newMessages, _chatDirty, [.. _changedMessages]);
+            (_listDirty, _labelsDirty, _newMessages, _chatDirty) = (false, false, false, false);
             _changedMessages.Clear();
         }
         if (_conversation is not null && ChatId is { } open)
@@ -136,7 +138,7 @@ public partial class InboxPage
                 await _conversation.ReloadChatAsync();
         }
         if (list && _chatList is not null)
-            await _chatList.RefreshAsync();
+            await _chatList.RefreshAsync(labels);
     }
 
     private async Task OnShellChanged()
