@@ -120,10 +120,7 @@ public sealed class BroadcastWahaAppTests : IAsyncLifetime
     public async Task ABroadcastCreatedWhileTheQueuesRunIsUnderWay_IsSentWhenTheRunEnds()
     {
         // Its wake moves the trigger of the job that is running: Quartz keeps it BLOCKED and fires it once the run ends.
-        var ws = await CreateAsync(_app, "Wake during a run");
-        _waha.AddSession(ws.Session);
-        await QueryAsync(_app, db => db.Workspaces.Where(w => w.Id == ws.WorkspaceId)
-            .ExecuteUpdateAsync(s => s.SetProperty(w => w.ConnectionStatus, ConnectionStatus.Connected)));
+        var ws = await ConnectedAsync("Wake during a run");
         var restore = await AllowZeroPacingAsync();
         try
         {
@@ -149,10 +146,7 @@ public sealed class BroadcastWahaAppTests : IAsyncLifetime
     [Fact]
     public async Task AQueueWaitingForItsNextTimeInARun_AWakeEndsTheWait_AndStoppingTheAppDoesNotWaitForIt()
     {
-        var ws = await CreateAsync(_app, "Held queue");
-        _waha.AddSession(ws.Session);
-        await QueryAsync(_app, db => db.Workspaces.Where(w => w.Id == ws.WorkspaceId)
-            .ExecuteUpdateAsync(s => s.SetProperty(w => w.ConnectionStatus, ConnectionStatus.Connected)));
+        var ws = await ConnectedAsync("Held queue");
         var restore = await AllowZeroPacingAsync();
         var scheduledAt = DateTimeOffset.UtcNow.AddSeconds(40);
         try
@@ -199,6 +193,15 @@ public sealed class BroadcastWahaAppTests : IAsyncLifetime
         await _app.DisposeAsync();
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"stopping took {stopping.Elapsed}");
         Assert.DoesNotContain(_waha.RequestsTo("POST", "/api/sendText"), r => r.Json!["chatId"]!.GetValue<string>() == "6281250001061@c.us");
+    }
+
+    private async Task<TestWorkspace> ConnectedAsync(string name)
+    {
+        var ws = await CreateAsync(_app, name);
+        _waha.AddSession(ws.Session);
+        await QueryAsync(_app, db => db.Workspaces.Where(w => w.Id == ws.WorkspaceId)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.ConnectionStatus, ConnectionStatus.Connected)));
+        return ws;
     }
 
     private async Task<Guid> CreateBroadcastAsync(TestWorkspace ws, string name, string numbers)
