@@ -102,6 +102,6 @@ public sealed class BroadcastHolds(TimeProvider clock)
         return queues;
     }
 
-    /// <summary>How many runs wait now (the benchmark reports it).</summary>
+    /// <summary>How many runs wait now.</summary>
     public int Waiting => _waiting.Count;
 }
