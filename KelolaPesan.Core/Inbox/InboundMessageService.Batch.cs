@@ -171,15 +171,8 @@ public sealed partial class InboundMessageService
             var externalChatId = ChatIds.FromPhone(phone);
             if (!chats.TryGetValue((workspaceId, externalChatId), out var chat) && contacts is not null)
             {
-                // As FindOrCreateChatAsync names it: the contact's name first, then the customer's own, then the number.
-                var contact = contacts.TryGetValue((workspaceId, e164), out var c) ? c : ((Guid Id, string Name)?)null;
-                var name = !string.IsNullOrWhiteSpace(contact?.Name) ? contact.Value.Name : received.PushName is { Length: > 0 } ? received.PushName : e164;
-                chat = new Chat
-                {
-                    TenantId = tenantId, WorkspaceId = workspaceId, Channel = Channel.WhatsApp, ExternalChatId = externalChatId,
-                    PhoneNumber = e164, DisplayName = Limit(name, Chat.DisplayNameMaxLength), LastMessageAt = DateTimeOffset.MinValue,
-                    ContactId = contact?.Id,
-                };
+                chat = NewChat(tenantId, workspaceId, externalChatId, e164, received.PushName,
+                    contacts.TryGetValue((workspaceId, e164), out var contact) ? contact : null);
                 chats[(workspaceId, externalChatId)] = chat;
                 plan.Created.Add(chat);
             }

@@ -234,15 +234,8 @@ public sealed partial class InboundMessageService(
 
             var contact = e164 is null ? null : await db.Contacts.Where(c => c.WorkspaceId == workspaceId && c.Phone == e164)
                 .Select(c => new { c.Id, c.Name }).FirstOrDefaultAsync(ct);
-            // The contact's name first (the business named them), then the customer's own, then the number.
-            var name = !string.IsNullOrWhiteSpace(contact?.Name) ? contact.Name
-                : pushName is { Length: > 0 } ? pushName : e164 ?? externalChatId;
-            chat = new Chat
-            {
-                TenantId = tenantId, WorkspaceId = workspaceId, Channel = Channel.WhatsApp, ExternalChatId = externalChatId,
-                PhoneNumber = e164, DisplayName = Limit(name, Chat.DisplayNameMaxLength),
-                LastMessageAt = DateTimeOffset.MinValue, ContactId = contact?.Id, BroadcastOnly = broadcastOnly,
-            };
+            chat = NewChat(tenantId, workspaceId, externalChatId, e164, pushName, contact is null ? null : (contact.Id, contact.Name));
+            chat.BroadcastOnly = broadcastOnly;
             db.Chats.Add(chat);
             try
             {
@@ -254,6 +247,17 @@ public sealed partial class InboundMessageService(
                 // Another message of the same new customer created the chat first: read theirs.
             }
         }
+    }
+
+    /// <summary>A new customer's chat, named after the contact first (the business named them), then the customer's own name, then the number.</summary>
+    private static Chat NewChat(Guid tenantId, Guid workspaceId, string externalChatId, string? e164, string? pushName, (Guid Id, string Name)? contact)
+    {
+        var name = !string.IsNullOrWhiteSpace(contact?.Name) ? contact.Value.Name : pushName is { Length: > 0 } ? pushName : e164 ?? externalChatId;
+        return new Chat
+        {
+            TenantId = tenantId, WorkspaceId = workspaceId, Channel = Channel.WhatsApp, ExternalChatId = externalChatId,
+            PhoneNumber = e164, DisplayName = Limit(name, Chat.DisplayNameMaxLength), LastMessageAt = DateTimeOffset.MinValue, ContactId = contact?.Id,
+        };
     }
 
     private static async Task<string?> ContactNameAsync(IKelolaDb db, Guid workspaceId, string? e164, CancellationToken ct)

@@ -73,14 +73,14 @@ public sealed class ShellStateTests : IAsyncLifetime
     // Issue 21: steady traffic in any of the user's workspaces moved the counters up to 10 times a second, and each move
     // re-rendered the layout and the open page of every circuit; only what shows counters hears a counters-only change.
     [Theory, Providers]
-    public async Task ACountersOnlyChange_RaisesCountersChanged_NotChanged(DatabaseProvider provider)
+    public async Task ACountersOnlyChange_RaisesAnyChanged_NotChanged(DatabaseProvider provider)
     {
         _h = await InboxHarness.CreateAsync(provider);
         using var shell = Shell(_h.Owner.UserId, UserRole.Owner);
         await shell.InitializeAsync();
         var (changed, counters) = (0, 0);
         shell.Changed += () => { Interlocked.Increment(ref changed); return Task.CompletedTask; };
-        shell.CountersChanged += () => { Interlocked.Increment(ref counters); return Task.CompletedTask; };
+        shell.AnyChanged += () => { Interlocked.Increment(ref counters); return Task.CompletedTask; };
 
         await _h.Bus.PublishAsync(Topics.Tenant(_h.TenantA), new UnreadCountsChanged(_h.TenantA, _h.Shop.Id, UnreadChats: 1, UnreadMessages: 4));
         await UntilAsync(() => Volatile.Read(ref counters) > 0 && shell.TotalUnread == 4, "the counters' notice");

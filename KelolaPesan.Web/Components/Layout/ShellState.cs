@@ -39,11 +39,12 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
     public event Func<Task>? Changed;
 
     /// <summary>
-    /// Raised when only unread counters moved (an event's figures, a re-read that found nothing else new): up to 10 times
-    /// a second under steady traffic in any of the user's workspaces. Only what shows counters listens to it as well as to
-    /// <see cref="Changed"/>; the layout and the pages did not need to re-render for another workspace's message (issue 21).
+    /// Raised after every change, <see cref="Changed"/> or counters alone (an event's figures, a re-read that found
+    /// nothing else new): the latter up to 10 times a second under steady traffic in any of the user's workspaces. What
+    /// shows counters listens to this one; the layout and the pages listen to <see cref="Changed"/> only, and need not
+    /// re-render for another workspace's message (issue 21).
     /// </summary>
-    public event Func<Task>? CountersChanged;
+    public event Func<Task>? AnyChanged;
 
     /// <summary>
     /// Loads the shell once per circuit. Every caller (the layout and the pages that need the workspaces) awaits the
@@ -187,9 +188,13 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
         await (countersOnly ? NotifyCountersAsync() : NotifyAsync());
     }
 
-    private Task NotifyAsync() => Changed?.Invoke() ?? Task.CompletedTask;
+    private async Task NotifyAsync()
+    {
+        await (Changed?.Invoke() ?? Task.CompletedTask);
+        await NotifyCountersAsync();
+    }
 
-    private Task NotifyCountersAsync() => CountersChanged?.Invoke() ?? Task.CompletedTask;
+    private Task NotifyCountersAsync() => AnyChanged?.Invoke() ?? Task.CompletedTask;
 
     public void Dispose()
     {
