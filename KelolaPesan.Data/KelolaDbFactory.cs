@@ -30,7 +30,7 @@ public sealed class KelolaDbContextActivator
                 .AddInterceptors(interceptors).Options;
         else
             _sqlite = new DbContextOptionsBuilder<SqliteKelolaDbContext>()
-                .UseSqlite(settings.ConnectionString, o => o.ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d)))
+                .UseSqlite(settings.ConnectionString, o => OnSqlite(o).ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d)))
                 .AddInterceptors([.. interceptors, new SqlitePragmaInterceptor()]).Options;
     }
 
@@ -50,11 +50,20 @@ public sealed class KelolaDbContextActivator
             ? new SqlServerKelolaDbContext(new DbContextOptionsBuilder<SqlServerKelolaDbContext>().UseSqlServer(connection).AddInterceptors(_interceptors).Options, tenant)
             : _postgres is not null
                 ? new PostgresKelolaDbContext(new DbContextOptionsBuilder<PostgresKelolaDbContext>().UseNpgsql(connection).AddInterceptors(_interceptors).Options, tenant)
-                : new SqliteKelolaDbContext(new DbContextOptionsBuilder<SqliteKelolaDbContext>().UseSqlite(connection)
+                : new SqliteKelolaDbContext(new DbContextOptionsBuilder<SqliteKelolaDbContext>().UseSqlite(connection, o => OnSqlite(o))
                     .AddInterceptors([.. _interceptors, new SqlitePragmaInterceptor()]).Options, tenant);
         context.Database.UseTransaction(transaction);
         return context;
     }
+
+    /// <summary>
+    /// A list in a query (<c>ids.Contains(x.Id)</c>) goes to SQLite as one JSON array parameter read by json_each, not
+    /// as EF 10's default of one parameter per element: Microsoft.Data.Sqlite binds parameters by name, each a walk of
+    /// the statement's parameter list, so a batch's 2,000 ids cost 15-20 ms to bind (1 ms as one array). PostgreSQL
+    /// and SQL Server keep the default.
+    /// </summary>
+    private static Microsoft.EntityFrameworkCore.Infrastructure.SqliteDbContextOptionsBuilder OnSqlite(Microsoft.EntityFrameworkCore.Infrastructure.SqliteDbContextOptionsBuilder o) =>
+        o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
 }
 
 public sealed class KelolaDbFactory(KelolaDbContextActivator activator, ITenantContext scopeTenant, RolledBackScope? rolledBack = null) : IKelolaDbFactory

@@ -115,7 +115,7 @@ public sealed class BroadcastAudience
             ContactRow? last = null;
             while (true)
             {
-                var page = await Page(chosen, last).ToListAsync(ct);
+                var page = await PageAsync(chosen, last, ct);
                 var values = await ValuesAsync(db, page, ct);
                 foreach (var c in page)
                 {
@@ -182,18 +182,22 @@ public sealed class BroadcastAudience
     }
 
     /// <summary>
-    /// The page after <paramref name="last"/> in (CreatedAt, Id) order, both compared in SQL as the ORDER BY sorts them
-    /// (the index on WorkspaceId, CreatedAt, Id serves both); CreatedAt &gt;= lets the index seek to the page.
+    /// The page after <paramref name="last"/> in (CreatedAt, Id) order, as two seeks on the index on (WorkspaceId,
+    /// CreatedAt, Id): the rest of <paramref name="last"/>'s instant by Id, then what comes after it. One condition
+    /// (<c>CreatedAt &gt;= at AND (CreatedAt &gt; at OR Id &gt; id)</c>) seeks to the instant's first row and walks past
+    /// every earlier row of it: contacts stamped in one instant (an import batch, a migration) made each page a walk of
+    /// the run, a million of them 80 ms a page.
     /// </summary>
-    private static IQueryable<ContactRow> Page(IQueryable<Contact> chosen, ContactRow? last)
+    private static async Task<List<ContactRow>> PageAsync(IQueryable<Contact> chosen, ContactRow? last, CancellationToken ct)
     {
-        if (last is not null)
-        {
-            var at = last.CreatedAt;
-            var id = last.Id;
-            chosen = chosen.Where(c => c.CreatedAt >= at && (c.CreatedAt > at || c.Id > id));
-        }
-        return chosen.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).Take(PageSize).Select(Row);
+        if (last is null)
+            return await chosen.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).Take(PageSize).Select(Row).ToListAsync(ct);
+        var at = last.CreatedAt;
+        var id = last.Id;
+        var page = await chosen.Where(c => c.CreatedAt == at && c.Id > id).OrderBy(c => c.Id).Take(PageSize).Select(Row).ToListAsync(ct);
+        if (page.Count < PageSize)
+            page.AddRange(await chosen.Where(c => c.CreatedAt > at).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).Take(PageSize - page.Count).Select(Row).ToListAsync(ct));
+        return page;
     }
 
     /// <summary>Custom field values of a page's contacts, by the schema's slot: one small array per contact.</summary>

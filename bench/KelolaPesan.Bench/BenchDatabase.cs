@@ -15,13 +15,15 @@ namespace KelolaPesan.Bench;
 public sealed class BenchDatabase : IAsyncDisposable
 {
     private readonly string? _maintenance;
+    private readonly SlowStatements? _statements;
 
     private BenchDatabase(string folder, DatabaseSettings settings, string? maintenance)
     {
         Folder = folder;
         Settings = settings;
         _maintenance = maintenance;
-        Activator = new KelolaDbContextActivator(Settings, new TimestampInterceptor(TimeProvider.System));
+        _statements = SlowStatements.FromEnvironment();
+        Activator = new KelolaDbContextActivator(Settings, new TimestampInterceptor(TimeProvider.System), _statements is { } s ? [s] : null);
     }
 
     /// <summary>A temp folder of the run (the SQLite file, generated files, attachments); deleted on dispose.</summary>
@@ -95,6 +97,7 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _statements?.Print();
         if (Provider == DatabaseProvider.Sqlite)
         {
             using var connection = new SqliteConnection(Settings.ConnectionString);
@@ -107,7 +110,11 @@ public sealed class BenchDatabase : IAsyncDisposable
             var name = new NpgsqlConnectionStringBuilder(Settings.ConnectionString).Database;
             await ExecuteAsync(_maintenance!, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         }
-        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+        // KELOLA_BENCH_KEEP=1 keeps a SQLite run's folder, to look at its query plans afterwards.
+        if (Provider == DatabaseProvider.Sqlite && Environment.GetEnvironmentVariable("KELOLA_BENCH_KEEP") == "1")
+            Console.WriteLine($"kept {Folder}");
+        else
+            try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
     }
 
     private static string PostgresConnection(string[] args)
