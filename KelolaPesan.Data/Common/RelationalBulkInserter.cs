@@ -39,6 +39,7 @@ public sealed class RelationalBulkInserter : IBulkInserter
         private readonly List<(IClrPropertyGetter Get, Action<object?> Set)> _bindings;
         private readonly PostgresCopy<T>? _copy;
         private readonly SqlServerBulkCopy<T>? _sqlCopy;
+        private readonly SqliteRawInsert<T>? _sqlite;
         private long? _cacheSizeBefore;
 
         private PreparedInsert(DbContext context, ModelCommand<T> command, List<(IClrPropertyGetter, Action<object?>)> bindings)
@@ -48,6 +49,8 @@ public sealed class RelationalBulkInserter : IBulkInserter
                 _copy = new PostgresCopy<T>(command);
             else if (context.Database.GetDbConnection() is Microsoft.Data.SqlClient.SqlConnection)
                 _sqlCopy = new SqlServerBulkCopy<T>(command);
+            else if (context.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection)
+                _sqlite = SqliteRawInsert<T>.TryCreate(command);
         }
 
         /// <summary>Opens the context's connection (closed again on dispose) and prepares the INSERT on it.</summary>
@@ -96,6 +99,11 @@ public sealed class RelationalBulkInserter : IBulkInserter
                         (Microsoft.Data.SqlClient.SqlTransaction?)_context.Database.CurrentTransaction?.GetDbTransaction(), rows, ct);
                     return;
                 }
+                if (_sqlite is not null)
+                {
+                    _sqlite.Write((Microsoft.Data.Sqlite.SqliteConnection)_context.Database.GetDbConnection(), rows);
+                    return;
+                }
                 _command.Enlist(_context.Database.CurrentTransaction?.GetDbTransaction());
                 foreach (var row in rows)
                 {
@@ -115,6 +123,7 @@ public sealed class RelationalBulkInserter : IBulkInserter
             }
             finally
             {
+                _sqlite?.Dispose();
                 await _command.DisposeAsync();
                 await _context.Database.CloseConnectionAsync();
             }
