@@ -30,7 +30,8 @@ internal sealed class SqliteRawInsert<T> : IDisposable
         foreach (var (property, _) in command.Columns())
         {
             var mapping = (RelationalTypeMapping)property.GetRelationalTypeMapping();
-            var stored = Nullable.GetUnderlyingType(mapping.Converter?.ProviderClrType ?? mapping.ClrType) ?? mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+            var clr = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+            var stored = Nullable.GetUnderlyingType(clr) ?? clr;
             if (stored.IsEnum)
                 stored = Enum.GetUnderlyingType(stored);
             var guidAsText = stored == typeof(Guid) && mapping.StoreType.Equals("TEXT", StringComparison.OrdinalIgnoreCase);
