@@ -3,6 +3,7 @@ using KelolaPesan.Tests.Admin;
 using KelolaPesan.Tests.Infrastructure;
 using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -117,6 +118,30 @@ public sealed class PhoneLayoutBrowserTests(BrowserFixture browser, KelolaAppFac
             var box = (await badge.BoundingBoxAsync())!;
             Assert.True(box.Y >= bar.Y && box.Y + box.Height <= bar.Y + bar.Height && box.X + box.Width <= bar.X + bar.Width,
                 $"badge {box.X},{box.Y} {box.Width}x{box.Height} outside the bar {bar.Width}x{bar.Height}");
+        });
+    }
+
+    // Issue 21: the badge hears counters-only moves through ShellState.AnyChanged, not the layout's Changed. A new
+    // customer's message moves it live, without a reload, at phone size (the badge sits in the phone's app bar).
+    [Fact]
+    public async Task AtPhoneSize_ANewCustomersMessage_MovesTheUnreadBadge_WithoutAReload()
+    {
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await SignInAtAsync(page, LayoutProbe.Phone.Width, LayoutProbe.Phone.Height);
+            var before = int.Parse(await page.ByTestId("total-unread-count").TextContentAsync() ?? "", System.Globalization.CultureInfo.InvariantCulture);
+            string shop;
+            using (var scope = app.Services.CreateScope())
+            await using (var db = scope.ServiceProvider.GetRequiredService<KelolaPesan.Core.Common.IKelolaDbFactory>().CreateSystem())
+                shop = await db.Workspaces.Where(w => w.Name == "Toko Utama").Select(w => w.ExternalSessionId!).FirstAsync();
+
+            await app.Services.GetRequiredService<KelolaPesan.Core.Gateways.SimulatorGateway>()
+                .SimulateInboundAsync(shop, "62813" + Random.Shared.Next(10_000_000, 99_999_999), "Pembeli Baru", "Kak, masih ada?");
+
+            await page.WaitForFunctionAsync("want => document.querySelector('[data-testid=total-unread-count]')?.textContent?.trim() === want",
+                (before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 15_000 });
+            Assert.True(await page.ByTestId("total-unread").IsVisibleAsync());
         });
     }
 

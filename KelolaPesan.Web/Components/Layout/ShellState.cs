@@ -73,7 +73,7 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
             SelectedWorkspaceId = Workspaces.FirstOrDefault()?.Id;
             _subscription?.Dispose();
             _coalescer ??= new RefreshCoalescer(CounterRefreshInterval, ReloadAsync);
-            _shown ??= new RefreshCoalescer(RefreshCoalescer.DefaultDelay, NotifyCountersAsync);
+            _shown ??= new RefreshCoalescer(RefreshCoalescer.DefaultDelay, NotifyAnyAsync);
             _settle ??= new Timer(_ => _coalescer?.Schedule());
             _subscription = bus.Subscribe(Topics.Tenant(tenantId), OnEventAsync);
         }
@@ -185,16 +185,16 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
             countersOnly = before.Count == Workspaces.Count
                 && before.Zip(Workspaces).All(p => p.First with { UnreadChats = 0, UnreadMessages = 0 } == p.Second with { UnreadChats = 0, UnreadMessages = 0 });
         }
-        await (countersOnly ? NotifyCountersAsync() : NotifyAsync());
+        await (countersOnly ? NotifyAnyAsync() : NotifyAsync());
     }
 
     private async Task NotifyAsync()
     {
         await (Changed?.Invoke() ?? Task.CompletedTask);
-        await NotifyCountersAsync();
+        await NotifyAnyAsync();
     }
 
-    private Task NotifyCountersAsync() => AnyChanged?.Invoke() ?? Task.CompletedTask;
+    private Task NotifyAnyAsync() => AnyChanged?.Invoke() ?? Task.CompletedTask;
 
     public void Dispose()
     {
