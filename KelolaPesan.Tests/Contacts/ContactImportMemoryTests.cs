@@ -53,6 +53,34 @@ public sealed class ContactImportMemoryTests : IAsyncLifetime
         }
     }
 
+    // A full batch of numbers that all exist: the look-up asks for them in parts, and every part's contacts are found
+    // (none is created a second time, none fails the unique number).
+    [Theory, Providers]
+    public async Task AFullBatchOfExistingNumbers_IsFoundInEveryPartOfTheLookUp(DatabaseProvider provider)
+    {
+        _world = await ContactsWorld.CreateAsync(provider);
+        var now = DateTimeOffset.UtcNow;
+        var existing = Enumerable.Range(0, ContactImportService.BatchSize).Select(i => new Contact
+        {
+            TenantId = _world.TenantId, WorkspaceId = _world.WorkspaceId, Name = $"Lama {i}", Phone = $"+62812600{i:D5}",
+            CreatedAt = now, UpdatedAt = now,
+        }).ToList();
+        await using (var db = _world.Database.CreateForTenant(_world.TenantId))
+            await new RelationalBulkInserter().InsertAsync(db, existing, default);
+        var path = _world.PathFor("kontak.csv");
+        var rows = Enumerable.Range(0, ContactImportService.BatchSize).Select(i => $"Baru {i},0812600{i:D5}");
+        await File.WriteAllTextAsync(path, "name,phone\n" + string.Join("\n", rows) + "\n");
+
+        var (_, import) = await _world.ImportAsync(path, ImportDuplicateMode.Update);
+
+        Assert.Equal((0, ContactImportService.BatchSize, 0), (import!.Created, import.Updated, import.Rejected));
+        await using (var db = _world.Database.CreateForTenant(_world.TenantId))
+        {
+            Assert.Equal(ContactImportService.BatchSize, await db.Contacts.CountAsync());
+            Assert.Equal(ContactImportService.BatchSize, await db.Contacts.CountAsync(c => c.Name.StartsWith("Baru ")));
+        }
+    }
+
     // A number repeated past the first batch (2,000 rows) is still known as a duplicate, with the row it first came on
     // (Skip mode), or updates the contact the earlier batch created (Update mode).
     [Theory, Providers]

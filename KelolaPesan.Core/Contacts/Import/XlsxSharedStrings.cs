@@ -12,12 +12,16 @@ internal sealed class XlsxSharedStrings
 {
     private const int BlockSize = 1 << 20;
     private const int LengthBits = 20;
+    // Entries in fixed chunks rather than one growing list: a list of millions doubles by copying, and every array it
+    // outgrows is left on the large object heap until a full collection (tens of MB at a million rows).
+    private const int EntryChunkBits = 16;
+    private const int EntryChunk = 1 << EntryChunkBits;
     private readonly List<byte[]> _blocks = [];
     // (global byte offset << LengthBits) | byte length; a string never spans two blocks.
-    private readonly List<long> _entries = [];
+    private readonly List<long[]> _entries = [];
     private int _used = BlockSize;
 
-    public int Count => _entries.Count;
+    public int Count { get; private set; }
 
     public void Add(string value)
     {
@@ -32,7 +36,10 @@ internal sealed class XlsxSharedStrings
         }
         var block = _blocks.Count - 1;
         Encoding.UTF8.GetBytes(value, _blocks[block].AsSpan(_used, length));
-        _entries.Add(((long)block * BlockSize + _used) << LengthBits | (long)length);
+        if ((Count & (EntryChunk - 1)) == 0)
+            _entries.Add(new long[EntryChunk]);
+        _entries[Count >> EntryChunkBits][Count & (EntryChunk - 1)] = ((long)block * BlockSize + _used) << LengthBits | (long)length;
+        Count++;
         _used += length;
     }
 
@@ -40,7 +47,9 @@ internal sealed class XlsxSharedStrings
     {
         get
         {
-            var entry = _entries[index];
+            if ((uint)index >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(index));
+            var entry = _entries[index >> EntryChunkBits][index & (EntryChunk - 1)];
             var length = (int)(entry & ((1 << LengthBits) - 1));
             var offset = entry >> LengthBits;
             return length == 0 ? "" : Encoding.UTF8.GetString(_blocks[(int)(offset / BlockSize)], (int)(offset % BlockSize), length);
