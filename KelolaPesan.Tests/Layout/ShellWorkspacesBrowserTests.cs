@@ -1,6 +1,10 @@
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Gateways;
 using KelolaPesan.Data;
 using KelolaPesan.Tests.Accounts;
 using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace KelolaPesan.Tests.Layout;
@@ -60,6 +64,46 @@ public sealed class ShellWorkspacesBrowserTests(BrowserFixture browser)
             Assert.Empty(session.ConsoleErrors);
         });
     }
+
+    // The closed switcher shows the selected workspace's count live; the list of every workspace is not re-rendered
+    // while closed (issue 21), so opening it must show counts that changed meanwhile.
+    [Theory, Providers]
+    public async Task TheSwitcher_ShowsTheSelectedCountLive_AndOpensWithTheOthersCountsChangedMeanwhile(DatabaseProvider provider)
+    {
+        await using var app = await StartAsync(provider);
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await PhoneLayoutBrowserTests.SignInAtAsync(page, LayoutProbe.Desktop.Width, LayoutProbe.Desktop.Height);
+            var select = page.ByTestId("workspace-switcher").Locator(".workspace-select");
+            await Assertions.Expect(select).ToContainTextAsync("Layanan Pelanggan");
+            const string shown = "Layanan Pelanggan", hidden = "Toko Utama";
+            await select.ClickAsync();
+            var other = page.GetByRole(AriaRole.Option, new() { Name = hidden });
+            var otherBefore = UnreadIn(await other.InnerTextAsync());
+            var shownBefore = UnreadIn(await page.GetByRole(AriaRole.Option, new() { Name = shown }).InnerTextAsync());
+            await page.Keyboard.PressAsync("Escape");
+            await Assertions.Expect(other).ToBeHiddenAsync();
+
+            Dictionary<string, string> sessions;
+            using (var scope = app.Services.CreateScope())
+            await using (var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem())
+                sessions = await db.Workspaces.Where(w => w.ExternalSessionId != null).ToDictionaryAsync(w => w.Name, w => w.ExternalSessionId!);
+            var gateway = app.Services.GetRequiredService<SimulatorGateway>();
+            await gateway.SimulateInboundAsync(sessions[hidden], "62813" + Random.Shared.Next(10_000_000, 99_999_999), "Pembeli Baru", "Kak, masih ada?");
+            await gateway.SimulateInboundAsync(sessions[shown], "62813" + Random.Shared.Next(10_000_000, 99_999_999), "Pembeli Lain", "Halo CS");
+
+            await Assertions.Expect(select).ToContainTextAsync($"{shown} ({shownBefore + 1})", new() { Timeout = 15_000 });
+            await select.ClickAsync();
+            await Assertions.Expect(other).ToContainTextAsync($"{hidden} ({otherBefore + 1})");
+            Assert.Empty(session.ConsoleErrors);
+        });
+    }
+
+    private static int UnreadIn(string optionText) =>
+        System.Text.RegularExpressions.Regex.Match(optionText, @"\((\d+)\)") is { Success: true } m
+            ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
 
     private static async Task<KelolaAppFactory> StartAsync(DatabaseProvider provider)
     {
