@@ -66,9 +66,9 @@ public sealed class ShellWorkspacesBrowserTests(BrowserFixture browser)
     }
 
     // The closed switcher shows the selected workspace's count live; the list of every workspace is not re-rendered
-    // while closed (issue 21), so opening it must show counts that changed meanwhile.
+    // while closed (issue 21), so opening it must show counts that changed meanwhile, and while open it stays live.
     [Theory, Providers]
-    public async Task TheSwitcher_ShowsTheSelectedCountLive_AndOpensWithTheOthersCountsChangedMeanwhile(DatabaseProvider provider)
+    public async Task TheSwitcher_ShowsTheSelectedCountLive_OpensWithCountsChangedMeanwhile_AndStaysLiveOpen(DatabaseProvider provider)
     {
         await using var app = await StartAsync(provider);
         await using var session = await browser.NewPageAsync(app.BaseUrl);
@@ -96,6 +96,9 @@ public sealed class ShellWorkspacesBrowserTests(BrowserFixture browser)
             await Assertions.Expect(select).ToContainTextAsync($"{shown} ({shownBefore + 1})", new() { Timeout = 15_000 });
             await select.ClickAsync();
             await Assertions.Expect(other).ToContainTextAsync($"{hidden} ({otherBefore + 1})");
+            // Open, the list follows the counts live.
+            await gateway.SimulateInboundAsync(sessions[hidden], "62813" + Random.Shared.Next(10_000_000, 99_999_999), "Pembeli Ketiga", "Ada warna lain?");
+            await Assertions.Expect(other).ToContainTextAsync($"{hidden} ({otherBefore + 2})", new() { Timeout = 15_000 });
             Assert.Empty(session.ConsoleErrors);
         });
     }
