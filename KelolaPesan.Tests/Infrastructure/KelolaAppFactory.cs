@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -90,6 +91,17 @@ public class KelolaAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             _baseUrl = addresses.First().TrimEnd('/');
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>A new customer (a random number) writes to the demo workspace named <paramref name="workspace"/> through the simulator.</summary>
+    public async Task SimulateNewCustomerAsync(string workspace, string name, string text)
+    {
+        string session;
+        using (var scope = Services.CreateScope())
+        await using (var db = scope.ServiceProvider.GetRequiredService<KelolaPesan.Core.Common.IKelolaDbFactory>().CreateSystem())
+            session = await db.Workspaces.Where(w => w.Name == workspace).Select(w => w.ExternalSessionId!).FirstAsync();
+        await Services.GetRequiredService<KelolaPesan.Core.Gateways.SimulatorGateway>()
+            .SimulateInboundAsync(session, "62813" + Random.Shared.Next(10_000_000, 99_999_999), name, text);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -3,7 +3,6 @@ using KelolaPesan.Tests.Admin;
 using KelolaPesan.Tests.Infrastructure;
 using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Tenancy;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -131,13 +130,7 @@ public sealed class PhoneLayoutBrowserTests(BrowserFixture browser, KelolaAppFac
         {
             await SignInAtAsync(page, LayoutProbe.Phone.Width, LayoutProbe.Phone.Height);
             var before = int.Parse(await page.ByTestId("total-unread-count").TextContentAsync() ?? "", System.Globalization.CultureInfo.InvariantCulture);
-            string shop;
-            using (var scope = app.Services.CreateScope())
-            await using (var db = scope.ServiceProvider.GetRequiredService<KelolaPesan.Core.Common.IKelolaDbFactory>().CreateSystem())
-                shop = await db.Workspaces.Where(w => w.Name == "Toko Utama").Select(w => w.ExternalSessionId!).FirstAsync();
-
-            await app.Services.GetRequiredService<KelolaPesan.Core.Gateways.SimulatorGateway>()
-                .SimulateInboundAsync(shop, "62813" + Random.Shared.Next(10_000_000, 99_999_999), "Pembeli Baru", "Kak, masih ada?");
+            await app.SimulateNewCustomerAsync("Toko Utama", "Pembeli Baru", "Kak, masih ada?");
 
             await page.WaitForFunctionAsync("want => document.querySelector('[data-testid=total-unread-count]')?.textContent?.trim() === want",
                 (before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 15_000 });

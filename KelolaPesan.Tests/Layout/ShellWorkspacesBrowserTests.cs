@@ -1,10 +1,6 @@
-using KelolaPesan.Core.Common;
-using KelolaPesan.Core.Gateways;
 using KelolaPesan.Data;
 using KelolaPesan.Tests.Accounts;
 using KelolaPesan.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace KelolaPesan.Tests.Layout;
@@ -85,19 +81,14 @@ public sealed class ShellWorkspacesBrowserTests(BrowserFixture browser)
             await page.Keyboard.PressAsync("Escape");
             await Assertions.Expect(other).ToBeHiddenAsync();
 
-            Dictionary<string, string> sessions;
-            using (var scope = app.Services.CreateScope())
-            await using (var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem())
-                sessions = await db.Workspaces.Where(w => w.ExternalSessionId != null).ToDictionaryAsync(w => w.Name, w => w.ExternalSessionId!);
-            var gateway = app.Services.GetRequiredService<SimulatorGateway>();
-            await gateway.SimulateInboundAsync(sessions[hidden], "62813" + Random.Shared.Next(10_000_000, 99_999_999), "Pembeli Baru", "Kak, masih ada?");
-            await gateway.SimulateInboundAsync(sessions[shown], "62813" + Random.Shared.Next(10_000_000, 99_999_999), "Pembeli Lain", "Halo CS");
+            await app.SimulateNewCustomerAsync(hidden, "Pembeli Baru", "Kak, masih ada?");
+            await app.SimulateNewCustomerAsync(shown, "Pembeli Lain", "Halo CS");
 
             await Assertions.Expect(select).ToContainTextAsync($"{shown} ({shownBefore + 1})", new() { Timeout = 15_000 });
             await select.ClickAsync();
             await Assertions.Expect(other).ToContainTextAsync($"{hidden} ({otherBefore + 1})");
             // Open, the list follows the counts live.
-            await gateway.SimulateInboundAsync(sessions[hidden], "62813" + Random.Shared.Next(10_000_000, 99_999_999), "Pembeli Ketiga", "Ada warna lain?");
+            await app.SimulateNewCustomerAsync(hidden, "Pembeli Ketiga", "Ada warna lain?");
             await Assertions.Expect(other).ToContainTextAsync($"{hidden} ({otherBefore + 2})", new() { Timeout = 15_000 });
             Assert.Empty(session.ConsoleErrors);
         });
