@@ -54,26 +54,31 @@ internal static class ChatSearch
             return Like(db, chats, term, messages: true);
 
         // Hits are counted within the chats the viewer may list (and past the page cursor), so another tenant's
-        // text can neither leak nor push this search onto the slower path.
-        var textHits = await index.ChatsContaining(term)
-            .Where(id => chats.Any(c => c.Id == id))
-            .Distinct().Take(collectLimit).ToListAsync(ct);
+        // text can neither leak nor push this search onto the slower path. Names and messages are counted apart: a
+        // term common in names only (a first name shared by thousands of chats) must not make the walk below read
+        // every message of each chat it passes, 3.6 s at a million chats (docs/adr/0006).
+        async Task<List<Guid>> CollectAsync(IQueryable<Guid> hits) =>
+            await hits.Where(id => chats.Any(c => c.Id == id)).Distinct().Take(collectLimit).ToListAsync(ct);
+        var nameHits = await CollectAsync(index.ChatsNamed(term));
+        var messageHits = await CollectAsync(index.ChatsWithMessageContaining(term));
         var numberHits = new List<Guid>();
         // One query per range: an OR of them would not be split over the (TenantId, ...) indexes by SQLite.
         foreach (var range in NumberTerm.Parse(term)?.Ranges() ?? [])
             numberHits.AddRange(await chats.Where(range).Select(c => c.Id).Take(collectLimit).ToListAsync(ct));
 
-        if (textHits.Count < collectLimit && numberHits.Count < collectLimit)
+        var messagesCommon = messageHits.Count >= collectLimit;
+        if (!messagesCommon && nameHits.Count < collectLimit && numberHits.Count < collectLimit)
         {
             // The ids come from `chats` itself (tenant, viewer, filters, cursor), so the page is read by primary key
             // alone: given the workspace or tenant too, SQLite (no statistics) walks that index for the ORDER BY
             // and tests every chat of the workspace against the list instead of sorting the few hits.
-            var ids = textHits.Union(numberHits).ToList();
+            var ids = nameHits.Union(messageHits).Union(numberHits).ToList();
             return db.Chats.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).Where(c => ids.Contains(c.Id));
         }
-        // Common term: the caller's ORDER BY ... LIMIT walks the list index and stops at the first page. LIKE folds
-        // ASCII case only, where the trigram index folds all of Unicode; the difference is documented in the ADR.
-        return Like(db, chats, term, messages: true);
+        // Common term: the caller's ORDER BY ... LIMIT walks the list index and stops at the first page, testing each
+        // chat's name and number, and its messages only where they are common too (else the few chats they hit are
+        // already known). LIKE folds ASCII case only, where the trigram index folds all of Unicode (see the ADR).
+        return Like(db, chats, term, messages: true, messagesIn: messagesCommon ? null : messageHits);
     }
 
     /// <summary>
@@ -93,8 +98,11 @@ internal static class ChatSearch
         return await shown.Take(ProbeHits).CountAsync(ct) >= ProbeHits;
     }
 
-    /// <summary>The search without a full-text index (SQL Server, short terms, common terms): LIKE and number ranges.</summary>
-    internal static IQueryable<Chat> Like(IKelolaDb db, IQueryable<Chat> chats, string search, bool messages)
+    /// <summary>
+    /// The search without a full-text index (SQL Server, short terms, common terms): LIKE and number ranges. With
+    /// <paramref name="messagesIn"/> the messages are not read: those chats are the ones whose messages hold the term.
+    /// </summary>
+    internal static IQueryable<Chat> Like(IKelolaDb db, IQueryable<Chat> chats, string search, bool messages, IReadOnlyList<Guid>? messagesIn = null)
     {
         var term = Clean(search);
         if (term is null)
@@ -107,6 +115,9 @@ internal static class ChatSearch
         var (startFrom, startTo) = number?.Start ?? ("", "");
         var (nationalFrom, nationalTo) = number?.National ?? number?.Start ?? ("", "");
         var (endFrom, endTo) = number?.End ?? ("", "");
+        var messagesKnown = messages && messagesIn is not null;
+        var messageChats = messagesIn ?? [];
+        messages &= !messagesKnown;
         // Cheap tests first: SQLite stops at the first true branch, so a name or number hit skips the messages.
         if (fold)
             return chats.Where(c => EF.Functions.Like(c.DisplayName.ToLower(), pattern, LikePattern.Escape)
@@ -114,6 +125,7 @@ internal static class ChatSearch
                                                 || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
                                                 || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
                                                     && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
+                                    || (messagesKnown && messageChats.Contains(c.Id))
                                     // A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL plans an EXISTS under OR as a hashed
                                     // subplan when it costs the whole list (it ignores the page's LIMIT), which reads every
                                     // message of the workspace; this one runs per chat walked and stops at its first hit.
@@ -124,6 +136,7 @@ internal static class ChatSearch
                                                 || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
                                                 || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
                                                     && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
+                                || (messagesKnown && messageChats.Contains(c.Id))
                                 || (messages && db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body, pattern, LikePattern.Escape))));
     }
 

@@ -7,11 +7,16 @@ namespace KelolaPesan.Core.Inbox;
 public interface IChatTextIndex
 {
     /// <summary>
-    /// The ids of chats whose name (or, with <paramref name="messages"/>, any message's text) contains
-    /// <paramref name="term"/> case-insensitively; one id per hit, so an id may repeat. The term has at least
+    /// The ids of chats whose name contains <paramref name="term"/> case-insensitively. The term has at least
     /// <see cref="ChatSearch.MinFullTextLength"/> characters.
     /// </summary>
-    IQueryable<Guid> ChatsContaining(string term, bool messages = true);
+    IQueryable<Guid> ChatsNamed(string term);
+
+    /// <summary>
+    /// The ids of chats with a message whose text contains <paramref name="term"/> case-insensitively; one id per
+    /// message, so an id may repeat. The term has at least <see cref="ChatSearch.MinFullTextLength"/> characters.
+    /// </summary>
+    IQueryable<Guid> ChatsWithMessageContaining(string term);
 
     /// <summary>
     /// True where the index must find every hit before a LIMIT can stop it (PostgreSQL's GIN answers with a bitmap

@@ -13,15 +13,9 @@ public sealed class PostgresChatTextIndex(DbContext context) : IChatTextIndex
     /// <summary>A GIN scan is a bitmap of every matching row: no LIMIT stops it early (docs/adr/0024).</summary>
     public bool ReadsEveryHitFirst => true;
 
-    public IQueryable<Guid> ChatsContaining(string term, bool messages = true)
-    {
-        var pattern = LikePattern.Contains(term);
-        if (!messages)
-            return context.Database.SqlQuery<Guid>($"""SELECT "Id" AS "Value" FROM "Chats" WHERE "DisplayName" ILIKE {pattern}""");
-        return context.Database.SqlQuery<Guid>(
-            $"""
-             SELECT "Id" AS "Value" FROM "Chats" WHERE "DisplayName" ILIKE {pattern}
-             UNION ALL SELECT "ChatId" FROM "Messages" WHERE "Body" ILIKE {pattern}
-             """);
-    }
+    public IQueryable<Guid> ChatsNamed(string term) =>
+        context.Database.SqlQuery<Guid>($"""SELECT "Id" AS "Value" FROM "Chats" WHERE "DisplayName" ILIKE {LikePattern.Contains(term)}""");
+
+    public IQueryable<Guid> ChatsWithMessageContaining(string term) =>
+        context.Database.SqlQuery<Guid>($"""SELECT "ChatId" AS "Value" FROM "Messages" WHERE "Body" ILIKE {LikePattern.Contains(term)}""");
 }

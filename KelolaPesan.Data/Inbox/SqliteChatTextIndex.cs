@@ -9,18 +9,11 @@ namespace KelolaPesan.Data.Inbox;
 /// </summary>
 public sealed class SqliteChatTextIndex(DbContext context) : IChatTextIndex
 {
-    public IQueryable<Guid> ChatsContaining(string term, bool messages = true)
-    {
-        var nameMatch = $"DisplayName : {Phrase(term)}";
-        if (!messages)
-            return context.Database.SqlQuery<Guid>($"""SELECT "ChatId" AS "Value" FROM "ChatSearch" WHERE "ChatSearch" MATCH {nameMatch}""");
-        var textMatch = Phrase(term);
-        return context.Database.SqlQuery<Guid>(
-            $"""
-             SELECT "ChatId" AS "Value" FROM "ChatSearch" WHERE "ChatSearch" MATCH {nameMatch}
-             UNION ALL SELECT "ChatId" FROM "MessageSearch" WHERE "MessageSearch" MATCH {textMatch}
-             """);
-    }
+    public IQueryable<Guid> ChatsNamed(string term) =>
+        context.Database.SqlQuery<Guid>($"""SELECT "ChatId" AS "Value" FROM "ChatSearch" WHERE "ChatSearch" MATCH {"DisplayName : " + Phrase(term)}""");
+
+    public IQueryable<Guid> ChatsWithMessageContaining(string term) =>
+        context.Database.SqlQuery<Guid>($"""SELECT "ChatId" AS "Value" FROM "MessageSearch" WHERE "MessageSearch" MATCH {Phrase(term)}""");
 
     /// <summary>An FTS5 string: every character literal (a trigram phrase is a plain substring), quotes doubled.</summary>
     public static string Phrase(string value) => "\"" + value.Replace("\"", "\"\"") + "\"";

@@ -264,6 +264,36 @@ public sealed class ChatSearchTests : IAsyncLifetime
     }
 
     [Theory, Providers]
+    public async Task ATermCommonInNamesOnly_WalksTheListWithoutReadingMessages_AndStillFindsTheChatsWhoseMessagesHoldIt(DatabaseProvider provider)
+    {
+        // A first name shared by thousands of chats, written in one message: at a million chats the walk read every
+        // message of each chat it passed (3.6 s); the few chats whose messages hold the term are known from the index.
+        _h = await InboxHarness.CreateAsync(provider);
+        var expected = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            var at = InboxHarness.Start.AddMinutes(-i);
+            var named = i % 2 == 0;
+            var chat = await _h.AddChatAsync(_h.Shop, named ? $"Sari Dewi {i}" : $"Pelanggan {i}", $"+62812200{i:D4}", at);
+            await _h.ReceiveAsync(chat, i == 3 ? "titip salam buat bu SARI ya" : "halo, stok ada?", at);
+            if (named || i == 3)
+                expected.Add(chat.Id);
+        }
+        await using var db = _h.Database.CreateForTenant(_h.TenantA);
+        var scope = db.Chats.Where(c => c.WorkspaceId == _h.Shop.Id);
+
+        // Limit 2: three names are common, one message is not. Limit 1: both are, and the walk reads the messages.
+        var walk = await ChatSearch.ApplyAsync(db, scope, "sari", collectLimit: 2, CancellationToken.None);
+        var walkReadingMessages = await ChatSearch.ApplyAsync(db, scope, "sari", collectLimit: 1, CancellationToken.None);
+        var collected = await ChatSearch.ApplyAsync(db, scope, "sari", CancellationToken.None);
+
+        foreach (var found in new[] { walk, walkReadingMessages, collected })
+            Assert.Equal(expected, await found.OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Select(c => c.Id).ToListAsync());
+        Assert.DoesNotContain("\"Messages\"", walk.ToQueryString());
+        Assert.Contains("\"Messages\"", walkReadingMessages.ToQueryString());
+    }
+
+    [Theory, Providers]
     public async Task ACommonTerm_WithMoreHitsThanAPage_ListsTheNewestMatchingChatsPageByPage(DatabaseProvider provider)
     {
         // Enough chats show the term in their name or last message that PostgreSQL's probe calls it common and walks

@@ -56,6 +56,10 @@ public sealed class InboxScaleScenario : IScenario
         var top = first.Items[0];
         var newest = await inbox.GetMessagesAsync(viewer, top.Id);
         Check(first.Items.Count == 50 && newest.Messages.Count == InboxService.MessagePageSize && newest.Older is not null, "unexpected seed shape");
+        // The search indexes are built after the rows on SQLite (BulkSeed): they must find what was seeded.
+        var byName = await inbox.ListChatsAsync(viewer, new ChatListQuery(workspace, Search: probeName, PageSize: 50));
+        var byText = await inbox.ListChatsAsync(viewer, new ChatListQuery(workspace, Search: "dolor", PageSize: 50));
+        Check(byName.Items.Count > 0 && byText.Items.Count == 50, "the search indexes miss seeded rows");
 
         var results = new List<(string Name, double Median, double Max)>
         {
