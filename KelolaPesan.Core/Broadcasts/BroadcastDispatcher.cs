@@ -150,9 +150,9 @@ public sealed partial class BroadcastDispatcher(
 
         if (state.Running is null || clock.GetElapsedTime(state.ReadAt) > StateTtl)
         {
-            // Scheduled broadcasts whose time has come start now (checked once per run: the run returns at the next
-            // scheduled time). Read with the running ones; the UPDATE is issued only when one is due.
-            var rows = await RunningAsync(db, context, firstStep ? now : null, ct);
+            // Scheduled broadcasts whose time has come start now, read with the running ones; the UPDATE is issued
+            // only when one is due.
+            var rows = await RunningAsync(db, context, now, ct);
             if (rows.Any(r => r.Status == BroadcastStatus.Scheduled))
             {
                 await db.Broadcasts.Where(b => b.WorkspaceId == context.WorkspaceId && b.Status == BroadcastStatus.Scheduled && b.ScheduledAt <= now)
@@ -176,7 +176,14 @@ public sealed partial class BroadcastDispatcher(
         foreach (var done in running.Where(b => b.PendingCount <= 0 && b.SequenceStepId is null))
             await CompleteAsync(db, context, done, touched, ct);
         if (withWork.Count == 0)
-            return new StepResult(await NextScheduledAsync(db, context, ct));
+        {
+            var scheduled = await NextScheduledAsync(db, context, ct);
+            // Its time came while this step ran (read a moment before it): the next step, at once, reads again and
+            // starts it. Kept until the state's next read, the run asked for this time over and over for up to a minute.
+            if (scheduled <= clock.GetUtcNow())
+                state.Invalidate();
+            return new StepResult(scheduled);
+        }
 
         if (!state.Connected)
         {
