@@ -178,8 +178,9 @@ public sealed partial class BroadcastDispatcher(
         if (withWork.Count == 0)
         {
             var scheduled = await NextScheduledAsync(db, context, ct);
-            // Its time came while this step ran (read a moment before it): the next step, at once, reads again and
-            // starts it. Kept until the state's next read, the run asked for this time over and over for up to a minute.
+            // Its time came while this step ran (the state was read a moment before it): the next step, at once, reads
+            // the state again, which starts it. Only a run's first step used to, so the run asked for this same time
+            // over and over until its limit.
             if (scheduled <= clock.GetUtcNow())
                 state.Invalidate();
             return new StepResult(scheduled);
