@@ -134,46 +134,6 @@ public sealed partial class InboundMessageService(
         return InboundOutcome.Stored;
     }
 
-    /// <summary>
-    /// Moves an outbound message forward on the status scale in one conditional UPDATE, so a late or repeated
-    /// ack (or two racing ones) can never move it back. Returns false when no message or recipient has that id yet.
-    /// </summary>
-    public async Task<bool> HandleAckAsync(Guid tenantId, Guid workspaceId, string messageId, MessageStatus next, CancellationToken ct = default)
-    {
-        await using var db = dbFactory.CreateForTenant(tenantId);
-        var target = db.Messages.Where(m => m.WorkspaceId == workspaceId && m.ExternalMessageId == messageId && m.Direction == MessageDirection.Outbound);
-        // The SQL form of MessageStatusRules.CanMove for a known next status.
-        var movable = next == MessageStatus.Failed
-            ? target.Where(m => m.Status < MessageStatus.Delivered)
-            : target.Where(m => m.Status < next);
-        var moved = await movable.ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.Status, next)
-            .SetProperty(m => m.Error, m => next == MessageStatus.Failed ? "Gateway_NotDelivered" : m.Error), ct);
-
-        var recipients = await MoveRecipientsAsync(db, workspaceId, messageId, next, ct);
-        if (moved > 0 && await target.Select(m => new { m.Id, m.ChatId }).FirstOrDefaultAsync(ct) is { } row)
-            await bus.PublishAsync(Topics.Workspace(workspaceId), new ChatMessageStatusChanged(tenantId, workspaceId, row.ChatId, row.Id, next));
-        return moved > 0 || recipients || await target.AnyAsync(ct);
-    }
-
-    private static async Task<bool> MoveRecipientsAsync(IKelolaDb db, Guid workspaceId, string messageId, MessageStatus next, CancellationToken ct)
-    {
-        RecipientStatus? status = next switch
-        {
-            MessageStatus.Sent => RecipientStatus.Sent,
-            MessageStatus.Delivered => RecipientStatus.Delivered,
-            MessageStatus.Read => RecipientStatus.Read,
-            _ => null,
-        };
-        var recipients = db.BroadcastRecipients.Where(r => r.WorkspaceId == workspaceId && r.ExternalMessageId == messageId);
-        if (status is not { } s)
-            return await recipients.AnyAsync(ct);
-        await recipients
-            .Where(r => r.Status == RecipientStatus.Sending || r.Status == RecipientStatus.Uncertain || (r.Status >= RecipientStatus.Sent && r.Status < s))
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, s), ct);
-        return await recipients.AnyAsync(ct);
-    }
-
     /// <summary>The phone digits of a chat id; a "...@lid" sender through the stored map, else asked of the gateway and remembered.</summary>
     private async Task<string?> ResolvePhoneAsync(IKelolaDb db, Guid tenantId, Guid workspaceId, string session, string chatId, CancellationToken ct)
     {

@@ -22,6 +22,8 @@ public sealed class WhatsAppEventProcessor(
 {
     public const int MaxAttempts = 5;
 
+    private const string UnknownAck = "The acknowledged message is not known yet.";
+
     /// <summary>How long a node holds the events it took (far past a batch's processing): a node that died leaves them to a sweep after it.</summary>
     public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
 
@@ -44,7 +46,8 @@ public sealed class WhatsAppEventProcessor(
     /// Processes stored events in arrival order with one read and one write of their rows. The plain customer messages
     /// of the batch, whichever workspaces and tenants they belong to, are stored together in one transaction
     /// (<see cref="InboundMessageService.HandleReceivedBatchesAsync"/>; traffic spread over many workspaces otherwise
-    /// cost a transaction per event, docs/adr/0026). Everything else goes one by one as in <see cref="ProcessAsync"/>;
+    /// cost a transaction per event, docs/adr/0026), and so are its acks, after everything else
+    /// (<see cref="InboundMessageService.HandleAcksAsync"/>). Everything else goes one by one as in <see cref="ProcessAsync"/>;
     /// before such an event, what was gathered so far is stored first if any of it is of the event's workspace, so each
     /// chat's events apply in arrival order. A failed group falls back to one transaction per workspace, then one by one, so one bad
     /// event never holds back the others. A crash before the rows are marked leaves them to the sweep, and processing
@@ -65,21 +68,28 @@ public sealed class WhatsAppEventProcessor(
         var attemptsBefore = rows.ToDictionary(r => r.Id, r => r.Attempts);
 
         var gathered = new List<(InboundWebhookEvent Row, MessageReceived Message)>();
+        var acks = new List<(InboundWebhookEvent Row, ReceivedAck Ack)>();
         foreach (var row in rows)
         {
-            MessageReceived? message = null;
+            GatewayEvent? evt = null;
             try
             {
-                message = row is { TenantId: not null, WorkspaceId: not null }
-                    ? WahaWebhookParser.Parse(Encoding.UTF8.GetBytes(row.Payload)) as MessageReceived : null;
+                evt = row is { TenantId: not null, WorkspaceId: not null } ? WahaWebhookParser.Parse(Encoding.UTF8.GetBytes(row.Payload)) : null;
             }
             catch (WebhookPayloadException)
             {
                 // Handled (and recorded) by the one-by-one path below.
             }
-            if (message is not null && InboundMessageService.IsBatchable(message.Message))
+            if (evt is MessageReceived message && InboundMessageService.IsBatchable(message.Message))
             {
                 gathered.Add((row, message));
+                continue;
+            }
+            if (evt is MessageAcked ack)
+            {
+                // Applied after the batch's other events: an ack only moves a status forward, and its message (our own
+                // send's echo) may come later in the same batch.
+                acks.Add((row, new ReceivedAck(row.TenantId!.Value, row.WorkspaceId!.Value, ack.MessageId, ack.Status)));
                 continue;
             }
             // Another workspace's messages gathered so far may wait: only this workspace's chats must see them first.
@@ -88,6 +98,7 @@ public sealed class WhatsAppEventProcessor(
             await ProcessRowAsync(row, ct);
         }
         await FlushAsync(gathered, ct);
+        await AckAsync(acks, ct);
         // Rows handled one by one carry their outcome (the batched ones were marked in their transaction).
         if (rows.Any(r => r.Attempts != attemptsBefore[r.Id]))
         {
@@ -131,6 +142,28 @@ public sealed class WhatsAppEventProcessor(
                     await ProcessRowAsync(row, ct);
             }
         }
+    }
+
+    /// <summary>The gathered acks in one transaction, each row recording its outcome; on failure one by one.</summary>
+    private async Task AckAsync(List<(InboundWebhookEvent Row, ReceivedAck Ack)> acks, CancellationToken ct)
+    {
+        if (acks.Count == 0)
+            return;
+        IReadOnlyList<bool> known;
+        try
+        {
+            known = await inbound.HandleAcksAsync(acks.Select(a => a.Ack).ToList(), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing was committed: each ack again on its own, with its own error if any.
+            logger.LogInformation(ex, "A batch of {Count} WhatsApp acks failed; processing them one by one", acks.Count);
+            foreach (var (row, _) in acks)
+                await ProcessRowAsync(row, ct);
+            return;
+        }
+        for (var i = 0; i < acks.Count; i++)
+            Record(acks[i].Row, known[i] ? null : UnknownAck);
     }
 
     private static ReceivedBatch Batch(List<(InboundWebhookEvent Row, MessageReceived Message)> group) =>
@@ -204,6 +237,12 @@ public sealed class WhatsAppEventProcessor(
             error = ex.Message;
         }
 
+        Record(row, error);
+    }
+
+    /// <summary>The outcome of handling a tracked row, on the row; the caller saves.</summary>
+    private void Record(InboundWebhookEvent row, string? error)
+    {
         row.Attempts++;
         row.Error = error is null ? null : (error.Length > 2000 ? error[..2000] : error);
         // A failed event goes back to the sweep at once, whichever node's.
@@ -228,7 +267,7 @@ public sealed class WhatsAppEventProcessor(
                 return null;
             case MessageAcked a:
                 // An ack can overtake the message it acknowledges (our own send not yet stored): try again later.
-                return await inbound.HandleAckAsync(tenantId, workspaceId, a.MessageId, a.Status, ct) ? null : "The acknowledged message is not known yet.";
+                return await inbound.HandleAckAsync(tenantId, workspaceId, a.MessageId, a.Status, ct) ? null : UnknownAck;
             default:
                 return null;
         }

@@ -168,4 +168,54 @@ public sealed class WebhookBatchGroupingTests : IAsyncLifetime
         Assert.True(contact.OptedOut);
         Assert.Equal(1, await db.Contacts.CountAsync(c => c.Phone == phone));
     }
+
+    // Acks go together in one transaction after the batch's other events: an ack that arrived before the echo of its
+    // message (our own send, seen from the phone) finds it, a later lower ack never moves it back, and the same gateway
+    // id in other workspaces and another tenant is left alone. An ack of a message nobody has stays for a retry.
+    [Theory, Providers]
+    public async Task AcksInABatch_ApplyAfterTheirMessages_EachToItsOwnWorkspace(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
+        var ids = new List<Guid>();
+        Task<Guid> Ack(int workspace, string id, int ack) =>
+            StoreAsync(_workspaces[workspace], "message.ack", new JsonObject { ["id"] = id, ["from"] = Customer(0), ["fromMe"] = true, ["ack"] = ack });
+        ids.Add(await Ack(0, "own", 3));
+        ids.Add(await Ack(1, "own", 2));
+        for (var w = 0; w < 3; w++)
+            ids.Add(await StoreAsync(_workspaces[w], "message.any", FakeWahaServer.MessagePayload("own", Me, Customer(0), $"kabar {w}", fromMe: true)));
+        ids.Add(await Ack(0, "own", 2));
+        var unknown = await Ack(2, "never-sent", 2);
+        ids.Add(unknown);
+        var changed = new ConcurrentBag<ChatMessageStatusChanged>();
+        var bus = _host.Services.GetRequiredService<IRealtimeBus>();
+        var subscriptions = _workspaces.Select(w => bus.Subscribe(Topics.Workspace(w.Workspace.Id), e =>
+        {
+            if (e is ChatMessageStatusChanged c)
+                changed.Add(c);
+            return Task.CompletedTask;
+        })).ToList();
+
+        await ProcessAsync(ids);
+
+        await using var db = _host.Database.CreateSystem();
+        var statuses = new List<MessageStatus>();
+        foreach (var (tenantId, workspace) in _workspaces)
+        {
+            var message = await db.Messages.SingleAsync(m => m.WorkspaceId == workspace.Id && m.ExternalMessageId == "own");
+            Assert.Equal(tenantId, message.TenantId);
+            statuses.Add(message.Status);
+        }
+        Assert.Equal([MessageStatus.Read, MessageStatus.Delivered, MessageStatus.Sent], statuses);
+        var events = await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id)).ToListAsync();
+        Assert.All(events.Where(e => e.Id != unknown), e => Assert.Equal((1, true, (string?)null), (e.Attempts, e.ProcessedAt is not null, e.Error)));
+        var left = events.Single(e => e.Id == unknown);
+        Assert.Equal((1, false, "The acknowledged message is not known yet."), (left.Attempts, left.ProcessedAt is not null, left.Error));
+
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (changed.Count < 2 && DateTime.UtcNow < until)
+            await Task.Delay(20);
+        subscriptions.ForEach(s => s.Dispose());
+        Assert.Equal([(_workspaces[0].Workspace.Id, MessageStatus.Read), (_workspaces[1].Workspace.Id, MessageStatus.Delivered)],
+            changed.Select(c => (c.WorkspaceId, c.Status)).OrderBy(c => c.Status == MessageStatus.Read ? 0 : 1).ToList());
+    }
 }
