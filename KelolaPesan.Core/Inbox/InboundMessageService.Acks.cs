@@ -18,7 +18,7 @@ public sealed partial class InboundMessageService
     /// <summary>
     /// Acks of any workspaces and tenants, each applied as <see cref="HandleAckAsync"/> does and in the order given, in ONE
     /// transaction (each tenant's statements through its filter). Every send of a paced broadcast comes back as two or
-    /// three acks spread over many workspaces: a transaction each was most of what a send cost the node (issue 21). Throws
+    /// three acks spread over many workspaces, which cost a context and commits each (issue 21). Throws
     /// when the acks cannot be stored: nothing was committed, and the caller applies them one by one.
     /// </summary>
     /// <returns>Per ack, in the order given, whether its message or broadcast recipient is known.</returns>
