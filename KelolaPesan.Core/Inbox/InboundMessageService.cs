@@ -57,7 +57,7 @@ public sealed partial class InboundMessageService(
         var externalChatId = phone is not null ? ChatIds.FromPhone(phone) : counterpart.Trim();
         var e164 = phone is not null ? "+" + phone : null;
         // Known before the chat is found: a broadcast's or sequence's own message makes no chat of its own in the lists (docs/adr/0021).
-        var origin = received.FromMe ? await OwnOriginAsync(db, workspaceId, e164, received, ct) : MessageOrigin.Customer;
+        var origin = received.FromMe ? (await OwnOriginsAsync(db, [(workspaceId, e164, received)], ct))[(workspaceId, received.Id)] : MessageOrigin.Customer;
         var paced = origin is MessageOrigin.Broadcast or MessageOrigin.Sequence;
         var chat = await FindOrCreateChatAsync(tenantId, workspaceId, externalChatId, e164, received.FromMe ? null : received.PushName, ct, broadcastOnly: paced);
         stages?.Mark("chat");
@@ -124,8 +124,12 @@ public sealed partial class InboundMessageService(
         if (inbound)
             await bus.PublishAsync(Topics.Tenant(tenantId), await UnreadCountEvents.ReadAsync(db, tenantId, workspaceId, logger, ct));
         stages?.Mark("published");
-        if (inbound) await audienceReplies.HandleInboundAsync(tenantId, workspaceId, e164, message.Body, ct);
-        await automation.OnInboundAsync(tenantId, workspaceId, chat.Id, message.Id, ct);
+        // Our own messages are no one's reply: the opt-out and bot hooks are for the customer's.
+        if (inbound)
+        {
+            await audienceReplies.HandleInboundAsync(tenantId, workspaceId, e164, message.Body, ct);
+            await automation.OnInboundAsync(tenantId, workspaceId, chat.Id, message.Id, ct);
+        }
         if (stages is not null)
         {
             stages.Mark("hooks");
@@ -234,39 +238,74 @@ public sealed partial class InboundMessageService(
     /// </summary>
     private async Task<Guid?> ClaimOwnSendAsync(IKelolaDb db, Guid chatId, GatewayChatMessage echo, CancellationToken ct)
     {
-        var since = clock.GetUtcNow() - EchoWindow;
         var body = echo.Body ?? "";
-        var candidate = await db.Messages
-            .Where(m => m.ChatId == chatId && m.Direction == MessageDirection.Outbound && m.ExternalMessageId == null && m.Body == body && m.CreatedAt >= since)
-            .OrderBy(m => m.CreatedAt).Select(m => (Guid?)m.Id).FirstOrDefaultAsync(ct);
-        if (candidate is not { } id)
+        var candidate = (await PendingOwnSendsAsync(db, [chatId], ct)).FirstOrDefault(p => p.Body == body);
+        if (candidate is null)
             return null;
-        var claimed = await db.Messages.Where(m => m.Id == id && m.ExternalMessageId == null)
+        var claimed = await db.Messages.Where(m => m.Id == candidate.Id && m.ExternalMessageId == null)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ExternalMessageId, echo.Id), ct);
-        return claimed == 1 ? id : null;
+        return claimed == 1 ? candidate.Id : null;
     }
 
-    /// <summary>
-    /// Who sent one of our own messages that the inbox did not send itself: a broadcast or sequence recipient with that
-    /// gateway id (or, when the echo outruns the write of the id, one being sent to that number with that text right now),
-    /// else a person on the phone.
-    /// </summary>
-    private async Task<MessageOrigin> OwnOriginAsync(IKelolaDb db, Guid workspaceId, string? e164, GatewayChatMessage echo, CancellationToken ct)
+    /// <summary>Outbound messages of these chats stored moments ago and still without a gateway id (their send has not returned), oldest first.</summary>
+    private async Task<List<PendingOwnSend>> PendingOwnSendsAsync(IKelolaDb db, IReadOnlyCollection<Guid> chatIds, CancellationToken ct)
     {
-        var broadcastId = await db.BroadcastRecipients.Where(r => r.WorkspaceId == workspaceId && r.ExternalMessageId == echo.Id)
-            .Select(r => (Guid?)r.BroadcastId).FirstOrDefaultAsync(ct);
-        if (broadcastId is null && e164 is not null)
+        var since = clock.GetUtcNow() - EchoWindow;
+        return await db.Messages
+            // SentAt as well as CreatedAt (a send is stored with both now): the chat's (ChatId, SentAt) index then reads
+            // only its last minutes, not a busy chat's whole history.
+            .Where(m => chatIds.Contains(m.ChatId) && m.SentAt >= since && m.Direction == MessageDirection.Outbound && m.ExternalMessageId == null
+                        && m.CreatedAt >= since)
+            .OrderBy(m => m.CreatedAt).Select(m => new PendingOwnSend(m.Id, m.ChatId, m.Body)).ToListAsync(ct);
+    }
+
+    private sealed record PendingOwnSend(Guid Id, Guid ChatId, string Body);
+
+    /// <summary>
+    /// Who sent each of our own messages that the inbox did not send itself (keyed by workspace and gateway id): a
+    /// broadcast or sequence recipient with that gateway id (or, when the echo outruns the write of the id, one being
+    /// sent to that number with that text right now), else a person on the phone. One query for the ids of all of them,
+    /// one for the numbers of those not found and one for their broadcasts, whichever workspaces of the context's tenant
+    /// they are in.
+    /// </summary>
+    private async Task<Dictionary<(Guid WorkspaceId, string Id), MessageOrigin>> OwnOriginsAsync(IKelolaDb db,
+        IReadOnlyList<(Guid WorkspaceId, string? E164, GatewayChatMessage Echo)> echoes, CancellationToken ct)
+    {
+        var origins = new Dictionary<(Guid WorkspaceId, string Id), MessageOrigin>();
+        if (echoes.Count == 0)
+            return origins;
+        var workspaceIds = echoes.Select(e => e.WorkspaceId).Distinct().ToList();
+        var ids = echoes.Select(e => e.Echo.Id).Distinct().ToList();
+        var byId = (await db.BroadcastRecipients.Where(r => workspaceIds.Contains(r.WorkspaceId) && ids.Contains(r.ExternalMessageId!))
+                .Select(r => new { r.WorkspaceId, r.ExternalMessageId, r.BroadcastId }).ToListAsync(ct))
+            .DistinctBy(r => (r.WorkspaceId, r.ExternalMessageId)).ToDictionary(r => (r.WorkspaceId, r.ExternalMessageId!), r => r.BroadcastId);
+        // Rare: the echo came back before the dispatcher wrote the recipient's gateway id. Those being sent to the numbers
+        // of the others right now, matched by their text below.
+        var phones = echoes.Where(e => e.E164 is not null && !byId.ContainsKey((e.WorkspaceId, e.Echo.Id))).Select(e => e.E164!).Distinct().ToList();
+        var since = clock.GetUtcNow() - EchoWindow;
+        // Through the workspaces' broadcasts: the recipients' index by (broadcast, status) finds the few being sent, where
+        // asking by workspace and number read every recipient of every tenant (no index has them, not even on SQLite's plan).
+        var broadcastsOfWorkspaces = db.Broadcasts.Where(b => workspaceIds.Contains(b.WorkspaceId)).Select(b => b.Id);
+        var sending = phones.Count == 0 ? [] : await db.BroadcastRecipients
+            .Where(r => broadcastsOfWorkspaces.Contains(r.BroadcastId) && r.Status == RecipientStatus.Sending && r.SendingAt >= since && phones.Contains(r.Phone))
+            .Select(r => new { r.WorkspaceId, r.Phone, r.RenderedText, r.BroadcastId }).ToListAsync(ct);
+        var broadcasts = new Dictionary<(Guid, string), Guid>();
+        foreach (var (workspaceId, e164, echo) in echoes)
         {
-            var body = echo.Body ?? "";
-            var since = clock.GetUtcNow() - EchoWindow;
-            broadcastId = await db.BroadcastRecipients.Where(r => r.WorkspaceId == workspaceId && r.Phone == e164 && r.Status == RecipientStatus.Sending
-                    && r.SendingAt >= since && r.RenderedText == body)
-                .Select(r => (Guid?)r.BroadcastId).FirstOrDefaultAsync(ct);
+            if (byId.TryGetValue((workspaceId, echo.Id), out var found))
+                broadcasts[(workspaceId, echo.Id)] = found;
+            else if (sending.FirstOrDefault(r => r.WorkspaceId == workspaceId && r.Phone == e164 && r.RenderedText == (echo.Body ?? "")) is { } being)
+                broadcasts[(workspaceId, echo.Id)] = being.BroadcastId;
         }
-        if (broadcastId is not { } id)
-            return MessageOrigin.Phone;
-        var sequence = await db.Broadcasts.Where(b => b.Id == id).Select(b => b.SequenceStepId != null).FirstOrDefaultAsync(ct);
-        return sequence ? MessageOrigin.Sequence : MessageOrigin.Broadcast;
+        var broadcastIds = broadcasts.Values.Distinct().ToList();
+        var sequences = broadcastIds.Count == 0 ? [] : (await db.Broadcasts.Where(b => broadcastIds.Contains(b.Id) && b.SequenceStepId != null)
+            .Select(b => b.Id).ToListAsync(ct)).ToHashSet();
+        foreach (var (workspaceId, _, echo) in echoes)
+        {
+            origins[(workspaceId, echo.Id)] = !broadcasts.TryGetValue((workspaceId, echo.Id), out var broadcastId) ? MessageOrigin.Phone
+                : sequences.Contains(broadcastId) ? MessageOrigin.Sequence : MessageOrigin.Broadcast;
+        }
+        return origins;
     }
 
     /// <summary>Downloads the media into the attachment store; anything wrong is written on the message, never thrown.</summary>

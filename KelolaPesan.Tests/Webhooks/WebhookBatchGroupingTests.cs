@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Webhooks;
@@ -32,9 +33,9 @@ public sealed class WebhookBatchGroupingTests : IAsyncLifetime
     }
 
     /// <summary>Two workspaces of the host's tenant and one of a second tenant.</summary>
-    private async Task StartAsync(DatabaseProvider provider)
+    private async Task StartAsync(DatabaseProvider provider, ReadCounter? reads = null)
     {
-        _host = await CoreServiceHost.CreateAsync(provider: provider);
+        _host = await CoreServiceHost.CreateAsync(provider: provider, configure: reads is null ? null : reads.Install);
         _workspaces.Add((_host.TenantId, await _host.AddWorkspaceAsync("Toko A")));
         _workspaces.Add((_host.TenantId, await _host.AddWorkspaceAsync("Toko B")));
         var other = await _host.Database.SeedAsync(db =>
@@ -217,5 +218,103 @@ public sealed class WebhookBatchGroupingTests : IAsyncLifetime
         subscriptions.ForEach(s => s.Dispose());
         Assert.Equal([(_workspaces[0].Workspace.Id, MessageStatus.Read), (_workspaces[1].Workspace.Id, MessageStatus.Delivered)],
             changed.Select(c => (c.WorkspaceId, c.Status)).OrderBy(c => c.Status == MessageStatus.Read ? 0 : 1).ToList());
+    }
+
+    // Our own messages' echoes go in the batch with the customers' (every paced send comes back as one): a broadcast's and
+    // a sequence's make their chats outside the lists, a message typed on the phone reveals a chat only a broadcast had
+    // made, an echo that overtakes the inbox's own send gives that row its gateway id, one that overtakes the write of a
+    // recipient's gateway id is still the broadcast's, and only customers' messages count as unread. The same gateway id
+    // in another tenant, where no broadcast sent it, is a phone's message there. Who sent them is asked once per tenant
+    // for the whole batch (by gateway id, then by number), not per echo.
+    [Theory, Providers]
+    public async Task EchoesInABatch_TakeTheirOrigin_ClaimTheWaitingSend_AndCountNothingUnread(DatabaseProvider provider)
+    {
+        var reads = new ReadCounter();
+        await StartAsync(provider, reads);
+        var (tenantId, workspace) = _workspaces[0];
+        var phone = (int n) => "+" + Customer(n).Split('@')[0];
+        var (waiting, waitingChat, revealedChat) = await _host.Database.SeedAsync(db =>
+        {
+            var seed = Seed.In(db, tenantId);
+            var broadcast = new Broadcast { TenantId = tenantId, WorkspaceId = workspace.Id, Name = "Promo", Status = BroadcastStatus.Running, MessageTemplate = "Promo" };
+            var carrier = new Broadcast { TenantId = tenantId, WorkspaceId = workspace.Id, Name = "Langkah", Status = BroadcastStatus.Running, MessageTemplate = "Hari kedua",
+                SequenceStepId = Guid.CreateVersion7() };
+            db.Broadcasts.AddRange(broadcast, carrier);
+            BroadcastRecipient Recipient(Guid broadcastId, int customer, string text, string? externalId) => new()
+            {
+                TenantId = tenantId, WorkspaceId = workspace.Id, BroadcastId = broadcastId, Phone = phone(customer), RenderedText = text,
+                Status = externalId is null ? RecipientStatus.Sending : RecipientStatus.Sent, ExternalMessageId = externalId,
+                IdempotencyKey = $"b:{broadcastId}:{customer}", SendingAt = DateTimeOffset.UtcNow,
+            };
+            db.BroadcastRecipients.AddRange(Recipient(broadcast.Id, 2, "Promo hari ini", "b-1"), Recipient(carrier.Id, 3, "Hari kedua", "q-1"),
+                Recipient(broadcast.Id, 5, "Promo untuk Budi", null));
+            var chat = seed.Chat(workspace.Id, "Pelanggan 0", phone(0));
+            var send = new Message
+            {
+                TenantId = tenantId, WorkspaceId = workspace.Id, ChatId = chat.Id, Direction = MessageDirection.Outbound, Origin = MessageOrigin.Agent,
+                Status = MessageStatus.Pending, Body = "siap kirim", SentAt = DateTimeOffset.UtcNow,
+            };
+            db.Messages.Add(send);
+            var broadcastOnly = seed.Chat(workspace.Id, "Pelanggan 4", phone(4), c => c.BroadcastOnly = true);
+            return (send.Id, chat.Id, broadcastOnly.Id);
+        });
+        var claimed = new ConcurrentBag<ChatMessageStatusChanged>();
+        var subscription = _host.Services.GetRequiredService<IRealtimeBus>().Subscribe(Topics.Workspace(workspace.Id), e =>
+        {
+            if (e is ChatMessageStatusChanged c)
+                claimed.Add(c);
+            return Task.CompletedTask;
+        });
+
+        var start = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60;
+        Task<Guid> Own(int target, string id, int customer, string body, int at) =>
+            StoreAsync(_workspaces[target], "message.any", FakeWahaServer.MessagePayload(id, Me, Customer(customer), body, fromMe: true, timestamp: start + at));
+        var ids = new List<Guid>
+        {
+            await Own(0, "b-1", 2, "Promo hari ini", 0),
+            await Own(0, "q-1", 3, "Hari kedua", 1),
+            await Own(0, "own-0", 0, "siap kirim", 2),
+            await StoreAsync(_workspaces[0], "message", FakeWahaServer.MessagePayload("c-1", Customer(1), Me, "halo", timestamp: start + 3)),
+            await Own(0, "p-1", 1, "dari hp", 4),
+            await Own(0, "p-4", 4, "diketik di hp", 5),
+            await Own(0, "b-5", 5, "Promo untuk Budi", 6),
+            await Own(2, "b-1", 2, "Promo hari ini", 7),
+        };
+        reads.Clear();
+        await ProcessAsync(ids);
+        Assert.Equal(4, reads.Reads.Count(r => r.Sql.Contains("\"BroadcastRecipients\"", StringComparison.Ordinal)));
+
+        await using var db = _host.Database.CreateSystem();
+        Assert.All(await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id)).ToListAsync(),
+            e => Assert.Equal((1, true, (string?)null), (e.Attempts, e.ProcessedAt is not null, e.Error)));
+        var messages = await db.Messages.Where(m => m.WorkspaceId == workspace.Id).ToDictionaryAsync(m => m.ExternalMessageId ?? "");
+        Assert.Equal(["b-1", "b-5", "c-1", "own-0", "p-1", "p-4", "q-1"], messages.Keys.Order());
+        Assert.Equal((waiting, waitingChat), (messages["own-0"].Id, messages["own-0"].ChatId));
+        Assert.Equal(MessageOrigin.Agent, messages["own-0"].Origin);
+        Assert.Equal((MessageOrigin.Broadcast, MessageOrigin.Broadcast), (messages["b-1"].Origin, messages["b-5"].Origin));
+        Assert.Equal(MessageOrigin.Sequence, messages["q-1"].Origin);
+        Assert.Equal((MessageOrigin.Phone, MessageDirection.Outbound, (string?)null), (messages["p-1"].Origin, messages["p-1"].Direction, messages["p-1"].SenderNumber));
+        Assert.Equal((MessageOrigin.Customer, MessageDirection.Inbound), (messages["c-1"].Origin, messages["c-1"].Direction));
+
+        var chats = await db.Chats.Where(c => c.WorkspaceId == workspace.Id).ToDictionaryAsync(c => c.PhoneNumber!);
+        Assert.Equal((true, 0), (chats[phone(2)].BroadcastOnly, chats[phone(2)].UnreadCount));
+        Assert.True(chats[phone(3)].BroadcastOnly && chats[phone(5)].BroadcastOnly);
+        Assert.False(chats[phone(4)].BroadcastOnly);
+        Assert.Equal(revealedChat, chats[phone(4)].Id);
+        Assert.Equal(("dari hp", 1), (chats[phone(1)].LastMessagePreview, chats[phone(1)].UnreadCount));
+        Assert.Equal("Promo hari ini", chats[phone(2)].LastMessagePreview);
+        var counters = await db.Workspaces.Where(w => w.Id == workspace.Id).Select(w => new { w.UnreadMessages, w.UnreadChats }).SingleAsync();
+        Assert.Equal((1, 1), (counters.UnreadMessages, counters.UnreadChats));
+
+        var (otherTenant, otherWorkspace) = _workspaces[2];
+        var theirs = await db.Messages.SingleAsync(m => m.WorkspaceId == otherWorkspace.Id);
+        Assert.Equal((otherTenant, "b-1", MessageOrigin.Phone), (theirs.TenantId, theirs.ExternalMessageId, theirs.Origin));
+        Assert.False(await db.Chats.Where(c => c.Id == theirs.ChatId).Select(c => c.BroadcastOnly).SingleAsync());
+
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (claimed.IsEmpty && DateTime.UtcNow < until)
+            await Task.Delay(20);
+        subscription.Dispose();
+        Assert.Equal([(waitingChat, waiting, MessageStatus.Sent)], claimed.Select(c => (c.ChatId, c.MessageId, c.Status)));
     }
 }

@@ -1,5 +1,6 @@
 using KelolaPesan.Data;
 using KelolaPesan.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KelolaPesan.Tests.Workspaces;
 
@@ -14,12 +15,13 @@ public sealed class CoreServiceHost : ServiceHost
 
     /// <param name="settings">Configuration over the simulator defaults (e.g. <c>Gateway:Kind</c> = Waha and its base URL).</param>
     /// <param name="clock">A clock for the services (a FakeTimeProvider to move days); the system clock otherwise.</param>
+    /// <param name="configure">Registrations of the first node after the defaults (e.g. a <see cref="ReadCounter"/>).</param>
     public static async Task<CoreServiceHost> CreateAsync(int maxWorkspaces = 2, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null,
-        DatabaseProvider provider = DatabaseProvider.Sqlite)
+        DatabaseProvider provider = DatabaseProvider.Sqlite, Action<IServiceCollection, TestDatabase>? configure = null)
     {
         var database = await TestDatabase.CreateAsync(provider, clock);
         var tenant = await database.SeedAsync(db => Seed.Tenant(db, licence: l => l.MaxWorkspaces = maxWorkspaces));
-        return new CoreServiceHost(database, settings, clock, tenant.Id);
+        return new CoreServiceHost(database, settings, clock, tenant.Id) { FirstNode = configure is null ? null : services => configure(services, database) };
     }
 
     /// <summary>A stored workspace of the host's tenant, with a gateway session name of its own.</summary>
