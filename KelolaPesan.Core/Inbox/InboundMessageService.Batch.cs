@@ -243,9 +243,9 @@ public sealed partial class InboundMessageService
 
     /// <summary>
     /// The write of every batch, in the caller's transaction: all messages in one prepared INSERT (EF's change tracking cost
-    /// more than the insert), all chats' counters, then per workspace its unread counters, revealed chats, the previews of
-    /// chats with only our own new messages and the sends their echoes claimed, and per tenant the marking of its webhook
-    /// events, each through that tenant's filter. May run again on a retry: keeps nothing.
+    /// more than the insert), all chats' counters and previews, then per workspace its unread counters, revealed chats and
+    /// the sends their echoes claimed, and per tenant the marking of its webhook events, each through that tenant's
+    /// filter. May run again on a retry: keeps nothing.
     /// </summary>
     private async Task StoreAsync(IKelolaDb db, TenantContext tenant, IReadOnlyList<BatchPlan> plans, DateTimeOffset now, CancellationToken ct)
     {
@@ -261,8 +261,8 @@ public sealed partial class InboundMessageService
             await bulk.InsertAsync(db, messages, ct);
         var becameUnread = new HashSet<Guid>();
         var bumps = plans.SelectMany(p => Bumps(p.Stored)).ToList();
-        if (bumps.Any(b => b.Count > 0))
-            await counters.BumpAsync(db, bumps.Where(b => b.Count > 0).ToList(), ct, becameUnread);
+        if (bumps.Count > 0)
+            await counters.BumpAsync(db, bumps, ct, becameUnread);
 
         foreach (var perWorkspace in plans.Where(p => p.Stored.Count > 0 || p.Revealed.Count > 0 || p.Claimed.Count > 0)
                      .GroupBy(p => (p.Batch.TenantId, p.Batch.WorkspaceId)))
@@ -276,14 +276,6 @@ public sealed partial class InboundMessageService
                 await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s
                     .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + inbound.Count)
                     .SetProperty(w => w.UnreadChats, w => w.UnreadChats + newUnreadChats), ct);
-            }
-            // Chats with only our own new messages: the preview moves, no counter.
-            var chatIds = perWorkspace.SelectMany(p => p.Stored.Select(s => s.Message.ChatId)).ToHashSet();
-            foreach (var own in bumps.Where(b => b.Count == 0 && chatIds.Contains(b.ChatId)))
-            {
-                await db.Chats.Where(c => c.Id == own.ChatId && c.LastMessageAt <= own.LatestAt).ExecuteUpdateAsync(s => s
-                    .SetProperty(c => c.LastMessagePreview, own.LatestPreview)
-                    .SetProperty(c => c.LastMessageAt, own.LatestAt), ct);
             }
             foreach (var claimed in perWorkspace.SelectMany(p => p.Claimed))
             {
@@ -304,10 +296,7 @@ public sealed partial class InboundMessageService
         }
     }
 
-    /// <summary>
-    /// Each chat's counters moved once by the sum of its customer's messages, its preview by all its messages; a chat with
-    /// only our own new messages gets a count of 0 (its preview moves, no counter).
-    /// </summary>
+    /// <summary>Each chat's counters moved once by the sum of its customer's messages, its preview by all its messages.</summary>
     private static IEnumerable<ChatBump> Bumps(List<(Message Message, string Preview)> stored) =>
         stored.GroupBy(s => s.Message.ChatId).Select(perChat =>
         {
