@@ -107,6 +107,7 @@ public sealed partial class BroadcastDispatcher
     /// </summary>
     private async Task<DispatchContext?> LoadContextAsync(IKelolaDb db, Guid tenantId, Guid workspaceId, CancellationToken ct)
     {
+        var sending = RecipientQueries.InStatus(db, workspaceId, RecipientStatus.Sending);
         var ws = await db.Workspaces.AsNoTracking().Where(w => w.Id == workspaceId).Select(w => new
         {
             w.Name,
@@ -114,8 +115,8 @@ public sealed partial class BroadcastDispatcher
             Connected = w.ConnectionStatus == ConnectionStatus.Connected,
             Zone = db.Tenants.Where(t => t.Id == tenantId).Select(t => t.TimeZone).FirstOrDefault(),
             Marked = db.SendBudgets.Any(b => b.WorkspaceId == workspaceId && b.NeedsRecovery),
-            LeftSending = db.BroadcastRecipients.Any(r => r.WorkspaceId == workspaceId && r.Status == RecipientStatus.Sending && (r.Error == null || r.Error != AwaitingCheck)),
-            Awaiting = db.BroadcastRecipients.Any(r => r.WorkspaceId == workspaceId && r.Status == RecipientStatus.Sending && r.Error == AwaitingCheck),
+            LeftSending = sending.Any(r => r.Error == null || r.Error != AwaitingCheck),
+            Awaiting = sending.Any(r => r.Error == AwaitingCheck),
         }).FirstOrDefaultAsync(ct);
         if (ws is null)
             return null;

@@ -87,7 +87,7 @@ public sealed partial class BroadcastDispatcher
     public async Task<int> RecoverAsync(Guid tenantId, Guid workspaceId, CancellationToken ct = default)
     {
         await using var db = dbFactory.CreateForTenant(tenantId);
-        var left = await db.BroadcastRecipients.Where(r => r.WorkspaceId == workspaceId && r.Status == RecipientStatus.Sending && (r.Error == null || r.Error != AwaitingCheck))
+        var left = await RecipientQueries.InStatus(db, workspaceId, RecipientStatus.Sending).Where(r => r.Error == null || r.Error != AwaitingCheck)
             .GroupBy(r => r.BroadcastId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         foreach (var group in left)
         {
@@ -98,8 +98,8 @@ public sealed partial class BroadcastDispatcher
         }
 
         var session = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.ExternalSessionId).FirstOrDefaultAsync(ct);
-        var uncertain = await db.BroadcastRecipients.AsNoTracking()
-            .Where(r => r.WorkspaceId == workspaceId && r.Status == RecipientStatus.Uncertain && r.SendingAt != null && r.ExternalMessageId == null)
+        var uncertain = await RecipientQueries.InStatus(db, workspaceId, RecipientStatus.Uncertain).AsNoTracking()
+            .Where(r => r.SendingAt != null && r.ExternalMessageId == null)
             .Select(r => new { r.Id, r.BroadcastId, r.Phone, r.RenderedText, r.SendingAt }).ToListAsync(ct);
         var settled = 0;
         foreach (var r in uncertain)
@@ -135,8 +135,8 @@ public sealed partial class BroadcastDispatcher
     /// <summary>Timed-out sends: found in the history, Sent; not there, back to Pending (the gateway says it never went out).</summary>
     private async Task<DateTimeOffset?> CheckAwaitingAsync(IKelolaDb db, DispatchContext context, WorkspaceSendBudget budget, HashSet<Guid> touched, CancellationToken ct)
     {
-        var awaiting = await db.BroadcastRecipients.AsNoTracking()
-            .Where(r => r.WorkspaceId == context.WorkspaceId && r.Status == RecipientStatus.Sending && r.Error == AwaitingCheck)
+        var awaiting = await RecipientQueries.InStatus(db, context.WorkspaceId, RecipientStatus.Sending).AsNoTracking()
+            .Where(r => r.Error == AwaitingCheck)
             .Select(r => new { r.Id, r.BroadcastId, r.Phone, r.RenderedText, r.SendingAt }).Take(50).ToListAsync(ct);
         if (awaiting.Count == 0)
             return null;

@@ -283,11 +283,8 @@ public sealed partial class InboundMessageService(
         // of the others right now, matched by their text below.
         var phones = echoes.Where(e => e.E164 is not null && !byId.ContainsKey((e.WorkspaceId, e.Echo.Id))).Select(e => e.E164!).Distinct().ToList();
         var since = clock.GetUtcNow() - EchoWindow;
-        // Through the workspaces' broadcasts: the recipients' index by (broadcast, status) finds the few being sent, where
-        // asking by workspace and number read every recipient of every tenant (no index has them, not even on SQLite's plan).
-        var broadcastsOfWorkspaces = db.Broadcasts.Where(b => workspaceIds.Contains(b.WorkspaceId)).Select(b => b.Id);
-        var sending = phones.Count == 0 ? [] : await db.BroadcastRecipients
-            .Where(r => broadcastsOfWorkspaces.Contains(r.BroadcastId) && r.Status == RecipientStatus.Sending && r.SendingAt >= since && phones.Contains(r.Phone))
+        var sending = phones.Count == 0 ? [] : await RecipientQueries.InStatus(db, workspaceIds, RecipientStatus.Sending)
+            .Where(r => r.SendingAt >= since && phones.Contains(r.Phone))
             .Select(r => new { r.WorkspaceId, r.Phone, r.RenderedText, r.BroadcastId }).ToListAsync(ct);
         var broadcasts = new Dictionary<(Guid, string), Guid>();
         foreach (var (workspaceId, e164, echo) in echoes)
