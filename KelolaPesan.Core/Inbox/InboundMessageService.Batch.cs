@@ -27,6 +27,9 @@ public sealed partial class InboundMessageService
     /// <summary>The other side of the chat: the sender of a customer's message, the addressee of our own.</summary>
     private static string Counterpart(GatewayChatMessage m) => (m.FromMe ? m.To : m.From) ?? "";
 
+    /// <summary>The counterpart's phone digits, which every batchable message has.</summary>
+    private static string PhoneOf(GatewayChatMessage m) => ChatIds.ToPhone(Counterpart(m))!;
+
     /// <summary>
     /// The same effect as <see cref="HandleReceivedAsync"/> for each message in order, in one transaction (one workspace's
     /// share of <see cref="HandleReceivedBatchesAsync"/>). <paramref name="webhookEvents"/>, the stored webhook events the
@@ -86,13 +89,13 @@ public sealed partial class InboundMessageService
                         .Select(m => new { m.WorkspaceId, m.ExternalMessageId }).ToListAsync(ct))
                     .Select(m => (m.WorkspaceId, m.ExternalMessageId!)).ToHashSet();
                 // Chats: one query for the tenant; a new, deleted or unnamed one goes through the single path's find-or-create.
-                var chatIds = perTenant.SelectMany(b => b.Batch.Messages.Select(m => ChatIds.FromPhone(ChatIds.ToPhone(Counterpart(m))!))).Distinct().ToList();
+                var chatIds = perTenant.SelectMany(b => b.Batch.Messages.Select(m => ChatIds.FromPhone(PhoneOf(m)))).Distinct().ToList();
                 var chats = await db.Chats.IgnoreQueryFilters([SoftDeleteFilter]).AsNoTracking()
                     .Where(c => workspaceIds.Contains(c.WorkspaceId) && c.Channel == Channel.WhatsApp && chatIds.Contains(c.ExternalChatId))
                     .ToDictionaryAsync(c => (c.WorkspaceId, c.ExternalChatId), ct);
                 // New customers' chats are made in the batch's transaction below, named after their contact if any: one
                 // query for the tenant, where a commit per new chat had made a batch of new customers cost seconds (issue 21).
-                var newPhones = perTenant.SelectMany(b => b.Batch.Messages.Select(m => (b.Batch.WorkspaceId, Phone: "+" + ChatIds.ToPhone(Counterpart(m))!)))
+                var newPhones = perTenant.SelectMany(b => b.Batch.Messages.Select(m => (b.Batch.WorkspaceId, Phone: "+" + PhoneOf(m))))
                     .Where(p => !chats.ContainsKey((p.WorkspaceId, ChatIds.FromPhone(p.Phone[1..])))).Select(p => p.Phone).Distinct().ToList();
                 var contacts = newPhones.Count == 0 || !createChats ? [] : (await db.Contacts.AsNoTracking()
                         .Where(c => workspaceIds.Contains(c.WorkspaceId) && newPhones.Contains(c.Phone))
@@ -100,9 +103,9 @@ public sealed partial class InboundMessageService
                     .DistinctBy(c => (c.WorkspaceId, c.Phone)).ToDictionary(c => (c.WorkspaceId, c.Phone), c => (c.Id, c.Name));
                 // Our own messages: who sent them, and the inbox's sends still waiting for their echo in the chats known.
                 var echoes = perTenant.SelectMany(b => b.Batch.Messages.Where(m => m.FromMe && !known.Contains((b.Batch.WorkspaceId, m.Id)))
-                    .Select(m => (b.Batch.WorkspaceId, (string?)("+" + ChatIds.ToPhone(Counterpart(m))), Echo: m))).ToList();
+                    .Select(m => (b.Batch.WorkspaceId, E164: (string?)("+" + PhoneOf(m)), Echo: m))).ToList();
                 var origins = await OwnOriginsAsync(db, echoes, ct);
-                var echoChats = echoes.Select(e => chats.GetValueOrDefault((e.WorkspaceId, ChatIds.FromPhone(ChatIds.ToPhone(Counterpart(e.Echo))!)))?.Id)
+                var echoChats = echoes.Select(e => chats.GetValueOrDefault((e.WorkspaceId, ChatIds.FromPhone(PhoneOf(e.Echo))))?.Id)
                     .OfType<Guid>().Distinct().ToList();
                 var pending = echoChats.Count == 0 ? [] : await PendingOwnSendsAsync(db, echoChats, ct);
                 foreach (var (batch, index) in perTenant)
@@ -192,7 +195,7 @@ public sealed partial class InboundMessageService
                 plan.Outcomes[i] = InboundOutcome.Duplicate;
                 continue;
             }
-            var phone = ChatIds.ToPhone(Counterpart(received))!;
+            var phone = PhoneOf(received);
             var e164 = "+" + phone;
             var externalChatId = ChatIds.FromPhone(phone);
             var origin = received.FromMe ? origins[(workspaceId, received.Id)] : MessageOrigin.Customer;
