@@ -128,6 +128,8 @@ public abstract class KelolaDbContext(DbContextOptions options, ITenantContext t
 
     public virtual ISendResultWriter? SendResults => null;
 
+    public virtual bool SingleWriter => false;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(KelolaDbContext).Assembly);

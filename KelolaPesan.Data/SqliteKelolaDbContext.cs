@@ -10,6 +10,8 @@ public class SqliteKelolaDbContext(DbContextOptions<SqliteKelolaDbContext> optio
 {
     public override IChatTextIndex ChatTextIndex => new Inbox.SqliteChatTextIndex(this);
 
+    public override bool SingleWriter => true;
+
     /// <summary>
     /// SQLite cannot compare or ORDER BY a DateTimeOffset, and the inbox sorts by time everywhere:
     /// store them as a long that orders by the UTC instant.

@@ -45,9 +45,13 @@ public sealed partial class BroadcastDispatcher
             }
             var next = queue.Dequeue();
             // Conditional: only the runner that moves it from Pending owns it; an opted-out contact is never claimed.
-            var won = await db.BroadcastRecipients
-                .Where(r => r.Id == next.Id && r.Status == RecipientStatus.Pending && (r.ContactId == null || !db.Contacts.Any(c => c.Id == r.ContactId && c.OptedOut)))
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Sending).SetProperty(r => r.SendingAt, now).SetProperty(r => r.Attempts, r => r.Attempts + 1), ct) == 1;
+            bool won;
+            using (await WriteTurnAsync(db, ct))
+            {
+                won = await db.BroadcastRecipients
+                    .Where(r => r.Id == next.Id && r.Status == RecipientStatus.Pending && (r.ContactId == null || !db.Contacts.Any(c => c.Id == r.ContactId && c.OptedOut)))
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Sending).SetProperty(r => r.SendingAt, now).SetProperty(r => r.Attempts, r => r.Attempts + 1), ct) == 1;
+            }
             if (won)
                 return new Claimed(next.Id, next.Phone, next.Text, false, next.Known);
             var row = await db.BroadcastRecipients.AsNoTracking().Where(r => r.Id == next.Id)
@@ -57,6 +61,13 @@ public sealed partial class BroadcastDispatcher
             // Taken, cancelled or skipped meanwhile: the next one.
         }
     }
+
+    /// <summary>
+    /// On a single-writer database, a turn among the process's hot writers for a send's claim and result: the webhook
+    /// path's batches hold SQLite's write lock for longer than a send's write, and a writer waiting in the busy handler
+    /// sleeps in growing steps, so the paced sends fell behind their plan (docs/adr/0026 addendum).
+    /// </summary>
+    private async Task<IDisposable?> WriteTurnAsync(IKelolaDb db, CancellationToken ct) => db.SingleWriter ? await gate.EnterAsync(ct) : null;
 
     private async Task<string> SendAsync(DispatchContext context, RunningBroadcast broadcast, Claimed claim, CancellationToken ct)
     {

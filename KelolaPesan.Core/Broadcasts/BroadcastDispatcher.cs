@@ -3,6 +3,7 @@ using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,7 @@ public sealed partial class BroadcastDispatcher(
     SequenceService sequences,
     BroadcastDispatchCache cache,
     BroadcastHolds holds,
+    IngestGate gate,
     TimeProvider clock,
     ILogger<BroadcastDispatcher> logger)
 {
@@ -240,6 +242,7 @@ public sealed partial class BroadcastDispatcher(
                 return new StepResult(planned, Sent: true);
             }
             var before = (budget.SentToday, budget.SentInBatch, budget.FailureStreak, budget.NextSendAt);
+            using var turn = await WriteTurnAsync(db, ct);
             var nextSend = await db.InTransactionAsync(async ct =>
             {
                 // A retried attempt starts from the budget the rolled-back one began with, re-attached in full.

@@ -103,6 +103,12 @@ public interface IKelolaDb : IAsyncDisposable
 
     /// <summary>The provider's one-statement writes of a broadcast send step (its result, a number check's answer), or null where EF writes them.</summary>
     ISendResultWriter? SendResults { get; }
+
+    /// <summary>
+    /// True where the database takes one writer at a time (SQLite): the process's hot writers then take turns in process
+    /// (<see cref="Webhooks.IngestGate"/>) instead of meeting in the database's busy handler.
+    /// </summary>
+    bool SingleWriter { get; }
 }
 
 /// <summary>Creates short-lived contexts: one per operation, never one per circuit.</summary>
