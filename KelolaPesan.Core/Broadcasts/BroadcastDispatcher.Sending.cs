@@ -65,7 +65,7 @@ public sealed partial class BroadcastDispatcher
     /// <summary>
     /// On a single-writer database, a turn among the process's hot writers for a send's claim and result: the webhook
     /// path's batches hold SQLite's write lock for longer than a send's write, and a writer waiting in the busy handler
-    /// sleeps in growing steps, so the paced sends fell behind their plan (docs/adr/0026 addendum).
+    /// sleeps in growing steps, so the paced sends fell behind their plan (docs/adr/0033).
     /// </summary>
     private async Task<IDisposable?> WriteTurnAsync(IKelolaDb db, CancellationToken ct) => db.SingleWriter ? await gate.EnterAsync(ct) : null;
 
