@@ -283,8 +283,7 @@ public sealed partial class InboundMessageService
             foreach (var claimed in perWorkspace.SelectMany(p => p.Claimed))
             {
                 // Its own call wrote the id meanwhile: DbUpdateException makes the caller read everything afresh.
-                if (await db.Messages.Where(m => m.Id == claimed.MessageId && m.ExternalMessageId == null)
-                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.ExternalMessageId, claimed.ExternalId), ct) == 0)
+                if (!await TakeGatewayIdAsync(db, claimed.MessageId, claimed.ExternalId, ct))
                     throw new DbUpdateConcurrencyException($"The send {claimed.MessageId} got its gateway id meanwhile.");
             }
             // Customers replying to a broadcast: their chats join the lists (docs/adr/0021).

@@ -100,16 +100,11 @@ public sealed partial class InboundMessageService(
                     // The customer replied (or the phone wrote): the chat a broadcast made joins the lists, its history intact.
                     if (reveal)
                         await db.Chats.Where(c => c.Id == chat.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.BroadcastOnly, false), ct);
+                    // Our own message moves the preview alone (a count of 0), as in a batch.
                     if (inbound)
-                    {
                         await CountInboundAsync(db, workspaceId, [new ChatBump(chat.Id, 1, sentAt, sentAt, preview)], ct);
-                    }
                     else
-                    {
-                        await db.Chats.Where(c => c.Id == chat.Id && c.LastMessageAt <= sentAt).ExecuteUpdateAsync(s => s
-                            .SetProperty(c => c.LastMessagePreview, preview)
-                            .SetProperty(c => c.LastMessageAt, sentAt), ct);
-                    }
+                        await counters.BumpAsync(db, [new ChatBump(chat.Id, 0, default, sentAt, preview)], ct);
                 }, ct);
             }
             catch (DbUpdateException)
@@ -242,10 +237,13 @@ public sealed partial class InboundMessageService(
         var candidate = (await PendingOwnSendsAsync(db, [chatId], ct)).FirstOrDefault(p => p.Body == body);
         if (candidate is null)
             return null;
-        var claimed = await db.Messages.Where(m => m.Id == candidate.Id && m.ExternalMessageId == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ExternalMessageId, echo.Id), ct);
-        return claimed == 1 ? candidate.Id : null;
+        return await TakeGatewayIdAsync(db, candidate.Id, echo.Id, ct) ? candidate.Id : null;
     }
+
+    /// <summary>Writes the echo's gateway id on a send still without one; false when its own call wrote one meanwhile.</summary>
+    private static async Task<bool> TakeGatewayIdAsync(IKelolaDb db, Guid messageId, string externalId, CancellationToken ct) =>
+        await db.Messages.Where(m => m.Id == messageId && m.ExternalMessageId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ExternalMessageId, externalId), ct) == 1;
 
     /// <summary>Outbound messages of these chats stored moments ago and still without a gateway id (their send has not returned), oldest first.</summary>
     private async Task<List<PendingOwnSend>> PendingOwnSendsAsync(IKelolaDb db, IReadOnlyCollection<Guid> chatIds, CancellationToken ct)
