@@ -101,6 +101,7 @@ public static class DependencyInjection
     {
         services.AddSingleton<WebhookEventQueue>();
         services.AddHostedService<WebhookEventProcessorService>();
+        services.AddSingleton<GatewaySessionRoutes>();
         services.AddScoped<IGatewayEventSink, StoredGatewayEventSink>();
         services.AddHostedService<SimulatorSessionRestorer>();
     }

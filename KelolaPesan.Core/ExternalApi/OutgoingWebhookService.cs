@@ -91,12 +91,17 @@ public sealed class OutgoingWebhookService(IKelolaDbFactory dbFactory, ISecretPr
     public const string DeliveryHeader = "X-Kelola-Delivery";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The event names the tenant's active subscriptions want.</summary>
-    public async Task<IReadOnlyList<string>> SubscribedEventsAsync(Guid tenantId, CancellationToken ct = default)
+    /// <summary>
+    /// The event names each tenant's active subscriptions want, for several tenants in one query (a round of the worker
+    /// covers events of many tenants; most subscribe to nothing). Tenants without any are absent.
+    /// </summary>
+    public async Task<Dictionary<Guid, HashSet<string>>> SubscribedEventsAsync(IReadOnlyCollection<Guid> tenantIds, CancellationToken ct = default)
     {
-        await using var db = dbFactory.CreateForTenant(tenantId);
-        var lists = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.IsActive).Select(s => s.Events).ToListAsync(ct);
-        return lists.SelectMany(EventsOf).Distinct().ToList();
+        await using var db = dbFactory.CreateSystem();
+        var rows = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.IsActive && tenantIds.Contains(s.TenantId))
+            .Select(s => new { s.TenantId, s.Events }).ToListAsync(ct);
+        return rows.GroupBy(r => r.TenantId)
+            .ToDictionary(g => g.Key, g => g.SelectMany(r => EventsOf(r.Events)).ToHashSet(StringComparer.Ordinal));
     }
 
     private static string[] EventsOf(string events) => events.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -231,6 +236,12 @@ public sealed class OutgoingWebhookOptions
     public int MaxAttempts { get; set; } = 8;
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the worker lets events gather before a round: one subscriptions query per round instead of one per event
+    /// (at 500 paced workspaces that query per event cost ~3% of the app's CPU). A webhook goes out this much later.
+    /// </summary>
+    public TimeSpan RoundDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long a claimed delivery stays with its worker: past the send's timeout, so a live worker always finishes first.</summary>
     public TimeSpan ClaimLease => Timeout + TimeSpan.FromSeconds(50);

@@ -7,9 +7,10 @@ using Microsoft.EntityFrameworkCore;
 namespace KelolaPesan.Core.ExternalApi;
 
 /// <summary>
-/// Turns realtime bus events into outgoing webhook events (read once, queued per subscription). Scoped: each tenant's
-/// subscribed event names are read once per scope (one round of the worker), and an event no subscription wants is
-/// dropped before its message is read, which is the common case: most tenants subscribe to nothing.
+/// Turns realtime bus events into outgoing webhook events (read once, queued per subscription). Scoped: the subscribed
+/// event names of every tenant in a round of the worker are read together (<see cref="LoadSubscriptionsAsync"/>), once per
+/// scope, and an event no subscription wants is dropped before its message is read, which is the common case: most
+/// tenants subscribe to nothing.
 /// </summary>
 public sealed class WebhookEventTranslator(IKelolaDbFactory dbFactory, OutgoingWebhookService webhooks)
 {
@@ -54,10 +55,22 @@ public sealed class WebhookEventTranslator(IKelolaDbFactory dbFactory, OutgoingW
         _ => null,
     };
 
+    /// <summary>Reads, in one query, what the tenants of these events subscribe to (those not read in this scope yet).</summary>
+    public async Task LoadSubscriptionsAsync(IEnumerable<RealtimeEvent> events, CancellationToken ct = default)
+    {
+        var tenants = events.Select(Addressed).OfType<(string Name, Guid TenantId)>().Select(a => a.TenantId)
+            .Where(t => !_subscribed.ContainsKey(t)).Distinct().ToList();
+        if (tenants.Count == 0)
+            return;
+        var subscribed = await webhooks.SubscribedEventsAsync(tenants, ct);
+        foreach (var tenant in tenants)
+            _subscribed[tenant] = subscribed.GetValueOrDefault(tenant) ?? [];
+    }
+
     private async Task<HashSet<string>> SubscribedAsync(Guid tenantId, CancellationToken ct)
     {
         if (!_subscribed.TryGetValue(tenantId, out var names))
-            _subscribed[tenantId] = names = (await webhooks.SubscribedEventsAsync(tenantId, ct)).ToHashSet(StringComparer.Ordinal);
+            _subscribed[tenantId] = names = (await webhooks.SubscribedEventsAsync([tenantId], ct)).GetValueOrDefault(tenantId) ?? [];
         return names;
     }
 

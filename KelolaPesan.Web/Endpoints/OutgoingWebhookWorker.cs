@@ -34,25 +34,46 @@ public sealed class OutgoingWebhookWorker(IRealtimeBus bus, IServiceScopeFactory
 
         try
         {
-            // What queued up meanwhile is handled in one scope, then due deliveries are sent once: an inbound burst
-            // (every message is an event) would otherwise cost a scope and a delivery query per message.
+            // What queued up meanwhile is handled in one scope, with one subscriptions query for all its tenants, and due
+            // deliveries are sent once: an inbound burst (every message is an event) would otherwise cost a scope and
+            // queries per message. Deliveries are looked for only when this round queued some or the sweep came.
             while (await _events.Reader.WaitToReadAsync(stoppingToken))
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var translator = scope.ServiceProvider.GetRequiredService<WebhookEventTranslator>();
-                for (var handled = 0; handled < MaxEventsPerRound && _events.Reader.TryRead(out var evt); handled++)
+                await Task.Delay(options.RoundDelay, stoppingToken);
+                var round = new List<RealtimeEvent>();
+                var sweep = false;
+                while (round.Count < MaxEventsPerRound && _events.Reader.TryRead(out var evt))
                 {
                     if (evt is null)
-                        continue;
+                        sweep = true;
+                    else
+                        round.Add(evt);
+                }
+                await using var scope = scopes.CreateAsyncScope();
+                var translator = scope.ServiceProvider.GetRequiredService<WebhookEventTranslator>();
+                var queued = 0;
+                try
+                {
+                    await translator.LoadSubscriptionsAsync(round, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Each event then asks for its tenant's on its own.
+                    logger.LogError(ex, "Reading the webhook subscriptions of {Count} events failed", round.Count);
+                }
+                foreach (var evt in round)
+                {
                     try
                     {
-                        await translator.HandleAsync(evt, stoppingToken);
+                        queued += await translator.HandleAsync(evt, stoppingToken);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
                         logger.LogError(ex, "Outgoing webhooks failed on {Event}", evt.GetType().Name);
                     }
                 }
+                if (queued == 0 && !sweep)
+                    continue;
                 try
                 {
                     await scope.ServiceProvider.GetRequiredService<OutgoingWebhookService>().DeliverDueAsync(stoppingToken);
