@@ -418,6 +418,12 @@ public sealed class SimulatorGateway(TimeProvider time, IServiceScopeFactory sco
         {
             await RaiseAsync(evt, CancellationToken.None);
         }
+        catch (ObjectDisposedException ex)
+        {
+            // Mostly the app stopping between a timer's start and its event (a send's ack due seconds later): a real
+            // gateway's webhook would find no one listening either. Not an error to page anyone about.
+            logger.LogDebug(ex, "The simulated {EventType} for session {Session} found the app stopped", evt.GetType().Name, evt.Session);
+        }
         catch (Exception ex)
         {
             logger.LogError(ex, "The gateway event sink failed on simulated {EventType} for session {Session}", evt.GetType().Name, evt.Session);

@@ -144,6 +144,36 @@ public sealed class BroadcastWahaAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARunEndingBeforeItsQueuesNextTime_StoresItsWakeALeadEarly()
+    {
+        var ws = await ConnectedAsync("Lead");
+        // Beyond a run's length: the run finds nothing to wait for within it and ends, storing the queue's next wake.
+        var scheduledAt = DateTimeOffset.UtcNow + BroadcastDispatchJob.RunLength + TimeSpan.FromSeconds(60);
+        await QueryAsync(_app, async db =>
+        {
+            var broadcast = new Broadcast
+            {
+                TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, Name = "Jauh", Status = BroadcastStatus.Scheduled, MessageTemplate = "Jauh",
+                ScheduledAt = scheduledAt, PendingCount = 1, TotalRecipients = 1, MinDelaySeconds = 5, MaxDelaySeconds = 5,
+                BatchSize = 1000, BatchRestSeconds = 0, DailyCap = 100_000,
+            };
+            db.Broadcasts.Add(broadcast);
+            db.BroadcastRecipients.Add(Recipient(ws, broadcast.Id, "+6281250001081", "Jauh", RecipientStatus.Pending, null, 0));
+            return await db.SaveChangesAsync();
+        });
+        var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var key = QuartzBroadcastScheduler.TriggerKeyFor(ws.WorkspaceId);
+        await _app.Services.GetRequiredService<IBroadcastScheduler>().WakeAsync(ws.TenantId, ws.WorkspaceId, DateTimeOffset.UtcNow);
+
+        // The run's own wake, not the one above (due now): the store's latency to fire it is then spent waiting in the
+        // next run, which still sends at the planned time (docs/adr/0030).
+        DateTimeOffset? fires = null;
+        await EventuallyAsync(async () => (fires = (await scheduler.GetTrigger(key))?.NextFireTimeUtc) > DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30),
+            "the run to end and store its next wake", 30);
+        Assert.Equal(scheduledAt - BroadcastDispatchJob.WakeLead, fires!.Value, TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
     public async Task AQueueWaitingForItsNextTimeInARun_AWakeEndsTheWait_AndStoppingTheAppDoesNotWaitForIt()
     {
         var ws = await ConnectedAsync("Held queue");

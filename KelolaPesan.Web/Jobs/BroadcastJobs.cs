@@ -39,8 +39,10 @@ public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadc
         }
         if (run.Sent + run.Failed + run.Skipped > 0)
             logger.LogDebug("Workspace {WorkspaceId}: {Sent} sent, {Failed} failed, {Skipped} skipped; next {Next}", workspaceId, run.Sent, run.Failed, run.Skipped, run.NextRunAt);
+        // Woken a moment early: the run starts, reads its queue and waits in memory for the planned time (it never sends
+        // before it), so the store's latency to fire the trigger is spent waiting instead of making the send late.
         if (run.NextRunAt is { } next)
-            await WakeAsync(tenantId, workspaceId, next, cancellationToken);
+            await WakeAsync(tenantId, workspaceId, next - WakeLead, cancellationToken);
     }
 
     private Task WakeAsync(Guid tenantId, Guid workspaceId, DateTimeOffset at, CancellationToken ct)
@@ -61,6 +63,12 @@ public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadc
     /// </summary>
     public static readonly TimeSpan RunLength = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long before its queue's next time a run's own re-wake fires. On PostgreSQL at 1,000 paced workspaces the sends
+    /// opening a run were late by p95 812 ms, p99 1.4 s (the clustered store's acquisition and locks; the sends within a
+    /// run p95 12 ms): the lead covers that. It costs a held slot for this long per run, nothing else.
+    /// </summary>
+    public static readonly TimeSpan WakeLead = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>Quartz form of <see cref="IBroadcastScheduler"/>: one trigger per workspace, moved earlier, never later, by a wake.</summary>

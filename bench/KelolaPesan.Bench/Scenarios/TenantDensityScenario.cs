@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -105,7 +106,7 @@ public sealed class TenantDensityScenario : IScenario
             var baseline = b.At - a.At;
             await app.StopAsync();
 
-            var report = await MeasureAsync(database, workspaces, firstAt, endAt);
+            var report = await MeasureAsync(database, workspaces, firstAt, endAt, fires.ByWorkspace());
             var sends = report.SendsInWindow;
             var sendRate = sends / measured.TotalSeconds;
             var plannedRate = workspaces.Sum(w => 1.0 / w.Pacing);
@@ -123,6 +124,10 @@ public sealed class TenantDensityScenario : IScenario
                               $"{report.Uncertain} uncertain, {report.Failed} failed, {report.NeverSent} workspaces never sent");
             Console.WriteLine($"pacing error (send - planned): p50 {report.ErrorP50:0} ms, p95 {report.ErrorP95:0} ms, p99 {report.ErrorP99:0} ms, max {report.ErrorMax:0} ms; " +
                               $"first sends p95 {report.FirstErrorP95:0} ms");
+            // Where the tail is: a send that opens a run (Quartz fired the queue's job since its previous send) or one the
+            // run held for in memory (docs/adr/0030).
+            Console.WriteLine($"  sends opening a run: {report.RunFirst.Count:N0}, p95 {report.RunFirst.P95:0} ms, p99 {report.RunFirst.P99:0} ms; " +
+                              $"sends within a run: {report.WithinRun.Count:N0}, p95 {report.WithinRun.P95:0} ms, p99 {report.WithinRun.P99:0} ms");
             Console.WriteLine($"max gap ratio (gap / pacing, incl. the end of the window) {report.MaxGapRatio:0.00}; workspaces over 2x: {report.OverTwice}");
             Console.WriteLine($"scheduler: {fireRate:0.0} dispatch fires/s ({(c.Fires - b.Fires):N0}), {fires.Failed} failed runs; app CPU {cpuMeasured * 60:0.0} s/min with the broadcasts, " +
                               $"{cpuBaseline * 60:0.0} s/min inbound alone -> scheduling {schedulerCorePct:0.0}% of one core");
@@ -242,10 +247,20 @@ public sealed class TenantDensityScenario : IScenario
     }
 
     private sealed record Report(int SendsInWindow, double ErrorP50, double ErrorP95, double ErrorP99, double ErrorMax, double FirstErrorP95,
-        double MaxGapRatio, int OverTwice, int NeverSent, int Uncertain, int Failed);
+        double MaxGapRatio, int OverTwice, int NeverSent, int Uncertain, int Failed, ErrorShare RunFirst, ErrorShare WithinRun);
+
+    private sealed record ErrorShare(int Count, double P95, double P99)
+    {
+        public static ErrorShare Of(List<double> errors)
+        {
+            errors.Sort();
+            return new ErrorShare(errors.Count, Percentile(errors, 0.95), Percentile(errors, 0.99));
+        }
+    }
 
     /// <summary>From what the dispatcher stored: every recipient's SentAt, per workspace in send order.</summary>
-    private static async Task<Report> MeasureAsync(BenchDatabase database, List<BenchWorkspace> workspaces, DateTimeOffset from, DateTimeOffset to)
+    private static async Task<Report> MeasureAsync(BenchDatabase database, List<BenchWorkspace> workspaces, DateTimeOffset from, DateTimeOffset to,
+        IReadOnlyDictionary<Guid, List<DateTimeOffset>> fires)
     {
         await using var db = database.Activator.Create(SystemTenant.Instance);
         var sent = await db.BroadcastRecipients.AsNoTracking().Where(r => r.SentAt != null)
@@ -255,6 +270,7 @@ public sealed class TenantDensityScenario : IScenario
         var byBroadcast = sent.GroupBy(s => s.BroadcastId).ToDictionary(g => g.Key, g => g.Select(x => x.SentAt).Order().ToList());
         var errors = new List<double>();
         var firstErrors = new List<double>();
+        List<double> runFirst = [], withinRun = [];
         double maxRatio = 0;
         int overTwice = 0, never = 0, inWindow = 0;
         foreach (var w in workspaces)
@@ -271,6 +287,11 @@ public sealed class TenantDensityScenario : IScenario
                 if (at <= to)
                 {
                     (k == 0 ? firstErrors : errors).Add((at - planned).TotalMilliseconds);
+                    if (k > 0)
+                    {
+                        var opened = fires.GetValueOrDefault(w.Id)?.Any(f => f > previous && f <= at) == true;
+                        (opened ? runFirst : withinRun).Add((at - planned).TotalMilliseconds);
+                    }
                     worst = Math.Max(worst, (at - previous).TotalSeconds / w.Pacing);
                     inWindow += at >= from ? 1 : 0;
                 }
@@ -286,7 +307,7 @@ public sealed class TenantDensityScenario : IScenario
         errors.Sort();
         firstErrors.Sort();
         return new Report(inWindow, Percentile(errors, 0.5), Percentile(errors, 0.95), Percentile(errors, 0.99), errors.Count == 0 ? 0 : errors[^1],
-            Percentile(firstErrors, 0.95), maxRatio, overTwice, never, uncertain, failed);
+            Percentile(firstErrors, 0.95), maxRatio, overTwice, never, uncertain, failed, ErrorShare.Of(runFirst), ErrorShare.Of(withinRun));
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * p))];
@@ -315,9 +336,17 @@ public sealed class TenantDensityScenario : IScenario
         public long Failed => Interlocked.Read(ref _failed);
         public string Name => "bench-fires";
 
+        private readonly ConcurrentQueue<(string Job, DateTimeOffset At)> _at = new();
+
+        /// <summary>When each workspace's dispatch job started a run.</summary>
+        public Dictionary<Guid, List<DateTimeOffset>> ByWorkspace() =>
+            _at.Where(f => f.Job.StartsWith("dispatch-", StringComparison.Ordinal))
+                .GroupBy(f => Guid.Parse(f.Job["dispatch-".Length..])).ToDictionary(g => g.Key, g => g.Select(f => f.At).ToList());
+
         public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _fires);
+            _at.Enqueue((context.JobDetail.Key.Name, DateTimeOffset.UtcNow));
             return ValueTask.CompletedTask;
         }
 
