@@ -127,7 +127,8 @@ public sealed class TenantDensityScenario : IScenario
             // Where the tail is: a send that opens a run (Quartz fired the queue's job since its previous send) or one the
             // run held for in memory (docs/adr/0030).
             Console.WriteLine($"  sends opening a run: {report.RunFirst.Count:N0}, p95 {report.RunFirst.P95:0} ms, p99 {report.RunFirst.P99:0} ms; " +
-                              $"sends within a run: {report.WithinRun.Count:N0}, p95 {report.WithinRun.P95:0} ms, p99 {report.WithinRun.P99:0} ms");
+                              $"sends within a run: {report.WithinRun.Count:N0}, p95 {report.WithinRun.P95:0} ms, p99 {report.WithinRun.P99:0} ms; " +
+                              $"runs started after their trigger's time by p95 {fires.Lateness().P95:0} ms, p99 {fires.Lateness().P99:0} ms");
             Console.WriteLine($"max gap ratio (gap / pacing, incl. the end of the window) {report.MaxGapRatio:0.00}; workspaces over 2x: {report.OverTwice}");
             Console.WriteLine($"scheduler: {fireRate:0.0} dispatch fires/s ({(c.Fires - b.Fires):N0}), {fires.Failed} failed runs; app CPU {cpuMeasured * 60:0.0} s/min with the broadcasts, " +
                               $"{cpuBaseline * 60:0.0} s/min inbound alone -> scheduling {schedulerCorePct:0.0}% of one core");
@@ -337,6 +338,10 @@ public sealed class TenantDensityScenario : IScenario
         public string Name => "bench-fires";
 
         private readonly ConcurrentQueue<(string Job, DateTimeOffset At)> _at = new();
+        private readonly ConcurrentQueue<double> _late = new();
+
+        /// <summary>How late each run started after its trigger's time (the store's acquisition, a free slot), in ms.</summary>
+        public ErrorShare Lateness() => ErrorShare.Of([.. _late]);
 
         /// <summary>When each workspace's dispatch job started a run.</summary>
         public Dictionary<Guid, List<DateTimeOffset>> ByWorkspace() =>
@@ -346,7 +351,10 @@ public sealed class TenantDensityScenario : IScenario
         public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _fires);
-            _at.Enqueue((context.JobDetail.Key.Name, DateTimeOffset.UtcNow));
+            var now = DateTimeOffset.UtcNow;
+            _at.Enqueue((context.JobDetail.Key.Name, now));
+            if (context.ScheduledFireTimeUtc is { } scheduled)
+                _late.Enqueue((now - scheduled).TotalMilliseconds);
             return ValueTask.CompletedTask;
         }
 
