@@ -149,18 +149,7 @@ public sealed class BroadcastWahaAppTests : IAsyncLifetime
         var ws = await ConnectedAsync("Lead");
         // Beyond a run's length: the run finds nothing to wait for within it and ends, storing the queue's next wake.
         var scheduledAt = DateTimeOffset.UtcNow + BroadcastDispatchJob.RunLength + TimeSpan.FromSeconds(60);
-        await QueryAsync(_app, async db =>
-        {
-            var broadcast = new Broadcast
-            {
-                TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, Name = "Jauh", Status = BroadcastStatus.Scheduled, MessageTemplate = "Jauh",
-                ScheduledAt = scheduledAt, PendingCount = 1, TotalRecipients = 1, MinDelaySeconds = 5, MaxDelaySeconds = 5,
-                BatchSize = 1000, BatchRestSeconds = 0, DailyCap = 100_000,
-            };
-            db.Broadcasts.Add(broadcast);
-            db.BroadcastRecipients.Add(Recipient(ws, broadcast.Id, "+6281250001081", "Jauh", RecipientStatus.Pending, null, 0));
-            return await db.SaveChangesAsync();
-        });
+        await ScheduledAsync(ws, "Jauh", scheduledAt, "+6281250001081");
         var scheduler = await _app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         var key = QuartzBroadcastScheduler.TriggerKeyFor(ws.WorkspaceId);
         await _app.Services.GetRequiredService<IBroadcastScheduler>().WakeAsync(ws.TenantId, ws.WorkspaceId, DateTimeOffset.UtcNow);
@@ -182,19 +171,7 @@ public sealed class BroadcastWahaAppTests : IAsyncLifetime
         try
         {
             // A broadcast scheduled 40 s ahead: the queue's run waits for it in memory (docs/adr/0030), not in Quartz.
-            var later = await QueryAsync(_app, async db =>
-            {
-                var broadcast = new Broadcast
-                {
-                    TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, Name = "Nanti", Status = BroadcastStatus.Scheduled, MessageTemplate = "Nanti",
-                    ScheduledAt = scheduledAt, PendingCount = 1, TotalRecipients = 1, MinDelaySeconds = 0, MaxDelaySeconds = 0,
-                    BatchSize = 1000, BatchRestSeconds = 0, DailyCap = 100_000,
-                };
-                db.Broadcasts.Add(broadcast);
-                db.BroadcastRecipients.Add(Recipient(ws, broadcast.Id, "+6281250001061", "Nanti", RecipientStatus.Pending, null, 0));
-                await db.SaveChangesAsync();
-                return broadcast.Id;
-            });
+            var later = await ScheduledAsync(ws, "Nanti", scheduledAt, "+6281250001061");
             await _app.Services.GetRequiredService<IBroadcastScheduler>().WakeAsync(ws.TenantId, ws.WorkspaceId, DateTimeOffset.UtcNow);
             var holds = _app.Services.GetRequiredService<BroadcastHolds>();
             await EventuallyAsync(() => Task.FromResult(holds.Waiting == 1), "the queue's run to wait for the scheduled broadcast", 30);
@@ -260,6 +237,21 @@ public sealed class BroadcastWahaAppTests : IAsyncLifetime
             scope.Dispose();
         };
     }
+
+    /// <summary>A broadcast of one recipient scheduled for <paramref name="at"/>, sent without pacing.</summary>
+    private Task<Guid> ScheduledAsync(TestWorkspace ws, string name, DateTimeOffset at, string phone) => QueryAsync(_app, async db =>
+    {
+        var broadcast = new Broadcast
+        {
+            TenantId = ws.TenantId, WorkspaceId = ws.WorkspaceId, Name = name, Status = BroadcastStatus.Scheduled, MessageTemplate = name,
+            ScheduledAt = at, PendingCount = 1, TotalRecipients = 1, MinDelaySeconds = 0, MaxDelaySeconds = 0,
+            BatchSize = 1000, BatchRestSeconds = 0, DailyCap = 100_000,
+        };
+        db.Broadcasts.Add(broadcast);
+        db.BroadcastRecipients.Add(Recipient(ws, broadcast.Id, phone, name, RecipientStatus.Pending, null, 0));
+        await db.SaveChangesAsync();
+        return broadcast.Id;
+    });
 
     private static BroadcastRecipient Recipient(TestWorkspace ws, Guid broadcastId, string phone, string text, RecipientStatus status, string? externalId, int sequence) => new()
     {

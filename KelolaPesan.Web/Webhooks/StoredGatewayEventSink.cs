@@ -38,8 +38,8 @@ public sealed record SessionRoute(Guid TenantId, Guid WorkspaceId);
 
 /// <summary>
 /// Which tenant and workspace an in-process session's events belong to, kept for a short while: every simulated send
-/// comes back as three events (echo, delivered, read), and each read the workspace row on a connection of its own (a
-/// tenth of the app's CPU at 500 paced workspaces). As long as a webhook key is kept (<see cref="WebhookKeyCache.Lifetime"/>):
+/// comes back as three events (echo, delivered, read), and each read the workspace row on a connection of its own (5% of
+/// the profile's samples in our own code at 500 paced workspaces, and more in the database below it, docs/adr/0034). As long as a webhook key is kept (<see cref="WebhookKeyCache.Lifetime"/>):
 /// a deleted workspace stops taking a session's events within it, as a real gateway's webhooks stop verifying. Only found
 /// sessions are kept (a session made a moment ago is found at once); size-limited like the key cache.
 /// </summary>
