@@ -61,8 +61,8 @@ public sealed class BroadcastDispatchJob(BroadcastDispatcher dispatcher, IBroadc
     /// How long one run keeps its queue. Longer: fewer fires, but a wake from another node (this node's wakes end the
     /// wait at once) and a changed policy or tier reach a running queue up to this late. 120 s, not 60: at 1,000 paced
     /// workspaces on PostgreSQL, 16 fires/s kept the clustered store's lock busy enough to start runs seconds late (the
-    /// sends opening a run p95 0.1-5.2 s from one bench run to the next); at 8.8 fires/s runs start p95 161 ms late and
-    /// every send is on time (docs/adr/0034).
+    /// sends opening a run p95 0.1-5.2 s from one bench run to the next); at 8.5-8.8 fires/s, with the lead, every
+    /// workspace kept its pacing in two runs, though the store still started runs p95 2.4 s late in one (docs/adr/0034).
     /// </summary>
     public static readonly TimeSpan RunLength = TimeSpan.FromSeconds(120);
 
