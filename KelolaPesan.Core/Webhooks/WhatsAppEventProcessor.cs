@@ -63,7 +63,8 @@ public sealed class WhatsAppEventProcessor(
         await using var db = dbFactory.CreateSystem();
         var ids = eventIds.Distinct().ToList();
         var token = await ClaimAsync(db, ids, ct);
-        var rows = (await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id) && e.ProcessedAt == null && e.ClaimToken == token).ToListAsync(ct))
+        // This call's token marks exactly the rows it claimed, all unprocessed then and held by its lease since.
+        var rows = (await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id) && e.ClaimToken == token).ToListAsync(ct))
             .OrderBy(e => ids.IndexOf(e.Id)).ToList();
         var attemptsBefore = rows.ToDictionary(r => r.Id, r => r.Attempts);
 
@@ -206,13 +207,18 @@ public sealed class WhatsAppEventProcessor(
     /// Takes the unprocessed events among these that no node holds (or whose holder's lease ran out) with one conditional
     /// UPDATE stamping this call's token: two nodes (one's queue, the other's sweep) never apply the same event.
     /// </summary>
+    /// <remarks>
+    /// "Unprocessed" is asked in a form no index serves: SQLite, without statistics (docs/adr/0031), took
+    /// <c>ProcessedAt IS NULL</c> for a handful of rows on its index and walked every unprocessed event to find the
+    /// batch's, so a backlog made each batch slower (the claim 3.7 ms a batch at 100,000 queued); now it seeks the ids.
+    /// </remarks>
     private async Task<Guid> ClaimAsync(IKelolaDb db, List<Guid> ids, CancellationToken ct)
     {
         var token = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
         var until = now + ClaimLease;
         using (await gate.EnterAsync(ct))
-            await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id) && e.ProcessedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil <= now))
+            await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id) && (e.ProcessedAt == null ? 1 : 0) == 1 && (e.ClaimedUntil == null || e.ClaimedUntil <= now))
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), ct);
         return token;
     }

@@ -50,6 +50,39 @@ public sealed class WebhookSweepClaimTests
             Assert.Empty(await scope.ServiceProvider.GetRequiredService<WhatsAppEventProcessor>().PendingAsync(TimeSpan.Zero, 100));
     }
 
+    /// <summary>
+    /// A batch's claim and read seek its own events by id: SQLite, without statistics, planned them on the
+    /// (ProcessedAt, ReceivedAt) index and walked every unprocessed event, so a backlog slowed every batch.
+    /// </summary>
+    [Fact]
+    public async Task ABatchsClaimAndRead_SeekItsEventsById_NotTheWholeBacklog()
+    {
+        var plans = new QueryPlans();
+        await using var host = await CoreServiceHost.CreateAsync(configure: (services, database) => plans.Install(services, database));
+        var workspace = await host.AddWorkspaceAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 30; i++)
+        {
+            var body = FakeWahaServer.Envelope("message", workspace.ExternalSessionId!,
+                FakeWahaServer.MessagePayload($"backlog-{i}", $"6281234567{i:00}@c.us", Me, $"halo {i}"));
+            ids.Add((await host.InScopeAsync(sp => sp.GetRequiredService<WhatsAppWebhookIngest>().StoreAsync(host.TenantId, workspace.Id, body))).EventId!.Value);
+        }
+
+        await using (var scope = host.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<WhatsAppEventProcessor>().ProcessBatchAsync(ids[..5]);
+
+        var claim = Assert.Single(plans.Of("UPDATE \"InboundWebhookEvents\"", "\"ClaimToken\" = @"));
+        var read = Assert.Single(plans.Of("FROM \"InboundWebhookEvents\"", "\"ClaimToken\" = @"));
+        Assert.All(new[] { claim, read }, plan =>
+        {
+            Assert.Contains("sqlite_autoindex_InboundWebhookEvents_1 (Id=?)", plan);
+            Assert.DoesNotContain("ProcessedAt", plan);
+        });
+        await using var db = host.Database.CreateSystem();
+        Assert.Equal(5, await db.InboundWebhookEvents.CountAsync(e => e.ProcessedAt != null));
+        Assert.Equal(5, await db.Messages.CountAsync(m => m.WorkspaceId == workspace.Id));
+    }
+
     [Theory, Providers]
     public async Task AnEventHeldByAnotherNode_IsNotSwept_UntilItsLeaseRunsOut(DatabaseProvider provider)
     {

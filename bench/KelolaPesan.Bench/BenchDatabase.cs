@@ -15,15 +15,14 @@ namespace KelolaPesan.Bench;
 public sealed class BenchDatabase : IAsyncDisposable
 {
     private readonly string? _maintenance;
-    private readonly SlowStatements? _statements;
 
     private BenchDatabase(string folder, DatabaseSettings settings, string? maintenance)
     {
         Folder = folder;
         Settings = settings;
         _maintenance = maintenance;
-        _statements = SlowStatements.FromEnvironment();
-        Activator = new KelolaDbContextActivator(Settings, new TimestampInterceptor(TimeProvider.System), _statements is { } s ? [s] : null);
+        Statements = SlowStatements.FromEnvironment();
+        Activator = new KelolaDbContextActivator(Settings, new TimestampInterceptor(TimeProvider.System), Statements is { } s ? [s] : null);
     }
 
     /// <summary>A temp folder of the run (the SQLite file, generated files, attachments); deleted on dispose.</summary>
@@ -31,6 +30,9 @@ public sealed class BenchDatabase : IAsyncDisposable
     public DatabaseSettings Settings { get; }
     public DatabaseProvider Provider => Settings.Provider;
     public KelolaDbContextActivator Activator { get; }
+
+    /// <summary>The statement tally of <c>KELOLA_BENCH_STATEMENTS</c>, if asked for; an app started on this database counts into it too.</summary>
+    internal SlowStatements? Statements { get; }
 
     /// <summary>The provider from <c>--provider Sqlite|Postgres</c> (default SQLite).</summary>
     public static DatabaseProvider ProviderFrom(string[] args)
@@ -97,7 +99,7 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _statements?.Print();
+        Statements?.Print();
         if (Provider == DatabaseProvider.Sqlite)
         {
             using var connection = new SqliteConnection(Settings.ConnectionString);

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Data;
+using KelolaPesan.Data.Interceptors;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KelolaPesan.Tests.Infrastructure;
+
+/// <summary>
+/// SQLite's plan of every statement the app runs (<c>EXPLAIN QUERY PLAN</c> with the statement's own parameters, on its
+/// connection, just before it runs), on a database without statistics as the app's: the plan the statement really got
+/// (docs/adr/0031: a plan that needs <c>ANALYZE</c> to be right is wrong here). Other providers record nothing.
+/// </summary>
+public sealed class QueryPlans : DbCommandInterceptor
+{
+    private readonly ConcurrentQueue<(string Sql, string Plan)> _plans = new();
+
+    public IReadOnlyList<(string Sql, string Plan)> Plans => _plans.ToList();
+
+    /// <summary>The plans of the statements whose text contains every one of <paramref name="fragments"/>.</summary>
+    public IReadOnlyList<string> Of(params string[] fragments) =>
+        _plans.Where(p => fragments.All(f => p.Sql.Contains(f, StringComparison.Ordinal))).Select(p => p.Plan).ToList();
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Explain(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        Explain(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Explain(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Explain(command);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Explain(DbCommand command)
+    {
+        if (command is not SqliteCommand { Connection: { } connection } sqlite || command.CommandText.TrimStart().StartsWith("PRAGMA", StringComparison.OrdinalIgnoreCase))
+            return;
+        using var explain = connection.CreateCommand();
+        explain.Transaction = sqlite.Transaction;
+        explain.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        foreach (SqliteParameter parameter in sqlite.Parameters)
+            explain.Parameters.AddWithValue(parameter.ParameterName, parameter.Value ?? DBNull.Value);
+        var lines = new List<string>();
+        using (var reader = explain.ExecuteReader())
+        {
+            while (reader.Read())
+                lines.Add(reader.GetString(3));
+        }
+        _plans.Enqueue((command.CommandText, string.Join("\n", lines)));
+    }
+
+    /// <summary>Registers a database factory whose contexts carry this interceptor, in place of the host's own.</summary>
+    public void Install(IServiceCollection services, TestDatabase database)
+    {
+        var activator = new KelolaDbContextActivator(database.Settings, new TimestampInterceptor(database.Clock), [this]);
+        services.AddScoped<IKelolaDbFactory>(sp => new KelolaDbFactory(activator, sp.GetRequiredService<ITenantContext>()));
+    }
+}
