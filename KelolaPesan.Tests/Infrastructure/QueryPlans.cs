@@ -3,8 +3,8 @@ using System.Data.Common;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Data;
+using KelolaPesan.Data.Common;
 using KelolaPesan.Data.Interceptors;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -53,20 +53,8 @@ public sealed class QueryPlans : DbCommandInterceptor
 
     private void Explain(DbCommand command)
     {
-        if (command is not SqliteCommand { Connection: { } connection } sqlite || command.CommandText.TrimStart().StartsWith("PRAGMA", StringComparison.OrdinalIgnoreCase))
-            return;
-        using var explain = connection.CreateCommand();
-        explain.Transaction = sqlite.Transaction;
-        explain.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
-        foreach (SqliteParameter parameter in sqlite.Parameters)
-            explain.Parameters.AddWithValue(parameter.ParameterName, parameter.Value ?? DBNull.Value);
-        var lines = new List<string>();
-        using (var reader = explain.ExecuteReader())
-        {
-            while (reader.Read())
-                lines.Add(reader.GetString(3));
-        }
-        _plans.Enqueue((command.CommandText, string.Join("\n", lines)));
+        if (SqliteQueryPlan.Explain(command) is { } plan)
+            _plans.Enqueue((command.CommandText, plan));
     }
 
     /// <summary>Registers a database factory whose contexts carry this interceptor, in place of the host's own.</summary>
