@@ -5,7 +5,6 @@ using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Data;
 using KelolaPesan.Data.Common;
 using KelolaPesan.Data.Interceptors;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KelolaPesan.Tests.Infrastructure;
@@ -15,7 +14,7 @@ namespace KelolaPesan.Tests.Infrastructure;
 /// connection, just before it runs), on a database without statistics as the app's: the plan the statement really got
 /// (docs/adr/0031: a plan that needs <c>ANALYZE</c> to be right is wrong here). Other providers record nothing.
 /// </summary>
-public sealed class QueryPlans : DbCommandInterceptor
+public sealed class QueryPlans : SqlitePlanInterceptor
 {
     private readonly ConcurrentQueue<(string Sql, string Plan)> _plans = new();
 
@@ -25,37 +24,7 @@ public sealed class QueryPlans : DbCommandInterceptor
     public IReadOnlyList<string> Of(params string[] fragments) =>
         _plans.Where(p => fragments.All(f => p.Sql.Contains(f, StringComparison.Ordinal))).Select(p => p.Plan).ToList();
 
-    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        Explain(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
-    {
-        Explain(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        Explain(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        Explain(command);
-        return ValueTask.FromResult(result);
-    }
-
-    private void Explain(DbCommand command)
-    {
-        if (SqliteQueryPlan.Explain(command) is { } plan)
-            _plans.Enqueue((command.CommandText, plan));
-    }
+    protected override void Planned(DbCommand command, string plan) => _plans.Enqueue((command.CommandText, plan));
 
     /// <summary>Registers a database factory whose contexts carry this interceptor, in place of the host's own.</summary>
     public void Install(IServiceCollection services, TestDatabase database)

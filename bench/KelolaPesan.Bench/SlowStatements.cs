@@ -3,7 +3,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using KelolaPesan.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace KelolaPesan.Bench;
@@ -14,33 +13,13 @@ namespace KelolaPesan.Bench;
 /// goes, without a profiler. On SQLite each with the plan it got the first time it ran (<c>EXPLAIN QUERY PLAN</c> with its
 /// parameters; no statistics, as in the app: docs/adr/0031).
 /// </summary>
-internal sealed partial class SlowStatements(double thresholdMs) : DbCommandInterceptor
+internal sealed partial class SlowStatements(double thresholdMs) : SqlitePlanInterceptor
 {
     private readonly ConcurrentDictionary<string, Tally> _tallies = new();
     private readonly ConcurrentDictionary<string, string> _plans = new();
 
     public static SlowStatements? FromEnvironment() =>
         double.TryParse(Environment.GetEnvironmentVariable("KELOLA_BENCH_STATEMENTS"), CultureInfo.InvariantCulture, out var ms) ? new SlowStatements(ms) : null;
-
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        Explain(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        Explain(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
-    {
-        Explain(command);
-        return ValueTask.FromResult(result);
-    }
 
     public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
     {
@@ -64,7 +43,7 @@ internal sealed partial class SlowStatements(double thresholdMs) : DbCommandInte
     {
         foreach (var (sql, t) in _tallies.Where(t => t.Value.TotalMs >= thresholdMs).OrderByDescending(t => t.Value.TotalMs))
             Console.WriteLine(FormattableString.Invariant($"statement: {t.Count:N0} runs, {t.TotalMs / 1000:0.00} s in all, slowest {t.MaxMs:0} ms (the reader's open, not its rows):\n{Shorten(sql)}")
-                + (_plans.TryGetValue(sql, out var plan) ? $"\nplan:\n{plan}\n" : ""));
+                + (_plans.TryGetValue(sql, out var plan) && plan.Trim().Length > 0 ? $"\nplan:\n{plan}\n" : ""));
     }
 
     private void Count(DbCommand command, TimeSpan duration)
@@ -78,20 +57,9 @@ internal sealed partial class SlowStatements(double thresholdMs) : DbCommandInte
         }
     }
 
-    private void Explain(DbCommand command)
-    {
-        if (_plans.ContainsKey(command.CommandText))
-            return;
-        try
-        {
-            if (SqliteQueryPlan.Explain(command) is { } plan)
-                _plans.TryAdd(command.CommandText, "  " + plan.Replace("\n", "\n  "));
-        }
-        catch (SqliteException ex)
-        {
-            _plans.TryAdd(command.CommandText, "  (not explained: " + ex.Message + ")");
-        }
-    }
+    protected override bool Wants(DbCommand command) => !_plans.ContainsKey(command.CommandText);
+
+    protected override void Planned(DbCommand command, string plan) => _plans.TryAdd(command.CommandText, "  " + plan.Replace("\n", "\n  "));
 
     /// <summary>An IN list of thousands of parameters shortened to its first few.</summary>
     private static string Shorten(string sql) =>
