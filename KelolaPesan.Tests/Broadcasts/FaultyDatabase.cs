@@ -1,8 +1,4 @@
 using System.Data.Common;
-using KelolaPesan.Core.Common;
-using KelolaPesan.Core.Tenancy;
-using KelolaPesan.Data;
-using KelolaPesan.Data.Interceptors;
 using KelolaPesan.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -35,9 +31,5 @@ public sealed class CommandFault : DbCommandInterceptor
     }
 
     /// <summary>Registers a database factory whose contexts carry this fault, in place of the host's own.</summary>
-    public void Install(IServiceCollection services, TestDatabase database)
-    {
-        var activator = new KelolaDbContextActivator(database.Settings, new TimestampInterceptor(database.Clock), [this]);
-        services.AddScoped<IKelolaDbFactory>(sp => new KelolaDbFactory(activator, sp.GetRequiredService<ITenantContext>()));
-    }
+    public void Install(IServiceCollection services, TestDatabase database) => database.Intercept(services, this);
 }

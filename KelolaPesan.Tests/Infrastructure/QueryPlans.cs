@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using KelolaPesan.Core.Common;
-using KelolaPesan.Core.Tenancy;
-using KelolaPesan.Data;
 using KelolaPesan.Data.Common;
-using KelolaPesan.Data.Interceptors;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KelolaPesan.Tests.Infrastructure;
@@ -27,9 +23,5 @@ public sealed class QueryPlans : SqlitePlanInterceptor
     protected override void Planned(DbCommand command, string plan) => _plans.Enqueue((command.CommandText, plan));
 
     /// <summary>Registers a database factory whose contexts carry this interceptor, in place of the host's own.</summary>
-    public void Install(IServiceCollection services, TestDatabase database)
-    {
-        var activator = new KelolaDbContextActivator(database.Settings, new TimestampInterceptor(database.Clock), [this]);
-        services.AddScoped<IKelolaDbFactory>(sp => new KelolaDbFactory(activator, sp.GetRequiredService<ITenantContext>()));
-    }
+    public void Install(IServiceCollection services, TestDatabase database) => database.Intercept(services, this);
 }

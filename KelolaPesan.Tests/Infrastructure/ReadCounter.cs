@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using KelolaPesan.Core.Common;
-using KelolaPesan.Core.Tenancy;
-using KelolaPesan.Data;
-using KelolaPesan.Data.Interceptors;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,9 +31,5 @@ public sealed class ReadCounter : DbCommandInterceptor
     }
 
     /// <summary>Registers a database factory whose contexts carry this counter, in place of the host's own.</summary>
-    public void Install(IServiceCollection services, TestDatabase database)
-    {
-        var activator = new KelolaDbContextActivator(database.Settings, new TimestampInterceptor(database.Clock), [this]);
-        services.AddScoped<IKelolaDbFactory>(sp => new KelolaDbFactory(activator, sp.GetRequiredService<ITenantContext>()));
-    }
+    public void Install(IServiceCollection services, TestDatabase database) => database.Intercept(services, this);
 }

@@ -3,6 +3,7 @@ using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Data;
 using KelolaPesan.Data.Interceptors;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KelolaPesan.Tests.Infrastructure;
 
@@ -29,6 +30,16 @@ public abstract class TestDatabase : IAsyncDisposable
     public DatabaseProvider Provider => Settings.Provider;
     public KelolaDbContextActivator Activator { get; }
     public string ConnectionString => Settings.ConnectionString;
+
+    /// <summary>
+    /// Registers a database factory whose contexts also carry <paramref name="interceptor"/> (a counter, a plan reader, a
+    /// fault), in place of the host's own.
+    /// </summary>
+    public void Intercept(IServiceCollection services, IInterceptor interceptor)
+    {
+        var activator = new KelolaDbContextActivator(Settings, new TimestampInterceptor(Clock), [interceptor]);
+        services.AddScoped<IKelolaDbFactory>(sp => new KelolaDbFactory(activator, sp.GetRequiredService<ITenantContext>()));
+    }
 
     /// <summary>The SQLite file (only on SQLite).</summary>
     public virtual string FilePath => throw new NotSupportedException($"A {Provider} test database has no file.");

@@ -205,36 +205,44 @@ public sealed record LiveWorld(string LicenceCode, IReadOnlyList<string> AgentNa
 
 public sealed record LiveWorkspace(Guid Id, string Key);
 
-/// <summary>Signed WAHA "message" webhooks, as the gateway sends them.</summary>
+/// <summary>Signed WAHA "message" webhooks, as the gateway sends them (every scenario that posts webhooks builds them here).</summary>
 public static class Webhooks
 {
     public static async Task<bool> PostAsync(HttpClient http, LiveWorkspace workspace, string from, string body, CancellationToken cancellationToken = default)
     {
-        var bytes = Envelope(from, body);
-        using var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/whatsapp?workspace={workspace.Id}") { Content = content };
-        request.Headers.Add(WebhookSignature.HmacHeader, WebhookSignature.Compute(bytes, workspace.Key));
-        request.Headers.Add(WebhookSignature.AlgorithmHeader, WebhookSignature.Algorithm);
+        var id = Guid.NewGuid().ToString("N");
+        using var request = Signed($"/webhooks/whatsapp?workspace={workspace.Id}", workspace.Key,
+            Message($"false_{id}", "evt_" + id, from + "@c.us", body, "Pelanggan " + from[^4..]));
         using var response = await http.SendAsync(request, cancellationToken);
         return response.IsSuccessStatusCode;
     }
 
-    private static byte[] Envelope(string from, string body)
+    /// <summary>A customer's text message to the bench's own number, in WAHA's envelope.</summary>
+    public static byte[] Message(string messageId, string eventId, string from, string body, string pushName, string session = "bench")
     {
-        var id = Guid.NewGuid().ToString("N");
         var payload = new JsonObject
         {
-            ["id"] = $"false_{id}", ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            ["from"] = from + "@c.us", ["to"] = "6280000000001@c.us", ["fromMe"] = false,
+            ["id"] = messageId, ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["from"] = from, ["to"] = "6280000000001@c.us", ["fromMe"] = false,
             ["body"] = body, ["hasMedia"] = false, ["ack"] = 1,
-            ["_data"] = new JsonObject { ["notifyName"] = "Pelanggan " + from[^4..] },
+            ["_data"] = new JsonObject { ["notifyName"] = pushName },
         };
         var envelope = new JsonObject
         {
-            ["id"] = "evt_" + id, ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            ["event"] = "message", ["session"] = "bench", ["payload"] = payload,
+            ["id"] = eventId, ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            ["event"] = "message", ["session"] = session, ["payload"] = payload,
         };
         return Encoding.UTF8.GetBytes(envelope.ToJsonString());
+    }
+
+    /// <summary>The POST of a body to a webhook path, signed with the workspace's key as the gateway signs it.</summary>
+    public static HttpRequestMessage Signed(string path, string key, byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.Add(WebhookSignature.HmacHeader, WebhookSignature.Compute(body, key));
+        request.Headers.Add(WebhookSignature.AlgorithmHeader, WebhookSignature.Algorithm);
+        return request;
     }
 }

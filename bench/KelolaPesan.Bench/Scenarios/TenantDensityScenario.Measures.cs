@@ -1,15 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
+using KelolaPesan.Bench.Live;
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Common;
-using KelolaPesan.Core.Gateways;
-using KelolaPesan.Core.Security;
 using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Core.Workspaces;
 using KelolaPesan.Data;
@@ -194,24 +189,9 @@ public sealed partial class TenantDensityScenario
 
         private async Task PostAsync(BenchWorkspace workspace, long i)
         {
-            var payload = new JsonObject
-            {
-                ["id"] = $"false_in_{i}", ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-                ["from"] = $"628777{i % 20:D5}1@c.us", ["to"] = "6280000000001@c.us", ["fromMe"] = false,
-                ["body"] = $"Halo kak, mau tanya {i}", ["hasMedia"] = false, ["ack"] = 1,
-                ["_data"] = new JsonObject { ["notifyName"] = $"Pembeli {i % 20}" },
-            };
-            var envelope = new JsonObject
-            {
-                ["id"] = $"evt_in_{i}_{Guid.NewGuid():N}", ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-                ["event"] = "message", ["session"] = WorkspaceService.SessionNameFor(workspace.Id), ["payload"] = payload,
-            };
-            var body = Encoding.UTF8.GetBytes(envelope.ToJsonString());
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/whatsapp?workspace={workspace.Id}") { Content = content };
-            request.Headers.Add(WebhookSignature.HmacHeader, WebhookSignature.Compute(body, workspace.Key));
-            request.Headers.Add(WebhookSignature.AlgorithmHeader, WebhookSignature.Algorithm);
+            using var request = Webhooks.Signed($"/webhooks/whatsapp?workspace={workspace.Id}", workspace.Key,
+                Webhooks.Message($"false_in_{i}", $"evt_in_{i}_{Guid.NewGuid():N}", $"628777{i % 20:D5}1@c.us", $"Halo kak, mau tanya {i}",
+                    $"Pembeli {i % 20}", WorkspaceService.SessionNameFor(workspace.Id)));
             var watch = Stopwatch.StartNew();
             try
             {

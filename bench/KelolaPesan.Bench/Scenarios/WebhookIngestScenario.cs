@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
+using KelolaPesan.Bench.Live;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Security;
@@ -167,34 +166,13 @@ public sealed class WebhookIngestScenario : IScenario
             while ((i = Interlocked.Increment(ref next)) < count)
             {
                 var (path, key) = targets[i % targets.Count];
-                var body = Envelope(tag, i);
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
-                request.Headers.Add(WebhookSignature.HmacHeader, WebhookSignature.Compute(body, key));
-                request.Headers.Add(WebhookSignature.AlgorithmHeader, WebhookSignature.Algorithm);
+                using var request = Webhooks.Signed(path, key,
+                    Webhooks.Message($"false_{tag}_{i}", $"evt_{tag}_{i}_{Guid.NewGuid():N}", $"628123{i % 50:D6}1@c.us", $"Halo kak, pesan nomor {i}", $"Pelanggan {i % 50}"));
                 using var response = await http.SendAsync(request);
                 if (!response.IsSuccessStatusCode)
                     throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}");
             }
         }));
-    }
-
-    private static byte[] Envelope(string tag, int i)
-    {
-        var payload = new JsonObject
-        {
-            ["id"] = $"false_{tag}_{i}", ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            ["from"] = $"628123{i % 50:D6}1@c.us", ["to"] = "6280000000001@c.us", ["fromMe"] = false,
-            ["body"] = $"Halo kak, pesan nomor {i}", ["hasMedia"] = false, ["ack"] = 1,
-            ["_data"] = new JsonObject { ["notifyName"] = $"Pelanggan {i % 50}" },
-        };
-        var envelope = new JsonObject
-        {
-            ["id"] = $"evt_{tag}_{i}_{Guid.NewGuid():N}", ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            ["event"] = "message", ["session"] = "bench", ["payload"] = payload,
-        };
-        return Encoding.UTF8.GetBytes(envelope.ToJsonString());
     }
 
     private static async Task WaitForMessagesAsync(IServiceProvider services, IReadOnlyList<Guid> workspaceIds, int expected)
