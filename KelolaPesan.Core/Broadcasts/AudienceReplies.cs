@@ -16,14 +16,21 @@ public sealed class AudienceReplies(IKelolaDbFactory dbFactory, IRealtimeBus bus
         string.IsNullOrEmpty(e164) ? Task.CompletedTask : HandleInboundAsync(tenantId, workspaceId, [new InboundReply(e164, body)], ct);
 
     /// <summary>
-    /// Of these workspaces (of the context's tenant), the ones where any of these numbers is a contact: for the others
+    /// Of these senders (a workspace and a number each), the workspaces where the number is a contact: for the others
     /// <see cref="HandleInboundAsync(Guid, Guid, IReadOnlyList{InboundReply}, CancellationToken)"/> does nothing. One query
-    /// for a batch spread over many workspaces instead of one context and query each (docs/adr/0026).
+    /// for a batch spread over many workspaces, of any tenants the context sees, instead of one context and query each
+    /// (docs/adr/0026).
     /// </summary>
-    public static async Task<HashSet<Guid>> WithContactsAsync(IKelolaDb db, IReadOnlyCollection<Guid> workspaceIds, IReadOnlyCollection<string> phones,
-        CancellationToken ct) =>
-        (await db.Contacts.Where(c => workspaceIds.Contains(c.WorkspaceId) && phones.Contains(c.Phone)).Select(c => c.WorkspaceId).Distinct().ToListAsync(ct))
-        .ToHashSet();
+    public static async Task<HashSet<Guid>> WithContactsAsync(IKelolaDb db, IReadOnlyCollection<(Guid WorkspaceId, string Phone)> senders,
+        CancellationToken ct)
+    {
+        var workspaceIds = senders.Select(s => s.WorkspaceId).Distinct().ToList();
+        var phones = senders.Select(s => s.Phone).Distinct().ToList();
+        var contacts = await db.Contacts.Where(c => workspaceIds.Contains(c.WorkspaceId) && phones.Contains(c.Phone))
+            .Select(c => new { c.WorkspaceId, c.Phone }).ToListAsync(ct);
+        var wanted = senders.ToHashSet();
+        return contacts.Where(c => wanted.Contains((c.WorkspaceId, c.Phone))).Select(c => c.WorkspaceId).ToHashSet();
+    }
 
     /// <summary>Messages of one workspace in their order: one query finds which senders are contacts (in a burst, usually few).</summary>
     public async Task HandleInboundAsync(Guid tenantId, Guid workspaceId, IReadOnlyList<InboundReply> replies, CancellationToken ct = default)

@@ -4,7 +4,6 @@ using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Webhooks;
-using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -43,12 +42,14 @@ public sealed partial class InboundMessageService
     /// Several workspaces' batches (of any tenants) applied in ONE transaction on one connection: traffic spread over many
     /// workspaces otherwise paid a whole transaction per event (docs/adr/0026). Per batch, the same effect as
     /// <see cref="HandleReceivedAsync"/> for each message in order: the duplicates, the chats, the origins of our own
-    /// messages and the sends awaiting their echo found with one query each per tenant, every message inserted in one
+    /// messages and the sends awaiting their echo found with one query each for the whole batch, every message inserted in one
     /// statement, each chat's counters moved once by the sum of its messages (still increments in SQL, never
     /// read-modify-write), an echo that claims its waiting send writing the gateway id there instead of a new row, each
     /// batch's webhook events marked processed in the same transaction.
-    /// Each tenant's statements run through the tenant filter of that tenant (the context is switched between tenants,
-    /// never holding tracked rows across a switch). Throws when the batches cannot be stored (e.g. a concurrent redelivery
+    /// The context sees every tenant (system scope), so each row read is taken only for the (tenant, workspace) pair of
+    /// a batch, bound when its webhook was verified, and every write goes by the ids of rows so found or made (issue 21:
+    /// through each tenant's filter in turn, a batch over 20 tenants spent three quarters of its time on per-tenant
+    /// statements). Throws when the batches cannot be stored (e.g. a concurrent redelivery
     /// hit the unique index): nothing was committed, and the caller falls back to smaller units, which isolate each event.
     /// After the commit, per workspace, realtime events are published and the opt-out and bot hooks run for the stored
     /// messages, as they do one by one; a failure there is logged, never thrown (the batch is committed and marked).
@@ -73,76 +74,76 @@ public sealed partial class InboundMessageService
     private async Task<IReadOnlyList<IReadOnlyList<InboundOutcome>>> HandleReceivedBatchesAsync(IReadOnlyList<ReceivedBatch> batches, bool createChats,
         CancellationToken ct)
     {
-        var tenant = new TenantContext();
         var now = clock.GetUtcNow();
         var plans = new BatchPlan[batches.Count];
-        await using (var db = dbFactory.CreateForTenants(tenant))
+        await using (var db = dbFactory.CreateSystem())
         {
             // Open once for the reads and the write, so the ingest turn below is not spent opening a connection.
             await db.OpenConnectionAsync(ct);
-            foreach (var perTenant in batches.Select((b, i) => (Batch: b, Index: i)).GroupBy(b => b.Batch.TenantId))
-            {
-                tenant.SetTenant(perTenant.Key);
-                var workspaceIds = perTenant.Select(b => b.Batch.WorkspaceId).Distinct().ToList();
-                var ids = perTenant.SelectMany(b => b.Batch.Messages.Select(m => m.Id)).Distinct().ToList();
-                var known = (await db.Messages.Where(m => workspaceIds.Contains(m.WorkspaceId) && ids.Contains(m.ExternalMessageId!))
-                        .Select(m => new { m.WorkspaceId, m.ExternalMessageId }).ToListAsync(ct))
-                    .Select(m => (m.WorkspaceId, m.ExternalMessageId!)).ToHashSet();
-                // Chats: one query for the tenant; a new, deleted or unnamed one goes through the single path's find-or-create.
-                var chatIds = perTenant.SelectMany(b => b.Batch.Messages.Select(m => ChatIds.FromPhone(PhoneOf(m)))).Distinct().ToList();
-                var chats = await db.Chats.IgnoreQueryFilters([SoftDeleteFilter]).AsNoTracking()
+            // The look-ups once for the whole batch, whichever tenants it spans: once per tenant, a batch spread over 20
+            // tenants cost ~120 queries and three quarters of its time (issue 21). The context sees every tenant here, and
+            // each row is taken only for the (tenant, workspace) pair of a batch (bound when its webhook was verified).
+            var pairs = batches.Select(b => (b.TenantId, b.WorkspaceId)).ToHashSet();
+            var workspaceIds = pairs.Select(p => p.WorkspaceId).Distinct().ToList();
+            var ids = batches.SelectMany(b => b.Messages.Select(m => m.Id)).Distinct().ToList();
+            var known = (await db.Messages.Where(m => workspaceIds.Contains(m.WorkspaceId) && ids.Contains(m.ExternalMessageId!))
+                    .Select(m => new { m.TenantId, m.WorkspaceId, m.ExternalMessageId }).ToListAsync(ct))
+                .Where(m => pairs.Contains((m.TenantId, m.WorkspaceId))).Select(m => (m.WorkspaceId, m.ExternalMessageId!)).ToHashSet();
+            // Chats: one query; a new, deleted or unnamed one goes through the single path's find-or-create.
+            var chatIds = batches.SelectMany(b => b.Messages.Select(m => ChatIds.FromPhone(PhoneOf(m)))).Distinct().ToList();
+            var chats = (await db.Chats.IgnoreQueryFilters([SoftDeleteFilter]).AsNoTracking()
                     .Where(c => workspaceIds.Contains(c.WorkspaceId) && c.Channel == Channel.WhatsApp && chatIds.Contains(c.ExternalChatId))
-                    .ToDictionaryAsync(c => (c.WorkspaceId, c.ExternalChatId), ct);
-                // New customers' chats are made in the batch's transaction below, named after their contact if any: one
-                // query for the tenant, where a commit per new chat had made a batch of new customers cost seconds (issue 21).
-                var newPhones = perTenant.SelectMany(b => b.Batch.Messages.Select(m => (b.Batch.WorkspaceId, Phone: "+" + PhoneOf(m))))
-                    .Where(p => !chats.ContainsKey((p.WorkspaceId, ChatIds.FromPhone(p.Phone[1..])))).Select(p => p.Phone).Distinct().ToList();
-                var contacts = newPhones.Count == 0 || !createChats ? [] : (await db.Contacts.AsNoTracking()
-                        .Where(c => workspaceIds.Contains(c.WorkspaceId) && newPhones.Contains(c.Phone))
-                        .Select(c => new { c.WorkspaceId, c.Phone, c.Id, c.Name }).ToListAsync(ct))
-                    .DistinctBy(c => (c.WorkspaceId, c.Phone)).ToDictionary(c => (c.WorkspaceId, c.Phone), c => (c.Id, c.Name));
-                // Our own messages: who sent them, and the inbox's sends still waiting for their echo in the chats known.
-                var echoes = perTenant.SelectMany(b => b.Batch.Messages.Where(m => m.FromMe && !known.Contains((b.Batch.WorkspaceId, m.Id)))
-                    .Select(m => (b.Batch.WorkspaceId, E164: (string?)("+" + PhoneOf(m)), Echo: m))).ToList();
-                var origins = await OwnOriginsAsync(db, echoes, ct);
-                var echoChats = echoes.Select(e => chats.GetValueOrDefault((e.WorkspaceId, ChatIds.FromPhone(PhoneOf(e.Echo))))?.Id)
-                    .OfType<Guid>().Distinct().ToList();
-                var pending = echoChats.Count == 0 ? [] : await PendingOwnSendsAsync(db, echoChats, ct);
-                foreach (var (batch, index) in perTenant)
-                    plans[index] = await PlanAsync(batch, known, chats, createChats ? contacts : null, origins, pending, now, ct);
-            }
+                    .ToListAsync(ct))
+                .Where(c => pairs.Contains((c.TenantId, c.WorkspaceId))).ToDictionary(c => (c.WorkspaceId, c.ExternalChatId));
+            // New customers' chats are made in the batch's transaction below, named after their contact if any: one
+            // query, where a commit per new chat had made a batch of new customers cost seconds (issue 21).
+            var newPhones = batches.SelectMany(b => b.Messages.Select(m => (b.WorkspaceId, Phone: "+" + PhoneOf(m))))
+                .Where(p => !chats.ContainsKey((p.WorkspaceId, ChatIds.FromPhone(p.Phone[1..])))).Select(p => p.Phone).Distinct().ToList();
+            var contacts = newPhones.Count == 0 || !createChats ? [] : (await db.Contacts.AsNoTracking()
+                    .Where(c => workspaceIds.Contains(c.WorkspaceId) && newPhones.Contains(c.Phone))
+                    .Select(c => new { c.TenantId, c.WorkspaceId, c.Phone, c.Id, c.Name }).ToListAsync(ct))
+                .Where(c => pairs.Contains((c.TenantId, c.WorkspaceId)))
+                .DistinctBy(c => (c.WorkspaceId, c.Phone)).ToDictionary(c => (c.WorkspaceId, c.Phone), c => (c.Id, c.Name));
+            // Our own messages: who sent them, and the inbox's sends still waiting for their echo in the chats known.
+            var echoes = batches.SelectMany(b => b.Messages.Where(m => m.FromMe && !known.Contains((b.WorkspaceId, m.Id)))
+                .Select(m => (b.WorkspaceId, E164: (string?)("+" + PhoneOf(m)), Echo: m))).ToList();
+            var origins = await OwnOriginsAsync(db, echoes, ct);
+            var echoChats = echoes.Select(e => chats.GetValueOrDefault((e.WorkspaceId, ChatIds.FromPhone(PhoneOf(e.Echo))))?.Id)
+                .OfType<Guid>().Distinct().ToList();
+            var pending = echoChats.Count == 0 ? [] : await PendingOwnSendsAsync(db, echoChats, ct);
+            for (var i = 0; i < batches.Count; i++)
+                plans[i] = await PlanAsync(batches[i], known, chats, createChats ? contacts : null, origins, pending, now, ct);
 
             if (plans.Any(p => p.Stored.Count > 0 || p.Claimed.Count > 0 || p.Batch.WebhookEvents is { Count: > 0 }))
             {
                 using (await gate.EnterAsync(ct))
-                    await db.InTransactionAsync(ct => StoreAsync(db, tenant, plans, now, ct), ct);
+                    await db.InTransactionAsync(ct => StoreAsync(db, plans, now, ct), ct);
             }
 
-            // After the commit. Which workspaces the hooks have anything to do for: one query each per tenant, not a
-            // context and query per workspace and hook (most workspaces have no bot rule, most senders are no contact).
+            // After the commit, once for the batch like the reads above: the counters as stored now, for the pages' badges,
+            // and which workspaces the hooks have anything to do for (most workspaces have no bot rule, most senders are
+            // no contact).
+            var received = plans.Where(p => p.Inbound.Any()).ToList();
+            IReadOnlyDictionary<Guid, UnreadCountsChanged> counted = received.Count == 0 ? new Dictionary<Guid, UnreadCountsChanged>()
+                : await UnreadCountEvents.ReadAsync(db, received.Select(p => (p.Batch.TenantId, p.Batch.WorkspaceId)).ToList(), logger, ct);
             var hooked = new HashSet<Guid>();
             var botted = new HashSet<Guid>();
-            var counted = new Dictionary<Guid, UnreadCountsChanged>();
-            foreach (var perTenant in plans.Where(p => p.Inbound.Any()).GroupBy(p => p.Batch.TenantId))
+            if (received.Count > 0)
             {
-                tenant.SetTenant(perTenant.Key);
-                var workspaceIds = perTenant.Select(p => p.Batch.WorkspaceId).Distinct().ToList();
-                // The counters as stored now, for the pages' badges: one query per tenant, like the hooks' lookups.
-                foreach (var (workspaceId, changed) in await UnreadCountEvents.ReadAsync(db, perTenant.Key, workspaceIds, logger, ct))
-                    counted[workspaceId] = changed;
-                var phones = perTenant.SelectMany(p => p.Inbound.Select(m => m.SenderNumber!)).Distinct().ToList();
+                var senders = received.SelectMany(p => p.Inbound.Select(m => (p.Batch.WorkspaceId, Phone: m.SenderNumber!))).Distinct().ToList();
                 try
                 {
-                    hooked.UnionWith(await AudienceReplies.WithContactsAsync(db, workspaceIds, phones, ct));
+                    hooked.UnionWith(await AudienceReplies.WithContactsAsync(db, senders, ct));
                     // Another automation than ours (none today) is asked every time.
-                    botted.UnionWith(automation is AutomationService ? await AutomationService.WithActiveRulesAsync(db, workspaceIds, ct) : workspaceIds);
+                    var receivedIn = senders.Select(s => s.WorkspaceId).Distinct().ToList();
+                    botted.UnionWith(automation is AutomationService ? await AutomationService.WithActiveRulesAsync(db, receivedIn, ct) : receivedIn);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // Stored and marked already: the hooks then look for themselves, as one by one.
-                    logger.LogError(ex, "Looking up the inbound hooks of tenant {TenantId} failed", perTenant.Key);
-                    hooked.UnionWith(workspaceIds);
-                    botted.UnionWith(workspaceIds);
+                    logger.LogError(ex, "Looking up the inbound hooks of {Count} workspaces failed", senders.Count);
+                    hooked.UnionWith(received.Select(p => p.Batch.WorkspaceId));
+                    botted.UnionWith(received.Select(p => p.Batch.WorkspaceId));
                 }
             }
 
@@ -178,7 +179,7 @@ public sealed partial class InboundMessageService
     }
 
     /// <summary>
-    /// One batch's messages to store, from what the tenant's reads found (<paramref name="known"/> gains the new ids,
+    /// One batch's messages to store, from what the batch's reads found (<paramref name="known"/> gains the new ids,
     /// <paramref name="pending"/> loses the sends their echoes claim).
     /// </summary>
     private async Task<BatchPlan> PlanAsync(ReceivedBatch batch, HashSet<(Guid, string)> known, Dictionary<(Guid, string), Chat> chats,
@@ -245,18 +246,19 @@ public sealed partial class InboundMessageService
     }
 
     /// <summary>
-    /// The write of every batch, in the caller's transaction: all messages in one prepared INSERT (EF's change tracking cost
-    /// more than the insert), all chats' counters and previews, then per workspace its unread counters, revealed chats and
-    /// the sends their echoes claimed, and per tenant the marking of its webhook events, each through that tenant's
-    /// filter. May run again on a retry: keeps nothing.
+    /// The write of every batch, in the caller's transaction, whichever tenants: the new chats, all messages in one prepared
+    /// INSERT (EF's change tracking cost more than the insert), all chats' counters and previews, the workspaces' unread
+    /// counters (one statement per distinct move), the sends their echoes claimed, the revealed chats and the marking of
+    /// the webhook events. May run again on a retry: keeps nothing.
     /// </summary>
-    private async Task StoreAsync(IKelolaDb db, TenantContext tenant, IReadOnlyList<BatchPlan> plans, DateTimeOffset now, CancellationToken ct)
+    private async Task StoreAsync(IKelolaDb db, IReadOnlyList<BatchPlan> plans, DateTimeOffset now, CancellationToken ct)
     {
-        foreach (var perTenant in plans.Where(p => p.Created.Count > 0).GroupBy(p => p.Batch.TenantId))
+        // Everything by id, for every tenant at once (the rows the batch's own reads found or made, each carrying its
+        // tenant): a statement per workspace or tenant was most of a spread batch's transaction (issue 21).
+        var created = plans.SelectMany(p => p.Created).ToList();
+        if (created.Count > 0)
         {
-            tenant.SetTenant(perTenant.Key);
-            foreach (var chat in perTenant.SelectMany(p => p.Created))
-                db.Chats.Add(chat);
+            db.Chats.AddRange(created);
             await db.SaveChangesAsync(ct);
         }
         var messages = plans.SelectMany(p => p.Stored.Select(s => s.Message)).ToList();
@@ -267,35 +269,34 @@ public sealed partial class InboundMessageService
         if (bumps.Count > 0)
             await counters.BumpAsync(db, bumps, ct, becameUnread);
 
-        foreach (var perWorkspace in plans.Where(p => p.Stored.Count > 0 || p.Revealed.Count > 0 || p.Claimed.Count > 0)
-                     .GroupBy(p => (p.Batch.TenantId, p.Batch.WorkspaceId)))
+        // The unread counters: one statement for all workspaces moved by the same amounts (in a spread batch, one or two
+        // messages and chats each).
+        var unread = plans.GroupBy(p => p.Batch.WorkspaceId).Select(perWorkspace =>
         {
-            var (tenantId, workspaceId) = perWorkspace.Key;
-            tenant.SetTenant(tenantId);
             var inbound = perWorkspace.SelectMany(p => p.Inbound).ToList();
-            if (inbound.Count > 0)
-            {
-                var newUnreadChats = inbound.Select(m => m.ChatId).Distinct().Count(becameUnread.Contains);
-                await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s
-                    .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + inbound.Count)
-                    .SetProperty(w => w.UnreadChats, w => w.UnreadChats + newUnreadChats), ct);
-            }
-            foreach (var claimed in perWorkspace.SelectMany(p => p.Claimed))
-            {
-                // Its own call wrote the id meanwhile: DbUpdateException makes the caller read everything afresh.
-                if (!await TakeGatewayIdAsync(db, claimed.MessageId, claimed.ExternalId, ct))
-                    throw new DbUpdateConcurrencyException($"The send {claimed.MessageId} got its gateway id meanwhile.");
-            }
-            // Customers replying to a broadcast: their chats join the lists (docs/adr/0021).
-            var revealed = perWorkspace.SelectMany(p => p.Revealed).Distinct().ToList();
-            if (revealed.Count > 0)
-                await db.Chats.Where(c => revealed.Contains(c.Id)).ExecuteUpdateAsync(s => s.SetProperty(c => c.BroadcastOnly, false), ct);
-        }
-        foreach (var perTenant in plans.Where(p => p.Batch.WebhookEvents is { Count: > 0 }).GroupBy(p => p.Batch.TenantId))
+            return (WorkspaceId: perWorkspace.Key, Messages: inbound.Count, Chats: inbound.Select(m => m.ChatId).Distinct().Count(becameUnread.Contains));
+        }).Where(w => w.Messages > 0);
+        foreach (var moved in unread.GroupBy(w => (w.Messages, w.Chats)))
         {
-            tenant.SetTenant(perTenant.Key);
-            await WhatsAppEventProcessor.MarkProcessedAsync(db, perTenant.Key, perTenant.SelectMany(p => p.Batch.WebhookEvents!).ToList(), now, ct);
+            var (messagesMoved, chatsMoved) = moved.Key;
+            var workspaceIds = moved.Select(w => w.WorkspaceId).ToList();
+            await db.Workspaces.Where(w => workspaceIds.Contains(w.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages + messagesMoved)
+                .SetProperty(w => w.UnreadChats, w => w.UnreadChats + chatsMoved), ct);
         }
+        foreach (var claimed in plans.SelectMany(p => p.Claimed))
+        {
+            // Its own call wrote the id meanwhile: DbUpdateException makes the caller read everything afresh.
+            if (!await TakeGatewayIdAsync(db, claimed.MessageId, claimed.ExternalId, ct))
+                throw new DbUpdateConcurrencyException($"The send {claimed.MessageId} got its gateway id meanwhile.");
+        }
+        // Customers replying to a broadcast: their chats join the lists (docs/adr/0021).
+        var revealed = plans.SelectMany(p => p.Revealed).Distinct().ToList();
+        if (revealed.Count > 0)
+            await db.Chats.Where(c => revealed.Contains(c.Id)).ExecuteUpdateAsync(s => s.SetProperty(c => c.BroadcastOnly, false), ct);
+        var events = plans.SelectMany(p => p.Batch.WebhookEvents ?? []).ToList();
+        if (events.Count > 0)
+            await WhatsAppEventProcessor.MarkProcessedAsync(db, events, now, ct);
     }
 
     /// <summary>Each chat's counters moved once by the sum of its customer's messages, its preview by all its messages.</summary>

@@ -171,13 +171,13 @@ public sealed class WhatsAppEventProcessor(
         new(group[0].Row.TenantId!.Value, group[0].Row.WorkspaceId!.Value, group.Select(g => g.Message.Message).ToList(), group.Select(g => g.Row.Id).ToList());
 
     /// <summary>
-    /// Marks one tenant's events processed in one statement, in the caller's transaction (the one that applied them).
-    /// That transaction is a tenant context's, to which raw events, platform rows, are hidden by the query filter
-    /// (through it this statement matched nothing and the events were applied again by every sweep); the filter is
-    /// lifted for exactly this tenant's events.
+    /// Marks a batch's events (of any tenants) processed in one statement, in the caller's transaction (the one that
+    /// applied them). The tenant filter is lifted for exactly these events, so a tenant's context marks them too (raw
+    /// events are platform rows: through a tenant's filter this once matched nothing, and every sweep applied the events
+    /// again).
     /// </summary>
-    internal static Task<int> MarkProcessedAsync(IKelolaDb db, Guid tenantId, IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken ct) =>
-        db.InboundWebhookEvents.IgnoreQueryFilters([QueryFilters.Tenant]).Where(e => e.TenantId == tenantId && eventIds.Contains(e.Id)).ExecuteUpdateAsync(s => s
+    internal static Task<int> MarkProcessedAsync(IKelolaDb db, IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken ct) =>
+        db.InboundWebhookEvents.IgnoreQueryFilters([QueryFilters.Tenant]).Where(e => eventIds.Contains(e.Id)).ExecuteUpdateAsync(s => s
             .SetProperty(e => e.Attempts, e => e.Attempts + 1)
             .SetProperty(e => e.Error, (string?)null)
             .SetProperty(e => e.ProcessedAt, now), ct);
