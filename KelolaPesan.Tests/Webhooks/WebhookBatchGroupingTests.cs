@@ -353,4 +353,61 @@ public sealed class WebhookBatchGroupingTests : IAsyncLifetime
             Assert.Equal((chats.Count, chats.Count), (unread.UnreadMessages, unread.UnreadChats));
         }
     }
+
+    // A batch's acks read their messages and recipients once, whatever their number and tenants (one by one, three
+    // statements an ack were most of a paced send's cost, issue 21), and still move each row as one by one would: two acks
+    // of one send in the same batch end at the higher, a failure after delivery changes nothing, a recipient still marked
+    // sending is confirmed, and the same gateway id in another tenant is left alone.
+    [Theory, Providers]
+    public async Task AcksOfABatch_ReadTheirRowsOnce_AndMoveEachAsOneByOne(DatabaseProvider provider)
+    {
+        var reads = new ReadCounter();
+        await StartAsync(provider, reads);
+        var rows = new List<(Guid Message, Guid Recipient)>();
+        foreach (var (tenantId, workspace) in _workspaces)
+        {
+            rows.Add(await _host.Database.SeedAsync(db =>
+            {
+                var seed = Seed.In(db, tenantId);
+                var broadcast = new Broadcast { TenantId = tenantId, WorkspaceId = workspace.Id, Name = "Promo", Status = BroadcastStatus.Running, MessageTemplate = "Promo" };
+                db.Broadcasts.Add(broadcast);
+                var recipient = new BroadcastRecipient
+                {
+                    TenantId = tenantId, WorkspaceId = workspace.Id, BroadcastId = broadcast.Id, Phone = "+6281234567801", RenderedText = "Promo",
+                    Status = workspace.Id == _workspaces[0].Workspace.Id ? RecipientStatus.Sending : RecipientStatus.Sent, ExternalMessageId = "send-1",
+                    IdempotencyKey = $"b:{broadcast.Id}:1", SendingAt = DateTimeOffset.UtcNow,
+                };
+                db.BroadcastRecipients.Add(recipient);
+                var chat = seed.Chat(workspace.Id, "Pelanggan 1", "+6281234567801", c => c.BroadcastOnly = true);
+                var message = new Message
+                {
+                    TenantId = tenantId, WorkspaceId = workspace.Id, ChatId = chat.Id, Direction = MessageDirection.Outbound, Origin = MessageOrigin.Broadcast,
+                    Status = MessageStatus.Sent, Body = "Promo", ExternalMessageId = "send-1", SentAt = DateTimeOffset.UtcNow,
+                };
+                db.Messages.Add(message);
+                return (message.Id, recipient.Id);
+            }));
+        }
+        Task<Guid> Ack(int workspace, int ack) =>
+            StoreAsync(_workspaces[workspace], "message.ack", new JsonObject { ["id"] = "send-1", ["from"] = Customer(1), ["fromMe"] = true, ["ack"] = ack });
+        // WAHA's ack numbers: 2 delivered, 3 read, -1 failed.
+        var ids = new List<Guid> { await Ack(0, 2), await Ack(0, 3), await Ack(1, 2), await Ack(1, -1), await Ack(0, 2) };
+
+        reads.Clear();
+        await ProcessAsync(ids);
+
+        Assert.Equal(2, reads.Reads.Count(r => !r.Sql.Contains("\"InboundWebhookEvents\"", StringComparison.Ordinal)));
+        await using var db = _host.Database.CreateSystem();
+        var messages = new List<MessageStatus>();
+        var recipients = new List<RecipientStatus>();
+        foreach (var (message, recipient) in rows)
+        {
+            messages.Add(await db.Messages.Where(m => m.Id == message).Select(m => m.Status).SingleAsync());
+            recipients.Add(await db.BroadcastRecipients.Where(r => r.Id == recipient).Select(r => r.Status).SingleAsync());
+        }
+        Assert.Equal([MessageStatus.Read, MessageStatus.Delivered, MessageStatus.Sent], messages);
+        Assert.Equal([RecipientStatus.Read, RecipientStatus.Delivered, RecipientStatus.Sent], recipients);
+        Assert.All(await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id)).ToListAsync(),
+            e => Assert.Equal((1, true, (string?)null), (e.Attempts, e.ProcessedAt is not null, e.Error)));
+    }
 }
