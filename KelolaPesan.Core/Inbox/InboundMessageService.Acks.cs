@@ -35,17 +35,17 @@ public sealed partial class InboundMessageService
             await db.InTransactionAsync(async ct =>
             {
                 moved.Clear();
-                var pairs = acks.Select(a => (a.TenantId, a.WorkspaceId)).ToHashSet();
-                var workspaceIds = pairs.Select(p => p.WorkspaceId).Distinct().ToList();
+                var workspaces = new BatchWorkspaces(acks.Select(a => (a.TenantId, a.WorkspaceId)));
+                var workspaceIds = workspaces.Ids;
                 var ids = acks.Select(a => a.MessageId).Distinct().ToList();
                 var messages = (await db.Messages.AsNoTracking()
                         .Where(m => workspaceIds.Contains(m.WorkspaceId) && ids.Contains(m.ExternalMessageId!) && m.Direction == MessageDirection.Outbound)
                         .Select(m => new AckedRow<MessageStatus>(m.Id, m.TenantId, m.WorkspaceId, m.ExternalMessageId!, m.ChatId, m.Status)).ToListAsync(ct))
-                    .Where(m => pairs.Contains((m.TenantId, m.WorkspaceId))).ToLookup(m => (m.WorkspaceId, m.ExternalId));
+                    .Where(m => workspaces.Owns(m.TenantId, m.WorkspaceId)).ToLookup(m => (m.WorkspaceId, m.ExternalId));
                 var recipients = (await db.BroadcastRecipients.AsNoTracking()
                         .Where(r => workspaceIds.Contains(r.WorkspaceId) && ids.Contains(r.ExternalMessageId!))
                         .Select(r => new AckedRow<RecipientStatus>(r.Id, r.TenantId, r.WorkspaceId, r.ExternalMessageId!, null, r.Status)).ToListAsync(ct))
-                    .Where(r => pairs.Contains((r.TenantId, r.WorkspaceId))).ToLookup(r => (r.WorkspaceId, r.ExternalId));
+                    .Where(r => workspaces.Owns(r.TenantId, r.WorkspaceId)).ToLookup(r => (r.WorkspaceId, r.ExternalId));
 
                 for (var i = 0; i < acks.Count; i++)
                 {

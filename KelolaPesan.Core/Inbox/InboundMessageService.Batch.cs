@@ -83,18 +83,18 @@ public sealed partial class InboundMessageService
             // The look-ups once for the whole batch, whichever tenants it spans: once per tenant, a batch spread over 20
             // tenants cost ~120 queries and three quarters of its time (issue 21). The context sees every tenant here, and
             // each row is taken only for the (tenant, workspace) pair of a batch (bound when its webhook was verified).
-            var pairs = batches.Select(b => (b.TenantId, b.WorkspaceId)).ToHashSet();
-            var workspaceIds = pairs.Select(p => p.WorkspaceId).Distinct().ToList();
+            var workspaces = new BatchWorkspaces(batches.Select(b => (b.TenantId, b.WorkspaceId)));
+            var workspaceIds = workspaces.Ids;
             var ids = batches.SelectMany(b => b.Messages.Select(m => m.Id)).Distinct().ToList();
             var known = (await db.Messages.Where(m => workspaceIds.Contains(m.WorkspaceId) && ids.Contains(m.ExternalMessageId!))
                     .Select(m => new { m.TenantId, m.WorkspaceId, m.ExternalMessageId }).ToListAsync(ct))
-                .Where(m => pairs.Contains((m.TenantId, m.WorkspaceId))).Select(m => (m.WorkspaceId, m.ExternalMessageId!)).ToHashSet();
+                .Where(m => workspaces.Owns(m.TenantId, m.WorkspaceId)).Select(m => (m.WorkspaceId, m.ExternalMessageId!)).ToHashSet();
             // Chats: one query; a new, deleted or unnamed one goes through the single path's find-or-create.
             var chatIds = batches.SelectMany(b => b.Messages.Select(m => ChatIds.FromPhone(PhoneOf(m)))).Distinct().ToList();
             var chats = (await db.Chats.IgnoreQueryFilters([SoftDeleteFilter]).AsNoTracking()
                     .Where(c => workspaceIds.Contains(c.WorkspaceId) && c.Channel == Channel.WhatsApp && chatIds.Contains(c.ExternalChatId))
                     .ToListAsync(ct))
-                .Where(c => pairs.Contains((c.TenantId, c.WorkspaceId))).ToDictionary(c => (c.WorkspaceId, c.ExternalChatId));
+                .Where(c => workspaces.Owns(c.TenantId, c.WorkspaceId)).ToDictionary(c => (c.WorkspaceId, c.ExternalChatId));
             // New customers' chats are made in the batch's transaction below, named after their contact if any: one
             // query, where a commit per new chat had made a batch of new customers cost seconds (issue 21).
             var newPhones = batches.SelectMany(b => b.Messages.Select(m => (b.WorkspaceId, Phone: "+" + PhoneOf(m))))
@@ -102,7 +102,7 @@ public sealed partial class InboundMessageService
             var contacts = newPhones.Count == 0 || !createChats ? [] : (await db.Contacts.AsNoTracking()
                     .Where(c => workspaceIds.Contains(c.WorkspaceId) && newPhones.Contains(c.Phone))
                     .Select(c => new { c.TenantId, c.WorkspaceId, c.Phone, c.Id, c.Name }).ToListAsync(ct))
-                .Where(c => pairs.Contains((c.TenantId, c.WorkspaceId)))
+                .Where(c => workspaces.Owns(c.TenantId, c.WorkspaceId))
                 .DistinctBy(c => (c.WorkspaceId, c.Phone)).ToDictionary(c => (c.WorkspaceId, c.Phone), c => (c.Id, c.Name));
             // Our own messages: who sent them, and the inbox's sends still waiting for their echo in the chats known.
             var echoes = batches.SelectMany(b => b.Messages.Where(m => m.FromMe && !known.Contains((b.WorkspaceId, m.Id)))

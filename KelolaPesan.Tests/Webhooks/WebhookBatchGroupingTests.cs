@@ -18,50 +18,8 @@ namespace KelolaPesan.Tests.Webhooks;
 /// One dequeued batch of events spread over several workspaces of two tenants (as traffic spread round robin arrives):
 /// applied in one transaction (docs/adr/0026), each event once, each chat's messages in order, each tenant's rows its own.
 /// </summary>
-public sealed class WebhookBatchGroupingTests : IAsyncLifetime
+public sealed class WebhookBatchGroupingTests : WebhookBatchTests
 {
-    private const string Me = "6280000000001@c.us";
-    private CoreServiceHost _host = null!;
-    private readonly List<(Guid Tenant, Workspace Workspace)> _workspaces = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-            await _host.DisposeAsync();
-    }
-
-    /// <summary>Two workspaces of the host's tenant and one of a second tenant.</summary>
-    private async Task StartAsync(DatabaseProvider provider, ReadCounter? reads = null)
-    {
-        _host = await CoreServiceHost.CreateAsync(provider: provider, configure: reads is null ? null : reads.Install);
-        _workspaces.Add((_host.TenantId, await _host.AddWorkspaceAsync("Toko A")));
-        _workspaces.Add((_host.TenantId, await _host.AddWorkspaceAsync("Toko B")));
-        var other = await _host.Database.SeedAsync(db =>
-        {
-            var tenant = Seed.Tenant(db, "Lain");
-            return (tenant.Id, tenant.Workspace("Toko Lain", Seed.NewSession()));
-        });
-        _workspaces.Add(other);
-    }
-
-    private async Task<Guid> StoreAsync((Guid Tenant, Workspace Workspace) target, string eventName, JsonNode payload)
-    {
-        var result = await _host.InScopeAsync(sp => sp.GetRequiredService<WhatsAppWebhookIngest>()
-            .StoreAsync(target.Tenant, target.Workspace.Id, FakeWahaServer.Envelope(eventName, target.Workspace.ExternalSessionId!, payload)));
-        return Assert.IsType<Guid>(result.EventId);
-    }
-
-    private Task ProcessAsync(IReadOnlyList<Guid> ids) =>
-        _host.InScopeAsync(async sp =>
-        {
-            await sp.GetRequiredService<WhatsAppEventProcessor>().ProcessBatchAsync(ids);
-            return true;
-        });
-
-    private static string Customer(int n) => $"62812345678{n}@c.us";
-
     [Theory, Providers]
     public async Task ABatchOverSeveralWorkspacesAndTenants_AppliesEveryEventOnce_EachChatInOrder(DatabaseProvider provider)
     {
@@ -143,7 +101,7 @@ public sealed class WebhookBatchGroupingTests : IAsyncLifetime
         Assert.All(announced, a => Assert.True(a.Committed));
     }
 
-    // The opt-out hook runs only where the sender is a contact, looked up once per tenant for the whole batch: a contact
+    // The opt-out hook runs only where the sender is a contact, looked up once for the whole batch: a contact
     // of the second tenant's workspace who writes STOP amid other workspaces' traffic is opted out; the same number
     // writing STOP to another tenant's workspace, where it is no contact, changes nothing there.
     [Theory, Providers]
@@ -316,98 +274,5 @@ public sealed class WebhookBatchGroupingTests : IAsyncLifetime
             await Task.Delay(20);
         subscription.Dispose();
         Assert.Equal([(waitingChat, waiting, MessageStatus.Sent)], claimed.Select(c => (c.ChatId, c.MessageId, c.Status)));
-    }
-
-    // A batch's look-ups (duplicates, chats, contacts, origins, counters, hooks) are asked once for the batch, whichever
-    // tenants it spans: the same customers' messages to two workspaces of one tenant and to two of two tenants cost the
-    // same reads. Asked once per tenant, a batch spread over 20 tenants spent three quarters of its time on them (issue 21).
-    [Theory, Providers]
-    public async Task ABatchOverTwoTenants_ReadsNoMoreThanOneOverOne(DatabaseProvider provider)
-    {
-        var reads = new ReadCounter();
-        await StartAsync(provider, reads);
-        var start = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60;
-        async Task<List<string>> ReadsOfABatchAsync(int first, int second, int customer)
-        {
-            var ids = new List<Guid>();
-            foreach (var (target, n) in new[] { (first, customer), (second, customer), (first, customer + 1), (second, customer + 1) })
-                ids.Add(await StoreAsync(_workspaces[target], "message",
-                    FakeWahaServer.MessagePayload($"r-{target}-{n}", Customer(n), Me, "ada stok?", timestamp: start + n)));
-            reads.Clear();
-            await ProcessAsync(ids);
-            return reads.Reads.Select(r => r.Sql).Order().ToList();
-        }
-
-        var oneTenant = await ReadsOfABatchAsync(0, 1, customer: 2);
-        var twoTenants = await ReadsOfABatchAsync(0, 2, customer: 4);
-
-        Assert.NotEmpty(oneTenant);
-        Assert.Equal(oneTenant, twoTenants);
-        await using var db = _host.Database.CreateSystem();
-        foreach (var (tenantId, workspace) in _workspaces)
-        {
-            var chats = await db.Chats.Where(c => c.WorkspaceId == workspace.Id).ToListAsync();
-            Assert.All(chats, c => Assert.Equal(tenantId, c.TenantId));
-            Assert.Equal(workspace.Id == _workspaces[1].Workspace.Id ? 2 : workspace.Id == _workspaces[0].Workspace.Id ? 4 : 2, chats.Count);
-            var unread = await db.Workspaces.Where(w => w.Id == workspace.Id).Select(w => new { w.UnreadMessages, w.UnreadChats }).SingleAsync();
-            Assert.Equal((chats.Count, chats.Count), (unread.UnreadMessages, unread.UnreadChats));
-        }
-    }
-
-    // A batch's acks read their messages and recipients once, whatever their number and tenants (one by one, three
-    // statements an ack were most of a paced send's cost, issue 21), and still move each row as one by one would: two acks
-    // of one send in the same batch end at the higher, a failure after delivery changes nothing, a recipient still marked
-    // sending is confirmed, and the same gateway id in another tenant is left alone.
-    [Theory, Providers]
-    public async Task AcksOfABatch_ReadTheirRowsOnce_AndMoveEachAsOneByOne(DatabaseProvider provider)
-    {
-        var reads = new ReadCounter();
-        await StartAsync(provider, reads);
-        var rows = new List<(Guid Message, Guid Recipient)>();
-        foreach (var (tenantId, workspace) in _workspaces)
-        {
-            rows.Add(await _host.Database.SeedAsync(db =>
-            {
-                var seed = Seed.In(db, tenantId);
-                var broadcast = new Broadcast { TenantId = tenantId, WorkspaceId = workspace.Id, Name = "Promo", Status = BroadcastStatus.Running, MessageTemplate = "Promo" };
-                db.Broadcasts.Add(broadcast);
-                var recipient = new BroadcastRecipient
-                {
-                    TenantId = tenantId, WorkspaceId = workspace.Id, BroadcastId = broadcast.Id, Phone = "+6281234567801", RenderedText = "Promo",
-                    Status = workspace.Id == _workspaces[0].Workspace.Id ? RecipientStatus.Sending : RecipientStatus.Sent, ExternalMessageId = "send-1",
-                    IdempotencyKey = $"b:{broadcast.Id}:1", SendingAt = DateTimeOffset.UtcNow,
-                };
-                db.BroadcastRecipients.Add(recipient);
-                var chat = seed.Chat(workspace.Id, "Pelanggan 1", "+6281234567801", c => c.BroadcastOnly = true);
-                var message = new Message
-                {
-                    TenantId = tenantId, WorkspaceId = workspace.Id, ChatId = chat.Id, Direction = MessageDirection.Outbound, Origin = MessageOrigin.Broadcast,
-                    Status = MessageStatus.Sent, Body = "Promo", ExternalMessageId = "send-1", SentAt = DateTimeOffset.UtcNow,
-                };
-                db.Messages.Add(message);
-                return (message.Id, recipient.Id);
-            }));
-        }
-        Task<Guid> Ack(int workspace, int ack) =>
-            StoreAsync(_workspaces[workspace], "message.ack", new JsonObject { ["id"] = "send-1", ["from"] = Customer(1), ["fromMe"] = true, ["ack"] = ack });
-        // WAHA's ack numbers: 2 delivered, 3 read, -1 failed.
-        var ids = new List<Guid> { await Ack(0, 2), await Ack(0, 3), await Ack(1, 2), await Ack(1, -1), await Ack(0, 2) };
-
-        reads.Clear();
-        await ProcessAsync(ids);
-
-        Assert.Equal(2, reads.Reads.Count(r => !r.Sql.Contains("\"InboundWebhookEvents\"", StringComparison.Ordinal)));
-        await using var db = _host.Database.CreateSystem();
-        var messages = new List<MessageStatus>();
-        var recipients = new List<RecipientStatus>();
-        foreach (var (message, recipient) in rows)
-        {
-            messages.Add(await db.Messages.Where(m => m.Id == message).Select(m => m.Status).SingleAsync());
-            recipients.Add(await db.BroadcastRecipients.Where(r => r.Id == recipient).Select(r => r.Status).SingleAsync());
-        }
-        Assert.Equal([MessageStatus.Read, MessageStatus.Delivered, MessageStatus.Sent], messages);
-        Assert.Equal([RecipientStatus.Read, RecipientStatus.Delivered, RecipientStatus.Sent], recipients);
-        Assert.All(await db.InboundWebhookEvents.Where(e => ids.Contains(e.Id)).ToListAsync(),
-            e => Assert.Equal((1, true, (string?)null), (e.Attempts, e.ProcessedAt is not null, e.Error)));
     }
 }
