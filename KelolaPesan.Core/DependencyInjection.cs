@@ -65,6 +65,7 @@ public static class DependencyInjection
         services.AddScoped<SegmentService>();
         services.AddScoped<NumberValidationService>();
         services.AddScoped<InboxService>();
+        services.AddSingleton<SharedChatPages>();
         services.AddScoped<QuickReplyService>();
         services.AddScoped<MessageStatsService>();
         services.AddScoped<Automation.AutomationService>();

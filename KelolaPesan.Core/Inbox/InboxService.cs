@@ -21,7 +21,9 @@ public sealed partial class InboxService(
     TimeProvider clock,
     ILogger<InboxService> logger,
     PolicyService policies,
-    Instagram.IInstagramMessenger? instagram = null)
+    Instagram.IInstagramMessenger? instagram = null,
+    SharedChatPages? sharedPages = null,
+    Tenancy.ITenantContext? scopeTenant = null)
 {
     public const int MessagePageSize = 40;
     public const int MaxMessagePageSize = 200;
@@ -31,6 +33,22 @@ public sealed partial class InboxService(
     {
         await using var db = await dbFactory.CreateAsync(ct);
         return await VisibleWorkspaceIds(db, viewer).ToListAsync(ct);
+    }
+
+    /// <summary>A mark for the chat-list read below: a page read from now on is fresh enough.</summary>
+    public long MarkChatLists() => sharedPages?.Mark() ?? 0;
+
+    /// <summary>
+    /// The page as fresh as <paramref name="mark"/> (<see cref="MarkChatLists"/>, taken when the event to show arrived,
+    /// or just now): every open inbox of the same visibility refreshing for one event shares one read.
+    /// Owners and managers of a tenant see the same lists; an agent's depends on their workspaces and assignments.
+    /// </summary>
+    public Task<ChatPage> ListChatsAsync(InboxViewer viewer, ChatListQuery query, long mark, CancellationToken ct = default)
+    {
+        if (sharedPages is null || scopeTenant is not { TenantId: { } tenantId, IsSystem: false })
+            return ListChatsAsync(viewer, query, ct);
+        var key = new SharedChatPageKey(tenantId, viewer.SeesEverything && !query.AssignedToMe ? null : viewer.UserId, query);
+        return sharedPages.ReadAsync(key, mark, () => ListChatsAsync(viewer, query, CancellationToken.None), ct);
     }
 
     public async Task<ChatPage> ListChatsAsync(InboxViewer viewer, ChatListQuery query, CancellationToken ct = default)

@@ -76,6 +76,35 @@ public sealed class InboxBrowserTests(BrowserFixture browser, KelolaAppFactory a
         });
     }
 
+    // The rows are keyed by chat: when a message moves a chat to the top, the others' elements stay theirs, so the row an
+    // agent has focused (keyboard, screen reader) is still the same chat, not whichever slid into its place.
+    [Theory]
+    [InlineData(390, 844)]
+    [InlineData(1440, 900)]
+    public async Task AFocusedRow_StaysOnItsChat_WhenANewMessageReSortsTheList(int width, int height)
+    {
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await SignInAsync(page, DemoAccounts.AgentUserName);
+            await page.Locator("input[data-testid=all-workspaces], [data-testid=all-workspaces] input").First.CheckAsync();
+            await page.SetViewportSizeAsync(width, height);
+            var (tenantId, workspaceId, _, oldest) = await OldestChatOfTheShopAsync();
+            var rows = page.ByTestId("chat-row");
+            await Assertions.Expect(rows.Nth(2)).ToBeVisibleAsync();
+            var focused = await rows.Nth(1).GetAttributeAsync("data-chat-id");
+            Assert.NotEqual(oldest.Id.ToString(), focused);
+            Assert.NotEqual(oldest.Id.ToString(), await rows.First.GetAttributeAsync("data-chat-id"));
+            await rows.Nth(1).FocusAsync();
+
+            await ReceiveAsync(tenantId, workspaceId, oldest.Id, "kak, masih buka?");
+
+            await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-chat-id", oldest.Id.ToString(), new() { Timeout = (float)Within.TotalMilliseconds });
+            Assert.Equal(focused, await page.EvaluateAsync<string?>("() => document.activeElement?.dataset.chatId ?? null"));
+            await Assertions.Expect(rows.Nth(2)).ToHaveAttributeAsync("data-chat-id", focused!);
+        });
+    }
+
     private static async Task SignInAsync(IPage page, string userName)
     {
         await page.GotoAsync("/account/login");

@@ -122,7 +122,8 @@ public sealed class InboxComponentTests : BunitTestBase, IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Equal(newer.Id.ToString(), cut.FindAll("[data-testid=chat-row]")[0].GetAttribute("data-chat-id")));
 
         await _h.ReceiveAsync(older, "masih ada?", InboxHarness.Start);
-        await cut.InvokeAsync(() => cut.Instance.RefreshAsync());
+        var mark = _h.Inbox(_h.TenantA).MarkChatLists();
+        await cut.InvokeAsync(() => cut.Instance.RefreshAsync(mark));
 
         cut.WaitForAssertion(() => Assert.Equal(older.Id.ToString(), cut.FindAll("[data-testid=chat-row]")[0].GetAttribute("data-chat-id")));
     }

@@ -29,6 +29,7 @@ public partial class ChatList : IDisposable
     private ChatCursor? _next;
     private bool _started;
     private int _generation;
+    private long _mark;
     private string? _search;
     private bool _unread, _mine, _unassigned;
     private Guid? _labelId;
@@ -57,18 +58,22 @@ public partial class ChatList : IDisposable
     }
 
     /// <summary>
-    /// Reloads from the top (new activity re-sorts the list); the visible window is fetched again. The workspace's labels
-    /// (the filter chips) are read again only when <paramref name="labels"/>: a new message changes none, and every open
-    /// page refreshing at once for one message paid that query too (issue 21).
+    /// Reloads from the top (new activity re-sorts the list); the visible window is fetched again, from reads that
+    /// started after <paramref name="mark"/> (when the event arrived), which the other open inboxes refreshing for the
+    /// same event share. The workspace's labels (the filter chips) are read again only when <paramref name="labels"/>: a
+    /// new message changes none, and every open page refreshing at once for one message paid that query too (issue 21).
     /// </summary>
-    public async Task RefreshAsync(bool labels = true)
+    public async Task RefreshAsync(long mark, bool labels = true)
     {
         if (labels && WorkspaceId is { } id)
             _labels = await Inbox.ListLabelsAsync(Viewer, id);
-        await ResetAsync();
+        await ResetAsync(mark);
     }
 
-    private async Task ResetAsync()
+    // Loads the user asks for (first show, search, filters) want a read from now on.
+    private Task ResetAsync() => ResetAsync(Inbox.MarkChatLists());
+
+    private async Task ResetAsync(long mark)
     {
         await _gate.WaitAsync();
         try
@@ -77,6 +82,7 @@ public partial class ChatList : IDisposable
             _next = null;
             _started = false;
             _generation++;
+            _mark = mark;
         }
         finally
         {
@@ -95,7 +101,7 @@ public partial class ChatList : IDisposable
             var generation = _generation;
             while (_items.Count < request.StartIndex + request.Count && (!_started || _next is not null))
             {
-                var page = await Inbox.ListChatsAsync(Viewer, Query(_next), request.CancellationToken);
+                var page = await Inbox.ListChatsAsync(Viewer, Query(_next), _mark, request.CancellationToken);
                 if (generation != _generation)
                     break;
                 _started = true;

@@ -34,6 +34,7 @@ public partial class InboxPage
     private Conversation? _conversation;
     private bool _allWorkspaces;
     private bool _listDirty;
+    private long _listMark;
     private bool _labelsDirty;
     private bool _newMessages;
     private bool _chatDirty;
@@ -89,24 +90,26 @@ public partial class InboxPage
 
     /// <summary>
     /// Only what this page shows schedules a refresh: the list's workspace (every one in the all-workspaces view)
-    /// and the open chat. Traffic in the user's other workspaces costs a comparison, not a query.
+    /// and the open chat. Traffic in the user's other workspaces costs a comparison, not a query. The list's refresh
+    /// needs a read started after the latest event (<see cref="InboxService.MarkChatLists"/>).
     /// </summary>
     private Task OnEventAsync(RealtimeEvent evt)
     {
         var shown = ShownWorkspaceId;
+        var mark = Inbox.MarkChatLists();
         lock (_lock)
         {
             switch (evt)
             {
                 case ChatMessageAdded added when shown is null || added.WorkspaceId == shown || added.ChatId == ChatId:
-                    _listDirty |= shown is null || added.WorkspaceId == shown;
+                    ListChanged(shown is null || added.WorkspaceId == shown, mark);
                     _newMessages |= added.ChatId == ChatId;
                     break;
                 case ChatMessageStatusChanged status when status.ChatId == ChatId:
                     _changedMessages.Add(status.MessageId);
                     break;
                 case ChatChanged changed when shown is null || changed.WorkspaceId == shown || changed.ChatId == ChatId:
-                    _listDirty |= shown is null || changed.WorkspaceId == shown;
+                    ListChanged(shown is null || changed.WorkspaceId == shown, mark);
                     _labelsDirty |= shown is null || changed.WorkspaceId == shown;
                     _chatDirty |= changed.ChatId == ChatId;
                     break;
@@ -118,13 +121,22 @@ public partial class InboxPage
         return Task.CompletedTask;
     }
 
+    private void ListChanged(bool changed, long mark)
+    {
+        if (!changed)
+            return;
+        _listDirty = true;
+        _listMark = mark;
+    }
+
     private async Task FlushAsync()
     {
         bool list, labels, added, chat;
+        long mark;
         Guid[] changed;
         lock (_lock)
         {
-            (list, labels, added, chat, changed) = (_listDirty, _labelsDirty, _newMessages, _chatDirty, [.. _changedMessages]);
+            (list, labels, added, chat, mark, changed) = (_listDirty, _labelsDirty, _newMessages, _chatDirty, _listMark, [.. _changedMessages]);
             (_listDirty, _labelsDirty, _newMessages, _chatDirty) = (false, false, false, false);
             _changedMessages.Clear();
         }
@@ -138,7 +150,7 @@ public partial class InboxPage
                 await _conversation.ReloadChatAsync();
         }
         if (list && _chatList is not null)
-            await _chatList.RefreshAsync(labels);
+            await _chatList.RefreshAsync(mark, labels);
     }
 
     private async Task OnShellChanged()
