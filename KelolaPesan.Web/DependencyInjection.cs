@@ -80,6 +80,8 @@ public static class DependencyInjection
         services.AddScaleOut(builder.Configuration, database.Provider);
         services.AddScoped<UserClock>();
         services.AddScoped<CircuitHandler, UserClockCircuitHandler>();
+        services.AddScoped<Components.Shared.CircuitConnection>();
+        services.AddScoped<CircuitHandler, Components.Shared.CircuitConnectionHandler>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<ContactJobScheduler>();
         services.AddScoped<PrivacyJobScheduler>();
