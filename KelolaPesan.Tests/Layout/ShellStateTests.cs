@@ -93,12 +93,15 @@ public sealed class ShellStateTests : IAsyncLifetime
     }
 
     /// <summary>A circuit's shell for a signed-in user of tenant A.</summary>
-    private ShellState Shell(Guid userId, UserRole role)
+    private ShellState Shell(Guid userId, UserRole role) => For(_h, userId, role);
+
+    /// <summary>The shell of a signed-in user of tenant A, over the harness's real services (also for component tests).</summary>
+    internal static ShellState For(InboxHarness h, Guid userId, UserRole role)
     {
-        var scope = _h.TenantScope(_h.TenantA);
+        var scope = h.TenantScope(h.TenantA);
         var user = new CurrentUser(scope.GetRequiredService<TenantContext>());
-        user.Set(CurrentUser.CreatePrincipal(new SignedInUser(userId, "Pengguna", role.ToString(), _h.TenantA, null, UiLanguage.Indonesian, UiTheme.Light), "test"));
-        return new ShellState(scope.GetRequiredService<WorkspaceDirectory>(), scope.GetRequiredService<AccountService>(), user, _h.Bus);
+        user.Set(CurrentUser.CreatePrincipal(new SignedInUser(userId, "Pengguna", role.ToString(), h.TenantA, null, UiLanguage.Indonesian, UiTheme.Light), "test"));
+        return new ShellState(scope.GetRequiredService<WorkspaceDirectory>(), scope.GetRequiredService<AccountService>(), user, h.Bus);
     }
 
     private static async Task UntilAsync(Func<bool> done, string what)

@@ -1,11 +1,8 @@
 using System.Globalization;
 using Bunit;
 using KelolaPesan.Core.Accounts;
-using KelolaPesan.Core.Tenancy;
-using KelolaPesan.Core.Workspaces;
 using KelolaPesan.Tests.Inbox;
 using KelolaPesan.Tests.Infrastructure;
-using KelolaPesan.Web.Accounts;
 using KelolaPesan.Web.Components.Layout;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -31,10 +28,7 @@ public sealed class WorkspaceSwitcherTests : BunitTestBase, IAsyncLifetime
     public override async Task InitializeAsync()
     {
         _h = await InboxHarness.CreateAsync();
-        var scope = _h.TenantScope(_h.TenantA);
-        var user = new CurrentUser(scope.GetRequiredService<TenantContext>());
-        user.Set(CurrentUser.CreatePrincipal(new SignedInUser(_h.Owner.UserId, "Pemilik", nameof(UserRole.Owner), _h.TenantA, null, UiLanguage.English, UiTheme.Light), "test"));
-        _shell = new ShellState(scope.GetRequiredService<WorkspaceDirectory>(), scope.GetRequiredService<AccountService>(), user, _h.Bus);
+        _shell = ShellStateTests.For(_h, _h.Owner.UserId, UserRole.Owner);
         await _shell.InitializeAsync();
         Services.AddSingleton(_shell);
     }
