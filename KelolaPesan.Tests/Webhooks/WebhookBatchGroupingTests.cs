@@ -8,7 +8,6 @@ using KelolaPesan.Core.Workspaces;
 using KelolaPesan.Data;
 using KelolaPesan.Tests.Gateways;
 using KelolaPesan.Tests.Infrastructure;
-using KelolaPesan.Tests.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

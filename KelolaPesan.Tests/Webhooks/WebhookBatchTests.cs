@@ -1,15 +1,10 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using KelolaPesan.Core.Broadcasts;
-using KelolaPesan.Core.Inbox;
-using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
 using KelolaPesan.Data;
 using KelolaPesan.Tests.Gateways;
 using KelolaPesan.Tests.Infrastructure;
 using KelolaPesan.Tests.Workspaces;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KelolaPesan.Tests.Webhooks;
