@@ -1,5 +1,6 @@
 using System.Globalization;
 using KelolaPesan.Core.Common;
+using KelolaPesan.Data.Inbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -50,7 +51,8 @@ public sealed class RelationalBulkInserter : IBulkInserter
             else if (context.Database.GetDbConnection() is Microsoft.Data.SqlClient.SqlConnection)
                 _sqlCopy = new SqlServerBulkCopy<T>(command);
             else if (context.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection)
-                _sqlite = SqliteRawInsert<T>.TryCreate(command);
+                _sqlite = SqliteRawInsert<T>.TryCreate(command,
+                    SqliteInboxSearchSql.Indexed.Contains(typeof(T)) ? SqliteRawInsert<T>.IndexedRowsPerStatement : 1);
         }
 
         /// <summary>Opens the context's connection (closed again on dispose) and prepares the INSERT on it.</summary>

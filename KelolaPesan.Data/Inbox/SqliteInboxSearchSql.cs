@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Inbox;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace KelolaPesan.Data.Inbox;
@@ -13,6 +14,9 @@ namespace KelolaPesan.Data.Inbox;
 /// </summary>
 public static class SqliteInboxSearchSql
 {
+    /// <summary>The entities whose inserts feed an FTS5 index through the triggers below.</summary>
+    public static readonly IReadOnlySet<Type> Indexed = new HashSet<Type> { typeof(Chat), typeof(Message) };
+
     public static void Up(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.Sql("""

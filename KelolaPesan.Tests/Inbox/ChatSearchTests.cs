@@ -49,6 +49,59 @@ public sealed class ChatSearchTests : IAsyncLifetime
         return await hits.SingleAsync();
     }
 
+    /// <summary>
+    /// The webhook path's batch of messages goes in as one prepared INSERT of many rows (SqliteRawInsert): the trigger
+    /// still gives each row its own index entry and mapping, and FTS5 writes the batch's terms as one segment, not one
+    /// per message (docs/adr/0006 addendum: a segment per row was most of the pages read under load).
+    /// </summary>
+    [Theory, Providers]
+    public async Task MessagesInsertedAsOneBatch_AreEachFoundByTheirOwnText(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        var andi = await _h.AddChatAsync(_h.Shop, "Andi", "+628123456789", InboxHarness.Start);
+        var siti = await _h.AddChatAsync(_h.Shop, "Siti", "+628777000111", InboxHarness.Start);
+        // 150 rows: two full statements of 64 and a last one of 22.
+        var messages = Enumerable.Range(0, 150).Select(i => new Message
+        {
+            TenantId = _h.TenantA, WorkspaceId = _h.Shop.Id, ChatId = i % 2 == 0 ? andi.Id : siti.Id,
+            ExternalMessageId = $"wamid.{i}", Body = $"pesanan nomor kode{i:000}x sudah dikirim", Status = MessageStatus.Delivered,
+            SentAt = InboxHarness.Start.AddSeconds(i), CreatedAt = InboxHarness.Start, UpdatedAt = InboxHarness.Start,
+        }).ToList();
+        var segmentsBefore = await SearchSegmentBlocksAsync();
+
+        await using (var db = _h.Database.CreateSystem())
+            await db.InTransactionAsync(ct => new KelolaPesan.Data.Common.RelationalBulkInserter().InsertAsync(db, messages, ct));
+
+        foreach (var i in new[] { 0, 63, 64, 127, 128, 149 })
+        {
+            Assert.Equal(1, await IndexHits("MessageSearch", $"kode{i:000}x"));
+            Assert.Equal([i % 2 == 0 ? andi.Id : siti.Id], await Search(_h.Owner, _h.Shop.Id, $"kode{i:000}x"));
+        }
+        Assert.Equal(150, await IndexHits("MessageSearch", "sudah dikirim"));
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            await using var db = _h.Database.CreateSystem();
+            // Each message maps to the index row that holds its own text.
+            var mapped = await db.Database.SqlQuery<string>($"""
+                SELECT s."Body" AS "Value" FROM "MessageSearch" s JOIN "MessageSearchRows" r ON r."RowId" = s.rowid
+                WHERE r."MessageId" = {messages[77].Id.ToString().ToUpperInvariant()}
+                """).SingleAsync();
+            Assert.Equal(messages[77].Body, mapped);
+            // Three statements write three segments: 5 new blocks. Row by row the batch wrote 150 segments, merged as each
+            // level filled, and left 13 (seen with one row per statement).
+            Assert.InRange(await SearchSegmentBlocksAsync() - segmentsBefore, 1, 6);
+        }
+    }
+
+    /// <summary>The FTS5 data blocks of the message index (structure, averages, and the segments' leaves).</summary>
+    private async Task<int> SearchSegmentBlocksAsync()
+    {
+        if (_h.Database.Provider != DatabaseProvider.Sqlite)
+            return 0;
+        await using var db = _h.Database.CreateSystem();
+        return await db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM \"MessageSearch_data\"").SingleAsync();
+    }
+
     [Theory, Providers]
     public async Task Search_IsASubstring_CaseInsensitive_InNamesNumbersAndText_WithQuotesAndOperatorsLiteral(DatabaseProvider provider)
     {
