@@ -27,7 +27,6 @@ internal sealed class SqliteRawInsert<T> : IDisposable
     /// </summary>
     public const int IndexedRowsPerStatement = 64;
 
-    private readonly string _sql;
     private readonly string _head;
     private readonly string _tuple;
     private readonly Column[] _columns;
@@ -36,7 +35,8 @@ internal sealed class SqliteRawInsert<T> : IDisposable
 
     private SqliteRawInsert(string sql, Column[] columns, int rowsPerStatement)
     {
-        (_sql, _columns, _rowsPerStatement) = (sql, columns, rowsPerStatement);
+        (_columns, _rowsPerStatement) = (columns, rowsPerStatement);
+        // "INSERT INTO t (a, b) VALUES " and a "(?, ?)" per row, bound by position.
         _head = sql[..(sql.LastIndexOf(" VALUES (", StringComparison.Ordinal) + " VALUES ".Length)];
         _tuple = "(" + string.Join(", ", Enumerable.Repeat("?", columns.Length)) + ")";
     }
@@ -91,8 +91,7 @@ internal sealed class SqliteRawInsert<T> : IDisposable
     {
         if (!_statements.TryGetValue(rows, out var statement))
         {
-            var sql = rows == 1 && _rowsPerStatement == 1 ? _sql : _head + string.Join(", ", Enumerable.Repeat(_tuple, rows));
-            Check(raw.sqlite3_prepare_v2(db, sql, out statement), db);
+            Check(raw.sqlite3_prepare_v2(db, _head + string.Join(", ", Enumerable.Repeat(_tuple, rows)), out statement), db);
             _statements[rows] = statement;
         }
         return statement;
