@@ -161,8 +161,18 @@ echo "== test"
 # Console logger at normal verbosity names every failed test with its message; the trx file
 # keeps the full record. A hung browser test is killed after 5 minutes instead of eating the
 # CI job's 90 (dump type none: the report of which test hung is what we need, not a 1 GB dump).
+# CI keeps only the end of this log: after a failure the failed tests and their messages are repeated there.
+mkdir -p TestResults
+set +e
 dotnet test KelolaPesan.Tests/KelolaPesan.Tests.csproj -c Release --no-build \
     --results-directory TestResults \
     --logger "console;verbosity=normal" \
     --logger "trx;LogFileName=tests.trx" \
-    --blame-hang-timeout 5m --blame-hang-dump-type none
+    --blame-hang-timeout 5m --blame-hang-dump-type none 2>&1 | tee TestResults/console.log
+status=${PIPESTATUS[0]}
+set -e
+if [[ $status -ne 0 ]]; then
+    echo "== failed tests (repeated from above)"
+    grep -E -A 20 '^\s+Failed [A-Za-z]' TestResults/console.log | cut -c1-400 | head -150 || true
+fi
+exit "$status"

@@ -40,9 +40,12 @@ public sealed class SignInHardeningTests(AccessAppFactory app) : IClassFixture<A
             unknown.Add(u.Elapsed.TotalMilliseconds);
         }
 
-        var (knownMedian, unknownMedian) = (Median(known), Median(unknown));
-        var ratio = Math.Max(knownMedian, unknownMedian) / Math.Min(knownMedian, unknownMedian);
-        Assert.True(ratio <= 1.2, $"median failed sign-in: known user {knownMedian:0.0} ms, unknown user {unknownMedian:0.0} ms (ratio {ratio:0.00}); " +
+        // The lower quartile, not the median: a busy machine only ever adds time, and beside a CPU hog the medians of
+        // the same work differed by 29% (known 102, unknown 79 ms; lower quartiles 79 and 76) while a refusal that
+        // skipped the hash would answer in a few milliseconds.
+        var (knownQuartile, unknownQuartile) = (LowerQuartile(known), LowerQuartile(unknown));
+        var ratio = Math.Max(knownQuartile, unknownQuartile) / Math.Min(knownQuartile, unknownQuartile);
+        Assert.True(ratio <= 1.2, $"lower quartile of failed sign-ins: known user {knownQuartile:0.0} ms, unknown user {unknownQuartile:0.0} ms (ratio {ratio:0.00}); " +
             $"known {string.Join(", ", known.Select(t => t.ToString("0")))}; unknown {string.Join(", ", unknown.Select(t => t.ToString("0")))}");
     }
 
@@ -88,10 +91,5 @@ public sealed class SignInHardeningTests(AccessAppFactory app) : IClassFixture<A
         Assert.Contains("; secure", tls.AuthCookie!, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var mid = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
+    private static double LowerQuartile(List<double> values) => values.Order().ElementAt(values.Count / 4);
 }

@@ -1,6 +1,7 @@
 using FluentValidation;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Instagram;
+using KelolaPesan.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Localization;
@@ -39,7 +40,7 @@ public partial class Composer : IAsyncDisposable
     private bool _noteMode;
     private IReadOnlyList<QuickReplyView> _quickReplies = [];
     private ElementReference _box;
-    private IJSObjectReference? _module;
+    private JsModule? _module;
     private DotNetObjectReference<Composer>? _self;
 
     /// <summary>Quick replies whose shortcut starts with what follows the "/" (only while the text is just "/word").</summary>
@@ -61,16 +62,10 @@ public partial class Composer : IAsyncDisposable
     {
         if (!firstRender || !RendererInfo.IsInteractive)
             return;
-        try
-        {
-            _module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Inbox/Composer.razor.js");
-            _self = DotNetObjectReference.Create(this);
-            await _module.InvokeVoidAsync("attach", _box, _self);
+        _module = new JsModule(JS, "./Components/Pages/Inbox/Composer.razor.js");
+        _self = DotNetObjectReference.Create(this);
+        if (await _module.InvokeVoidAsync("attach", _box, _self))
             await _module.InvokeVoidAsync("focus", _box);
-        }
-        catch (JSDisconnectedException)
-        {
-        }
     }
 
     /// <summary>Enter without Shift, with the textarea's current value.</summary>
@@ -183,15 +178,7 @@ public partial class Composer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_module is not null)
-        {
-            try
-            {
-                await _module.DisposeAsync();
-            }
-            catch (JSDisconnectedException)
-            {
-            }
-        }
+            await _module.DisposeAsync();
         _self?.Dispose();
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Localization;
 using Microsoft.JSInterop;
 using MudBlazor;
 using KelolaPesan.Web.Accounts;
+using KelolaPesan.Web.Components.Shared;
 
 namespace KelolaPesan.Web.Components.Pages.Inbox;
 
@@ -32,10 +33,12 @@ public partial class Conversation : IAsyncDisposable
     private bool _details;
     private ElementReference _scroller;
     private ElementReference _topSentinel;
-    private IJSObjectReference? _module;
+    private JsModule? _module;
     private DotNetObjectReference<Conversation>? _self;
 
     public IReadOnlyList<MessageView> Messages => _messages;
+
+    private JsModule Module => _module ??= new(JS, "./Components/Pages/Inbox/Conversation.razor.js");
 
     protected override async Task OnInitializedAsync()
     {
@@ -57,22 +60,15 @@ public partial class Conversation : IAsyncDisposable
         // running, and handing JS the not yet rendered scroller killed the circuit (an empty conversation pane).
         if (_notFound || _chat is null || !RendererInfo.IsInteractive)
             return;
-        try
+        if (_self is null)
         {
-            if (_module is null)
-            {
-                _module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Inbox/Conversation.razor.js");
-                _self = DotNetObjectReference.Create(this);
-                await _module.InvokeVoidAsync("observeTop", _scroller, _self);
-            }
-            if (_scrollToBottom)
-            {
-                _scrollToBottom = false;
-                await _module.InvokeVoidAsync("scrollToBottom", _scroller);
-            }
+            _self = DotNetObjectReference.Create(this);
+            await Module.InvokeVoidAsync("observeTop", _scroller, _self);
         }
-        catch (JSDisconnectedException)
+        if (_scrollToBottom)
         {
+            _scrollToBottom = false;
+            await Module.InvokeVoidAsync("scrollToBottom", _scroller);
         }
     }
 
@@ -88,8 +84,8 @@ public partial class Conversation : IAsyncDisposable
             var page = await Inbox.GetMessagesAsync(Viewer, ChatId, _older);
             _messages.InsertRange(0, page.Messages.Where(m => _messages.All(x => x.Id != m.Id)));
             _older = page.Older;
-            if (_module is not null)
-                await _module.InvokeVoidAsync("keepPosition", _scroller);
+            if (_self is not null)
+                await Module.InvokeVoidAsync("keepPosition", _scroller);
         }
         finally
         {
@@ -166,16 +162,7 @@ public partial class Conversation : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_module is not null)
-        {
-            try
-            {
-                await _module.InvokeVoidAsync("dispose", _scroller);
-                await _module.DisposeAsync();
-            }
-            catch (JSDisconnectedException)
-            {
-            }
-        }
+            await _module.DisposeAsync("dispose", _scroller);
         _self?.Dispose();
     }
 }
