@@ -114,6 +114,8 @@ public sealed partial class SimulatorGateway
                 MessageStatus.Sent, replyTo, s.Me.PushName);
             Store(s, message);
 
+            if (!AcknowledgesSends)
+                return id;
             // A real gateway echoes its own sends as "message.any" with fromMe, often before the send call has returned.
             Schedule(TimeSpan.FromMilliseconds(100), () => Echo(session, id));
             var delivered = RandomDelay(0.5, 2);

@@ -22,6 +22,12 @@ public sealed partial class SimulatorGateway(TimeProvider time, IServiceScopeFac
     public const int MessagesKeptPerSession = 500;
     public const string MediaUrlPrefix = "sim://media/";
 
+    /// <summary>
+    /// Whether a send is echoed and acked (Delivered, then Read) as a real gateway does. The tenant-density bench turns it
+    /// off (<c>--no-acks</c>) to measure the sending path apart from the three webhooks each send brings back.
+    /// </summary>
+    public bool AcknowledgesSends { get; set; } = true;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SimulatedSession> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _phoneByLid = new(StringComparer.OrdinalIgnoreCase);

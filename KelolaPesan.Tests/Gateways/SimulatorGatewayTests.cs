@@ -94,6 +94,25 @@ public sealed class SimulatorGatewayTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Send_WithoutAcknowledgements_IsKept_ButNeitherEchoedNorAcked()
+    {
+        await WorkingSessionAsync();
+        _simulator.AcknowledgesSends = false;
+        var quiet = await _simulator.SendTextAsync(new GatewayTextMessage(Session, Customer, "Halo kak"), CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        // A send after it is heard again: its last ack marks the moment the quiet one's would have come long before.
+        _simulator.AcknowledgesSends = true;
+        var heard = await _simulator.SendTextAsync(new GatewayTextMessage(Session, Customer, "Halo lagi"), CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await _sink.WaitForAsync<MessageAcked>(e => e.MessageId == heard && e.Status == MessageStatus.Read);
+
+        Assert.DoesNotContain(_sink.Of<MessageReceived>(), e => e.Message.Id == quiet);
+        Assert.DoesNotContain(_sink.Of<MessageAcked>(), e => e.MessageId == quiet);
+        Assert.Contains(await _simulator.GetChatMessagesAsync(Session, Customer, 10, fromMe: true, CancellationToken.None), m => m.Id == quiet);
+    }
+
+    [Fact]
     public async Task Send_ToANumberNotOnWhatsApp_IsAckedFailed()
     {
         await WorkingSessionAsync();

@@ -38,7 +38,7 @@ public sealed partial class TenantDensityScenario : IScenario
     private const int WorkspacesPerTenant = 5;
 
     public string Name => "tenant-density";
-    public string Description => "--workspaces N --seconds S --inbound R [--baseline-seconds B] [--lead-seconds L] [--provider Sqlite|Postgres]: paced broadcasts in every workspace + inbound webhooks (targets: pacing error p95 < 1 s, scheduling < 25% of a core, max gap < 2x pacing)";
+    public string Description => "--workspaces N --seconds S --inbound R [--baseline-seconds B] [--lead-seconds L] [--provider Sqlite|Postgres] [--no-acks]: paced broadcasts in every workspace + inbound webhooks (targets: pacing error p95 < 1 s, scheduling < 25% of a core, max gap < 2x pacing)";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -68,6 +68,10 @@ public sealed partial class TenantDensityScenario : IScenario
         {
             using var counters = new StatementCounter(database.Provider == DatabaseProvider.Postgres);
             await using var app = await WebhookIngestScenario.StartAppAsync(database);
+            // Without the echo and acks of each send: the sending path's own cost, apart from the webhooks a send brings back.
+            app.Services.GetRequiredService<SimulatorGateway>().AcknowledgesSends = !args.Contains("--no-acks");
+            if (args.Contains("--no-acks"))
+                Console.WriteLine("--no-acks: the simulator neither echoes nor acks the sends (the sending path alone)");
             var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
             var fires = new FireCounter();
             scheduler.ListenerManager.AddJobListener(fires, GroupMatcher<JobKey>.GroupEquals(BroadcastDispatchJob.Group));
