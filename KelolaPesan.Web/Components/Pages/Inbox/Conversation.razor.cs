@@ -38,8 +38,6 @@ public partial class Conversation : IAsyncDisposable
 
     public IReadOnlyList<MessageView> Messages => _messages;
 
-    private JsModule Module => _module ??= new(JS, "./Components/Pages/Inbox/Conversation.razor.js");
-
     protected override async Task OnInitializedAsync()
     {
         _chat = await Inbox.GetChatAsync(Viewer, ChatId);
@@ -60,15 +58,16 @@ public partial class Conversation : IAsyncDisposable
         // running, and handing JS the not yet rendered scroller killed the circuit (an empty conversation pane).
         if (_notFound || _chat is null || !RendererInfo.IsInteractive)
             return;
-        if (_self is null)
+        if (_module is null)
         {
+            _module = new JsModule(JS, "./Components/Pages/Inbox/Conversation.razor.js");
             _self = DotNetObjectReference.Create(this);
-            await Module.InvokeVoidAsync("observeTop", _scroller, _self);
+            await _module.InvokeVoidAsync("observeTop", _scroller, _self);
         }
         if (_scrollToBottom)
         {
             _scrollToBottom = false;
-            await Module.InvokeVoidAsync("scrollToBottom", _scroller);
+            await _module.InvokeVoidAsync("scrollToBottom", _scroller);
         }
     }
 
@@ -84,8 +83,8 @@ public partial class Conversation : IAsyncDisposable
             var page = await Inbox.GetMessagesAsync(Viewer, ChatId, _older);
             _messages.InsertRange(0, page.Messages.Where(m => _messages.All(x => x.Id != m.Id)));
             _older = page.Older;
-            if (_self is not null)
-                await Module.InvokeVoidAsync("keepPosition", _scroller);
+            if (_module is not null)
+                await _module.InvokeVoidAsync("keepPosition", _scroller);
         }
         finally
         {
