@@ -12,7 +12,9 @@ namespace KelolaPesan.Tests.Inbox;
 /// The composer wires its keys and takes the cursor over two JavaScript calls after its first render. An agent walking
 /// the chat list with Up/Down disposes the conversation, and its composer, at every key: on a busy node the first call
 /// was still on the wire then, the second went to the disposed module and threw, and the exception ended the agent's
-/// circuit (seen in a full test run beside a CPU hog: the inbox stopped following the keys).
+/// circuit (seen in a full test run beside a CPU hog: the inbox stopped following the keys). Leaving a page while its
+/// module was still on the wire made the disposal wait for it, and throw when the circuit's end cancelled it (seen in
+/// a clean-clone run).
 /// </summary>
 public sealed class ComposerJsTests : BunitTestBase, IAsyncLifetime
 {
@@ -42,7 +44,7 @@ public sealed class ComposerJsTests : BunitTestBase, IAsyncLifetime
         Services.AddSingleton<TimeProvider>(_h.Clock);
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         var cut = Render<Composer>(p => p.Add(c => c.ChatId, chat.Id).Add(c => c.WorkspaceId, _h.Shop.Id).Add(c => c.Viewer, _h.Owner));
-        cut.WaitForAssertion(() => Assert.Contains("attach", _js.Module.Calls));
+        cut.WaitForAssertion(() => Assert.True(_js.Imports > 0));
         return cut;
     }
 
@@ -50,6 +52,7 @@ public sealed class ComposerJsTests : BunitTestBase, IAsyncLifetime
     public async Task OnceItsKeysAreWired_TheComposerTakesTheCursor()
     {
         var cut = await RenderComposerAsync();
+        cut.WaitForAssertion(() => Assert.Contains("attach", _js.Module.Calls));
 
         await cut.InvokeAsync(() => _js.Module.Attached.SetResult());
 
@@ -60,6 +63,7 @@ public sealed class ComposerJsTests : BunitTestBase, IAsyncLifetime
     public async Task DisposedWhileItsKeysAreBeingWired_TheComposerCallsNothingMore_AndReleasesItsModule()
     {
         var cut = await RenderComposerAsync();
+        cut.WaitForAssertion(() => Assert.Contains("attach", _js.Module.Calls));
 
         await DisposeComponentsAsync();
         Assert.True(_js.Module.Disposed);
@@ -71,6 +75,40 @@ public sealed class ComposerJsTests : BunitTestBase, IAsyncLifetime
     }
 
     /// <summary>
+    /// A page being left: the module is still on its way when the composer goes. Disposing does not wait for it (the
+    /// browser may never answer), and the module is released when it arrives, with no call before.
+    /// </summary>
+    [Fact]
+    public async Task DisposedWhileItsModuleIsOnItsWay_TheComposerGoesAtOnce_AndReleasesTheModuleWhenItArrives()
+    {
+        _js.HeldImport = new TaskCompletionSource<IJSObjectReference>();
+        var cut = await RenderComposerAsync();
+
+        await DisposeComponentsAsync();
+        await cut.InvokeAsync(() => _js.HeldImport.SetResult(_js.Module));
+
+        cut.WaitForAssertion(() => Assert.True(_js.Module.Disposed));
+        Assert.Empty(_js.Module.Calls);
+        Assert.Empty(_js.Module.CallsAfterDisposal);
+    }
+
+    /// <summary>The circuit's end cancels the calls still on the wire: the composer goes without an error.</summary>
+    [Fact]
+    public async Task AnImportTheCircuitsEndCancelled_EndsNothingWithAnError()
+    {
+        _js.HeldImport = new TaskCompletionSource<IJSObjectReference>();
+        var cut = await RenderComposerAsync();
+
+        await DisposeComponentsAsync();
+        await cut.InvokeAsync(() => _js.HeldImport.SetCanceled());
+
+        // A render asserts that no component threw meanwhile.
+        Render(b => b.AddMarkupContent(0, "<p>after</p>"));
+        Assert.False(_js.Module.Disposed);
+        Assert.Empty(_js.Module.Calls);
+    }
+
+    /// <summary>
     /// The browser's side, held by the test: the composer's module answers "attach" only when the test says so, and
     /// refuses calls once disposed as the real module reference does. Other calls (MudBlazor's) answer at once.
     /// </summary>
@@ -78,10 +116,18 @@ public sealed class ComposerJsTests : BunitTestBase, IAsyncLifetime
     {
         public HeldModule Module { get; } = new();
 
-        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) =>
-            identifier == "import" && args is [string path] && path.EndsWith("Composer.razor.js", StringComparison.Ordinal)
-                ? ValueTask.FromResult((TValue)(object)Module)
-                : ValueTask.FromResult(default(TValue)!);
+        /// <summary>When set, the composer's module arrives only when the test completes this.</summary>
+        public TaskCompletionSource<IJSObjectReference>? HeldImport { get; set; }
+
+        public int Imports { get; private set; }
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args)
+        {
+            if (identifier != "import" || args is not [string path] || !path.EndsWith("Composer.razor.js", StringComparison.Ordinal))
+                return ValueTask.FromResult(default(TValue)!);
+            Imports++;
+            return HeldImport is null ? ValueTask.FromResult((TValue)(object)Module) : new ValueTask<TValue>((Task<TValue>)(object)HeldImport.Task);
+        }
 
         public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args) =>
             InvokeAsync<TValue>(identifier, args);

@@ -35,20 +35,26 @@ public sealed class JsModule(IJSRuntime js, string path) : IAsyncDisposable
         {
             return (false, default);
         }
-        catch (ObjectDisposedException) when (_disposed)
+        catch (Exception e) when (_disposed && e is ObjectDisposedException or OperationCanceledException)
         {
+            // Disposed meanwhile; the circuit's end also cancels the calls still on the wire.
             return (false, default);
         }
     }
 
-    /// <summary>Runs the module's own clean-up (when it was ever imported), then releases it.</summary>
+    /// <summary>Runs the module's own clean-up (when it was imported), then releases it.</summary>
     public async ValueTask DisposeAsync(string cleanup, params object?[] args)
     {
-        if (_import is not null)
+        // A module still on its way has run nothing yet: the calls after its import see the disposal and skip.
+        if (_import is { IsCompletedSuccessfully: true })
             await InvokeVoidAsync(cleanup, args);
         await DisposeAsync();
     }
 
+    /// <summary>
+    /// Releases the module. One still on its way is released when it arrives: the disposal does not wait for a browser
+    /// that may never answer (a page being left), and an import the circuit's end cancelled has nothing to release.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -56,12 +62,21 @@ public sealed class JsModule(IJSRuntime js, string path) : IAsyncDisposable
         _disposed = true;
         if (_import is null)
             return;
+        if (_import.IsCompletedSuccessfully)
+            await ReleaseAsync(_import);
+        else
+            _ = ReleaseAsync(_import);
+    }
+
+    private static async Task ReleaseAsync(Task<IJSObjectReference> import)
+    {
         try
         {
-            await (await _import).DisposeAsync();
+            await (await import).DisposeAsync();
         }
-        catch (JSDisconnectedException)
+        catch (Exception e) when (e is JSDisconnectedException or OperationCanceledException or JSException)
         {
+            // The circuit is gone or the import failed: nothing left to release.
         }
     }
 }
