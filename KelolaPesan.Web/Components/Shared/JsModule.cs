@@ -15,12 +15,20 @@ public sealed class JsModule(IJSRuntime js, string path) : IAsyncDisposable
     private Task<IJSObjectReference>? _import;
     private bool _disposed;
 
+    /// <summary>
+    /// Imports the module; false when the component or the circuit went away first. A caller passing element references
+    /// reads them after this: a render during the import's round trip may be the one that rendered the element.
+    /// </summary>
+    public async ValueTask<bool> ImportAsync() => (await CallAsync<object>(null, [])).Done;
+
     /// <summary>Calls an exported function; false when the component or the circuit went away first.</summary>
     public async ValueTask<bool> InvokeVoidAsync(string identifier, params object?[] args) =>
         (await InvokeAsync<IJSVoidResult>(identifier, args)).Done;
 
     /// <summary>Calls an exported function for its result; <c>Done</c> is false when the component or the circuit went away first.</summary>
-    public async ValueTask<(bool Done, T? Value)> InvokeAsync<T>(string identifier, params object?[] args)
+    public ValueTask<(bool Done, T? Value)> InvokeAsync<T>(string identifier, params object?[] args) => CallAsync<T>(identifier, args);
+
+    private async ValueTask<(bool Done, T? Value)> CallAsync<T>(string? identifier, object?[] args)
     {
         if (_disposed)
             return (false, default);
@@ -29,7 +37,7 @@ public sealed class JsModule(IJSRuntime js, string path) : IAsyncDisposable
             var module = await (_import ??= js.InvokeAsync<IJSObjectReference>("import", path).AsTask());
             if (_disposed)
                 return (false, default);
-            return (true, await module.InvokeAsync<T>(identifier, args));
+            return identifier is null ? (true, default) : (true, await module.InvokeAsync<T>(identifier, args));
         }
         catch (JSDisconnectedException)
         {

@@ -64,7 +64,7 @@ public partial class Composer : IAsyncDisposable
             return;
         _module = new JsModule(JS, "./Components/Pages/Inbox/Composer.razor.js");
         _self = DotNetObjectReference.Create(this);
-        if (await _module.InvokeVoidAsync("attach", _box, _self))
+        if (await _module.ImportAsync() && await _module.InvokeVoidAsync("attach", _box, _self))
             await _module.InvokeVoidAsync("focus", _box);
     }
 

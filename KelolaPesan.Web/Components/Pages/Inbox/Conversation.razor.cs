@@ -61,6 +61,10 @@ public partial class Conversation : IAsyncDisposable
         if (_module is null)
         {
             _module = new JsModule(JS, "./Components/Pages/Inbox/Conversation.razor.js");
+            // The scroller is read after the import: on PostgreSQL the chat can load between the first render and
+            // this call, so the render that draws the scroller comes during the import's round trip.
+            if (!await _module.ImportAsync())
+                return;
             _self = DotNetObjectReference.Create(this);
             await _module.InvokeVoidAsync("observeTop", _scroller, _self);
         }
