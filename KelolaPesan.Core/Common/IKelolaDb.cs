@@ -80,6 +80,9 @@ public interface IKelolaDb : IAsyncDisposable
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The context's tracking of an entity: one written by a statement of its own is then let go, so no later save writes it again.</summary>
+    Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity> Entry<TEntity>(TEntity entity) where TEntity : class;
+
     /// <summary>
     /// The one way to run a transaction: <paramref name="work"/> runs between begin and commit inside the provider's
     /// execution strategy, which refuses hand-opened transactions and retries the whole unit on a transient fault

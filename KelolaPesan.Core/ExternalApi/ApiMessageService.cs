@@ -106,6 +106,7 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
                 message.Error = error.Length > Message.ErrorMaxLength ? error[..Message.ErrorMaxLength] : error;
             }
         }
+        await OwnSendResult.RecordAsync(db, message);
         var view = View(message, chat.PhoneNumber);
         if (record is not null)
         {

@@ -236,7 +236,7 @@ public sealed partial class InboxService
                 message.Error = Truncate(ProblemText.Store(Problem.Of("Gateway_SendFailed").WithDetail(ex.Message)), Message.ErrorMaxLength);
             }
         }
-        await db.SaveChangesAsync(CancellationToken.None);
+        await OwnSendResult.RecordAsync(db, message);
         await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId),
             new ChatMessageStatusChanged(chat.TenantId, chat.WorkspaceId, chat.Id, message.Id, message.Status));
     }

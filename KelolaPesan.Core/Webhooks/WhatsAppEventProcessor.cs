@@ -24,6 +24,13 @@ public sealed class WhatsAppEventProcessor(
 
     private const string UnknownAck = "The acknowledged message is not known yet.";
 
+    /// <summary>
+    /// When an ack that overtook its message (our own send whose call has not answered yet, or whose echo is still on its
+    /// way) is tried a second time: such a message is usually known within a second, and the sweep (every 30 s) left the
+    /// customer's Read tick that long behind. Later tries are the sweep's.
+    /// </summary>
+    public static readonly TimeSpan UnknownAckRetry = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a node holds the events it took (far past a batch's processing): a node that died leaves them to a sweep after it.</summary>
     public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
 
@@ -53,13 +60,11 @@ public sealed class WhatsAppEventProcessor(
     /// event never holds back the others. A crash before the rows are marked leaves them to the sweep, and processing
     /// again is a no-op (messages are unique by gateway id).
     /// </summary>
-    public async Task ProcessBatchAsync(IReadOnlyList<Guid> eventIds, CancellationToken ct = default)
+    /// <returns>The events to try again after <see cref="UnknownAckRetry"/>: acks whose message was not known at their first try.</returns>
+    public async Task<IReadOnlyList<Guid>> ProcessBatchAsync(IReadOnlyList<Guid> eventIds, CancellationToken ct = default)
     {
         if (eventIds.Count == 1)
-        {
-            await ProcessAsync(eventIds[0], ct);
-            return;
-        }
+            return await ProcessAsync(eventIds[0], ct);
         await using var db = dbFactory.CreateSystem();
         var ids = eventIds.Distinct().ToList();
         var token = await ClaimAsync(db, ids, ct);
@@ -106,7 +111,10 @@ public sealed class WhatsAppEventProcessor(
             using (await gate.EnterAsync(CancellationToken.None))
                 await db.SaveChangesAsync(CancellationToken.None);
         }
+        return rows.Where(RetrySoon).Select(r => r.Id).ToList();
     }
+
+    private static bool RetrySoon(InboundWebhookEvent row) => row is { ProcessedAt: null, Attempts: 1, Error: UnknownAck };
 
     /// <summary>The gathered messages, grouped by workspace (each in arrival order), in one transaction; on failure in smaller units.</summary>
     private async Task FlushAsync(List<(InboundWebhookEvent Row, MessageReceived Message)> gathered, CancellationToken ct)
@@ -182,14 +190,15 @@ public sealed class WhatsAppEventProcessor(
             .SetProperty(e => e.Error, (string?)null)
             .SetProperty(e => e.ProcessedAt, now), ct);
 
-    public async Task ProcessAsync(Guid eventId, CancellationToken ct = default)
+    /// <returns>The event's id when it is to be tried again soon (see <see cref="ProcessBatchAsync"/>), else nothing.</returns>
+    public async Task<IReadOnlyList<Guid>> ProcessAsync(Guid eventId, CancellationToken ct = default)
     {
         var stages = logger.IsEnabled(LogLevel.Debug) ? new StageClock() : null;
         await using var db = dbFactory.CreateSystem();
         var token = await ClaimAsync(db, [eventId], ct);
         stages?.Mark("claimed");
         if (await db.InboundWebhookEvents.FirstOrDefaultAsync(e => e.Id == eventId, ct) is not { ProcessedAt: null } row || row.ClaimToken != token)
-            return;
+            return [];
         stages?.Mark("loaded");
         await ProcessRowAsync(row, ct);
         stages?.Mark("handled");
@@ -201,6 +210,7 @@ public sealed class WhatsAppEventProcessor(
             logger.LogDebug("WhatsApp event {EventId} stages ({Waited:0} ms after it was received): {Stages}", eventId,
                 (clock.GetUtcNow() - row.ReceivedAt).TotalMilliseconds, stages);
         }
+        return RetrySoon(row) ? [row.Id] : [];
     }
 
     /// <summary>

@@ -40,13 +40,7 @@ public sealed class BroadcastHost : ServiceHost
     protected override void Configure(IServiceCollection services) => _configure?.Invoke(services, Database);
 
     /// <summary>Another node over the same database and clock (its own singletons), optionally with its gateway wrapped. Disposed with the host.</summary>
-    public ServiceProvider AddNode(Func<IWhatsAppGateway, IWhatsAppGateway>? wrap = null) => AddNode(Wrap(wrap));
-
-    private static Action<IServiceCollection>? Wrap(Func<IWhatsAppGateway, IWhatsAppGateway>? wrapWith) => wrapWith is null ? null : services =>
-    {
-        var inner = services.Last(d => d.ServiceType == typeof(IWhatsAppGateway));
-        services.AddSingleton(sp => wrapWith((IWhatsAppGateway)(inner.ImplementationFactory?.Invoke(sp) ?? sp.GetRequiredService(inner.ImplementationType!))));
-    };
+    public ServiceProvider AddNode(Func<IWhatsAppGateway, IWhatsAppGateway>? wrap = null) => AddNode(WrapGateway(wrap));
 
     public static async Task<BroadcastHost> CreateAsync(PolicySettings policy, Uri? waha = null, Func<IWhatsAppGateway, IWhatsAppGateway>? wrap = null,
         DateTimeOffset? start = null, DatabaseProvider provider = DatabaseProvider.Sqlite, Action<IServiceCollection, TestDatabase>? configure = null)
@@ -70,7 +64,7 @@ public sealed class BroadcastHost : ServiceHost
             settings["Gateway:Waha:ApiKey"] = Gateways.FakeWahaServer.DefaultApiKey;
             settings["Gateway:Waha:MaxRetries"] = "0";
         }
-        var host = new BroadcastHost(database, settings, clock, workspace.TenantId, workspace.Id, configure) { FirstNode = Wrap(wrap) };
+        var host = new BroadcastHost(database, settings, clock, workspace.TenantId, workspace.Id, configure) { FirstNode = WrapGateway(wrap) };
         if (waha is null)
         {
             var simulator = host.Services.GetRequiredService<SimulatorGateway>();

@@ -5,8 +5,11 @@ namespace KelolaPesan.Tests.Broadcasts;
 /// <summary>
 /// A real gateway whose answer to chosen sends is lost: the message goes out through the inner gateway, then the call
 /// fails like a timeout (no status code, transient). The dispatcher must find it in the history instead of resending.
+/// <paramref name="whileInFlight"/>, when given, runs after the message went out and before the call answers (or
+/// fails): what the gateway's webhooks bring meanwhile (the send's echo, its acks).
 /// </summary>
-public sealed class LosingGateway(IWhatsAppGateway inner, Func<GatewayTextMessage, bool> loseAnswer) : IWhatsAppGateway
+public sealed class LosingGateway(IWhatsAppGateway inner, Func<GatewayTextMessage, bool> loseAnswer,
+    Func<GatewayTextMessage, string, Task>? whileInFlight = null) : IWhatsAppGateway
 {
     public int SendCalls;
 
@@ -14,6 +17,8 @@ public sealed class LosingGateway(IWhatsAppGateway inner, Func<GatewayTextMessag
     {
         Interlocked.Increment(ref SendCalls);
         var id = await inner.SendTextAsync(message, ct);
+        if (whileInFlight is not null)
+            await whileInFlight(message, id);
         if (loseAnswer(message))
             throw new GatewayException("SendText", "timed out", null, isTransient: true);
         return id;

@@ -5,7 +5,9 @@ using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.EntityFrameworkCore;
+using KelolaPesan.Tests.Broadcasts;
 using KelolaPesan.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using KelolaPesan.Data;
 
 namespace KelolaPesan.Tests.Inbox;
@@ -140,6 +142,53 @@ public sealed class InboxCommandTests : IAsyncLifetime
         var history = await _h.Inbox(_h.TenantA).GetMessagesAsync(_h.Owner, chat.Id);
         Assert.Equal(MessageStatus.Failed, Assert.Single(history.Messages).Status);
     }
+
+    // WAHA echoes a send, often before the send call answers, and the customer's phone can ack it meanwhile: the call's
+    // own answer must not set a Read reply back to Sent.
+    [Theory, Providers]
+    public async Task SendText_WhoseEchoAndReadAckCameBeforeTheCallAnswered_StaysRead(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider, inner => new LosingGateway(inner, _ => false, ArriveWhileInFlightAsync));
+        var chat = await _h.AddChatAsync(_h.Shop, "Pembeli", "+628123450001", InboxHarness.Start.AddHours(-1));
+
+        var sent = await _h.Inbox(_h.TenantA).SendTextAsync(_h.Agent, chat.Id, "Siap kak");
+
+        Assert.Equal(MessageStatus.Read, sent.Status);
+        await using var db = _h.Database.CreateForTenant(_h.TenantA);
+        var stored = await db.Messages.SingleAsync(m => m.Id == sent.Id);
+        Assert.Equal(MessageStatus.Read, stored.Status);
+        var atGateway = Assert.Single(await _h.Simulator.GetChatMessagesAsync("sess-shop", "628123450001@c.us", 10, fromMe: true, CancellationToken.None));
+        Assert.Equal(atGateway.Id, stored.ExternalMessageId);
+    }
+
+    // The call timed out after the gateway had sent, and the echo showed it: the reply is Sent, not Failed.
+    [Theory, Providers]
+    public async Task SendText_WhoseCallFailedAfterTheEchoShowedItWentOut_IsSent(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider, inner => new LosingGateway(inner, _ => true, (message, id) => EchoAsync(message, id)));
+        var chat = await _h.AddChatAsync(_h.Shop, "Pembeli", "+628123450001", InboxHarness.Start.AddHours(-1));
+
+        var sent = await _h.Inbox(_h.TenantA).SendTextAsync(_h.Agent, chat.Id, "Siap kak");
+
+        Assert.Equal((MessageStatus.Sent, null), (sent.Status, sent.Error));
+        await using var db = _h.Database.CreateForTenant(_h.TenantA);
+        Assert.Equal(MessageStatus.Sent, (await db.Messages.SingleAsync(m => m.Id == sent.Id)).Status);
+    }
+
+    private async Task ArriveWhileInFlightAsync(Core.Gateways.GatewayTextMessage message, string id)
+    {
+        await EchoAsync(message, id);
+        Assert.True(await Inbound().HandleAckAsync(_h.TenantA, _h.Shop.Id, id, MessageStatus.Read));
+    }
+
+    private async Task EchoAsync(Core.Gateways.GatewayTextMessage message, string id)
+    {
+        var echo = new Core.Gateways.GatewayChatMessage(id, _h.Clock.GetUtcNow(), "6281100000001@c.us", message.To, FromMe: true,
+            message.Text, false, null, MessageStatus.Sent, null, null);
+        Assert.Equal(InboundOutcome.Duplicate, await Inbound().HandleReceivedAsync(_h.TenantA, _h.Shop.Id, message.Session, echo));
+    }
+
+    private InboundMessageService Inbound() => _h.TenantScope(_h.TenantA).GetRequiredService<InboundMessageService>();
 
     [Theory, Providers]
     public async Task SendText_RefusesAnEmptyText(DatabaseProvider provider)

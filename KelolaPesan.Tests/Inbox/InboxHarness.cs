@@ -51,12 +51,16 @@ public sealed class InboxHarness : ServiceHost
 
     public static Task<InboxHarness> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite) => CreateAsync([], provider);
 
+    /// <summary>The same, with the gateway wrapped (an answer that comes late or not at all).</summary>
+    public static Task<InboxHarness> CreateAsync(DatabaseProvider provider, Func<IWhatsAppGateway, IWhatsAppGateway> wrapGateway) =>
+        CreateAsync([], provider, wrapGateway);
+
     /// <summary>The same, with further EF interceptors on every context (fault injection).</summary>
     public static async Task<InboxHarness> CreateAsync(IEnumerable<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> interceptors,
-        DatabaseProvider provider = DatabaseProvider.Sqlite)
+        DatabaseProvider provider = DatabaseProvider.Sqlite, Func<IWhatsAppGateway, IWhatsAppGateway>? wrapGateway = null)
     {
         var clock = new FakeTimeProvider(Start);
-        var harness = new InboxHarness(await TestDatabase.CreateAsync(provider, clock, interceptors: interceptors), clock);
+        var harness = new InboxHarness(await TestDatabase.CreateAsync(provider, clock, interceptors: interceptors), clock) { FirstNode = WrapGateway(wrapGateway) };
         await harness.SeedAsync();
         return harness;
     }

@@ -57,6 +57,13 @@ public abstract class ServiceHost : IAsyncDisposable
     /// <summary>Registrations after the defaults (they win): a wrapped gateway, another attachment store.</summary>
     protected virtual void Configure(IServiceCollection services) { }
 
+    /// <summary>Registrations that put <paramref name="wrapWith"/> around the node's gateway (a lost answer, a frozen call); null when none.</summary>
+    private protected static Action<IServiceCollection>? WrapGateway(Func<IWhatsAppGateway, IWhatsAppGateway>? wrapWith) => wrapWith is null ? null : services =>
+    {
+        var inner = services.Last(d => d.ServiceType == typeof(IWhatsAppGateway));
+        services.AddSingleton(sp => wrapWith((IWhatsAppGateway)(inner.ImplementationFactory?.Invoke(sp) ?? sp.GetRequiredService(inner.ImplementationType!))));
+    };
+
     /// <summary>Another node over the same database, clock and key ring (its own singletons). Disposed with the host.</summary>
     public ServiceProvider AddNode() => AddNode(null);
 

@@ -48,12 +48,9 @@ public abstract class WebhookBatchTests : IAsyncLifetime
         return Assert.IsType<Guid>(result.EventId);
     }
 
-    protected Task ProcessAsync(IReadOnlyList<Guid> ids) =>
-        _host.InScopeAsync(async sp =>
-        {
-            await sp.GetRequiredService<WhatsAppEventProcessor>().ProcessBatchAsync(ids);
-            return true;
-        });
+    /// <returns>The events to try again soon (acks whose message was not known).</returns>
+    protected Task<IReadOnlyList<Guid>> ProcessAsync(IReadOnlyList<Guid> ids) =>
+        _host.InScopeAsync(sp => sp.GetRequiredService<WhatsAppEventProcessor>().ProcessBatchAsync(ids));
 
     protected static string Customer(int n) => $"62812345678{n}@c.us";
 }

@@ -136,6 +136,24 @@ public sealed class WhatsAppWebhookTests(KelolaAppFactory app) : IClassFixture<K
         Assert.Equal(0, (await QueryAsync(app, db => db.Chats.SingleAsync(c => c.WorkspaceId == ws.WorkspaceId))).UnreadCount);
     }
 
+    // A Read ack can overtake its message (our own send whose call has not answered yet): it is tried again within
+    // seconds, not left to the sweep 30 s later, so the tick does not lag behind the customer's phone.
+    [Fact]
+    public async Task AnAckThatOvertookItsMessage_IsAppliedWithinSeconds()
+    {
+        var ws = await CreateAsync(app);
+        var id = "true_6281234567891@c.us_3EB0" + Guid.NewGuid().ToString("N")[..8];
+        await SendAsync(ws, FakeWahaServer.Envelope("message.ack", ws.Session, Ack(id, 3)));
+        await EventuallyAsync(() => QueryAsync(app, db => db.InboundWebhookEvents.AnyAsync(e => e.WorkspaceId == ws.WorkspaceId && e.Attempts == 1 && e.ProcessedAt == null)),
+            "the ack tried once, its message unknown");
+
+        await SendAsync(ws, FakeWahaServer.Envelope("message.any", ws.Session, FakeWahaServer.MessagePayload(id, Me, Customer, "Sudah dikirim kak", fromMe: true, ack: 1)));
+
+        // The sweep only takes events older than 30 s: well within that, the second try found the message.
+        await EventuallyAsync(() => QueryAsync(app, db => db.Messages.AnyAsync(m => m.ExternalMessageId == id && m.Status == MessageStatus.Read)),
+            "the message Read", seconds: 10);
+    }
+
     [Fact]
     public async Task SessionStatusWorking_ConnectsTheWorkspace_AndTellsSubscribers()
     {

@@ -4,7 +4,8 @@ namespace KelolaPesan.Web.Webhooks;
 
 /// <summary>
 /// Processes stored WhatsApp events after their webhook was answered: fed by <see cref="WebhookEventQueue"/>,
-/// plus a sweep at start-up and every <see cref="SweepInterval"/> for rows a crash or a failure left unprocessed.
+/// plus a sweep at start-up and every <see cref="SweepInterval"/> for rows a crash or a failure left unprocessed, and
+/// a second try after <see cref="WhatsAppEventProcessor.UnknownAckRetry"/> for an ack that overtook its message.
 /// One reader, so the events of a chat are applied in the order they arrived.
 /// </summary>
 public sealed class WebhookEventProcessorService(WebhookEventQueue queue, IServiceScopeFactory scopes, ILogger<WebhookEventProcessorService> logger)
@@ -55,12 +56,28 @@ public sealed class WebhookEventProcessorService(WebhookEventQueue queue, IServi
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<WhatsAppEventProcessor>().ProcessBatchAsync(ids, ct);
+            var retry = await scope.ServiceProvider.GetRequiredService<WhatsAppEventProcessor>().ProcessBatchAsync(ids, ct);
+            if (retry.Count > 0)
+                _ = RetryLaterAsync(retry, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "{Count} WhatsApp events could not be processed (first {EventId})", ids.Count, ids[0]);
         }
+    }
+
+    private async Task RetryLaterAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(WhatsAppEventProcessor.UnknownAckRetry, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        foreach (var id in ids)
+            queue.Enqueue(id);
     }
 
     private async Task SweepLoopAsync(PeriodicTimer timer, CancellationToken ct)
