@@ -186,12 +186,15 @@ public sealed class ApiBroadcastsTests(ExternalApiHost host)
         var restore = await AllowZeroPacingAsync();
         try
         {
+            // A workspace of its own: a test before this one may have started a broadcast in the shop that sent once
+            // before its pause, and the number's pacing (30-60 s by default) would hold this broadcast's first send that long.
+            var workspaceId = await host.AddConnectedWorkspaceAsync("API selesai");
             var (_, key) = await host.CreateKeyAsync();
             using var client = host.Client(key);
             var text = "Selesai " + Guid.NewGuid().ToString("N")[..8];
             using var created = await client.PostAsJsonAsync("/api/v1/broadcasts", new
             {
-                name = "API finished", workspaceId = host.ShopId, pastedNumbers = "081234567011\n081234567012",
+                name = "API finished", workspaceId, pastedNumbers = "081234567011\n081234567012",
                 messageTemplate = text, minDelaySeconds = 0, maxDelaySeconds = 0,
             });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);

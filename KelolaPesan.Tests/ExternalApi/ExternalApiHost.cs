@@ -82,6 +82,17 @@ public sealed class ExternalApiHost : IAsyncLifetime
         return client;
     }
 
+    /// <summary>Another workspace of the demo tenant, its WAHA session working and the workspace connected.</summary>
+    public async Task<Guid> AddConnectedWorkspaceAsync(string name)
+    {
+        await using var db = System();
+        var workspace = Seed.In(db, TenantId).Workspace(name, configure: w =>
+            (w.ExternalSessionId, w.ConnectionStatus) = (WorkspaceService.SessionNameFor(w.Id), ConnectionStatus.Connected));
+        await db.SaveChangesAsync();
+        Waha.AddSession(workspace.ExternalSessionId!);
+        return workspace.Id;
+    }
+
     /// <summary>Another tenant with a workspace, a contact and a message; its licence has the REST API only when asked.</summary>
     public async Task<OtherTenant> CreateOtherTenantAsync(bool restApi = true)
     {
