@@ -12,6 +12,10 @@ public class SqliteKelolaDbContext(DbContextOptions<SqliteKelolaDbContext> optio
 
     public override bool SingleWriter => true;
 
+    private Broadcasts.SqliteSendResultWriter? _sendResults;
+
+    public override Core.Broadcasts.ISendResultWriter SendResults => _sendResults ??= new Broadcasts.SqliteSendResultWriter(this);
+
     /// <summary>
     /// SQLite cannot compare or ORDER BY a DateTimeOffset, and the inbox sorts by time everywhere:
     /// store them as a long that orders by the UTC instant.

@@ -107,12 +107,12 @@ public sealed partial class BroadcastDispatcher
     /// </summary>
     private async Task RememberRegistrationAsync(IKelolaDb db, DispatchContext context, string phone, ValidationStatus status, DateTimeOffset now, CancellationToken ct)
     {
+        using var turn = await WriteTurnAsync(db, ct);
         if (db.SendResults is { } writer)
         {
             await writer.RememberRegistrationAsync(context.TenantId, context.WorkspaceId, phone, status, now, ct);
             return;
         }
-        using var turn = await WriteTurnAsync(db, ct);
         var cached = await db.InTransactionAsync(async ct =>
         {
             await db.Contacts.Where(c => c.WorkspaceId == context.WorkspaceId && c.Phone == phone)

@@ -238,7 +238,8 @@ public sealed partial class BroadcastDispatcher(
             if (db.SendResults is { } writer)
             {
                 var planned = Spend(budget, candidate, now);
-                await writer.RecordSentAsync(new SentResult(context.TenantId, claim.Id, externalId, now, budget), ct);
+                using (await WriteTurnAsync(db, ct))
+                    await writer.RecordSentAsync(new SentResult(context.TenantId, claim.Id, externalId, now, budget), ct);
                 return new StepResult(planned, Sent: true);
             }
             var before = (budget.SentToday, budget.SentInBatch, budget.FailureStreak, budget.NextSendAt);

@@ -3,8 +3,8 @@ using KelolaPesan.Core.Contacts;
 namespace KelolaPesan.Core.Broadcasts;
 
 /// <summary>
-/// Where the provider has one (PostgreSQL): what a send step learns, written by one statement each (one round trip
-/// instead of several). Elsewhere the dispatcher writes the same rows with EF.
+/// Where the provider has one (PostgreSQL, SQLite): what a send step learns, written by one prepared command each
+/// instead of EF's statements one by one. Elsewhere (SQL Server) the dispatcher writes the same rows with EF.
 /// </summary>
 public interface ISendResultWriter
 {

@@ -104,7 +104,7 @@ public interface IKelolaDb : IAsyncDisposable
     /// <summary>True where LIKE compares case-sensitively (PostgreSQL); callers then compare lower-cased values.</summary>
     bool CaseSensitiveLike { get; }
 
-    /// <summary>The provider's one-statement writes of a broadcast send step (its result, a number check's answer), or null where EF writes them.</summary>
+    /// <summary>The provider's own writes of a broadcast send step (its result, a number check's answer), or null where EF writes them.</summary>
     ISendResultWriter? SendResults { get; }
 
     /// <summary>

@@ -19,15 +19,16 @@ public class BroadcastDispatchFaultTests
     {
         await using var waha = await FakeWahaServer.StartAsync();
         waha.AddSession(BroadcastHost.Session);
-        var fault = new CommandFault();
-        await using var host = await BroadcastHost.CreateAsync(Fast(), waha.BaseAddress, configure: fault.Install);
+        await using var host = await BroadcastHost.CreateAsync(Fast(), waha.BaseAddress);
+        var fault = new RecipientResultFault(host.Database);
         var created = await host.CreateAsync(host.Request("081240000011\n081240000012\n081240000013"));
         var id = created.BroadcastId!.Value;
 
-        // The first send reaches WAHA; writing its Sent row then fails once, so the run ends with the row left Sending.
-        fault.FailOnce(sql => sql.Contains("UPDATE \"BroadcastRecipients\"", StringComparison.Ordinal) && sql.Contains("\"ExternalMessageId\"", StringComparison.Ordinal));
-        await Assert.ThrowsAsync<SqliteException>(() => host.RunOnceAsync(TimeSpan.FromSeconds(3)));
-        Assert.Equal(1, fault.Fired);
+        // The first send reaches WAHA; writing its Sent row then fails, so the run ends with the row left Sending.
+        await fault.ArmAsync();
+        var failed = await Assert.ThrowsAsync<SqliteException>(() => host.RunOnceAsync(TimeSpan.FromSeconds(3)));
+        Assert.Contains(RecipientResultFault.Message, failed.Message);
+        await fault.DisarmAsync();
         Assert.Single(waha.RequestsTo("POST", "/api/sendText"));
         Assert.Equal(RecipientStatus.Sending, (await host.RecipientsAsync(id))[0].Status);
 

@@ -1,35 +1,26 @@
-using System.Data.Common;
 using KelolaPesan.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KelolaPesan.Tests.Broadcasts;
 
 /// <summary>
-/// A real database fault on the real SQLite file: the first command whose text matches <see cref="FailOnce"/>'s predicate
-/// fails with a SQLite error ("disk I/O error") instead of running, as a lost database would. Not a transient error:
-/// the retrying execution strategy gives up at once, as it would on a real fault of that kind.
+/// A real database fault on the real SQLite file: while armed, a trigger makes every write of a gateway id on a broadcast
+/// recipient fail with a SQLite error, whoever issues it (EF or the provider's own prepared command). Not a transient
+/// error: the retrying execution strategy gives up at once, as it would on a lost database.
 /// </summary>
-public sealed class CommandFault : DbCommandInterceptor
+public sealed class RecipientResultFault(TestDatabase database)
 {
-    private Func<string, bool>? _match;
-    public int Fired;
+    public const string Message = "injected after the gateway call";
 
-    public void FailOnce(Func<string, bool> match) => Interlocked.Exchange(ref _match, match);
+    public Task ArmAsync() => ExecuteAsync(
+        "CREATE TRIGGER \"TestRecipientResultFault\" BEFORE UPDATE OF \"ExternalMessageId\" ON \"BroadcastRecipients\" " +
+        $"WHEN NEW.\"ExternalMessageId\" IS NOT NULL BEGIN SELECT RAISE(ABORT, '{Message}'); END;");
 
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
+    public Task DisarmAsync() => ExecuteAsync("DROP TRIGGER \"TestRecipientResultFault\";");
+
+    private async Task ExecuteAsync(string sql)
     {
-        if (_match is { } match && match(command.CommandText) && Interlocked.CompareExchange(ref _match, null, match) == match)
-        {
-            Interlocked.Increment(ref Fired);
-            throw new SqliteException("disk I/O error (injected after the gateway call)", 10);
-        }
-        return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        await using var db = database.CreateSystem();
+        await ((DbContext)db).Database.ExecuteSqlRawAsync(sql);
     }
-
-    /// <summary>Registers a database factory whose contexts carry this fault, in place of the host's own.</summary>
-    public void Install(IServiceCollection services, TestDatabase database) => database.Intercept(services, this);
 }
