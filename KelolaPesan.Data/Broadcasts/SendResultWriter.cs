@@ -25,6 +25,52 @@ internal abstract class SendResultWriter(KelolaDbContext context) : ISendResultW
 
     protected abstract string RegistrationSql(ModelCommand<NumberCheck> checks, StoreNames<Contact> contacts);
 
+    /// <summary>The recipient Sent with its gateway id, only while it is Sending.</summary>
+    protected static string RecipientSent(ModelCommand<BroadcastRecipient> recipients)
+    {
+        string R(string property) => recipients.Column(property);
+        return $"UPDATE {recipients.Table} SET {R(nameof(BroadcastRecipient.Status))} = @sent, " +
+               $"{R(nameof(BroadcastRecipient.ExternalMessageId))} = @external, {R(nameof(BroadcastRecipient.SentAt))} = @at, {R(nameof(BroadcastRecipient.Error))} = NULL " +
+               $"WHERE {R(nameof(Entity.Id))} = @recipient AND {R(nameof(BroadcastRecipient.TenantId))} = @tenant AND {R(nameof(BroadcastRecipient.Status))} = @sending";
+    }
+
+    /// <summary>One send counted on the broadcast <paramref name="which"/> names (a condition on its id column).</summary>
+    protected static string BroadcastCounted(StoreNames<Broadcast> broadcasts, Func<string, string> which)
+    {
+        string B(string property) => broadcasts.Column(property);
+        return $"UPDATE {broadcasts.Table} SET {B(nameof(Broadcast.PendingCount))} = {B(nameof(Broadcast.PendingCount))} - 1, " +
+               $"{B(nameof(Broadcast.SentCount))} = {B(nameof(Broadcast.SentCount))} + 1 " +
+               $"WHERE {which(B(nameof(Entity.Id)))} AND {B(nameof(Broadcast.TenantId))} = @tenant";
+    }
+
+    protected static string BudgetWritten(StoreNames<WorkspaceSendBudget> budgets)
+    {
+        string S(string property) => budgets.Column(property);
+        return $"UPDATE {budgets.Table} SET {S(nameof(WorkspaceSendBudget.SentToday))} = @sentToday, {S(nameof(WorkspaceSendBudget.SentInBatch))} = @sentInBatch, " +
+               $"{S(nameof(WorkspaceSendBudget.FailureStreak))} = @streak, {S(nameof(WorkspaceSendBudget.NextSendAt))} = @next, {S(nameof(Entity.UpdatedAt))} = @at " +
+               $"WHERE {S(nameof(Entity.Id))} = @budget AND {S(nameof(WorkspaceSendBudget.TenantId))} = @tenant";
+    }
+
+    /// <summary>The answer on the workspace's live contacts of that number.</summary>
+    protected static string ContactsValidated(StoreNames<Contact> contacts)
+    {
+        string C(string property) => contacts.Column(property);
+        return $"UPDATE {contacts.Table} SET {C(nameof(Contact.LastValidationStatus))} = @status, {C(nameof(Contact.LastValidatedAt))} = @at " +
+               $"WHERE {C(nameof(Contact.WorkspaceId))} = @workspace AND {C(nameof(Contact.TenantId))} = @tenant " +
+               $"AND {C(nameof(Contact.Phone))} = @phone AND {C(nameof(Contact.DeletedAt))} IS NULL";
+    }
+
+    /// <summary>The answer in the number cache: inserted, or the row of that number updated (the same upsert on both providers).</summary>
+    protected static string NumberCheckUpserted(ModelCommand<NumberCheck> checks)
+    {
+        string N(string property) => checks.Column(property);
+        return $"INSERT INTO {checks.Table} ({N(nameof(Entity.Id))}, {N(nameof(NumberCheck.TenantId))}, {N(nameof(NumberCheck.WorkspaceId))}, " +
+               $"{N(nameof(NumberCheck.Phone))}, {N(nameof(NumberCheck.Status))}, {N(nameof(NumberCheck.CheckedAt))}, {N(nameof(Entity.CreatedAt))}, {N(nameof(Entity.UpdatedAt))}) " +
+               "VALUES (@id, @tenant, @workspace, @phone, @status, @at, @at, @at) " +
+               $"ON CONFLICT ({N(nameof(NumberCheck.WorkspaceId))}, {N(nameof(NumberCheck.Phone))}) DO UPDATE SET {N(nameof(NumberCheck.Status))} = EXCLUDED.{N(nameof(NumberCheck.Status))}, " +
+               $"{N(nameof(NumberCheck.CheckedAt))} = EXCLUDED.{N(nameof(NumberCheck.CheckedAt))}, {N(nameof(Entity.UpdatedAt))} = EXCLUDED.{N(nameof(Entity.UpdatedAt))}";
+    }
+
     public Task RecordSentAsync(SentResult result, CancellationToken ct) =>
         // Idempotent: a retry after a lost answer finds the row Sent and counts nothing twice.
         ExecuteAsync(result, async (r, token) =>
