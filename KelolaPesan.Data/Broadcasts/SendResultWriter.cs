@@ -119,7 +119,9 @@ internal abstract class SendResultWriter(KelolaDbContext context) : ISendResultW
             {
                 if (!NeedsTransaction)
                     return await statement(s, token);
-                // The command is made inside the transaction, so it joins it.
+                // The begin, the command and the commit are the unit the strategy repeats, as in InTransactionAsync, but
+                // without its clearing of the change tracker on a retry: this context is the dispatcher's own, and it
+                // tracks the run's budget. The command is made inside the transaction, so it joins it.
                 await using var transaction = await context.Database.BeginTransactionAsync(token);
                 var written = await statement(s, token);
                 await transaction.CommitAsync(token);

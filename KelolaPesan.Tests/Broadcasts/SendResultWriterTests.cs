@@ -1,4 +1,5 @@
 using KelolaPesan.Core.Broadcasts;
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Validation;
 using KelolaPesan.Data;
@@ -76,7 +77,7 @@ public class SendResultWriterTests
         }
 
         await using var check = host.Database.CreateSystem();
-        var contacts = await check.Contacts.IgnoreQueryFilters().AsNoTracking().Where(c => c.WorkspaceId == host.WorkspaceId)
+        var contacts = await check.Contacts.IgnoreQueryFilters([QueryFilters.SoftDelete]).AsNoTracking().Where(c => c.WorkspaceId == host.WorkspaceId)
             .ToDictionaryAsync(c => c.Id, c => (c.LastValidationStatus, c.LastValidatedAt));
         Assert.Equal((ValidationStatus.NotRegistered, later), contacts[same]);
         Assert.Equal((null, null), contacts[other]);

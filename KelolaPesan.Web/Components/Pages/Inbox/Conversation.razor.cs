@@ -54,15 +54,15 @@ public partial class Conversation : IAsyncDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        // Nothing to observe before the chat has loaded: on PostgreSQL the first render comes while the query is still
-        // running, and handing JS the not yet rendered scroller killed the circuit (an empty conversation pane).
-        if (_notFound || _chat is null || !RendererInfo.IsInteractive)
+        // Nothing to observe before a render has drawn the scroller: on PostgreSQL the first render comes while the
+        // chat's queries still run, and _chat can be set before the render that draws it (the messages still loading).
+        // Handing JS a scroller not rendered yet killed the circuit (an empty conversation pane); its captured id says
+        // whether a render has drawn it.
+        if (_notFound || _chat is null || !RendererInfo.IsInteractive || string.IsNullOrEmpty(_scroller.Id))
             return;
         if (_module is null)
         {
             _module = new JsModule(JS, "./Components/Pages/Inbox/Conversation.razor.js");
-            // The scroller is read after the import: on PostgreSQL the chat can load between the first render and
-            // this call, so the render that draws the scroller comes during the import's round trip.
             if (!await _module.ImportAsync())
                 return;
             _self = DotNetObjectReference.Create(this);
