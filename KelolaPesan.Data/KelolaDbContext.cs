@@ -103,14 +103,22 @@ public abstract class KelolaDbContext(DbContextOptions options, ITenantContext t
     /// form the unit it repeats. A retry clears the change tracker first: what the failed attempt saved was rolled back
     /// but marked as saved in memory, and would otherwise not be written again.
     /// </remarks>
-    public async Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    public Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(work, keepTracked: false, cancellationToken);
+
+    /// <param name="keepTracked">
+    /// A retry leaves the change tracker as it is: only for work of the provider's own commands (nothing it saves is
+    /// tracked) on a context whose tracked entities are its caller's, as the send writers on the dispatcher's context,
+    /// which tracks the run's budget.
+    /// </param>
+    internal async Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, bool keepTracked, CancellationToken cancellationToken)
     {
         if (Database.CurrentTransaction is not null)
             return await work(cancellationToken);
         var attempt = 0;
         return await Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            if (attempt++ > 0)
+            if (attempt++ > 0 && !keepTracked)
                 ChangeTracker.Clear();
             await using var transaction = await Database.BeginTransactionAsync(ct);
             var result = await work(ct);

@@ -115,18 +115,12 @@ internal abstract class SendResultWriter(KelolaDbContext context) : ISendResultW
             await context.Database.OpenConnectionAsync(ct);
         try
         {
-            await context.Database.CreateExecutionStrategy().ExecuteAsync(state, async (_, s, token) =>
-            {
-                if (!NeedsTransaction)
-                    return await statement(s, token);
-                // The begin, the command and the commit are the unit the strategy repeats, as in InTransactionAsync, but
-                // without its clearing of the change tracker on a retry: this context is the dispatcher's own, and it
-                // tracks the run's budget. The command is made inside the transaction, so it joins it.
-                await using var transaction = await context.Database.BeginTransactionAsync(token);
-                var written = await statement(s, token);
-                await transaction.CommitAsync(token);
-                return written;
-            }, null, ct);
+            // Several statements commit together; the command is made inside the transaction, so it joins it. This context
+            // is the dispatcher's own and tracks the run's budget: a retry must not clear it.
+            if (NeedsTransaction)
+                await context.InTransactionAsync(token => statement(state, token), keepTracked: true, ct);
+            else
+                await context.Database.CreateExecutionStrategy().ExecuteAsync(state, (_, s, token) => statement(s, token), null, ct);
         }
         finally
         {

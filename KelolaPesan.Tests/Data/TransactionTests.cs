@@ -118,9 +118,6 @@ public sealed class TransactionTests
         string[] allowed = ["KelolaPesan.Data/KelolaDbContext.cs", "KelolaPesan.Tests/Data/TransactionTests.cs",
             // The warm-up's transaction, rolled back by design, never committed (NodeWarmUp).
             "KelolaPesan.Data/RolledBackScope.cs",
-            // The send writers' own commands: the helper's unit inside the execution strategy, without its clearing of
-            // the change tracker on a retry (the dispatcher's context tracks the run's budget).
-            "KelolaPesan.Data/Broadcasts/SendResultWriter.cs",
             // Seeds benchmark data over a raw SqliteConnection (no EF, no execution strategy), not an app write path.
             "bench/KelolaPesan.Bench/Scenarios/SeedScaleScenario.cs"];
 
