@@ -16,8 +16,8 @@ public sealed class JsModule(IJSRuntime js, string path) : IAsyncDisposable
     private bool _disposed;
 
     /// <summary>
-    /// Imports the module; false when the component or the circuit went away first. A caller passing element references
-    /// reads them after this: a render during the import's round trip may be the one that rendered the element.
+    /// Imports the module; false when the component or the circuit went away first. An element reference is passed only
+    /// once a render has drawn the element (its <c>Id</c> is set): the import's round trip does not make that so.
     /// </summary>
     public async ValueTask<bool> ImportAsync() => (await CallAsync<object>(null, [])).Done;
 
