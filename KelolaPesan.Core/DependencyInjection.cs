@@ -37,6 +37,8 @@ public static class DependencyInjection
                 $"{AccessOptions.Section}:RevalidateEvery must be more than zero and at most one minute.")
             .ValidateOnStart();
         services.AddSingleton<AccessCache>();
+        services.AddSingleton<Tenancy.LicenceStandingCache>();
+        services.AddScoped<Tenancy.LicenceStanding>();
         services.AddScoped<AccessValidator>();
         services.AddScoped<AccountService>();
         services.AddScoped<Team.TeamService>();

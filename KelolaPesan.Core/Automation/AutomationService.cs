@@ -3,6 +3,7 @@ using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Contacts.Import;
 using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ public sealed partial class AutomationService(
     InboxService inbox,
     ContactImportService contactImports,
     WatermarkService watermark,
+    LicenceStanding licences,
     TimeProvider clock,
     ILogger<AutomationService> logger) : IInboundAutomation
 {
@@ -203,6 +205,14 @@ public sealed partial class AutomationService(
         {
             reply.Status = BotReplyStatus.Suppressed;
             reply.Error = chat is null ? "chat gone" : "human took over before the delay ended";
+            await db.SaveChangesAsync(CancellationToken.None);
+            return;
+        }
+        // A suspended or expired tenant's bot is silent; the reply is not kept for later (the moment has passed).
+        if (!await licences.IsUsableAsync(tenantId, ct))
+        {
+            reply.Status = BotReplyStatus.Suppressed;
+            reply.Error = "licence suspended or expired";
             await db.SaveChangesAsync(CancellationToken.None);
             return;
         }

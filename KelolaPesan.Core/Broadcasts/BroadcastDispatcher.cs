@@ -3,6 +3,7 @@ using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Gateways;
 using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Core.Webhooks;
 using KelolaPesan.Core.Workspaces;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +32,7 @@ public sealed partial class BroadcastDispatcher(
     BroadcastDispatchCache cache,
     BroadcastHolds holds,
     IngestGate gate,
+    LicenceStanding licences,
     TimeProvider clock,
     ILogger<BroadcastDispatcher> logger)
 {
@@ -40,6 +42,12 @@ public sealed partial class BroadcastDispatcher(
     public const int HistoryLookup = 20;
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How often a queue looks again while its tenant's licence is suspended or expired: it sends nothing meanwhile (its
+    /// broadcasts stay as they are, nobody of the tenant can sign in to see them) and goes on by itself once reactivated.
+    /// </summary>
+    public static readonly TimeSpan LicenceRecheck = TimeSpan.FromMinutes(10);
 
     /// <param name="hold">
     /// When the queue's next send is due within this time (and within <paramref name="maxDuration"/>), the run waits
@@ -56,6 +64,8 @@ public sealed partial class BroadcastDispatcher(
         var context = await LoadContextAsync(db, tenantId, workspaceId, ct);
         if (context is null)
             return new DispatchRun(0, 0, 0, null);
+        if (!await licences.IsUsableAsync(tenantId, ct))
+            return new DispatchRun(0, 0, 0, clock.GetUtcNow() + LicenceRecheck);
 
         var budget = await BudgetAsync(db, context, ct);
         await RecoverIfNeededAsync(db, context, budget, ct);
@@ -92,6 +102,9 @@ public sealed partial class BroadcastDispatcher(
                     // Due within the hold: wait here, then run the step as a run's first (scheduled starts, sequences due).
                     if (await holds.WaitAsync(workspaceId, soon - now, ct) == HoldOutcome.Stopping)
                         return new DispatchRun(sent, failed, skipped, soon);
+                    // A run lasts up to two minutes: a suspension made meanwhile stops it here (the answer is cached).
+                    if (!await licences.IsUsableAsync(tenantId, ct))
+                        return new DispatchRun(sent, failed, skipped, clock.GetUtcNow() + LicenceRecheck);
                     // Stored number-check answers in the pages are trusted for the cache's TTL, however long the run.
                     if (cache.IsStale(candidates))
                     {

@@ -1,6 +1,7 @@
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Security;
+using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ public sealed class CommentReplyService(
     IInstagramGraph graph,
     InstagramAccountService accounts,
     IRealtimeBus bus,
+    LicenceStanding licences,
     TimeProvider clock,
     ILogger<CommentReplyService> logger)
 {
@@ -103,6 +105,9 @@ public sealed class CommentReplyService(
     /// <summary>Sends the workspace's due queued replies, oldest first, as far as the hourly limit allows; returns how many went out.</summary>
     public async Task<int> SendQueuedAsync(Guid tenantId, Guid workspaceId, CancellationToken ct = default)
     {
+        // A suspended or expired tenant's replies wait, queued, within Meta's 7 days: they go once it is reactivated.
+        if (!await licences.IsUsableAsync(tenantId, ct))
+            return 0;
         var sent = 0;
         var changed = false;
         try

@@ -119,6 +119,23 @@ public sealed class AutoReplyWahaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASuspendedLicence_SilencesTheBot()
+    {
+        var ws = await WorkspaceWithRuleAsync(cooldownSeconds: 0, cap: 10, name: "Suspended");
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            await using var db = scope.ServiceProvider.GetRequiredService<Core.Common.IKelolaDbFactory>().CreateSystem();
+            await db.Licences.Where(l => db.Tenants.Any(t => t.Id == ws.TenantId && t.LicenceId == l.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, LicenceStatus.Suspended));
+        }
+
+        await CustomerSaysAsync(ws, "lic-1", "6288888888888@c.us", "harga");
+
+        Assert.Equal("licence suspended or expired", await SuppressionOfAsync("lic-1"));
+        Assert.Empty(Replies(ws));
+    }
+
+    [Fact]
     public async Task WatermarkedOrEchoedBotTalk_IsNeverAnswered_SoTwoBotsCannotPingPong()
     {
         var ws = await WorkspaceWithRuleAsync(cooldownSeconds: 0, cap: 100);

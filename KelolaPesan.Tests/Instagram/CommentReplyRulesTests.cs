@@ -94,6 +94,32 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
     }
 
     [Theory, Providers]
+    public async Task WhileTheLicenceIsSuspended_RepliesWaitInTheQueue_AndGoOnceItIsReactivated(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
+        await _h.AutomationAsync(new() { Name = "All", AllComments = true, PrivateReplyTemplate = "Halo" });
+        await SetLicenceAsync(Core.Tenancy.LicenceStatus.Suspended);
+
+        await _h.CommentAsync("s1", "halo");
+        Assert.Equal(CommentReplyStatus.Queued, await StatusAsync("s1"));
+        Assert.Equal(0, await _h.SendDueAsync());
+        Assert.Empty(_h.Graph.PrivateReplies);
+
+        // Reactivated: the background sender's next round (after the node's kept answer) sends it.
+        await SetLicenceAsync(Core.Tenancy.LicenceStatus.Active);
+        _h.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await _h.SendDueAsync());
+        Assert.Equal(["s1"], _h.Graph.PrivateReplies.Select(m => m.CommentId));
+    }
+
+    private async Task SetLicenceAsync(Core.Tenancy.LicenceStatus status)
+    {
+        await using var db = _h.Database.CreateSystem();
+        await db.Licences.Where(l => db.Tenants.Any(t => t.Id == _h.TenantId && t.LicenceId == l.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, status));
+    }
+
+    [Theory, Providers]
     public async Task PastSevenHundredFiftyAnHour_RepliesWaitInTheQueue_AndGoLater(DatabaseProvider provider)
     {
         await StartAsync(provider);
