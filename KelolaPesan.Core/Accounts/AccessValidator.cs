@@ -26,8 +26,8 @@ public sealed class AccessOptions
 /// session carries, and (tenant users and agency owners) its licence is active and not expired. Used by the
 /// cookie's revalidation on every request and by open circuits on a timer (docs/adr/0011).
 /// Only positive answers are cached: per account, the stamp found valid. A refusal always asks the database again
-/// (a reactivated licence or account works at once); a stamp rotated on this node drops the account's entry at once, so
-/// a copy of a signed-out cookie is refused immediately (a change made on another node is seen when the entry expires).
+/// (a reactivated licence or account works at once); a stamp rotated on this node drops the account's entry at once (<see cref="AccessCache.Forget"/>), so
+/// a copy of a signed-out cookie, or a member's removed access, is refused immediately (a change made on another node is seen when the entry expires).
 /// </summary>
 public sealed class AccessValidator(IKelolaDbFactory dbFactory, AccessCache cache, IOptions<AccessOptions> options, TimeProvider clock)
 {
@@ -56,7 +56,7 @@ public sealed class AccessValidator(IKelolaDbFactory dbFactory, AccessCache cach
             await db.AdminUsers.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.SecurityStamp, stamp), cancellationToken);
         else
             await db.Users.Where(u => u.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp), cancellationToken);
-        cache.Valid.Remove((isAdmin, accountId));
+        cache.Forget(accountId, isAdmin);
     }
 
     private async Task<bool> AdminIsValidAsync(AccessTicket ticket, CancellationToken ct)
@@ -99,6 +99,12 @@ public sealed class AccessCache : IDisposable
     public const int SizeLimit = 20_000;
 
     internal MemoryCache Valid { get; } = new(new MemoryCacheOptions { SizeLimit = SizeLimit });
+
+    /// <summary>
+    /// Drops the account's kept answer after a change of its access made on this node (stamp, role, active, removal):
+    /// its sessions here are asked again at their next request; other nodes see it when their entry expires.
+    /// </summary>
+    public void Forget(Guid accountId, bool isAdmin) => Valid.Remove((isAdmin, accountId));
 
     public void Dispose() => Valid.Dispose();
 }

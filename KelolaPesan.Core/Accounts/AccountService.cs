@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace KelolaPesan.Core.Accounts;
 
 /// <summary>Admin accounts and every user's own preferences.</summary>
-public sealed class AccountService(IKelolaDbFactory dbFactory, AuditLog audit)
+public sealed class AccountService(IKelolaDbFactory dbFactory, AuditLog audit, AccessCache access)
 {
     private static readonly CreateAdminRequestValidator CreateValidator = new();
     private static readonly ChangePasswordRequestValidator PasswordValidator = new();
@@ -63,6 +63,7 @@ public sealed class AccountService(IKelolaDbFactory dbFactory, AuditLog audit)
         admin.IsActive = active;
         admin.SecurityStamp = SecurityStamp.New();
         await db.SaveChangesAsync(cancellationToken);
+        access.Forget(adminId, isAdmin: true);
         await audit.WriteAsync(active ? AuditActions.AdminEnabled : AuditActions.AdminDisabled, actor,
             targetType: nameof(AdminUser), targetId: adminId.ToString(), details: admin.Email, cancellationToken: cancellationToken);
         return AdminChangeResult.Done;
@@ -96,6 +97,7 @@ public sealed class AccountService(IKelolaDbFactory dbFactory, AuditLog audit)
         else
             (user!.PasswordHash, user.SecurityStamp) = (hash, SecurityStamp.New());
         await db.SaveChangesAsync(cancellationToken);
+        access.Forget(userId, isAdmin);
         await audit.WriteAsync(isAdmin ? AuditActions.AdminPasswordChanged : AuditActions.PasswordChanged, actor, user?.TenantId,
             isAdmin ? nameof(AdminUser) : nameof(AppUser), userId.ToString(), cancellationToken: cancellationToken);
         return AdminChangeResult.Done;

@@ -15,7 +15,7 @@ namespace KelolaPesan.Core.Team;
 /// member's access rotates their security stamp (their open sessions end at the next revalidation) and is audited.
 /// Who may change whom: <see cref="TeamRules.CanManage"/> (docs/adr/0012).
 /// </summary>
-public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, AuditLog audit)
+public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, AuditLog audit, AccessCache access)
 {
     /// <summary>Generated passwords: 16 Crockford base32 characters (80 bits) in groups of four, easy to read out.</summary>
     public const int GeneratedPasswordLength = 16;
@@ -114,6 +114,7 @@ public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, 
         user.Role = input.Role;
         user.SecurityStamp = SecurityStamp.New();
         await db.SaveChangesAsync(ct);
+        access.Forget(userId, isAdmin: false);
         // Chats the agent held in a workspace they left would be hidden from everyone else's "mine" and stuck.
         var removedIds = removed.Select(m => m.WorkspaceId).ToList();
         if (removedIds.Count > 0)
@@ -141,6 +142,7 @@ public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, 
         user.IsActive = active;
         user.SecurityStamp = SecurityStamp.New();
         await db.SaveChangesAsync(ct);
+        access.Forget(userId, isAdmin: false);
         if (!active)
             await db.Chats.Where(c => c.AssignedUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(c => c.AssignedUserId, (Guid?)null), ct);
         await WriteAsync(active ? TeamAuditActions.UserReactivated : TeamAuditActions.UserDeactivated, actor, user.TenantId!.Value, userId, user.Username, ct);
@@ -160,6 +162,7 @@ public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, 
         user.PasswordHash = PasswordHashing.Hash(password);
         user.SecurityStamp = SecurityStamp.New();
         await db.SaveChangesAsync(ct);
+        access.Forget(userId, isAdmin: false);
         await WriteAsync(TeamAuditActions.PasswordReset, actor, user.TenantId!.Value, userId, user.Username, ct);
         return new TeamResult(TeamOutcome.Done, userId, password);
     }
@@ -182,6 +185,7 @@ public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, 
         await db.Chats.Where(c => c.AssignedUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(c => c.AssignedUserId, (Guid?)null), ct);
         db.Users.Remove(user);
         await db.SaveChangesAsync(ct);
+        access.Forget(userId, isAdmin: false);
         var id = userId.ToString();
         await db.AuditEntries.Where(a => a.ActorId == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.ActorName, DataEraser.AnonymisedName).SetProperty(a => a.IpAddress, (string?)null), ct);

@@ -24,7 +24,7 @@ public sealed class OwnAccountTests : IAsyncLifetime
     {
         _db = await SqliteTestDatabase.CreateAsync();
         var factory = _db.CreateFactory(SystemTenant.Instance);
-        _accounts = new AccountService(factory, new AuditLog(factory, TimeProvider.System));
+        _accounts = new AccountService(factory, new AuditLog(factory, TimeProvider.System), new AccessCache());
         _agencyOwner = new AppUser { AgencyId = Guid.NewGuid(), Username = "agensi", DisplayName = "Agensi", Role = UserRole.AgencyOwner, PasswordHash = PasswordHashing.Hash(Password) };
         _agent = await _db.SeedAsync(db =>
         {

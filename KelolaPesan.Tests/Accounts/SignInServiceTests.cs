@@ -143,7 +143,7 @@ public sealed class SignInServiceTests : IAsyncLifetime
     [Fact]
     public async Task Admins_SignInWithEmailAndPassword_AndADisabledAdminCannot()
     {
-        var accounts = new AccountService(_db.CreateFactory(SystemTenant.Instance), new AuditLog(_db.CreateFactory(SystemTenant.Instance), _clock));
+        var accounts = new AccountService(_db.CreateFactory(SystemTenant.Instance), new AuditLog(_db.CreateFactory(SystemTenant.Instance), _clock), new AccessCache());
         await accounts.CreateAdminAsync(" Ops@Kelola.Test ", "Ops", "Admin1234!");
 
         var ok = await _signIn.SignInAdminAsync("ops@kelola.test", "Admin1234!", null);
@@ -158,7 +158,7 @@ public sealed class SignInServiceTests : IAsyncLifetime
     [Fact]
     public async Task CreateAdmin_RefusesADuplicateEmail_AndAShortPassword()
     {
-        var accounts = new AccountService(_db.CreateFactory(SystemTenant.Instance), new AuditLog(_db.CreateFactory(SystemTenant.Instance), _clock));
+        var accounts = new AccountService(_db.CreateFactory(SystemTenant.Instance), new AuditLog(_db.CreateFactory(SystemTenant.Instance), _clock), new AccessCache());
         await accounts.CreateAdminAsync("a@kelola.test", "A", "Admin1234!");
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.CreateAdminAsync("A@kelola.test", "A", "Admin1234!"));

@@ -158,6 +158,31 @@ public sealed class TeamServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryChangeOfAccess_EndsTheMembersSessionsOnThisNode_AtOnce_ThoughTheirAnswerWasKept()
+    {
+        var changes = new Dictionary<string, Func<TeamService, Guid, Task<TeamResult>>>
+        {
+            ["demoted"] = (s, id) => s.ChangeAccessAsync(_ownerActor, id, new MemberAccessInput { Role = UserRole.Agent, WorkspaceIds = [_shop.Id] }),
+            ["deactivated"] = (s, id) => s.SetActiveAsync(_ownerActor, id, false),
+            ["reset"] = (s, id) => s.ResetPasswordAsync(_ownerActor, id),
+            ["deleted"] = (s, id) => s.DeleteAsync(_ownerActor, id),
+        };
+        foreach (var (name, change) in changes)
+        {
+            var id = (await Run(s => s.AddAsync(_ownerActor, new NewMemberInput
+            {
+                Username = name, DisplayName = name, Role = UserRole.Manager, GeneratePassword = false, Password = Password,
+            }))).UserId!.Value;
+            var ticket = new AccessTicket(id, false, (await StoredAsync(id)).SecurityStamp);
+            Assert.True(await _host.InScopeAsync(sp => sp.GetRequiredService<AccessValidator>().IsValidAsync(ticket)));
+
+            Assert.True((await Run(s => change(s, id))).Succeeded, name);
+
+            Assert.False(await _host.InScopeAsync(sp => sp.GetRequiredService<AccessValidator>().IsValidAsync(ticket)), name);
+        }
+    }
+
+    [Fact]
     public async Task AWorkspaceTakenAway_IsGoneFromTheAgentsInboxAtOnce()
     {
         var id = (await Run(s => s.AddAsync(_ownerActor, Agent("sinta", _shop.Id, _care.Id)))).UserId!.Value;
