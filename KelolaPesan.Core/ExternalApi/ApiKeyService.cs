@@ -11,7 +11,9 @@ namespace KelolaPesan.Core.ExternalApi;
 
 /// <summary>
 /// API keys of the scope's tenant: create (the full key returned once and never again), list, revoke, and
-/// authenticate a bearer key (system lookup by prefix, constant-time hash compare).
+/// authenticate a bearer key (system lookup by prefix, constant-time hash compare). A key acts for the member who made
+/// it: it works only while they are an active owner or manager, so removing, deactivating or demoting them ends their
+/// keys too (docs/adr/0036); a key with no recorded maker (made before makers were recorded) is not tied to anyone.
 /// </summary>
 public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantContext tenant,
     ApiKeyUsageThrottle usage, AuditLog audit, TimeProvider clock)
@@ -69,13 +71,18 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
     public async Task<IReadOnlyList<ApiKeyView>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
+        var holders = KeyHolders(db);
         return await db.ApiKeys.AsNoTracking()
             .OrderByDescending(k => k.CreatedAt)
             .Select(k => new ApiKeyView(k.Id, k.Name, k.Prefix, k.WorkspaceId,
                 db.Workspaces.Where(w => w.Id == k.WorkspaceId).Select(w => w.Name).FirstOrDefault(),
-                k.Status, k.CreatedAt, k.LastUsedAt))
+                k.Status, k.CreatedAt, k.LastUsedAt, k.CreatedByUserId != null && !holders.Any(u => u.Id == k.CreatedByUserId)))
             .ToListAsync(ct);
     }
+
+    /// <summary>The members whose keys work: active owners and managers (those who may make keys).</summary>
+    private static IQueryable<AppUser> KeyHolders(IKelolaDb db) =>
+        db.Users.Where(u => u.IsActive && (u.Role == UserRole.Owner || u.Role == UserRole.Manager));
 
     public async Task<bool> RevokeAsync(Guid keyId, AuditActor actor, CancellationToken ct = default)
     {
@@ -98,10 +105,12 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
         if (Parse(presented) is not { } parts)
             return ApiKeyAuthResult.Fail("The API key is malformed: expected kp_<prefix>_<secret>.");
         await using var db = dbFactory.CreateSystem();
+        var holders = KeyHolders(db);
         var row = await db.ApiKeys.AsNoTracking().Where(k => k.Prefix == parts.Prefix)
             .Select(k => new
             {
                 k.Id, k.TenantId, k.WorkspaceId, k.SecretHash, k.Status, k.Name, k.Prefix,
+                MakerMayAct = k.CreatedByUserId == null || holders.Any(u => u.Id == k.CreatedByUserId && u.TenantId == k.TenantId),
                 Licence = db.Tenants.Where(t => t.Id == k.TenantId).Join(db.Licences, t => t.LicenceId, l => l.Id, (t, l) => l).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(ct);
@@ -110,6 +119,8 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
             return ApiKeyAuthResult.Fail("The API key is not known.");
         if (row.Status != ApiKeyStatus.Active)
             return ApiKeyAuthResult.Fail("The API key was revoked.");
+        if (!row.MakerMayAct)
+            return ApiKeyAuthResult.Fail("The member who made this API key no longer manages this account: ask an owner for a new key.");
         var now = clock.GetUtcNow();
         var allowed = row.Licence is { } licence && licence.IsUsableAt(now) && licence.Features.HasFlag(LicenceFeatures.RestApi);
         await TouchAsync(row.Id, now);
@@ -175,5 +186,6 @@ public sealed record ApiKeyCreateResult(Guid? Id, string? FullKey, string? Error
     public static ApiKeyCreateResult Fail(string field, string code, params object[] args) => new(null, null, field, Common.Problem.Of(code, args));
 }
 
+/// <param name="MakerGone">An active key that no longer works: the member who made it was removed, deactivated or demoted.</param>
 public sealed record ApiKeyView(Guid Id, string Name, string Prefix, Guid? WorkspaceId, string? WorkspaceName,
-    ApiKeyStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
+    ApiKeyStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool MakerGone = false);

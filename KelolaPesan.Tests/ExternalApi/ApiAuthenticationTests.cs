@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using KelolaPesan.Core.ExternalApi;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KelolaPesan.Tests.ExternalApi;
@@ -26,6 +27,57 @@ public sealed class ApiAuthenticationTests(ExternalApiHost host)
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(401, problem.GetProperty("status").GetInt32());
         Assert.Contains(reason, problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AKey_WorksOnlyWhileTheMemberWhoMadeItManagesTheAccount()
+    {
+        var maker = new Core.Accounts.AppUser
+        {
+            TenantId = host.TenantId, Username = "kunci" + Guid.NewGuid().ToString("N")[..6], DisplayName = "Kunci", Role = Core.Accounts.UserRole.Manager,
+            PasswordHash = Core.Accounts.PasswordHashing.Hash("Sandi-Kunci-2026"),
+        };
+        await using (var db = host.System())
+        {
+            db.Users.Add(maker);
+            await db.SaveChangesAsync();
+        }
+        var made = await host.AsTenantAsync(host.TenantId, sp => sp.GetRequiredService<ApiKeyService>()
+            .CreateAsync("integrasi", null, new Core.Audit.AuditActor(Core.Audit.AuditActorType.User, maker.Id, maker.DisplayName)));
+        using var client = host.Client(made.FullKey);
+        async Task<HttpStatusCode> StatusAsync()
+        {
+            using var response = await client.GetAsync("/api/v1/workspaces");
+            return response.StatusCode;
+        }
+        async Task SetAsync(Action<Core.Accounts.AppUser> change)
+        {
+            await using var db = host.System();
+            var user = await db.Users.FirstAsync(u => u.Id == maker.Id);
+            change(user);
+            await db.SaveChangesAsync();
+        }
+        async Task<bool> ListedAsGoneAsync() =>
+            (await host.AsTenantAsync(host.TenantId, sp => sp.GetRequiredService<ApiKeyService>().ListAsync())).Single(k => k.Id == made.Id).MakerGone;
+
+        Assert.Equal((HttpStatusCode.OK, false), (await StatusAsync(), await ListedAsGoneAsync()));
+
+        await SetAsync(u => u.Role = Core.Accounts.UserRole.Agent);
+        using (var refused = await client.GetAsync("/api/v1/workspaces"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Contains("no longer manages", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        }
+        Assert.True(await ListedAsGoneAsync());
+
+        await SetAsync(u => (u.Role, u.IsActive) = (Core.Accounts.UserRole.Manager, false));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync());
+        await SetAsync(u => u.IsActive = true);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync());
+
+        await using (var db = host.System())
+            await db.Users.Where(u => u.Id == maker.Id).ExecuteDeleteAsync();
+        Assert.Equal((HttpStatusCode.Unauthorized, true), (await StatusAsync(), await ListedAsGoneAsync()));
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Net;
 using KelolaPesan.Tests.Infrastructure;
 using KelolaPesan.Web;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace KelolaPesan.Tests.ExternalApi;
@@ -65,6 +67,33 @@ public sealed class ApiSettingsBrowserTests(BrowserFixture browser, KelolaAppFac
             // Nothing offers the key again: no reveal button, no password field.
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Tampilkan" })).ToHaveCountAsync(0);
             await Assertions.Expect(page.Locator("input[type=password]")).ToHaveCountAsync(0);
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+                "the page scrolls sideways at 390 px");
+        });
+    }
+
+    [Fact]
+    public async Task AtPhoneSize_AKeyWhoseMakerLeft_IsShownAsNotWorking()
+    {
+        var name = "Bekas " + Guid.NewGuid().ToString("N")[..6];
+        await using (var scope = app.Services.CreateAsyncScope())
+        await using (var db = scope.ServiceProvider.GetRequiredService<KelolaPesan.Core.Common.IKelolaDbFactory>().CreateSystem())
+        {
+            var tenantId = await db.Users.Where(u => u.Username == DemoSeeder.OwnerUsername).Select(u => u.TenantId!.Value).FirstAsync();
+            // Made by a member since removed from the team.
+            scope.ServiceProvider.GetRequiredService<KelolaPesan.Core.ExternalApi.ApiKeyService>()
+                .Add(db, tenantId, null, name, "gone" + Guid.NewGuid().ToString("N")[..4], "secret", userId: Guid.NewGuid());
+            await db.SaveChangesAsync();
+        }
+        await using var owner = await browser.NewPageAsync(app.BaseUrl);
+        await owner.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsDemoAsync(DemoSeeder.OwnerUsername, DemoSeeder.OwnerPassword);
+            await page.GotoAsync("/settings/api");
+            await page.WaitForCircuitAsync();
+            var row = page.Locator("[data-testid=api-key-table] tr", new() { HasText = name });
+            await Assertions.Expect(row.Locator("[data-testid=api-key-status]")).ToContainTextAsync("anggota yang membuatnya tidak lagi mengelola");
             Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
                 "the page scrolls sideways at 390 px");
         });
