@@ -12,7 +12,9 @@ namespace KelolaPesan.Core.Realtime;
 /// "something changed, re-read", so a subscriber that catches up re-reads the current state anyway. Subscribers of the
 /// platform topics are the app's own workers (outgoing webhooks turn events into stored work), which only hand the event
 /// to a queue of their own: their queues are unbounded, so they never lose one.
-/// Both buses (in-process, Redis) deliver through it.
+/// Both buses (in-process, Redis) deliver through it. A subscriber's handler runs in the execution context it subscribed
+/// in, not the publisher's: a page redraws in its own user's language (the culture flows with the context), where it
+/// took the language of whoever sent the message.
 /// </summary>
 public sealed class RealtimeSubscribers(ILogger logger)
 {
@@ -52,6 +54,9 @@ public sealed class RealtimeSubscribers(ILogger logger)
             ? Channel.CreateUnbounded<RealtimeEvent>(new UnboundedChannelOptions { SingleReader = true })
             : Channel.CreateBounded<RealtimeEvent>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
+        /// <summary>The subscriber's own (its culture, its circuit's): captured when it subscribed; null where flow was suppressed.</summary>
+        private readonly ExecutionContext? _context = ExecutionContext.Capture();
+
         private int _draining;
         private int _dropping;
         private volatile bool _closed;
@@ -68,7 +73,15 @@ public sealed class RealtimeSubscribers(ILogger logger)
                 return;
             }
             if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+                StartDrain();
+        }
+
+        private void StartDrain()
+        {
+            if (_context is null)
                 _ = Task.Run(DrainAsync);
+            else
+                ExecutionContext.Run(_context, static state => _ = Task.Run(((Subscriber)state!).DrainAsync), this);
         }
 
         public void Close()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Web.Realtime;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,6 +16,36 @@ public sealed class RealtimeDeliveryTests
     {
         var bus = new InProcessRealtimeBus(NullLogger<InProcessRealtimeBus>.Instance);
         return ABlockedSubscriber_DelaysNeitherThePublisherNorAnotherSubscriber(bus, bus);
+    }
+
+    [Fact]
+    public async Task AHandler_RunsInItsSubscribersCulture_NotThePublishers()
+    {
+        var bus = new InProcessRealtimeBus(NullLogger<InProcessRealtimeBus>.Instance);
+        var topic = Topics.Workspace(Guid.NewGuid());
+        var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var before = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        try
+        {
+            // A page of an English-speaking user subscribes; a colleague working in Indonesian sends the message.
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("en");
+            using var page = bus.Subscribe(topic, _ =>
+            {
+                heard.TrySetResult(CultureInfo.CurrentUICulture.Name + "/" + CultureInfo.CurrentCulture.Name);
+                return Task.CompletedTask;
+            });
+            await Task.Run(async () =>
+            {
+                CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("id");
+                await bus.PublishAsync(topic, new ChatChanged(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()));
+            });
+
+            Assert.Equal("en/en", await heard.Task.WaitAsync(Patience));
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = before;
+        }
     }
 
     [Fact]
