@@ -22,6 +22,7 @@ public static class DependencyInjection
     public static IServiceCollection AddCoreServices(this IServiceCollection services, IConfiguration config)
     {
         services.TryAddSingleton(TimeProvider.System);
+        Common.FieldNames.Use();
         // Every HttpClient logs through the redacting logger: request paths carry chat ids and phone numbers.
         services.AddSingleton<Logging.RedactingHttpClientLogger>();
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<Logging.RedactingHttpClientLogger>());

@@ -103,7 +103,7 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
     public async Task<ApiKeyAuthResult> AuthenticateAsync(string? presented, CancellationToken ct = default)
     {
         if (Parse(presented) is not { } parts)
-            return ApiKeyAuthResult.Fail("The API key is malformed: expected kp_<prefix>_<secret>.");
+            return ApiKeyAuthResult.Fail("Api_KeyMalformed");
         await using var db = dbFactory.CreateSystem();
         var holders = KeyHolders(db);
         var row = await db.ApiKeys.AsNoTracking().Where(k => k.Prefix == parts.Prefix)
@@ -116,15 +116,16 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
             .FirstOrDefaultAsync(ct);
         // The hash is compared even for a revoked key so timing says nothing about which keys exist.
         if (row is null || !SecretHash.Matches(parts.Secret, row.SecretHash))
-            return ApiKeyAuthResult.Fail("The API key is not known.");
+            return ApiKeyAuthResult.Fail("Api_KeyUnknown");
         if (row.Status != ApiKeyStatus.Active)
-            return ApiKeyAuthResult.Fail("The API key was revoked.");
+            return ApiKeyAuthResult.Fail("Api_KeyRevoked");
         if (!row.MakerMayAct)
-            return ApiKeyAuthResult.Fail("The member who made this API key no longer manages this account: ask an owner for a new key.");
+            return ApiKeyAuthResult.Fail("Api_KeyMakerGone");
         var now = clock.GetUtcNow();
-        var allowed = row.Licence is { } licence && licence.IsUsableAt(now) && licence.Features.HasFlag(LicenceFeatures.RestApi);
+        var usable = row.Licence is { } licence && licence.IsUsableAt(now);
+        var allowed = usable && row.Licence!.Features.HasFlag(LicenceFeatures.RestApi);
         await TouchAsync(row.Id, now);
-        return new ApiKeyAuthResult(new ApiCaller(row.Id, row.TenantId, row.WorkspaceId, row.Name, row.Prefix, allowed), null);
+        return new ApiKeyAuthResult(new ApiCaller(row.Id, row.TenantId, row.WorkspaceId, row.Name, row.Prefix, allowed, usable), null);
     }
 
     // At most one write a minute per key: the in-memory throttle skips most, the conditional update the rest (other nodes).
@@ -164,7 +165,8 @@ public sealed class ApiKeyUsageThrottle
 }
 
 /// <summary>Who calls the API: the key, its tenant, its optional workspace scope and whether the licence allows the API.</summary>
-public sealed record ApiCaller(Guid KeyId, Guid TenantId, Guid? WorkspaceId, string Name, string Prefix, bool LicenceAllowsApi)
+/// <param name="LicenceUsable">The licence is active and not expired; <paramref name="LicenceAllowsApi"/> is that and the REST API feature.</param>
+public sealed record ApiCaller(Guid KeyId, Guid TenantId, Guid? WorkspaceId, string Name, string Prefix, bool LicenceAllowsApi, bool LicenceUsable = true)
 {
     /// <summary>The key as the audit log names it: its name and public prefix, never the secret.</summary>
     public AuditActor AuditActor(string? ipAddress = null) => new(AuditActorType.ApiKey, KeyId, $"{Name} (kp_{Prefix}_…)", ipAddress);
@@ -173,9 +175,10 @@ public sealed record ApiCaller(Guid KeyId, Guid TenantId, Guid? WorkspaceId, str
     public bool MaySee(Guid workspaceId) => WorkspaceId is null || WorkspaceId == workspaceId;
 }
 
+/// <param name="Error">Why the key is refused: a code of Core/Common/ProblemText.resx (docs/api-error-codes.md).</param>
 public sealed record ApiKeyAuthResult(ApiCaller? Caller, string? Error)
 {
-    public static ApiKeyAuthResult Fail(string error) => new(null, error);
+    public static ApiKeyAuthResult Fail(string code) => new(null, code);
 }
 
 public sealed record ApiKeyCreateResult(Guid? Id, string? FullKey, string? ErrorField, Problem? Problem)

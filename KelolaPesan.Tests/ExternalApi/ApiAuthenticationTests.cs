@@ -11,11 +11,11 @@ namespace KelolaPesan.Tests.ExternalApi;
 public sealed class ApiAuthenticationTests(ExternalApiHost host)
 {
     [Theory]
-    [InlineData(null, "required")]
-    [InlineData("Basic dXNlcjpwYXNz", "malformed")]
-    [InlineData("Bearer not-a-key", "malformed")]
-    [InlineData("Bearer kp_zzzzzzzz_abcdefghijklmnopqrstuvwxyz012345", "not known")]
-    public async Task AMissingMalformedOrUnknownKey_Answers401ProblemDetails(string? authorization, string reason)
+    [InlineData(null, "required", "Api_KeyRequired")]
+    [InlineData("Basic dXNlcjpwYXNz", "malformed", "Api_AuthorizationMalformed")]
+    [InlineData("Bearer not-a-key", "malformed", "Api_KeyMalformed")]
+    [InlineData("Bearer kp_zzzzzzzz_abcdefghijklmnopqrstuvwxyz012345", "not known", "Api_KeyUnknown")]
+    public async Task AMissingMalformedOrUnknownKey_Answers401ProblemDetails(string? authorization, string reason, string code)
     {
         using var client = host.Client(null);
         if (authorization is not null)
@@ -27,6 +27,7 @@ public sealed class ApiAuthenticationTests(ExternalApiHost host)
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(401, problem.GetProperty("status").GetInt32());
         Assert.Contains(reason, problem.GetProperty("detail").GetString());
+        Assert.Equal(code, problem.GetProperty("code").GetString());
     }
 
     [Fact]
@@ -147,6 +148,26 @@ public sealed class ApiAuthenticationTests(ExternalApiHost host)
         using var response = await host.Client(key).GetAsync("/api/v1/workspaces");
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Api_NotInLicence", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task ASuspendedLicence_Answers403_SayingSo_InTheLanguageAsked()
+    {
+        var other = await host.CreateOtherTenantAsync();
+        var (_, key) = await host.CreateKeyAsync(tenantId: other.TenantId);
+        await using (var db = host.System())
+            await db.Licences.Where(l => db.Tenants.Any(t => t.Id == other.TenantId && t.LicenceId == l.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, Core.Tenancy.LicenceStatus.Suspended));
+        using var client = host.Client(key);
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("id");
+
+        using var response = await client.GetAsync("/api/v1/workspaces");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Api_LicenceNotUsable", problem.GetProperty("code").GetString());
+        Assert.Equal("Lisensi akun ini ditangguhkan atau sudah berakhir.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -163,5 +184,6 @@ public sealed class ApiAuthenticationTests(ExternalApiHost host)
         using var response = await request;
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("_NotFound", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
 }

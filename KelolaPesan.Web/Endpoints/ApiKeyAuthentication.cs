@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.ExternalApi;
 using KelolaPesan.Core.Tenancy;
 using Microsoft.AspNetCore.Authentication;
@@ -27,9 +28,9 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrWhiteSpace(header))
-            return Refuse("An API key is required: send Authorization: Bearer kp_<prefix>_<secret>.");
+            return Refuse("Api_KeyRequired");
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return Refuse("The Authorization header is malformed: expected Bearer kp_<prefix>_<secret>.");
+            return Refuse("Api_AuthorizationMalformed");
         var result = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (result.Caller is not { } caller)
             return Refuse(result.Error!);
@@ -50,27 +51,31 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 
-    private AuthenticateResult Refuse(string reason)
+    private AuthenticateResult Refuse(string code)
     {
-        Context.Items[FailureItem] = reason;
-        return AuthenticateResult.Fail(reason);
+        Context.Items[FailureItem] = code;
+        return AuthenticateResult.Fail(code);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
-        return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized",
-            Context.Items[FailureItem] as string ?? "An API key is required.");
+        return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", Context.Items[FailureItem] as string ?? "Api_KeyRequired");
     }
 
+    /// <summary>A known key whose licence refuses the API: a lapsed licence says so, apart from one without the feature.</summary>
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "The tenant's licence does not include the REST API.");
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden",
+            Context.Items[typeof(ApiCaller)] is ApiCaller { LicenceUsable: false } ? "Api_LicenceNotUsable" : "Api_NotInLicence");
 
-    private Task WriteProblemAsync(int status, string title, string detail)
+    /// <summary>The problem with its code, in the API's language: the challenge comes before the API's own middleware sets it.</summary>
+    private Task WriteProblemAsync(int status, string title, string code)
     {
+        ExternalApiSetup.UseRequestedLanguage(Context);
         Response.StatusCode = status;
-        return Response.WriteAsJsonAsync(new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = Request.Path },
-            options: null, contentType: "application/problem+json");
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = ProblemText.Get(code), Instance = Request.Path };
+        problem.Extensions[ProblemResults.CodeKey] = code;
+        return Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json");
     }
 }
 

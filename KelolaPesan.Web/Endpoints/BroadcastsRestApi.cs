@@ -45,10 +45,10 @@ public static class BroadcastsRestApi
         BroadcastService broadcasts, CreateBroadcastRequest request, CancellationToken ct)
     {
         if (request.WorkspaceId != Guid.Empty && !http.ApiCaller().MaySee(request.WorkspaceId))
-            return ApiProblems.NotFound("workspace");
+            return ApiProblems.NotFound("Workspace_NotFound");
         var created = await broadcasts.CreateAsync(request, null, ct);
         if (created.IsNotFound)
-            return ApiProblems.NotFound("workspace");
+            return ApiProblems.NotFound("Workspace_NotFound");
         if (created.BroadcastId is not { } id)
             return TypedResults.ValidationProblem(created.ErrorsByField.Count > 0
                 ? created.ErrorsByField.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => e.Value)
@@ -59,7 +59,7 @@ public static class BroadcastsRestApi
     }
 
     private static async Task<Results<Ok<ApiBroadcastView>, ProblemHttpResult>> GetAsync(HttpContext http, BroadcastService broadcasts, Guid id, CancellationToken ct) =>
-        await VisibleAsync(http, broadcasts, id, ct) is { } broadcast ? TypedResults.Ok(await ViewAsync(broadcasts, broadcast, ct)) : ApiProblems.NotFound("broadcast");
+        await VisibleAsync(http, broadcasts, id, ct) is { } broadcast ? TypedResults.Ok(await ViewAsync(broadcasts, broadcast, ct)) : ApiProblems.NotFound("Broadcast_NotFound");
 
     private static Task<Results<Ok<ApiBroadcastView>, ProblemHttpResult>> StartAsync(HttpContext http, BroadcastService broadcasts, Guid id, CancellationToken ct) =>
         MoveAsync(http, broadcasts, id, broadcasts.StartAsync, ApiAuditActions.BroadcastStarted, "started", ct);
@@ -71,7 +71,7 @@ public static class BroadcastsRestApi
         Func<Guid, CancellationToken, Task<bool>> move, string action, string verb, CancellationToken ct)
     {
         if (await VisibleAsync(http, broadcasts, id, ct) is not { } before)
-            return ApiProblems.NotFound("broadcast");
+            return ApiProblems.NotFound("Broadcast_NotFound");
         if (!await move(id, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
                 detail: $"A {before.Status.ToString().ToLowerInvariant()} broadcast cannot be {verb}.");

@@ -19,7 +19,7 @@ public static class ContactsRestApi
                 var workspaceId = Guid.Parse((string)http.Request.RouteValues["workspaceId"]!);
                 var directory = http.RequestServices.GetRequiredService<ApiDirectory>();
                 return await directory.SeesWorkspaceAsync(http.ApiCaller(), workspaceId, http.RequestAborted)
-                    ? await next(context) : ApiProblems.NotFound("workspace");
+                    ? await next(context) : ApiProblems.NotFound("Workspace_NotFound");
             });
         group.MapGet("/contacts", ListAsync).WithName("ListContacts")
             .WithSummary("Contacts, paged (page from 1, pageSize up to 200), filtered by search text and list");
@@ -50,14 +50,14 @@ public static class ContactsRestApi
     }
 
     private static async Task<Results<Ok<ApiContact>, ProblemHttpResult>> GetAsync(ContactService contacts, Guid workspaceId, Guid id, CancellationToken ct) =>
-        await contacts.GetForEditAsync(workspaceId, id, ct) is { } input ? TypedResults.Ok(ApiContact.From(id, input)) : ApiProblems.NotFound("contact");
+        await contacts.GetForEditAsync(workspaceId, id, ct) is { } input ? TypedResults.Ok(ApiContact.From(id, input)) : ApiProblems.NotFound("Contact_NotFound");
 
     private static async Task<Results<Created<ApiContact>, ValidationProblem, ProblemHttpResult>> CreateAsync(HttpContext http, ContactService contacts, Guid workspaceId,
         ContactInput input, CancellationToken ct)
     {
         var result = await contacts.CreateAsync(workspaceId, input, ct);
         if (result.IsNotFound)
-            return ApiProblems.NotFound("workspace");
+            return ApiProblems.NotFound("Workspace_NotFound");
         if (!result.Succeeded)
             return Invalid(result);
         await http.AuditAsync(ApiAuditActions.ContactCreated, "Contact", result.ContactId!.Value, $"workspace={workspaceId}");
@@ -70,7 +70,7 @@ public static class ContactsRestApi
     {
         var result = await contacts.UpdateAsync(workspaceId, id, input, ct);
         if (result.IsNotFound)
-            return ApiProblems.NotFound("contact");
+            return ApiProblems.NotFound("Contact_NotFound");
         if (!result.Succeeded)
             return Invalid(result);
         await http.AuditAsync(ApiAuditActions.ContactUpdated, "Contact", id, $"workspace={workspaceId}");
@@ -80,7 +80,7 @@ public static class ContactsRestApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext http, ContactService contacts, Guid workspaceId, Guid id, CancellationToken ct)
     {
         if (!await contacts.DeleteAsync(workspaceId, id, ct))
-            return ApiProblems.NotFound("contact");
+            return ApiProblems.NotFound("Contact_NotFound");
         await http.AuditAsync(ApiAuditActions.ContactDeleted, "Contact", id, $"workspace={workspaceId}");
         return TypedResults.NoContent();
     }
@@ -98,9 +98,9 @@ public static class ContactsRestApi
         Guid workspaceId, Guid listId, Guid id, BulkAction action, CancellationToken ct)
     {
         if (!(await catalog.ListsAsync(workspaceId, ct)).Any(l => l.Id == listId))
-            return ApiProblems.NotFound("list");
+            return ApiProblems.NotFound("List_NotFound");
         if (await contacts.GetForEditAsync(workspaceId, id, ct) is null)
-            return ApiProblems.NotFound("contact");
+            return ApiProblems.NotFound("Contact_NotFound");
         await contacts.BulkAsync(workspaceId, ContactSelection.Of([id]), action, listId, ct);
         await http.AuditAsync(action == BulkAction.AddToList ? ApiAuditActions.ContactAddedToList : ApiAuditActions.ContactRemovedFromList,
             "Contact", id, $"list={listId}");

@@ -35,6 +35,14 @@ public static class ExternalApiSetup
     }
 
     /// <summary>After UseAuthorization: the rate limit counts per key the API scheme authenticated.</summary>
+    /// <summary>Messages follow the codes (docs/api-error-codes.md) in English, or Indonesian when the client asks for it.</summary>
+    public static void UseRequestedLanguage(HttpContext context)
+    {
+        var language = context.Request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => l.Value.Value).FirstOrDefault(l => l is not null && (l.StartsWith("id", StringComparison.OrdinalIgnoreCase) || l.StartsWith("en", StringComparison.OrdinalIgnoreCase)));
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(language?.StartsWith("id", StringComparison.OrdinalIgnoreCase) == true ? "id" : "en");
+    }
+
     public static WebApplication UseExternalApi(this WebApplication app)
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/v1"), api => api.Use(async (context, next) =>
@@ -51,10 +59,7 @@ public static class ExternalApiSetup
             }
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 limit.MaxRequestBodySize = MaxRequestBytes;
-            // Messages follow the codes (docs/api-error-codes.md) in English, or Indonesian when the client asks for it.
-            var language = context.Request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1)
-                .Select(l => l.Value.Value).FirstOrDefault(l => l is not null && (l.StartsWith("id", StringComparison.OrdinalIgnoreCase) || l.StartsWith("en", StringComparison.OrdinalIgnoreCase)));
-            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(language?.StartsWith("id", StringComparison.OrdinalIgnoreCase) == true ? "id" : "en");
+            UseRequestedLanguage(context);
             await next();
         }));
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/v1"), api => api.UseMiddleware<ApiRateLimitMiddleware>());

@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.ExternalApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -32,7 +33,7 @@ public static class MessagesApi
             case ApiSendKind.Invalid:
                 return ProblemResults.ToValidationProblem(outcome.Errors!, outcome.Codes);
             case ApiSendKind.NotFound:
-                return ApiProblems.NotFound("workspace");
+                return ApiProblems.NotFound("Workspace_NotFound");
             case ApiSendKind.InProgress:
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "In progress",
                     detail: "A request with this Idempotency-Key is still being processed.");
@@ -47,11 +48,11 @@ public static class MessagesApi
     }
 
     private static async Task<Results<Ok<ApiMessageView>, ProblemHttpResult>> GetAsync(HttpContext http, ApiMessageService messages, Guid id, CancellationToken ct) =>
-        await messages.GetAsync(http.ApiCaller(), id, ct) is { } view ? TypedResults.Ok(view) : ApiProblems.NotFound("message");
+        await messages.GetAsync(http.ApiCaller(), id, ct) is { } view ? TypedResults.Ok(view) : ApiProblems.NotFound("Message_NotFound");
 }
 
 public static class ApiProblems
 {
-    public static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"The {what} was not found.");
+    /// <summary>404 with the thing's code (<c>Contact_NotFound</c>, ...): another tenant's id answers exactly as an unknown one.</summary>
+    public static ProblemHttpResult NotFound(string code) => Problem.Of(code).ToApiProblem(StatusCodes.Status404NotFound);
 }

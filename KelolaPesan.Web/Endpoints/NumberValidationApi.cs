@@ -29,12 +29,12 @@ public static class NumberValidationApi
             return Problem.Of("NumberCheck_Count", NumberValidationService.MaxNumbersPerJob).ToValidationProblem("numbers");
         var caller = http.ApiCaller();
         if (!await directory.SeesWorkspaceAsync(caller, workspaceId, ct))
-            return ApiProblems.NotFound("workspace");
+            return ApiProblems.NotFound("Workspace_NotFound");
         if (!await policies.IsFeatureEnabledAsync(caller.TenantId, LicenceFeatures.NumberValidation, ct))
             return Problem.Of(NumberValidationService.FeatureOff).ToApiProblem(StatusCodes.Status403Forbidden);
         if (numbers.Count <= ApiDirectory.MaxSyncNumbers)
             return await directory.CheckNowAsync(caller, workspaceId, numbers, ct) is { } results
-                ? TypedResults.Ok(results) : ApiProblems.NotFound("workspace");
+                ? TypedResults.Ok(results) : ApiProblems.NotFound("Workspace_NotFound");
 
         var created = await validation.CreateJobAsync(workspaceId, null, request.Name ?? "API", numbers, ct);
         if (created.JobId is not { } jobId)
@@ -45,7 +45,7 @@ public static class NumberValidationApi
     }
 
     private static async Task<Results<Ok<ApiValidationJobView>, ProblemHttpResult>> JobAsync(HttpContext http, ApiDirectory directory, Guid jobId, CancellationToken ct) =>
-        await directory.JobAsync(http.ApiCaller(), jobId, ct) is { } job ? TypedResults.Ok(job) : ApiProblems.NotFound("validation job");
+        await directory.JobAsync(http.ApiCaller(), jobId, ct) is { } job ? TypedResults.Ok(job) : ApiProblems.NotFound("ValidationJob_NotFound");
 }
 
 public sealed record ValidateNumbersRequest(List<string>? Numbers, string? Name);
