@@ -32,11 +32,23 @@ public static class LayoutProbe
                     if (!scrollsOnItsOwn(el)) problems.push(`${describe(el)} at ${Math.round(r.left)}..${Math.round(r.right)}`);
                 }
             }
+            // A table stacked into cards on a phone (its cells flex boxes, its header row hidden) must name each value: a cell's label is all that says what it is.
+            for (const td of document.querySelectorAll('td.mud-table-cell')) {
+                // Buttons and links say what they do, and the table's own row-selection box has its accessible name: only
+                // other text needs the column's label.
+                if (getComputedStyle(td).display === 'table-cell' || td.querySelector('input[type=checkbox]')) continue;
+                const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+                let bare = false;
+                for (let n = walker.nextNode(); n && !bare; n = walker.nextNode())
+                    bare = n.textContent.trim() !== '' && !n.parentElement.closest('button, a');
+                if (!bare) continue;
+                if (!(td.getAttribute('data-label') || '').trim()) problems.push(`${describe(td)} has no label`);
+            }
             return problems;
         }
         """;
 
-    /// <summary>What sticks out of the window sideways; empty when the page fits.</summary>
+    /// <summary>What sticks out of the window sideways, and stacked table cells without a label; empty when the page fits.</summary>
     public static Task<string[]> OverflowAsync(IPage page) => page.EvaluateAsync<string[]>(OverflowScript);
 
     public static async Task AssertFitsAsync(IPage page, string what)
