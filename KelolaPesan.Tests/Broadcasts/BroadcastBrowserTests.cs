@@ -1,4 +1,5 @@
 using KelolaPesan.Core.Admin;
+using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Tests.Accounts;
 using KelolaPesan.Tests.Infrastructure;
@@ -58,6 +59,43 @@ public sealed class BroadcastBrowserTests(BrowserFixture browser, KelolaAppFacto
             await restore();
         }
     }
+
+    [Fact]
+    public async Task AtPhoneSize_TheSendingWindow_IsTakenAsPicked()
+    {
+        await using var owner = await browser.NewPageAsync(app.BaseUrl);
+        var name = "Jendela-" + Guid.NewGuid().ToString("N")[..6];
+        await owner.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync("/broadcasts/new");
+            await page.WaitForCircuitAsync();
+            await page.Locator("[data-testid=broadcast-name] input, input[data-testid=broadcast-name]").FillAsync(name);
+            await page.Locator("[data-testid=audience-numbers] textarea, textarea[data-testid=audience-numbers]").FillAsync("081355550001");
+            await page.Locator("[data-testid=broadcast-message] textarea, textarea[data-testid=broadcast-message]").FillAsync("Halo {name|Kak}");
+            // A time input: the phone's own picker, never a text an Indonesian "07.00" could be misread from.
+            var start = page.Locator("[data-testid=window-start] input, input[data-testid=window-start]");
+            Assert.Equal("time", await start.GetAttributeAsync("type"));
+            await start.FillAsync("07:00");
+            await page.Locator("[data-testid=window-end] input, input[data-testid=window-end]").FillAsync("21:30");
+            // For tomorrow (the demo tenant's zone, WIB): sending now would hold the shared demo number's pacing for the other tests.
+            await page.ByTestId("send-later").ClickAsync();
+            var tomorrow = DateTime.UtcNow.AddHours(7).Date.AddDays(1).AddHours(10);
+            await page.Locator("[data-testid=scheduled-at] input, input[data-testid=scheduled-at]").FillAsync(tomorrow.ToString("yyyy-MM-ddTHH:mm"));
+            await page.ByTestId("broadcast-create").ClickAsync();
+            await page.WaitForURLAsync("**/broadcasts/*-*", new() { Timeout = 30_000 });
+            await LayoutProbeFits(page);
+        });
+
+        await using var scope = app.Services.CreateAsyncScope();
+        await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+        var stored = await db.Broadcasts.Where(b => b.Name == name).Select(b => new { b.WindowStart, b.WindowEnd, b.Status }).SingleAsync();
+        Assert.Equal((new TimeOnly(7, 0), new TimeOnly(21, 30), BroadcastStatus.Scheduled), (stored.WindowStart, stored.WindowEnd, stored.Status));
+        await db.Broadcasts.Where(b => b.Name == name).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BroadcastStatus.Cancelled));
+    }
+
+    private static async Task LayoutProbeFits(IPage page) => await Layout.LayoutProbe.AssertFitsAsync(page, "created broadcast");
 
     private async Task<Func<Task>> AllowZeroPacingAsync()
     {
