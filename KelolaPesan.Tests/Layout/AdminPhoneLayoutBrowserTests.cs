@@ -1,5 +1,7 @@
 using KelolaPesan.Tests.Admin;
 using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace KelolaPesan.Tests.Layout;
@@ -91,4 +93,43 @@ public sealed class AdminPhoneLayoutBrowserTests(BrowserFixture browser, KelolaA
             Assert.Empty(session.ConsoleErrors);
         });
     }
+
+    [Fact]
+    public async Task AtPhoneSize_APolicyWithANumberOutOfRangeOrNoNumber_IsRefusedWithAMessage_AndNothingIsSaved()
+    {
+        async Task<int> StoredAsync()
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await using var db = scope.ServiceProvider.GetRequiredService<KelolaPesan.Core.Common.IKelolaDbFactory>().CreateSystem();
+            return await db.Policies.Where(p => p.Tier == null).Select(p => p.DailyCapPerWorkspace).FirstAsync();
+        }
+        var before = await StoredAsync();
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await SignInAsAdminAsync(page);
+            await OpenAsync(page, "/admin/policies", "[data-testid=policy-editor]");
+            var editor = page.ByTestId("policy-editor").First;
+            var cap = editor.Locator("[data-testid=policy-daily-cap] input, input[data-testid=policy-daily-cap]");
+
+            // Below the range: kept as typed (no silent clamping to 1), refused by the one validator, in Indonesian.
+            await cap.FillAsync("-5");
+            await cap.BlurAsync();
+            await editor.Locator("[data-testid=policy-save]").ClickAsync();
+            await Assertions.Expect(editor.Locator("[data-testid=form-errors]")).ToContainTextAsync("Batas harian per workspace");
+            Assert.Equal("-5", await cap.InputValueAsync());
+
+            // No number at all: refused before anything is saved (the field's last value was being stored).
+            await cap.FillAsync(before.ToString());
+            var reconnects = editor.Locator("[data-testid=policy-max-reconnects] input, input[data-testid=policy-max-reconnects]");
+            await reconnects.FillAsync("abc");
+            await reconnects.BlurAsync();
+            await editor.Locator("[data-testid=policy-save]").ClickAsync();
+            await Assertions.Expect(editor.Locator("[data-testid=form-errors]")).ToContainTextAsync("bukan angka");
+            await LayoutProbe.AssertFitsAsync(page, "/admin/policies with errors");
+        });
+        Assert.Equal(before, await StoredAsync());
+    }
 }
+
