@@ -64,9 +64,10 @@ public static class AccessSeed
         return await client.SendAsync(request);
     }
 
-    public static void AssertSentToSignIn(HttpResponseMessage response)
+    /// <param name="login">The sign-in page expected: the tenants' (<c>/account/login</c>) or the console's (<c>/admin/login</c>).</param>
+    public static void AssertSentToSignIn(HttpResponseMessage response, string login = "/account/login")
     {
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Contains("/account/login", response.Headers.Location?.ToString());
+        Assert.Contains(login, response.Headers.Location?.ToString());
     }
 }

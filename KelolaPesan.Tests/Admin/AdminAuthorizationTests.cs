@@ -114,6 +114,23 @@ public sealed class AdminAuthorizationBrowserTests(BrowserFixture browser, Kelol
         });
     }
 
+    [Fact]
+    public async Task ASignedOutBrowser_OnAConsolePage_IsSentToTheConsolesSignIn_AndBackAfterIt()
+    {
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.GotoAsync("/admin/tenants");
+            await page.WaitForURLAsync("**/admin/login?**");
+            await page.ByTestId("email").FillAsync(DemoAccounts.AdminEmail);
+            await page.ByTestId("password").FillAsync(DemoAccounts.AdminPassword);
+            await page.ByTestId("sign-in").ClickAsync();
+            await page.ByTestId("admin-tenants").WaitForAsync();
+            Assert.EndsWith("/admin/tenants", page.Url);
+        });
+    }
+
     private static async Task AssertDeniedEverywhereAsync(Microsoft.Playwright.IPage page)
     {
         foreach (var route in AdminPages.AdminRoutes)

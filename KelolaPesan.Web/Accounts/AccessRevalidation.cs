@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace KelolaPesan.Web.Accounts;
@@ -23,6 +24,14 @@ public sealed class AccessCookieEvents(AccessValidator access) : CookieAuthentic
 
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>The platform console's pages send a signed-out browser to the console's own sign-in (email, no licence code).</summary>
+    public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        if (context.Request.Path.StartsWithSegments("/admin"))
+            context.RedirectUri = QueryHelpers.AddQueryString("/admin/login", "ReturnUrl", context.Request.PathBase + context.Request.Path + context.Request.QueryString);
+        return base.RedirectToLogin(context);
     }
 }
 

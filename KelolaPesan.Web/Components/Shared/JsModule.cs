@@ -55,7 +55,17 @@ public sealed class JsModule(IJSRuntime js, string path) : IAsyncDisposable
     {
         // A module still on its way has run nothing yet: the calls after its import see the disposal and skip.
         if (_import is { IsCompletedSuccessfully: true })
-            await InvokeVoidAsync(cleanup, args);
+        {
+            try
+            {
+                await InvokeVoidAsync(cleanup, args);
+            }
+            catch (OperationCanceledException)
+            {
+                // The circuit is ending (a signed-out or revoked session's page): its calls are cancelled, and the page
+                // the clean-up was for is gone with it. Not an error of the circuit.
+            }
+        }
         await DisposeAsync();
     }
 
