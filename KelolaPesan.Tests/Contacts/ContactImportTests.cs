@@ -189,6 +189,10 @@ public sealed class ContactImportTests : IAsyncLifetime
         await File.WriteAllTextAsync(manyRows, "name,phone\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"Orang {i},08123456{i:0000}\n")));
         await _world.SetImportLimitsAsync(maxBytes: 4096, maxRows: 20);
 
+        var controls = _world.PathFor("bad.xlsx");
+        await File.WriteAllBytesAsync(controls, [0x01, 0x02, 0x03, 0x04, 0x05]);
+        var (controlsPreview, _) = await _world.ImportAsync(controls);
+        Assert.Equal(ImportProblem.NotASpreadsheet, controlsPreview.Problem);
         var (pngPreview, _) = await _world.ImportAsync(png);
         var (zipPreview, _) = await _world.ImportAsync(zip);
         var (emptyPreview, _) = await _world.ImportAsync(empty);

@@ -63,7 +63,10 @@ public static class TableFiles
         }
     }
 
-    /// <summary>Text if the first 8 KB hold no NUL byte and decode as UTF-8 (with or without BOM).</summary>
+    /// <summary>
+    /// Text if the first 8 KB decode as UTF-8 (with or without BOM) and hold no control character but tab and line
+    /// breaks: a few bytes of anything else decoded as one header of garbage, and the mapping step asked to map it.
+    /// </summary>
     private static bool LooksLikeText(string path)
     {
         var buffer = new byte[8192];
@@ -71,8 +74,11 @@ public static class TableFiles
         using (var file = File.OpenRead(path))
             read = file.Read(buffer);
         var span = buffer.AsSpan(0, read);
-        if (span.Contains((byte)0))
-            return false;
+        foreach (var b in span)
+        {
+            if (b < 0x20 && b is not (byte)'\t' and not (byte)'\n' and not (byte)'\r')
+                return false;
+        }
         // A cut multi-byte sequence at the end of the sample is not a reason to refuse.
         var decoder = new System.Text.UTF8Encoding(false, true).GetDecoder();
         try
