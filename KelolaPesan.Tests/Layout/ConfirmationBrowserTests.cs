@@ -76,4 +76,24 @@ public sealed class ConfirmationBrowserTests(BrowserFixture browser, KelolaAppFa
             await LayoutProbe.AssertFitsAsync(page, "cancelled broadcast");
         });
     }
+
+    [Fact]
+    public async Task AtPhoneSize_DisconnectingANumber_AsksFirst_AndCancellingKeepsItConnected()
+    {
+        await using var owner = await browser.NewPageAsync(app.BaseUrl);
+        await owner.RunAsync(async page =>
+        {
+            await PhoneLayoutBrowserTests.SignInAtAsync(page, LayoutProbe.Phone.Width, LayoutProbe.Phone.Height);
+            await page.GotoAsync("/workspaces");
+            await page.WaitForCircuitAsync();
+            var disconnect = page.ByTestId("workspace-disconnect").First;
+            await disconnect.ClickAsync();
+            await Assertions.Expect(page.ByTestId("confirm-message")).ToContainTextAsync("kode QR");
+            Assert.True(await LayoutProbe.InsideViewportAsync(page.ByTestId("confirm-yes")));
+            await page.ByTestId("confirm-no").ClickAsync();
+            await Assertions.Expect(page.ByTestId("confirm-dialog")).ToHaveCountAsync(0);
+            // Not disconnected: the button is still offered (it shows only for a connected number).
+            await Assertions.Expect(page.ByTestId("workspace-disconnect").First).ToBeVisibleAsync();
+        });
+    }
 }
