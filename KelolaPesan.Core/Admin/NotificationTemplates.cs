@@ -70,6 +70,8 @@ public sealed class NotificationTemplateValidator : AbstractValidator<Notificati
     public NotificationTemplateValidator()
     {
         RuleFor(x => x.Body).NotEmpty().MaximumLength(NotificationTemplate.BodyMaxLength);
+        // "{tenant" without its brace went out to owners as written, as the broadcast and sequence editors refuse.
+        RuleFor(x => x.Body).Must(b => MessageTemplate.HasBalancedBraces(b ?? "")).WithProblem("Template_UnbalancedBraces");
         RuleFor(x => x.Body).Must((t, body) => !NotificationTemplates.UnknownPlaceholders(t.Event, body).Any())
             .WithErrorCode("Template_UnknownPlaceholder")
             .WithMessage(t => ProblemText.Format("Template_UnknownPlaceholder", string.Join(", ", NotificationTemplates.UnknownPlaceholders(t.Event, t.Body).Select(n => "{" + n + "}"))));

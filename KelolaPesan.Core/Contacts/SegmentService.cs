@@ -27,6 +27,10 @@ public sealed class SegmentService(IKelolaDbFactory dbFactory)
         var ws = await ContactWorkspace.LoadAsync(db, workspaceId, ct);
         if (ws is null)
             return CatalogResult.Fail("NotFound");
+        // The unique index would fail the save with an exception that ended the page (the filter being built lost).
+        var normalized = NormalizedText.Of(name);
+        if (await db.Segments.AnyAsync(s => s.WorkspaceId == workspaceId && s.NormalizedName == normalized && s.Id != segmentId, ct))
+            return CatalogResult.Fail("Segment_NameTaken", name);
         var segment = segmentId is null ? db.Segments.Add(new Segment { TenantId = ws.TenantId, WorkspaceId = workspaceId }).Entity
             : await db.Segments.FirstOrDefaultAsync(s => s.Id == segmentId && s.WorkspaceId == workspaceId, ct);
         if (segment is null)

@@ -162,4 +162,15 @@ public sealed class PlatformNotifierTests : IAsyncLifetime
         Assert.Equal("Halo Sari, Toko Demo {nope}", rendered);
         Assert.Equal(["nope"], NotificationTemplates.UnknownPlaceholders(NotificationEvent.LicenceExpired, "{owner} {nope}"));
     }
+
+    [Fact]
+    public void ATemplateWithAnUnclosedBrace_IsRefused_AsTheBroadcastEditorRefusesIt()
+    {
+        var validator = new NotificationTemplateValidator();
+        var unclosed = validator.Validate(new NotificationTemplate { Event = NotificationEvent.LicenceExpired, Body = "Halo {owner} lisensi {tenant" });
+        var closed = validator.Validate(new NotificationTemplate { Event = NotificationEvent.LicenceExpired, Body = "Halo {owner} lisensi {tenant}" });
+
+        Assert.Contains("Template_UnbalancedBraces", unclosed.Errors.Select(e => e.ErrorCode));
+        Assert.True(closed.IsValid, string.Join(", ", closed.Errors));
+    }
 }

@@ -102,4 +102,20 @@ public sealed class SegmentFilterTests : IAsyncLifetime
         Assert.Equal(["ani"], audience);
         Assert.Equal(1, await _world.Segments.CountAsync(_world.WorkspaceId, ContactFilter.FromJson(segment.FilterJson)));
     }
+
+    [Fact]
+    public async Task ASegmentNameTaken_IsRefusedWithAMessage_NotAnException_AndRenamingOntoItToo()
+    {
+        var filter = new ContactFilter { LabelIds = [_label] };
+        var first = await _world.Segments.SaveAsync(_world.WorkspaceId, null, "Pelanggan Setia", filter);
+        var other = await _world.Segments.SaveAsync(_world.WorkspaceId, null, "Lainnya", filter);
+
+        var again = await _world.Segments.SaveAsync(_world.WorkspaceId, null, "  pelanggan setia ", filter);
+        var renamed = await _world.Segments.SaveAsync(_world.WorkspaceId, other.Id, "PELANGGAN SETIA", filter);
+        var kept = await _world.Segments.SaveAsync(_world.WorkspaceId, first.Id, "Pelanggan Setia", filter);
+
+        Assert.Equal(("Segment_NameTaken", "Segment_NameTaken"), (again.Problem?.Code, renamed.Problem?.Code));
+        Assert.True(kept.Succeeded);
+        Assert.Equal(["Lainnya", "Pelanggan Setia"], (await _world.Segments.ListAsync(_world.WorkspaceId)).Select(s => s.Name));
+    }
 }
