@@ -37,6 +37,7 @@ public sealed class AdminBroadcastService(IKelolaDbFactory dbFactory, BroadcastS
     public const string ReasonNoOwner = "The tenant has no active owner.";
     public const string ReasonNoPhone = "The owner has no WhatsApp number.";
     public const string ReasonInvalidPhone = "The owner's number is not valid: ";
+    public const string ReasonNotFound = "Not found.";
 
     /// <summary>The placeholders an admin broadcast knows.</summary>
     public static IReadOnlyList<string> Placeholders { get; } = [MessageTemplate.NameKey, TenantKey, MessageTemplate.PhoneKey];
@@ -87,7 +88,7 @@ public sealed class AdminBroadcastService(IKelolaDbFactory dbFactory, BroadcastS
         await using var db = dbFactory.CreateSystem();
         var region = await db.Tenants.Where(t => t.Id == tenantId && !t.IsPlatform).Select(t => t.PhoneRegion).FirstOrDefaultAsync(ct);
         if (region is null)
-            return "Not found.";
+            return ReasonNotFound;
         var owner = (await db.Users.Where(u => u.TenantId == tenantId && u.Role == UserRole.Owner && u.IsActive).ToListAsync(ct))
             .OrderBy(u => string.IsNullOrEmpty(u.Phone) ? 1 : 0).ThenBy(u => u.Id).FirstOrDefault();
         if (owner is null)

@@ -131,5 +131,25 @@ public sealed class AdminPhoneLayoutBrowserTests(BrowserFixture browser, KelolaA
         });
         Assert.Equal(before, await StoredAsync());
     }
+
+    [Fact]
+    public async Task AtPhoneSize_AnOwnerPhoneThatIsNoNumber_IsRefusedWhollyInIndonesian()
+    {
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await SignInAsAdminAsync(page);
+            await OpenAsync(page, "/admin/tenants", "[data-testid=tenants-table]");
+            var cell = page.ByTestId("owner-phone-cell").First;
+            await cell.Locator("[data-testid=owner-phone-edit]").ClickAsync();
+            await cell.Locator("[data-testid=owner-phone-input] input, input[data-testid=owner-phone-input]").FillAsync("abc");
+            await cell.Locator("[data-testid=owner-phone-save]").ClickAsync();
+            var error = cell.Locator("[data-testid=owner-phone-error]");
+            await Assertions.Expect(error).ToContainTextAsync("Nomor pemilik tidak valid");
+            Assert.DoesNotContain("owner", await error.InnerTextAsync());
+            await LayoutProbe.AssertFitsAsync(page, "/admin/tenants with an owner-phone error");
+        });
+    }
 }
 
