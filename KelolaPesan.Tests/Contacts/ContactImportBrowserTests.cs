@@ -2,6 +2,8 @@ using ClosedXML.Excel;
 using KelolaPesan.Tests.Accounts;
 using KelolaPesan.Tests.Infrastructure;
 using KelolaPesan.Tests.Layout;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace KelolaPesan.Tests.Contacts;
@@ -61,6 +63,18 @@ public sealed class ContactImportBrowserTests(BrowserFixture browser, KelolaAppF
             Assert.Equal(200, response.Status);
             using var book = new XLWorkbook(new MemoryStream(await response.BodyAsync()));
             Assert.Equal("4", book.Worksheet(1).Cell(2, 1).GetString());
+
+            // The contacts export is named by the tenant's clock (WIB), as the times inside it are.
+            Guid workspaceId;
+            await using (var scope = app.Services.CreateAsyncScope())
+            await using (var db = scope.ServiceProvider.GetRequiredService<KelolaPesan.Core.Common.IKelolaDbFactory>().CreateSystem())
+                workspaceId = await db.Workspaces.Where(w => db.Tenants.Any(t => t.Id == w.TenantId && t.Name == "Toko Demo")).Select(w => w.Id).FirstAsync();
+            var before = DateTime.UtcNow.AddHours(7).ToString("yyyyMMdd-HHmm");
+            var exported = await page.APIRequest.GetAsync($"/contacts/download/export?workspaceId={workspaceId}&format=csv");
+            var after = DateTime.UtcNow.AddHours(7).ToString("yyyyMMdd-HHmm");
+            Assert.Equal(200, exported.Status);
+            var disposition = exported.Headers["content-disposition"];
+            Assert.True(disposition.Contains($"kontak-{before}.csv") || disposition.Contains($"kontak-{after}.csv"), disposition);
 
             await page.GetByRole(AriaRole.Tab, new() { Name = "Kontak" }).First.ClickAsync();
             await page.ByTestId("contact-search").FillAsync("Pembeli Impor");

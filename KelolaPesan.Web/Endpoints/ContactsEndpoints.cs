@@ -1,3 +1,5 @@
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Validation;
@@ -21,7 +23,7 @@ public static class ContactsEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound>> ExportAsync(
-        ContactService contacts, ContactExportService export, SegmentService segments, Guid workspaceId, string? format,
+        ContactService contacts, ContactExportService export, SegmentService segments, IKelolaDbFactory dbFactory, TimeProvider clock, Guid workspaceId, string? format,
         Guid? listId, Guid? segmentId, [FromQuery] Guid[]? ids, string? search, CancellationToken ct)
     {
         if (await contacts.GetWorkspaceAsync(workspaceId, ct) is null)
@@ -40,7 +42,10 @@ public static class ContactsEndpoints
         var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
         using var buffer = new MemoryStream();
         await export.WriteAsync(workspaceId, selection, csv ? ExportFormat.Csv : ExportFormat.Xlsx, buffer, ct);
-        return TypedResults.File(buffer.ToArray(), csv ? "text/csv" : Xlsx, $"kontak-{DateTime.UtcNow:yyyyMMdd-HHmm}.{(csv ? "csv" : "xlsx")}");
+        // Named by the tenant's clock, as every time in the file is.
+        await using var db = await dbFactory.CreateAsync(ct);
+        var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), await TenantTime.OfWorkspaceAsync(db, workspaceId, ct));
+        return TypedResults.File(buffer.ToArray(), csv ? "text/csv" : Xlsx, $"kontak-{local:yyyyMMdd-HHmm}.{(csv ? "csv" : "xlsx")}");
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound>> ImportErrorsAsync(ContactExportService export, Guid importId, CancellationToken ct)
