@@ -125,8 +125,7 @@ public sealed class AutoReplyWahaTests : IAsyncLifetime
         await using (var scope = _app.Services.CreateAsyncScope())
         {
             await using var db = scope.ServiceProvider.GetRequiredService<Core.Common.IKelolaDbFactory>().CreateSystem();
-            await db.Licences.Where(l => db.Tenants.Any(t => t.Id == ws.TenantId && t.LicenceId == l.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, LicenceStatus.Suspended));
+            await Seed.SetLicenceStatusAsync(db, ws.TenantId, LicenceStatus.Suspended);
         }
 
         await CustomerSaysAsync(ws, "lic-1", "6288888888888@c.us", "harga");

@@ -91,7 +91,6 @@ public class BroadcastLicenceTests
     private static async Task SetLicenceAsync(BroadcastHost host, LicenceStatus status)
     {
         await using var db = host.Database.CreateSystem();
-        await db.Licences.Where(l => db.Tenants.Any(t => t.Id == host.TenantId && t.LicenceId == l.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, status));
+        await Seed.SetLicenceStatusAsync(db, host.TenantId, status);
     }
 }

@@ -157,8 +157,7 @@ public sealed class ApiAuthenticationTests(ExternalApiHost host)
         var other = await host.CreateOtherTenantAsync();
         var (_, key) = await host.CreateKeyAsync(tenantId: other.TenantId);
         await using (var db = host.System())
-            await db.Licences.Where(l => db.Tenants.Any(t => t.Id == other.TenantId && t.LicenceId == l.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, Core.Tenancy.LicenceStatus.Suspended));
+            await Infrastructure.Seed.SetLicenceStatusAsync(db, other.TenantId, Core.Tenancy.LicenceStatus.Suspended);
         using var client = host.Client(key);
         client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("id");
 

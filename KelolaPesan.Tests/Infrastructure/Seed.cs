@@ -4,6 +4,7 @@ using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Core.Workspaces;
+using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Tests.Infrastructure;
 
@@ -38,6 +39,11 @@ public static class Seed
 
     /// <summary>More rows for a tenant that is already stored.</summary>
     public static TenantSeed In(IKelolaDb db, Guid tenantId) => new(db, tenantId);
+
+    /// <summary>Sets the status of the tenant's licence (suspended, active) as the platform admin's action stores it.</summary>
+    public static Task SetLicenceStatusAsync(IKelolaDb db, Guid tenantId, LicenceStatus status) =>
+        db.Licences.Where(l => db.Tenants.Any(t => t.Id == tenantId && t.LicenceId == l.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, status));
 
     /// <summary>A gateway session name no other test uses.</summary>
     public static string NewSession() => "kp-test-" + Guid.NewGuid().ToString("N");

@@ -115,8 +115,7 @@ public sealed class CommentReplyRulesTests : IAsyncLifetime
     private async Task SetLicenceAsync(Core.Tenancy.LicenceStatus status)
     {
         await using var db = _h.Database.CreateSystem();
-        await db.Licences.Where(l => db.Tenants.Any(t => t.Id == _h.TenantId && t.LicenceId == l.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, status));
+        await Seed.SetLicenceStatusAsync(db, _h.TenantId, status);
     }
 
     [Theory, Providers]

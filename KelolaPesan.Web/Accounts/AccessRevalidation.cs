@@ -26,13 +26,18 @@ public sealed class AccessCookieEvents(AccessValidator access) : CookieAuthentic
         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
-    /// <summary>The platform console's pages send a signed-out browser to the console's own sign-in (email, no licence code).</summary>
     public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context)
     {
-        if (context.Request.Path.StartsWithSegments("/admin"))
-            context.RedirectUri = QueryHelpers.AddQueryString("/admin/login", "ReturnUrl", context.Request.PathBase + context.Request.Path + context.Request.QueryString);
+        if (SignInPageFor(context.Request.Path) is var page && page != context.Options.LoginPath)
+            context.RedirectUri = QueryHelpers.AddQueryString(page, "ReturnUrl", context.Request.PathBase + context.Request.Path + context.Request.QueryString);
         return base.RedirectToLogin(context);
     }
+
+    /// <summary>
+    /// Where a signed-out browser signs in: the platform console's pages have their own sign-in (email, no licence code).
+    /// The cookie's redirect and an open page's (<c>RedirectToLogin</c>) both ask here.
+    /// </summary>
+    public static string SignInPageFor(PathString path) => path.StartsWithSegments("/admin") ? "/admin/login" : "/account/login";
 }
 
 /// <summary>
