@@ -1,6 +1,7 @@
 using FluentValidation;
 using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Contacts;
 
 namespace KelolaPesan.Core.Tenancy;
 
@@ -44,9 +45,12 @@ public sealed class IssueLicenceRequestValidator : AbstractValidator<IssueLicenc
         RuleFor(x => x.OwnerDisplayName).NotEmpty().MaximumLength(AppUser.DisplayNameMaxLength);
         RuleFor(x => x.OwnerPassword).Password(x => [x.OwnerUsername]);
         RuleFor(x => x.MaxUsers).InclusiveBetween(1, IssueLicenceRequest.MaxUsersLimit).When(x => x.MaxUsers is not null);
-        RuleFor(x => x.OwnerPhone).MaximumLength(AppUser.PhoneMaxLength)
-            .Matches(@"^\+?[0-9]{8,15}$").WithProblem("Licence_PhoneFormat")
-            .When(x => !string.IsNullOrWhiteSpace(x.OwnerPhone));
+        // The new tenant starts in the default region: the number is read as the owner-phone cell reads it later.
+        RuleFor(x => x.OwnerPhone).Custom((phone, ctx) =>
+        {
+            if (PhoneNormalizer.Normalize(phone, Tenant.DefaultRegion) is { IsValid: false } result)
+                ctx.AddProblem(nameof(IssueLicenceRequest.OwnerPhone), PhoneNormalizer.Code(result.Error));
+        }).When(x => !string.IsNullOrWhiteSpace(x.OwnerPhone));
         RuleFor(x => x.MaxWorkspaces).InclusiveBetween(1, IssueLicenceRequest.MaxWorkspacesLimit).When(x => x.Kind == LicenceKind.Tenant);
         RuleFor(x => x.MaxTenants).InclusiveBetween(1, IssueLicenceRequest.MaxTenantsLimit).When(x => x.Kind == LicenceKind.Agency);
         RuleFor(x => x.Features).Must(f => (f & ~LicenceFeatures.All) == 0).WithProblem("Feature_Unknown");

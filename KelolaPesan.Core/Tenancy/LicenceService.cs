@@ -2,6 +2,7 @@ using FluentValidation;
 using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Contacts;
 using Microsoft.EntityFrameworkCore;
 
 namespace KelolaPesan.Core.Tenancy;
@@ -183,6 +184,7 @@ public sealed class LicenceService(IKelolaDbFactory dbFactory, AuditLog audit, T
         request.OwnerDisplayName = request.OwnerDisplayName.Trim();
         request.OwnerPhone = string.IsNullOrWhiteSpace(request.OwnerPhone) ? null : request.OwnerPhone.Trim();
         IssueValidator.ValidateAndThrow(request);
+        request.OwnerPhone = request.OwnerPhone is null ? null : PhoneNormalizer.Normalize(request.OwnerPhone, Tenant.DefaultRegion).E164;
     }
 
     private static IssuedLicence Add(IKelolaDb db, IssueLicenceRequest request, Guid? issuedByAgencyId)

@@ -51,6 +51,46 @@ public sealed class LicenceIssueBrowserTests(BrowserFixture browser, KelolaAppFa
         });
     }
 
+    [Fact]
+    public async Task AtPhoneSize_RefusedFields_AreMarkedWhereTheyAre_AndKeepWhatWasTyped()
+    {
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.GotoAsync("/admin/login");
+            await page.ByTestId("email").FillAsync(DemoAccounts.AdminEmail);
+            await page.ByTestId("password").FillAsync(DemoAccounts.AdminPassword);
+            await page.ByTestId("sign-in").ClickAsync();
+            await page.ByTestId("admin-home").WaitForAsync();
+            await page.GotoAsync("/admin/licences");
+            await page.ByTestId("admin-licences").WaitForAsync();
+            await page.WaitForCircuitAsync();
+            await page.ByTestId("issue-tenant").ClickAsync();
+            await page.ByTestId("issue-licence-form").WaitForAsync();
+            await FillAsync(page, "issue-name", "Toko Telepon");
+            await FillAsync(page, "issue-username", "nama salah!");
+            await FillAsync(page, "issue-display-name", "Rina");
+            await FillAsync(page, "issue-password", "Toko-Telepon-2026!");
+            await FillAsync(page, "issue-phone", "12");
+            await page.ByTestId("issue-submit").ClickAsync();
+
+            // Each refused field says why under itself (a list below the form is out of sight on a phone).
+            await Assertions.Expect(FieldError(page, "issue-username")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("huruf, angka"));
+            await Assertions.Expect(FieldError(page, "issue-phone")).ToBeVisibleAsync();
+            await Assertions.Expect(FieldError(page, "issue-name")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.ByTestId("form-errors")).ToHaveCountAsync(0);
+            await Assertions.Expect(Input(page, "issue-username")).ToHaveValueAsync("nama salah!");
+            await Assertions.Expect(Input(page, "issue-phone")).ToHaveValueAsync("12");
+            await Layout.LayoutProbe.AssertFitsAsync(page, "issue licence dialog with refused fields");
+        });
+    }
+
+    private static ILocator Input(IPage page, string testId) => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
+
+    private static ILocator FieldError(IPage page, string testId) =>
+        page.Locator($".mud-input-control:has([data-testid={testId}]), .mud-input-control[data-testid={testId}]").Locator(".mud-input-helper-text.mud-input-error");
+
     /// <summary>Mud text fields put the test id on a wrapper or on the input itself, depending on the component.</summary>
     private static async Task FillAsync(IPage page, string testId, string value)
     {

@@ -122,6 +122,8 @@ public sealed class InboxHabitsBrowserTests(BrowserFixture browser, KelolaAppFac
                 await page.ByTestId("attachment-send").ClickAsync();
                 await Assertions.Expect(page.ByTestId("attachment-preview")).ToHaveCountAsync(0);
                 await Assertions.Expect(page.ByTestId("message").Filter(new() { HasText = $"Foto produk {stamp}" })).ToBeVisibleAsync();
+                // Nothing of the sent file stays in the composer (it used to keep its name as a chip).
+                await Assertions.Expect(page.ByTestId("composer").GetByText("foto.png")).ToHaveCountAsync(0);
                 Assert.True(await QueryAsync(app, db => db.Messages.AnyAsync(m => m.ChatId == world.First && m.AttachmentId != null && m.Body == $"Foto produk {stamp}")));
 
                 // Another file shows its name and size; Cancel sends nothing.
@@ -131,6 +133,7 @@ public sealed class InboxHabitsBrowserTests(BrowserFixture browser, KelolaAppFac
                 await Assertions.Expect(page.ByTestId("attachment-preview-image")).ToHaveCountAsync(0);
                 await page.ByTestId("attachment-cancel").ClickAsync();
                 await Assertions.Expect(page.ByTestId("attachment-preview")).ToHaveCountAsync(0);
+                await Assertions.Expect(page.ByTestId("composer").GetByText($"katalog-{stamp}.pdf")).ToHaveCountAsync(0);
                 Assert.Equal(1, await QueryAsync(app, db => db.Messages.CountAsync(m => m.ChatId == world.First && m.AttachmentId != null)));
 
                 await LayoutProbe.AssertFitsAsync(page, $"inbox with a chat open at {width}x{height}");

@@ -120,6 +120,22 @@ public sealed class LicenceLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheOwnersPhone_IsStoredAsANumberOfTheNewTenantsRegion_AndANonNumberIsRefused()
+    {
+        var request = Tenant();
+        request.OwnerPhone = " 0812-3456-7890 ";
+
+        var issued = await _licences.IssueAsync(request, Admin);
+
+        await using (var db = _db.CreateSystem())
+            Assert.Equal("+6281234567890", await db.Users.Where(u => u.TenantId == issued.HolderId).Select(u => u.Phone).SingleAsync());
+        var bad = Tenant("Toko Lain", "sari");
+        bad.OwnerPhone = "12";
+        var error = await Assert.ThrowsAsync<FluentValidation.ValidationException>(() => _licences.IssueAsync(bad, Admin));
+        Assert.Equal(nameof(IssueLicenceRequest.OwnerPhone), Assert.Single(error.Errors).PropertyName);
+    }
+
+    [Fact]
     public async Task AnAgencyOwner_SignsIn_CreatesTenantsWithinQuota_AndIsToldWhenItIsUsedUp()
     {
         var agencyRequest = Tenant("Agensi Maju", "maju");

@@ -1,4 +1,6 @@
 using KelolaPesan.Tests.Infrastructure;
+using KelolaPesan.Tests.Webhooks;
+using Microsoft.EntityFrameworkCore;
 using KelolaPesan.Tests.Layout;
 using Microsoft.Playwright;
 
@@ -59,6 +61,38 @@ public sealed class SimulatorBrowserTests(BrowserFixture browser, KelolaAppFacto
             await Assertions.Expect(reply).ToBeVisibleAsync();
             await Assertions.Expect(reply.Locator("[data-testid=ticks]")).ToHaveAttributeAsync("data-status", "Read", new() { Timeout = 15_000 });
             Assert.Empty(customer.ConsoleErrors);
+        });
+    }
+
+    [Fact]
+    public async Task ANumberTypedInLocalForm_IsTheCustomersInternationalNumber_AndANonNumberIsRefusedWithAMessage()
+    {
+        await using var customer = await browser.NewPageAsync(app.BaseUrl);
+        await customer.RunAsync(async page =>
+        {
+            await PhoneLayoutBrowserTests.SignInAtAsync(page, LayoutProbe.Phone.Width, LayoutProbe.Phone.Height);
+            await page.GotoAsync("/simulator");
+            await page.WaitForCircuitAsync();
+            await page.ByTestId("sim-customer").WaitForAsync();
+            var phoneField = page.Locator("[data-testid=sim-customer-phone] input, input[data-testid=sim-customer-phone]");
+            var message = page.Locator("[data-testid=sim-message] textarea, textarea[data-testid=sim-message]");
+
+            var local = "0813 " + Random.Shared.Next(1000, 9999) + " " + Random.Shared.Next(1000, 9999);
+            var international = "+62" + local[1..].Replace(" ", "");
+            await phoneField.FillAsync(local);
+            var text = "Halo dari nomor lokal " + local;
+            await message.FillAsync(text);
+            await page.ByTestId("sim-send").ClickAsync();
+            await Assertions.Expect(page.ByTestId("sim-own-message").Filter(new() { HasText = text })).ToBeVisibleAsync();
+            await AppWorkspaces.EventuallyAsync(() => AppWorkspaces.QueryAsync(app, db => db.Chats.AnyAsync(c => c.PhoneNumber == international)),
+                "the chat stored under the international number");
+
+            await phoneField.FillAsync("12");
+            await message.FillAsync("Tidak terkirim");
+            await page.ByTestId("sim-send").ClickAsync();
+            await Assertions.Expect(page.ByTestId("sim-error")).ToContainTextAsync("Nomor pelanggan tidak bisa dipakai");
+            await Assertions.Expect(message).ToHaveValueAsync("Tidak terkirim");
+            await LayoutProbe.AssertFitsAsync(page, "simulator with a refused number");
         });
     }
 }
