@@ -116,11 +116,19 @@ public static class DependencyInjection
         // that stops closes it, so a host beside others (the tests, several apps in one process) lost its lines.
         builder.Services.AddSerilog((services, lc) => lc
             .ReadFrom.Configuration(builder.Configuration)
+            .Filter.ByExcluding(IsBrowserGone)
             .Enrich.FromLogContext()
             .WriteTo.Console()
             .WriteTo.File(Path.Combine(logDirectory, "kelola-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14),
             preserveStaticLogger: true);
     }
+
+    /// <summary>
+    /// A call into a browser that has already gone (the tab closed while a component, e.g. MudBlazor's chart, was still
+    /// rendering or disposing): nothing is wrong and nothing can be done, so it is not logged as an error.
+    /// </summary>
+    public static bool IsBrowserGone(Serilog.Events.LogEvent logEvent) =>
+        logEvent.Exception is Microsoft.JSInterop.JSDisconnectedException || logEvent.Exception?.InnerException is Microsoft.JSInterop.JSDisconnectedException;
 
     public static bool IsMachineEndpoint(PathString path) =>
         path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/api") || path.StartsWithSegments("/meta")

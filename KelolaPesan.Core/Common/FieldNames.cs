@@ -20,6 +20,10 @@ public static class FieldNames
     public static string? Resolve(Type type, MemberInfo? member, LambdaExpression? expression) =>
         member is null || IsJsonName(member.Name) ? null : Resources.GetString(member.Name, CultureInfo.CurrentUICulture);
 
+    /// <summary>A field's name in the reader's language, or null; a first letter in lower case (older audit entries) is read as upper.</summary>
+    public static string? Describe(string field) =>
+        field.Length == 0 ? null : Resources.GetString(char.ToUpperInvariant(field[0]) + field[1..], CultureInfo.CurrentUICulture);
+
     public static bool IsJsonName(string name) => name.Length > 0 && char.IsLower(name[0]);
 
     public static void Use() => ValidatorOptions.Global.DisplayNameResolver = Resolve;

@@ -48,7 +48,8 @@ public sealed class TenantSettingsService(IKelolaDbFactory dbFactory, ITenantCon
         {
             var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, ct)
                          ?? throw new KeyNotFoundException("Tenant not found.");
-            var details = $"name: {tenant.Name} -> {input.Name}; timeZone: {tenant.TimeZone} -> {input.TimeZone}; region: {tenant.PhoneRegion} -> {input.PhoneRegion}";
+            var details = AuditChanges.Of((nameof(Tenant.Name), tenant.Name, input.Name), (nameof(Tenant.TimeZone), tenant.TimeZone, input.TimeZone),
+                (nameof(Tenant.PhoneRegion), tenant.PhoneRegion, input.PhoneRegion));
             tenant.Name = input.Name;
             tenant.TimeZone = input.TimeZone;
             tenant.PhoneRegion = input.PhoneRegion;
@@ -76,7 +77,8 @@ public sealed class TenantSettingsService(IKelolaDbFactory dbFactory, ITenantCon
         await using var db = await dbFactory.CreateAsync(ct);
         if (await db.Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(s => s.SetProperty(t => t.AssignOnReply, enabled), ct) == 0)
             throw new KeyNotFoundException("Tenant not found.");
-        await audit.WriteAsync(TenancyAuditActions.SettingsChanged, actor, tenantId, nameof(Tenant), tenantId.ToString(), $"assignOnReply: {enabled}", ct);
+        await audit.WriteAsync(TenancyAuditActions.SettingsChanged, actor, tenantId, nameof(Tenant), tenantId.ToString(),
+            AuditChanges.Of((nameof(Tenant.AssignOnReply), !enabled, enabled)), ct);
     }
 }
 

@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Resources;
 using KelolaPesan.Core.Audit;
+using KelolaPesan.Core.Tenancy;
+using KelolaPesan.Core.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using KelolaPesan.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -44,6 +48,31 @@ public sealed class AuditPageBrowserTests(BrowserFixture browser, KelolaAppFacto
             var tenants = await page.ByTestId("audit-tenant-cell").AllInnerTextsAsync();
             Assert.Contains("Toko Demo", tenants);
             Assert.Contains("Platform", tenants);
+        });
+    }
+
+    [Fact]
+    public async Task AtPhoneSize_ASettingsChange_ReadsInTheOwnersLanguage()
+    {
+        var stamp = Guid.NewGuid().ToString("N")[..8];
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+            var tenantId = await db.Tenants.Where(t => t.Name == "Toko Demo").Select(t => t.Id).FirstAsync();
+            await scope.ServiceProvider.GetRequiredService<AuditLog>().WriteAsync(TenancyAuditActions.SettingsChanged, AuditActor.System, tenantId, "Tenant",
+                tenantId.ToString(), AuditChanges.Of(("TimeZone", "Asia/Jakarta", "Asia/Jayapura"), ("AssignOnReply", true, false), ("Name", "A", "A"), ("PhoneRegion", "ID", $"X{stamp}")));
+        }
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsDemoAsync(Accounts.DemoAccounts.OwnerUserName, Accounts.DemoAccounts.OwnerPassword);
+            await page.GotoAsync("/settings/audit");
+            await page.WaitForCircuitAsync();
+            var cell = page.ByTestId("audit-details-cell").Filter(new() { HasText = stamp });
+            await Assertions.Expect(cell).ToHaveTextAsync(
+                $"Zona waktu: Asia/Jakarta -> Asia/Jayapura; Tugaskan obrolan saat membalas: ya -> tidak; Wilayah nomor telepon: ID -> X{stamp}");
+            await Layout.LayoutProbe.AssertFitsAsync(page, "tenant audit log");
         });
     }
 }

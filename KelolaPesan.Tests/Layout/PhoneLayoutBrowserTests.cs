@@ -51,6 +51,7 @@ public sealed class PhoneLayoutBrowserTests(BrowserFixture browser, KelolaAppFac
                 ("/settings/api", "[data-testid=api-key-table]"),
                 ("/automation", "h4"),
                 ("/sequences", "h4"),
+                ("/sequences/new", "[data-testid=sequence-source]"),
                 ("/settings/audit", "[data-testid=audit-grid]"),
                 ("/settings/privacy", "h4, h5"),
             })

@@ -65,6 +65,20 @@ public sealed class HttpClientLoggingTests : IAsyncLifetime
         Assert.Contains(marker, await ReadLogsAsync(text => text.Contains(marker, StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task ACallIntoABrowserThatHasGone_IsNotLoggedAsAnError_OtherErrorsAre()
+    {
+        // MudBlazor's chart calls JavaScript while a page is left at once: the tab is gone, nothing is wrong.
+        var (gone, real) = ("gone-" + Guid.NewGuid().ToString("N"), "real-" + Guid.NewGuid().ToString("N"));
+        var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KelolaPesan.Tests.Browser");
+
+        logger.LogError(new Microsoft.JSInterop.JSDisconnectedException("JavaScript interop calls cannot be issued at this time."), "{Marker}", gone);
+        logger.LogError(new InvalidOperationException("broken"), "{Marker}", real);
+
+        var log = await ReadLogsAsync(text => text.Contains(real, StringComparison.Ordinal));
+        Assert.DoesNotContain(gone, log);
+    }
+
     [Theory]
     [InlineData("http://waha:3000/api/s/chats/6281234567891%40c.us/messages?limit=5", "/api/s/chats/***%40c.us/messages?…")]
     [InlineData("https://graph.instagram.com/v25.0/17841400000000/messages", "/v25.0/***/messages")]

@@ -45,7 +45,11 @@ public sealed class TenantSettingsServiceTests : IAsyncLifetime
         await using var db = _host.Database.CreateSystem();
         var entry = await db.AuditEntries.SingleAsync(a => a.Action == TenancyAuditActions.SettingsChanged);
         Assert.Equal((_host.TenantId, Owner.Id), (entry.TenantId, entry.ActorId));
-        Assert.Contains("Asia/Jakarta -> Asia/Makassar", entry.Details, StringComparison.Ordinal);
+        // Only what changed, each field as the code names it (the audit page shows it in the reader's language).
+        Assert.Equal("Name: Test -> Toko Baru; TimeZone: Asia/Jakarta -> Asia/Makassar; PhoneRegion: ID -> MY", entry.Details);
+        await Run(s => s.UpdateAsync(Input(zone: "Asia/Jayapura", region: "MY"), UserRole.Owner, Owner));
+        Assert.Contains("TimeZone: Asia/Makassar -> Asia/Jayapura",
+            await db.AuditEntries.Where(a => a.Action == TenancyAuditActions.SettingsChanged).Select(a => a.Details).ToListAsync());
     }
 
     [Theory]
@@ -114,6 +118,6 @@ public sealed class TenantSettingsServiceTests : IAsyncLifetime
         await using var db = _host.Database.CreateSystem();
         Assert.True(await db.Tenants.Where(t => t.Id == _otherTenant).Select(t => t.AssignOnReply).SingleAsync());
         var entry = await db.AuditEntries.SingleAsync(a => a.Action == TenancyAuditActions.SettingsChanged);
-        Assert.Equal((_host.TenantId, "assignOnReply: False"), (entry.TenantId, entry.Details));
+        Assert.Equal((_host.TenantId, "AssignOnReply: True -> False"), (entry.TenantId, entry.Details));
     }
 }
