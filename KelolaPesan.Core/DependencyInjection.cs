@@ -37,7 +37,8 @@ public static class DependencyInjection
             .Validate(o => o.RevalidateEvery > TimeSpan.Zero && o.RevalidateEvery <= AccessOptions.MaxRevalidateEvery,
                 $"{AccessOptions.Section}:RevalidateEvery must be more than zero and at most one minute.")
             .ValidateOnStart();
-        services.AddSingleton<AccessCache>();
+        // With a bus, Forget reaches every node's cache and the circuits watching the account (AccessChanged on the platform topic).
+        services.AddSingleton(sp => new AccessCache(sp.GetService<Realtime.IRealtimeBus>()));
         services.AddSingleton<Tenancy.LicenceStandingCache>();
         services.AddScoped<Tenancy.LicenceStanding>();
         services.AddScoped<AccessValidator>();

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -27,7 +30,7 @@ public sealed class AccessOptions
 /// cookie's revalidation on every request and by open circuits on a timer (docs/adr/0011).
 /// Only positive answers are cached: per account, the stamp found valid. A refusal always asks the database again
 /// (a reactivated licence or account works at once); a stamp rotated on this node drops the account's entry at once (<see cref="AccessCache.Forget"/>), so
-/// a copy of a signed-out cookie, or a member's removed access, is refused immediately (a change made on another node is seen when the entry expires).
+/// a copy of a signed-out cookie, or a member's removed access, is refused immediately, on every node (the bus carries the change).
 /// </summary>
 public sealed class AccessValidator(IKelolaDbFactory dbFactory, AccessCache cache, IOptions<AccessOptions> options, TimeProvider clock)
 {
@@ -92,19 +95,86 @@ public sealed class AccessValidator(IKelolaDbFactory dbFactory, AccessCache cach
     }
 }
 
-/// <summary>The positive answers of <see cref="AccessValidator"/>, shared by every request and circuit of this node (singleton).</summary>
+/// <summary>
+/// The positive answers of <see cref="AccessValidator"/>, shared by every request and circuit of this node (singleton).
+/// A change of an account's access (<see cref="Forget"/>) drops its answer on every node through the bus (an
+/// <see cref="AccessChanged"/> on the platform topic) and tells the open circuits that watch the account, so an open
+/// page asks again at once instead of at its next timer tick (docs/adr/0037).
+/// </summary>
 public sealed class AccessCache : IDisposable
 {
     /// <summary>Entries are one per signed-in account; past the limit a check simply asks the database.</summary>
     public const int SizeLimit = 20_000;
 
+    private readonly IRealtimeBus? _bus;
+    private readonly IDisposable? _subscription;
+    private readonly ConcurrentDictionary<(bool IsAdmin, Guid AccountId), ImmutableList<Action>> _watchers = new();
+
+    public AccessCache(IRealtimeBus? bus = null)
+    {
+        _bus = bus;
+        _subscription = bus?.Subscribe(Topics.Platform, evt =>
+        {
+            if (evt is AccessChanged changed)
+                Changed(changed.AccountId, changed.IsAdmin);
+            return Task.CompletedTask;
+        });
+    }
+
     internal MemoryCache Valid { get; } = new(new MemoryCacheOptions { SizeLimit = SizeLimit });
 
     /// <summary>
-    /// Drops the account's kept answer after a change of its access made on this node (stamp, role, active, removal):
-    /// its sessions here are asked again at their next request; other nodes see it when their entry expires.
+    /// Drops the account's kept answer after a change of its access (stamp, role, workspaces, active, removal): at once
+    /// here (the caller's next check asks the database), and on the other nodes and in open circuits through the bus.
     /// </summary>
-    public void Forget(Guid accountId, bool isAdmin) => Valid.Remove((isAdmin, accountId));
+    public void Forget(Guid accountId, bool isAdmin)
+    {
+        Valid.Remove((isAdmin, accountId));
+        if (_bus is null)
+            Changed(accountId, isAdmin);
+        else
+            // The bus never throws nor waits for subscribers (an outage is logged): the circuits' timers still ask.
+            _bus.PublishAsync(Topics.Platform, new AccessChanged(accountId, isAdmin));
+    }
 
-    public void Dispose() => Valid.Dispose();
+    /// <summary>Calls <paramref name="onChange"/> (on the bus's thread) whenever the account's access changes, until disposed.</summary>
+    public IDisposable Watch(Guid accountId, bool isAdmin, Action onChange)
+    {
+        var key = (isAdmin, accountId);
+        _watchers.AddOrUpdate(key, _ => [onChange], (_, list) => list.Add(onChange));
+        return new Unwatch(() =>
+        {
+            while (_watchers.TryGetValue(key, out var list))
+            {
+                var rest = list.Remove(onChange);
+                if (rest.IsEmpty ? _watchers.TryRemove(new(key, list)) : _watchers.TryUpdate(key, rest, list))
+                    return;
+            }
+        });
+    }
+
+    private void Changed(Guid accountId, bool isAdmin)
+    {
+        Valid.Remove((isAdmin, accountId));
+        if (_watchers.TryGetValue((isAdmin, accountId), out var list))
+            foreach (var watcher in list)
+                watcher();
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        Valid.Dispose();
+    }
+
+    private sealed class Unwatch(Action action) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+                action();
+        }
+    }
 }

@@ -92,11 +92,11 @@ public sealed partial class InboxService
     {
         await TextValidator.ValidateAndThrowAsync(text ?? "", ct);
         await using var db = await dbFactory.CreateAsync(ct);
-        var chat = await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        var (chat, sender) = await ChatToActInAsync(db, viewer, chatId, ct);
         if (chat.Channel == Channel.Instagram)
             await EnsureInstagramSendableAsync(chat, text!, ct);
         var assigned = await AssignOnReplyAsync(db, chat, viewer, ct);
-        var message = await StoreOutboundAsync(db, chat, text!, null, Preview(text!), MessageOrigin.Agent, await SenderNameAsync(db, viewer, ct), viewer.UserId, ct);
+        var message = await StoreOutboundAsync(db, chat, text!, null, Preview(text!), MessageOrigin.Agent, sender, viewer.UserId, ct);
         if (assigned)
             await PublishChatChangedAsync(chat);
 
@@ -130,7 +130,7 @@ public sealed partial class InboxService
         caption = string.IsNullOrWhiteSpace(caption) ? null : caption;
         await CaptionRules.ValidateAndThrowAsync(caption ?? "", ct);
         await using var db = await dbFactory.CreateAsync(ct);
-        var chat = await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        var (chat, sender) = await ChatToActInAsync(db, viewer, chatId, ct);
         if (chat.Channel == Channel.Instagram)
             throw new ValidationException("Files cannot be sent to Instagram chats; send text instead.");
 
@@ -142,7 +142,7 @@ public sealed partial class InboxService
         {
             assigned = await AssignOnReplyAsync(db, chat, viewer, ct);
             message = await StoreOutboundAsync(db, chat, caption ?? "", attachment.Id, Preview("📎 " + (caption ?? attachment.OriginalFileName)),
-                MessageOrigin.Agent, await SenderNameAsync(db, viewer, ct), viewer.UserId, ct);
+                MessageOrigin.Agent, sender, viewer.UserId, ct);
         }
         catch
         {
@@ -160,12 +160,12 @@ public sealed partial class InboxService
     {
         await TextValidator.ValidateAndThrowAsync(text ?? "", ct);
         await using var db = await dbFactory.CreateAsync(ct);
-        var chat = await VisibleChats(db, viewer).AsNoTracking().FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
+        var (chat, sender) = await ChatToActInAsync(db, viewer, chatId, ct);
         var note = new Message
         {
             TenantId = chat.TenantId, WorkspaceId = chat.WorkspaceId, ChatId = chat.Id,
             Direction = MessageDirection.Note, Origin = MessageOrigin.Agent, Status = MessageStatus.Sent,
-            SenderName = await SenderNameAsync(db, viewer, ct), SentByUserId = viewer.UserId, Body = text!, SentAt = clock.GetUtcNow(),
+            SenderName = sender, SentByUserId = viewer.UserId, Body = text!, SentAt = clock.GetUtcNow(),
         };
         db.Messages.Add(note);
         await db.SaveChangesAsync(ct);
@@ -274,8 +274,16 @@ public sealed partial class InboxService
     private static Task<string?> SessionOfAsync(IKelolaDb db, Guid workspaceId) =>
         db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.ExternalSessionId).FirstOrDefaultAsync();
 
-    private static Task<string?> SenderNameAsync(IKelolaDb db, InboxViewer viewer, CancellationToken ct) =>
-        db.Users.Where(u => u.Id == viewer.UserId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+    /// <summary>
+    /// The chat a member writes in and the name their message carries. A member deactivated since their page opened
+    /// writes nowhere (their open page is signed out at once, but a click may already be on its way).
+    /// </summary>
+    private static async Task<(Chat Chat, string Sender)> ChatToActInAsync(IKelolaDb db, InboxViewer viewer, Guid chatId, CancellationToken ct)
+    {
+        var sender = await db.Users.Where(u => u.Id == viewer.UserId && u.IsActive).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+        var chat = sender is null ? null : await VisibleChats(db, viewer).FirstOrDefaultAsync(c => c.Id == chatId, ct);
+        return chat is null ? throw new ChatNotFoundException(chatId) : (chat, sender!);
+    }
 
     private static MessageView View(Message m, AttachmentView? attachment) =>
         new(m.Id, m.ChatId, m.Direction, m.Origin, m.SenderName, m.Body, m.Status, m.Error, m.SentAt, attachment);

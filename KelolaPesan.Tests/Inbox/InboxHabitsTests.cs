@@ -41,6 +41,25 @@ public sealed class InboxHabitsTests : IAsyncLifetime
     }
 
     [Theory, Providers]
+    public async Task AMemberDeactivatedWhileTheirPageWasOpen_WritesNothing_AndTakesNoChat(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        var chat = await _h.AddChatAsync(_h.Shop, "Pembeli", "+628123450001", InboxHarness.Start.AddHours(-1));
+        await using (var db = _h.Database.CreateSystem())
+            await db.Users.Where(u => u.Id == _h.Agent.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsActive, false));
+        var inbox = _h.Inbox(_h.TenantA);
+
+        await Assert.ThrowsAsync<ChatNotFoundException>(() => inbox.SendTextAsync(_h.Agent, chat.Id, "Terlambat"));
+        await Assert.ThrowsAsync<ChatNotFoundException>(() => inbox.AddNoteAsync(_h.Agent, chat.Id, "Catatan terlambat"));
+        await Assert.ThrowsAsync<ChatNotFoundException>(() =>
+            inbox.SendAttachmentAsync(_h.Agent, chat.Id, new OutgoingFile(new MemoryStream(Png), "foto.png"), null));
+
+        Assert.Null((await _h.ReloadAsync(chat)).AssignedUserId);
+        await using var check = _h.Database.CreateSystem();
+        Assert.False(await check.Messages.AnyAsync(m => m.ChatId == chat.Id));
+    }
+
+    [Theory, Providers]
     public async Task Reply_KeepsSomeoneElsesChat_AndNotesNeverAssign(DatabaseProvider provider)
     {
         _h = await InboxHarness.CreateAsync(provider);

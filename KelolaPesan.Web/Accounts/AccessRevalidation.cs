@@ -42,20 +42,84 @@ public sealed class AccessCookieEvents(AccessValidator access) : CookieAuthentic
 
 /// <summary>
 /// An open circuit keeps the principal it started with; this asks the same question on a timer
-/// (<see cref="AccessOptions.RevalidateEvery"/>). On a refusal the state turns anonymous, and the router's
-/// <c>RedirectToLogin</c> forces a full navigation to the sign-in page, where the cookie itself is refused.
+/// (<see cref="AccessOptions.RevalidateEvery"/>) and at once when the account's access changes on any node
+/// (<see cref="AccessCache.Watch"/>). On a refusal the state turns anonymous, and the router's <c>RedirectToLogin</c>
+/// forces a full navigation to the sign-in page, which says the session ended (<see cref="Ended"/>).
 /// </summary>
-public sealed class AccessRevalidatingStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<AccessOptions> options)
-    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+public sealed class AccessRevalidatingStateProvider : RevalidatingServerAuthenticationStateProvider
 {
-    protected override TimeSpan RevalidationInterval => options.Value.RevalidateEvery;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IOptions<AccessOptions> _options;
+    private readonly AccessCache _cache;
+    private readonly ILogger _logger;
+    private IDisposable? _watch;
+
+    public AccessRevalidatingStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<AccessOptions> options, AccessCache cache)
+        : base(loggerFactory)
+    {
+        (_scopes, _options, _cache, _logger) = (scopes, options, cache, loggerFactory.CreateLogger<AccessRevalidatingStateProvider>());
+        AuthenticationStateChanged += WatchAsync;
+    }
+
+    /// <summary>True once this circuit's signed-in state was refused (not for a visitor who never signed in).</summary>
+    public bool Ended { get; private set; }
+
+    protected override TimeSpan RevalidationInterval => _options.Value.RevalidateEvery;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
         if (CurrentUser.TicketOf(authenticationState.User) is not { } ticket)
             return false;
+        var valid = await IsValidAsync(ticket, cancellationToken);
+        Ended |= !valid;
+        return valid;
+    }
+
+    private async Task<bool> IsValidAsync(AccessTicket ticket, CancellationToken cancellationToken)
+    {
         // A scope of its own: the circuit's scope is not safe to use from this timer's thread.
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = _scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<AccessValidator>().IsValidAsync(ticket, cancellationToken);
+    }
+
+    private async void WatchAsync(Task<AuthenticationState> state)
+    {
+        try
+        {
+            _watch?.Dispose();
+            _watch = CurrentUser.TicketOf((await state).User) is { } ticket
+                ? _cache.Watch(ticket.AccountId, ticket.IsAdmin, () => _ = CheckNowAsync(ticket))
+                : null;
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Could not watch the circuit's account for access changes; the timer still asks");
+        }
+    }
+
+    private async Task CheckNowAsync(AccessTicket ticket)
+    {
+        try
+        {
+            if (await IsValidAsync(ticket, CancellationToken.None))
+                return;
+            Ended = true;
+            _watch?.Dispose();
+            NotifyAuthenticationStateChanged(Task.FromResult(new AuthenticationState(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity()))));
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Access re-check after a change failed; the timer still asks");
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            AuthenticationStateChanged -= WatchAsync;
+            _watch?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }
