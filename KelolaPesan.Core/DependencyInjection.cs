@@ -39,7 +39,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         // With a bus, Forget reaches every node's cache and the circuits watching the account (AccessChanged on the platform topic).
         services.AddSingleton(sp => new AccessCache(sp.GetService<Realtime.IRealtimeBus>()));
-        services.AddSingleton<Tenancy.LicenceStandingCache>();
+        services.AddSingleton(sp => new Tenancy.LicenceStandingCache(sp.GetService<Realtime.IRealtimeBus>()));
         services.AddScoped<Tenancy.LicenceStanding>();
         services.AddScoped<AccessValidator>();
         services.AddScoped<AccountService>();

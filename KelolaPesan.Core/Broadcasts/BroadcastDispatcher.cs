@@ -132,6 +132,20 @@ public sealed partial class BroadcastDispatcher(
         }
     }
 
+    /// <summary>
+    /// Before a batch's rest (minutes): one more step at once, on a fresh read, completes a broadcast whose last recipient
+    /// this send was; it otherwise showed Running (with Pause and Cancel) until the rest was over. That step then waits.
+    /// </summary>
+    private static DateTimeOffset BeforeALongWait(RunState state, DateTimeOffset planned, DateTimeOffset sentAt)
+    {
+        if (planned - sentAt <= LongWait)
+            return planned;
+        state.Invalidate();
+        return sentAt;
+    }
+
+    private static readonly TimeSpan LongWait = TimeSpan.FromSeconds(30);
+
     private sealed record StepResult(DateTimeOffset? NextRunAt, bool Sent = false, bool Failed = false, bool Skipped = false);
 
     /// <summary>
@@ -247,13 +261,16 @@ public sealed partial class BroadcastDispatcher(
         try
         {
             var externalId = await SendAsync(context, candidate, claim, ct);
+            // The pace counts from the gateway's answer, not the claim: after a stall between the two (a database or node
+            // pause) the next send still waits its delay after this one reached the gateway.
+            var sentAt = clock.GetUtcNow();
             // The result, the counters and the budget commit together: one write per send after the claim's.
             if (db.SendResults is { } writer)
             {
-                var planned = Spend(budget, candidate, now);
+                var planned = Spend(budget, candidate, sentAt);
                 using (await WriteTurnAsync(db, ct))
-                    await writer.RecordSentAsync(new SentResult(context.TenantId, claim.Id, externalId, now, budget), ct);
-                return new StepResult(planned, Sent: true);
+                    await writer.RecordSentAsync(new SentResult(context.TenantId, claim.Id, externalId, sentAt, budget), ct);
+                return new StepResult(BeforeALongWait(state, planned, sentAt), Sent: true);
             }
             var before = (budget.SentToday, budget.SentInBatch, budget.FailureStreak, budget.NextSendAt);
             using var turn = await WriteTurnAsync(db, ct);
@@ -265,13 +282,13 @@ public sealed partial class BroadcastDispatcher(
                 // Counted only if the row is still this run's: a run that stalled past a crash verdict finds it reconciled by another node.
                 if (await db.BroadcastRecipients.Where(r => r.Id == claim.Id && r.Status == RecipientStatus.Sending).ExecuteUpdateAsync(s => s
                         .SetProperty(r => r.Status, RecipientStatus.Sent).SetProperty(r => r.ExternalMessageId, externalId)
-                        .SetProperty(r => r.SentAt, now).SetProperty(r => r.Error, (string?)null), ct) == 1)
+                        .SetProperty(r => r.SentAt, sentAt).SetProperty(r => r.Error, (string?)null), ct) == 1)
                     await CountAsync(db, candidate.Id, pending: -1, sent: 1, ct: ct);
-                var next = Spend(budget, candidate, now);
+                var next = Spend(budget, candidate, sentAt);
                 await db.SaveChangesAsync(ct);
                 return next;
             }, ct);
-            return new StepResult(nextSend, Sent: true);
+            return new StepResult(BeforeALongWait(state, nextSend, sentAt), Sent: true);
         }
         catch (GatewayException ex) when (IsSessionDown(ex))
         {

@@ -66,3 +66,6 @@ public sealed record WebhookKeyChanged(Guid WorkspaceId) : RealtimeEvent;
 
 /// <summary>An account's access changed (stamp, role, workspaces, active, removed): every node drops its kept answer and open circuits of the account ask again.</summary>
 public sealed record AccessChanged(Guid AccountId, bool IsAdmin) : RealtimeEvent;
+
+/// <summary>A tenant's licence changed (suspended, reactivated, extended): every node drops its kept answer of whether the tenant may send.</summary>
+public sealed record LicenceStandingChanged(Guid TenantId) : RealtimeEvent;

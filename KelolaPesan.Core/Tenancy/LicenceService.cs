@@ -11,7 +11,7 @@ namespace KelolaPesan.Core.Tenancy;
 /// Issues and manages licences. Admins act on every licence; an agency owner acts through the same
 /// methods with <c>agencyId</c> set, which limits them to tenant licences that agency issued (any other id is not found).
 /// </summary>
-public sealed class LicenceService(IKelolaDbFactory dbFactory, AuditLog audit, TimeProvider clock)
+public sealed class LicenceService(IKelolaDbFactory dbFactory, AuditLog audit, TimeProvider clock, AccessCache? access = null, LicenceStandingCache? standing = null)
 {
     private static readonly IssueLicenceRequestValidator IssueValidator = new();
     private static readonly UpdateLicenceRequestValidator UpdateValidator = new();
@@ -162,8 +162,25 @@ public sealed class LicenceService(IKelolaDbFactory dbFactory, AuditLog audit, T
             return LicenceChange.NotFound;
         var details = change(licence);
         await db.SaveChangesAsync(cancellationToken);
+        await ForgetKeptAnswersAsync(db, licence.Id, cancellationToken);
         await WriteAsync(db, action, licence, actor, details, cancellationToken);
         return LicenceChange.Done;
+    }
+
+    /// <summary>
+    /// What every node keeps about the licence's holders goes at once: whether its tenant may send, and whether its
+    /// people's sessions may act (open pages ask again). A suspension used to reach them within half a minute.
+    /// </summary>
+    private async Task ForgetKeptAnswersAsync(IKelolaDb db, Guid licenceId, CancellationToken ct)
+    {
+        var tenantIds = await db.Tenants.Where(t => t.LicenceId == licenceId).Select(t => t.Id).ToListAsync(ct);
+        var agencyIds = await db.Agencies.Where(a => a.LicenceId == licenceId).Select(a => a.Id).ToListAsync(ct);
+        foreach (var tenantId in tenantIds)
+            standing?.Forget(tenantId);
+        var people = await db.Users.Where(u => (u.TenantId != null && tenantIds.Contains(u.TenantId.Value)) || (u.AgencyId != null && agencyIds.Contains(u.AgencyId.Value)))
+            .Select(u => u.Id).ToListAsync(ct);
+        foreach (var userId in people)
+            access?.Forget(userId, isAdmin: false);
     }
 
     private static Task<Licence?> FindAsync(IKelolaDb db, Guid licenceId, Guid? agencyId, CancellationToken ct) =>

@@ -144,6 +144,51 @@ public class BroadcastDispatchTests
     }
 
     [Theory, Providers]
+    public async Task Pacing_CountsFromWhenTheGatewayGotTheMessage_NotFromTheClaim_AfterAStall(DatabaseProvider provider)
+    {
+        // A database or node stall between the claim and the gateway call (seen: 27 s) made the next send leave at once:
+        // two messages reached the gateway 97 ms apart, under the minimum delay that keeps a number from being banned.
+        var policy = Fast();
+        (policy.MinDelaySeconds, policy.MaxDelaySeconds) = (5, 5);
+        var received = new List<DateTimeOffset>();
+        BroadcastHost host = null!;
+        host = await BroadcastHost.CreateAsync(policy, provider: provider, wrap: inner => new LosingGateway(inner, _ => false, beforeSend: _ =>
+        {
+            if (received.Count == 0)
+                host.Clock.Advance(TimeSpan.FromSeconds(27));
+            received.Add(host.Clock.GetUtcNow());
+            return Task.CompletedTask;
+        }));
+        await using var _ = host;
+        var request = host.Request(Numbers(3));
+        (request.MinDelaySeconds, request.MaxDelaySeconds) = (5, 5);
+        var created = await host.CreateAsync(request);
+
+        await host.RunToEndAsync();
+
+        Assert.Equal(3, received.Count);
+        Assert.All(received.Zip(received.Skip(1), (a, b) => (b - a).TotalSeconds), gap => Assert.True(gap >= 5, $"{gap} s between two sends"));
+        Assert.Equal(received, (await host.RecipientsAsync(created.BroadcastId!.Value)).Select(r => r.SentAt!.Value));
+    }
+
+    [Theory, Providers]
+    public async Task ABroadcastWhoseLastSendFillsABatch_IsCompletedAtOnce_NotAfterTheRest(DatabaseProvider provider)
+    {
+        var policy = Fast();
+        (policy.BatchSize, policy.BatchRestSeconds) = (2, 600);
+        await using var host = await BroadcastHost.CreateAsync(policy, provider: provider);
+        var request = host.Request(Numbers(2));
+        (request.BatchSize, request.BatchRestSeconds) = (2, 600);
+        var created = await host.CreateAsync(request);
+
+        var run = await host.RunOnceAsync();
+
+        Assert.Equal(BroadcastStatus.Completed, (await host.BroadcastAsync(created.BroadcastId!.Value)).Status);
+        // The queue itself still rests before its next send.
+        Assert.True(run.NextRunAt is null || run.NextRunAt >= host.Clock.GetUtcNow().AddSeconds(600), $"next run at {run.NextRunAt}");
+    }
+
+    [Theory, Providers]
     public async Task DailyCapAndWindow_HoldAcrossTwoBroadcastsOfOneWorkspace(DatabaseProvider provider)
     {
         var policy = Fast();

@@ -6,16 +6,19 @@ namespace KelolaPesan.Tests.Broadcasts;
 /// A real gateway whose answer to chosen sends is lost: the message goes out through the inner gateway, then the call
 /// fails like a timeout (no status code, transient). The dispatcher must find it in the history instead of resending.
 /// <paramref name="whileInFlight"/>, when given, runs after the message went out and before the call answers (or
-/// fails): what the gateway's webhooks bring meanwhile (the send's echo, its acks).
+/// fails): what the gateway's webhooks bring meanwhile (the send's echo, its acks). <paramref name="beforeSend"/>, when
+/// given, runs before the message goes out: a stall between the claim and the gateway call.
 /// </summary>
 public sealed class LosingGateway(IWhatsAppGateway inner, Func<GatewayTextMessage, bool> loseAnswer,
-    Func<GatewayTextMessage, string, Task>? whileInFlight = null) : IWhatsAppGateway
+    Func<GatewayTextMessage, string, Task>? whileInFlight = null, Func<GatewayTextMessage, Task>? beforeSend = null) : IWhatsAppGateway
 {
     public int SendCalls;
 
     public async Task<string> SendTextAsync(GatewayTextMessage message, CancellationToken ct)
     {
         Interlocked.Increment(ref SendCalls);
+        if (beforeSend is not null)
+            await beforeSend(message);
         var id = await inner.SendTextAsync(message, ct);
         if (whileInFlight is not null)
             await whileInFlight(message, id);

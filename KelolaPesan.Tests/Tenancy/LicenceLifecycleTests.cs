@@ -120,6 +120,34 @@ public sealed class LicenceLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASuspension_DropsWhatEveryNodeKeeps_AtOnce_TheTenantsSendingAndItsPeoplesSessions()
+    {
+        // Two nodes' caches on one bus: a suspension made on one reached the other's senders only after 30 s.
+        var bus = new KelolaPesan.Web.Realtime.InProcessRealtimeBus(Microsoft.Extensions.Logging.Abstractions.NullLogger<KelolaPesan.Web.Realtime.InProcessRealtimeBus>.Instance);
+        using var standingA = new LicenceStandingCache(bus);
+        using var standingB = new LicenceStandingCache(bus);
+        using var accessA = new AccessCache(bus);
+        using var accessB = new AccessCache(bus);
+        var factory = _db.CreateFactory(SystemTenant.Instance);
+        var licences = new LicenceService(factory, new AuditLog(factory, _clock), _clock, accessA, standingA);
+        var issued = await licences.IssueAsync(Tenant(), Admin);
+        Guid ownerId;
+        await using (var db = _db.CreateSystem())
+            ownerId = await db.Users.Where(u => u.TenantId == issued.HolderId).Select(u => u.Id).SingleAsync();
+        var options = Microsoft.Extensions.Options.Options.Create(new AccessOptions());
+        var onB = new LicenceStanding(factory, standingB, options, _clock);
+        Assert.True(await onB.IsUsableAsync(issued.HolderId));
+        var told = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watch = accessB.Watch(ownerId, isAdmin: false, () => told.TrySetResult());
+
+        await licences.SuspendAsync(issued.LicenceId, Admin);
+
+        await told.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        for (var until = DateTime.UtcNow.AddSeconds(5); await onB.IsUsableAsync(issued.HolderId); await Task.Delay(20))
+            Assert.True(DateTime.UtcNow < until, "node B still lets the suspended tenant send");
+    }
+
+    [Fact]
     public async Task TheOwnersPhone_IsStoredAsANumberOfTheNewTenantsRegion_AndANonNumberIsRefused()
     {
         var request = Tenant();
