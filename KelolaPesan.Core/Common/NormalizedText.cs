@@ -9,3 +9,13 @@ public static class NormalizedText
 {
     public static string Of(string? value) => (value ?? "").Trim().ToUpperInvariant();
 }
+
+/// <summary>
+/// Text from outside (gateway webhooks, Meta, API bodies, spreadsheet cells) may hold U+0000, which PostgreSQL refuses
+/// in text (the whole write failed: a customer's message was lost) and SQLite cuts the text at. It carries nothing a
+/// reader sees, so it is dropped where such text comes in.
+/// </summary>
+public static class NulText
+{
+    public static string? Strip(string? value) => value is null || !value.Contains('\0') ? value : value.Replace("\0", "");
+}

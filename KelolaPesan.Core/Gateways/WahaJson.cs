@@ -12,8 +12,9 @@ internal static class WahaJson
             ? value
             : null;
 
+    /// <summary>A string property, without U+0000 (<see cref="Common.NulText"/>).</summary>
     public static string? Str(JsonElement element, string name) =>
-        Prop(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+        Prop(element, name) is { ValueKind: JsonValueKind.String } value ? Common.NulText.Strip(value.GetString()) : null;
 
     public static bool Bool(JsonElement element, string name) =>
         Prop(element, name) is { ValueKind: JsonValueKind.True };

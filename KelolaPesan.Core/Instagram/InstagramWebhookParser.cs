@@ -110,7 +110,7 @@ public static class InstagramWebhookParser
     } : null;
 
     private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? Common.NulText.Strip(v.GetString()) : null;
 
     /// <summary>Unix time in seconds or milliseconds (Meta uses both), or an ISO 8601 string.</summary>
     private static DateTimeOffset? Time(JsonElement e, string name)

@@ -68,6 +68,26 @@ public sealed class SignInBrowserTests(BrowserFixture browser, KelolaAppFactory 
     }
 
     [Fact]
+    public async Task AtPhoneSize_AnAgent_HasNoSimulator_InTheMenuOrByAddress()
+    {
+        // The simulator shows a customer's whole chat (replies in chats assigned to others too) and pairs numbers.
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsync(DemoAccounts.LicenceCode, DemoAccounts.AgentUserName, DemoAccounts.AgentPassword);
+            await page.WaitForCircuitAsync();
+            Assert.Equal(0, await page.ByTestId("nav-simulator").CountAsync());
+
+            await page.GotoAsync("/simulator");
+
+            await page.ByTestId("access-denied").WaitForAsync();
+            Assert.Equal(0, await page.ByTestId("sim-customer").CountAsync());
+            await KelolaPesan.Tests.Layout.LayoutProbe.AssertFitsAsync(page, "access denied");
+        });
+    }
+
+    [Fact]
     public async Task Admin_SignsInAtAdminLogin_AndSeesAdminHome()
     {
         await using var session = await browser.NewPageAsync(app.BaseUrl);

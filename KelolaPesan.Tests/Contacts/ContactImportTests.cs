@@ -55,6 +55,65 @@ public sealed class ContactImportTests : IAsyncLifetime
     }
 
     [Theory, Providers]
+    public async Task ANulInACell_IsDropped_AndTheRowsAroundItImport(DatabaseProvider provider)
+    {
+        // PostgreSQL refused the batch holding "_x0000_" (OOXML's NUL) and the import stayed Running for ever.
+        _world = await ContactsWorld.CreateAsync(provider);
+        var path = _world.PathFor("nul.xlsx");
+        using (var wb = new XLWorkbook())
+        {
+            var ws = wb.AddWorksheet("Pelanggan");
+            ws.Cell(1, 1).Value = "Nama";
+            ws.Cell(1, 2).Value = "No HP";
+            (ws.Cell(2, 1).Value, ws.Cell(3, 1).Value, ws.Cell(4, 1).Value) = ("Budi", "Racun\0Nul", "Sari");
+            ws.Cell(2, 2).SetValue("081234567891");
+            ws.Cell(3, 2).SetValue("081234567892");
+            ws.Cell(4, 2).SetValue("081234567893");
+            wb.SaveAs(path);
+        }
+
+        var (_, import) = await _world.ImportAsync(path);
+
+        Assert.Equal((ImportStatus.Completed, 3), (import!.Status, import.Created));
+        await using var db = _world.Database.CreateForTenant(_world.TenantId);
+        Assert.Equal(["Budi", "RacunNul", "Sari"], await db.Contacts.OrderBy(c => c.Phone).Select(c => c.Name).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AnUnexpectedFailure_EndsTheImportAsFailedWithAMessage_NotRunningForEver()
+    {
+        var fault = new FailingContactReads();
+        _world = await ContactsWorld.CreateAsync(interceptors: [fault]);
+        var path = _world.PathFor("ok.csv");
+        await File.WriteAllTextAsync(path, "Nama,No HP\nBudi,081234567891\n");
+        var preview = await _world.Imports.PreviewAsync(_world.WorkspaceId, path, null);
+        var options = new ImportOptions { Sheet = preview.Sheet, HeaderRow = preview.HeaderRow, Mapping = preview.Mapping };
+        var id = (await _world.Imports.CreateAsync(_world.WorkspaceId, null, "ok.csv", ImportSource.Csv, options))!.Value;
+
+        fault.Armed = true;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _world.Imports.RunAsync(_world.TenantId, id, path, options));
+        fault.Armed = false;
+
+        await using var db = _world.Database.CreateForTenant(_world.TenantId);
+        var import = await db.ContactImports.SingleAsync(i => i.Id == id);
+        Assert.Equal(ImportStatus.Failed, import.Status);
+        Assert.Equal("Import_Interrupted", Core.Common.ProblemText.Parse(import.Error)?.Code);
+    }
+
+    /// <summary>A database that refuses reading contacts once armed: a failure the import does not expect.</summary>
+    private sealed class FailingContactReads : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public volatile bool Armed;
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default) =>
+            Armed && command.CommandText.Contains("\"Contacts\"", StringComparison.Ordinal) && !command.CommandText.Contains("ContactImports", StringComparison.Ordinal)
+                ? throw new InvalidOperationException("the database refused the read")
+                : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    [Theory, Providers]
     public async Task MessyXlsx_GoodRowsImport_AndEveryBadRowHasItsRowNumberAndReason(DatabaseProvider provider)
     {
         _world = await ContactsWorld.CreateAsync(provider);

@@ -92,6 +92,25 @@ public sealed class ApiMessagesTests(ExternalApiHost host)
     }
 
     [Fact]
+    public async Task TextWithANulCharacter_IsAMalformedBody_AndNothingIsStoredOrSent()
+    {
+        // PostgreSQL cannot store U+0000: these answered 500 after validation there (SQLite cut the text at it).
+        var (_, key) = await host.CreateKeyAsync();
+        using var client = host.Client(key);
+        var sends = host.Waha.RequestsTo("POST", "/api/sendText").Count;
+
+        using var contact = await client.PostAsync($"/api/v1/workspaces/{host.ShopId}/contacts",
+            new StringContent("""{"name":"Nul\u0000x","phone":"081298765499"}""", System.Text.Encoding.UTF8, "application/json"));
+        using var message = await client.PostAsync("/api/v1/messages",
+            new StringContent($$"""{"workspaceId":"{{host.ShopId}}","to":"081298765499","text":"racun \u0000 di sini"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (contact.StatusCode, message.StatusCode));
+        Assert.Equal(sends, host.Waha.RequestsTo("POST", "/api/sendText").Count);
+        await using var db = host.System();
+        Assert.False(await db.Contacts.AnyAsync(c => c.Phone == "+6281298765499"));
+    }
+
+    [Fact]
     public async Task AContactWithABadPhone_AnswersAValidationProblemOnPhone_AndAGoodOneRoundTrips()
     {
         var (_, key) = await host.CreateKeyAsync();

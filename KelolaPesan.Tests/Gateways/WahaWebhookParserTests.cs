@@ -25,6 +25,17 @@ public sealed class WahaWebhookParserTests
     }
 
     [Fact]
+    public void ANulInAMessage_IsDropped_SoTheMessageCanBeStoredOnEveryDatabase()
+    {
+        // PostgreSQL refused the message (it was lost without a trace); SQLite cut its text at the NUL.
+        var payload = FakeWahaServer.MessagePayload("false_628111@c.us_NUL", "628111@c.us", "6280000000001@c.us", "racun \0 di sini", ack: 1, pushName: "Bu\0di", timestamp: 1_700_000_000);
+
+        var m = Assert.IsType<MessageReceived>(WahaWebhookParser.Parse(FakeWahaServer.Envelope("message", "ws_1", payload, Metadata))).Message;
+
+        Assert.Equal(("racun  di sini", "Budi"), (m.Body, m.PushName));
+    }
+
+    [Fact]
     public void MessageAny_BecomesMessageReceived_WithEveryField()
     {
         var payload = FakeWahaServer.MessagePayload("false_628111@c.us_AAA", "628111@c.us", "6280000000001@c.us", "Halo, ready?", ack: 1, pushName: "Budi", timestamp: 1_700_000_000);

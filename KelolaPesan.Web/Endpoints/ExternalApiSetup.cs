@@ -16,6 +16,7 @@ public static class ExternalApiSetup
     public static IServiceCollection AddExternalApi(this IServiceCollection services, IConfiguration config)
     {
         services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new NoNulStrings()));
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(ApiKeyAuthenticationHandler.Policy, p => p

@@ -72,6 +72,13 @@ public sealed partial class ContactImportService
         {
             return await FinishAsync(run, ImportStatus.Failed, ProblemText.Store(Problem.Of("Import_ReadFailed", ex.Message)), CancellationToken.None);
         }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // Anything else (a database refusing a batch, an outage): the import says it stopped instead of showing
+            // Running for ever; the job logs the error.
+            await FinishAsync(run, ImportStatus.Failed, ProblemText.Store(Problem.Of("Import_Interrupted")), CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>
