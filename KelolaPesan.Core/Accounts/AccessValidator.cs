@@ -59,7 +59,7 @@ public sealed class AccessValidator(IKelolaDbFactory dbFactory, AccessCache cach
             await db.AdminUsers.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.SecurityStamp, stamp), cancellationToken);
         else
             await db.Users.Where(u => u.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp), cancellationToken);
-        cache.Forget(accountId, isAdmin);
+        cache.Forget(accountId, isAdmin, wakeOpenPages: false);
     }
 
     private async Task<bool> AdminIsValidAsync(AccessTicket ticket, CancellationToken ct)
@@ -116,7 +116,7 @@ public sealed class AccessCache : IDisposable
         _subscription = bus?.Subscribe(Topics.Platform, evt =>
         {
             if (evt is AccessChanged changed)
-                Changed(changed.AccountId, changed.IsAdmin);
+                Changed(changed.AccountId, changed.IsAdmin, changed.WakeOpenPages);
             return Task.CompletedTask;
         });
     }
@@ -125,16 +125,18 @@ public sealed class AccessCache : IDisposable
 
     /// <summary>
     /// Drops the account's kept answer after a change of its access (stamp, role, workspaces, active, removal): at once
-    /// here (the caller's next check asks the database), and on the other nodes and in open circuits through the bus.
+    /// here (the caller's next check asks the database), and on the other nodes through the bus; open circuits of the
+    /// account ask again at once unless the person did it themselves (<paramref name="wakeOpenPages"/> false: signing
+    /// out, their own password): their own page goes on to sign-in by itself, and their other pages within the timer.
     /// </summary>
-    public void Forget(Guid accountId, bool isAdmin)
+    public void Forget(Guid accountId, bool isAdmin, bool wakeOpenPages = true)
     {
         Valid.Remove((isAdmin, accountId));
         if (_bus is null)
-            Changed(accountId, isAdmin);
+            Changed(accountId, isAdmin, wakeOpenPages);
         else
             // The bus never throws nor waits for subscribers (an outage is logged): the circuits' timers still ask.
-            _bus.PublishAsync(Topics.Platform, new AccessChanged(accountId, isAdmin));
+            _bus.PublishAsync(Topics.Platform, new AccessChanged(accountId, isAdmin, wakeOpenPages));
     }
 
     /// <summary>Calls <paramref name="onChange"/> (on the bus's thread) whenever the account's access changes, until disposed.</summary>
@@ -153,10 +155,10 @@ public sealed class AccessCache : IDisposable
         });
     }
 
-    private void Changed(Guid accountId, bool isAdmin)
+    private void Changed(Guid accountId, bool isAdmin, bool wakeOpenPages)
     {
         Valid.Remove((isAdmin, accountId));
-        if (_watchers.TryGetValue((isAdmin, accountId), out var list))
+        if (wakeOpenPages && _watchers.TryGetValue((isAdmin, accountId), out var list))
             foreach (var watcher in list)
                 watcher();
     }

@@ -97,7 +97,8 @@ public sealed class AccountService(IKelolaDbFactory dbFactory, AuditLog audit, A
         else
             (user!.PasswordHash, user.SecurityStamp) = (hash, SecurityStamp.New());
         await db.SaveChangesAsync(cancellationToken);
-        access.Forget(userId, isAdmin);
+        // Their own change: this page goes to sign-in by itself (and must not be told its access was changed).
+        access.Forget(userId, isAdmin, wakeOpenPages: false);
         await audit.WriteAsync(isAdmin ? AuditActions.AdminPasswordChanged : AuditActions.PasswordChanged, actor, user?.TenantId,
             isAdmin ? nameof(AdminUser) : nameof(AppUser), userId.ToString(), cancellationToken: cancellationToken);
         return AdminChangeResult.Done;

@@ -64,8 +64,11 @@ public sealed record WorkspaceQrChanged(Guid TenantId, Guid WorkspaceId) : Realt
 /// <summary>A workspace's webhook key changed or the workspace went away: every node drops its cached key.</summary>
 public sealed record WebhookKeyChanged(Guid WorkspaceId) : RealtimeEvent;
 
-/// <summary>An account's access changed (stamp, role, workspaces, active, removed): every node drops its kept answer and open circuits of the account ask again.</summary>
-public sealed record AccessChanged(Guid AccountId, bool IsAdmin) : RealtimeEvent;
+/// <summary>
+/// An account's access changed (stamp, role, workspaces, active, removed): every node drops its kept answer, and open
+/// circuits of the account ask again at once when <paramref name="WakeOpenPages"/> (not after the person's own sign-out).
+/// </summary>
+public sealed record AccessChanged(Guid AccountId, bool IsAdmin, bool WakeOpenPages = true) : RealtimeEvent;
 
 /// <summary>A tenant's licence changed (suspended, reactivated, extended): every node drops its kept answer of whether the tenant may send.</summary>
 public sealed record LicenceStandingChanged(Guid TenantId) : RealtimeEvent;

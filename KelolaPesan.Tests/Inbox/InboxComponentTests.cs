@@ -4,6 +4,7 @@ using KelolaPesan.Core.Attachments;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Tests.Infrastructure;
 using KelolaPesan.Web.Components.Pages.Inbox;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Snapshooter;
 using Snapshooter.Xunit;
@@ -126,5 +127,32 @@ public sealed class InboxComponentTests : BunitTestBase, IAsyncLifetime
         await cut.InvokeAsync(() => cut.Instance.RefreshAsync(mark));
 
         cut.WaitForAssertion(() => Assert.Equal(older.Id.ToString(), cut.FindAll("[data-testid=chat-row]")[0].GetAttribute("data-chat-id")));
+    }
+
+    [Fact]
+    public async Task SidePanel_NamesAHolderWhoCannotTakeChatsAnyMore_NotTheirId()
+    {
+        _h = await InboxHarness.CreateAsync();
+        var chat = await _h.AddChatAsync(_h.Shop, "Pembeli", "+628120003", InboxHarness.Start, assignedTo: _h.Agent.UserId);
+        await using (var db = _h.Database.CreateSystem())
+            await db.Users.Where(u => u.Id == _h.Agent.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsActive, false));
+        var inbox = _h.Inbox(_h.TenantA);
+        Services.AddSingleton(inbox);
+        Services.AddSingleton<TimeProvider>(_h.Clock);
+        var detail = (await inbox.GetChatAsync(_h.Owner, chat.Id))!;
+        var holder = await NameOfAsync(_h.Agent.UserId);
+
+        // The bot switch has its own service and tests: not this one's concern.
+        ComponentFactories.AddStub<KelolaPesan.Web.Components.Pages.Automation.BotPauseSwitch>();
+        var cut = Render<ChatSidePanel>(p => p.Add(c => c.Chat, detail).Add(c => c.Viewer, _h.Owner));
+
+        cut.WaitForAssertion(() => Assert.Contains(holder, cut.Find("[data-testid=assign]").OuterHtml, StringComparison.Ordinal));
+        Assert.DoesNotContain(_h.Agent.UserId.ToString(), cut.Find("[data-testid=assign]").OuterHtml, StringComparison.Ordinal);
+    }
+
+    private async Task<string> NameOfAsync(Guid userId)
+    {
+        await using var db = _h!.Database.CreateSystem();
+        return await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleAsync();
     }
 }
