@@ -72,3 +72,9 @@ public sealed record AccessChanged(Guid AccountId, bool IsAdmin, bool WakeOpenPa
 
 /// <summary>A tenant's licence changed (suspended, reactivated, extended): every node drops its kept answer of whether the tenant may send.</summary>
 public sealed record LicenceStandingChanged(Guid TenantId) : RealtimeEvent;
+
+/// <summary>
+/// The backplane is back after an outage, heard on every topic of this node only: what other nodes published meanwhile
+/// never came, so a page that shows live data reads it again (the inbox, the unread counters).
+/// </summary>
+public sealed record BackplaneResumed : RealtimeEvent;

@@ -39,6 +39,13 @@ public sealed class RealtimeSubscribers(ILogger logger)
         });
     }
 
+    /// <summary>Queues the event for every subscriber of every topic but the platform ones (whose subscribers are not pages).</summary>
+    public void DeliverToEveryTopic(RealtimeEvent evt)
+    {
+        foreach (var topic in _topics.Keys.Where(t => t is not Topics.Platform and not Topics.PublishedHere))
+            Deliver(topic, evt);
+    }
+
     /// <summary>Queues the event for every subscriber of the topic; never waits for a handler and never throws.</summary>
     public void Deliver(string topic, RealtimeEvent evt)
     {

@@ -30,7 +30,20 @@ public sealed class RedisRealtimeBus : IRealtimeBus, IDisposable
         _json = json;
         _logger = logger;
         _subscribers = new RealtimeSubscribers(logger);
+        _redis.ConnectionRestored += OnConnectionRestored;
         Listen();
+    }
+
+    /// <summary>
+    /// The subscription is back after an outage: events the other nodes published meanwhile never reached this node's
+    /// pages, which would wait for the next event to catch up (an agent could miss a customer in a quiet workspace).
+    /// </summary>
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType != ConnectionType.Subscription)
+            return;
+        _logger.LogInformation("Redis realtime subscription restored: open pages on this node read again");
+        _subscribers.DeliverToEveryTopic(new BackplaneResumed());
     }
 
     public IDisposable Subscribe(string topic, Func<RealtimeEvent, Task> handler) => _subscribers.Subscribe(topic, handler);
@@ -149,6 +162,7 @@ public sealed class RedisRealtimeBus : IRealtimeBus, IDisposable
         lock (_gate)
         {
             _disposed = true;
+            _redis.ConnectionRestored -= OnConnectionRestored;
             _retry?.Dispose();
             try
             {

@@ -130,7 +130,7 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
     {
         if (evt is UnreadCountsChanged { UnreadChats: { } chats, UnreadMessages: { } messages } counted && Show(counted.WorkspaceId, chats, messages))
             _settle?.Change(CounterRefreshInterval, Timeout.InfiniteTimeSpan);
-        else if (evt is UnreadCountsChanged or WorkspaceStatusChanged)
+        else if (evt is UnreadCountsChanged or WorkspaceStatusChanged or BackplaneResumed)
             _coalescer?.Schedule();
         return Task.CompletedTask;
     }

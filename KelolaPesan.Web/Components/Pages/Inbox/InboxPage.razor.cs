@@ -113,6 +113,11 @@ public partial class InboxPage
                     _labelsDirty |= shown is null || changed.WorkspaceId == shown;
                     _chatDirty |= changed.ChatId == ChatId;
                     break;
+                case BackplaneResumed:
+                    // Another node's events during a Redis outage never came: everything shown is read again.
+                    ListChanged(true, mark);
+                    (_newMessages, _labelsDirty, _chatDirty) = (true, true, true);
+                    break;
                 default:
                     return Task.CompletedTask;
             }
