@@ -126,4 +126,49 @@ public sealed class ContactImportBrowserTests(BrowserFixture browser, KelolaAppF
             Assert.Empty(session.ConsoleErrors);
         });
     }
+
+    [Fact]
+    public async Task AtPhoneSize_APreviewNeverImported_LeavesNoFileBehind()
+    {
+        var first = Path.Combine(Path.GetTempPath(), $"preview-{Guid.NewGuid():N}.csv");
+        var second = Path.Combine(Path.GetTempPath(), $"preview-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(first, "Nama,No HP\nBudi,081234567891\n");
+        await File.WriteAllTextAsync(second, "Nama,No HP\nSari,081234567892\n");
+        var folder = KelolaPesan.Web.Jobs.ContactJobScheduler.UploadFolder;
+        string[] Files() => Directory.Exists(folder) ? Directory.GetFiles(folder) : [];
+        try
+        {
+            await using var session = await browser.NewPageAsync(app.BaseUrl);
+            await session.RunAsync(async page =>
+            {
+                await page.SetViewportSizeAsync(390, 844);
+                await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+                await page.GotoAsync("/contacts");
+                await page.WaitForCircuitAsync();
+                await page.GetByRole(AriaRole.Tab, new() { Name = "Impor" }).ClickAsync();
+                var before = Files();
+                await (await page.ByTestId("import-file").ReadyInputFileAsync()).SetInputFilesAsync(first);
+                await page.ByTestId("import-mapping").WaitForAsync();
+                var previewed = Assert.Single(Files().Except(before));
+
+                // Another file replaces the first: its copy goes.
+                await (await page.ByTestId("import-file").ReadyInputFileAsync()).SetInputFilesAsync(second);
+                await Assertions.Expect(page.ByTestId("import-mapping")).ToContainTextAsync("Sari");
+                Assert.False(File.Exists(previewed), "the first preview's copy is still there");
+                var replaced = Assert.Single(Files().Except(before));
+                await KelolaPesan.Tests.Layout.LayoutProbe.AssertFitsAsync(page, "import preview");
+
+                // Leaving the page without importing: the second copy goes too.
+                await page.GotoAsync("/inbox");
+                await page.WaitForCircuitAsync();
+                for (var until = DateTime.UtcNow.AddSeconds(10); File.Exists(replaced); await Task.Delay(100))
+                    Assert.True(DateTime.UtcNow < until, "the preview's copy stayed after the page was left");
+            });
+        }
+        finally
+        {
+            File.Delete(first);
+            File.Delete(second);
+        }
+    }
 }
