@@ -64,6 +64,20 @@ public sealed class PhoneLayoutBrowserTests(BrowserFixture browser, KelolaAppFac
     }
 
     [Fact]
+    public async Task TheContactsGrid_ShowsTheDayAContactWasCreated_AsEveryOtherDate_NotInIsoForm()
+    {
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await SignInAtAsync(page, LayoutProbe.Phone.Width, LayoutProbe.Phone.Height);
+            await OpenAsync(page, "/contacts", "[data-testid=tab-contacts]");
+            var created = page.Locator("td[data-label='Dibuat']").First;
+            await Assertions.Expect(created).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"\d{2}/\d{2}/\d{4}"));
+            Assert.DoesNotMatch(@"\d{4}-\d{2}-\d{2}", await created.InnerTextAsync());
+        });
+    }
+
+    [Fact]
     public async Task AtPhoneSize_EveryNavLinkAndShellActionIsReachableThroughTheMenus()
     {
         await using var session = await browser.NewPageAsync(app.BaseUrl);
