@@ -22,6 +22,7 @@ public partial class Conversation : IAsyncDisposable
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private CurrentUser User { get; set; } = null!;
     [Inject] private IStringLocalizer<InboxText> T { get; set; } = null!;
+    [Inject] private NavigationManager Navigation { get; set; } = null!;
 
     private readonly List<MessageView> _messages = [];
     private ChatDetail? _chat;
@@ -43,7 +44,10 @@ public partial class Conversation : IAsyncDisposable
         _chat = await Inbox.GetChatAsync(Viewer, ChatId);
         if (_chat is null)
         {
+            // Another tenant's id, or a chat this member may not see: the not-found page (HTTP 404 when first served).
+            // A chat that goes away while open (handed over, deleted) keeps the notice in place instead.
             _notFound = true;
+            Navigation.NotFound();
             return;
         }
         var page = await Inbox.GetMessagesAsync(Viewer, ChatId);
