@@ -57,6 +57,35 @@ public sealed class TeamBrowserTests(BrowserFixture browser, KelolaAppFactory ap
     }
 
     [Fact]
+    public async Task AtPhoneSize_DeactivatingAMember_AsksFirst_CancelKeepsThemActive()
+    {
+        var agent = await AccessSeed.AddDemoAgentAsync(app);
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync("/settings/team");
+            await page.WaitForCircuitAsync();
+            var row = page.ByTestId("team-table").Locator("tr").Filter(new() { Has = page.Locator($"[data-testid=team-row][data-username={agent.Username}]") });
+
+            await row.Locator("[data-testid=team-actions] button, button[data-testid=team-actions]").First.ClickAsync();
+            await page.ByTestId("team-toggle-active").ClickAsync();
+            await Assertions.Expect(page.ByTestId("confirm-message")).ToContainTextAsync("Sesinya berakhir");
+            await page.ByTestId("confirm-no").ClickAsync();
+            Assert.True(await IsActiveAsync(agent.UserId));
+
+            await row.Locator("[data-testid=team-actions] button, button[data-testid=team-actions]").First.ClickAsync();
+            await page.ByTestId("team-toggle-active").ClickAsync();
+            await page.ByTestId("confirm-yes").ClickAsync();
+            await EventuallyAsync(async () => !await IsActiveAsync(agent.UserId), "the member deactivated");
+            await KelolaPesan.Tests.Layout.LayoutProbe.AssertFitsAsync(page, "team page");
+        });
+    }
+
+    private Task<bool> IsActiveAsync(Guid userId) => QueryAsync(app, db => db.Users.Where(u => u.Id == userId).Select(u => u.IsActive).SingleAsync());
+
+    [Fact]
     public async Task AUserChangesTheirOwnPasswordOnTheAccountPage_AndSignsInWithTheNewOne()
     {
         var username = "ubahsandi" + Random.Shared.Next(1000, 9999);
