@@ -13,17 +13,9 @@ public sealed class LicenceIssueBrowserTests(BrowserFixture browser, KelolaAppFa
         await using var session = await browser.NewPageAsync(app.BaseUrl);
         await session.RunAsync(async page =>
         {
-            await page.GotoAsync("/admin/login");
-            await page.ByTestId("email").FillAsync(DemoAccounts.AdminEmail);
-            await page.ByTestId("password").FillAsync(DemoAccounts.AdminPassword);
-            await page.ByTestId("sign-in").ClickAsync();
-            await page.ByTestId("admin-home").WaitForAsync();
+            await page.SignInAsAdminAsync();
 
-            await page.GotoAsync("/admin/licences");
-            await page.ByTestId("admin-licences").WaitForAsync();
-            await page.WaitForCircuitAsync();
-            await page.ByTestId("issue-tenant").ClickAsync();
-            await page.ByTestId("issue-licence-form").WaitForAsync();
+            await OpenIssueDialogAsync(page);
             await FillAsync(page, "issue-name", "Toko Baru Browser");
             await FillAsync(page, "issue-username", "dewi");
             await FillAsync(page, "issue-display-name", "Dewi Pemilik");
@@ -58,16 +50,8 @@ public sealed class LicenceIssueBrowserTests(BrowserFixture browser, KelolaAppFa
         await session.RunAsync(async page =>
         {
             await page.SetViewportSizeAsync(390, 844);
-            await page.GotoAsync("/admin/login");
-            await page.ByTestId("email").FillAsync(DemoAccounts.AdminEmail);
-            await page.ByTestId("password").FillAsync(DemoAccounts.AdminPassword);
-            await page.ByTestId("sign-in").ClickAsync();
-            await page.ByTestId("admin-home").WaitForAsync();
-            await page.GotoAsync("/admin/licences");
-            await page.ByTestId("admin-licences").WaitForAsync();
-            await page.WaitForCircuitAsync();
-            await page.ByTestId("issue-tenant").ClickAsync();
-            await page.ByTestId("issue-licence-form").WaitForAsync();
+            await page.SignInAsAdminAsync();
+            await OpenIssueDialogAsync(page);
             await FillAsync(page, "issue-name", "Toko Telepon");
             await FillAsync(page, "issue-username", "nama salah!");
             await FillAsync(page, "issue-display-name", "Rina");
@@ -84,6 +68,15 @@ public sealed class LicenceIssueBrowserTests(BrowserFixture browser, KelolaAppFa
             await Assertions.Expect(Input(page, "issue-phone")).ToHaveValueAsync("12");
             await Layout.LayoutProbe.AssertFitsAsync(page, "issue licence dialog with refused fields");
         });
+    }
+
+    private static async Task OpenIssueDialogAsync(IPage page)
+    {
+        await page.GotoAsync("/admin/licences");
+        await page.ByTestId("admin-licences").WaitForAsync();
+        await page.WaitForCircuitAsync();
+        await page.ByTestId("issue-tenant").ClickAsync();
+        await page.ByTestId("issue-licence-form").WaitForAsync();
     }
 
     private static ILocator Input(IPage page, string testId) => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
