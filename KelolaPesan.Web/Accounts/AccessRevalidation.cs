@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using KelolaPesan.Core.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -53,6 +54,7 @@ public sealed class AccessRevalidatingStateProvider : RevalidatingServerAuthenti
     private readonly AccessCache _cache;
     private readonly ILogger _logger;
     private IDisposable? _watch;
+    private volatile bool _disposed;
 
     public AccessRevalidatingStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<AccessOptions> options, AccessCache cache)
         : base(loggerFactory)
@@ -90,6 +92,9 @@ public sealed class AccessRevalidatingStateProvider : RevalidatingServerAuthenti
             _watch = CurrentUser.TicketOf((await state).User) is { } ticket
                 ? _cache.Watch(ticket.AccountId, ticket.IsAdmin, () => _ = CheckNowAsync(ticket))
                 : null;
+            // The circuit may have ended while the state was awaited: its callback must not stay in the node's cache.
+            if (_disposed)
+                _watch?.Dispose();
         }
         catch (Exception e)
         {
@@ -105,7 +110,7 @@ public sealed class AccessRevalidatingStateProvider : RevalidatingServerAuthenti
                 return;
             Ended = true;
             _watch?.Dispose();
-            NotifyAuthenticationStateChanged(Task.FromResult(new AuthenticationState(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity()))));
+            NotifyAuthenticationStateChanged(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))));
         }
         catch (Exception e)
         {
@@ -117,6 +122,7 @@ public sealed class AccessRevalidatingStateProvider : RevalidatingServerAuthenti
     {
         if (disposing)
         {
+            _disposed = true;
             AuthenticationStateChanged -= WatchAsync;
             _watch?.Dispose();
         }
