@@ -36,6 +36,8 @@ public sealed class ScaleOutNode : IAsyncDisposable
         services.AddScaleOut(config, DatabaseProvider.Postgres);
         services.AddSingleton(sp => new SignInThrottle(sp.GetRequiredService<ILimitCounter>()));
         services.AddSingleton(sp => new WebhookKeyCache(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IRealtimeBus>()));
+        services.AddSingleton(sp => new KelolaPesan.Core.Accounts.AccessCache(sp.GetRequiredService<IRealtimeBus>()));
+        services.AddSingleton(sp => new KelolaPesan.Core.Tenancy.LicenceStandingCache(sp.GetRequiredService<IRealtimeBus>()));
         return new ScaleOutNode(services.BuildServiceProvider(validateScopes: true));
     }
 
@@ -44,6 +46,7 @@ public sealed class ScaleOutNode : IAsyncDisposable
     public ILimitCounter Limits => _services.GetRequiredService<ILimitCounter>();
     public SignInThrottle Throttle => _services.GetRequiredService<SignInThrottle>();
     public WebhookKeyCache WebhookKeys => _services.GetRequiredService<WebhookKeyCache>();
+    public KelolaPesan.Core.Accounts.AccessCache Access => _services.GetRequiredService<KelolaPesan.Core.Accounts.AccessCache>();
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

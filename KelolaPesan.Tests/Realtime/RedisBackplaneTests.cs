@@ -139,6 +139,26 @@ public sealed class RedisBackplaneTests(RedisServer redis) : IClassFixture<Redis
         Assert.DoesNotContain(during, onB.All);
     }
 
+    [Fact]
+    public async Task AChangeOfAccessOnNodeA_WakesTheAccountsOpenPagesOnNodeB_AndAnOwnSignOutDoesNot()
+    {
+        await using var a = ScaleOutNode.Start(redis.Configuration);
+        await using var b = ScaleOutNode.Start(redis.Configuration);
+        await ConnectedAsync(a, b);
+        var (member, signedOut) = (Guid.NewGuid(), Guid.NewGuid());
+        var woken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wrongly = 0;
+        using var watch = b.Access.Watch(member, isAdmin: false, () => woken.TrySetResult());
+        using var other = b.Access.Watch(signedOut, isAdmin: false, () => Interlocked.Increment(ref wrongly));
+
+        a.Access.Forget(signedOut, isAdmin: false, wakeOpenPages: false);
+        a.Access.Forget(member, isAdmin: false);
+
+        // Events reach B in order: the own sign-out came first and woke nothing.
+        await woken.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, wrongly);
+    }
+
     /// <summary>Both nodes hear each other (their Redis subscriptions are live).</summary>
     internal static async Task ConnectedAsync(params ScaleOutNode[] nodes)
     {
