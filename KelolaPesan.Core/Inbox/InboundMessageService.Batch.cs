@@ -235,7 +235,7 @@ public sealed partial class InboundMessageService
                 SentAt = received.Timestamp ?? now, ReplyToExternalId = received.ReplyTo,
                 CreatedAt = now, UpdatedAt = now,
             };
-            var preview = Limit(message.Body.Length > 0 ? message.Body : received.Media?.FileName ?? "📎", Chat.PreviewMaxLength);
+            var preview = InboxService.Preview(message.Body.Length > 0 ? message.Body : received.Media?.FileName ?? "📎");
             plan.Stored.Add((message, preview));
             // The customer replied (or the phone wrote): the chat a broadcast made joins the lists, its history intact.
             if (chat.BroadcastOnly && !paced && !plan.Revealed.Contains(chat.Id))

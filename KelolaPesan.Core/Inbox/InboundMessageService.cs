@@ -85,7 +85,7 @@ public sealed partial class InboundMessageService(
         if (received.HasMedia)
             await AttachMediaAsync(db, message, received.Media, ct);
 
-        var preview = Limit(message.Body.Length > 0 ? message.Body : received.Media?.FileName ?? "📎", Chat.PreviewMaxLength);
+        var preview = InboxService.Preview(message.Body.Length > 0 ? message.Body : received.Media?.FileName ?? "📎");
         var inbound = !received.FromMe;
         var reveal = chat.BroadcastOnly && !paced;
         using (await gate.EnterAsync(ct))

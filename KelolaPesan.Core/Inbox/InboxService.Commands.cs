@@ -288,9 +288,12 @@ public sealed partial class InboxService
     private static MessageView View(Message m, AttachmentView? attachment) =>
         new(m.Id, m.ChatId, m.Direction, m.Origin, m.SenderName, m.Body, m.Status, m.Error, m.SentAt, attachment);
 
+    /// <summary>The chat list's one line: the start of the text, without line breaks or WhatsApp's formatting markers.</summary>
     internal static string Preview(string text)
     {
-        var line = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        // Only the start is shown: a long message is not parsed to its end on the webhook path.
+        var start = text.Length > 4 * Chat.PreviewMaxLength ? text[..(4 * Chat.PreviewMaxLength)] : text;
+        var line = string.Join(' ', WhatsAppFormatting.Plain(start).Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
         return Truncate(line, Chat.PreviewMaxLength);
     }
 

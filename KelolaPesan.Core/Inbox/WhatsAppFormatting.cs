@@ -31,6 +31,9 @@ public static partial class WhatsAppFormatting
         RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
     private static partial Regex MarkPattern();
 
+    /// <summary>The text without its formatting markers, for one-line previews (the chat list showed "_Dikirim dengan..._").</summary>
+    public static string Plain(string? text) => string.Concat(Parse(text).Select(r => r.Text));
+
     public static IReadOnlyList<Run> Parse(string? text)
     {
         var runs = new List<Run>();

@@ -41,4 +41,11 @@ public sealed class WhatsAppFormattingTests
         Assert.Equal([("lihat ", Style.None, false), ("https://toko.id/_a_", Style.None, true)], Runs("lihat https://toko.id/_a_"));
         Assert.Equal([("cek", Style.Italic, false), (" ", Style.None, false), ("https://toko.id/p", Style.None, true)], Runs("_cek_ https://toko.id/p"));
     }
+
+    [Theory]
+    [InlineData("Promo *hari ini*\n\n_Dikirim dengan Kelola Pesan_", "Promo hari ini Dikirim dengan Kelola Pesan")]
+    [InlineData("kirim ```kode``` ke ~teman~", "kirim kode ke teman")]
+    [InlineData("nama_file_baru.xlsx https://toko.id/_a_", "nama_file_baru.xlsx https://toko.id/_a_")]
+    public void AChatListPreview_ShowsTheTextWithoutItsMarkers(string text, string preview) =>
+        Assert.Equal(preview, KelolaPesan.Core.Inbox.InboxService.Preview(text));
 }

@@ -59,11 +59,13 @@ public sealed partial class LanguageBrowserTests(BrowserFixture browser, KelolaA
             await page.Locator("input[data-testid=contact-name]").FillAsync("Tes Bahasa");
             await page.Locator("input[data-testid=contact-phone]").FillAsync("+62 21 1");
             await page.ByTestId("contact-save").ClickAsync();
-            var error = page.ByTestId("contact-error").First;
-            await error.WaitForAsync();
+            // Under the field, once (it was also repeated below the form).
+            var error = page.Locator(".mud-dialog .mud-input-helper-text.mud-input-error");
+            await Assertions.Expect(error).ToHaveCountAsync(1);
             var text = await error.InnerTextAsync();
             Assert.Contains("Jumlah digit nomor telepon terlalu sedikit atau terlalu banyak.", text);
             Assert.Empty(Found(text, EnglishWords));
+            await Assertions.Expect(page.Locator(".mud-dialog").GetByText("Jumlah digit nomor telepon")).ToHaveCountAsync(1);
         });
     }
 
