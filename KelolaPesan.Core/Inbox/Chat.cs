@@ -42,6 +42,13 @@ public class Chat : Entity, IWorkspaceOwned, ISoftDeletable
     /// agents' queues) until the customer replies or someone writes in it (docs/adr/0021).
     /// </summary>
     public bool BroadcastOnly { get; set; }
+
+    /// <summary>
+    /// Set when someone marks the conversation done: it leaves the open chat list (the team's queue) for the resolved
+    /// one until the customer writes again or someone replies in it, which opens it again.
+    /// </summary>
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public Guid? ResolvedByUserId { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
 }
 

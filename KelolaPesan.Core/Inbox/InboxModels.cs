@@ -17,6 +17,7 @@ public sealed record MessageCursor(DateTimeOffset SentAt, Guid Id);
 
 /// <param name="WorkspaceId">One workspace, or null for every workspace the viewer may see.</param>
 /// <param name="Search">Matches the chat's name, its number and the text of its messages.</param>
+/// <param name="Resolved">The resolved chats instead of the open ones (the team's queue).</param>
 public sealed record ChatListQuery(
     Guid? WorkspaceId,
     string? Search = null,
@@ -25,7 +26,8 @@ public sealed record ChatListQuery(
     bool UnassignedOnly = false,
     Guid? LabelId = null,
     ChatCursor? After = null,
-    int PageSize = ChatListQuery.DefaultPageSize)
+    int PageSize = ChatListQuery.DefaultPageSize,
+    bool Resolved = false)
 {
     public const int DefaultPageSize = 30;
     public const int MaxPageSize = 200;
@@ -47,6 +49,9 @@ public sealed record ChatListItem(
 
     /// <summary>Who holds the chat, for the list row (filled by the list, not by the chat detail).</summary>
     public string? AssignedUserName { get; init; }
+
+    /// <summary>Marked done: shown as such where a search lists it among the open ones.</summary>
+    public bool Resolved { get; init; }
 
     /// <summary>The chat's labels, for the list row.</summary>
     public IReadOnlyList<LabelView> Labels { get; init; } = [];
@@ -70,6 +75,10 @@ public sealed record ChatDetail(
 {
     /// <summary>The customer's last message: on Instagram, replies are allowed within 24 hours of it.</summary>
     public DateTimeOffset? LastInboundAt { get; init; }
+
+    /// <summary>When the chat was marked resolved (null while open) and by whom (null when that account is gone).</summary>
+    public DateTimeOffset? ResolvedAt { get; init; }
+    public string? ResolvedByName { get; init; }
 }
 
 public sealed record AttachmentView(Guid Id, string FileName, string MimeType, long SizeBytes, AttachmentKind Kind)

@@ -205,9 +205,13 @@ public sealed partial class InboxService
         }
         if (origin == MessageOrigin.Agent)
             chat.LastAgentReplyAt = now;
-        // Someone wrote in a chat only a broadcast had made: it is a conversation now (docs/adr/0021).
+        // Someone wrote in a chat only a broadcast had made: it is a conversation now (docs/adr/0021). An agent's reply
+        // in a resolved chat takes the conversation up again; a note, a bot, a broadcast or an API message does not (the
+        // customer's answer to it will).
         if (origin is not (MessageOrigin.Broadcast or MessageOrigin.Sequence))
             chat.BroadcastOnly = false;
+        if (origin == MessageOrigin.Agent && chat.ResolvedAt is not null)
+            (chat.ResolvedAt, chat.ResolvedByUserId) = (null, null);
         await db.SaveChangesAsync(ct);
         await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId),
             new ChatMessageAdded(chat.TenantId, chat.WorkspaceId, chat.Id, message.Id, MessageDirection.Outbound));

@@ -28,6 +28,25 @@ public sealed partial class InboxService
         chat.AssignedUserId = userId;
         await db.SaveChangesAsync(ct);
         await PublishChatChangedAsync(chat);
+        // An agent's badges count their chats and unassigned ones: an unread chat changing hands moves theirs.
+        if (chat.UnreadCount > 0)
+            await bus.PublishAsync(Topics.Tenant(chat.TenantId), await UnreadCountEvents.ReadAsync(db, chat.TenantId, chat.WorkspaceId, logger, ct));
+    }
+
+    /// <summary>
+    /// Marks the conversation done (<paramref name="resolved"/>) or opens it again. A resolved chat leaves the open list
+    /// for the resolved one; the customer's next message, or a reply, opens it again by itself.
+    /// </summary>
+    public async Task SetResolvedAsync(InboxViewer viewer, Guid chatId, bool resolved, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateAsync(ct);
+        var (chat, _) = await ChatToActInAsync(db, viewer, chatId, ct);
+        if ((chat.ResolvedAt is not null) == resolved)
+            return;
+        chat.ResolvedAt = resolved ? clock.GetUtcNow() : null;
+        chat.ResolvedByUserId = resolved ? viewer.UserId : null;
+        await db.SaveChangesAsync(ct);
+        await PublishChatChangedAsync(chat);
     }
 
     public async Task<IReadOnlyList<LabelView>> ListLabelsAsync(InboxViewer viewer, Guid workspaceId, CancellationToken ct = default)

@@ -92,7 +92,7 @@ public sealed partial class InboxService(
             .OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id)
             .Take(size + 1)
             .Select(c => new ChatListItem(c.Id, c.WorkspaceId, c.Channel, c.DisplayName, c.PhoneNumber, c.LastMessagePreview,
-                c.LastMessageAt, c.UnreadCount, c.AssignedUserId))
+                c.LastMessageAt, c.UnreadCount, c.AssignedUserId) { Resolved = c.ResolvedAt != null })
             .ToListAsync(ct);
         var more = rows.Count > size;
         if (more)
@@ -134,11 +134,13 @@ public sealed partial class InboxService(
             .Select(c => new
             {
                 Item = new ChatListItem(c.Id, c.WorkspaceId, c.Channel, c.DisplayName, c.PhoneNumber, c.LastMessagePreview,
-                    c.LastMessageAt, c.UnreadCount, c.AssignedUserId),
+                    c.LastMessageAt, c.UnreadCount, c.AssignedUserId) { Resolved = c.ResolvedAt != null },
                 Workspace = db.Workspaces.Where(w => w.Id == c.WorkspaceId).Select(w => w.Name).FirstOrDefault(),
                 Assigned = db.Users.Where(u => u.Id == c.AssignedUserId).Select(u => u.DisplayName).FirstOrDefault(),
                 c.BotPaused,
                 c.LastInboundAt,
+                c.ResolvedAt,
+                ResolvedBy = db.Users.Where(u => u.Id == c.ResolvedByUserId).Select(u => u.DisplayName).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(ct);
         if (row is null)
@@ -149,7 +151,11 @@ public sealed partial class InboxService(
                             where cl.ChatId == chatId
                             orderby l.Name
                             select new LabelView(l.Id, l.Name, l.Color)).ToListAsync(ct);
-        return new ChatDetail(row.Item, row.Workspace ?? "", row.Assigned, labels, row.BotPaused) { LastInboundAt = row.LastInboundAt };
+        return new ChatDetail(row.Item, row.Workspace ?? "", row.Assigned, labels, row.BotPaused) {
+            LastInboundAt = row.LastInboundAt,
+            ResolvedAt = row.ResolvedAt,
+            ResolvedByName = row.ResolvedBy,
+        };
     }
 
     /// <summary>A page of history, newest first in the database (the (ChatId, SentAt, Id) index), returned oldest first.</summary>
@@ -215,6 +221,11 @@ public sealed partial class InboxService(
     {
         if (!viewer.SeesEverything)
             chats = chats.Where(c => c.AssignedUserId == null || c.AssignedUserId == viewer.UserId);
+        // The open chats are the team's queue; a search looks through the resolved ones too (finding an old conversation).
+        if (query.Resolved)
+            chats = chats.Where(c => c.ResolvedAt != null);
+        else if (string.IsNullOrWhiteSpace(query.Search))
+            chats = chats.Where(c => c.ResolvedAt == null);
         if (query.UnreadOnly)
             chats = chats.Where(c => c.UnreadCount > 0);
         if (query.AssignedToMe)

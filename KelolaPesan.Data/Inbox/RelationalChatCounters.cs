@@ -8,8 +8,8 @@ namespace KelolaPesan.Data.Inbox;
 /// <summary>
 /// <see cref="IChatCounters"/> with two prepared UPDATEs, re-bound per chat: an increment for a chat already unread (the
 /// usual case in a conversation), else setting the count on a read one, which is how a chat is known to have become
-/// unread; a third moves only the preview of a chat with our own messages alone. Standard SQL, the same on SQLite and
-/// SQL Server.
+/// unread; a third moves only the preview of a chat with our own messages alone. The first two open a resolved chat
+/// again. Standard SQL, the same on SQLite and SQL Server.
 /// </summary>
 public sealed class RelationalChatCounters : IChatCounters
 {
@@ -89,7 +89,9 @@ public sealed class RelationalChatCounters : IChatCounters
             $"{C(nameof(Chat.LastInboundAt))} = CASE WHEN {C(nameof(Chat.LastInboundAt))} IS NULL OR {C(nameof(Chat.LastInboundAt))} < @inbound " +
             $"THEN @inbound ELSE {C(nameof(Chat.LastInboundAt))} END, " +
             $"{C(nameof(Chat.LastMessagePreview))} = CASE WHEN {newer} THEN @preview ELSE {C(nameof(Chat.LastMessagePreview))} END, " +
-            $"{C(nameof(Chat.LastMessageAt))} = CASE WHEN {newer} THEN @latest ELSE {C(nameof(Chat.LastMessageAt))} END " +
+            $"{C(nameof(Chat.LastMessageAt))} = CASE WHEN {newer} THEN @latest ELSE {C(nameof(Chat.LastMessageAt))} END, " +
+            // The customer wrote again: a resolved conversation is open again, back in the team's queue.
+            $"{C(nameof(Chat.ResolvedAt))} = NULL, {C(nameof(Chat.ResolvedByUserId))} = NULL " +
             $"WHERE {C(nameof(Chat.Id))} = @id AND {C(nameof(Chat.UnreadCount))} {unreadCondition}", ct);
         return bump =>
         {

@@ -70,6 +70,38 @@ public sealed class ShellStateTests : IAsyncLifetime
         Assert.Equal([_h.Shop.Id], shell.Workspaces.Select(w => w.Id));
     }
 
+    [Theory, Providers]
+    public async Task AnAgentsShell_CountsTheirChatsAndUnassignedOnes_NotTheWorkspaceFiguresAnEventCarries(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        using var shell = Shell(_h.Agent2.UserId, UserRole.Agent);
+        await shell.InitializeAsync();
+        var theirs = await _h.AddChatAsync(_h.Shop, "Milik Agen", "+628120001", InboxHarness.Start, assignedTo: _h.Agent.UserId);
+        var free = await _h.AddChatAsync(_h.Shop, "Bebas", "+628120002", InboxHarness.Start);
+        await _h.ReceiveAsync(theirs, "satu");
+        await _h.ReceiveAsync(theirs, "dua");
+        await _h.ReceiveAsync(free, "tiga");
+
+        var shown = new List<int>();
+        shell.AnyChanged += () =>
+        {
+            lock (shown)
+                shown.Add(shell.TotalUnread);
+            return Task.CompletedTask;
+        };
+
+        // The workspace's stored figures (2 chats, 3 messages) travel with the event; Agent2's inbox shows one of them,
+        // and the badge never shows the others' (not even until a re-read).
+        var shop = await _h.ReloadAsync(_h.Shop);
+        await _h.Bus.PublishAsync(Topics.Tenant(_h.TenantA), new UnreadCountsChanged(_h.TenantA, _h.Shop.Id, shop.UnreadChats, shop.UnreadMessages));
+        await UntilAsync(() => shell.TotalUnread == 1, "the agent's own count");
+        Assert.Equal(1, shell.Workspaces.Single().UnreadChats);
+        await Task.Delay(ShellState.CounterRefreshInterval * 2);
+        Assert.Equal(1, shell.TotalUnread);
+        lock (shown)
+            Assert.All(shown, total => Assert.True(total <= 1, $"the badge showed {total}"));
+    }
+
     // Issue 21: steady traffic in any of the user's workspaces moved the counters up to 10 times a second, and each move
     // re-rendered the layout and the open page of every circuit; only what shows counters hears a counters-only change.
     [Theory, Providers]

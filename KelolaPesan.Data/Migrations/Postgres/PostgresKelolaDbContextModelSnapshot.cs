@@ -1798,6 +1798,12 @@ namespace KelolaPesan.Data.Migrations.Postgres
                         .HasComputedColumnSql("reverse(\"PhoneNumber\")", true)
                         .UseCollation("C");
 
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ResolvedByUserId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 

@@ -2229,6 +2229,12 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(20)")
                         .HasComputedColumnSql("REVERSE([PhoneNumber])", true);
 
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid?>("ResolvedByUserId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uniqueidentifier");
 

@@ -1790,6 +1790,12 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasComputedColumnSql("substr(\"PhoneNumber\", -1, 1) || substr(\"PhoneNumber\", -2, 1) || substr(\"PhoneNumber\", -3, 1) || substr(\"PhoneNumber\", -4, 1) || substr(\"PhoneNumber\", -5, 1) || substr(\"PhoneNumber\", -6, 1) || substr(\"PhoneNumber\", -7, 1) || substr(\"PhoneNumber\", -8, 1) || substr(\"PhoneNumber\", -9, 1) || substr(\"PhoneNumber\", -10, 1) || substr(\"PhoneNumber\", -11, 1) || substr(\"PhoneNumber\", -12, 1) || substr(\"PhoneNumber\", -13, 1) || substr(\"PhoneNumber\", -14, 1) || substr(\"PhoneNumber\", -15, 1) || substr(\"PhoneNumber\", -16, 1) || substr(\"PhoneNumber\", -17, 1) || substr(\"PhoneNumber\", -18, 1) || substr(\"PhoneNumber\", -19, 1) || substr(\"PhoneNumber\", -20, 1)", false);
 
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ResolvedByUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 

@@ -128,7 +128,9 @@ public sealed class ShellState(WorkspaceDirectory directory, AccountService acco
     /// </summary>
     private Task OnEventAsync(RealtimeEvent evt)
     {
-        if (evt is UnreadCountsChanged { UnreadChats: { } chats, UnreadMessages: { } messages } counted && Show(counted.WorkspaceId, chats, messages))
+        // An event's figures are the workspace's, which an agent's badges are not (their chats and unassigned ones only).
+        if (evt is UnreadCountsChanged { UnreadChats: { } chats, UnreadMessages: { } messages } counted && user.TenantRole != UserRole.Agent
+            && Show(counted.WorkspaceId, chats, messages))
             _settle?.Change(CounterRefreshInterval, Timeout.InfiniteTimeSpan);
         else if (evt is UnreadCountsChanged or WorkspaceStatusChanged or BackplaneResumed)
             _coalescer?.Schedule();

@@ -31,14 +31,14 @@ public partial class ChatList : IDisposable
     private int _generation;
     private long _mark;
     private string? _search;
-    private bool _unread, _mine, _unassigned;
+    private bool _unread, _mine, _unassigned, _resolved;
     private Guid? _labelId;
     private Guid? _shownWorkspace;
     private bool _firstParameters = true;
     private IReadOnlyList<LabelView> _labels = [];
 
     // Nothing at all (not just nothing matching a search or filter): the empty list offers to connect a number.
-    private bool Filtered => !string.IsNullOrWhiteSpace(_search) || _unread || _mine || _unassigned || _labelId is not null;
+    private bool Filtered => !string.IsNullOrWhiteSpace(_search) || _unread || _mine || _unassigned || _resolved || _labelId is not null;
 
     /// <summary>The rows loaded so far (for tests and the page).</summary>
     public IReadOnlyList<ChatListItem> Loaded => _items;
@@ -119,7 +119,7 @@ public partial class ChatList : IDisposable
     }
 
     private ChatListQuery Query(ChatCursor? after) =>
-        new(WorkspaceId, _search, _unread, _mine, _unassigned, _labelId, after, PageSize);
+        new(WorkspaceId, _search, _unread, _mine, _unassigned, _labelId, after, PageSize, _resolved);
 
     private Task OnSearchChanged(string? value)
     {

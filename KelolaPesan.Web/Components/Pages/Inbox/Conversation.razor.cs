@@ -23,6 +23,8 @@ public partial class Conversation : IAsyncDisposable
     [Inject] private CurrentUser User { get; set; } = null!;
     [Inject] private IStringLocalizer<InboxText> T { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
+    [Inject] private UserClock Clock { get; set; } = null!;
+    [Inject] private ISnackbar Snackbar { get; set; } = null!;
 
     private readonly List<MessageView> _messages = [];
     private ChatDetail? _chat;
@@ -32,6 +34,7 @@ public partial class Conversation : IAsyncDisposable
     private bool _scrollToBottom;
     // Below 960 px the details (assignment, labels) are a step of their own, shown instead of the messages.
     private bool _details;
+    private bool _resolving;
     private ElementReference _scroller;
     private ElementReference _topSentinel;
     private JsModule? _module;
@@ -39,8 +42,11 @@ public partial class Conversation : IAsyncDisposable
 
     public IReadOnlyList<MessageView> Messages => _messages;
 
+    private bool Resolved => _chat?.ResolvedAt is not null;
+
     protected override async Task OnInitializedAsync()
     {
+        await Clock.ReadyAsync();
         _chat = await Inbox.GetChatAsync(Viewer, ChatId);
         if (_chat is null)
         {
@@ -115,8 +121,8 @@ public partial class Conversation : IAsyncDisposable
         _messages.AddRange(added);
         _scrollToBottom = true;
         var inbound = added.Any(m => m.Direction == MessageDirection.Inbound);
-        // A customer's Instagram message reopens the 24-hour reply window the composer shows.
-        if (inbound && _chat.Chat.Channel == Channel.Instagram)
+        // A customer's message opens a resolved chat again, and on Instagram the 24-hour reply window the composer shows.
+        if (inbound && (_chat.Chat.Channel == Channel.Instagram || Resolved))
             _chat = await Inbox.GetChatAsync(Viewer, ChatId) ?? _chat;
         StateHasChanged();
         return inbound;
@@ -153,7 +159,27 @@ public partial class Conversation : IAsyncDisposable
             await ReloadChatAsync();
     }
 
-    private Task OnSentAsync(MessageView message)
+    /// <summary>Marks the conversation done, or opens it again; the realtime event moves it between the lists everywhere.</summary>
+    private async Task SetResolvedAsync(bool resolved)
+    {
+        _resolving = true;
+        try
+        {
+            await Inbox.SetResolvedAsync(Viewer, ChatId, resolved);
+            Snackbar.Add(resolved ? T["Conversation_ResolvedDone"] : T["Conversation_ReopenedDone"], Severity.Success);
+            await ReloadChatAsync();
+        }
+        catch (ChatNotFoundException)
+        {
+            await ReloadChatAsync();
+        }
+        finally
+        {
+            _resolving = false;
+        }
+    }
+
+    private async Task OnSentAsync(MessageView message)
     {
         // The realtime event appends it too; whichever comes first wins, the other is a no-op.
         var index = _messages.FindIndex(m => m.Id == message.Id);
@@ -162,8 +188,10 @@ public partial class Conversation : IAsyncDisposable
         else
             _messages.Add(message);
         _scrollToBottom = true;
+        // A reply opened a resolved chat again.
+        if (Resolved && message.Direction == MessageDirection.Outbound)
+            _chat = await Inbox.GetChatAsync(Viewer, ChatId) ?? _chat;
         StateHasChanged();
-        return Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,135 @@
+using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Inbox;
+using KelolaPesan.Core.Realtime;
+using KelolaPesan.Core.Workspaces;
+using KelolaPesan.Data;
+using KelolaPesan.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KelolaPesan.Tests.Inbox;
+
+/// <summary>
+/// Resolving a conversation takes it out of the team's queue (the open list) until the customer writes again or
+/// someone replies; agents' unread badges count what their inbox shows.
+/// </summary>
+public sealed class ResolveChatTests : IAsyncLifetime
+{
+    private InboxHarness _h = null!;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_h is not null)
+            await _h.DisposeAsync();
+    }
+
+    [Theory, Providers]
+    public async Task AResolvedChat_LeavesTheOpenList_ShowsInTheResolvedOne_AndASearchStillFindsIt(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        var done = await _h.AddChatAsync(_h.Shop, "Sudah Beres", "+628120001", InboxHarness.Start);
+        var open = await _h.AddChatAsync(_h.Shop, "Masih Tanya", "+628120002", InboxHarness.Start.AddMinutes(-1));
+        var events = _h.Record(Topics.Workspace(_h.Shop.Id));
+        var inbox = _h.Inbox(_h.TenantA);
+
+        await inbox.SetResolvedAsync(_h.Agent, done.Id, resolved: true);
+
+        Assert.Equal([open.Id], Ids(await inbox.ListChatsAsync(_h.Agent, new ChatListQuery(_h.Shop.Id))));
+        var resolvedList = await inbox.ListChatsAsync(_h.Agent, new ChatListQuery(_h.Shop.Id, Resolved: true));
+        Assert.Equal([done.Id], Ids(resolvedList));
+        Assert.True(resolvedList.Items[0].Resolved);
+        // Finding an old conversation: a search looks through the resolved ones too, marked as such.
+        var found = await inbox.ListChatsAsync(_h.Agent, new ChatListQuery(_h.Shop.Id, Search: "Beres"));
+        Assert.Equal([(done.Id, true)], found.Items.Select(c => (c.Id, c.Resolved)));
+
+        var detail = await inbox.GetChatAsync(_h.Agent, done.Id);
+        Assert.Equal(InboxHarness.Start, detail!.ResolvedAt);
+        Assert.Equal("agen", detail.ResolvedByName);
+        await InboxHarness.HeardAsync(events, e => e is ChatChanged changed && changed.ChatId == done.Id);
+
+        await inbox.SetResolvedAsync(_h.Agent, done.Id, resolved: false);
+        Assert.Equal([done.Id, open.Id], Ids(await inbox.ListChatsAsync(_h.Agent, new ChatListQuery(_h.Shop.Id))));
+        Assert.Null((await inbox.GetChatAsync(_h.Agent, done.Id))!.ResolvedAt);
+    }
+
+    [Theory, Providers]
+    public async Task TheCustomersNextMessage_OpensAResolvedChatAgain_ThroughTheWebhookCounters(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        var chat = await _h.AddChatAsync(_h.Shop, "Kembali Lagi", "+628120001", InboxHarness.Start);
+        var inbox = _h.Inbox(_h.TenantA);
+        await inbox.SetResolvedAsync(_h.Owner, chat.Id, resolved: true);
+
+        _h.Clock.Advance(TimeSpan.FromHours(2));
+        await _h.ReceiveAsync(chat, "kak, satu lagi");
+
+        var stored = await _h.ReloadAsync(chat);
+        Assert.Null(stored.ResolvedAt);
+        Assert.Null(stored.ResolvedByUserId);
+        Assert.Equal([chat.Id], Ids(await inbox.ListChatsAsync(_h.Owner, new ChatListQuery(_h.Shop.Id))));
+    }
+
+    [Theory, Providers]
+    public async Task AnAgentsReply_OpensItAgain_ANoteDoesNot(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        var chat = await _h.AddChatAsync(_h.Shop, "Balasan", "+628120001", InboxHarness.Start, assignedTo: _h.Agent.UserId);
+        var inbox = _h.Inbox(_h.TenantA);
+        await inbox.SetResolvedAsync(_h.Agent, chat.Id, resolved: true);
+
+        await inbox.AddNoteAsync(_h.Agent, chat.Id, "catatan untuk tim");
+        Assert.NotNull((await _h.ReloadAsync(chat)).ResolvedAt);
+
+        await inbox.SendTextAsync(_h.Agent, chat.Id, "satu hal lagi, kak");
+        Assert.Null((await _h.ReloadAsync(chat)).ResolvedAt);
+    }
+
+    [Theory, Providers]
+    public async Task NobodyResolves_AChatTheyMayNotSee_OrAfterTheirDeactivation(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        var held = await _h.AddChatAsync(_h.Shop, "Milik Agen2", "+628120001", InboxHarness.Start, assignedTo: _h.Agent2.UserId);
+        var unassigned = await _h.AddChatAsync(_h.Shop, "Bebas", "+628120002", InboxHarness.Start);
+
+        await Assert.ThrowsAsync<ChatNotFoundException>(() => _h.Inbox(_h.TenantA).SetResolvedAsync(_h.Agent, held.Id, true));
+        await Assert.ThrowsAsync<ChatNotFoundException>(() => _h.Inbox(_h.TenantB).SetResolvedAsync(_h.OtherTenantOwner, unassigned.Id, true));
+        await using (var db = _h.Database.CreateSystem())
+            await db.Users.Where(u => u.Id == _h.Agent.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsActive, false));
+        await Assert.ThrowsAsync<ChatNotFoundException>(() => _h.Inbox(_h.TenantA).SetResolvedAsync(_h.Agent, unassigned.Id, true));
+
+        Assert.Null((await _h.ReloadAsync(held)).ResolvedAt);
+        Assert.Null((await _h.ReloadAsync(unassigned)).ResolvedAt);
+    }
+
+    [Theory, Providers]
+    public async Task AnAgentsUnreadBadges_CountTheirChatsAndUnassignedOnes_AManagersTheWholeWorkspace(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        var mine = await _h.AddChatAsync(_h.Shop, "Milik Agen", "+628120001", InboxHarness.Start, assignedTo: _h.Agent.UserId);
+        var theirs = await _h.AddChatAsync(_h.Shop, "Milik Agen2", "+628120002", InboxHarness.Start, assignedTo: _h.Agent2.UserId);
+        var free = await _h.AddChatAsync(_h.Shop, "Bebas", "+628120003", InboxHarness.Start);
+        await _h.ReceiveAsync(mine, "a");
+        await _h.ReceiveAsync(theirs, "b");
+        await _h.ReceiveAsync(theirs, "c");
+        await _h.ReceiveAsync(free, "d");
+        var directory = _h.TenantScope(_h.TenantA).GetRequiredService<WorkspaceDirectory>();
+
+        Assert.Equal((2, 2), Counts(await directory.ListForUserAsync(_h.Agent.UserId, UserRole.Agent), _h.Shop.Id));
+        Assert.Equal((2, 3), Counts(await directory.ListForUserAsync(_h.Agent2.UserId, UserRole.Agent), _h.Shop.Id));
+        Assert.Equal((3, 4), Counts(await directory.ListForUserAsync(_h.Owner.UserId, UserRole.Owner), _h.Shop.Id));
+
+        // An unread chat changing hands moves the agents' badges: the tenant hears it, so their pages read them again.
+        var tenantEvents = _h.Record(Topics.Tenant(_h.TenantA));
+        await _h.Inbox(_h.TenantA).AssignAsync(_h.Owner, theirs.Id, _h.Agent.UserId);
+        await InboxHarness.HeardAsync(tenantEvents, e => e is UnreadCountsChanged changed && changed.WorkspaceId == _h.Shop.Id);
+        Assert.Equal((3, 4), Counts(await directory.ListForUserAsync(_h.Agent.UserId, UserRole.Agent), _h.Shop.Id));
+        Assert.Equal((1, 1), Counts(await directory.ListForUserAsync(_h.Agent2.UserId, UserRole.Agent), _h.Shop.Id));
+    }
+
+    private static List<Guid> Ids(ChatPage page) => page.Items.Select(c => c.Id).ToList();
+
+    private static (int Chats, int Messages) Counts(IReadOnlyList<WorkspaceSummary> workspaces, Guid workspaceId) =>
+        workspaces.Where(w => w.Id == workspaceId).Select(w => (w.UnreadChats, w.UnreadMessages)).Single();
+}
