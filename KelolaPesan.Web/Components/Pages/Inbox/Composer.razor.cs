@@ -64,8 +64,27 @@ public partial class Composer : IAsyncDisposable
             return;
         _module = new JsModule(JS, "./Components/Pages/Inbox/Composer.razor.js");
         _self = DotNetObjectReference.Create(this);
-        if (await _module.ImportAsync() && await _module.InvokeVoidAsync("attach", _box, _self))
-            await _module.InvokeVoidAsync("focus", _box);
+        if (!await _module.ImportAsync())
+            return;
+        var (attached, draft) = await _module.InvokeAsync<string?>("attach", _box, _self, DraftKey);
+        if (!attached)
+            return;
+        // What was typed here and not sent, before a chat switch, a reload or the end of a session.
+        if (string.IsNullOrEmpty(_text) && !string.IsNullOrEmpty(draft))
+        {
+            _text = draft;
+            StateHasChanged();
+        }
+        await _module.InvokeVoidAsync("focus", _box);
+    }
+
+    /// <summary>The draft's key in the browser's storage: the person's (signing out clears theirs) and the chat's.</summary>
+    private string DraftKey => $"{Viewer.UserId}.{ChatId}";
+
+    private async Task ForgetDraftAsync()
+    {
+        if (_module is not null)
+            await _module.InvokeVoidAsync("forgetDraft", DraftKey);
     }
 
     /// <summary>Enter without Shift, with the textarea's current value.</summary>
@@ -88,7 +107,12 @@ public partial class Composer : IAsyncDisposable
     /// <summary>Instagram refuses replies past 24 hours of the customer's last message; notes are still possible.</summary>
     private bool WindowClosed => IsInstagram && !_noteMode && !InstagramWindow.IsOpen(LastInboundAt, Clock.GetUtcNow());
 
-    private void InsertQuickReply(QuickReplyView reply) => _text = reply.Text;
+    private void InsertQuickReply(QuickReplyView reply)
+    {
+        _text = reply.Text;
+        // Set here, not typed: no input event keeps it as the draft.
+        _ = _module?.InvokeVoidAsync("writeDraft", DraftKey, reply.Text);
+    }
 
     private async Task SendTextAsync()
     {
@@ -101,6 +125,7 @@ public partial class Composer : IAsyncDisposable
         {
             _text = null;
             var message = _noteMode ? await Inbox.AddNoteAsync(Viewer, ChatId, text) : await Inbox.SendTextAsync(Viewer, ChatId, text);
+            await ForgetDraftAsync();
             await OnSent.InvokeAsync(message);
         }
         catch (InstagramWindowClosedException)
@@ -156,7 +181,10 @@ public partial class Composer : IAsyncDisposable
                 var message = await Inbox.SendAttachmentAsync(Viewer, ChatId, upload, caption);
                 // The caption came from the reply box: it went out with the file.
                 if (_text == _pendingCaption)
+                {
                     _text = null;
+                    await ForgetDraftAsync();
+                }
                 (_pending, _pendingCaption) = (null, null);
                 await OnSent.InvokeAsync(message);
             });
