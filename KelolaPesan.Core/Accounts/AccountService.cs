@@ -118,7 +118,7 @@ public sealed class AccountService(IKelolaDbFactory dbFactory, AuditLog audit, A
     /// <summary>Display name, language and theme of the signed-in account. Throws <see cref="ValidationException"/> for bad input.</summary>
     public async Task<bool> UpdateProfileAsync(Guid userId, bool isAdmin, ProfileInput input, AuditActor actor, CancellationToken cancellationToken = default)
     {
-        input.DisplayName = input.DisplayName.Trim();
+        input.DisplayName = NulText.Name(input.DisplayName) ?? "";
         ProfileValidator.ValidateAndThrow(input);
         await using var db = dbFactory.CreateSystem();
         var changed = isAdmin

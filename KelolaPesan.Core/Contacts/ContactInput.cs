@@ -34,7 +34,7 @@ public sealed class ContactInputValidator : AbstractValidator<ContactInput>
             if (!result.IsValid)
                 ctx.AddFailure(new FluentValidation.Results.ValidationFailure(nameof(ContactInput.Phone), result.Reason) { ErrorCode = PhoneNormalizer.Code(result.Error), CustomState = Problem.Of(PhoneNormalizer.Code(result.Error)) });
         });
-        RuleFor(x => x.Email).MaximumLength(Contact.EmailMaxLength).EmailAddress().WithProblem("Email_Invalid")
+        RuleFor(x => x.Email).MaximumLength(Contact.EmailMaxLength).Must(e => EmailAddress.IsValid(e!.Trim())).WithProblem("Email_Invalid")
             .When(x => !string.IsNullOrWhiteSpace(x.Email));
         RuleFor(x => x.GroupId).MaximumLength(Contact.GroupIdMaxLength);
         RuleFor(x => x.Fields).Custom((fields, ctx) =>
@@ -53,6 +53,23 @@ public sealed class ContactInputValidator : AbstractValidator<ContactInput>
             }
         });
     }
+}
+
+/// <summary>
+/// An address mail can reach: <c>local@domain.tld</c>, the local part of RFC 5322's unquoted characters (dots between
+/// them), the domain two or more labels of letters, digits and inner hyphens, the last one not all digits.
+/// FluentValidation's rule only looks for an <c>@</c> inside, so <c>hadi@x</c> was taken.
+/// </summary>
+public static partial class EmailAddress
+{
+    private const int LocalMaxLength = 64;
+
+    public static bool IsValid(string? value) =>
+        value is not null && Pattern().IsMatch(value) && value.IndexOf('@') <= LocalMaxLength;
+
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*@([\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?!\p{N}+\z)[\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\z")]
+    private static partial System.Text.RegularExpressions.Regex Pattern();
 }
 
 /// <summary>Custom field values are stored as invariant text so segments can compare them (dates as yyyy-MM-dd).</summary>

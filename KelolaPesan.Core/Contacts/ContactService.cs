@@ -51,6 +51,8 @@ public sealed class ContactService(IKelolaDbFactory dbFactory, TimeProvider cloc
         if (ws is null)
             return ContactSaveResult.NotFound();
 
+        // The dialog's and the API's name, as the import's (ToInput): what is left of it must still be a name.
+        input.Name = NulText.Name(input.Name) ?? "";
         var validation = await ws.Validator.ValidateAsync(input, ct);
         if (!validation.IsValid)
             return ContactSaveResult.Invalid(validation.Errors.Select(e => new ContactError(e.PropertyName, e.ErrorMessage, e.ErrorCode)));

@@ -13,7 +13,8 @@ namespace KelolaPesan.Core.ExternalApi;
 /// <summary>
 /// Sends a text or media-by-URL message for an API caller to a phone number: the chat is found or created,
 /// the message stored Pending (origin Api), handed to the gateway, then Sent or Failed, with the inbox's realtime events.
-/// An <c>Idempotency-Key</c> is recorded BEFORE the send (unique per key), so a repeat, even a concurrent one, sends nothing.
+/// An <c>Idempotency-Key</c> is recorded BEFORE the send (unique per key), so a repeat, even a concurrent one, sends nothing;
+/// the key reused for another request (its fingerprint differs) is refused.
 /// </summary>
 public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGateway gateway, IRealtimeBus bus, TimeProvider clock,
     ILogger<ApiMessageService> logger)
@@ -22,8 +23,9 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
     private static readonly SendMessageRequestValidator Validator = new();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<ApiSendOutcome> SendAsync(ApiCaller caller, SendMessageRequest request, string? idempotencyKey, CancellationToken ct = default)
+    public async Task<ApiSendOutcome> SendAsync(ApiCaller caller, SendMessageRequest request, ApiIdempotencyKey? idempotency, CancellationToken ct = default)
     {
+        var idempotencyKey = idempotency?.Key;
         var validation = await Validator.ValidateAsync(request, ct);
         if (!validation.IsValid)
             return ApiSendOutcome.Invalid(validation.ToDictionary()) with { Codes = validation.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorCode).ToArray()) };
@@ -45,7 +47,7 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
         ApiIdempotencyRecord? record = null;
         if (!string.IsNullOrEmpty(idempotencyKey))
         {
-            record = new ApiIdempotencyRecord { TenantId = caller.TenantId, ApiKeyId = caller.KeyId, Key = idempotencyKey };
+            record = new ApiIdempotencyRecord { TenantId = caller.TenantId, ApiKeyId = caller.KeyId, Key = idempotencyKey, Fingerprint = idempotency!.Fingerprint };
             db.ApiIdempotencyRecords.Add(record);
             try
             {
@@ -59,6 +61,8 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
                     .FirstOrDefaultAsync(r => r.ApiKeyId == caller.KeyId && r.Key == idempotencyKey, CancellationToken.None);
                 if (first is null)
                     throw;
+                if (first.Fingerprint is not null && !first.Fingerprint.AsSpan().SequenceEqual(idempotency.Fingerprint))
+                    return ApiSendOutcome.KeyReused;
                 return first.StatusCode == 0 ? ApiSendOutcome.InProgress
                     : ApiSendOutcome.Repeat(first.StatusCode, JsonSerializer.Deserialize<ApiMessageView>(first.ResponseJson, Json)!);
             }
@@ -228,9 +232,10 @@ public sealed record ApiSendOutcome(ApiSendKind Kind, ApiMessageView? Message = 
 
     public static readonly ApiSendOutcome NotFound = new(ApiSendKind.NotFound);
     public static readonly ApiSendOutcome InProgress = new(ApiSendKind.InProgress);
+    public static readonly ApiSendOutcome KeyReused = new(ApiSendKind.KeyReused);
     public static ApiSendOutcome Invalid(IDictionary<string, string[]> errors) => new(ApiSendKind.Invalid, Errors: errors);
     public static ApiSendOutcome Sent(ApiMessageView m) => new(ApiSendKind.Sent, m);
     public static ApiSendOutcome Repeat(int status, ApiMessageView m) => new(ApiSendKind.Repeat, m, StatusCode: status);
 }
 
-public enum ApiSendKind { Sent, Repeat, InProgress, NotFound, Invalid }
+public enum ApiSendKind { Sent, Repeat, InProgress, KeyReused, NotFound, Invalid }

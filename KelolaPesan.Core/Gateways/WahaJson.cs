@@ -12,7 +12,7 @@ internal static class WahaJson
             ? value
             : null;
 
-    /// <summary>A string property, without U+0000 (<see cref="Common.NulText"/>).</summary>
+    /// <summary>A string property, without U+0000 and the other C0 controls but tab and line breaks (<see cref="Common.NulText"/>).</summary>
     public static string? Str(JsonElement element, string name) =>
         Prop(element, name) is { ValueKind: JsonValueKind.String } value ? Common.NulText.Strip(value.GetString()) : null;
 
@@ -58,7 +58,7 @@ internal static class WahaJson
     {
         if (me is not { ValueKind: JsonValueKind.Object } value || Str(value, "id") is not { } id)
             return null;
-        return new GatewayAccount(id, Str(value, "pushName"), ChatIds.ToPhone(id));
+        return new GatewayAccount(id, Name(Str(value, "pushName")), ChatIds.ToPhone(id));
     }
 
     public static GatewayChatMessage Message(JsonElement payload, DateTimeOffset? fallbackTimestamp = null)
@@ -88,6 +88,9 @@ internal static class WahaJson
             media,
             ack is { } a ? WahaAck.ToStatus((int)Math.Clamp(a, -1, 4)) : null,
             replyTo,
-            Str(data, "notifyName") ?? Str(data, "pushName") ?? Str(payload, "notifyName") ?? Str(payload, "pushName"));
+            Name(Str(data, "notifyName") ?? Str(data, "pushName") ?? Str(payload, "notifyName") ?? Str(payload, "pushName")));
     }
+
+    /// <summary>A push name on one line without bidi overrides (<see cref="Common.NulText.Name"/>); null when nothing is left.</summary>
+    private static string? Name(string? pushName) => Common.NulText.Name(pushName) is { Length: > 0 } name ? name : null;
 }

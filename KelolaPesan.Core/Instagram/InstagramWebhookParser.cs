@@ -78,7 +78,7 @@ public static class InstagramWebhookParser
         var media = value.TryGetProperty("media", out var md) && md.ValueKind == JsonValueKind.Object ? md : default;
         return new InstagramCommentItem(accountId, commentId, Str(value, "text") ?? "",
             from.ValueKind == JsonValueKind.Object ? Id(from, "id") ?? "" : "",
-            from.ValueKind == JsonValueKind.Object ? Str(from, "username") : null,
+            from.ValueKind == JsonValueKind.Object && Common.NulText.Name(Str(from, "username")) is { Length: > 0 } username ? username : null,
             media.ValueKind == JsonValueKind.Object ? Id(media, "id") ?? "" : "",
             Id(value, "parent_id"), Time(value, "timestamp") ?? entryTime, change.GetRawText());
     }

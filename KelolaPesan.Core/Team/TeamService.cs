@@ -51,7 +51,7 @@ public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, 
     public async Task<TeamResult> AddAsync(TeamActor actor, NewMemberInput input, CancellationToken ct = default)
     {
         input.Username = input.Username.Trim().ToLowerInvariant();
-        input.DisplayName = input.DisplayName.Trim();
+        input.DisplayName = NulText.Name(input.DisplayName) ?? "";
         await NewValidator.ValidateAndThrowAsync(input, ct);
         if (!TeamRules.CanGrant(actor.Role, input.Role))
             return NotAllowed();

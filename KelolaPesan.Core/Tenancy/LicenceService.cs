@@ -196,9 +196,9 @@ public sealed class LicenceService(IKelolaDbFactory dbFactory, AuditLog audit, T
 
     private static void Validate(IssueLicenceRequest request)
     {
-        request.Name = request.Name.Trim();
+        request.Name = NulText.Name(request.Name) ?? "";
         request.OwnerUsername = request.OwnerUsername.Trim();
-        request.OwnerDisplayName = request.OwnerDisplayName.Trim();
+        request.OwnerDisplayName = NulText.Name(request.OwnerDisplayName) ?? "";
         request.OwnerPhone = string.IsNullOrWhiteSpace(request.OwnerPhone) ? null : request.OwnerPhone.Trim();
         IssueValidator.ValidateAndThrow(request);
         request.OwnerPhone = request.OwnerPhone is null ? null : PhoneNormalizer.Normalize(request.OwnerPhone, Tenant.DefaultRegion).E164;

@@ -37,7 +37,7 @@ public sealed class TenantSettingsService(IKelolaDbFactory dbFactory, ITenantCon
     {
         if (role != UserRole.Owner)
             throw new UnauthorizedAccessException("Only the owner changes the business settings.");
-        input.Name = input.Name.Trim();
+        input.Name = NulText.Name(input.Name) ?? "";
         input.TimeZone = input.TimeZone.Trim();
         input.PhoneRegion = input.PhoneRegion.Trim().ToUpperInvariant();
         await Validator.ValidateAndThrowAsync(input, ct);

@@ -206,6 +206,7 @@ public sealed class WorkspaceService(
 
     private async Task<WorkspaceResult?> ValidateAsync(WorkspaceInput input, CancellationToken ct)
     {
+        input.Name = NulText.Name(input.Name) ?? "";
         var validation = await validator.ValidateAsync(input, ct);
         return validation.IsValid
             ? null

@@ -79,6 +79,36 @@ public sealed class ContactImportTests : IAsyncLifetime
         Assert.Equal(["Budi", "RacunNul", "Sari"], await db.Contacts.OrderBy(c => c.Phone).Select(c => c.Name).ToListAsync());
     }
 
+    [Theory, Providers]
+    public async Task ARowWithAnEmailWithoutADottedDomain_IsRejectedWithItsRowNumber_AndNamesLoseTheirControlCharacters(DatabaseProvider provider)
+    {
+        _world = await ContactsWorld.CreateAsync(provider);
+        var path = _world.PathFor("kontrol.xlsx");
+        using (var wb = new XLWorkbook())
+        {
+            var ws = wb.AddWorksheet("Pelanggan");
+            (ws.Cell(1, 1).Value, ws.Cell(1, 2).Value, ws.Cell(1, 3).Value) = ("Nama", "No HP", "Email");
+            // ESC and U+0001 go into the file as _x001B_ and _x0001_; the bidi override and the line break as they are.
+            (ws.Cell(2, 1).Value, ws.Cell(2, 3).Value) = ("\u202EBudi\u202C\u001b[1m\u0001\nSantoso", "budi@toko.co.id");
+            (ws.Cell(3, 1).Value, ws.Cell(3, 3).Value) = ("Hadi", "hadi@x");
+            (ws.Cell(4, 1).Value, ws.Cell(4, 3).Value) = ("Sari\t\u0080", "");
+            ws.Cell(2, 2).SetValue("081234567891");
+            ws.Cell(3, 2).SetValue("081234567892");
+            ws.Cell(4, 2).SetValue("081234567893");
+            wb.SaveAs(path);
+        }
+
+        var (_, import) = await _world.ImportAsync(path);
+
+        Assert.Equal((ImportStatus.Completed, 2, 1), (import!.Status, import.Created, import.Rejected));
+        await using var db = _world.Database.CreateForTenant(_world.TenantId);
+        Assert.Equal(["Budi[1m Santoso", "Sari"], await db.Contacts.OrderBy(c => c.Phone).Select(c => c.Name).ToListAsync());
+        var error = Assert.Single(await _world.Imports.ErrorsAsync(import.Id, 100));
+        Assert.Equal(3, error.RowNumber);
+        Assert.Equal("Email_Invalid", KelolaPesan.Core.Common.ProblemText.Parse(error.Reason)?.Code);
+        Assert.Equal(KelolaPesan.Core.Common.ProblemText.Get("Email_Invalid"), KelolaPesan.Core.Common.ProblemText.Display(error.Reason));
+    }
+
     [Fact]
     public async Task AnUnexpectedFailure_EndsTheImportAsFailedWithAMessage_NotRunningForEver()
     {

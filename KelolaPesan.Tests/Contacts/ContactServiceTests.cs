@@ -27,6 +27,34 @@ public sealed class ContactServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_FromTheDialog_StoresANameWithoutControlOrBidiCharacters_OnOneLine()
+    {
+        var input = new ContactInput { Name = "\u202EBudi\u202C\u0001\u001b\r\nSantoso\u0085\u007f", Phone = "081234567811" };
+        var onlyControls = await _world.Contacts.CreateAsync(_world.WorkspaceId, new ContactInput { Name = "\u202E\u0007\t", Phone = "081234567812" });
+
+        var created = await _world.Contacts.CreateAsync(_world.WorkspaceId, input);
+
+        Assert.True(created.Succeeded);
+        Assert.Equal("Budi Santoso", (await _world.Contacts.GetForEditAsync(_world.WorkspaceId, created.ContactId!.Value))!.Name);
+        var error = Assert.Single(onlyControls.Errors);
+        Assert.Equal(("Name", "Name_Required"), (error.Property, error.Code));
+    }
+
+    [Theory]
+    [InlineData("hadi@x", false)]
+    [InlineData("hadi@toko", false)]
+    [InlineData("hadi@toko.id", true)]
+    [InlineData(" hadi@toko.id ", true)]
+    public async Task Create_TakesAnEmailOnlyWithADottedDomain(string email, bool valid)
+    {
+        var result = await _world.Contacts.CreateAsync(_world.WorkspaceId, new ContactInput { Name = "Hadi", Phone = "081234567813", Email = email });
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+            Assert.Equal(("Email", "Email_Invalid"), (Assert.Single(result.Errors).Property, result.Errors[0].Code));
+    }
+
+    [Fact]
     public async Task Create_ValidatesCustomFieldsByType()
     {
         await _world.Catalog.SaveFieldAsync(_world.TenantId, null, "umur", "Umur", CustomFieldType.Number, null);

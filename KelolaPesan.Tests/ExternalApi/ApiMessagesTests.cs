@@ -111,6 +111,25 @@ public sealed class ApiMessagesTests(ExternalApiHost host)
     }
 
     [Fact]
+    public async Task AContactsName_LosesItsControlAndBidiCharacters_AndAnEmailWithoutADottedDomain_IsRefused()
+    {
+        var (_, key) = await host.CreateKeyAsync();
+        using var client = host.Client(key);
+
+        using var badEmail = await client.PostAsJsonAsync($"/api/v1/workspaces/{host.ShopId}/contacts", new { name = "Hadi", phone = "081298765477", email = "hadi@x" });
+        using var created = await client.PostAsJsonAsync($"/api/v1/workspaces/{host.ShopId}/contacts",
+            new { name = "Budi\u0001\u001b[31m \u202Egnorw\u202C\u0085\tSantoso\r\n", phone = "081298765478", email = "budi@toko.co.id" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, badEmail.StatusCode);
+        var problem = await badEmail.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Email_Invalid", problem.GetProperty("codes").GetProperty("email")[0].GetString());
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("Budi[31m gnorw Santoso", (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString());
+        await using var db = host.System();
+        Assert.False(await db.Contacts.AnyAsync(c => c.Phone == "+6281298765477"));
+    }
+
+    [Fact]
     public async Task AContactWithABadPhone_AnswersAValidationProblemOnPhone_AndAGoodOneRoundTrips()
     {
         var (_, key) = await host.CreateKeyAsync();

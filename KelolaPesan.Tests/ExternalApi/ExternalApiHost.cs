@@ -24,6 +24,9 @@ public sealed class ExternalApiHost : IAsyncLifetime
     public Guid CareId { get; private set; }
     public string ShopSession { get; private set; } = "";
 
+    /// <summary>The collection's host runs on SQLite; a test that makes its own host may choose PostgreSQL.</summary>
+    public KelolaPesan.Data.DatabaseProvider Provider { get; init; } = KelolaPesan.Data.DatabaseProvider.Sqlite;
+
     public async Task InitializeAsync()
     {
         Waha = await FakeWahaServer.StartAsync();
@@ -38,6 +41,7 @@ public sealed class ExternalApiHost : IAsyncLifetime
             .WithSetting("Webhooks:Outgoing:SweepSeconds", "0.2")
             // Receivers in these tests listen on loopback; WebhookSsrfTests runs a host with the screen on.
             .WithSetting("Webhooks:Outgoing:AllowPrivateAddresses", "true");
+        await App.UseProviderAsync(Provider);
         await App.StartAsync();
         await using var db = System();
         var ws = await db.Workspaces.Where(w => w.Name == "Toko Utama" || w.Name == "Layanan Pelanggan").ToListAsync();

@@ -36,6 +36,21 @@ public sealed class WahaWebhookParserTests
     }
 
     [Fact]
+    public void APushName_LosesControlAndBidiCharacters_AndTheBody_KeepsItsLinesButNotItsOtherControls()
+    {
+        // U+202E made "Budi" read "iduB" beside the chat's other text; ESC and U+0001 have no glyph at all.
+        var payload = FakeWahaServer.MessagePayload("false_628111@c.us_CTL", "628111@c.us", "6280000000001@c.us", "baris 1\r\n\tbaris\u0001 2\u001b",
+            ack: 1, pushName: "\u202EBudi\u202C\u001b[31m\nSantoso\u0085", timestamp: 1_700_000_000);
+        var onlyControls = FakeWahaServer.MessagePayload("false_628111@c.us_CT2", "628111@c.us", "6280000000001@c.us", "x", ack: 1, pushName: "\u2067\u0007", timestamp: 1_700_000_000);
+
+        var m = Assert.IsType<MessageReceived>(WahaWebhookParser.Parse(FakeWahaServer.Envelope("message", "ws_1", payload, Metadata))).Message;
+        var empty = Assert.IsType<MessageReceived>(WahaWebhookParser.Parse(FakeWahaServer.Envelope("message", "ws_1", onlyControls, Metadata))).Message;
+
+        Assert.Equal(("baris 1\r\n\tbaris 2", "Budi[31m Santoso"), (m.Body, m.PushName));
+        Assert.Null(empty.PushName);
+    }
+
+    [Fact]
     public void MessageAny_BecomesMessageReceived_WithEveryField()
     {
         var payload = FakeWahaServer.MessagePayload("false_628111@c.us_AAA", "628111@c.us", "6280000000001@c.us", "Halo, ready?", ack: 1, pushName: "Budi", timestamp: 1_700_000_000);

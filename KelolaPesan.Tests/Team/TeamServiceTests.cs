@@ -78,6 +78,18 @@ public sealed class TeamServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMembersDisplayName_LosesControlAndBidiCharacters_OnOneLine()
+    {
+        var input = Agent("dewi", _shop.Id);
+        input.DisplayName = "\u202EDewi\u202C\u0001\r\nLestari\u009b";
+
+        var result = await Run(s => s.AddAsync(_ownerActor, input));
+
+        Assert.True(result.Succeeded);
+        Assert.Equal("Dewi Lestari", (await StoredAsync(result.UserId!.Value)).DisplayName);
+    }
+
+    [Fact]
     public async Task AGeneratedPassword_IsReturnedOnce_AndPassesThePolicy()
     {
         var input = Agent("rudi");

@@ -47,6 +47,18 @@ public sealed class WorkspaceServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ANamesControlAndBidiCharacters_AreDropped_AndANameOfNothingElse_IsRefused()
+    {
+        var created = await WithService(s => s.CreateAsync(new WorkspaceInput { Name = "\u202EToko\u202C\u001b\nPusat" }));
+        var onlyControls = await WithService(s => s.CreateAsync(new WorkspaceInput { Name = "\u2066\u0001" }));
+
+        Assert.True(created.Succeeded);
+        Assert.Equal(WorkspaceError.Invalid, onlyControls.Error);
+        Assert.True((await WithService(s => s.UpdateAsync(created.WorkspaceId!.Value, new WorkspaceInput { Name = "Toko\tSelatan\u0085" }))).Succeeded);
+        Assert.Equal(["Toko Selatan"], (await WithService(s => s.ListAsync())).Select(w => w.Name));
+    }
+
+    [Fact]
     public async Task Connect_CreatesTheSession_WithAnEncryptedKey_AndScanConnectsIt()
     {
         var created = await WithService(s => s.CreateAsync(new WorkspaceInput { Name = "Satu" }));

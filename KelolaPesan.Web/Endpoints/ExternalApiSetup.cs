@@ -60,6 +60,9 @@ public static class ExternalApiSetup
             }
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 limit.MaxRequestBodySize = MaxRequestBytes;
+            // The body is read again after binding for its fingerprint (ApiIdempotencyRecord.Fingerprint).
+            if (context.Request.Headers.ContainsKey(MessagesApi.IdempotencyHeader))
+                context.Request.EnableBuffering();
             UseRequestedLanguage(context);
             await next();
         }));

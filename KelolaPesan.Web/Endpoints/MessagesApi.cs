@@ -17,7 +17,8 @@ public static class MessagesApi
             .WithDescription("""
                 Example: `{"workspaceId":"<id>","to":"0812 3456 7890","text":"Pesanan Anda sudah dikirim."}` or
                 `{"workspaceId":"<id>","to":"+6281234567890","text":"Katalog","media":{"url":"https://example.com/katalog.pdf","fileName":"katalog.pdf"}}`.
-                With an `Idempotency-Key` header a repeat returns the first result (header `Idempotent-Replayed: true`) and sends nothing.
+                With an `Idempotency-Key` header a repeat returns the first result (header `Idempotent-Replayed: true`) and sends nothing;
+                the key sent again with another body answers 422 (`Api_IdempotencyKeyReused`), and while its first request still runs, 409.
                 """);
         group.MapGet("/{id:guid}", GetAsync).WithName("GetMessage").WithSummary("A message's status (Pending, Sent, Delivered, Read, Failed)");
         return api;
@@ -27,7 +28,8 @@ public static class MessagesApi
         HttpContext http, ApiMessageService messages, SendMessageRequest request,
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, CancellationToken ct)
     {
-        var outcome = await messages.SendAsync(http.ApiCaller(), request, idempotencyKey, ct);
+        var idempotency = string.IsNullOrEmpty(idempotencyKey) ? null : new ApiIdempotencyKey(idempotencyKey, await FingerprintAsync(http.Request, ct));
+        var outcome = await messages.SendAsync(http.ApiCaller(), request, idempotency, ct);
         switch (outcome.Kind)
         {
             case ApiSendKind.Invalid:
@@ -35,8 +37,9 @@ public static class MessagesApi
             case ApiSendKind.NotFound:
                 return ApiProblems.NotFound("Workspace_NotFound");
             case ApiSendKind.InProgress:
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "In progress",
-                    detail: "A request with this Idempotency-Key is still being processed.");
+                return Problem.Of("Api_IdempotencyKeyInProgress").ToApiProblem(StatusCodes.Status409Conflict);
+            case ApiSendKind.KeyReused:
+                return Problem.Of("Api_IdempotencyKeyReused").ToApiProblem(StatusCodes.Status422UnprocessableEntity);
             case ApiSendKind.Repeat:
                 http.Response.Headers["Idempotent-Replayed"] = "true";
                 break;
@@ -45,6 +48,13 @@ public static class MessagesApi
                 break;
         }
         return TypedResults.Accepted($"/api/v1/messages/{outcome.Message!.Id}", outcome.Message);
+    }
+
+    /// <summary>The body was read once by the binding; the API pipeline buffers it when the request has an Idempotency-Key.</summary>
+    private static async Task<byte[]> FingerprintAsync(HttpRequest request, CancellationToken ct)
+    {
+        request.Body.Position = 0;
+        return await ApiIdempotencyRecord.FingerprintAsync(request.Method, request.PathBase + request.Path, request.Body, ct);
     }
 
     private static async Task<Results<Ok<ApiMessageView>, ProblemHttpResult>> GetAsync(HttpContext http, ApiMessageService messages, Guid id, CancellationToken ct) =>

@@ -241,10 +241,11 @@ public sealed partial class ContactImportService
         var input = new ContactInput();
         foreach (var (column, target) in mapping.Columns)
         {
-            var value = row[column]?.Trim();
+            // A CSV cell may hold any control character, an .xlsx cell the escaped ones (XlsxTableReader.Unescape).
+            var value = NulText.Strip(row[column])?.Trim();
             switch (target)
             {
-                case ContactImportMapping.Name: input.Name = value ?? ""; break;
+                case ContactImportMapping.Name: input.Name = NulText.Name(value) ?? ""; break;
                 case ContactImportMapping.Phone: input.Phone = value ?? ""; break;
                 case ContactImportMapping.Email: input.Email = value; break;
                 case ContactImportMapping.Group: input.GroupId = value; break;

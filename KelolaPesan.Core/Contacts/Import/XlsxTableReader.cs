@@ -305,12 +305,12 @@ public sealed partial class XlsxTableReader : ITableReader
 
     /// <summary>
     /// OOXML escapes characters XML cannot hold as _xHHHH_ (ClosedXML writes emoji surrogates that way); a literal
-    /// "_x" is itself written _x005F_x. Undo it so an emoji comes back as the emoji; a NUL (_x0000_) is dropped
-    /// (<see cref="Common.NulText"/>: PostgreSQL refused the batch it was in).
+    /// "_x" is itself written _x005F_x. Undo it so an emoji comes back as the emoji; a NUL (_x0000_) and the other C0
+    /// controls but tab and line breaks are dropped (<see cref="Common.NulText"/>: PostgreSQL refused the batch a NUL was in).
     /// </summary>
     internal static string Unescape(string text) =>
         text.Contains("_x", StringComparison.Ordinal)
-            ? EscapePattern().Replace(text, m => Convert.ToUInt16(m.Groups[1].Value, 16) is var code and > 0 ? ((char)code).ToString() : "")
+            ? EscapePattern().Replace(text, m => Common.NulText.Strip(((char)Convert.ToUInt16(m.Groups[1].Value, 16)).ToString())!)
             : text;
 
     [System.Text.RegularExpressions.GeneratedRegex("_x([0-9A-Fa-f]{4})_")]

@@ -24,6 +24,7 @@ public class ApiIdempotencyRecordConfiguration : IEntityTypeConfiguration<ApiIde
     public void Configure(EntityTypeBuilder<ApiIdempotencyRecord> b)
     {
         b.Property(x => x.Key).HasMaxLength(ApiIdempotencyRecord.KeyMaxLength);
+        b.Property(x => x.Fingerprint).HasMaxLength(ApiIdempotencyRecord.FingerprintLength);
         b.HasIndex(x => new { x.ApiKeyId, x.Key }).IsUnique();
     }
 }

@@ -1560,6 +1560,10 @@ namespace KelolaPesan.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<byte[]>("Fingerprint")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(200)

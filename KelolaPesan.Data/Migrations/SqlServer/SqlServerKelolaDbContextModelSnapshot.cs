@@ -1938,6 +1938,10 @@ namespace KelolaPesan.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<byte[]>("Fingerprint")
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(200)

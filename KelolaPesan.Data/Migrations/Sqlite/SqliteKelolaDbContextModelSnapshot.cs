@@ -1554,6 +1554,10 @@ namespace KelolaPesan.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("Fingerprint")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(200)
