@@ -69,8 +69,9 @@ public sealed class BroadcastTallyBrowserTests(BrowserFixture browser, KelolaApp
             await page.ByTestId("confirm-yes").ClickAsync();
             await Assertions.Expect(page.ByTestId("broadcast-status")).ToHaveAttributeAsync("data-status", "Cancelled");
             await Assertions.Expect(page.ByTestId("broadcast-reason")).ToHaveTextAsync("Dibatalkan oleh Pemilik Uji.");
-            await Assertions.Expect(page.ByTestId("count-Cancelled")).ToContainTextAsync("Dibatalkan (tidak dikirim)3");
-            await Assertions.Expect(page.ByTestId("count-Skipped")).ToContainTextAsync("Dilewati2");
+            await Assertions.Expect(page.ByTestId("count-Cancelled")).ToContainTextAsync("Dibatalkan (tidak dikirim)");
+            await Assertions.Expect(page.ByTestId("count-Cancelled").Locator("h6")).ToHaveTextAsync("3");
+            await Assertions.Expect(page.ByTestId("count-Skipped").Locator("h6")).ToHaveTextAsync("2");
             await Assertions.Expect(page.ByTestId("broadcast-final")).ToHaveTextAsync("0 terkirim · 0 gagal · 3 dibatalkan (tidak dikirim) · 2 dilewati dari 5 penerima");
             await LayoutProbe.AssertFitsAsync(page, "cancelled broadcast");
             Assert.Empty(session.ConsoleErrors);
