@@ -33,13 +33,19 @@ public enum BroadcastWaitReason
 /// <summary>Final (or current) numbers: what went out, what failed, what was never sent because it was cancelled.</summary>
 public sealed record BroadcastTally(int Total, int Pending, int Sent, int Failed, int Skipped, int Cancelled, int Uncertain)
 {
-    /// <summary>Recipients the queue dealt with: everything but those still pending and those a cancel took away.</summary>
-    public int Handled => Math.Max(0, Total - Pending - Cancelled);
+    /// <summary>
+    /// Recipients the queue sent to (sent, failed or uncertain): never the skipped ones, which are left out at
+    /// materialisation (or at the check before a send) and take no send, nor those a cancel took away.
+    /// </summary>
+    public int Handled => Math.Max(0, Total - Pending - Skipped);
 
     /// <summary>Skipped for a reason other than the cancel (opted out, invalid, not on WhatsApp).</summary>
     public int SkippedOther => Math.Max(0, Skipped - Cancelled);
 
-    public double Percent => Total == 0 ? 0 : Math.Min(100, 100.0 * Handled / Total);
+    /// <summary>The recipients it is to send to: all but the skipped ones (those a cancel took away were meant to go, so a cancel never fills the bar).</summary>
+    public int ToSend => Math.Max(0, Total - SkippedOther);
+
+    public double Percent => ToSend == 0 ? 0 : Math.Min(100, 100.0 * Handled / ToSend);
 }
 
 /// <param name="Until">When the wait ends (UTC; the page shows it in the tenant's zone); null when unknown or not waiting.</param>

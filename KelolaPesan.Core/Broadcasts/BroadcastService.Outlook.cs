@@ -15,12 +15,15 @@ public sealed partial class BroadcastService
         return broadcast is null ? null : await OutlookAsync(db, broadcast, ct);
     }
 
-    /// <summary>One workspace's running broadcasts with their outlooks, oldest first: the dashboard card.</summary>
+    /// <summary>
+    /// One workspace's running and paused broadcasts with their outlooks, oldest first: the dashboard card. A paused one
+    /// stays there (marked by its outlook) until it is resumed or cancelled, so it is not forgotten.
+    /// </summary>
     public async Task<IReadOnlyList<(BroadcastSummary Summary, BroadcastOutlook Outlook)>> ListRunningOutlooksAsync(Guid workspaceId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
         var rows = await db.Broadcasts.AsNoTracking()
-            .Where(b => b.WorkspaceId == workspaceId && b.SequenceStepId == null && b.Status == BroadcastStatus.Running)
+            .Where(b => b.WorkspaceId == workspaceId && b.SequenceStepId == null && (b.Status == BroadcastStatus.Running || b.Status == BroadcastStatus.Paused))
             .Join(db.Workspaces, b => b.WorkspaceId, w => w.Id, (b, w) => new { b, w.Name }).ToListAsync(ct);
         var list = new List<(BroadcastSummary, BroadcastOutlook)>();
         foreach (var row in rows.OrderBy(r => r.b.CreatedAt))

@@ -171,17 +171,8 @@ public sealed partial class BroadcastService(
         await using var db = await dbFactory.CreateAsync(ct);
         var rows = await db.Broadcasts.AsNoTracking().Where(b => b.SequenceStepId == null && (workspaceId == null || b.WorkspaceId == workspaceId))
             .Join(db.Workspaces, b => b.WorkspaceId, w => w.Id, (b, w) => new { b, w.Name }).ToListAsync(ct);
-        return rows.OrderByDescending(r => r.b.CreatedAt).Select(r => BroadcastSummary.From(r.b, r.Name)).ToList();
-    }
-
-    /// <summary>One workspace's running broadcasts, oldest first: the dashboard card re-reads them on each progress event.</summary>
-    public async Task<IReadOnlyList<BroadcastSummary>> ListRunningAsync(Guid workspaceId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateAsync(ct);
-        var rows = await db.Broadcasts.AsNoTracking()
-            .Where(b => b.WorkspaceId == workspaceId && b.SequenceStepId == null && b.Status == BroadcastStatus.Running)
-            .Join(db.Workspaces, b => b.WorkspaceId, w => w.Id, (b, w) => new { b, w.Name }).ToListAsync(ct);
-        return rows.OrderBy(r => r.b.CreatedAt).Select(r => BroadcastSummary.From(r.b, r.Name)).ToList();
+        // Newest send time first: scheduled ones by the time they go, the others by when they started.
+        return rows.Select(r => BroadcastSummary.From(r.b, r.Name)).OrderByDescending(r => r.SendAt).ThenByDescending(r => r.CreatedAt).ToList();
     }
 
     public async Task<Broadcast?> GetAsync(Guid broadcastId, CancellationToken ct = default)
@@ -190,12 +181,26 @@ public sealed partial class BroadcastService(
         return await db.Broadcasts.AsNoTracking().FirstOrDefaultAsync(b => b.Id == broadcastId, ct);
     }
 
-    /// <summary>Counts per state straight from the rows (delivered and read move by acks, outside the dispatcher).</summary>
+    /// <summary>Counts per state straight from the rows (delivered and read move by acks, outside the dispatcher); the API's numbers.</summary>
     public async Task<IReadOnlyDictionary<RecipientStatus, int>> CountByStatusAsync(Guid broadcastId, CancellationToken ct = default)
     {
+        var counts = await CountAsync(broadcastId, ct);
+        var byStatus = counts.ByStatus.ToDictionary();
+        if (counts.Cancelled > 0)
+            byStatus[RecipientStatus.Skipped] = byStatus.GetValueOrDefault(RecipientStatus.Skipped) + counts.Cancelled;
+        return byStatus;
+    }
+
+    /// <summary>Counts per state straight from the rows, with the recipients a cancel took out of the queue apart from the skipped ones.</summary>
+    public async Task<RecipientCounts> CountAsync(Guid broadcastId, CancellationToken ct = default)
+    {
         await using var db = await dbFactory.CreateAsync(ct);
-        return await db.BroadcastRecipients.Where(r => r.BroadcastId == broadcastId).GroupBy(r => r.Status)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var groups = await db.BroadcastRecipients.Where(r => r.BroadcastId == broadcastId)
+            .GroupBy(r => new { r.Status, Cancelled = r.Status == RecipientStatus.Skipped && r.SkipReason == BroadcastAudience.ReasonCancelled })
+            .Select(g => new { g.Key.Status, g.Key.Cancelled, Count = g.Count() }).ToListAsync(ct);
+        return new RecipientCounts(
+            groups.Where(g => !g.Cancelled).GroupBy(g => g.Status).ToDictionary(g => g.Key, g => g.Sum(x => x.Count)),
+            groups.Where(g => g.Cancelled).Sum(g => g.Count));
     }
 
     public async Task<IReadOnlyList<BroadcastRecipient>> RecipientsAsync(Guid broadcastId, RecipientStatus? status, int skip, int take, CancellationToken ct = default)
@@ -257,11 +262,17 @@ public sealed partial class BroadcastService(
         return moved;
     }
 
-    public async Task<bool> CancelAsync(Guid broadcastId, CancellationToken ct = default)
+    /// <summary>The stored reason of a cancel by a person: the code with their name, as they were called when they cancelled.</summary>
+    public const string CancelledByReason = "Broadcast_CancelledBy";
+
+    /// <summary>Cancelled by a person; <paramref name="byUserId"/> is named in the reason when given (as a pause names who paused).</summary>
+    public async Task<bool> CancelAsync(Guid broadcastId, Guid? byUserId = null, CancellationToken ct = default)
     {
-        if (!await MoveAsync(broadcastId, [BroadcastStatus.Running, BroadcastStatus.Scheduled, BroadcastStatus.Paused, BroadcastStatus.Draft], BroadcastStatus.Cancelled, "Broadcast_CancelledByManager", ct))
-            return false;
         await using var db = await dbFactory.CreateAsync(ct);
+        var name = byUserId is { } userId ? await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) : null;
+        var reason = string.IsNullOrWhiteSpace(name) ? "Broadcast_CancelledByManager" : ProblemText.Store(Problem.Of(CancelledByReason, name));
+        if (!await MoveAsync(broadcastId, [BroadcastStatus.Running, BroadcastStatus.Scheduled, BroadcastStatus.Paused, BroadcastStatus.Draft], BroadcastStatus.Cancelled, reason, ct))
+            return false;
         var skipped = await db.BroadcastRecipients.Where(r => r.BroadcastId == broadcastId && r.Status == RecipientStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RecipientStatus.Skipped).SetProperty(r => r.SkipReason, BroadcastAudience.ReasonCancelled), ct);
         await db.Broadcasts.Where(b => b.Id == broadcastId).ExecuteUpdateAsync(s => s
@@ -349,14 +360,20 @@ public sealed partial class BroadcastService(
     }
 }
 
+/// <summary>Recipients per state; <paramref name="Cancelled"/> (stored as skipped) is not among <paramref name="ByStatus"/>'s skipped: they were never sent because of the cancel.</summary>
+public sealed record RecipientCounts(IReadOnlyDictionary<RecipientStatus, int> ByStatus, int Cancelled);
+
 public sealed record BroadcastSummary(Guid Id, string Name, Guid WorkspaceId, string WorkspaceName, BroadcastStatus Status, string? StatusReason,
-    DateTimeOffset? ScheduledAt, int Total, int Pending, int Sent, int Failed, int Skipped, int Uncertain, DateTimeOffset CreatedAt, int Cancelled = 0)
+    DateTimeOffset? ScheduledAt, int Total, int Pending, int Sent, int Failed, int Skipped, int Uncertain, DateTimeOffset CreatedAt, int Cancelled = 0,
+    DateTimeOffset? StartedAt = null)
 {
-    /// <summary>Recipients the queue dealt with; those a cancel took away never count as done.</summary>
-    public int Done => Total - Pending - Cancelled;
-    public double Percent => Total == 0 ? 100 : 100.0 * Done / Total;
+    /// <summary>The same numbers as the progress view's, so the list, the card and the page agree on what is progress.</summary>
+    public BroadcastTally Tally => new(Total, Pending, Sent, Failed, Skipped, Cancelled, Uncertain);
+
+    /// <summary>When it goes out: its start once it started, until then the time it is scheduled for.</summary>
+    public DateTimeOffset SendAt => StartedAt ?? ScheduledAt ?? CreatedAt;
 
     public static BroadcastSummary From(Broadcast b, string workspaceName) =>
         new(b.Id, b.Name, b.WorkspaceId, workspaceName, b.Status, b.StatusReason, b.ScheduledAt, b.TotalRecipients, b.PendingCount,
-            b.SentCount + b.DeliveredCount + b.ReadCount, b.FailedCount, b.SkippedCount, b.UncertainCount, b.CreatedAt, b.CancelledCount);
+            b.SentCount + b.DeliveredCount + b.ReadCount, b.FailedCount, b.SkippedCount, b.UncertainCount, b.CreatedAt, b.CancelledCount, b.StartedAt);
 }

@@ -58,7 +58,7 @@ public sealed class RunningBroadcastsTests : BunitTestBase, IAsyncLifetime
     {
         var promo = await AddAsync(_h.Shop, "Promo Lebaran", BroadcastStatus.Running, 200, 50);
         await AddAsync(_h.Shop, "Sudah selesai", BroadcastStatus.Completed, 10, 10);
-        await AddAsync(_h.Shop, "Dijeda", BroadcastStatus.Paused, 10, 2);
+        await AddAsync(_h.Shop, "Dibatalkan", BroadcastStatus.Cancelled, 10, 2);
         await AddAsync(_h.Care, "Workspace lain", BroadcastStatus.Running, 10, 1);
 
         var cut = Render<RunningBroadcasts>(p => p.Add(c => c.TenantId, _h.TenantA).Add(c => c.WorkspaceId, _h.Shop.Id));
@@ -84,6 +84,43 @@ public sealed class RunningBroadcastsTests : BunitTestBase, IAsyncLifetime
             await db.Broadcasts.Where(b => b.Id == promo.Id).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BroadcastStatus.Completed));
         await _h.Bus.PublishAsync(BroadcastTopics.List(_h.TenantA), new BroadcastProgressChanged(_h.TenantA, _h.Shop.Id, promo.Id));
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=running-broadcast]")), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task APausedBroadcast_StaysOnTheCard_MarkedPaused_WithItsPage()
+    {
+        var paused = await AddAsync(_h.Shop, "Dijeda", BroadcastStatus.Paused, 10, 2);
+
+        var cut = Render<RunningBroadcasts>(p => p.Add(c => c.TenantId, _h.TenantA).Add(c => c.WorkspaceId, _h.Shop.Id).Add(c => c.CanOpen, true));
+
+        var row = Assert.Single(cut.FindAll("[data-testid=running-broadcast]"));
+        Assert.Equal("Paused", row.GetAttribute("data-status"));
+        Assert.Equal("Paused", row.QuerySelector("[data-testid=broadcast-status]")!.GetAttribute("data-status"));
+        Assert.Equal($"/broadcasts/{paused.Id}", row.QuerySelector("a[data-testid=running-broadcast-name]")!.GetAttribute("href"));
+        Assert.Equal("PausedByPerson", row.QuerySelector("[data-testid=broadcast-waiting]")!.GetAttribute("data-reason"));
+
+        // For an agent, who cannot open a broadcast, the name is no link.
+        cut.Render(p => p.Add(c => c.CanOpen, false));
+        Assert.Null(cut.Find("[data-testid=running-broadcast]").QuerySelector("a"));
+    }
+
+    [Fact]
+    public async Task SkippedNumbers_AreNotProgress_ButToldApart()
+    {
+        await using (var db = _h.Database.CreateSystem())
+        {
+            db.Broadcasts.Add(new Broadcast
+            {
+                TenantId = _h.Shop.TenantId, WorkspaceId = _h.Shop.Id, Name = "Promo", MessageTemplate = "Promo", Status = BroadcastStatus.Running,
+                TotalRecipients = 10, PendingCount = 7, SkippedCount = 3,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var cut = Render<RunningBroadcasts>(p => p.Add(c => c.TenantId, _h.TenantA).Add(c => c.WorkspaceId, _h.Shop.Id));
+
+        Assert.Equal("0%", cut.Find("[data-testid=running-broadcast-percent]").TextContent);
+        Assert.Equal("0 of 7 sent · 3 skipped", cut.Find("[data-testid=running-broadcast-count]").TextContent);
     }
 
     [Fact]
