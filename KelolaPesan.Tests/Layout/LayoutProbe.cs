@@ -77,11 +77,19 @@ public static class LayoutProbe
                 if (label.scrollWidth > label.clientWidth + 1 || text.right > field.right + 1 || text.left < field.left - 1 || under)
                     cut.push(`label "${label.innerText.trim()}" text ${Math.round(text.left)}..${Math.round(text.right)} in field ${Math.round(field.left)}..${Math.round(field.right)}${under ? ` under its icon at ${Math.round(icon.left)}` : ''}, ${label.scrollWidth}px in ${label.clientWidth}px`);
             }
+            // A native input's own text is not in the DOM: a copy laid out at its natural width says how much it needs.
             for (const input of root.querySelectorAll('input[type=time], input[type=date], input[type=datetime-local]')) {
-                const r = input.getBoundingClientRect();
-                if (r.width === 0 || r.height === 0) continue;
-                if (input.scrollWidth > input.clientWidth + 1)
-                    cut.push(`${input.type} input "${input.getAttribute('data-testid') || input.value}" text ${input.scrollWidth}px in ${input.clientWidth}px`);
+                if (input.getBoundingClientRect().width === 0) continue;
+                const s = getComputedStyle(input);
+                const copy = input.cloneNode();
+                copy.removeAttribute('id');
+                Object.assign(copy.style, { position: 'absolute', visibility: 'hidden', width: 'max-content', padding: '0', border: '0', font: s.font, letterSpacing: s.letterSpacing });
+                document.body.append(copy);
+                const needs = copy.getBoundingClientRect().width;
+                copy.remove();
+                const has = input.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+                if (needs > has + 1)
+                    cut.push(`${input.type} input "${input.closest('[data-testid]')?.getAttribute('data-testid') || input.value}" needs ${Math.round(needs)}px, has ${Math.round(has)}px`);
             }
             return cut;
         }
