@@ -23,7 +23,23 @@ namespace KelolaPesan.Web;
 
 public static class DependencyInjection
 {
-    public static readonly CultureInfo[] SupportedCultures = [new("id"), new("en")];
+    /// <summary>
+    /// The UI's two languages. English writes dates day first, as en-GB does (06/12/2026, 6 Dec 2026): plain "en" is
+    /// US-ordered, and 12/6/2026 reads as 12 June here. Only the date and time patterns are taken: the name stays "en"
+    /// (the culture cookie, the en resources). Every culture the app sets comes from here (<see cref="Culture"/>).
+    /// </summary>
+    public static readonly CultureInfo[] SupportedCultures = [new("id"), DayFirstEnglish()];
+
+    /// <summary>One of <see cref="SupportedCultures"/> by name ("id", "en"); Indonesian for any other.</summary>
+    public static CultureInfo Culture(string? name) =>
+        CultureInfo.ReadOnly(SupportedCultures.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)) ?? SupportedCultures[0]);
+
+    private static CultureInfo DayFirstEnglish()
+    {
+        var english = new CultureInfo("en");
+        english.DateTimeFormat = (DateTimeFormatInfo)new CultureInfo("en-GB").DateTimeFormat.Clone();
+        return english;
+    }
 
     public static WebApplicationBuilder AddWebServices(this WebApplicationBuilder builder)
     {

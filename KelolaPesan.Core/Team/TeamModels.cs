@@ -38,3 +38,26 @@ public static class TeamAuditActions
     public const string PasswordReset = "team.password-reset";
     public const string UserDeleted = "team.user-deleted";
 }
+
+/// <summary>
+/// A team entry's details: "Member: Wati; Username: wati; Role: Agent -> Manager; WorkspacesRemoved: Toko Utama", fields
+/// joined as <see cref="AuditChanges"/> joins them. The stored text stays one language for search; the audit page shows
+/// it as sentences in the reader's language that name the member and the workspaces ("Role of Wati: Agent -> Manager").
+/// Removing a member erases these details with the rest of their entries (docs/privacy-map.md).
+/// </summary>
+public static class TeamAuditDetails
+{
+    public const string Member = "Member";
+    public const string Username = "Username";
+    public const string Role = "Role";
+    public const string Workspaces = "Workspaces";
+    public const string WorkspacesAdded = "WorkspacesAdded";
+    public const string WorkspacesRemoved = "WorkspacesRemoved";
+
+    /// <summary>The member's name and username, then each part that has a value (an empty list of workspaces is left out).</summary>
+    public static string Of(string displayName, string username, params (string Field, string? Value)[] parts) =>
+        string.Join(AuditChanges.Separator, new (string Field, string? Value)[] { (Member, displayName), (Username, username) }.Concat(parts)
+            .Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Field}: {p.Value}"));
+
+    public static string? Names(IEnumerable<string> names) => names.Any() ? string.Join(", ", names.Order(StringComparer.CurrentCultureIgnoreCase)) : null;
+}

@@ -85,7 +85,8 @@ public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, 
             // The unique index caught a concurrent add of the same name.
             return UsernameTaken(input.Username);
         }
-        await WriteAsync(TeamAuditActions.UserAdded, actor, tenantId.Value, user.Id, $"{user.Username} ({user.Role}), {workspaceIds.Count} workspace(s)", ct);
+        await WriteAsync(TeamAuditActions.UserAdded, actor, tenantId.Value, user.Id, TeamAuditDetails.Of(user.DisplayName, user.Username,
+            (TeamAuditDetails.Role, user.Role.ToString()), (TeamAuditDetails.Workspaces, await WorkspaceNamesAsync(db, workspaceIds, ct))), ct);
         return new TeamResult(TeamOutcome.Done, user.Id, input.GeneratePassword ? password : null);
     }
 
@@ -121,8 +122,10 @@ public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, 
             await db.Chats.Where(c => c.AssignedUserId == userId && removedIds.Contains(c.WorkspaceId))
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.AssignedUserId, (Guid?)null), ct);
 
-        await WriteAsync(TeamAuditActions.AccessChanged, actor, user.TenantId!.Value, userId,
-            $"role {before} -> {user.Role}; workspaces +{added.Count} -{removed.Count}", ct);
+        await WriteAsync(TeamAuditActions.AccessChanged, actor, user.TenantId!.Value, userId, TeamAuditDetails.Of(user.DisplayName, user.Username,
+            (TeamAuditDetails.Role, before == user.Role ? null : $"{before}{AuditChanges.Arrow}{user.Role}"),
+            (TeamAuditDetails.WorkspacesAdded, await WorkspaceNamesAsync(db, added, ct)),
+            (TeamAuditDetails.WorkspacesRemoved, await WorkspaceNamesAsync(db, removedIds, ct))), ct);
         return new TeamResult(TeamOutcome.Done, userId);
     }
 
@@ -145,7 +148,8 @@ public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, 
         access.Forget(userId, isAdmin: false);
         if (!active)
             await db.Chats.Where(c => c.AssignedUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(c => c.AssignedUserId, (Guid?)null), ct);
-        await WriteAsync(active ? TeamAuditActions.UserReactivated : TeamAuditActions.UserDeactivated, actor, user.TenantId!.Value, userId, user.Username, ct);
+        await WriteAsync(active ? TeamAuditActions.UserReactivated : TeamAuditActions.UserDeactivated, actor, user.TenantId!.Value, userId,
+            TeamAuditDetails.Of(user.DisplayName, user.Username), ct);
         return new TeamResult(TeamOutcome.Done, userId);
     }
 
@@ -163,7 +167,7 @@ public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, 
         user.SecurityStamp = SecurityStamp.New();
         await db.SaveChangesAsync(ct);
         access.Forget(userId, isAdmin: false);
-        await WriteAsync(TeamAuditActions.PasswordReset, actor, user.TenantId!.Value, userId, user.Username, ct);
+        await WriteAsync(TeamAuditActions.PasswordReset, actor, user.TenantId!.Value, userId, TeamAuditDetails.Of(user.DisplayName, user.Username), ct);
         return new TeamResult(TeamOutcome.Done, userId, password);
     }
 
@@ -213,6 +217,10 @@ public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, 
             throw new ValidationException([new FluentValidation.Results.ValidationFailure(nameof(NewMemberInput.WorkspaceIds), AccountText.Get("Team_WorkspaceUnknown"))]);
         return wanted;
     }
+
+    /// <summary>The workspaces' names for the audit entry, or null for none.</summary>
+    private static async Task<string?> WorkspaceNamesAsync(IKelolaDb db, IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
+        ids.Count == 0 ? null : TeamAuditDetails.Names(await db.Workspaces.Where(w => ids.Contains(w.Id)).Select(w => w.Name).ToListAsync(ct));
 
     private async Task<TeamResult?> UserLimitErrorAsync(Guid tenantId, CancellationToken ct)
     {

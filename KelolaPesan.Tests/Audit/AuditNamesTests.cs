@@ -3,6 +3,9 @@ using System.Resources;
 using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Tenancy;
 using KelolaPesan.Core.Common;
+using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Team;
+using KelolaPesan.Tests.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using KelolaPesan.Tests.Infrastructure;
@@ -72,6 +75,47 @@ public sealed class AuditPageBrowserTests(BrowserFixture browser, KelolaAppFacto
             var cell = page.ByTestId("audit-details-cell").Filter(new() { HasText = stamp });
             await Assertions.Expect(cell).ToHaveTextAsync(
                 $"Zona waktu: Asia/Jakarta -> Asia/Jayapura; Tugaskan obrolan saat membalas: ya -> tidak; Wilayah nomor telepon: ID -> X{stamp}");
+            await Layout.LayoutProbe.AssertFitsAsync(page, "tenant audit log");
+        });
+    }
+
+    [Fact]
+    public async Task AtPhoneSize_ATeamChange_NamesTheMemberAndWorkspaces_AndEnglishDatesAreDayFirst()
+    {
+        var account = await AccessSeed.AddTenantAsync(app, agents: 1);
+        Guid agentId, branchId;
+        await using (var db = AccessSeed.System(app))
+        {
+            var seed = Seed.In(db, account.TenantId);
+            var shop = seed.Workspace("Toko Utama");
+            branchId = seed.Workspace("Cabang").Id;
+            var agent = await db.Users.SingleAsync(u => u.TenantId == account.TenantId && u.Username == "agen01");
+            agentId = agent.Id;
+            db.WorkspaceMembers.Add(new() { TenantId = account.TenantId, WorkspaceId = shop.Id, UserId = agentId });
+            (await db.Users.SingleAsync(u => u.Id == account.UserId)).Language = UiLanguage.English;
+            await db.SaveChangesAsync();
+        }
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().SetTenant(account.TenantId);
+            var owner = new TeamActor(account.UserId, UserRole.Owner, new AuditActor(AuditActorType.User, account.UserId, "Pemilik Uji"));
+            var changed = await scope.ServiceProvider.GetRequiredService<TeamService>().ChangeAccessAsync(owner, agentId,
+                new MemberAccessInput { Role = UserRole.Agent, WorkspaceIds = [branchId] });
+            Assert.True(changed.Succeeded);
+        }
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsync(account.LicenceCode, account.Username, AccessSeed.Password);
+            await page.GotoAsync("/settings/audit");
+            await page.WaitForCircuitAsync();
+            var cell = page.ByTestId("audit-details-cell").Filter(new() { HasText = "agen01" });
+            await Assertions.Expect(cell).ToHaveTextAsync("Member: Agen 1 (agen01); Workspaces of Agen 1: added Cabang; Workspaces of Agen 1: removed Toko Utama");
+            // Day first, as en-GB writes it (06/12/2026 14:30), not the US order of plain "en" (12/6/2026 2:30 PM).
+            var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TenantTime.Zone(null)).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
+            var at = page.Locator("tr").Filter(new() { Has = cell }).Locator("time");
+            await Assertions.Expect(at).ToHaveTextAsync(new System.Text.RegularExpressions.Regex($"^{today} \\d{{2}}:\\d{{2}} "));
             await Layout.LayoutProbe.AssertFitsAsync(page, "tenant audit log");
         });
     }

@@ -95,6 +95,28 @@ public sealed class BroadcastBrowserTests(BrowserFixture browser, KelolaAppFacto
         await db.Broadcasts.Where(b => b.Name == name).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BroadcastStatus.Cancelled));
     }
 
+    [Theory]
+    [InlineData("en-US")] // 12-hour: "09:30 PM", "--:-- --" when empty
+    [InlineData("id-ID")]
+    public async Task AtPhoneSize_TheWindowTimes_ReadWhole_InA12Or24HourBrowser(string locale)
+    {
+        await using var session = await browser.NewPageAsync(app.BaseUrl, locale);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync("/broadcasts/new");
+            await page.WaitForCircuitAsync();
+            var start = page.Locator("[data-testid=window-start] input, input[data-testid=window-start]");
+            await start.FillAsync("21:30");
+            await Assertions.Expect(start).ToHaveValueAsync("21:30");
+            var pacing = page.Locator(".mud-grid").Filter(new() { Has = start }).Last;
+            // The end empty, the start filled: neither the labels nor the browser's own text of a time is cut.
+            await Layout.LayoutProbe.AssertNoCutLabelsAsync(pacing, $"sending window ({locale})");
+            await Layout.LayoutProbe.AssertFitsAsync(page, "new broadcast");
+        });
+    }
+
     private static async Task LayoutProbeFits(IPage page) => await Layout.LayoutProbe.AssertFitsAsync(page, "created broadcast");
 
     private async Task<Func<Task>> AllowZeroPacingAsync()

@@ -13,6 +13,30 @@ namespace KelolaPesan.Tests.Contacts;
 public sealed class SegmentBrowserTests(BrowserFixture browser, KelolaAppFactory app)
 {
     [Fact]
+    public async Task AtPhoneSize_TheActiveTabStaysInView_AndTheSegmentFiltersReadWhole()
+    {
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await PhoneLayoutBrowserTests.SignInAtAsync(page, LayoutProbe.Phone.Width, LayoutProbe.Phone.Height);
+            await page.GotoAsync("/contacts");
+            await page.WaitForCircuitAsync();
+            // The last tabs first, then back and forth: MudTabs' own scrolling slid the strip past the active tab.
+            foreach (var name in new[] { "Segmen", "Kolom khusus", "Daftar & label", "Segmen", "Kontak", "Kolom khusus", "Segmen" })
+            {
+                await page.GetByRole(AriaRole.Tab, new() { Name = name }).ClickAsync();
+                var active = page.ByTestId("contacts-tabs").Locator(".mud-tab-active");
+                await Assertions.Expect(active).ToHaveTextAsync(name, new() { IgnoreCase = true });
+                await page.WaitForTimeoutAsync(400); // the strip's slide (0.3 s) has ended
+                Assert.True(await LayoutProbe.InsideViewportAsync(active), $"the active tab {name} is out of view");
+            }
+            await page.ByTestId("segment-count").WaitForAsync();
+            await LayoutProbe.AssertNoCutLabelsAsync(page.ByTestId("contacts-tabs"), "segment filters");
+            await LayoutProbe.AssertFitsAsync(page, "segment builder");
+        });
+    }
+
+    [Fact]
     public async Task AtPhoneSize_ATakenSegmentName_IsRefusedWithAMessage_AndTheOperatorsAreWords()
     {
         var name = "Setia " + Guid.NewGuid().ToString("N")[..6];

@@ -43,12 +43,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh context (own cookies and storage) with one page opened on nothing yet.</summary>
-    public async Task<BrowserSession> NewPageAsync(string baseUrl)
+    /// <param name="locale">The browser's own locale: it decides how native inputs show a time ("en-US": 12-hour, with AM/PM).</param>
+    public async Task<BrowserSession> NewPageAsync(string baseUrl, string locale = "id-ID")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
-            Locale = "id-ID",
+            Locale = locale,
             TimezoneId = "Asia/Jakarta",
         });
         context.SetDefaultTimeout(DefaultTimeoutMs);

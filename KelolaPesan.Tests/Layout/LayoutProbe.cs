@@ -57,6 +57,53 @@ public static class LayoutProbe
         Assert.True(problems.Length == 0, $"{what} at {page.ViewportSize?.Width}px: {string.Join("; ", problems)}");
     }
 
+    // A field's label cut short: its text wider than its box (ellipsis), sticking out of the field, or running under the
+    // field's end icon (a date picker's calendar). A native time or date input whose own text (e.g. "09:30 PM", or
+    // "--:-- --" when empty) is clipped counts as cut too.
+    private const string CutLabelsScript = """
+        root => {
+            const cut = [];
+            for (const label of root.querySelectorAll('label.mud-input-label')) {
+                const r = label.getBoundingClientRect();
+                if (r.width === 0 || r.height === 0 || getComputedStyle(label).visibility === 'hidden') continue;
+                const control = label.closest('.mud-input-control') || label.parentElement;
+                const field = control.getBoundingClientRect();
+                const range = document.createRange();
+                range.selectNodeContents(label);
+                const text = range.getBoundingClientRect();
+                const icon = [...control.querySelectorAll('.mud-input-adornment-end')].map(a => a.getBoundingClientRect())
+                    .find(a => a.width > 0 && a.top < text.bottom && a.bottom > text.top);
+                const under = icon && text.right > icon.left + 1;
+                if (label.scrollWidth > label.clientWidth + 1 || text.right > field.right + 1 || text.left < field.left - 1 || under)
+                    cut.push(`label "${label.innerText.trim()}" text ${Math.round(text.left)}..${Math.round(text.right)} in field ${Math.round(field.left)}..${Math.round(field.right)}${under ? ` under its icon at ${Math.round(icon.left)}` : ''}, ${label.scrollWidth}px in ${label.clientWidth}px`);
+            }
+            // A native input's own text is not in the DOM: a copy laid out at its natural width says how much it needs.
+            for (const input of root.querySelectorAll('input[type=time], input[type=date], input[type=datetime-local]')) {
+                if (input.getBoundingClientRect().width === 0) continue;
+                const s = getComputedStyle(input);
+                const copy = input.cloneNode();
+                copy.removeAttribute('id');
+                Object.assign(copy.style, { position: 'absolute', visibility: 'hidden', width: 'max-content', padding: '0', border: '0', font: s.font, letterSpacing: s.letterSpacing });
+                document.body.append(copy);
+                const needs = copy.getBoundingClientRect().width;
+                copy.remove();
+                const has = input.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+                if (needs > has + 1)
+                    cut.push(`${input.type} input "${input.closest('[data-testid]')?.getAttribute('data-testid') || input.value}" needs ${Math.round(needs)}px, has ${Math.round(has)}px`);
+            }
+            return cut;
+        }
+        """;
+
+    /// <summary>The field labels (and native time/date inputs) under <paramref name="root"/> whose text is cut; empty when all read whole.</summary>
+    public static Task<string[]> CutLabelsAsync(ILocator root) => root.EvaluateAsync<string[]>(CutLabelsScript);
+
+    public static async Task AssertNoCutLabelsAsync(ILocator root, string what)
+    {
+        var cut = await CutLabelsAsync(root);
+        Assert.True(cut.Length == 0, $"{what} at {root.Page.ViewportSize?.Width}px: {string.Join("; ", cut)}");
+    }
+
     /// <summary>True when the element's box lies inside the window.</summary>
     public static async Task<bool> InsideViewportAsync(ILocator element)
     {

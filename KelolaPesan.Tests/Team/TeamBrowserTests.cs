@@ -83,6 +83,38 @@ public sealed class TeamBrowserTests(BrowserFixture browser, KelolaAppFactory ap
         });
     }
 
+    [Fact]
+    public async Task AtPhoneSize_AResetPassword_IsCopiedWithOneClick_AndARefusedClipboardIsSaid()
+    {
+        var agent = await AccessSeed.AddDemoAgentAsync(app);
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.Page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = app.BaseUrl });
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync("/settings/team");
+            await page.WaitForCircuitAsync();
+            var row = page.ByTestId("team-table").Locator("tr").Filter(new() { Has = page.Locator($"[data-testid=team-row][data-username={agent.Username}]") });
+            await row.Locator("[data-testid=team-actions] button, button[data-testid=team-actions]").First.ClickAsync();
+            await page.ByTestId("team-reset-password").ClickAsync();
+            await page.ByTestId("confirm-yes").ClickAsync();
+            var shown = page.ByTestId("team-password-value");
+            await Assertions.Expect(shown).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$"));
+            var password = await shown.InnerTextAsync();
+
+            await page.ByTestId("team-password-copy").ClickAsync();
+            await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Kata sandi disalin." })).ToBeVisibleAsync();
+            Assert.Equal(password, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+            await KelolaPesan.Tests.Layout.LayoutProbe.AssertFitsAsync(page, "password dialog");
+
+            // A browser that refuses (plain http, a denied permission) rejects the write: the user is told to copy by hand.
+            await page.EvaluateAsync("() => navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'))");
+            await page.ByTestId("team-password-copy").ClickAsync();
+            await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Peramban menolak menyalin" })).ToBeVisibleAsync();
+        });
+    }
+
     private Task<bool> IsActiveAsync(Guid userId) => QueryAsync(app, db => db.Users.Where(u => u.Id == userId).Select(u => u.IsActive).SingleAsync());
 
     [Fact]

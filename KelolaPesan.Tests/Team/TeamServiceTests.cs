@@ -90,6 +90,26 @@ public sealed class TeamServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TeamEntries_NameTheMemberAndTheirWorkspaces()
+    {
+        var id = (await Run(s => s.AddAsync(_ownerActor, Agent("wati", _shop.Id, _care.Id)))).UserId!.Value;
+        await Run(s => s.ChangeAccessAsync(_ownerActor, id, new MemberAccessInput { Role = UserRole.Agent, WorkspaceIds = [_care.Id] }));
+        await Run(s => s.ChangeAccessAsync(_ownerActor, id, new MemberAccessInput { Role = UserRole.Manager }));
+        await Run(s => s.SetActiveAsync(_ownerActor, id, false));
+        await Run(s => s.ResetPasswordAsync(_ownerActor, id));
+
+        await using var db = _host.Database.CreateSystem();
+        var details = await db.AuditEntries.Where(a => a.TargetId == id.ToString()).Select(a => a.Details!).ToListAsync();
+        Assert.Equal(new[] {
+            "Member: Agen wati; Username: wati; Role: Agent; Workspaces: Layanan, Toko",
+            "Member: Agen wati; Username: wati; WorkspacesRemoved: Toko",
+            "Member: Agen wati; Username: wati; Role: Agent -> Manager; WorkspacesRemoved: Layanan",
+            "Member: Agen wati; Username: wati",
+            "Member: Agen wati; Username: wati",
+        }.Order(), details.Order());
+    }
+
+    [Fact]
     public async Task AGeneratedPassword_IsReturnedOnce_AndPassesThePolicy()
     {
         var input = Agent("rudi");

@@ -41,7 +41,7 @@ public static class ExternalApiSetup
     {
         var language = context.Request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1)
             .Select(l => l.Value.Value).FirstOrDefault(l => l is not null && (l.StartsWith("id", StringComparison.OrdinalIgnoreCase) || l.StartsWith("en", StringComparison.OrdinalIgnoreCase)));
-        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(language?.StartsWith("id", StringComparison.OrdinalIgnoreCase) == true ? "id" : "en");
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = DependencyInjection.Culture(language?.StartsWith("id", StringComparison.OrdinalIgnoreCase) == true ? "id" : "en");
     }
 
     public static WebApplication UseExternalApi(this WebApplication app)

@@ -21,7 +21,7 @@ public sealed class ContactImportJob(ContactImportService imports, IFileStorage 
         var local = Path.Combine(ContactJobScheduler.UploadFolder, Guid.NewGuid().ToString("N"));
         // Rejected rows keep their reason as text: written in the language of the user who started the import.
         if (data.GetString("culture") is { Length: > 0 } culture)
-            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(culture);
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = DependencyInjection.Culture(culture);
         try
         {
             await using (var target = File.Create(local))
