@@ -68,21 +68,34 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
             }
         }
 
-        var chat = await FindOrCreateChatAsync(caller.TenantId, workspace.Id, phone.E164!, ct);
         var media = request.Media;
         var preview = media is null ? request.Text! : "📎 " + (request.Text ?? media.FileName ?? media.Url);
         var now = clock.GetUtcNow();
-        var message = new Message
+        Chat chat;
+        Message message;
+        try
         {
-            TenantId = caller.TenantId, WorkspaceId = workspace.Id, ChatId = chat.Id,
-            Direction = MessageDirection.Outbound, Origin = MessageOrigin.Api, Status = MessageStatus.Pending,
-            SenderName = "API: " + caller.Name, Body = media is null ? request.Text! : (request.Text ?? media.Url), SentAt = now,
-        };
-        db.Messages.Add(message);
-        await db.Chats.Where(c => c.Id == chat.Id && c.LastMessageAt <= now).ExecuteUpdateAsync(s => s
-            .SetProperty(c => c.LastMessageAt, now).SetProperty(c => c.LastMessagePreview, InboxService.Preview(preview))
-            .SetProperty(c => c.BroadcastOnly, false), ct);
-        await db.SaveChangesAsync(ct);
+            chat = await FindOrCreateChatAsync(caller.TenantId, workspace.Id, phone.E164!, ct);
+            message = new Message
+            {
+                TenantId = caller.TenantId, WorkspaceId = workspace.Id, ChatId = chat.Id,
+                Direction = MessageDirection.Outbound, Origin = MessageOrigin.Api, Status = MessageStatus.Pending,
+                SenderName = "API: " + caller.Name, Body = media is null ? request.Text! : (request.Text ?? media.Url), SentAt = now,
+            };
+            db.Messages.Add(message);
+            await db.Chats.Where(c => c.Id == chat.Id && c.LastMessageAt <= now).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.LastMessageAt, now).SetProperty(c => c.LastMessagePreview, InboxService.Preview(preview))
+                .SetProperty(c => c.BroadcastOnly, false), ct);
+            await db.SaveChangesAsync(ct);
+        }
+        catch when (record is not null)
+        {
+            // Nothing was stored to send (the client went away, the database failed): the key is released, so the
+            // client's retry with it sends the message instead of answering "in progress" until the record expires.
+            await using var release = dbFactory.CreateForTenant(caller.TenantId);
+            await release.ApiIdempotencyRecords.Where(r => r.Id == record.Id && r.StatusCode == 0).ExecuteDeleteAsync(CancellationToken.None);
+            throw;
+        }
         await bus.PublishAsync(Topics.Workspace(workspace.Id), new ChatMessageAdded(caller.TenantId, workspace.Id, chat.Id, message.Id, MessageDirection.Outbound));
 
         // Past the Pending row nothing is cancelled: a send the gateway accepted must get its id recorded.

@@ -87,7 +87,7 @@ public sealed class AuditPageBrowserTests(BrowserFixture browser, KelolaAppFacto
         await using (var db = AccessSeed.System(app))
         {
             var seed = Seed.In(db, account.TenantId);
-            var shop = seed.Workspace("Toko Utama");
+            var shop = seed.Workspace("Toko Pusat");
             branchId = seed.Workspace("Cabang").Id;
             var agent = await db.Users.SingleAsync(u => u.TenantId == account.TenantId && u.Username == "agen01");
             agentId = agent.Id;
@@ -111,7 +111,7 @@ public sealed class AuditPageBrowserTests(BrowserFixture browser, KelolaAppFacto
             await page.GotoAsync("/settings/audit");
             await page.WaitForCircuitAsync();
             var cell = page.ByTestId("audit-details-cell").Filter(new() { HasText = "agen01" });
-            await Assertions.Expect(cell).ToHaveTextAsync("Member: Agen 1 (agen01); Workspaces of Agen 1: added Cabang; Workspaces of Agen 1: removed Toko Utama");
+            await Assertions.Expect(cell).ToHaveTextAsync("Member: Agen 1 (agen01); Workspaces of Agen 1: added Cabang; Workspaces of Agen 1: removed Toko Pusat");
             // Day first, as en-GB writes it (06/12/2026 14:30), not the US order of plain "en" (12/6/2026 2:30 PM).
             var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TenantTime.Zone(null)).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
             var at = page.Locator("tr").Filter(new() { Has = cell }).Locator("time");

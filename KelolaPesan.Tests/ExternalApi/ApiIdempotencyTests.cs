@@ -6,6 +6,7 @@ using KelolaPesan.Core.ExternalApi;
 using KelolaPesan.Data;
 using KelolaPesan.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KelolaPesan.Tests.ExternalApi;
 
@@ -79,5 +80,50 @@ public sealed class ApiIdempotencyTests
         if (language is not null)
             request.Headers.AcceptLanguage.ParseAdd(language);
         return client.SendAsync(request);
+    }
+
+    /// <summary>
+    /// QA (2026-12-06): a send whose Pending message was never stored (the client went away, the database failed) kept
+    /// its key "in progress" (409) for the record's 24 hours, and the client's correct retry could never send.
+    /// </summary>
+    [Theory, Providers]
+    public async Task AFirstAttemptThatStoredNothing_ReleasesItsKey_SoTheRetrySends(DatabaseProvider provider)
+    {
+        var fault = new FailingMessageInsert();
+        await using var host = await Workspaces.CoreServiceHost.CreateAsync(provider: provider, interceptors: [fault]);
+        var workspace = await host.AddWorkspaceAsync();
+        var caller = new ApiCaller(Guid.CreateVersion7(), host.TenantId, null, "Toko Online", "abc", LicenceAllowsApi: true);
+        var request = new SendMessageRequest { WorkspaceId = workspace.Id, To = "081234567812", Text = "Pesanan 2001 dikirim" };
+        var key = new ApiIdempotencyKey("order-2001", new byte[ApiIdempotencyRecord.FingerprintLength]);
+
+        fault.Armed = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => host.InScopeAsync(sp => sp.GetRequiredService<ApiMessageService>().SendAsync(caller, request, key)));
+        fault.Armed = false;
+        var retry = await host.InScopeAsync(sp => sp.GetRequiredService<ApiMessageService>().SendAsync(caller, request, key));
+
+        Assert.Equal(ApiSendKind.Sent, retry.Kind);
+        await using var db = host.Database.CreateSystem();
+        Assert.Equal(1, await db.Messages.CountAsync(m => m.Body == "Pesanan 2001 dikirim"));
+        Assert.Equal(202, (await db.ApiIdempotencyRecords.SingleAsync(r => r.Key == "order-2001")).StatusCode);
+    }
+
+    /// <summary>Refuses storing a message while armed: a failure after the key's record was written.</summary>
+    private sealed class FailingMessageInsert : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public volatile bool Armed;
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default) =>
+            Armed && command.CommandText.Contains("INSERT INTO \"Messages\"", StringComparison.Ordinal)
+                ? throw new InvalidOperationException("the database refused the write")
+                : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+            Armed && command.CommandText.Contains("INSERT INTO \"Messages\"", StringComparison.Ordinal)
+                ? throw new InvalidOperationException("the database refused the write")
+                : base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
     }
 }

@@ -17,9 +17,10 @@ public sealed class CoreServiceHost : ServiceHost
     /// <param name="clock">A clock for the services (a FakeTimeProvider to move days); the system clock otherwise.</param>
     /// <param name="configure">Registrations of the first node after the defaults (e.g. a <see cref="ReadCounter"/>).</param>
     public static async Task<CoreServiceHost> CreateAsync(int maxWorkspaces = 2, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null,
-        DatabaseProvider provider = DatabaseProvider.Sqlite, Action<IServiceCollection, TestDatabase>? configure = null)
+        DatabaseProvider provider = DatabaseProvider.Sqlite, Action<IServiceCollection, TestDatabase>? configure = null,
+        IEnumerable<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>? interceptors = null)
     {
-        var database = await TestDatabase.CreateAsync(provider, clock);
+        var database = await TestDatabase.CreateAsync(provider, clock, interceptors: interceptors);
         var tenant = await database.SeedAsync(db => Seed.Tenant(db, licence: l => l.MaxWorkspaces = maxWorkspaces));
         return new CoreServiceHost(database, settings, clock, tenant.Id) { FirstNode = configure is null ? null : services => configure(services, database) };
     }
