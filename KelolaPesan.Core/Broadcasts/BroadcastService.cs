@@ -117,6 +117,7 @@ public sealed partial class BroadcastService(
 
     private async Task<BroadcastCreated> CreateAsync(CreateBroadcastRequest request, Guid? userId, Func<Task<IKelolaDb>> open, CancellationToken ct)
     {
+        request.Name = NulText.Name(request.Name) ?? "";
         var validation = await Validator.ValidateAsync(request, ct);
         if (!validation.IsValid)
             return new BroadcastCreated(null, validation.Errors.Select(e => e.ErrorMessage).ToList()) { ErrorsByField = validation.ToDictionary().AsReadOnly() };
@@ -181,17 +182,10 @@ public sealed partial class BroadcastService(
         return await db.Broadcasts.AsNoTracking().FirstOrDefaultAsync(b => b.Id == broadcastId, ct);
     }
 
-    /// <summary>Counts per state straight from the rows (delivered and read move by acks, outside the dispatcher); the API's numbers.</summary>
-    public async Task<IReadOnlyDictionary<RecipientStatus, int>> CountByStatusAsync(Guid broadcastId, CancellationToken ct = default)
-    {
-        var counts = await CountAsync(broadcastId, ct);
-        var byStatus = counts.ByStatus.ToDictionary();
-        if (counts.Cancelled > 0)
-            byStatus[RecipientStatus.Skipped] = byStatus.GetValueOrDefault(RecipientStatus.Skipped) + counts.Cancelled;
-        return byStatus;
-    }
-
-    /// <summary>Counts per state straight from the rows, with the recipients a cancel took out of the queue apart from the skipped ones.</summary>
+    /// <summary>
+    /// Counts per state straight from the rows (delivered and read move by acks, outside the dispatcher), with the
+    /// recipients a cancel took out of the queue apart from the skipped ones: the page's numbers and the API's.
+    /// </summary>
     public async Task<RecipientCounts> CountAsync(Guid broadcastId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);

@@ -20,7 +20,7 @@ public sealed partial class SequenceService(IKelolaDbFactory dbFactory, PolicySe
 {
     public async Task<Guid?> CreateAsync(Guid workspaceId, string name, IReadOnlyList<SequenceStepInput> steps, Guid? enrolOnListId, bool stopOnReply = true, CancellationToken ct = default)
     {
-        name = name.Trim();
+        name = NulText.Name(name) ?? "";
         if (name.Length is 0 or > Sequence.NameMaxLength || steps.Count == 0 || steps.Any(s => string.IsNullOrWhiteSpace(s.MessageTemplate)
                 || s.MessageTemplate.Length > Broadcast.MessageMaxLength || !MessageTemplate.HasBalancedBraces(s.MessageTemplate) || s.DelayDays < 0 || s.DelayMinutes < 0))
             return null;

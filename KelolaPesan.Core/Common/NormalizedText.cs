@@ -16,14 +16,17 @@ public static class NormalizedText
 /// reader sees, so it is dropped where such text comes in, with the other C0 controls (U+0001, ESC...) that no font
 /// draws: <see cref="Strip"/> keeps the tab and line breaks a message may have. A name is one line and is shown
 /// beside other text, so <see cref="Name"/> also drops DEL, the C1 controls and the bidi overrides and isolates
-/// (U+202A-U+202E, U+2066-U+2069) that make a name read backwards or swallow what follows it, and turns a tab or a
-/// line break into a space.
+/// (U+202A-U+202E, U+2066-U+2069) that make a name read backwards or swallow what follows it, the invisible marks
+/// (zero-width space, direction marks, word joiner, BOM), and turns a tab or a line break into a space.
 /// </summary>
 public static class NulText
 {
     private static readonly System.Buffers.SearchValues<char> TextControls = System.Buffers.SearchValues.Create(Range('\0', '\u0008') + "\u000B\u000C" + Range('\u000E', '\u001F'));
     private static readonly System.Buffers.SearchValues<char> NameControls = System.Buffers.SearchValues.Create(
-        Range('\0', '\u001F') + Range('\u007F', '\u009F') + Range('\u202A', '\u202E') + Range('\u2066', '\u2069') + "\u2028\u2029");
+        Range('\0', '\u001F') + Range('\u007F', '\u009F') + Range('\u202A', '\u202E') + Range('\u2066', '\u2069') + "\u2028\u2029"
+        // Invisible in a name, and what makes two names look alike: zero-width space, direction marks, the BOM. The
+        // zero-width joiners (U+200C, U+200D) stay: emoji sequences and some scripts need them.
+        + "\u200B\u200E\u200F\u061C\u2060\uFEFF");
 
     /// <summary>Text that may span lines (a message, a cell): NUL and the other C0 controls but tab, LF and CR dropped.</summary>
     public static string? Strip(string? value)

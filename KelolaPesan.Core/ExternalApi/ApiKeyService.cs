@@ -35,7 +35,7 @@ public sealed partial class ApiKeyService(IKelolaDbFactory dbFactory, ITenantCon
     /// <summary>Creates a key; <paramref name="actor"/> (the signed-in user) is recorded as its creator and in the audit log.</summary>
     public async Task<ApiKeyCreateResult> CreateAsync(string name, Guid? workspaceId, AuditActor actor, CancellationToken ct = default)
     {
-        name = (name ?? "").Trim();
+        name = NulText.Name(name) ?? "";
         if (name.Length == 0)
             return ApiKeyCreateResult.Fail("Name", "Name_Required");
         if (name.Length > ApiKey.NameMaxLength)

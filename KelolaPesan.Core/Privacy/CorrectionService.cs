@@ -15,7 +15,7 @@ public sealed class CorrectionService(IKelolaDbFactory dbFactory, AuditLog audit
     /// <summary>Renames a chat of the current tenant; false when it is not found or the name is empty.</summary>
     public async Task<bool> RenameChatAsync(Guid chatId, string displayName, AuditActor actor, CancellationToken ct = default)
     {
-        var name = displayName.Trim();
+        var name = NulText.Name(displayName) ?? "";
         if (name.Length == 0)
             return false;
         if (name.Length > Chat.DisplayNameMaxLength)

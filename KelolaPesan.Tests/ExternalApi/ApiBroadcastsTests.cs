@@ -92,8 +92,11 @@ public sealed class ApiBroadcastsTests(ExternalApiHost host)
 
         using var paused = await client.PostAsync($"/api/v1/broadcasts/{id}/pause", null);
         Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
-        // The API answers the stored reason as a code with the key's name, like the manager's pause code.
-        Assert.Equal($"{BroadcastService.PausedByApiKeyReason}|{keyName}", (await paused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusReason").GetString());
+        // The reason reads as a sentence in the language asked (English by default), its code beside it (QA: the stored
+        // "code|argument" form was answered as is).
+        var pausedView = await paused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal($"Paused through the API with the key '{keyName}'.", pausedView.GetProperty("statusReason").GetString());
+        Assert.Equal(BroadcastService.PausedByApiKeyReason, pausedView.GetProperty("statusReasonCode").GetString());
 
         foreach (var (culture, expected) in new[] { ("en", $"API key '{keyName}'"), ("id", $"kunci API '{keyName}'") })
         {
@@ -109,6 +112,23 @@ public sealed class ApiBroadcastsTests(ExternalApiHost host)
                 (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = before;
             }
         }
+    }
+
+    /// <summary>QA: "scheduledAt" (the view's name) for "scheduledLocal" was ignored, and the broadcast went out at once.</summary>
+    [Fact]
+    public async Task AFieldTheEndpointDoesNotHave_IsRefused_AndNothingIsCreated()
+    {
+        var (_, key) = await host.CreateKeyAsync();
+        using var client = host.Client(key);
+        var before = await CountBroadcastsAsync();
+        var json = $$"""{"name":"salah kolom","workspaceId":"{{host.ShopId}}","messageTemplate":"Halo","pastedNumbers":"081234567001","scheduledAt":"2027-01-01T10:00:00+07:00"}""";
+
+        using var response = await client.PostAsync("/api/v1/broadcasts", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Api_InvalidBody", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(before, await CountBroadcastsAsync());
     }
 
     [Theory]

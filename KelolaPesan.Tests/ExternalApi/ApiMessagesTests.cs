@@ -82,7 +82,7 @@ public sealed class ApiMessagesTests(ExternalApiHost host)
         var (_, key) = await host.CreateKeyAsync();
         using var client = host.Client(key);
         if (field != "workspaceId")
-            json = json.Replace("{", $$"""{"workspaceId":"{{host.ShopId}}",""");
+            json = $$"""{"workspaceId":"{{host.ShopId}}",""" + json[1..];
         using var response = await client.PostAsync("/api/v1/messages", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -105,6 +105,8 @@ public sealed class ApiMessagesTests(ExternalApiHost host)
             new StringContent($$"""{"workspaceId":"{{host.ShopId}}","to":"081298765499","text":"racun \u0000 di sini"}""", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (contact.StatusCode, message.StatusCode));
+        // Refused with the API's problem, not a bare 400.
+        Assert.Equal("Api_InvalidBody", (await message.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
         Assert.Equal(sends, host.Waha.RequestsTo("POST", "/api/sendText").Count);
         await using var db = host.System();
         Assert.False(await db.Contacts.AnyAsync(c => c.Phone == "+6281298765499"));

@@ -1,3 +1,4 @@
+using KelolaPesan.Core.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KelolaPesan.Core.Broadcasts;
@@ -85,11 +86,18 @@ public static class BroadcastsRestApi
 
     private static async Task<ApiBroadcastView> ViewAsync(BroadcastService broadcasts, Broadcast b, CancellationToken ct)
     {
-        var counts = await broadcasts.CountByStatusAsync(b.Id, ct);
-        return new ApiBroadcastView(b.Id, b.WorkspaceId, b.Name, b.Status.ToString(), b.StatusReason, b.ScheduledAt, b.StartedAt, b.FinishedAt,
-            b.TotalRecipients, Enum.GetValues<RecipientStatus>().ToDictionary(s => s.ToString(), s => counts.GetValueOrDefault(s)));
+        // The page's numbers: the recipients a cancel took out of the queue are Cancelled, not Skipped.
+        var counts = await broadcasts.CountAsync(b.Id, ct);
+        var byState = Enum.GetValues<RecipientStatus>().ToDictionary(s => s.ToString(), s => counts.ByStatus.GetValueOrDefault(s));
+        byState[CancelledCount] = counts.Cancelled;
+        return new ApiBroadcastView(b.Id, b.WorkspaceId, b.Name, b.Status.ToString(), ProblemText.Describe(b.StatusReason),
+            ProblemText.Parse(b.StatusReason)?.Code, b.ScheduledAt, b.StartedAt, b.FinishedAt, b.TotalRecipients, byState);
     }
+
+    public const string CancelledCount = "Cancelled";
 }
 
-public sealed record ApiBroadcastView(Guid Id, Guid WorkspaceId, string Name, string Status, string? StatusReason, DateTimeOffset? ScheduledAt,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Total, IReadOnlyDictionary<string, int> Counts);
+/// <param name="StatusReason">Why it is in its state, in the language asked (who paused or cancelled it, what stopped it).</param>
+/// <param name="StatusReasonCode">The reason's code (docs/api-error-codes.md), for a client to branch on.</param>
+public sealed record ApiBroadcastView(Guid Id, Guid WorkspaceId, string Name, string Status, string? StatusReason, string? StatusReasonCode,
+    DateTimeOffset? ScheduledAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Total, IReadOnlyDictionary<string, int> Counts);

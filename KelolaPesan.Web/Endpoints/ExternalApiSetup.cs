@@ -16,7 +16,15 @@ public static class ExternalApiSetup
     public static IServiceCollection AddExternalApi(this IServiceCollection services, IConfiguration config)
     {
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new NoNulStrings()));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new NoNulStrings());
+            // A field the endpoint does not have is refused, not ignored: "scheduledAt" for "scheduledLocal" created a
+            // broadcast that went out at once (QA).
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        });
+        // A body that does not bind answers a bare 400 in every environment; the API pipeline gives it its problem.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(ApiKeyAuthenticationHandler.Policy, p => p
@@ -65,6 +73,10 @@ public static class ExternalApiSetup
                 context.Request.EnableBuffering();
             UseRequestedLanguage(context);
             await next();
+            // A body the endpoint could not bind (malformed JSON, a wrong type, an unknown field, NUL): the framework
+            // answers 400 with nothing in it.
+            if (context.Response is { StatusCode: StatusCodes.Status400BadRequest, HasStarted: false, ContentType: null })
+                await Core.Common.Problem.Of("Api_InvalidBody").ToApiProblem(StatusCodes.Status400BadRequest).ExecuteAsync(context);
         }));
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/v1"), api => api.UseMiddleware<ApiRateLimitMiddleware>());
         return app;
