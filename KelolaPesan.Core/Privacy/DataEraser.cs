@@ -65,6 +65,14 @@ public sealed class DataEraser(IAttachmentStore attachments)
         await db.BotReplies.Where(r => ids.Contains(r.ChatId)).ExecuteDeleteAsync(ct);
         await db.ChatLabels.Where(l => ids.Contains(l.ChatId)).ExecuteDeleteAsync(ct);
         await db.Messages.Where(m => ids.Contains(m.ChatId)).ExecuteDeleteAsync(ct);
+        // The workspaces' stored unread counters hold what these chats had unread: taken off with them, or owners' and
+        // managers' badges would count messages nobody can open any more, for good (QA).
+        var unread = await All(db.Chats).Where(c => ids.Contains(c.Id) && c.UnreadCount > 0).GroupBy(c => c.WorkspaceId)
+            .Select(g => new { WorkspaceId = g.Key, Chats = g.Count(), Messages = g.Sum(c => c.UnreadCount) }).ToListAsync(ct);
+        foreach (var held in unread)
+            await All(db.Workspaces).Where(w => w.Id == held.WorkspaceId).ExecuteUpdateAsync(s => s
+                .SetProperty(w => w.UnreadChats, w => w.UnreadChats > held.Chats ? w.UnreadChats - held.Chats : 0)
+                .SetProperty(w => w.UnreadMessages, w => w.UnreadMessages > held.Messages ? w.UnreadMessages - held.Messages : 0), ct);
         return await All(db.Chats).Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(ct);
     }
 

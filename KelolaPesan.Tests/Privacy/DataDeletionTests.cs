@@ -61,6 +61,35 @@ public sealed class DataDeletionTests
     }
 
     [Theory, Providers]
+    public async Task DeletingAnUnreadChat_TakesItsUnreadOffTheWorkspacesCounters(DatabaseProvider provider)
+    {
+        await using var host = await PrivacyHost.CreateAsync(provider: provider);
+        var gone = await host.SeedAsync(host.Alpha, "alpha", "+6281234500001");
+        var kept = await host.SeedAsync(host.Alpha, "kept", "+6281234500002");
+        await using (var db = host.Database.CreateSystem())
+        {
+            await db.Chats.Where(c => c.Id == gone.ChatId).ExecuteUpdateAsync(s => s.SetProperty(c => c.UnreadCount, 10));
+            await db.Chats.Where(c => c.Id == kept.ChatId).ExecuteUpdateAsync(s => s.SetProperty(c => c.UnreadCount, 3));
+            foreach (var workspace in new[] { gone.WorkspaceId, kept.WorkspaceId }.Distinct())
+                await db.Workspaces.Where(w => w.Id == workspace).ExecuteUpdateAsync(s => s
+                    .SetProperty(w => w.UnreadChats, w => db.Chats.Count(c => c.WorkspaceId == w.Id && c.UnreadCount > 0))
+                    .SetProperty(w => w.UnreadMessages, w => db.Chats.Where(c => c.WorkspaceId == w.Id).Sum(c => c.UnreadCount)));
+        }
+
+        await DeleteAsync(host, DeletionScope.Chat, gone.ChatId);
+
+        // The stored counters equal what the remaining chats hold.
+        await using var check = host.Database.CreateSystem();
+        foreach (var workspace in await check.Workspaces.ToListAsync())
+        {
+            var chats = check.Chats.Where(c => c.WorkspaceId == workspace.Id);
+            Assert.Equal((await chats.CountAsync(c => c.UnreadCount > 0), await chats.SumAsync(c => c.UnreadCount)),
+                (workspace.UnreadChats, workspace.UnreadMessages));
+        }
+        Assert.Equal(3, await check.Workspaces.SumAsync(w => w.UnreadMessages));
+    }
+
+    [Theory, Providers]
     public async Task AnotherTenantsIds_AreNotFound_AndUnknownCodesShowNothing(DatabaseProvider provider)
     {
         await using var host = await PrivacyHost.CreateAsync(provider: provider);
