@@ -14,6 +14,7 @@ public sealed class ComposerDraftBrowserTests(BrowserFixture browser, KelolaAppF
     public async Task AtPhoneSize_ADraft_SurvivesAnotherChat_AReload_AndTheSessionsEnd_AndGoesWhenSent()
     {
         var agent = await AccessSeed.AddDemoAgentAsync(app);
+        var colleague = await AccessSeed.AddDemoAgentAsync(app);
         Guid first, second;
         await using (var db = AccessSeed.System(app))
         {
@@ -64,9 +65,25 @@ public sealed class ComposerDraftBrowserTests(BrowserFixture browser, KelolaAppF
             await page.ByTestId("shell-more").ClickAsync();
             await page.ByTestId("more-sign-out").ClickAsync();
             await page.WaitForURLAsync("**/account/login**");
-            Assert.Equal(0, await page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => k.startsWith('kelola.draft.')).length"));
+            Assert.Equal(0, await DraftsAsync(page));
+
+            // A session that ends without signing out, then someone else signs in on this browser: the first person's
+            // drafts go (QA: they stayed readable for a week).
+            await page.SignInAsDemoAsync(agent.Username, AccessSeed.Password);
+            await OpenAsync(page, second);
+            await box.FillAsync("rahasia lagi");
+            Assert.Equal(1, await DraftsAsync(page));
+            await page.Context.ClearCookiesAsync();
+            await page.GotoAsync("/account/login");
+            await page.SignInAsDemoAsync(colleague.Username, AccessSeed.Password);
+            await page.GotoAsync("/inbox");
+            await page.WaitForCircuitAsync();
+            Assert.Equal(0, await DraftsAsync(page));
         });
     }
+
+    private static Task<int> DraftsAsync(IPage page) =>
+        page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => k.startsWith('kelola.draft.')).length");
 
     private static async Task OpenAsync(IPage page, Guid chatId)
     {

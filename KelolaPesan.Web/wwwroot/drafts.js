@@ -38,9 +38,23 @@ function sweep(owner) {
     } catch { }
 }
 
+// Keeps only `person`'s drafts: someone else signed in on this browser after a session that ended without signing out
+// (a shared computer), and the drafts of the one before are no business of theirs.
+export function keepOnly(person) {
+    try {
+        for (let i = localStorage.length - 1; i >= 0; i--) {
+            const key = localStorage.key(i);
+            if (key && key.startsWith(prefix) && !key.startsWith(prefix + person + '.')) localStorage.removeItem(key);
+        }
+    } catch { }
+}
+
 sweep(null);
 
-// The sign-out form (UserMenu) names its person.
+// The sign-out form (UserMenu) names the person signed in.
+const signOut = document.getElementById('kp-sign-out');
+if (signOut && signOut.getAttribute('data-person')) keepOnly(signOut.getAttribute('data-person'));
+
 document.addEventListener('submit', e => {
     const owner = e.target && e.target.id === 'kp-sign-out' && e.target.getAttribute('data-person');
     if (owner) sweep(owner + '.');

@@ -1,4 +1,4 @@
-import { readDraft, writeDraft, forgetDraft } from '../../../drafts.js';
+import { readDraft, writeDraft, forgetDraft, keepOnly } from '../../../drafts.js';
 
 export { writeDraft, forgetDraft };
 
@@ -8,6 +8,7 @@ export { writeDraft, forgetDraft };
 export function attach(box, dotnet, draftKey) {
     const textarea = box && box.querySelector('textarea, input');
     if (!textarea) return null;
+    keepOnly(draftKey.split('.')[0]);
     textarea.addEventListener('input', () => writeDraft(draftKey, textarea.value));
     textarea.addEventListener('keydown', e => {
         if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
