@@ -37,6 +37,8 @@ public sealed class ResolveChatBrowserTests(BrowserFixture browser, KelolaAppFac
             await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Chat ditandai selesai.");
             await Assertions.Expect(page.ByTestId("resolve-chat")).ToHaveAttributeAsync("data-resolved", "true");
             await LayoutProbe.AssertFitsAsync(page, "a resolved conversation");
+            // QA: green text on pale green was about 3:1.
+            Assert.True(await LayoutProbe.ContrastAsync(page.ByTestId("chat-resolved").Locator("span")) >= 4.5, "the resolved note reads at AA");
 
             // Out of the queue, in the resolved list.
             await page.ByTestId("conversation-back").ClickAsync();
