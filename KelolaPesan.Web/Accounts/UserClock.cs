@@ -49,6 +49,13 @@ public sealed class UserClock(CurrentUser user, IKelolaDbFactory dbFactory, Time
 
     public DateTimeOffset Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone);
 
+    /// <summary>The instant a day picked on a calendar begins in the zone (midnight there), for filters "from/before this day".</summary>
+    public DateTimeOffset StartOfDay(DateTime day)
+    {
+        var local = DateTime.SpecifyKind(day.Date, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
     /// <summary>"WITA", "WIB", "UTC+2": the zone's short name now.</summary>
     public string ZoneLabel => TenantTime.Label(Zone, time.GetUtcNow());
 
