@@ -74,6 +74,15 @@ public sealed class BroadcastTallyBrowserTests(BrowserFixture browser, KelolaApp
             await Assertions.Expect(page.ByTestId("count-Skipped").Locator("h6")).ToHaveTextAsync("2");
             await Assertions.Expect(page.ByTestId("broadcast-final")).ToHaveTextAsync("0 terkirim · 0 gagal · 3 dibatalkan (tidak dikirim) · 2 dilewati dari 5 penerima");
             await LayoutProbe.AssertFitsAsync(page, "cancelled broadcast");
+
+            // In the list: the cancelled ones named as such (QA: "0 / 3" read as three still waiting), and no send time
+            // for one that never started.
+            await page.GotoAsync("/broadcasts");
+            await page.WaitForCircuitAsync();
+            var row = page.Locator("tr", new() { HasText = scheduled.Name });
+            await Assertions.Expect(row.Locator("[data-testid=broadcast-row-progress]")).ToHaveTextAsync(
+                "0 / 3 · Terkirim 0 · Gagal 0 · Dilewati 2 · Dibatalkan (tidak dikirim) 3");
+            await Assertions.Expect(row.Locator("[data-testid=broadcast-send-at]")).ToHaveTextAsync("—");
             Assert.Empty(session.ConsoleErrors);
         });
     }
