@@ -94,7 +94,7 @@ public partial class Composer : IAsyncDisposable
         _text = value;
         if (QuickMatches is [var first, ..])
         {
-            InsertQuickReply(first);
+            await InsertQuickReplyAsync(first);
             StateHasChanged();
             return;
         }
@@ -107,11 +107,12 @@ public partial class Composer : IAsyncDisposable
     /// <summary>Instagram refuses replies past 24 hours of the customer's last message; notes are still possible.</summary>
     private bool WindowClosed => IsInstagram && !_noteMode && !InstagramWindow.IsOpen(LastInboundAt, Clock.GetUtcNow());
 
-    private void InsertQuickReply(QuickReplyView reply)
+    private async Task InsertQuickReplyAsync(QuickReplyView reply)
     {
         _text = reply.Text;
         // Set here, not typed: no input event keeps it as the draft.
-        _ = _module?.InvokeVoidAsync("writeDraft", DraftKey, reply.Text);
+        if (_module is not null)
+            await _module.InvokeVoidAsync("writeDraft", DraftKey, reply.Text);
     }
 
     private async Task SendTextAsync()
