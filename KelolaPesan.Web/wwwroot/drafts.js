@@ -27,13 +27,12 @@ export function forgetDraft(key) {
     try { localStorage.removeItem(prefix + key); } catch { }
 }
 
-// Removes the drafts whose key starts with `owner` (a person's id), or the expired ones of anyone when it is null.
-function sweep(owner) {
+// Removes the drafts whose key (a person's id, a dot, a chat's id) `drop` picks.
+function removeWhere(drop) {
     try {
         for (let i = localStorage.length - 1; i >= 0; i--) {
             const key = localStorage.key(i);
-            if (!key || !key.startsWith(prefix)) continue;
-            if (owner ? key.startsWith(prefix + owner) : readDraft(key.substring(prefix.length)) === null) localStorage.removeItem(key);
+            if (key && key.startsWith(prefix) && drop(key.substring(prefix.length))) localStorage.removeItem(key);
         }
     } catch { }
 }
@@ -41,15 +40,11 @@ function sweep(owner) {
 // Keeps only `person`'s drafts: someone else signed in on this browser after a session that ended without signing out
 // (a shared computer), and the drafts of the one before are no business of theirs.
 export function keepOnly(person) {
-    try {
-        for (let i = localStorage.length - 1; i >= 0; i--) {
-            const key = localStorage.key(i);
-            if (key && key.startsWith(prefix) && !key.startsWith(prefix + person + '.')) localStorage.removeItem(key);
-        }
-    } catch { }
+    removeWhere(key => !key.startsWith(person + '.'));
 }
 
-sweep(null);
+// Expired (or unreadable) drafts go whenever a page loads.
+removeWhere(key => readDraft(key) === null);
 
 // The sign-out form (UserMenu) names the person signed in.
 const signOut = document.getElementById('kp-sign-out');
@@ -57,5 +52,5 @@ if (signOut && signOut.getAttribute('data-person')) keepOnly(signOut.getAttribut
 
 document.addEventListener('submit', e => {
     const owner = e.target && e.target.id === 'kp-sign-out' && e.target.getAttribute('data-person');
-    if (owner) sweep(owner + '.');
+    if (owner) removeWhere(key => key.startsWith(owner + '.'));
 }, true);
