@@ -71,6 +71,7 @@ public static class SqliteMessageSearchByChatSql
             DROP TABLE "MessageSearch";
             DELETE FROM "MessageSearchRows";
             CREATE VIRTUAL TABLE "MessageSearch" USING fts5("Body", "ChatId" UNINDEXED, tokenize = 'trigram');
+            CREATE UNIQUE INDEX "IX_ChatSearchRows_RowId" ON "ChatSearchRows" ("RowId");
             """);
         foreach (var statement in FillExisting)
             migrationBuilder.Sql(statement);
@@ -93,6 +94,7 @@ public static class SqliteMessageSearchByChatSql
     public static void Down(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.Sql("""
+            DROP INDEX "IX_ChatSearchRows_RowId";
             DROP TRIGGER "Messages_Search_Insert";
             DROP TRIGGER "Messages_Search_Update";
             DROP TABLE "MessageSearch";

@@ -401,10 +401,18 @@ public sealed class ChatSearchTests : IAsyncLifetime
 
         Assert.Equal([older.Id, moved.Id, edited.Id], walked);
         Assert.Equal(walked, await Found(ChatSearch.CollectLimit));
-        var walk = Assert.Single(plans.Of("\"MessageSearch\" MATCH", "\"ChatSearchRows\"", "ORDER BY"));
+        var walk = Assert.Single(plans.Of("\"MessageSearch\" MATCH", "\"First\""));
         // FTS5 is given the phrase and both bounds of the chat's range ("M" and the rowid constraints).
         Assert.Matches(@"SCAN \w+ VIRTUAL TABLE INDEX \d+:M\d*[<>]{2}", walk);
         Assert.DoesNotContain("Messages", walk.Replace("MessageSearch", ""));
+        // Collecting streams the hits newest chat first, each hit's chat found by number: no sort of every hit, no
+        // read of the index's stored chat column.
+        Assert.All(plans.Of("\"MessageSearch\" MATCH", "rowid DESC"), collect =>
+        {
+            Assert.Contains("IX_ChatSearchRows_RowId", collect);
+            Assert.DoesNotContain("TEMP B-TREE FOR ORDER BY", collect);
+        });
+        Assert.NotEmpty(plans.Of("\"MessageSearch\" MATCH", "rowid DESC"));
     }
 
     /// <summary>
@@ -438,6 +446,7 @@ public sealed class ChatSearchTests : IAsyncLifetime
         await using (var db = _h.Database.CreateSystem())
             await db.Database.MigrateAsync();
         var (walked, rows) = await ReadAsync(collectLimit: 1);
+        Assert.Equal(walked, (await ReadAsync(ChatSearch.CollectLimit)).Found);
         Assert.Equal([andi.Id, siti.Id], walked);
         Assert.All(rows, r => Assert.True(r > KelolaPesan.Data.Inbox.SqliteMessageSearchByChatSql.ChatSpan, $"row {r} is not in a chat's range"));
         Assert.Equal(2, rows.Select(r => r / KelolaPesan.Data.Inbox.SqliteMessageSearchByChatSql.ChatSpan).Distinct().Count());
@@ -445,10 +454,9 @@ public sealed class ChatSearchTests : IAsyncLifetime
         await using (var db = _h.Database.CreateSystem())
             await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync("ApiIdempotencyFingerprint");
         await _h.ReceiveAsync(siti, "kiriman ketiga", InboxHarness.Start.AddMinutes(1));
-        // The code before the migration collected the hits (its walk read the messages with LIKE).
-        var (collected, rowsBack) = await ReadAsync(ChatSearch.CollectLimit);
-        Assert.Equal([siti.Id, andi.Id], collected);
-        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, rowsBack);
+        // The code before the migration numbers in one sequence, and every message is in the index once.
+        await using (var db = _h.Database.CreateSystem())
+            Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, await db.Database.SqlQuery<long>($"""SELECT "RowId" AS "Value" FROM "MessageSearchRows" ORDER BY "RowId" """).ToArrayAsync());
         Assert.Equal(3, await IndexHits("MessageSearch", "kiriman"));
     }
 
