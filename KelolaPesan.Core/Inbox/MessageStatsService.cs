@@ -13,7 +13,11 @@ public sealed record WorkspaceActivity(Guid WorkspaceId, IReadOnlyList<DailyMess
     public int OutboundToday => Days.Count == 0 ? 0 : Days[^1].Outbound;
 }
 
-/// <summary>Messages per day for the home dashboard, in the tenant's own time zone (a "day" in Jakarta starts at 17:00 UTC).</summary>
+/// <summary>
+/// Messages per day for the home dashboard, in the tenant's own time zone (a "day" in Jakarta starts at 17:00 UTC).
+/// An agent counts only the chats the inbox shows them (their own and unassigned ones), like their unread figures;
+/// owners and managers count the whole workspace.
+/// </summary>
 public sealed class MessageStatsService(IKelolaDbFactory dbFactory, TimeProvider clock)
 {
     public const int DefaultDays = 14;
@@ -35,10 +39,11 @@ public sealed class MessageStatsService(IKelolaDbFactory dbFactory, TimeProvider
 
         // SQLite keeps times as UTC ticks, which SQL cannot turn into a local calendar day portably:
         // project the three columns and bucket here.
-        var rows = await db.Messages.AsNoTracking()
-            .Where(m => workspaceIds.Contains(m.WorkspaceId) && m.SentAt >= startUtc && m.Direction != MessageDirection.Note)
-            .Select(m => new { m.WorkspaceId, m.Direction, m.SentAt })
-            .ToListAsync(ct);
+        var messages = db.Messages.AsNoTracking()
+            .Where(m => workspaceIds.Contains(m.WorkspaceId) && m.SentAt >= startUtc && m.Direction != MessageDirection.Note);
+        if (!viewer.SeesEverything)
+            messages = messages.Where(m => db.Chats.Any(c => c.Id == m.ChatId && (c.AssignedUserId == null || c.AssignedUserId == viewer.UserId)));
+        var rows = await messages.Select(m => new { m.WorkspaceId, m.Direction, m.SentAt }).ToListAsync(ct);
 
         var counts = new Dictionary<(Guid, DateOnly), (int In, int Out)>();
         foreach (var row in rows)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Broadcasts;
 using KelolaPesan.Core.Common;
@@ -74,15 +75,13 @@ public sealed class BroadcastBrowserTests(BrowserFixture browser, KelolaAppFacto
             await page.Locator("[data-testid=broadcast-name] input, input[data-testid=broadcast-name]").FillAsync(name);
             await page.Locator("[data-testid=audience-numbers] textarea, textarea[data-testid=audience-numbers]").FillAsync("081355550001");
             await page.Locator("[data-testid=broadcast-message] textarea, textarea[data-testid=broadcast-message]").FillAsync("Halo {name|Kak}");
-            // A time input: the phone's own picker, never a text an Indonesian "07.00" could be misread from.
-            var start = page.Locator("[data-testid=window-start] input, input[data-testid=window-start]");
-            Assert.Equal("time", await start.GetAttributeAsync("type"));
-            await start.FillAsync("07:00");
-            await page.Locator("[data-testid=window-end] input, input[data-testid=window-end]").FillAsync("21:30");
+            await TypeAsync(Field(page, "window-start"), "07:00");
+            await TypeAsync(Field(page, "window-end"), "21:30");
             // For tomorrow (the demo tenant's zone, WIB): sending now would hold the shared demo number's pacing for the other tests.
             await page.ByTestId("send-later").ClickAsync();
-            var tomorrow = DateTime.UtcNow.AddHours(7).Date.AddDays(1).AddHours(10);
-            await page.Locator("[data-testid=scheduled-at] input, input[data-testid=scheduled-at]").FillAsync(tomorrow.ToString("yyyy-MM-ddTHH:mm"));
+            var tomorrow = DateTime.UtcNow.AddHours(7).Date.AddDays(1);
+            await TypeAsync(Field(page, "scheduled-date"), tomorrow.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture));
+            await TypeAsync(Field(page, "scheduled-time"), "10:00");
             await page.ByTestId("broadcast-create").ClickAsync();
             await page.WaitForURLAsync("**/broadcasts/*-*", new() { Timeout = 30_000 });
             await LayoutProbeFits(page);
@@ -96,25 +95,95 @@ public sealed class BroadcastBrowserTests(BrowserFixture browser, KelolaAppFacto
     }
 
     [Theory]
-    [InlineData("en-US")] // 12-hour: "09:30 PM", "--:-- --" when empty
-    [InlineData("id-ID")]
-    public async Task AtPhoneSize_TheWindowTimes_ReadWhole_InA12Or24HourBrowser(string locale)
+    [InlineData("en-US", "en", ":")] // the browser's own time input read "09:30 PM" here
+    [InlineData("id-ID", "id", ".")] // Indonesian writes 21.30, as every other time in the app reads
+    public async Task AtPhoneSize_TheScheduleTimes_Read24HourInTheUsersLanguage_WhateverTheBrowsersLocale(string locale, string language, string separator)
     {
         await using var session = await browser.NewPageAsync(app.BaseUrl, locale);
         await session.RunAsync(async page =>
         {
             await page.SetViewportSizeAsync(390, 844);
             await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await UseLanguageAsync(page, language);
             await page.GotoAsync("/broadcasts/new");
             await page.WaitForCircuitAsync();
-            var start = page.Locator("[data-testid=window-start] input, input[data-testid=window-start]");
-            await start.FillAsync("21:30");
+            await page.ByTestId("send-later").ClickAsync();
+            await Assertions.Expect(Field(page, "scheduled-time")).ToHaveValueAsync(
+                new System.Text.RegularExpressions.Regex($"^([01][0-9]|2[0-3]){System.Text.RegularExpressions.Regex.Escape(separator)}00$"));
+            await Assertions.Expect(Field(page, "scheduled-date")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^[0-3][0-9]/[01][0-9]/20[0-9]{2}$"));
+            var start = Field(page, "window-start");
+            await TypeAsync(start, "21:30");
             await Assertions.Expect(start).ToHaveValueAsync("21:30");
             var pacing = page.Locator(".mud-grid").Filter(new() { Has = start }).Last;
-            // The end empty, the start filled: neither the labels nor the browser's own text of a time is cut.
+            // The end empty, the start filled: neither the labels nor the time is cut.
             await Layout.LayoutProbe.AssertNoCutLabelsAsync(pacing, $"sending window ({locale})");
             await Layout.LayoutProbe.AssertFitsAsync(page, "new broadcast");
         });
+    }
+
+    [Fact]
+    public async Task AtPhoneSize_InAnEnUsBrowser_TheScheduleReads24HourDayFirst_AndTheBroadcastKeepsItsTime()
+    {
+        await using var owner = await browser.NewPageAsync(app.BaseUrl, "en-US");
+        var name = "Jadwal-" + Guid.NewGuid().ToString("N")[..6];
+        var tomorrow = DateTime.UtcNow.AddHours(7).Date.AddDays(1);
+        await owner.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await UseLanguageAsync(page, "en");
+            await page.GotoAsync("/broadcasts/new");
+            await page.WaitForCircuitAsync();
+            await page.Locator("[data-testid=broadcast-name] input, input[data-testid=broadcast-name]").FillAsync(name);
+            await page.Locator("[data-testid=audience-numbers] textarea, textarea[data-testid=audience-numbers]").FillAsync("081355550002");
+            await page.Locator("[data-testid=broadcast-message] textarea, textarea[data-testid=broadcast-message]").FillAsync("Halo {name|Kak}");
+
+            await page.ByTestId("send-later").ClickAsync();
+            var day = Field(page, "scheduled-date");
+            var time = Field(page, "scheduled-time");
+            // "Later" starts filled with a whole hour that can still be sent, never empty (which would send now).
+            await Assertions.Expect(time).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^([01][0-9]|2[0-3]):00$"));
+            await TypeAsync(day, tomorrow.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture));
+            await TypeAsync(time, "21:30");
+            await Assertions.Expect(day).ToHaveValueAsync(tomorrow.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture));
+            await Assertions.Expect(time).ToHaveValueAsync("21:30");
+
+            // The picker's own clock is 24-hour too: no AM/PM to choose.
+            await page.Locator(".mud-input-control").Filter(new() { Has = time }).Locator("button").ClickAsync();
+            var clock = page.Locator(".mud-popover-open .mud-picker-timepicker-toolbar, .mud-dialog .mud-picker-timepicker-toolbar").First;
+            await Assertions.Expect(clock).ToBeVisibleAsync();
+            await Assertions.Expect(clock).Not.ToContainTextAsync("AM");
+            await Assertions.Expect(clock).Not.ToContainTextAsync("PM");
+            await page.Keyboard.PressAsync("Escape");
+            await Assertions.Expect(clock).ToBeHiddenAsync();
+            await Assertions.Expect(time).ToHaveValueAsync("21:30");
+
+            await Layout.LayoutProbe.AssertNoCutLabelsAsync(page.Locator(".mud-main-content"), "schedule (en-US)");
+            await Layout.LayoutProbe.AssertFitsAsync(page, "new broadcast, scheduled");
+            await page.ByTestId("broadcast-create").ClickAsync();
+            await page.WaitForURLAsync("**/broadcasts/*-*", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.ByTestId("broadcast-waiting")).ToContainTextAsync(tomorrow.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture) + " 21:30");
+        });
+
+        await using var scope = app.Services.CreateAsyncScope();
+        await using var db = scope.ServiceProvider.GetRequiredService<IKelolaDbFactory>().CreateSystem();
+        var stored = await db.Broadcasts.Where(b => b.Name == name).Select(b => new { b.ScheduledAt, b.Status }).SingleAsync();
+        Assert.Equal((new DateTimeOffset(DateTime.SpecifyKind(tomorrow.AddHours(21).AddMinutes(30), DateTimeKind.Unspecified), TimeSpan.FromHours(7)), BroadcastStatus.Scheduled), (stored.ScheduledAt, stored.Status));
+        await db.Broadcasts.Where(b => b.Name == name).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BroadcastStatus.Cancelled));
+    }
+
+    /// <summary>The user's language for this browser only (the culture cookie), leaving the shared demo account's own preference.</summary>
+    private async Task UseLanguageAsync(IPage page, string culture) =>
+        await page.Context.AddCookiesAsync([new Cookie { Name = ".AspNetCore.Culture", Value = $"c%3D{culture}%7Cuic%3D{culture}", Url = app.BaseUrl }]);
+
+    /// <summary>A picker's text field (MudBlazor puts the test id on the input itself).</summary>
+    private static ILocator Field(IPage page, string testId) => page.Locator($"[data-testid={testId}] input, input[data-testid={testId}]");
+
+    /// <summary>Types into a picker's text field and leaves it, as a person tabbing on does (the picker reads the text on change).</summary>
+    private static async Task TypeAsync(ILocator input, string text)
+    {
+        await input.FillAsync(text);
+        await input.PressAsync("Tab");
     }
 
     private static async Task LayoutProbeFits(IPage page) => await Layout.LayoutProbe.AssertFitsAsync(page, "created broadcast");

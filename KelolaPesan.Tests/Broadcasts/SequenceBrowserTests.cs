@@ -31,7 +31,9 @@ public sealed class SequenceBrowserTests(BrowserFixture browser, KelolaAppFactor
             await messages.Nth(0).FillAsync("Selamat datang {name|Kak}!");
             await page.ByTestId("add-step").ClickAsync();
             await Assertions.Expect(page.ByTestId("sequence-step")).ToHaveCountAsync(2);
-            await page.Locator("[data-testid=step-time] input, input[data-testid=step-time]").FillAsync("10:30");
+            var time = page.Locator("[data-testid=step-time] input, input[data-testid=step-time]");
+            await time.FillAsync("10:30");
+            await time.PressAsync("Tab"); // the picker reads its text on change
             await messages.Nth(1).FillAsync("Sudah coba produk kami, {name|Kak}?");
             await page.ByTestId("sequence-save").ClickAsync();
 

@@ -374,4 +374,28 @@ public sealed class InboxCommandTests : IAsyncLifetime
         Assert.Equal(2, shop.Days.Sum(d => d.Inbound));
         Assert.Equal([_h.Shop.Id], (await _h.Stats(_h.TenantA).GetActivityAsync(_h.Agent2)).Select(a => a.WorkspaceId));
     }
+
+    [Theory, Providers]
+    public async Task DailyCounts_ForAnAgent_CountOnlyTheChatsTheInboxShowsThem(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        var mine = await _h.AddChatAsync(_h.Shop, "Milik agen", "+628120001", InboxHarness.Start, assignedTo: _h.Agent.UserId);
+        var theirs = await _h.AddChatAsync(_h.Shop, "Milik agen2", "+628120002", InboxHarness.Start, assignedTo: _h.Agent2.UserId);
+        var open = await _h.AddChatAsync(_h.Shop, "Belum ditugaskan", "+628120003", InboxHarness.Start);
+        await _h.ReceiveAsync(mine, "satu");
+        await _h.ReceiveAsync(theirs, "dua");
+        await _h.ReceiveAsync(theirs, "tiga");
+        await _h.ReceiveAsync(open, "empat", InboxHarness.Start.AddDays(-3));
+        await _h.Inbox(_h.TenantA).SendTextAsync(_h.Agent2, theirs.Id, "balasan agen2");
+
+        async Task<(int In, int Out, int InAllDays)> CountsOf(InboxViewer viewer)
+        {
+            var shop = (await _h.Stats(_h.TenantA).GetActivityAsync(viewer)).Single(a => a.WorkspaceId == _h.Shop.Id);
+            return (shop.InboundToday, shop.OutboundToday, shop.Days.Sum(d => d.Inbound));
+        }
+
+        Assert.Equal((1, 0, 2), await CountsOf(_h.Agent));
+        Assert.Equal((2, 1, 3), await CountsOf(_h.Agent2));
+        Assert.Equal((3, 1, 4), await CountsOf(_h.Owner));
+    }
 }

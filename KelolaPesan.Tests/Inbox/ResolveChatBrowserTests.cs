@@ -35,6 +35,15 @@ public sealed class ResolveChatBrowserTests(BrowserFixture browser, KelolaAppFac
             await page.ByTestId("resolve-chat").ClickAsync();
             await Assertions.Expect(page.ByTestId("chat-resolved")).ToContainTextAsync("diselesaikan oleh");
             await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Chat ditandai selesai.");
+            // QA: at 390 px the snackbar lay over the header's buttons for its few seconds; nor may it cover the composer.
+            Assert.Empty(await CoveredAsync(page.Locator(".conversation-header button, [data-testid=send], [data-testid=composer-text]")));
+            var snackbar = (await page.Locator(".mud-snackbar").First.BoundingBoxAsync())!;
+            foreach (var bar in new[] { "[data-testid=app-bar]", ".conversation-header" })
+            {
+                var box = (await page.Locator(bar).First.BoundingBoxAsync())!;
+                Assert.False(snackbar.Y < box.Y + box.Height && box.Y < snackbar.Y + snackbar.Height,
+                    $"the snackbar ({snackbar.Y:0}..{snackbar.Y + snackbar.Height:0}) lies over {bar} ({box.Y:0}..{box.Y + box.Height:0})");
+            }
             await Assertions.Expect(page.ByTestId("resolve-chat")).ToHaveAttributeAsync("data-resolved", "true");
             await LayoutProbe.AssertFitsAsync(page, "a resolved conversation");
             // QA: green text on pale green was about 3:1.
@@ -57,4 +66,14 @@ public sealed class ResolveChatBrowserTests(BrowserFixture browser, KelolaAppFac
         await using var check = AccessSeed.System(app);
         Assert.Null(await check.Chats.Where(c => c.Id == chatId).Select(c => c.ResolvedAt).SingleAsync());
     }
+
+    /// <summary>The visible elements something else lies over (the topmost element at their centre or near it is not them; a round button's corners are not its own).</summary>
+    private static Task<string[]> CoveredAsync(ILocator elements) => elements.EvaluateAllAsync<string[]>("""
+        els => els.filter(e => {
+            const r = e.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) return false;
+            const points = [[r.left + r.width / 2, r.top + r.height / 2], [r.left + r.width * 0.3, r.top + r.height * 0.3], [r.right - r.width * 0.3, r.bottom - r.height * 0.3]];
+            return points.some(([x, y]) => { const hit = document.elementFromPoint(x, y); return !hit || !(hit === e || e.contains(hit)); });
+        }).map(e => `${e.getAttribute('data-testid') || e.getAttribute('aria-label') || e.tagName} covered by ${(() => { const r = e.getBoundingClientRect(); const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return hit ? (hit.closest('[class]')?.getAttribute('class') || hit.tagName) : 'nothing'; })()}`)
+        """);
 }

@@ -104,6 +104,37 @@ public static class LayoutProbe
         Assert.True(cut.Length == 0, $"{what} at {root.Page.ViewportSize?.Width}px: {string.Join("; ", cut)}");
     }
 
+    // An empty field's placeholder cut short: its text, laid out on one line in the field's font, wider than the room
+    // inside the field (an input clips it, a one-line textarea hides its second line).
+    private const string CutPlaceholdersScript = """
+        root => {
+            const cut = [];
+            for (const field of root.querySelectorAll('input[placeholder], textarea[placeholder]')) {
+                if (field.value || !field.placeholder || field.getBoundingClientRect().width === 0) continue;
+                const s = getComputedStyle(field);
+                const copy = document.createElement('span');
+                copy.textContent = field.placeholder;
+                Object.assign(copy.style, { position: 'absolute', visibility: 'hidden', whiteSpace: 'pre', font: s.font, letterSpacing: s.letterSpacing });
+                document.body.append(copy);
+                const needs = copy.getBoundingClientRect().width;
+                copy.remove();
+                const has = field.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+                if (needs > has + 1)
+                    cut.push(`placeholder "${field.placeholder}" needs ${Math.round(needs)}px, has ${Math.round(has)}px`);
+            }
+            return cut;
+        }
+        """;
+
+    /// <summary>The empty fields under <paramref name="root"/> whose placeholder is cut; empty when all read whole.</summary>
+    public static Task<string[]> CutPlaceholdersAsync(ILocator root) => root.EvaluateAsync<string[]>(CutPlaceholdersScript);
+
+    public static async Task AssertNoCutPlaceholdersAsync(ILocator root, string what)
+    {
+        var cut = await CutPlaceholdersAsync(root);
+        Assert.True(cut.Length == 0, $"{what} at {root.Page.ViewportSize?.Width}px: {string.Join("; ", cut)}");
+    }
+
     /// <summary>True when the element's box lies inside the window.</summary>
     public static async Task<bool> InsideViewportAsync(ILocator element)
     {
