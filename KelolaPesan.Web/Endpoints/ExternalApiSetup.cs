@@ -64,19 +64,22 @@ public static class ExternalApiSetup
             }
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 limit.MaxRequestBodySize = MaxRequestBytes;
+            // A body without a declared length (chunked) is counted as it is read, and stops at the limit.
+            var counted = context.Request.ContentLength is null ? new ApiBodyLimit(context.Request.Body, MaxRequestBytes) : null;
+            if (counted is not null)
+                context.Request.Body = counted;
             // The body is read again after binding for its fingerprint (ApiIdempotencyRecord.Fingerprint).
             if (context.Request.Headers.ContainsKey(ApiIdempotency.Header))
                 context.Request.EnableBuffering();
             await next();
-            // The framework answers with nothing in it: a body the endpoint could not bind (malformed JSON, a wrong
-            // type, an unknown field, NUL), or a body without a length (chunked) that Kestrel stopped reading at the limit.
-            if (context.Response is { HasStarted: false, ContentType: null })
-            {
-                if (context.Response.StatusCode == StatusCodes.Status400BadRequest)
-                    await Core.Common.Problem.Of("Api_InvalidBody").ToApiProblem(StatusCodes.Status400BadRequest).ExecuteAsync(context);
-                else if (context.Response.StatusCode == StatusCodes.Status413PayloadTooLarge)
-                    await TooLarge().ExecuteAsync(context);
-            }
+            if (context.Response.HasStarted)
+                return;
+            if (counted?.Exceeded == true || context.Response is { StatusCode: StatusCodes.Status413PayloadTooLarge, ContentType: null })
+                await TooLarge().ExecuteAsync(context);
+            // A body the endpoint could not bind (malformed JSON, a wrong type, an unknown field, NUL): the framework
+            // answers 400 with nothing in it.
+            else if (context.Response is { StatusCode: StatusCodes.Status400BadRequest, ContentType: null })
+                await Core.Common.Problem.Of("Api_InvalidBody").ToApiProblem(StatusCodes.Status400BadRequest).ExecuteAsync(context);
         }));
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/v1"), api => api.UseMiddleware<ApiRateLimitMiddleware>());
         return app;
