@@ -127,6 +127,7 @@ public static class DependencyInjection
         services.AddSingleton<ExternalApi.ApiKeyUsageThrottle>();
         services.AddScoped<ExternalApi.ApiKeyService>();
         services.AddScoped<ExternalApi.ApiMessageService>();
+        services.AddScoped<ExternalApi.ApiIdempotencyService>();
         services.AddScoped<ExternalApi.WebhookSubscriptionService>();
         services.AddScoped<ExternalApi.OutgoingWebhookService>();
         services.AddScoped<ExternalApi.WebhookEventTranslator>();

@@ -126,16 +126,26 @@ public sealed class SignInService(IKelolaDbFactory dbFactory, SignInThrottle thr
             await throttle.RecordFailureAsync(accountKey, IpKey(ipAddress));
 
         var user = result.User;
+        var admin = user?.Role == Roles.Admin;
         await audit.WriteAsync(new AuditRecord(
             result.Succeeded ? AuditActions.SignIn : AuditActions.SignInFailed,
-            user?.Role == Roles.Admin ? AuditActorType.Admin : user is null ? AuditActorType.Anonymous : AuditActorType.User,
-            actorName,
+            admin ? AuditActorType.Admin : user is null ? AuditActorType.Anonymous : AuditActorType.User,
+            // A person by the name the team page and every other entry show; the account they typed stays in the details
+            // (a refused attempt names only what was typed: no account is known).
+            user?.DisplayName ?? actorName,
             ActorId: user?.UserId,
             TenantId: user?.TenantId,
-            Details: result.Succeeded ? null : result.Failure.ToString(),
+            Details: result.Succeeded ? $"{(admin ? SignInAuditDetails.Email : SignInAuditDetails.Username)}: {actorName}" : result.Failure.ToString(),
             IpAddress: ipAddress,
             Succeeded: result.Succeeded), ct);
     }
 
     private static string IpKey(string? ipAddress) => $"ip:{ipAddress ?? "unknown"}";
+}
+
+/// <summary>The account a sign-in entry names in its details ("Username: ani", "Email: admin@example.com").</summary>
+public static class SignInAuditDetails
+{
+    public const string Username = Team.TeamAuditDetails.Username;
+    public const string Email = "Email";
 }

@@ -39,7 +39,7 @@ public sealed class BroadcastReport(IKelolaDbFactory dbFactory)
             foreach (var r in page)
             {
                 // Typed cells: phones and names are text (never a number, never a formula, no quote needed), the time a date.
-                object?[] cells = [r.Sequence + 1, r.Phone, r.Name, ExportText.Of(r.Status), r.ExternalMessageId, r.SentAt, ProblemText.Describe(r.Error) ?? ProblemText.Describe(r.SkipReason)];
+                object?[] cells = [r.Sequence + 1, r.Phone, r.Name, Status(r.Status, r.SkipReason), r.ExternalMessageId, r.SentAt, ProblemText.Describe(r.Error) ?? ProblemText.Describe(r.SkipReason)];
                 for (var c = 0; c < cells.Length; c++)
                     ContactExportService.SetCell(sheet.Cell(row, c + 1), cells[c], zone);
                 row++;
@@ -52,4 +52,8 @@ public sealed class BroadcastReport(IKelolaDbFactory dbFactory)
         book.SaveAs(output);
         return true;
     }
+
+    /// <summary>A recipient the cancel took out of the queue is stored as skipped, but reads as cancelled, as on the page.</summary>
+    public static string Status(RecipientStatus status, string? skipReason) =>
+        status == RecipientStatus.Skipped && skipReason == BroadcastAudience.ReasonCancelled ? ExportText.Get("Export_RecipientCancelled") : ExportText.Of(status);
 }

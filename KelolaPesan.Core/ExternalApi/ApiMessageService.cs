@@ -17,11 +17,12 @@ namespace KelolaPesan.Core.ExternalApi;
 /// the key reused for another request (its fingerprint differs) is refused.
 /// </summary>
 public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGateway gateway, IRealtimeBus bus, TimeProvider clock,
-    ILogger<ApiMessageService> logger)
+    ApiIdempotencyService idempotencyKeys, ILogger<ApiMessageService> logger)
 {
     private const string SoftDeleteFilter = "SoftDelete";
     private static readonly SendMessageRequestValidator Validator = new();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private const string IdempotencyHeader = "Idempotency-Key";
 
     public async Task<ApiSendOutcome> SendAsync(ApiCaller caller, SendMessageRequest request, ApiIdempotencyKey? idempotency, CancellationToken ct = default)
     {
@@ -30,7 +31,11 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
         if (!validation.IsValid)
             return ApiSendOutcome.Invalid(validation.ToDictionary()) with { Codes = validation.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorCode).ToArray()) };
         if (idempotencyKey is { Length: > ApiIdempotencyRecord.KeyMaxLength })
-            return ApiSendOutcome.Invalid(new Dictionary<string, string[]> { ["Idempotency-Key"] = [$"At most {ApiIdempotencyRecord.KeyMaxLength} characters."] });
+        {
+            var tooLong = Problem.Of("Api_IdempotencyKeyTooLong", ApiIdempotencyRecord.KeyMaxLength);
+            return ApiSendOutcome.Invalid(new Dictionary<string, string[]> { [IdempotencyHeader] = [tooLong.Text] })
+                with { Codes = new Dictionary<string, string[]> { [IdempotencyHeader] = [tooLong.Code] } };
+        }
         if (!caller.MaySee(request.WorkspaceId))
             return ApiSendOutcome.NotFound;
 
@@ -47,25 +52,19 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
         ApiIdempotencyRecord? record = null;
         if (!string.IsNullOrEmpty(idempotencyKey))
         {
-            record = new ApiIdempotencyRecord { TenantId = caller.TenantId, ApiKeyId = caller.KeyId, Key = idempotencyKey, Fingerprint = idempotency!.Fingerprint };
-            db.ApiIdempotencyRecords.Add(record);
-            try
+            var claim = await idempotencyKeys.ClaimAsync(caller, idempotency!, ct);
+            switch (claim.Kind)
             {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                // The unique (key, Idempotency-Key) index: this is a repeat. Answer the first result, send nothing.
-                await using var check = dbFactory.CreateForTenant(caller.TenantId);
-                var first = await check.ApiIdempotencyRecords.AsNoTracking()
-                    .FirstOrDefaultAsync(r => r.ApiKeyId == caller.KeyId && r.Key == idempotencyKey, CancellationToken.None);
-                if (first is null)
-                    throw;
-                if (first.Fingerprint is not null && !first.Fingerprint.AsSpan().SequenceEqual(idempotency.Fingerprint))
+                case ApiIdempotencyClaimKind.KeyReused:
                     return ApiSendOutcome.KeyReused;
-                return first.StatusCode == 0 ? ApiSendOutcome.InProgress
-                    : ApiSendOutcome.Repeat(first.StatusCode, JsonSerializer.Deserialize<ApiMessageView>(first.ResponseJson, Json)!);
+                case ApiIdempotencyClaimKind.InProgress:
+                    return ApiSendOutcome.InProgress;
+                case ApiIdempotencyClaimKind.Repeat:
+                    return ApiSendOutcome.Repeat(claim.Record.StatusCode, JsonSerializer.Deserialize<ApiMessageView>(claim.Record.ResponseJson, Json)!);
             }
+            // Its answer is stored with the message's outcome, in the same save.
+            record = claim.Record;
+            db.ApiIdempotencyRecords.Attach(record);
         }
 
         var media = request.Media;
@@ -91,9 +90,8 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
         catch when (record is not null)
         {
             // Nothing was stored to send (the client went away, the database failed): the key is released, so the
-            // client's retry with it sends the message instead of answering "in progress" until the record expires.
-            await using var release = dbFactory.CreateForTenant(caller.TenantId);
-            await release.ApiIdempotencyRecords.Where(r => r.Id == record.Id && r.StatusCode == 0).ExecuteDeleteAsync(CancellationToken.None);
+            // client's retry with it sends the message.
+            await idempotencyKeys.ReleaseAsync(record);
             throw;
         }
         await bus.PublishAsync(Topics.Workspace(workspace.Id), new ChatMessageAdded(caller.TenantId, workspace.Id, chat.Id, message.Id, MessageDirection.Outbound));

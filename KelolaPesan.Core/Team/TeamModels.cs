@@ -54,6 +54,9 @@ public static class TeamAuditDetails
     public const string WorkspacesAdded = "WorkspacesAdded";
     public const string WorkspacesRemoved = "WorkspacesRemoved";
 
+    /// <summary>The removal of a member: their role only, their name and username are erased with them.</summary>
+    public const string FormerMember = "FormerMember";
+
     /// <summary>The member's name and username, then each part that has a value (an empty list of workspaces is left out).</summary>
     public static string Of(string displayName, string username, params (string Field, string? Value)[] parts) =>
         string.Join(AuditChanges.Separator, new (string Field, string? Value)[] { (Member, displayName), (Username, username) }.Concat(parts)

@@ -193,9 +193,14 @@ public sealed class TeamService(IKelolaDbFactory dbFactory, LicenceQuota quota, 
         var id = userId.ToString();
         await db.AuditEntries.Where(a => a.ActorId == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.ActorName, DataEraser.AnonymisedName).SetProperty(a => a.IpAddress, (string?)null), ct);
+        // Their sign-ins named their username in the details.
+        await db.AuditEntries.Where(a => a.ActorId == userId && a.Action == AuditActions.SignIn)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Details, (string?)null), ct);
         await db.AuditEntries.Where(a => a.TargetType == nameof(AppUser) && a.TargetId == id)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Details, (string?)null), ct);
-        await WriteAsync(TeamAuditActions.UserDeleted, actor, tenantId, userId, null, ct);
+        // The removal names no one either (audit entries are kept with no end, so the member's name would outlive the
+        // erasure): it reads "former member" with the role they had, which tells the owner which kind of access went.
+        await WriteAsync(TeamAuditActions.UserDeleted, actor, tenantId, userId, $"{TeamAuditDetails.FormerMember}: {user.Role}", ct);
         return new TeamResult(TeamOutcome.Done, userId);
     }
 

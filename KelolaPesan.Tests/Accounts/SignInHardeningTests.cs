@@ -72,7 +72,7 @@ public sealed class SignInHardeningTests(AccessAppFactory app) : IClassFixture<A
         await using var db = AccessSeed.System(app);
         var failed = await db.AuditEntries.Where(a => a.Action == AuditActions.SignInFailed && a.ActorName == $"{probe}-0").SingleAsync();
         Assert.Equal(attacker, failed.IpAddress);
-        var signedIn = await db.AuditEntries.Where(a => a.Action == AuditActions.SignIn && a.ActorName == agent.Username).SingleAsync();
+        var signedIn = await db.AuditEntries.Where(a => a.Action == AuditActions.SignIn && a.ActorId == agent.UserId).SingleAsync();
         Assert.Equal(colleague, signedIn.IpAddress);
     }
 

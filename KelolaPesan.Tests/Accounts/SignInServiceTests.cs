@@ -46,6 +46,19 @@ public sealed class SignInServiceTests : IAsyncLifetime
         Assert.Contains(await db.AuditEntries.ToListAsync(), a => a.Action == AuditActions.SignIn && a.Succeeded);
     }
 
+    /// <summary>QA (2026-12-06): sign-in entries named the username where every team entry names the display name.</summary>
+    [Fact]
+    public async Task ASignIn_IsAuditedUnderTheDisplayName_WithTheUsernameInItsDetails_AndARefusalUnderWhatWasTyped()
+    {
+        Assert.True((await _signIn.SignInWithLicenceAsync(_code.Code, " ANI ", Password, "10.0.0.1")).Succeeded);
+        Assert.False((await _signIn.SignInWithLicenceAsync(_code.Code, "budi", Password, "10.0.0.1")).Succeeded);
+
+        await using var db = _db.CreateSystem();
+        var signIn = await db.AuditEntries.SingleAsync(a => a.Action == AuditActions.SignIn);
+        Assert.Equal(("Ani", "Username: ANI"), (signIn.ActorName, signIn.Details));
+        Assert.Equal("budi", (await db.AuditEntries.SingleAsync(a => a.Action == AuditActions.SignInFailed)).ActorName);
+    }
+
     [Fact]
     public async Task TheCodeIsForgiving_OfCaseSpacesAndMissingDashes()
     {

@@ -25,6 +25,16 @@ public sealed class AuditDetailsTests : BunitTestBase
         Assert.Equal("Member: Sinta (sinta); Role of Sinta: Agent; Workspaces of Sinta: Cabang, Toko Utama",
             Render("en", TeamAuditDetails.Of("Sinta", "sinta", (TeamAuditDetails.Role, "Agent"), (TeamAuditDetails.Workspaces, "Cabang, Toko Utama"))));
 
+    [Theory]
+    [InlineData("en", "Username: ani", "Email: admin@example.com", "Former member (Agent)")]
+    [InlineData("id", "Nama pengguna: ani", "Email: admin@example.com", "Mantan anggota (Agen)")]
+    public void ASignInNamesItsAccount_AndARemovalAFormerMember_InTheReadersLanguage(string culture, string username, string email, string removed)
+    {
+        Assert.Equal(username, Render(culture, "Username: ani"));
+        Assert.Equal(email, Render(culture, "Email: admin@example.com"));
+        Assert.Equal(removed, Render(culture, $"{TeamAuditDetails.FormerMember}: Agent"));
+    }
+
     [Fact]
     public void ASettingsChange_StillReadsFieldByField() =>
         Assert.Equal("Zona waktu: Asia/Jakarta -> Asia/Jayapura; Tugaskan obrolan saat membalas: ya -> tidak",

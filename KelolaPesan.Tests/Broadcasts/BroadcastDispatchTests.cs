@@ -54,6 +54,37 @@ public class BroadcastDispatchTests
         }
     }
 
+    /// <summary>QA (2026-12-06): the report listed the recipients a cancel took out of the queue as skipped.</summary>
+    [Theory]
+    [InlineData("id", "Dibatalkan", "Siaran dibatalkan sebelum pesan ini dikirim.", "Dilewati")]
+    [InlineData("en", "Cancelled", "The broadcast was cancelled before this message was sent.", "Skipped")]
+    public async Task TheReport_ListsCancelledRecipientsAsCancelled_NotSkipped(string culture, string cancelled, string reason, string skipped)
+    {
+        await using var host = await BroadcastHost.CreateAsync(Fast());
+        var created = await host.CreateAsync(host.Request("081230000011\nabc\n081230000013"));
+        Assert.True(created.Succeeded, string.Join(", ", created.Errors));
+        Assert.True(await host.InScopeAsync(sp => sp.GetRequiredService<BroadcastService>().CancelAsync(created.BroadcastId!.Value)));
+
+        var before = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(culture);
+        try
+        {
+            using var file = new MemoryStream();
+            Assert.True(await host.InScopeAsync(sp => sp.GetRequiredService<BroadcastReport>().WriteAsync(created.BroadcastId!.Value, file)));
+            file.Position = 0;
+            using var book = new ClosedXML.Excel.XLWorkbook(file);
+            var rows = book.Worksheet(1).RowsUsed().Skip(1).ToDictionary(r => r.Cell(2).GetString(), r => (Status: r.Cell(4).GetString(), Reason: r.Cell(7).GetString()));
+            Assert.Equal((cancelled, reason), rows["+6281230000011"]);
+            Assert.Equal((cancelled, reason), rows["+6281230000013"]);
+            // Skipped for its own reason before the cancel: still skipped.
+            Assert.Equal(skipped, rows["abc"].Status);
+        }
+        finally
+        {
+            (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = before;
+        }
+    }
+
     [Theory, Providers]
     public async Task Create_SkipsOptedOutInvalidAndNotRegistered_WithReasons_AndDropsDuplicates(DatabaseProvider provider)
     {

@@ -73,9 +73,157 @@ public sealed class ApiIdempotencyTests
         Assert.Equal(32, post.Length);
     }
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string json, string idempotencyKey, string? language = null)
+    /// <summary>QA (2026-12-06): the same JSON serialised again (another library, another key order) answered 422.</summary>
+    [Fact]
+    public async Task TheFingerprint_CountsAJsonBodyByItsMeaning_NotItsWhitespaceKeyOrderOrEscapes()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/messages") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        static Task<byte[]> Of(string body) =>
+            ApiIdempotencyRecord.FingerprintAsync("POST", "/api/v1/broadcasts", new MemoryStream(Encoding.UTF8.GetBytes(body)));
+        var compact = await Of("""{"name":"Promo","to":["0812","0813"],"pacing":{"min":30,"max":60},"note":null}""");
+
+        Assert.Equal(compact, await Of("""
+            {
+              "pacing": { "max": 60, "min": 30 },
+              "note": null,
+              "to": [ "0812", "0813" ],
+              "name": "Pr\u006fmo"
+            }
+            """));
+        // What a value is still counts: another value, another order of a list, another type.
+        Assert.NotEqual(compact, await Of("""{"name":"Promo","to":["0813","0812"],"pacing":{"min":30,"max":60},"note":null}"""));
+        Assert.NotEqual(compact, await Of("""{"name":"Promo","to":["0812","0813"],"pacing":{"min":"30","max":60},"note":null}"""));
+        Assert.NotEqual(compact, await Of("""{"name":"promo","to":["0812","0813"],"pacing":{"min":30,"max":60},"note":null}"""));
+        // A body that is not JSON counts by its bytes.
+        Assert.Equal(await Of("{not json"), await Of("{not json"));
+        Assert.NotEqual(await Of("{not json"), await Of("{not  json"));
+    }
+
+    /// <summary>
+    /// QA (2026-12-06): only POST /api/v1/messages honoured the key; a client retrying a contact or a broadcast after a
+    /// lost answer created it twice.
+    /// </summary>
+    [Theory, Providers]
+    public async Task EveryCreatingPost_HonoursTheKey_ARepeatAnswersTheFirstAnswerAndCreatesNothing(DatabaseProvider provider)
+    {
+        var host = new ExternalApiHost { Provider = provider };
+        await host.InitializeAsync();
+        try
+        {
+            var (_, key) = await host.CreateKeyAsync();
+            using var client = host.Client(key);
+            var contactsPath = $"/api/v1/workspaces/{host.ShopId}/contacts";
+            var contact = """{"name":"Ani Idem","phone":"081234567821","email":"ani@example.com","optedOut":false,"listIds":[]}""";
+            var sameContactAgain = """
+
+                { "listIds": [ ], "email": "ani@example.com", "optedOut": false,
+                  "phone": "081234567821", "name": "Ani Idem" }
+                """;
+
+            using var created = await PostToAsync(client, contactsPath, contact, "contact-1");
+            using var repeated = await PostToAsync(client, contactsPath, sameContactAgain, "contact-1");
+            using var reused = await PostToAsync(client, contactsPath, contact.Replace("Ani Idem", "Budi Idem"), "contact-1");
+
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, repeated.StatusCode);
+            Assert.True(repeated.Headers.Contains("Idempotent-Replayed"));
+            Assert.False(created.Headers.Contains("Idempotent-Replayed"));
+            Assert.Equal(created.Headers.Location, repeated.Headers.Location);
+            var first = await created.Content.ReadFromJsonAsync<JsonElement>();
+            var again = await repeated.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(first.GetProperty("id").GetGuid(), again.GetProperty("id").GetGuid());
+            Assert.Equal("ani@example.com", again.GetProperty("email").GetString());
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+            Assert.Equal("Api_IdempotencyKeyReused", (await reused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+
+            var broadcast = $$"""{"name":"Idem {{Guid.NewGuid():N}}","workspaceId":"{{host.ShopId}}","pastedNumbers":"081234567822","messageTemplate":"Halo","scheduledLocal":"{{DateTime.UtcNow.AddDays(2):yyyy-MM-ddTHH:mm:ss}}"}""";
+            using var broadcastCreated = await PostToAsync(client, "/api/v1/broadcasts", broadcast, "broadcast-1");
+            using var broadcastRepeated = await PostToAsync(client, "/api/v1/broadcasts", broadcast, "broadcast-1");
+            Assert.Equal(HttpStatusCode.Created, broadcastCreated.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, broadcastRepeated.StatusCode);
+            var broadcastId = (await broadcastCreated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            Assert.Equal(broadcastId, (await broadcastRepeated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+            Assert.Equal($"/api/v1/broadcasts/{broadcastId}", broadcastRepeated.Headers.Location?.ToString());
+
+            // A pause sent again with its key answers the first pause, not "a paused broadcast cannot be paused".
+            using var paused = await PostToAsync(client, $"/api/v1/broadcasts/{broadcastId}/pause", "", "pause-1");
+            using var pausedAgain = await PostToAsync(client, $"/api/v1/broadcasts/{broadcastId}/pause", "", "pause-1");
+            Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, pausedAgain.StatusCode);
+            Assert.Equal("Paused", (await pausedAgain.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+
+            await using var db = host.System();
+            Assert.Equal(1, await db.Contacts.CountAsync(c => c.Phone == "+6281234567821"));
+            Assert.Equal(0, await db.Contacts.CountAsync(c => c.Name == "Budi Idem"));
+            Assert.Equal(1, await db.Broadcasts.CountAsync(b => b.Name == JsonDocument.Parse(broadcast).RootElement.GetProperty("name").GetString()));
+            var audited = await db.AuditEntries.Where(a => a.TargetId == first.GetProperty("id").GetGuid().ToString() || a.TargetId == broadcastId.ToString())
+                .Select(a => a.Action).ToListAsync();
+            Assert.Equal([ApiAuditActions.BroadcastCreated, ApiAuditActions.BroadcastPaused, ApiAuditActions.ContactCreated], audited.Order());
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Theory, Providers]
+    public async Task ARefusedRequest_ReleasesItsKey_SoTheCorrectedRequestActs_AndATooLongKeyIsRefused(DatabaseProvider provider)
+    {
+        var host = new ExternalApiHost { Provider = provider };
+        await host.InitializeAsync();
+        try
+        {
+            var (_, key) = await host.CreateKeyAsync();
+            using var client = host.Client(key);
+            var path = $"/api/v1/workspaces/{host.ShopId}/contacts";
+
+            using var refused = await PostToAsync(client, path, """{"name":"Citra Idem","phone":"081234567831","email":"citra@x"}""", "contact-2");
+            using var corrected = await PostToAsync(client, path, """{"name":"Citra Idem","phone":"081234567831","email":"citra@example.com"}""", "contact-2");
+            using var tooLong = await PostToAsync(client, path, """{"name":"Dewi Idem","phone":"081234567832"}""", new string('k', ApiIdempotencyRecord.KeyMaxLength + 1), "id");
+
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, corrected.StatusCode);
+            Assert.False(corrected.Headers.Contains("Idempotent-Replayed"));
+            Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+            var problem = await tooLong.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Contains("Api_IdempotencyKeyTooLong", problem.GetRawText());
+            Assert.Contains("Idempotency-Key paling banyak 200 karakter", problem.GetRawText());
+            await using var db = host.System();
+            Assert.Equal(0, await db.Contacts.CountAsync(c => c.Name == "Dewi Idem"));
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Theory, Providers]
+    public async Task AKeyWhoseFirstRequestStillRuns_IsInProgress_AndOneKeyIsClaimedOnceEvenAtOnce(DatabaseProvider provider)
+    {
+        await using var host = await Workspaces.CoreServiceHost.CreateAsync(provider: provider);
+        var caller = new ApiCaller(Guid.CreateVersion7(), host.TenantId, null, "Toko Online", "abc", LicenceAllowsApi: true);
+        var key = new ApiIdempotencyKey("order-3001", Enumerable.Repeat((byte)7, ApiIdempotencyRecord.FingerprintLength).ToArray());
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            host.InScopeAsync(sp => sp.GetRequiredService<ApiIdempotencyService>().ClaimAsync(caller, key))));
+        var claimed = Assert.Single(claims, c => c.Kind == ApiIdempotencyClaimKind.Claimed);
+        Assert.All(claims.Where(c => c != claimed), c => Assert.Equal(ApiIdempotencyClaimKind.InProgress, c.Kind));
+
+        await host.InScopeAsync(async sp =>
+        {
+            var keys = sp.GetRequiredService<ApiIdempotencyService>();
+            await keys.CompleteAsync(claimed.Record, 201, "{}");
+            Assert.Equal(ApiIdempotencyClaimKind.Repeat, (await keys.ClaimAsync(caller, key)).Kind);
+            Assert.Equal(ApiIdempotencyClaimKind.KeyReused, (await keys.ClaimAsync(caller, key with { Fingerprint = new byte[ApiIdempotencyRecord.FingerprintLength] })).Kind);
+            return 0;
+        });
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string json, string idempotencyKey, string? language = null) =>
+        PostToAsync(client, "/api/v1/messages", json, idempotencyKey, language);
+
+    private static Task<HttpResponseMessage> PostToAsync(HttpClient client, string path, string json, string idempotencyKey, string? language = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = json.Length == 0 ? null : new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         if (language is not null)
             request.Headers.AcceptLanguage.ParseAdd(language);

@@ -248,7 +248,8 @@ public sealed class TeamServiceTests : IAsyncLifetime
         var id = (await Run(s => s.AddAsync(_ownerActor, Agent("sinta", _shop.Id)))).UserId!.Value;
         await _host.InScopeAsync(async sp =>
         {
-            await sp.GetRequiredService<AuditLog>().WriteAsync(new AuditRecord(AuditActions.SignIn, AuditActorType.User, "sinta", id, _host.TenantId, IpAddress: "10.1.2.3"));
+            await sp.GetRequiredService<AuditLog>().WriteAsync(new AuditRecord(AuditActions.SignIn, AuditActorType.User, "Sinta", id, _host.TenantId,
+                Details: "Username: sinta", IpAddress: "10.1.2.3"));
             return 0;
         });
 
@@ -262,8 +263,12 @@ public sealed class TeamServiceTests : IAsyncLifetime
         var added = await db.AuditEntries.SingleAsync(a => a.Action == TeamAuditActions.UserAdded);
         Assert.Null(added.Details);
         Assert.Equal(id.ToString(), added.TargetId);
-        Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == TeamAuditActions.UserDeleted && a.TargetId == id.ToString()));
+        // QA (2026-12-06): the removal named no one. It names no one by name still (the entry outlives the erasure), but
+        // says a former member with their role went.
+        var deleted = await db.AuditEntries.SingleAsync(a => a.Action == TeamAuditActions.UserDeleted && a.TargetId == id.ToString());
+        Assert.Equal("FormerMember: Agent", deleted.Details);
         Assert.False(await db.AuditEntries.AnyAsync(a => a.ActorName.Contains("sinta") || (a.Details != null && a.Details.Contains("sinta"))));
+        Assert.False(await db.AuditEntries.AnyAsync(a => a.ActorName.Contains("Sinta") || (a.Details != null && a.Details.Contains("Sinta"))));
     }
 
     [Fact]

@@ -26,7 +26,9 @@ public static class BroadcastsRestApi
             .WithDescription($"""
                 Example: `{CreateExample.ReplaceLineEndings(" ")}`.
                 Pacing is clamped by the workspace's policy. `scheduledLocal` is the tenant's local time; without it the broadcast starts at once.
+                {ApiIdempotency.Description}
                 """)
+            .WithIdempotencyKey()
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 if (operation.RequestBody?.Content?.TryGetValue("application/json", out var media) == true)
@@ -36,9 +38,11 @@ public static class BroadcastsRestApi
         group.MapGet("/{id:guid}", GetAsync).WithName("GetBroadcast")
             .WithSummary("A broadcast's status and its recipients counted per state (Pending, Sending, Sent, Delivered, Read, Failed, Skipped, Uncertain)");
         group.MapPost("/{id:guid}/start", StartAsync).WithName("StartBroadcast")
-            .WithSummary("Start a scheduled broadcast now, or resume a paused one (409 in any other state)");
+            .WithSummary("Start a scheduled broadcast now, or resume a paused one (409 in any other state)")
+            .WithDescription(ApiIdempotency.Description).WithIdempotencyKey();
         group.MapPost("/{id:guid}/pause", PauseAsync).WithName("PauseBroadcast")
-            .WithSummary("Pause a running or scheduled broadcast (409 in any other state)");
+            .WithSummary("Pause a running or scheduled broadcast (409 in any other state)")
+            .WithDescription(ApiIdempotency.Description).WithIdempotencyKey();
         return api;
     }
 

@@ -25,7 +25,8 @@ public static class ContactsRestApi
             .WithSummary("Contacts, paged (page from 1, pageSize up to 200), filtered by search text and list");
         group.MapGet("/contacts/{id:guid}", GetAsync).WithName("GetContact");
         group.MapPost("/contacts", CreateAsync).WithName("CreateContact")
-            .WithDescription("""Example: `{"name":"Ani","phone":"081234567890","email":"ani@example.com","fields":{"kota":"Bandung"}}`.""");
+            .WithDescription("""Example: `{"name":"Ani","phone":"081234567890","email":"ani@example.com","fields":{"kota":"Bandung"}}`.""" + "\n" + ApiIdempotency.Description)
+            .WithIdempotencyKey();
         group.MapPut("/contacts/{id:guid}", UpdateAsync).WithName("UpdateContact");
         group.MapDelete("/contacts/{id:guid}", DeleteAsync).WithName("DeleteContact");
         group.MapGet("/lists", ListsAsync).WithName("ListContactLists");

@@ -56,31 +56,36 @@ public static class ExternalApiSetup
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/v1"), api => api.Use(async (context, next) =>
         {
+            UseRequestedLanguage(context);
             if (context.Request.ContentLength > MaxRequestBytes)
             {
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await context.Response.WriteAsJsonAsync(new ProblemDetails
-                {
-                    Status = StatusCodes.Status413PayloadTooLarge, Title = "Request too large",
-                    Detail = $"A request body may hold at most {MaxRequestBytes:N0} bytes.",
-                }, options: null, contentType: "application/problem+json");
+                await TooLarge().ExecuteAsync(context);
                 return;
             }
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 limit.MaxRequestBodySize = MaxRequestBytes;
+            // A body without a declared length (chunked) is counted as it is read, and stops at the limit.
+            var counted = context.Request.ContentLength is null ? new ApiBodyLimit(context.Request.Body, MaxRequestBytes) : null;
+            if (counted is not null)
+                context.Request.Body = counted;
             // The body is read again after binding for its fingerprint (ApiIdempotencyRecord.Fingerprint).
-            if (context.Request.Headers.ContainsKey(MessagesApi.IdempotencyHeader))
+            if (context.Request.Headers.ContainsKey(ApiIdempotency.Header))
                 context.Request.EnableBuffering();
-            UseRequestedLanguage(context);
             await next();
+            if (context.Response.HasStarted)
+                return;
+            if (counted?.Exceeded == true || context.Response is { StatusCode: StatusCodes.Status413PayloadTooLarge, ContentType: null })
+                await TooLarge().ExecuteAsync(context);
             // A body the endpoint could not bind (malformed JSON, a wrong type, an unknown field, NUL): the framework
             // answers 400 with nothing in it.
-            if (context.Response is { StatusCode: StatusCodes.Status400BadRequest, HasStarted: false, ContentType: null })
+            else if (context.Response is { StatusCode: StatusCodes.Status400BadRequest, ContentType: null })
                 await Core.Common.Problem.Of("Api_InvalidBody").ToApiProblem(StatusCodes.Status400BadRequest).ExecuteAsync(context);
         }));
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/v1"), api => api.UseMiddleware<ApiRateLimitMiddleware>());
         return app;
     }
+
+    private static IResult TooLarge() => Core.Common.Problem.Of("Api_BodyTooLarge", MaxRequestBytes).ToApiProblem(StatusCodes.Status413PayloadTooLarge);
 
     public static WebApplication MapExternalApi(this WebApplication app)
     {

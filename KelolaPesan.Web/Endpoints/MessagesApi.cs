@@ -7,8 +7,6 @@ namespace KelolaPesan.Web.Endpoints;
 
 public static class MessagesApi
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
-
     public static RouteGroupBuilder MapMessagesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/messages").WithTags("Messages");
@@ -17,18 +15,16 @@ public static class MessagesApi
             .WithDescription("""
                 Example: `{"workspaceId":"<id>","to":"0812 3456 7890","text":"Pesanan Anda sudah dikirim."}` or
                 `{"workspaceId":"<id>","to":"+6281234567890","text":"Katalog","media":{"url":"https://example.com/katalog.pdf","fileName":"katalog.pdf"}}`.
-                With an `Idempotency-Key` header a repeat returns the first result (header `Idempotent-Replayed: true`) and sends nothing;
-                the key sent again with another body answers 422 (`Api_IdempotencyKeyReused`), and while its first request still runs, 409.
-                """);
+                """ + "\n" + ApiIdempotency.Description);
         group.MapGet("/{id:guid}", GetAsync).WithName("GetMessage").WithSummary("A message's status (Pending, Sent, Delivered, Read, Failed)");
         return api;
     }
 
     private static async Task<Results<Accepted<ApiMessageView>, ValidationProblem, ProblemHttpResult>> SendAsync(
         HttpContext http, ApiMessageService messages, SendMessageRequest request,
-        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, CancellationToken ct)
+        [FromHeader(Name = ApiIdempotency.Header)] string? idempotencyKey, CancellationToken ct)
     {
-        var idempotency = string.IsNullOrEmpty(idempotencyKey) ? null : new ApiIdempotencyKey(idempotencyKey, await FingerprintAsync(http.Request, ct));
+        var idempotency = string.IsNullOrEmpty(idempotencyKey) ? null : new ApiIdempotencyKey(idempotencyKey, await ApiIdempotency.FingerprintAsync(http.Request, ct));
         var outcome = await messages.SendAsync(http.ApiCaller(), request, idempotency, ct);
         switch (outcome.Kind)
         {
@@ -41,20 +37,13 @@ public static class MessagesApi
             case ApiSendKind.KeyReused:
                 return Problem.Of("Api_IdempotencyKeyReused").ToApiProblem(StatusCodes.Status422UnprocessableEntity);
             case ApiSendKind.Repeat:
-                http.Response.Headers["Idempotent-Replayed"] = "true";
+                http.Response.Headers[ApiIdempotency.ReplayedHeader] = "true";
                 break;
             case ApiSendKind.Sent:
                 await http.AuditAsync(ApiAuditActions.MessageSent, "Message", outcome.Message!.Id, $"to={outcome.Message.To}; status={outcome.Message.Status}");
                 break;
         }
         return TypedResults.Accepted($"/api/v1/messages/{outcome.Message!.Id}", outcome.Message);
-    }
-
-    /// <summary>The body was read once by the binding; the API pipeline buffers it when the request has an Idempotency-Key.</summary>
-    private static async Task<byte[]> FingerprintAsync(HttpRequest request, CancellationToken ct)
-    {
-        request.Body.Position = 0;
-        return await ApiIdempotencyRecord.FingerprintAsync(request.Method, request.PathBase + request.Path, request.Body, ct);
     }
 
     private static async Task<Results<Ok<ApiMessageView>, ProblemHttpResult>> GetAsync(HttpContext http, ApiMessageService messages, Guid id, CancellationToken ct) =>

@@ -15,7 +15,8 @@ public static class NumberValidationApi
         var group = api.MapGroup("").WithTags("Number validation");
         group.MapPost("/workspaces/{workspaceId:guid}/numbers/validate", ValidateAsync).WithName("ValidateNumbers")
             .WithSummary($"Check which numbers are on WhatsApp: up to {ApiDirectory.MaxSyncNumbers} answered at once, more as a job")
-            .WithDescription("""Example: `{"numbers":["081234567890","+62 812 0000 0000"]}`. Beyond 50 numbers the answer is 202 with the job; poll GET /api/v1/validation-jobs/{id}.""");
+            .WithDescription("""Example: `{"numbers":["081234567890","+62 812 0000 0000"]}`. Beyond 50 numbers the answer is 202 with the job; poll GET /api/v1/validation-jobs/{id}.""" + "\n" + ApiIdempotency.Description)
+            .WithIdempotencyKey();
         group.MapGet("/validation-jobs/{jobId:guid}", JobAsync).WithName("GetValidationJob").WithSummary("A validation job's progress and counts");
         return api;
     }
