@@ -1,4 +1,5 @@
 using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Workspaces;
@@ -84,6 +85,72 @@ public sealed class ResolveChatTests : IAsyncLifetime
 
         await inbox.SendTextAsync(_h.Agent, chat.Id, "satu hal lagi, kak");
         Assert.Null((await _h.ReloadAsync(chat)).ResolvedAt);
+    }
+
+    [Theory, Providers]
+    public async Task AResolve_IsRefused_WhenACustomerMessageCameAfterTheNewestOneThePageShowed(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        var chat = await _h.AddChatAsync(_h.Shop, "Baru Tanya", "+628120001", InboxHarness.Start, assignedTo: _h.Agent.UserId);
+        var inbox = _h.Inbox(_h.TenantA);
+        await _h.ReceiveAsync(chat, "pesanan sudah sampai, terima kasih");
+        var shown = (await inbox.GetMessagesAsync(_h.Agent, chat.Id)).Messages[^1].Cursor;
+        // In the same second as the one shown: the (time, id) order the page appends by still puts it after.
+        await _h.ReceiveAsync(chat, "eh, satu lagi kak");
+        await inbox.MarkReadAsync(_h.Agent, chat.Id);
+
+        Assert.Equal(ResolveOutcome.NewMessage, await inbox.SetResolvedAsync(_h.Agent, chat.Id, true, shown));
+        Assert.Null((await _h.ReloadAsync(chat)).ResolvedAt);
+        // A page that showed nothing has not seen any of them.
+        Assert.Equal(ResolveOutcome.NewMessage, await inbox.SetResolvedAsync(_h.Agent, chat.Id, true, seenUpTo: null));
+        _h.Clock.Advance(TimeSpan.FromMinutes(1));
+        await _h.ReceiveAsync(chat, "dan yang ini");
+        Assert.Equal(ResolveOutcome.NewMessage, await inbox.SetResolvedAsync(_h.Agent, chat.Id, true, shown));
+
+        // Once the page shows the newest, it resolves; our own reply after the customer's does not hold it back.
+        await inbox.SendTextAsync(_h.Agent, chat.Id, "siap kak");
+        var newest = (await inbox.GetMessagesAsync(_h.Agent, chat.Id)).Messages;
+        Assert.Equal(ResolveOutcome.Done, await inbox.SetResolvedAsync(_h.Agent, chat.Id, true, newest[^2].Cursor));
+        Assert.Equal(InboxHarness.Start.AddMinutes(1), (await _h.ReloadAsync(chat)).ResolvedAt);
+        Assert.Equal(ResolveOutcome.Unchanged, await inbox.SetResolvedAsync(_h.Agent, chat.Id, true, newest[^1].Cursor));
+    }
+
+    [Theory, Providers]
+    public async Task ResolvingAndReopening_ByAPerson_AreInTheAuditLog_NamingTheWorkspaceNotTheCustomer(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        var chat = await _h.AddChatAsync(_h.Shop, "Pelanggan Rahasia", "+628120001", InboxHarness.Start, assignedTo: _h.Agent.UserId);
+        var inbox = _h.Inbox(_h.TenantA);
+
+        // A second apart, so the entries' times give their order.
+        async Task Then(Func<Task> step)
+        {
+            _h.Clock.Advance(TimeSpan.FromSeconds(1));
+            await step();
+        }
+        await Then(() => inbox.SetResolvedAsync(_h.Agent, chat.Id, true));
+        await Then(() => inbox.SetResolvedAsync(_h.Owner, chat.Id, false));
+        await Then(() => inbox.SetResolvedAsync(_h.Owner, chat.Id, false));
+        await Then(() => inbox.SetResolvedAsync(_h.Agent, chat.Id, true));
+        await Then(() => inbox.SendTextAsync(_h.Agent, chat.Id, "satu hal lagi, kak"));
+        // The customer's message opens it too, but that is no person's action in the team.
+        await Then(async () => await inbox.SetResolvedAsync(_h.Agent, chat.Id, true, (await inbox.GetMessagesAsync(_h.Agent, chat.Id)).Messages[^1].Cursor));
+        await Then(() => _h.ReceiveAsync(chat, "halo lagi"));
+
+        await using var db = _h.Database.CreateSystem();
+        var entries = await db.AuditEntries.Where(a => a.TargetId == chat.Id.ToString()).OrderBy(a => a.At)
+            .Select(a => new { a.Action, a.ActorId, a.ActorType, a.TenantId, a.TargetType, a.Details }).ToListAsync();
+        var workspace = _h.Shop.Name;
+        Assert.Equal(
+        [
+            (InboxAuditActions.ChatResolved, _h.Agent.UserId, ChatAuditDetails.Of(workspace)),
+            (InboxAuditActions.ChatReopened, _h.Owner.UserId, ChatAuditDetails.Of(workspace)),
+            (InboxAuditActions.ChatResolved, _h.Agent.UserId, ChatAuditDetails.Of(workspace)),
+            (InboxAuditActions.ChatReopened, _h.Agent.UserId, ChatAuditDetails.Of(workspace, ChatAuditDetails.ViaReply)),
+            (InboxAuditActions.ChatResolved, _h.Agent.UserId, ChatAuditDetails.Of(workspace)),
+        ], entries.Select(e => (e.Action, e.ActorId!.Value, e.Details!)));
+        Assert.All(entries, e => Assert.Equal((AuditActorType.User, _h.TenantA, ChatAuditDetails.TargetType), (e.ActorType, e.TenantId!.Value, e.TargetType!)));
+        Assert.All(entries, e => Assert.DoesNotContain("Rahasia", e.Details));
     }
 
     [Theory, Providers]
