@@ -215,7 +215,10 @@ public sealed partial class InboxService
             (chat.ResolvedAt, chat.ResolvedByUserId) = (null, null);
         await db.SaveChangesAsync(ct);
         if (reopened && userId is { } replier)
+        {
             await AuditResolvedAsync(db, chat, replier, senderName ?? "", InboxAuditActions.ChatReopened, ChatAuditDetails.ViaReply, ct);
+            await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId), new ChatChanged(chat.TenantId, chat.WorkspaceId, chat.Id) { Resolved = false });
+        }
         await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId),
             new ChatMessageAdded(chat.TenantId, chat.WorkspaceId, chat.Id, message.Id, MessageDirection.Outbound));
         return message;

@@ -77,7 +77,7 @@ public sealed partial class InboxService
             (chat.ResolvedAt, chat.ResolvedByUserId) = (null, null);
             await db.SaveChangesAsync(ct);
         }
-        await PublishChatChangedAsync(chat);
+        await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId), new ChatChanged(chat.TenantId, chat.WorkspaceId, chat.Id) { Resolved = resolved });
         await AuditResolvedAsync(db, chat, viewer.UserId, actorName, resolved ? InboxAuditActions.ChatResolved : InboxAuditActions.ChatReopened, null, ct);
         return ResolveOutcome.Done;
     }

@@ -1,5 +1,6 @@
 using KelolaPesan.Core.Accounts;
 using KelolaPesan.Core.Audit;
+using KelolaPesan.Core.ExternalApi;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Workspaces;
@@ -151,6 +152,50 @@ public sealed class ResolveChatTests : IAsyncLifetime
         ], entries.Select(e => (e.Action, e.ActorId!.Value, e.Details!)));
         Assert.All(entries, e => Assert.Equal((AuditActorType.User, _h.TenantA, ChatAuditDetails.TargetType), (e.ActorType, e.TenantId!.Value, e.TargetType!)));
         Assert.All(entries, e => Assert.DoesNotContain("Rahasia", e.Details));
+    }
+
+    [Theory, Providers]
+    public async Task TheRestApi_AndTheChatStatusWebhook_ShowTheResolvedState(DatabaseProvider provider)
+    {
+        _h = await InboxHarness.CreateAsync(provider);
+        var chat = await _h.AddChatAsync(_h.Shop, "Lewat API", "+628120001", InboxHarness.Start);
+        await using (var seed = _h.Database.CreateSystem())
+        {
+            seed.WebhookSubscriptions.Add(new WebhookSubscription { TenantId = _h.TenantA, Url = "https://receiver.example/kp", Events = WebhookEvents.ChatStatus });
+            await seed.SaveChangesAsync();
+        }
+        var scope = _h.TenantScope(_h.TenantA);
+        var api = scope.GetRequiredService<ApiMessageService>();
+        var tenantKey = new ApiCaller(Guid.CreateVersion7(), _h.TenantA, null, "ERP", "abc", LicenceAllowsApi: true);
+        var otherWorkspaceKey = tenantKey with { WorkspaceId = Guid.CreateVersion7() };
+        var events = _h.Record(Topics.Workspace(_h.Shop.Id));
+        var inbox = _h.Inbox(_h.TenantA);
+
+        Assert.Null((await api.GetChatAsync(tenantKey, chat.Id))!.ResolvedAt);
+        await inbox.SetResolvedAsync(_h.Owner, chat.Id, true);
+        var resolved = await api.GetChatAsync(tenantKey, chat.Id);
+        Assert.Equal((chat.Id, _h.Shop.Id, InboxHarness.Start), (resolved!.Id, resolved.WorkspaceId, resolved.ResolvedAt));
+        Assert.Null(await api.GetChatAsync(otherWorkspaceKey, chat.Id));
+        Assert.Null(await api.GetChatAsync(tenantKey with { TenantId = _h.TenantB }, chat.Id));
+
+        // The bus event a person's resolve publishes becomes a chat.status delivery carrying the chat as the API shows it.
+        await InboxHarness.HeardAsync(events, e => e is ChatChanged { Resolved: true } c && c.ChatId == chat.Id);
+        ChatChanged changed;
+        lock (events)
+            changed = events.OfType<ChatChanged>().First(c => c.Resolved == true);
+        Assert.True(WebhookEventTranslator.Carries(changed));
+        Assert.False(WebhookEventTranslator.Carries(changed with { Resolved = null }));
+        Assert.Equal(1, await scope.GetRequiredService<WebhookEventTranslator>().HandleAsync(changed));
+        await using var db = _h.Database.CreateSystem();
+        var delivery = await db.WebhookDeliveries.SingleAsync(d => d.TenantId == _h.TenantA);
+        Assert.Equal(WebhookEvents.ChatStatus, delivery.Event);
+        using var payload = System.Text.Json.JsonDocument.Parse(delivery.Payload);
+        var data = payload.RootElement.GetProperty("data");
+        Assert.Equal((chat.Id, InboxHarness.Start), (data.GetProperty("id").GetGuid(), data.GetProperty("resolvedAt").GetDateTimeOffset()));
+
+        await inbox.SetResolvedAsync(_h.Owner, chat.Id, false);
+        Assert.Null((await api.GetChatAsync(tenantKey, chat.Id))!.ResolvedAt);
+        await InboxHarness.HeardAsync(events, e => e is ChatChanged { Resolved: false } c && c.ChatId == chat.Id);
     }
 
     [Theory, Providers]
