@@ -71,7 +71,7 @@ public static class AuditActions
     public const string OwnerPhoneChanged = "tenant.owner-phone-changed";
 
     /// <summary>Every action name, for the audit page's filter: these and the ones features define next to their code.</summary>
-    public static IReadOnlyList<string> All { get; } = new[] { typeof(AuditActions), typeof(ExternalApi.ApiAuditActions), typeof(Privacy.PrivacyAuditActions), typeof(Instagram.InstagramAuditActions), typeof(Tenancy.TenancyAuditActions), typeof(Team.TeamAuditActions) }
+    public static IReadOnlyList<string> All { get; } = new[] { typeof(AuditActions), typeof(ExternalApi.ApiAuditActions), typeof(Privacy.PrivacyAuditActions), typeof(Instagram.InstagramAuditActions), typeof(Tenancy.TenancyAuditActions), typeof(Team.TeamAuditActions), typeof(Inbox.InboxAuditActions) }
         .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
         .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Order().ToList();
 }

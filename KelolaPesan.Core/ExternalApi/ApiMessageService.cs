@@ -142,6 +142,14 @@ public sealed class ApiMessageService(IKelolaDbFactory dbFactory, IWhatsAppGatew
         return row is null || !caller.MaySee(row.Message.WorkspaceId) ? null : View(row.Message, row.Phone);
     }
 
+    /// <summary>A chat of the key's tenant (and workspace, for a workspace key), with its resolved state; null when not found.</summary>
+    public async Task<ApiChatView?> GetChatAsync(ApiCaller caller, Guid chatId, CancellationToken ct = default)
+    {
+        await using var db = dbFactory.CreateForTenant(caller.TenantId);
+        var chat = await ApiChatView.Project(db.Chats.AsNoTracking().Where(c => c.Id == chatId)).FirstOrDefaultAsync(ct);
+        return chat is null || !caller.MaySee(chat.WorkspaceId) ? null : chat;
+    }
+
     private static ApiMessageView View(Message m, string? phone) =>
         new(m.Id, m.WorkspaceId, m.ChatId, phone, m.Direction.ToString(), m.Status.ToString(), ProblemText.Describe(m.Error), m.SentAt);
 
@@ -250,3 +258,15 @@ public sealed record ApiSendOutcome(ApiSendKind Kind, ApiMessageView? Message = 
 }
 
 public enum ApiSendKind { Sent, Repeat, InProgress, KeyReused, NotFound, Invalid }
+
+/// <summary>
+/// A chat as the REST API and the <c>chat.status</c> webhook show it. <see cref="ResolvedAt"/> is null while the chat is
+/// open (docs/adr/0038); the customer's next message or an agent's reply clears it.
+/// </summary>
+public sealed record ApiChatView(Guid Id, Guid WorkspaceId, string Channel, string? Phone, string Name, DateTimeOffset LastMessageAt,
+    int UnreadCount, Guid? AssignedUserId, DateTimeOffset? ResolvedAt)
+{
+    public static IQueryable<ApiChatView> Project(IQueryable<Chat> chats) =>
+        chats.Select(c => new ApiChatView(c.Id, c.WorkspaceId, c.Channel == KelolaPesan.Core.Inbox.Channel.Instagram ? "Instagram" : "WhatsApp", c.PhoneNumber,
+            c.DisplayName, c.LastMessageAt, c.UnreadCount, c.AssignedUserId, c.ResolvedAt));
+}

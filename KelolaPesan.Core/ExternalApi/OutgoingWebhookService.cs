@@ -15,7 +15,10 @@ public static class WebhookEvents
     public const string MessageStatus = "message.status";
     public const string BroadcastFinished = "broadcast.finished";
     public const string SessionStatus = "session.status";
-    public static readonly IReadOnlyList<string> All = [MessageReceived, MessageStatus, BroadcastFinished, SessionStatus];
+
+    /// <summary>A person resolved or reopened a chat (a customer's message opens it too, carried as message.received).</summary>
+    public const string ChatStatus = "chat.status";
+    public static readonly IReadOnlyList<string> All = [MessageReceived, MessageStatus, BroadcastFinished, SessionStatus, ChatStatus];
 }
 
 /// <summary>The tenant's outgoing webhook (one per tenant) and its delivery log, for the settings page.</summary>

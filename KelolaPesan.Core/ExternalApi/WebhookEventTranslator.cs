@@ -40,6 +40,10 @@ public sealed class WebhookEventTranslator(IKelolaDbFactory dbFactory, OutgoingW
                 if (await BroadcastAsync(finished.TenantId, finished.BroadcastId, ct) is not { } broadcast)
                     return 0;
                 return await webhooks.EnqueueAsync(finished.TenantId, WebhookEvents.BroadcastFinished, broadcast, ct);
+            case ChatChanged { Resolved: not null } chat:
+                if (await ChatAsync(chat.TenantId, chat.ChatId, ct) is not { } view)
+                    return 0;
+                return await webhooks.EnqueueAsync(chat.TenantId, WebhookEvents.ChatStatus, view, ct);
             default:
                 return 0;
         }
@@ -52,6 +56,7 @@ public sealed class WebhookEventTranslator(IKelolaDbFactory dbFactory, OutgoingW
         ChatMessageStatusChanged e => (WebhookEvents.MessageStatus, e.TenantId),
         WorkspaceStatusChanged e => (WebhookEvents.SessionStatus, e.TenantId),
         BroadcastFinished e => (WebhookEvents.BroadcastFinished, e.TenantId),
+        ChatChanged { Resolved: not null } e => (WebhookEvents.ChatStatus, e.TenantId),
         _ => null,
     };
 
@@ -81,6 +86,13 @@ public sealed class WebhookEventTranslator(IKelolaDbFactory dbFactory, OutgoingW
             .Select(b => new WebhookBroadcast(b.Id, b.WorkspaceId, b.Name, b.Status.ToString(), b.TotalRecipients,
                 b.SentCount + b.DeliveredCount + b.ReadCount, b.FailedCount, b.SkippedCount, b.UncertainCount, b.StartedAt, b.FinishedAt))
             .FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>The chat as the REST API shows it, read when the event is handled (its state then, not at the click).</summary>
+    private async Task<ApiChatView?> ChatAsync(Guid tenantId, Guid chatId, CancellationToken ct)
+    {
+        await using var db = dbFactory.CreateForTenant(tenantId);
+        return await ApiChatView.Project(db.Chats.AsNoTracking().Where(c => c.Id == chatId)).FirstOrDefaultAsync(ct);
     }
 
     private async Task<WebhookMessage?> MessageAsync(Guid tenantId, Guid messageId, CancellationToken ct)

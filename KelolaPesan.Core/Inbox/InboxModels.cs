@@ -108,6 +108,18 @@ public sealed record MessagePage(IReadOnlyList<MessageView> Messages, MessageCur
 /// <summary>A file chosen in the composer; the stream is read once.</summary>
 public sealed record OutgoingFile(Stream Content, string FileName);
 
+/// <summary>What resolving or reopening a chat did.</summary>
+public enum ResolveOutcome
+{
+    Done,
+
+    /// <summary>It was so already (another tab or person got there first).</summary>
+    Unchanged,
+
+    /// <summary>Not resolved: a customer message came in after the newest one the viewer had seen.</summary>
+    NewMessage,
+}
+
 /// <summary>The chat id is not one the viewer may see (another tenant's, another workspace's, someone else's assigned chat).</summary>
 public sealed class ChatNotFoundException(Guid chatId) : Exception($"Chat {chatId} was not found.")
 {

@@ -210,9 +210,15 @@ public sealed partial class InboxService
         // customer's answer to it will).
         if (origin is not (MessageOrigin.Broadcast or MessageOrigin.Sequence))
             chat.BroadcastOnly = false;
-        if (origin == MessageOrigin.Agent && chat.ResolvedAt is not null)
+        var reopened = origin == MessageOrigin.Agent && chat.ResolvedAt is not null;
+        if (reopened)
             (chat.ResolvedAt, chat.ResolvedByUserId) = (null, null);
         await db.SaveChangesAsync(ct);
+        if (reopened && userId is { } replier)
+        {
+            await AuditResolvedAsync(db, chat, replier, senderName ?? "", InboxAuditActions.ChatReopened, ChatAuditDetails.ViaReply, ct);
+            await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId), new ChatChanged(chat.TenantId, chat.WorkspaceId, chat.Id) { Resolved = false });
+        }
         await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId),
             new ChatMessageAdded(chat.TenantId, chat.WorkspaceId, chat.Id, message.Id, MessageDirection.Outbound));
         return message;

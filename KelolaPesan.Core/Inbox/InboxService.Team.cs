@@ -1,4 +1,5 @@
 using KelolaPesan.Core.Accounts;
+using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Contacts;
 using KelolaPesan.Core.Realtime;
@@ -35,18 +36,60 @@ public sealed partial class InboxService
 
     /// <summary>
     /// Marks the conversation done (<paramref name="resolved"/>) or opens it again. A resolved chat leaves the open list
-    /// for the resolved one; the customer's next message, or a reply, opens it again by itself.
+    /// for the resolved one; the customer's next message, or a reply, opens it again by itself. Both are in the audit log.
     /// </summary>
-    public async Task SetResolvedAsync(InboxViewer viewer, Guid chatId, bool resolved, CancellationToken ct = default)
+    /// <param name="seenUpTo">
+    /// The newest message the viewer's page showed (null: it showed none). Resolving is refused
+    /// (<see cref="ResolveOutcome.NewMessage"/>) when a customer message came after it: one that arrived just before the
+    /// click would otherwise be buried in the resolved list unread. Reopening ignores it.
+    /// </param>
+    public async Task<ResolveOutcome> SetResolvedAsync(InboxViewer viewer, Guid chatId, bool resolved, MessageCursor? seenUpTo = null,
+        CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateAsync(ct);
-        var (chat, _) = await ChatToActInAsync(db, viewer, chatId, ct);
+        var (chat, actorName) = await ChatToActInAsync(db, viewer, chatId, ct);
         if ((chat.ResolvedAt is not null) == resolved)
+            return ResolveOutcome.Unchanged;
+        var now = clock.GetUtcNow();
+        if (resolved)
+        {
+            // One conditional UPDATE, so a message stored between a check and a write cannot slip under it. The chat's own
+            // last inbound time is in the condition as well as the messages: on PostgreSQL an UPDATE that waited for the
+            // webhook's lock on the row re-reads the row, not the subquery (whose snapshot is older than that message).
+            // Without a cursor only the messages count: a chat whose history retention purged keeps its last inbound time.
+            var seenAt = seenUpTo?.SentAt;
+            var seenId = seenUpTo?.Id ?? Guid.Empty;
+            var unseen = db.Messages.Where(m => m.ChatId == chatId && m.Direction == MessageDirection.Inbound);
+            if (seenUpTo is not null)
+                unseen = unseen.Where(m => m.SentAt > seenAt || (m.SentAt == seenAt && m.Id.CompareTo(seenId) > 0));
+            var changed = await db.Chats
+                .Where(c => c.Id == chatId && c.ResolvedAt == null && (seenAt == null || c.LastInboundAt == null || c.LastInboundAt <= seenAt))
+                .Where(c => !unseen.Any())
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.ResolvedAt, now).SetProperty(c => c.ResolvedByUserId, viewer.UserId)
+                    .SetProperty(c => c.UpdatedAt, now), ct);
+            if (changed == 0)
+                return await unseen.AnyAsync(ct) || await db.Chats.AnyAsync(c => c.Id == chatId && c.ResolvedAt == null, ct)
+                    ? ResolveOutcome.NewMessage : ResolveOutcome.Unchanged;
+            (chat.ResolvedAt, chat.ResolvedByUserId) = (now, viewer.UserId);
+        }
+        else
+        {
+            (chat.ResolvedAt, chat.ResolvedByUserId) = (null, null);
+            await db.SaveChangesAsync(ct);
+        }
+        await bus.PublishAsync(Topics.Workspace(chat.WorkspaceId), new ChatChanged(chat.TenantId, chat.WorkspaceId, chat.Id) { Resolved = resolved });
+        await AuditResolvedAsync(db, chat, viewer.UserId, actorName, resolved ? InboxAuditActions.ChatResolved : InboxAuditActions.ChatReopened, null, ct);
+        return ResolveOutcome.Done;
+    }
+
+    /// <summary>The entry names the workspace, not the customer: a contact's erasure does not reach the audit log.</summary>
+    private async Task AuditResolvedAsync(IKelolaDb db, Chat chat, Guid userId, string actorName, string action, string? via, CancellationToken ct)
+    {
+        if (audit is null)
             return;
-        chat.ResolvedAt = resolved ? clock.GetUtcNow() : null;
-        chat.ResolvedByUserId = resolved ? viewer.UserId : null;
-        await db.SaveChangesAsync(ct);
-        await PublishChatChangedAsync(chat);
+        var workspace = await db.Workspaces.Where(w => w.Id == chat.WorkspaceId).Select(w => w.Name).FirstOrDefaultAsync(ct) ?? "";
+        await audit.WriteAsync(action, new AuditActor(AuditActorType.User, userId, actorName), chat.TenantId, ChatAuditDetails.TargetType,
+            chat.Id.ToString(), ChatAuditDetails.Of(workspace, via), ct);
     }
 
     public async Task<IReadOnlyList<LabelView>> ListLabelsAsync(InboxViewer viewer, Guid workspaceId, CancellationToken ct = default)

@@ -23,7 +23,8 @@ public sealed partial class InboxService(
     PolicyService policies,
     Instagram.IInstagramMessenger? instagram = null,
     SharedChatPages? sharedPages = null,
-    Tenancy.ITenantContext? scopeTenant = null)
+    Tenancy.ITenantContext? scopeTenant = null,
+    Audit.AuditLog? audit = null)
 {
     public const int MessagePageSize = 40;
     public const int MaxMessagePageSize = 200;

@@ -56,7 +56,11 @@ public sealed record ChatMessageAdded(Guid TenantId, Guid WorkspaceId, Guid Chat
 public sealed record ChatMessageStatusChanged(Guid TenantId, Guid WorkspaceId, Guid ChatId, Guid MessageId, Inbox.MessageStatus Status) : RealtimeEvent;
 
 /// <summary>A chat changed without a new message (read, assigned, labelled, bot paused); published on the workspace topic.</summary>
-public sealed record ChatChanged(Guid TenantId, Guid WorkspaceId, Guid ChatId) : RealtimeEvent;
+public sealed record ChatChanged(Guid TenantId, Guid WorkspaceId, Guid ChatId) : RealtimeEvent
+{
+    /// <summary>Set when a person resolved (true) or reopened (false) the chat: the <c>chat.status</c> webhook carries it.</summary>
+    public bool? Resolved { get; init; }
+}
 
 /// <summary>A workspace's QR code rotated; the connect dialog re-fetches it.</summary>
 public sealed record WorkspaceQrChanged(Guid TenantId, Guid WorkspaceId) : RealtimeEvent;

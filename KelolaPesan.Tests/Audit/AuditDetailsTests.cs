@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bunit;
+using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Team;
 using KelolaPesan.Tests.Infrastructure;
 using KelolaPesan.Web.Components.Pages.Audit;
@@ -39,6 +40,16 @@ public sealed class AuditDetailsTests : BunitTestBase
     public void ASettingsChange_StillReadsFieldByField() =>
         Assert.Equal("Zona waktu: Asia/Jakarta -> Asia/Jayapura; Tugaskan obrolan saat membalas: ya -> tidak",
             Render("id", "TimeZone: Asia/Jakarta -> Asia/Jayapura; AssignOnReply: True -> False"));
+
+    [Theory]
+    [InlineData("en", "Chat in Toko Utama; by replying")]
+    [InlineData("id", "Chat di Toko Utama; lewat balasan")]
+    public void AChatReopenedByAReply_ReadsAsASentence_InTheReadersLanguage(string culture, string expected) =>
+        Assert.Equal(expected, Render(culture, ChatAuditDetails.Of("Toko Utama", ChatAuditDetails.ViaReply)));
+
+    [Fact]
+    public void AResolvedChat_NamesItsWorkspace() =>
+        Assert.Equal("Chat di Toko Utama", Render("id", ChatAuditDetails.Of("Toko Utama")));
 
     [Fact]
     public void AnOlderEntry_ShowsAsStored() =>

@@ -34,6 +34,28 @@ public sealed class ApiMessagesTests(ExternalApiHost host)
     }
 
     [Fact]
+    public async Task AMessagesChat_ReadsThroughTheApi_WithItsResolvedState_AndAnUnknownOneAnswersChatNotFound()
+    {
+        var (_, key) = await host.CreateKeyAsync();
+        using var client = host.Client(key);
+        var sent = await SendAsync(client, new { workspaceId = host.ShopId, to = "081234567809", text = "Cek chat " + Guid.NewGuid().ToString("N") }, null);
+        var chatId = sent.Json.GetProperty("chatId").GetGuid();
+
+        var chat = await client.GetFromJsonAsync<JsonElement>($"/api/v1/chats/{chatId}");
+        Assert.Equal((chatId, "+6281234567809", JsonValueKind.Null), (chat.GetProperty("id").GetGuid(), chat.GetProperty("phone").GetString(), chat.GetProperty("resolvedAt").ValueKind));
+
+        var resolvedAt = new DateTimeOffset(2026, 3, 2, 3, 0, 0, TimeSpan.Zero);
+        await using (var db = host.System())
+            await db.Chats.Where(c => c.Id == chatId).ExecuteUpdateAsync(u => u.SetProperty(c => c.ResolvedAt, resolvedAt));
+        chat = await client.GetFromJsonAsync<JsonElement>($"/api/v1/chats/{chatId}");
+        Assert.Equal(resolvedAt, chat.GetProperty("resolvedAt").GetDateTimeOffset());
+
+        var missing = await client.GetAsync($"/api/v1/chats/{Guid.NewGuid()}");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("Chat_NotFound", (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task ConcurrentRepeats_StillSendOnce()
     {
         var (_, key) = await host.CreateKeyAsync();

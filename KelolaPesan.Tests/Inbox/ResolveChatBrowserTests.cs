@@ -76,4 +76,51 @@ public sealed class ResolveChatBrowserTests(BrowserFixture browser, KelolaAppFac
             return points.some(([x, y]) => { const hit = document.elementFromPoint(x, y); return !hit || !(hit === e || e.contains(hit)); });
         }).map(e => `${e.getAttribute('data-testid') || e.getAttribute('aria-label') || e.tagName} covered by ${(() => { const r = e.getBoundingClientRect(); const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return hit ? (hit.closest('[class]')?.getAttribute('class') || hit.tagName) : 'nothing'; })()}`)
         """);
+
+    [Fact]
+    public async Task AtPhoneSize_AResolveJustAfterACustomerMessage_ThePageHadNotShown_KeepsTheChatOpen_AndShowsTheMessage()
+    {
+        var agent = await AccessSeed.AddDemoAgentAsync(app);
+        var name = "Pembeli Susulan " + Guid.NewGuid().ToString("N")[..6];
+        Guid chatId, tenantId, workspaceId;
+        await using (var db = AccessSeed.System(app))
+        {
+            var workspace = await db.Workspaces.FirstAsync(w => w.Name == "Toko Utama");
+            (tenantId, workspaceId) = (workspace.TenantId, workspace.Id);
+            chatId = Seed.In(db, tenantId).Chat(workspaceId, name, "+6281299993" + Random.Shared.Next(100, 999),
+                c => (c.AssignedUserId, c.LastMessageAt) = (agent.UserId, DateTimeOffset.UtcNow.AddMinutes(1))).Id;
+            await db.SaveChangesAsync();
+        }
+        await BrowserInbound.ReceiveAsync(app, tenantId, workspaceId, chatId, "barangnya sudah sampai");
+
+        await using var session = await browser.NewPageAsync(app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(LayoutProbe.Phone.Width, LayoutProbe.Phone.Height);
+            await page.SignInAsDemoAsync(agent.Username, AccessSeed.Password);
+            await page.GotoAsync($"/inbox/{chatId}");
+            await page.WaitForCircuitAsync();
+            await Assertions.Expect(page.ByTestId("message")).ToHaveCountAsync(1);
+
+            // Stored, not announced yet: the message is on its way to this page when the agent clicks.
+            await BrowserInbound.ReceiveAsync(app, tenantId, workspaceId, chatId, "eh kak, yang satu rusak", announce: false);
+            await page.ByTestId("resolve-chat").ClickAsync();
+
+            await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Pelanggan baru saja mengirim pesan");
+            await Assertions.Expect(page.ByTestId("resolve-chat")).ToHaveAttributeAsync("data-resolved", "false");
+            await Assertions.Expect(page.ByTestId("message").Last).ToContainTextAsync("yang satu rusak");
+            await Assertions.Expect(page.ByTestId("chat-resolved")).ToHaveCountAsync(0);
+            await LayoutProbe.AssertFitsAsync(page, "a resolve refused for a new message");
+
+            // Now the agent has it on screen: resolving goes through (once the snackbar has left the header, README).
+            // The pointer still rests where the button was, on the snackbar, which holds it there while hovered.
+            await page.Mouse.MoveAsync(10, 600);
+            await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+            await page.ByTestId("resolve-chat").ClickAsync();
+            await Assertions.Expect(page.ByTestId("resolve-chat")).ToHaveAttributeAsync("data-resolved", "true");
+        });
+        await using var check = AccessSeed.System(app);
+        Assert.NotNull(await check.Chats.Where(c => c.Id == chatId).Select(c => c.ResolvedAt).SingleAsync());
+        Assert.Equal(1, await check.AuditEntries.CountAsync(a => a.TargetId == chatId.ToString() && a.Action == KelolaPesan.Core.Inbox.InboxAuditActions.ChatResolved));
+    }
 }

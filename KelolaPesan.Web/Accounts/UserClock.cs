@@ -49,6 +49,12 @@ public sealed class UserClock(CurrentUser user, IKelolaDbFactory dbFactory, Time
 
     public DateTimeOffset Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone);
 
+    /// <summary>The calendar day the instant falls on in the zone: 23:30 UTC is already the next day in WIB.</summary>
+    public DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(Local(at).DateTime);
+
+    /// <summary>Today in the zone, read from the clock at each call (a page left open past midnight moves on).</summary>
+    public DateOnly Today => Day(time.GetUtcNow());
+
     /// <summary>The instant a day picked on a calendar begins in the zone (midnight there), for filters "from/before this day".</summary>
     public DateTimeOffset StartOfDay(DateTime day)
     {

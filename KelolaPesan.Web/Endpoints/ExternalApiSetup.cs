@@ -96,6 +96,7 @@ public static class ExternalApiSetup
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         v1.MapWorkspacesApi();
         v1.MapMessagesApi();
+        v1.MapChatsApi();
         v1.MapContactsRestApi();
         v1.MapNumberValidationApi();
         v1.MapBroadcastsRestApi();

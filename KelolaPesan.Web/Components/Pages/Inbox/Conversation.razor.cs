@@ -159,14 +159,26 @@ public partial class Conversation : IAsyncDisposable
             await ReloadChatAsync();
     }
 
-    /// <summary>Marks the conversation done, or opens it again; the realtime event moves it between the lists everywhere.</summary>
+    /// <summary>
+    /// Marks the conversation done, or opens it again; the realtime event moves it between the lists everywhere. Resolving
+    /// names the newest message shown: one the customer sent after it (not on screen yet) keeps the chat open.
+    /// </summary>
     private async Task SetResolvedAsync(bool resolved)
     {
         _resolving = true;
         try
         {
-            await Inbox.SetResolvedAsync(Viewer, ChatId, resolved);
-            Snackbar.Add(resolved ? T["Conversation_ResolvedDone"] : T["Conversation_ReopenedDone"], Severity.Success);
+            var seen = _messages.Count == 0 ? null : _messages[^1].Cursor;
+            switch (await Inbox.SetResolvedAsync(Viewer, ChatId, resolved, seen))
+            {
+                case ResolveOutcome.NewMessage:
+                    Snackbar.Add(T["Conversation_ResolveNewMessage"], Severity.Warning);
+                    await AppendNewAsync();
+                    break;
+                default:
+                    Snackbar.Add(resolved ? T["Conversation_ResolvedDone"] : T["Conversation_ReopenedDone"], Severity.Success);
+                    break;
+            }
             await ReloadChatAsync();
         }
         catch (ChatNotFoundException)
