@@ -46,6 +46,13 @@ public static class FileTypeSniffer
             return new("application/pdf", AttachmentKind.Document, ".pdf");
         if (h.StartsWith((ReadOnlySpan<byte>)[0x50, 0x4B, 0x03, 0x04]))
             return new("application/zip", AttachmentKind.File, ".zip");
+        if (h.Length >= 12 && h.StartsWith("RIFF"u8) && h[8..12].SequenceEqual("WAVE"u8))
+            return new("audio/wav", AttachmentKind.Audio, ".wav");
+        // ISO media: the brand after "ftyp" tells an audio-only M4A and a QuickTime movie from an MP4 video.
+        if (h.Length >= 12 && h[4..8].SequenceEqual("ftyp"u8) && h[8..12].SequenceEqual("M4A "u8))
+            return new("audio/mp4", AttachmentKind.Audio, ".m4a");
+        if (h.Length >= 12 && h[4..8].SequenceEqual("ftyp"u8) && h[8..12].SequenceEqual("qt  "u8))
+            return new("video/quicktime", AttachmentKind.Video, ".mov");
         if (h.Length >= 8 && h[4..8].SequenceEqual("ftyp"u8))
             return new("video/mp4", AttachmentKind.Video, ".mp4");
         if (h.StartsWith("OggS"u8))

@@ -10,7 +10,8 @@ namespace KelolaPesan.Core.Inbox;
 /// <summary>
 /// Attachments, one way in for every sender: the composer, the bot rule editor (a file kept for later replies)
 /// and the bot's replies all store files through <see cref="StoreAttachmentAsync"/> (policy size limit, type
-/// from the bytes) and send them through <see cref="DeliverMediaAsync"/>.
+/// from the bytes) and send them through <see cref="DeliverMediaAsync"/>: a WhatsApp session, or the Instagram account
+/// (by a signed link Meta fetches; only the types and sizes Instagram takes, see <see cref="Instagram.InstagramDirectFiles"/>).
 /// </summary>
 public sealed partial class InboxService
 {
@@ -57,10 +58,17 @@ public sealed partial class InboxService
         await CaptionRules.ValidateAndThrowAsync(caption ?? "", ct);
         await using var db = dbFactory.CreateForTenant(tenantId);
         var chat = await db.Chats.FirstOrDefaultAsync(c => c.Id == chatId, ct) ?? throw new ChatNotFoundException(chatId);
-        // Instagram DMs here carry text only: the bot's caption goes out alone.
         if (chat.Channel == Channel.Instagram)
-            return caption is null ? throw new NotSupportedException("Files cannot be sent to Instagram chats.") : await SendAutomatedTextAsync(tenantId, chatId, caption, origin, senderName, ct);
+            await EnsureInstagramSendableAsync(chat, caption, ct);
         var source = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attachmentId && a.WorkspaceId == chat.WorkspaceId, ct);
+        // A rule's file Instagram does not take (a WhatsApp voice note, a Word file): its text still answers the customer.
+        if (chat.Channel == Channel.Instagram && source is not null
+            && Instagram.InstagramDirectFiles.Refusal(source.MimeType, source.SizeBytes) is { } refusal)
+        {
+            logger.LogWarning("Instagram does not take attachment {AttachmentId} of an automated reply ({Problem}); sending the text alone",
+                attachmentId, refusal.Code);
+            return caption is null ? throw new Instagram.InstagramFileRefusedException(refusal) : await SendAutomatedTextAsync(tenantId, chatId, caption, origin, senderName, ct);
+        }
         await using var content = source is null ? null : await attachmentStore.OpenReadAsync(source.StorageKey, ct);
         if (source is null || content is null)
         {
@@ -95,6 +103,14 @@ public sealed partial class InboxService
 
     private async Task DeliverMediaAsync(IKelolaDb db, Chat chat, Message message, Attachment attachment, byte[] data, string? caption)
     {
+        if (chat.Channel == Channel.Instagram)
+        {
+            // Checked before the message was stored (InstagramDirectFiles.Refusal): the type is one Instagram takes.
+            var type = Instagram.InstagramDirectFiles.TypeOf(attachment.MimeType) ?? Instagram.InstagramAttachmentType.File;
+            await DeliverAsync(db, chat, message, instagram is null ? null : () => instagram.SendDirectAttachmentAsync(chat.TenantId, chat.WorkspaceId,
+                chat.ExternalChatId, type, attachment.Id, attachment.OriginalFileName, caption, CancellationToken.None));
+            return;
+        }
         var session = await SessionOfAsync(db, chat.WorkspaceId);
         var media = new GatewayMediaMessage(session ?? "", chat.ExternalChatId,
             attachment.Kind == AttachmentKind.Image ? GatewayMediaKind.Image : GatewayMediaKind.File,

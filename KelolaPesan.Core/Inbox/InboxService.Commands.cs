@@ -132,7 +132,7 @@ public sealed partial class InboxService
         await using var db = await dbFactory.CreateAsync(ct);
         var (chat, sender) = await ChatToActInAsync(db, viewer, chatId, ct);
         if (chat.Channel == Channel.Instagram)
-            throw new ValidationException("Files cannot be sent to Instagram chats; send text instead.");
+            await EnsureInstagramSendableAsync(chat, caption, ct);
 
         var (attachment, data) = await StoreAttachmentAsync(db, chat.TenantId, chat.WorkspaceId, file.Content, file.FileName,
             await AttachmentUploads.MaxBytesAsync(policies, chat.TenantId, ct), ct);
@@ -140,6 +140,9 @@ public sealed partial class InboxService
         bool assigned;
         try
         {
+            // The type is known only now, read from the bytes: a file Instagram would refuse is not sent at all.
+            if (chat.Channel == Channel.Instagram && Instagram.InstagramDirectFiles.Refusal(attachment.MimeType, attachment.SizeBytes) is { } refusal)
+                throw new Instagram.InstagramFileRefusedException(refusal);
             assigned = await AssignOnReplyAsync(db, chat, viewer, ct);
             message = await StoreOutboundAsync(db, chat, caption ?? "", attachment.Id, Preview("📎 " + (caption ?? attachment.OriginalFileName)),
                 MessageOrigin.Agent, sender, viewer.UserId, ct);
@@ -260,10 +263,14 @@ public sealed partial class InboxService
         return session is null ? null : () => gateway.SendTextAsync(new GatewayTextMessage(session, chat.ExternalChatId, text), CancellationToken.None);
     }
 
-    /// <summary>Instagram refuses a DM outside the 24-hour window or over 1000 bytes: refused here, before anything is stored.</summary>
-    private async Task EnsureInstagramSendableAsync(Chat chat, string text, CancellationToken ct)
+    /// <summary>
+    /// Instagram refuses a DM outside the 24-hour window or over 1000 bytes: refused here, before anything is stored.
+    /// A file's caption (null when there is none) goes out as a DM of its own, so it follows the same rule.
+    /// </summary>
+    private async Task EnsureInstagramSendableAsync(Chat chat, string? text, CancellationToken ct)
     {
-        await InstagramText.ValidateAndThrowAsync(text, ct);
+        if (text is not null)
+            await InstagramText.ValidateAndThrowAsync(text, ct);
         if (!Instagram.InstagramWindow.IsOpen(chat.LastInboundAt, clock.GetUtcNow()))
             throw new Instagram.InstagramWindowClosedException();
     }

@@ -36,6 +36,12 @@ public interface IInstagramGraph
 
     /// <summary>A DM to an Instagram-scoped user id, only within 24 h of their last message; returns the message id.</summary>
     Task<string> SendDirectMessageAsync(string token, string igUserId, string recipientIgsid, string text, CancellationToken ct);
+
+    /// <summary>
+    /// A DM carrying one file that Meta fetches from <paramref name="url"/> (<c>message.attachment</c> with <c>type</c> and
+    /// <c>payload.url</c>); the same 24-hour window as text. Returns the message id.
+    /// </summary>
+    Task<string> SendDirectAttachmentAsync(string token, string igUserId, string recipientIgsid, InstagramAttachmentType type, string url, CancellationToken ct);
 }
 
 public sealed record InstagramShortToken(string AccessToken, string UserId, IReadOnlyList<string> Permissions);

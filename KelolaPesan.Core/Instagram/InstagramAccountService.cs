@@ -2,6 +2,7 @@ using KelolaPesan.Core.Admin;
 using KelolaPesan.Core.Audit;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Privacy;
+using KelolaPesan.Core.Realtime;
 using KelolaPesan.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -46,7 +47,7 @@ public static class InstagramAuditActions
 /// </summary>
 public sealed class InstagramAccountService(IKelolaDbFactory dbFactory, IInstagramGraph graph, ISecretProtector secrets, DataEraser eraser,
     AuditLog audit, PlatformNotifier notifier, Microsoft.Extensions.Options.IOptions<InstagramOptions> options, TimeProvider clock,
-    CommentReplyQueueSignal replySignal, ILogger<InstagramAccountService> logger)
+    CommentReplyQueueSignal replySignal, IRealtimeBus bus, ILogger<InstagramAccountService> logger)
 {
     /// <summary>The Data Protection purpose of the access token (also what part B reads it with).</summary>
     public const string TokenPurpose = "KelolaPesan.Instagram.Token";
@@ -128,6 +129,7 @@ public sealed class InstagramAccountService(IKelolaDbFactory dbFactory, IInstagr
         account.StatusReason = null;
         account.ConnectedAt = now;
         await db.SaveChangesAsync(ct);
+        await PublishStatusAsync(workspace.TenantId, workspaceId, account.Status);
         // Replies that met an expired token wait for this moment: send them now, not at the next sweep.
         replySignal.Request(workspace.TenantId, workspaceId);
 
@@ -159,6 +161,7 @@ public sealed class InstagramAccountService(IKelolaDbFactory dbFactory, IInstagr
             account.StatusReason = null;
             await db.SaveChangesAsync(ct);
         }
+        await PublishStatusAsync(account.TenantId, workspaceId, deleteHistory ? null : InstagramConnectionStatus.Disconnected);
         await audit.WriteAsync(InstagramAuditActions.Disconnected, actor, account.TenantId, "Workspace", workspaceId.ToString(),
             $"@{account.Username}; history {(deleteHistory ? "deleted" : "kept")}", ct);
         return true;
@@ -178,6 +181,8 @@ public sealed class InstagramAccountService(IKelolaDbFactory dbFactory, IInstagr
             account.StatusReason = "Instagram_Deauthorized";
         }
         await db.SaveChangesAsync(ct);
+        foreach (var account in accounts)
+            await PublishStatusAsync(account.TenantId, account.WorkspaceId, account.Status);
         foreach (var account in accounts)
             await audit.WriteAsync(InstagramAuditActions.Deauthorized, AuditActor.System, account.TenantId, "Workspace", account.WorkspaceId.ToString(),
                 $"@{account.Username} ({instagramUserId})", ct);
@@ -203,12 +208,17 @@ public sealed class InstagramAccountService(IKelolaDbFactory dbFactory, IInstagr
         account.StatusReason = Clip(ProblemText.Store(Problem.Of("Instagram_TokenRefused").WithDetail(reason)), 1000);
         account.AccessTokenEncrypted = null;
         await db.SaveChangesAsync(ct);
+        await PublishStatusAsync(account.TenantId, account.WorkspaceId, account.Status);
 
         await audit.WriteAsync(new AuditRecord(InstagramAuditActions.TokenExpired, AuditActorType.System, "system", null, account.TenantId,
             "Workspace", account.WorkspaceId.ToString(), Clip(reason, 500), Succeeded: false), ct);
         var workspace = await db.Workspaces.IgnoreQueryFilters([QueryFilters.Tenant, QueryFilters.SoftDelete]).Where(w => w.Id == account.WorkspaceId).Select(w => w.Name).FirstOrDefaultAsync(ct) ?? "";
         await notifier.NotifyInstagramDisconnectedAsync(account.TenantId, account.Id, workspace, account.Username, now, ct);
     }
+
+    /// <summary>Open pages that show the account (the Instagram page, the Workspaces table) redraw it without a reload.</summary>
+    private Task PublishStatusAsync(Guid tenantId, Guid workspaceId, InstagramConnectionStatus? status) =>
+        bus.PublishAsync(Topics.Tenant(tenantId), new InstagramStatusChanged(tenantId, workspaceId, status));
 
     private async Task UnsubscribeQuietlyAsync(InstagramAccount account, CancellationToken ct)
     {

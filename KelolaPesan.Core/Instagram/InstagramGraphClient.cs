@@ -121,10 +121,17 @@ public sealed class InstagramGraphClient(HttpClient http, IOptions<InstagramOpti
     }
 
     public Task<string> SendPrivateReplyAsync(string token, string igUserId, string commentId, string text, CancellationToken ct) =>
-        SendMessageAsync("SendPrivateReply", token, igUserId, new JsonObject { ["comment_id"] = commentId }, text, ct);
+        SendMessageAsync("SendPrivateReply", token, igUserId, new JsonObject { ["comment_id"] = commentId }, new JsonObject { ["text"] = text }, ct);
 
     public Task<string> SendDirectMessageAsync(string token, string igUserId, string recipientIgsid, string text, CancellationToken ct) =>
-        SendMessageAsync("SendDirectMessage", token, igUserId, new JsonObject { ["id"] = recipientIgsid }, text, ct);
+        SendMessageAsync("SendDirectMessage", token, igUserId, new JsonObject { ["id"] = recipientIgsid }, new JsonObject { ["text"] = text }, ct);
+
+    public Task<string> SendDirectAttachmentAsync(string token, string igUserId, string recipientIgsid, InstagramAttachmentType type, string url,
+        CancellationToken ct) =>
+        SendMessageAsync("SendDirectAttachment", token, igUserId, new JsonObject { ["id"] = recipientIgsid }, new JsonObject
+        {
+            ["attachment"] = new JsonObject { ["type"] = InstagramDirectFiles.GraphName(type), ["payload"] = new JsonObject { ["url"] = url } },
+        }, ct);
 
     public async Task<string> ReplyToCommentAsync(string token, string commentId, string text, CancellationToken ct)
     {
@@ -133,9 +140,9 @@ public sealed class InstagramGraphClient(HttpClient http, IOptions<InstagramOpti
         return Id(body, "id") ?? throw Malformed(operation, "id");
     }
 
-    private async Task<string> SendMessageAsync(string operation, string token, string igUserId, JsonObject recipient, string text, CancellationToken ct)
+    private async Task<string> SendMessageAsync(string operation, string token, string igUserId, JsonObject recipient, JsonObject message, CancellationToken ct)
     {
-        var payload = new JsonObject { ["recipient"] = recipient, ["message"] = new JsonObject { ["text"] = text } };
+        var payload = new JsonObject { ["recipient"] = recipient, ["message"] = message };
         var request = Authorized(HttpMethod.Post, Graph($"{Esc(igUserId)}/messages"), token);
         request.Content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json");
         var body = await SendAsync(operation, request, ct);

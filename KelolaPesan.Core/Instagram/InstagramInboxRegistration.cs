@@ -14,6 +14,7 @@ public static class InstagramInboxRegistration
         services.AddSingleton<CommentReplyQueueSignal>();
         services.AddScoped<InstagramCommentFeed>();
         services.AddScoped<IInstagramMessenger, InstagramMessenger>();
+        services.AddScoped<InstagramMediaLinks>();
         return services;
     }
 }

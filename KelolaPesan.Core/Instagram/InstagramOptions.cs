@@ -26,6 +26,12 @@ public sealed class InstagramOptions
     /// <summary>The OAuth redirect URI registered with Meta; empty means this app's own <c>/instagram/callback</c> on the request's host.</summary>
     public string RedirectUri { get; set; } = "";
 
+    /// <summary>
+    /// The address Meta fetches the files of our DMs from (e.g. "https://app.example.com"); empty means the gateway's
+    /// <c>Gateway:PublicBaseUrl</c>. Must be reachable from the internet for files to reach Instagram.
+    /// </summary>
+    public string PublicBaseUrl { get; set; } = "";
+
     public int MediaPageSize { get; set; } = 25;
 
     /// <summary>The budget for one call, retries included.</summary>

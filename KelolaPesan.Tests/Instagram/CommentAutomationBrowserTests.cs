@@ -23,6 +23,7 @@ public sealed class CommentAutomationBrowserTests(BrowserFixture browser) : IAsy
         foreach (var (key, value) in _graph.Settings)
             _app.WithSetting(key, value);
         await _app.StartAsync();
+        _app.ServeInstagramMediaFromItself();
     }
 
     public async Task DisposeAsync()
@@ -153,6 +154,55 @@ public sealed class CommentAutomationBrowserTests(BrowserFixture browser) : IAsy
 
         var dm = Assert.Single(_graph.DirectMessages);
         Assert.Equal(("5559876", "Bisa kak, ongkir 20rb", igUser), (dm.RecipientId, dm.Text, dm.IgUserId));
+    }
+
+    [Fact]
+    public async Task AnAgent_SendsAPhotoInAnInstagramDm_AndAFileInstagramRefusesIsExplained_AtPhoneSize()
+    {
+        const string igUser = "17841400000000556";
+        await SeedAccountAsync("Toko Utama", igUser);
+        using (var response = await FakeGraphServer.PostWebhookAsync(new Uri($"{_app.BaseUrl}/webhooks/instagram"),
+                   FakeGraphServer.MessageWebhook("mid-browser-file", "5559877", "Kak, ada foto produknya?", igUser)))
+            Assert.True(response.IsSuccessStatusCode);
+        await EventuallyAsync(() => QueryAsync(_app, db => db.Chats.AnyAsync(c => c.ExternalChatId == "5559877")), "Instagram chat created");
+        var chatId = await QueryAsync(_app, db => db.Chats.Where(c => c.ExternalChatId == "5559877").Select(c => c.Id).SingleAsync());
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
+
+        await using var session = await browser.NewPageAsync(_app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync($"/inbox/{chatId}");
+            await page.WaitForCircuitAsync();
+            await Assertions.Expect(page.ByTestId("conversation-channel")).ToHaveAttributeAsync("data-channel", "Instagram");
+            await Assertions.Expect(page.ByTestId("attach")).ToBeVisibleAsync();
+
+            // A program: Instagram takes no such file, and the composer says which files it does take; nothing is sent.
+            await (await page.Locator("[data-testid=composer] input[type=file]").ReadyInputFileAsync()).SetInputFilesAsync(new FilePayload
+            {
+                Name = "katalog.exe", MimeType = "application/octet-stream", Buffer = [0x4D, 0x5A, 0x90, 0, 3, 0, 0, 0],
+            });
+            await page.ByTestId("attachment-send").ClickAsync();
+            await Assertions.Expect(page.ByTestId("composer-error")).ToContainTextAsync("Instagram hanya menerima gambar JPG, PNG atau GIF");
+            await page.ByTestId("attachment-cancel").ClickAsync();
+
+            await (await page.Locator("[data-testid=composer] input[type=file]").ReadyInputFileAsync()).SetInputFilesAsync(new FilePayload
+            {
+                Name = "produk.png", MimeType = "image/png", Buffer = png,
+            });
+            await page.Locator("[data-testid=attachment-caption] input, input[data-testid=attachment-caption]").FillAsync("Ini fotonya kak");
+            await page.ByTestId("attachment-send").ClickAsync();
+            await Assertions.Expect(page.ByTestId("attachment-preview")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.ByTestId("message-image")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.ByTestId("composer-error")).ToHaveCountAsync(0);
+        });
+
+        var dms = _graph.DirectMessages.Where(m => m.RecipientId == "5559877").ToList();
+        Assert.Equal(2, dms.Count);
+        Assert.Equal("Ini fotonya kak", dms[0].Text);
+        Assert.Equal(("image", 200), (dms[1].AttachmentType, dms[1].Media!.Status));
+        Assert.Equal(png, dms[1].Media!.Content);
     }
 
     private async Task SeedAccountAsync(string workspaceName, string instagramUserId)

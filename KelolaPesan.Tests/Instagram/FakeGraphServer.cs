@@ -342,18 +342,30 @@ public sealed class FakeGraphServer : IAsyncDisposable
             return Results.Json(new JsonObject { ["data"] = new JsonArray(page), ["paging"] = paging });
         });
 
-        app.MapPost("/{ver}/{id}/messages", (HttpRequest request, string id, JsonObject body) =>
+        app.MapPost("/{ver}/{id}/messages", async (HttpRequest request, string id, JsonObject body) =>
         {
             if (ValidToken(request) is null)
                 return TokenError();
             var recipient = body["recipient"]?.AsObject();
             var text = body["message"]?["text"]?.GetValue<string>();
-            if (recipient is null || text is null)
+            var attachment = body["message"]?["attachment"]?.AsObject();
+            if (recipient is null || (text is null && attachment is null))
                 return Error(400, 100, null, "Missing recipient or message");
+            FetchedMedia? fetched = null;
+            if (attachment is not null)
+            {
+                // Meta fetches the file from the URL while it handles the send, and refuses the send when it cannot.
+                var url = attachment["payload"]?["url"]?.GetValue<string>();
+                if (attachment["type"]?.GetValue<string>() is not ("image" or "video" or "audio" or "file") || url is null)
+                    return Error(400, 100, null, "Invalid attachment type or payload");
+                fetched = await FetchAsync(url);
+                if (fetched.Status != 200)
+                    return Error(400, 100, 2018047, "Upload attachment failure.");
+            }
             var messageId = $"aWdfZAG1fake{Interlocked.Increment(ref _counter)}";
             var commentId = recipient["comment_id"]?.GetValue<string>();
             var recipientId = recipient["id"]?.GetValue<string>();
-            _messages.Enqueue(new SentMessage(id, commentId, recipientId, text, messageId));
+            _messages.Enqueue(new SentMessage(id, commentId, recipientId, text ?? "", messageId, attachment?["type"]?.GetValue<string>(), fetched));
             return Results.Json(new { recipient_id = recipientId ?? $"igsid-for-{commentId}", message_id = messageId });
         });
 
@@ -367,6 +379,20 @@ public sealed class FakeGraphServer : IAsyncDisposable
             _commentReplies.Enqueue(new SentCommentReply(commentId, message, replyId));
             return Results.Json(new { id = replyId });
         });
+    }
+
+    private static async Task<FetchedMedia> FetchAsync(string url)
+    {
+        try
+        {
+            using var response = await WebhookClient.GetAsync(url);
+            return new FetchedMedia(url, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+                response.Content.Headers.ContentDisposition?.FileNameStar, await response.Content.ReadAsByteArrayAsync());
+        }
+        catch (HttpRequestException)
+        {
+            return new FetchedMedia(url, 0, null, null, []);
+        }
     }
 
     private static string? Token(HttpRequest request)
@@ -403,6 +429,12 @@ public sealed record GraphRequest(string Method, string Path, string Query, stri
 }
 
 /// <param name="IgUserId">The account the message was sent from (the path's id).</param>
-public sealed record SentMessage(string IgUserId, string? CommentId, string? RecipientId, string Text, string MessageId);
+/// <param name="AttachmentType">A file message's <c>attachment.type</c> (its <see cref="Text"/> is empty); null for text.</param>
+/// <param name="Media">What the fake fetched from a file message's URL, as Meta does.</param>
+public sealed record SentMessage(string IgUserId, string? CommentId, string? RecipientId, string Text, string MessageId,
+    string? AttachmentType = null, FetchedMedia? Media = null);
+
+/// <param name="Status">The HTTP status of the fetch; 0 when nothing answered.</param>
+public sealed record FetchedMedia(string Url, int Status, string? ContentType, string? FileName, byte[] Content);
 
 public sealed record SentCommentReply(string CommentId, string Message, string ReplyId);

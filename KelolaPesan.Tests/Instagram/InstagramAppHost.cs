@@ -27,6 +27,7 @@ public sealed class InstagramAppHost : IAsyncLifetime
             App.WithSetting(key, value);
         App.WithSetting("Instagram:SweepSeconds", "1");
         await App.StartAsync();
+        App.ServeInstagramMediaFromItself();
     }
 
     public async Task DisposeAsync()
@@ -75,4 +76,18 @@ public sealed class InstagramAppHost : IAsyncLifetime
 
     public async Task<Guid> CreateAutomationAsync(TestAccount account, CommentAutomationInput input) =>
         await InTenantAsync(account.TenantId, sp => sp.GetRequiredService<CommentAutomationService>().CreateAsync(account.WorkspaceId, input));
+}
+
+public static class InstagramMediaLinkSetup
+{
+    /// <summary>
+    /// Points the signed links of DM files (<c>Instagram:PublicBaseUrl</c>) at the started app, whose port is known only
+    /// now, so the fake Graph fetches them over real HTTP as Meta would. The links read their options through a monitor:
+    /// dropping its cached value makes the next link read the new address.
+    /// </summary>
+    public static void ServeInstagramMediaFromItself(this KelolaAppFactory app)
+    {
+        app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Instagram:PublicBaseUrl"] = app.BaseUrl;
+        app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitorCache<InstagramOptions>>().TryRemove(Microsoft.Extensions.Options.Options.DefaultName);
+    }
 }

@@ -184,6 +184,59 @@ public sealed class InstagramAppTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATokenTheRefreshJobFindsRevoked_ShowsOnOpenPagesLive_AtPhoneSize()
+    {
+        var workspaceId = await SeedAccountAsync("Layanan Pelanggan", "17841400000000099");
+        await using var session = await browser.NewPageAsync(_app.BaseUrl);
+        await session.RunAsync(async page =>
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.SignInAsDemoAsync(DemoAccounts.OwnerUserName, DemoAccounts.OwnerPassword);
+            await page.GotoAsync($"/instagram?workspace={workspaceId}");
+            await page.WaitForCircuitAsync();
+            await Assertions.Expect(page.ByTestId("instagram-status")).ToHaveAttributeAsync("data-status", "Connected");
+
+            var table = await session.Context.NewPageAsync();
+            await table.SetViewportSizeAsync(390, 844);
+            await table.GotoAsync("/workspaces");
+            await table.WaitForCircuitAsync();
+            var cell = table.Locator("[data-testid='workspace-instagram-Layanan Pelanggan']");
+            await Assertions.Expect(cell.Locator("[data-testid=instagram-status]")).ToHaveAttributeAsync("data-status", "Connected");
+
+            // The token is due for refresh and Meta refuses it (190): the job marks the account while both pages stay open.
+            var token = await RevokeAndMakeDueAsync(workspaceId);
+            var outcome = await RefreshTokensAsync();
+            Assert.Equal(1, outcome.Expired);
+
+            await Assertions.Expect(page.ByTestId("instagram-status")).ToHaveAttributeAsync("data-status", "TokenExpired");
+            await Assertions.Expect(page.ByTestId("instagram-expired")).ToBeVisibleAsync();
+            await Assertions.Expect(cell.Locator("[data-testid=instagram-status]")).ToHaveAttributeAsync("data-status", "TokenExpired");
+            await Assertions.Expect(cell.Locator("[data-testid=instagram-connect]")).ToBeVisibleAsync();
+            Assert.False(string.IsNullOrEmpty(token));
+        });
+    }
+
+    private async Task<string> RevokeAndMakeDueAsync(Guid workspaceId)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var secrets = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
+        await using var db = scope.ServiceProvider.GetRequiredService<Core.Common.IKelolaDbFactory>().CreateSystem();
+        var account = await db.InstagramAccounts.SingleAsync(a => a.WorkspaceId == workspaceId);
+        var token = secrets.Unprotect(InstagramAccountService.TokenPurpose, account.AccessTokenEncrypted!)!;
+        _graph.RevokeToken(token);
+        account.TokenExpiresAt = DateTimeOffset.UtcNow.AddDays(2);
+        account.TokenRefreshedAt = DateTimeOffset.UtcNow.AddDays(-50);
+        await db.SaveChangesAsync();
+        return token;
+    }
+
+    private async Task<InstagramTokenRefresher.Outcome> RefreshTokensAsync()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<InstagramTokenRefresher>().RefreshDueAsync();
+    }
+
+    [Fact]
     public async Task Owner_DisconnectsFromTheWorkspacesPage_KeepingHistory()
     {
         var workspaceId = await SeedAccountAsync("Layanan Pelanggan", "17841400000000088");

@@ -211,6 +211,121 @@ public sealed class InstagramWebhookTests(InstagramAppHost host) : IClassFixture
         Assert.Equal((MessageOrigin.Bot, MessageStatus.Sent, reply.MessageId), (outbound.Origin, outbound.Status, outbound.ExternalMessageId));
     }
 
+    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, (byte)'I', (byte)'H', (byte)'D', (byte)'R', 1, 2, 3];
+
+    [Fact]
+    public async Task AnAgentsFile_GoesAfterItsCaption_AsAnAttachmentMetaFetchesFromASignedLink()
+    {
+        var account = await host.ConnectAsync();
+        var chatId = await InboundDmAsync(account, "mid-f-1", "5550011");
+        var owner = await OwnerAsync(account);
+
+        var sent = await host.InTenantAsync(account.TenantId, sp => sp.GetRequiredService<InboxService>()
+            .SendAttachmentAsync(owner, chatId, new OutgoingFile(new MemoryStream(Png), "katalog.png"), "Ini katalognya kak"));
+
+        Assert.Equal(MessageStatus.Sent, sent.Status);
+        var dms = host.Graph.DirectMessages.Where(m => m.RecipientId == "5550011").ToList();
+        Assert.Equal(2, dms.Count);
+        Assert.Equal(("Ini katalognya kak", null), (dms[0].Text, dms[0].AttachmentType));
+        var file = dms[1];
+        Assert.Equal(("image", account.InstagramUserId), (file.AttachmentType, file.IgUserId));
+        // Meta got the very bytes, typed from them, with the name the customer sees.
+        Assert.Equal((200, "image/png", "katalog.png"), (file.Media!.Status, file.Media.ContentType, file.Media.FileName));
+        Assert.Equal(Png, file.Media.Content);
+        Assert.StartsWith(host.App.BaseUrl + "/instagram/media/", file.Media.Url);
+        Assert.Equal(file.MessageId, await host.QueryAsync(db => db.Messages.Where(m => m.Id == sent.Id).Select(m => m.ExternalMessageId).SingleAsync()));
+
+        // The link is the only permission: a token altered by one character serves nothing.
+        var uri = new Uri(file.Media.Url);
+        var segments = uri.AbsolutePath.Split('/');
+        var token = segments[^2];
+        segments[^2] = token[..^2] + (token[^2] == 'A' ? 'B' : 'A') + token[^1];
+        using var forged = await Http.GetAsync(new Uri(uri, string.Join('/', segments)));
+        Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
+    }
+
+    [Fact]
+    public async Task AFileInstagramDoesNotTake_IsRefusedBeforeSending_AndNothingIsKept()
+    {
+        var account = await host.ConnectAsync();
+        var chatId = await InboundDmAsync(account, "mid-f-2", "5550012");
+        var owner = await OwnerAsync(account);
+        var webp = "RIFF\u0001\u0002\u0003\u0004WEBPVP8 "u8.ToArray();
+        var bigPng = new byte[8_500_000];
+        Png.CopyTo(bigPng, 0);
+
+        var type = await Assert.ThrowsAsync<InstagramFileRefusedException>(() => host.InTenantAsync(account.TenantId, sp =>
+            sp.GetRequiredService<InboxService>().SendAttachmentAsync(owner, chatId, new OutgoingFile(new MemoryStream(webp), "foto.webp"), null)));
+        var size = await Assert.ThrowsAsync<InstagramFileRefusedException>(() => host.InTenantAsync(account.TenantId, sp =>
+            sp.GetRequiredService<InboxService>().SendAttachmentAsync(owner, chatId, new OutgoingFile(new MemoryStream(bigPng), "besar.png"), null)));
+
+        Assert.Equal("Instagram_FileTypeRefused", type.Problem.Code);
+        Assert.Equal(("Instagram_ImageTooLarge", "8"), (size.Problem.Code, Convert.ToString(size.Problem.Args.Single(), System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal("An image for Instagram can be at most 8 MB.", InCulture("en", () => size.Problem.Text));
+        Assert.Equal("Gambar untuk Instagram paling besar 8 MB.", InCulture("id", () => size.Problem.Text));
+        Assert.DoesNotContain(host.Graph.DirectMessages, m => m.RecipientId == "5550012");
+        Assert.Equal(1, await host.QueryAsync(db => db.Messages.CountAsync(m => m.ChatId == chatId)));
+        Assert.False(await host.QueryAsync(db => db.Attachments.AnyAsync(a => a.WorkspaceId == account.WorkspaceId)));
+    }
+
+    [Fact]
+    public async Task ABotRulesFile_GoesToAnInstagramDm_WithItsText()
+    {
+        var account = await host.ConnectAsync();
+        var owner = await OwnerAsync(account);
+        var pdf = "%PDF-1.4\n%fake price list\n"u8.ToArray();
+        var file = await host.InTenantAsync(account.TenantId, sp => sp.GetRequiredService<InboxService>()
+            .UploadAttachmentAsync(account.WorkspaceId, new OutgoingFile(new MemoryStream(pdf), "harga.pdf")));
+        await host.QueryAsync(async db =>
+        {
+            var rule = new BotRule
+            {
+                TenantId = account.TenantId, WorkspaceId = account.WorkspaceId, Name = "Daftar harga", Trigger = BotTrigger.Keyword,
+                MatchMode = KeywordMatchMode.Contains, Priority = 1, ReplyTemplate = "Ini daftar harganya kak", AttachmentId = file.Id,
+            };
+            rule.Keywords.Add(new BotKeyword { TenantId = account.TenantId, WorkspaceId = account.WorkspaceId, RuleId = rule.Id, Keyword = "pricelist" });
+            db.BotRules.Add(rule);
+            db.BotSettings.Add(new BotSettings { TenantId = account.TenantId, WorkspaceId = account.WorkspaceId, Enabled = true, CooldownSeconds = 0 });
+            return await db.SaveChangesAsync();
+        });
+
+        await PostAsync(FakeGraphServer.MessageWebhook("mid-bot-f", "5550013", "minta pricelist dong", account.InstagramUserId));
+        await EventuallyAsync(() => Task.FromResult(host.Graph.DirectMessages.Any(m => m.RecipientId == "5550013" && m.AttachmentType is not null)),
+            "the bot's file at the Graph");
+
+        var dms = host.Graph.DirectMessages.Where(m => m.RecipientId == "5550013").ToList();
+        Assert.Equal(2, dms.Count);
+        Assert.StartsWith("Ini daftar harganya kak", dms[0].Text);
+        Assert.Equal(("file", 200, "application/pdf", "harga.pdf"), (dms[1].AttachmentType, dms[1].Media!.Status, dms[1].Media!.ContentType, dms[1].Media!.FileName));
+        Assert.Equal(pdf, dms[1].Media!.Content);
+        await EventuallyAsync(() => host.QueryAsync(db => db.Messages.AnyAsync(m =>
+            m.WorkspaceId == account.WorkspaceId && m.Direction == MessageDirection.Outbound && m.Status != MessageStatus.Pending)), "bot reply stored as sent");
+        var outbound = await host.QueryAsync(db => db.Messages.SingleAsync(m => m.WorkspaceId == account.WorkspaceId && m.Direction == MessageDirection.Outbound));
+        Assert.Equal((MessageOrigin.Bot, MessageStatus.Sent, dms[1].MessageId), (outbound.Origin, outbound.Status, outbound.ExternalMessageId));
+        Assert.NotNull(outbound.AttachmentId);
+    }
+
+    private async Task<Guid> InboundDmAsync(InstagramAppHost.TestAccount account, string mid, string sender)
+    {
+        await PostAsync(FakeGraphServer.MessageWebhook(mid, sender, "Halo kak", account.InstagramUserId));
+        await EventuallyAsync(() => host.QueryAsync(db => db.Messages.AnyAsync(m => m.ExternalMessageId == mid)), "DM stored");
+        return await host.QueryAsync(db => db.Chats.Where(c => c.WorkspaceId == account.WorkspaceId && c.ExternalChatId == sender).Select(c => c.Id).SingleAsync());
+    }
+
+    private static string InCulture(string culture, Func<string> text)
+    {
+        var before = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(culture);
+        try
+        {
+            return text();
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = before;
+        }
+    }
+
     private async Task<InboxViewer> OwnerAsync(InstagramAppHost.TestAccount account) =>
         new(await host.QueryAsync(db => db.Users.Where(u => u.TenantId == account.TenantId && u.Role == UserRole.Owner).Select(u => u.Id).FirstAsync()), UserRole.Owner);
 

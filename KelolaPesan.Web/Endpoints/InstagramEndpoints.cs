@@ -31,6 +31,8 @@ public static class InstagramEndpoints
     {
         app.MapGet(ConnectPath, ConnectAsync).RequireAuthorization(p => p.RequireRole(Roles.Owner, Roles.Manager));
         app.MapGet(CallbackPath, CallbackAsync).RequireAuthorization(p => p.RequireRole(Roles.Owner, Roles.Manager));
+        // Meta fetches the files of our DMs here, without a sign-in: the signed token is the permission (InstagramMediaLinks).
+        app.MapGet(InstagramMediaLinks.Path + "/{token}/{name}", MediaAsync).AllowAnonymous();
         app.MapPost("/meta/deauthorize", DeauthorizeAsync).AllowAnonymous().DisableAntiforgery();
         app.MapPost("/meta/data-deletion", DataDeletionAsync).AllowAnonymous().DisableAntiforgery();
         return app;
@@ -67,6 +69,19 @@ public static class InstagramEndpoints
             InstagramConnectError.ConnectedElsewhere => "connected-elsewhere",
             _ => "connect-failed",
         }, ticket.WorkspaceId));
+    }
+
+    private static async Task<Results<FileStreamHttpResult, NotFound>> MediaAsync(string token, InstagramMediaLinks links, HttpContext context,
+        CancellationToken ct)
+    {
+        if (await links.OpenAsync(token, ct) is not var (attachment, content))
+            return TypedResults.NotFound();
+        var headers = context.Response.Headers;
+        headers.ContentDisposition = AttachmentsEndpoints.ContentDisposition(inline: false, attachment.OriginalFileName);
+        headers.XContentTypeOptions = "nosniff";
+        headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        headers.CacheControl = "private, no-store";
+        return TypedResults.Stream(content, attachment.MimeType, enableRangeProcessing: true);
     }
 
     /// <summary>

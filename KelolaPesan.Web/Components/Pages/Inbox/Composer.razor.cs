@@ -1,4 +1,5 @@
 using FluentValidation;
+using KelolaPesan.Core.Common;
 using KelolaPesan.Core.Inbox;
 using KelolaPesan.Core.Instagram;
 using KelolaPesan.Web.Components.Shared;
@@ -164,6 +165,12 @@ public partial class Composer : IAsyncDisposable
             _error = T["Composer_FileTooLarge", InboxUi.Size(max)];
             return;
         }
+        // Instagram's own largest limit; its type and the smaller limit of images are read from the bytes when it is sent.
+        if (IsInstagram && file.Size > InstagramDirectFiles.MaxBytes)
+        {
+            _error = Problem.Of("Instagram_FileTooLarge", InstagramDirectFiles.MaxBytes / 1_000_000).Text;
+            return;
+        }
         (_pending, _pendingCaption) = (file, _noteMode ? null : _text);
     }
 
@@ -190,9 +197,17 @@ public partial class Composer : IAsyncDisposable
                 await OnSent.InvokeAsync(message);
             });
         }
+        catch (InstagramFileRefusedException ex)
+        {
+            _error = ex.Problem.Text;
+        }
+        catch (InstagramWindowClosedException)
+        {
+            _error = IG["Composer_WindowClosed"];
+        }
         catch (ValidationException)
         {
-            _error = T["Composer_TooLong"];
+            _error = IsInstagram ? IG["Composer_TooLong", InstagramWindow.MaxTextBytes] : T["Composer_TooLong"];
         }
         catch (ChatNotFoundException)
         {
