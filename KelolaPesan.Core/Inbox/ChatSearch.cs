@@ -1,5 +1,5 @@
-using KelolaPesan.Core.Common;
 using System.Linq.Expressions;
+using KelolaPesan.Core.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 
