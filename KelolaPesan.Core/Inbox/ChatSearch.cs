@@ -1,7 +1,5 @@
-using System.Linq.Expressions;
 using KelolaPesan.Core.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Query;
 
 namespace KelolaPesan.Core.Inbox;
 
@@ -79,11 +77,8 @@ internal static class ChatSearch
         }
         // Common term: the caller's ORDER BY ... LIMIT walks the list index and stops at the first page, testing each
         // chat's name and number, and its messages only where they are common too (else the few chats they hit are
-        // already known). Where the index can test one chat (SQLite), it does: LIKE read every message of a busy chat
-        // without the term, 327 ms for a page at 10M messages (docs/adr/0039). LIKE folds ASCII case only, where the
-        // trigram index folds all of Unicode (see the ADR).
-        return Like(db, chats, term, messages: true, messagesIn: messagesCommon ? null : messageHits,
-            messageTest: messagesCommon ? index.ChatHasMessageContaining(term) : null);
+        // already known). LIKE folds ASCII case only, where the trigram index folds all of Unicode (see the ADR).
+        return Like(db, chats, term, messages: true, messagesIn: messagesCommon ? null : messageHits);
     }
 
     /// <summary>
@@ -106,10 +101,8 @@ internal static class ChatSearch
     /// <summary>
     /// The search without a full-text index (SQL Server, short terms, common terms): LIKE and number ranges. With
     /// <paramref name="messagesIn"/> the messages are not read: those chats are the ones whose messages hold the term.
-    /// With <paramref name="messageTest"/> (the index's test of one chat) each chat's messages are not read either.
     /// </summary>
-    internal static IQueryable<Chat> Like(IKelolaDb db, IQueryable<Chat> chats, string search, bool messages, IReadOnlyList<Guid>? messagesIn = null,
-        Expression<Func<Chat, bool>>? messageTest = null)
+    internal static IQueryable<Chat> Like(IKelolaDb db, IQueryable<Chat> chats, string search, bool messages, IReadOnlyList<Guid>? messagesIn = null)
     {
         var term = Clean(search);
         if (term is null)
@@ -124,30 +117,28 @@ internal static class ChatSearch
         var (endFrom, endTo) = number?.End ?? ("", "");
         var messagesKnown = messages && messagesIn is not null;
         var messageChats = messagesIn ?? [];
-        Expression<Func<Chat, bool>> named = fold
-            ? c => EF.Functions.Like(c.DisplayName.ToLower(), pattern, LikePattern.Escape)
-            : c => EF.Functions.Like(c.DisplayName, pattern, LikePattern.Escape);
+        messages &= !messagesKnown;
         // Cheap tests first: SQLite stops at the first true branch, so a name or number hit skips the messages.
-        var test = named.OrElse(c => (isNumber && ((string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0)
-                                                   || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
-                                                   || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
-                                                       && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
-                                     || (messagesKnown && messageChats.Contains(c.Id)));
-        if (messages && !messagesKnown)
-            test = test.OrElse(messageTest ?? (fold
-                // A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL plans an EXISTS under OR as a hashed subplan when it
-                // costs the whole list (it ignores the page's LIMIT), which reads every message of the workspace; this one
-                // runs per chat walked and stops at its first hit.
-                ? c => db.Messages.Where(m => m.ChatId == c.Id && EF.Functions.Like(m.Body.ToLower(), pattern, LikePattern.Escape))
-                    .Select(m => (int?)1).FirstOrDefault() != null
-                : c => db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body, pattern, LikePattern.Escape))));
-        return chats.Where(test);
+        if (fold)
+            return chats.Where(c => EF.Functions.Like(c.DisplayName.ToLower(), pattern, LikePattern.Escape)
+                                    || (isNumber && ((string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0)
+                                                || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
+                                                || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
+                                                    && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
+                                    || (messagesKnown && messageChats.Contains(c.Id))
+                                    // A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL plans an EXISTS under OR as a hashed
+                                    // subplan when it costs the whole list (it ignores the page's LIMIT), which reads every
+                                    // message of the workspace; this one runs per chat walked and stops at its first hit.
+                                    || (messages && db.Messages.Where(m => m.ChatId == c.Id && EF.Functions.Like(m.Body.ToLower(), pattern, LikePattern.Escape))
+                                        .Select(m => (int?)1).FirstOrDefault() != null));
+        return chats.Where(c => EF.Functions.Like(c.DisplayName, pattern, LikePattern.Escape)
+                                || (isNumber && ((string.Compare(c.PhoneNumber, startFrom) >= 0 && string.Compare(c.PhoneNumber, startTo) < 0)
+                                                || (string.Compare(c.PhoneNumber, nationalFrom) >= 0 && string.Compare(c.PhoneNumber, nationalTo) < 0)
+                                                || (string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endFrom) >= 0
+                                                    && string.Compare(EF.Property<string?>(c, Chat.PhoneNumberReversedColumn), endTo) < 0)))
+                                || (messagesKnown && messageChats.Contains(c.Id))
+                                || (messages && db.Messages.Any(m => m.ChatId == c.Id && EF.Functions.Like(m.Body, pattern, LikePattern.Escape))));
     }
-
-    /// <summary>Either test, as one expression EF translates (the right one's parameter is the left one's).</summary>
-    private static Expression<Func<Chat, bool>> OrElse(this Expression<Func<Chat, bool>> left, Expression<Func<Chat, bool>> right) =>
-        Expression.Lambda<Func<Chat, bool>>(
-            Expression.OrElse(left.Body, ReplacingExpressionVisitor.Replace(right.Parameters[0], left.Parameters[0], right.Body)), left.Parameters);
 
     private static string? Clean(string? search)
     {

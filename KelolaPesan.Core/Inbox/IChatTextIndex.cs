@@ -24,12 +24,4 @@ public interface IChatTextIndex
     /// <see cref="ChatSearch"/> first looks whether the term is common. SQLite's FTS5 streams its matches and stops.
     /// </summary>
     bool ReadsEveryHitFirst => false;
-
-    /// <summary>
-    /// A test of one chat: has it a message containing <paramref name="term"/> (case-insensitive, at least
-    /// <see cref="ChatSearch.MinFullTextLength"/> characters), answered by the index for that chat alone; null where
-    /// the index cannot (then <see cref="ChatSearch"/> tests the chat's messages with LIKE). The walk of a common term
-    /// runs it for each chat it passes, so its cost must not grow with the chat's messages (docs/adr/0039).
-    /// </summary>
-    System.Linq.Expressions.Expression<Func<Chat, bool>>? ChatHasMessageContaining(string term) => null;
 }

@@ -103,7 +103,7 @@ public sealed class RelationalBulkInserter : IBulkInserter
                 }
                 if (_sqlite is not null)
                 {
-                    _sqlite.Write((Microsoft.Data.Sqlite.SqliteConnection)_context.Database.GetDbConnection(), SqliteMessageSearchByChatSql.InIndexOrder(rows));
+                    _sqlite.Write((Microsoft.Data.Sqlite.SqliteConnection)_context.Database.GetDbConnection(), rows);
                     return;
                 }
                 _command.Enlist(_context.Database.CurrentTransaction?.GetDbTransaction());

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using KelolaPesan.Core.Common;
 using KelolaPesan.Data;
-using KelolaPesan.Data.Inbox;
 using KelolaPesan.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -45,9 +44,8 @@ public static class BulkSeed
         return watch.Elapsed;
     }
 
-    // The search triggers' work for a table loaded while they were dropped: chats numbered by the table's own rowids
-    // since the search tables start empty (SqliteInboxSearchSql), messages numbered within their chat's range as the
-    // SearchRowsByChat migration numbers existing rows (SqliteMessageSearchByChatSql, docs/adr/0039).
+    // The search triggers' work for a table loaded while they were dropped: the Initial migration's "rows that exist
+    // already" (SqliteInboxSearchSql), numbered by the table's own rowids since the search tables start empty.
     private static readonly Dictionary<string, string[]> SearchFill = new()
     {
         ["Chats"] =
@@ -55,7 +53,11 @@ public static class BulkSeed
             """INSERT INTO "ChatSearchRows" ("ChatId", "RowId") SELECT "Id", rowid FROM "Chats" """,
             """INSERT INTO "ChatSearch" (rowid, "DisplayName", "PhoneNumber", "ChatId") SELECT rowid, "DisplayName", "PhoneNumber", "Id" FROM "Chats" """,
         ],
-        ["Messages"] = SqliteMessageSearchByChatSql.FillExisting,
+        ["Messages"] =
+        [
+            """INSERT INTO "MessageSearchRows" ("MessageId", "RowId") SELECT "Id", rowid FROM "Messages" """,
+            """INSERT INTO "MessageSearch" (rowid, "Body", "ChatId") SELECT rowid, "Body", "ChatId" FROM "Messages" """,
+        ],
     };
 
     /// <summary>
