@@ -51,6 +51,16 @@ public sealed class MessageHistoryTests : BunitTestBase
     }
 
     [Fact]
+    public void MessagesAppendedOutOfTimeOrder_AcrossMidnight_RenderTheirMarkers_WithoutARepeatedKey()
+    {
+        // A customer's message stamped just after midnight by their phone, then the agent's reply stamped just before it
+        // by the server: the day goes back and forth, and the second 28 February marker must not repeat a sibling key.
+        var cut = Render<MessageHistory>(p => p.Add(h => h.Messages, [At(Utc(27, 17, 1)), At(Utc(27, 16, 59)), At(Utc(27, 17, 2))]));
+
+        Assert.Equal([("2026-02-28", "28 Februari 2026"), ("2026-02-27", "27 Februari 2026"), ("2026-02-28", "28 Februari 2026")], Separators(cut));
+    }
+
+    [Fact]
     public void TwoMessagesOnDifferentUtcDays_ButTheSameJakartaDay_ShareOneMarker()
     {
         // 23:00 UTC on the 25th and 01:00 UTC on the 26th are 06:00 and 08:00 on the 26th in Jakarta.
